@@ -1,0 +1,202 @@
+//! `content/site.yaml`: the raw serde struct, then a validated [`Config`] with every default.
+//!
+//! [`parse`] takes the file's text, so it is testable without a disk; [`load`] reads it.
+
+use crate::diagnostics::Diagnostic;
+use crate::parse::yaml::{self, from_yaml};
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum GlossaryLink {
+    #[default]
+    First,
+    All,
+    None,
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    title: Option<String>,
+    description: Option<String>,
+    lang: Option<String>,
+    base_url: Option<String>,
+    theme: Option<String>,
+    output: Option<String>,
+    glossary: Option<RawGlossaryOptions>,
+    markdown: Option<RawMarkdownOptions>,
+    search: Option<bool>,
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawGlossaryOptions {
+    link: Option<GlossaryLink>,
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawMarkdownOptions {
+    raw_html: Option<bool>,
+    smart_punctuation: Option<bool>,
+}
+
+/// The site's configuration with every default filled in.
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub title: String,
+    pub description: String,
+    pub lang: String,
+    /// Always ends with `/` when set.
+    pub base_url: Option<String>,
+    pub theme: String,
+    pub output: PathBuf,
+    pub glossary_link: GlossaryLink,
+    pub raw_html: bool,
+    pub smart_punctuation: bool,
+    pub search: bool,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            title: "Annotated readings".into(),
+            description: String::new(),
+            lang: "en".into(),
+            base_url: None,
+            theme: "default".into(),
+            output: PathBuf::from("public"),
+            glossary_link: GlossaryLink::First,
+            raw_html: false,
+            smart_punctuation: false,
+            search: true,
+        }
+    }
+}
+
+/// Parses site.yaml's text. `path` is only for messages.
+pub fn parse(source: &str, path: &Path) -> (Config, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let raw: RawConfig = match from_yaml(source, path) {
+        Ok(Some(raw)) => raw,
+        Ok(None) => RawConfig::default(),
+        Err(d) => {
+            diags.push(d);
+            RawConfig::default()
+        }
+    };
+    let defaults = Config::default();
+    let mut config = Config {
+        title: raw.title.unwrap_or(defaults.title),
+        description: raw.description.unwrap_or_default(),
+        lang: raw.lang.unwrap_or(defaults.lang),
+        base_url: raw.base_url.map(|u| if u.ends_with('/') { u } else { format!("{u}/") }),
+        theme: raw.theme.unwrap_or(defaults.theme),
+        output: raw.output.map(PathBuf::from).unwrap_or(defaults.output),
+        glossary_link: raw.glossary.and_then(|g| g.link).unwrap_or_default(),
+        raw_html: raw.markdown.as_ref().and_then(|m| m.raw_html).unwrap_or(false),
+        smart_punctuation: raw.markdown.as_ref().and_then(|m| m.smart_punctuation).unwrap_or(false),
+        search: raw.search.unwrap_or(true),
+    };
+    if let Some(url) = &config.base_url
+        && !(url.starts_with("http://") || url.starts_with("https://"))
+    {
+        diags.push(
+            yaml::value_error(
+                source,
+                path,
+                &["base_url".into()],
+                "`base_url` must be an absolute http(s) URL",
+            )
+            .hint("for a GitHub Pages project site: https://USER.github.io/REPO/"),
+        );
+        config.base_url = None;
+    }
+    if !crate::slug::is_valid_id(&config.theme) {
+        diags.push(yaml::value_error(
+            source,
+            path,
+            &["theme".into()],
+            "a theme name must be `[a-z0-9-]+`",
+        ));
+        config.theme = "default".into();
+    }
+    if !is_valid_lang(&config.lang) {
+        diags.push(
+            yaml::value_error(
+                source,
+                path,
+                &["lang".into()],
+                format!("`{}` is not a BCP 47 language tag", config.lang),
+            )
+            .hint("for example `en`, `de` or `de-AT`"),
+        );
+        config.lang = "en".into();
+    }
+    (config, diags)
+}
+
+/// Reads `content/site.yaml` under `root` if it exists.
+pub fn load(root: &Path) -> Result<(Config, Vec<Diagnostic>), std::io::Error> {
+    let path = root.join("content").join("site.yaml");
+    match std::fs::read_to_string(&path) {
+        Ok(source) => Ok(parse(&source, &path)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok((Config::default(), Vec::new())),
+        Err(e) if e.kind() == std::io::ErrorKind::InvalidData => Ok((
+            Config::default(),
+            vec![Diagnostic::error(path, "site.yaml is not UTF-8")],
+        )),
+        Err(e) => Err(e),
+    }
+}
+
+/// A loose check of BCP 47's shape: letters, digits and hyphens, starting with 2–8 letters.
+pub fn is_valid_lang(tag: &str) -> bool {
+    let mut parts = tag.split('-');
+    let primary = parts.next().unwrap_or("");
+    (2..=8).contains(&primary.len())
+        && primary.bytes().all(|b| b.is_ascii_alphabetic())
+        && parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_when_empty() {
+        let (c, d) = parse("", Path::new("site.yaml"));
+        assert!(d.is_empty());
+        assert_eq!(c.title, "Annotated readings");
+        assert_eq!(c.glossary_link, GlossaryLink::First);
+        assert!(c.search);
+    }
+
+    #[test]
+    fn reads_every_key() {
+        let src = "title: T\ndescription: D\nlang: de\nbase_url: https://u.github.io/r\ntheme: classic\noutput: out\nglossary: { link: all }\nmarkdown: { raw_html: true, smart_punctuation: true }\nsearch: false\n";
+        let (c, d) = parse(src, Path::new("site.yaml"));
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(c.base_url.as_deref(), Some("https://u.github.io/r/"));
+        assert_eq!(c.glossary_link, GlossaryLink::All);
+        assert!(c.raw_html && c.smart_punctuation && !c.search);
+        assert_eq!(c.output, PathBuf::from("out"));
+    }
+
+    #[test]
+    fn unknown_key_is_an_error_with_a_suggestion() {
+        let (_, d) = parse("title: T\ndescripton: x\n", Path::new("site.yaml"));
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].line, Some(2));
+        assert!(d[0].message.contains("descripton"), "{}", d[0].message);
+        assert_eq!(d[0].hint.as_deref(), Some("did you mean `description`?"));
+    }
+
+    #[test]
+    fn bad_values_point_at_their_line() {
+        let (_, d) = parse("title: T\nlang: 'de_DE'\nbase_url: foo\n", Path::new("site.yaml"));
+        assert_eq!(d.iter().map(|d| d.line.unwrap()).collect::<Vec<_>>(), [3, 2]);
+    }
+}

@@ -1,0 +1,223 @@
+//! Diagnostics: every problem with the content is a value, collected and printed together.
+//!
+//! Stages never stop at the first bad item. They push a [`Diagnostic`] and go on, so that one
+//! run shows an author every error at once. Only `main.rs` turns them into an exit code.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// One problem, anchored in a file and, where known, a line and column (both 1-based).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    pub path: PathBuf,
+    pub line: Option<usize>,
+    pub col: Option<usize>,
+    /// Width of the offending value, for the caret line.
+    pub width: usize,
+    pub message: String,
+    /// The source line the position points at, shown under the message.
+    pub source_line: Option<String>,
+    pub hint: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(path: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            path: path.into(),
+            line: None,
+            col: None,
+            width: 1,
+            message: message.into(),
+            source_line: None,
+            hint: None,
+        }
+    }
+
+    pub fn warning(path: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(path, message)
+        }
+    }
+
+    /// Points the diagnostic at `line:col` of `source`, and keeps that line to show it.
+    pub fn at(mut self, source: &str, pos: Pos) -> Self {
+        self.line = Some(pos.line);
+        self.col = Some(pos.col);
+        self.width = pos.width.max(1);
+        self.source_line = source.lines().nth(pos.line.saturating_sub(1)).map(str::to_owned);
+        self
+    }
+
+    /// Points at the line and column of a byte offset in `source`.
+    pub fn at_offset(self, source: &str, offset: usize, width: usize) -> Self {
+        let pos = Pos::of_offset(source, offset, width);
+        self.at(source, pos)
+    }
+
+    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// `path:line:col: error: message`, then the source line with a caret, then the hint.
+    pub fn render(&self, root: &Path) -> String {
+        let path = self.path.strip_prefix(root).unwrap_or(&self.path);
+        let mut out = String::new();
+        let _ = write!(out, "{}", path.display());
+        if let Some(line) = self.line {
+            let _ = write!(out, ":{line}:{}", self.col.unwrap_or(1));
+        }
+        let label = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        let _ = writeln!(out, ": {label}: {}", self.message);
+        if let (Some(line), Some(text)) = (self.line, &self.source_line) {
+            let number = line.to_string();
+            let pad = " ".repeat(number.len());
+            let text = text.replace('\t', " ");
+            let col = self.col.unwrap_or(1).saturating_sub(1);
+            let caret_at: usize = text.chars().take(col).count();
+            let _ = writeln!(out, "{pad} |");
+            let _ = writeln!(out, "{number} | {text}");
+            let _ = writeln!(
+                out,
+                "{pad} | {}{}",
+                " ".repeat(caret_at),
+                "^".repeat(self.width.min(80))
+            );
+        }
+        if let Some(hint) = &self.hint {
+            for (i, line) in hint.lines().enumerate() {
+                let lead = if i == 0 { "  = hint: " } else { "          " };
+                let _ = writeln!(out, "{lead}{line}");
+            }
+        }
+        out
+    }
+}
+
+/// A 1-based line and column (in characters), with the width of the thing pointed at.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct Pos {
+    pub line: usize,
+    pub col: usize,
+    pub width: usize,
+}
+
+impl Pos {
+    pub fn of_offset(source: &str, offset: usize, width: usize) -> Pos {
+        let offset = floor_char_boundary(source, offset.min(source.len()));
+        let before = &source[..offset];
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let col = source[line_start..offset].chars().count() + 1;
+        Pos { line, col, width }
+    }
+}
+
+pub fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// The candidate closest to `word` by edit distance, if it is close enough to be a likely typo.
+pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let limit = (word.chars().count() / 3).max(2);
+    candidates
+        .into_iter()
+        .map(|c| (edit_distance(word, c), c))
+        .filter(|(d, _)| *d <= limit)
+        .min()
+        .map(|(_, c)| c)
+}
+
+/// Edit distance over characters where swapping two neighbours counts as one edit (optimal
+/// string alignment), so that `qoute` is closer to `quote` than to `note`.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(d[i - 2][j - 2] + 1);
+            }
+            d[i][j] = best;
+        }
+    }
+    d[a.len()][b.len()]
+}
+
+/// Sorts diagnostics by path and position so that output is stable and reads top to bottom.
+pub fn sort(diags: &mut [Diagnostic]) {
+    diags.sort_by(|a, b| {
+        (&a.path, a.line, a.col, a.severity, &a.message).cmp(&(&b.path, b.line, b.col, b.severity, &b.message))
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_position_source_caret_and_hint() {
+        let src = "annotations:\n  - quote: foo\n    term: schiller\n";
+        let d = Diagnostic::error("site/seeds/a.yaml", "unknown glossary id `schiller`")
+            .at(
+                src,
+                Pos {
+                    line: 3,
+                    col: 11,
+                    width: 8,
+                },
+            )
+            .hint("did you mean `goethe`?");
+        assert_eq!(
+            d.render(Path::new("site")),
+            "seeds/a.yaml:3:11: error: unknown glossary id `schiller`\n  |\n3 |     term: schiller\n  |           ^^^^^^^^\n  = hint: did you mean `goethe`?\n"
+        );
+    }
+
+    #[test]
+    fn offsets_become_lines_and_char_columns() {
+        let src = "ab\nÄßc\n";
+        assert_eq!(
+            Pos::of_offset(src, 3 + 4, 1),
+            Pos {
+                line: 2,
+                col: 3,
+                width: 1
+            }
+        );
+    }
+
+    #[test]
+    fn suggests_close_names_only() {
+        assert_eq!(did_you_mean("qoute", ["quote", "note", "gloss"]), Some("quote"));
+        assert_eq!(did_you_mean("zzzzzz", ["quote", "note"]), None);
+    }
+}

@@ -1,0 +1,112 @@
+//! Discover: walk `seeds/` and `content/` and say what is there. Reads no file contents.
+//!
+//! Hidden files and folders are skipped and symlinks are not followed. Each `*.yaml` under
+//! seeds/ is paired with the document of the same path and stem.
+
+use crate::diagnostics::Diagnostic;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use walkdir::WalkDir;
+
+#[derive(Debug, Default)]
+pub struct Found {
+    /// Documents with their sidecar, in path order.
+    pub documents: Vec<(PathBuf, Option<PathBuf>)>,
+    pub pages: Vec<PathBuf>,
+    pub glossary: Vec<PathBuf>,
+    /// `content/static/**`: (path relative to the output root, source path).
+    pub static_files: Vec<(String, PathBuf)>,
+}
+
+fn is_hidden(name: &std::ffi::OsStr) -> bool {
+    name.to_string_lossy().starts_with('.')
+}
+
+/// Files under `dir`, sorted, skipping hidden entries and symlinks.
+fn files(dir: &Path) -> Vec<PathBuf> {
+    if !dir.is_dir() {
+        return Vec::new();
+    }
+    WalkDir::new(dir)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name()))
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.into_path())
+        .collect()
+}
+
+pub fn discover(root: &Path, diags: &mut Vec<Diagnostic>) -> Found {
+    let mut found = Found::default();
+    let seeds = root.join("seeds");
+    let mut docs: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
+    let mut sidecars: Vec<PathBuf> = Vec::new();
+    for path in files(&seeds) {
+        match path.extension().and_then(|e| e.to_str()) {
+            Some("txt" | "md") => docs.entry(path.with_extension("")).or_default().push(path),
+            Some("yaml") => sidecars.push(path),
+            Some("yml") => {
+                diags.push(Diagnostic::warning(&path, "ignored: sidecars end in `.yaml`").hint("rename it to .yaml"))
+            }
+            _ => diags.push(Diagnostic::warning(
+                &path,
+                "ignored: not a document (.txt, .md) or a sidecar (.yaml)",
+            )),
+        }
+    }
+    let mut paired: BTreeMap<PathBuf, PathBuf> = BTreeMap::new();
+    for s in sidecars {
+        let stem = s.with_extension("");
+        match docs.get(&stem) {
+            Some(d) if d.len() == 1 => {
+                paired.insert(d[0].clone(), s);
+            }
+            Some(d) => diags.push(
+                Diagnostic::error(&s, "this sidecar could belong to more than one document").hint(format!(
+                    "{} share its stem; rename one",
+                    d.iter()
+                        .map(|p| p.display().to_string())
+                        .collect::<Vec<_>>()
+                        .join(" and ")
+                )),
+            ),
+            None => diags.push(Diagnostic::error(&s, "a sidecar with no document").hint(format!(
+                    "expected `{0}.txt` or `{0}.md` beside it",
+                    stem.file_name()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_default()
+                ))),
+        }
+    }
+    for (_, paths) in docs {
+        for p in paths {
+            let side = paired.remove(&p);
+            found.documents.push((p, side));
+        }
+    }
+    let content = root.join("content");
+    found.pages = files(&content.join("pages"))
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        .collect();
+    let main_glossary = content.join("glossary.yaml");
+    if main_glossary.is_file() {
+        found.glossary.push(main_glossary);
+    }
+    found.glossary.extend(
+        files(&content.join("glossary"))
+            .into_iter()
+            .filter(|p| p.extension().is_some_and(|e| e == "yaml")),
+    );
+    let static_dir = content.join("static");
+    found.static_files = files(&static_dir)
+        .into_iter()
+        .filter_map(|p| {
+            let rel = p.strip_prefix(&static_dir).ok()?.to_string_lossy().replace('\\', "/");
+            Some((rel, p))
+        })
+        .collect();
+    found
+}

@@ -1,0 +1,217 @@
+//! glossa: a static site generator for annotated reading.
+//!
+//! Source texts stay pristine in `seeds/`; what readers should know about them lives in YAML
+//! sidecars that quote the passages they annotate. A build runs one pipeline:
+//!
+//! ```text
+//! config → discover → parse → resolve → render → write
+//! ```
+//!
+//! [`config`] reads site.yaml, [`discover`] finds the files, [`parse`] turns texts and YAML into
+//! a document model, [`resolve`] anchors quotes, finds glossary occurrences and checks links,
+//! [`render`] produces HTML through the theme, and [`write`] swaps the result in atomically.
+//! Only `config`, `discover` and `write` touch the disk (and `load`, which reads the files
+//! `discover` found). Problems with the content are [`diagnostics::Diagnostic`]s, collected
+//! across the whole run.
+
+// A Diagnostic is large, but errors are the cold path: boxing them would only add noise.
+#![allow(clippy::result_large_err)]
+
+pub mod config;
+pub mod diagnostics;
+pub mod discover;
+pub mod parse;
+pub mod render;
+pub mod resolve;
+pub mod slug;
+pub mod write;
+
+use diagnostics::Diagnostic;
+use parse::document::{ParseOptions, decode, parse_document};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+#[derive(Clone, Debug, Default)]
+pub struct BuildOptions {
+    pub root: PathBuf,
+    /// Overrides site.yaml's `output`.
+    pub out: Option<PathBuf>,
+    pub drafts: bool,
+    /// Overrides site.yaml's `base_url`.
+    pub base_url: Option<String>,
+}
+
+/// What a run found: every diagnostic, and the summary when it got that far.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    pub diagnostics: Vec<Diagnostic>,
+    pub summary: Option<Summary>,
+}
+
+impl Outcome {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+}
+
+#[derive(Debug)]
+pub struct Summary {
+    pub documents: usize,
+    pub notes: usize,
+    pub entries: usize,
+    pub occurrences: usize,
+    pub pages: usize,
+    pub seconds: f64,
+    pub out: PathBuf,
+}
+
+/// A failure that is not about content: a disk error or a broken template.
+#[derive(Debug)]
+pub struct Fatal(pub String);
+
+impl std::fmt::Display for Fatal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Everything up to and including resolve: what `build` and `check` share.
+pub fn load(opts: &BuildOptions, diags: &mut Vec<Diagnostic>) -> Result<Option<resolve::Site>, Fatal> {
+    let root = &opts.root;
+    let (mut config, d) = config::load(root).map_err(|e| Fatal(format!("cannot read content/site.yaml: {e}")))?;
+    diags.extend(d);
+    if let Some(url) = &opts.base_url {
+        config.base_url = Some(if url.ends_with('/') {
+            url.clone()
+        } else {
+            format!("{url}/")
+        });
+    }
+    let found = discover::discover(root, diags);
+    if found.documents.is_empty() {
+        diags.push(
+            Diagnostic::error(
+                root.join("seeds"),
+                "no documents: there is no .txt or .md file under seeds/",
+            )
+            .hint("add a text, e.g. seeds/erlkoenig.txt, or create a site with `glossa new DIR`"),
+        );
+        return Ok(None);
+    }
+    let opts_parse = ParseOptions {
+        smart_punctuation: config.smart_punctuation,
+    };
+    let read = |p: &Path| std::fs::read(p).map_err(|e| Fatal(format!("cannot read {}: {e}", p.display())));
+    let mut docs = Vec::new();
+    for (path, sidecar) in &found.documents {
+        let text = match decode(read(path)?, path) {
+            Ok(t) => t,
+            Err(d) => {
+                diags.push(d);
+                continue;
+            }
+        };
+        let side = match sidecar {
+            Some(s) => match decode(read(s)?, s) {
+                Ok(t) => Some((s.as_path(), t)),
+                Err(d) => {
+                    diags.push(d);
+                    continue;
+                }
+            },
+            None => None,
+        };
+        if let Some(doc) = parse_document(path, text, side, &opts_parse, diags)
+            && (!doc.meta.draft || opts.drafts)
+        {
+            docs.push(doc);
+        }
+    }
+    let mut pages = Vec::new();
+    for path in &found.pages {
+        match decode(read(path)?, path) {
+            Ok(text) => pages
+                .extend(parse_document(path, text, None, &opts_parse, diags).filter(|p| !p.meta.draft || opts.drafts)),
+            Err(d) => diags.push(d),
+        }
+    }
+    let mut entries = Vec::new();
+    for path in &found.glossary {
+        match decode(read(path)?, path) {
+            Ok(text) => entries.extend(parse::glossary::parse_glossary(&text, path, diags)),
+            Err(d) => diags.push(d),
+        }
+    }
+    let site = resolve::resolve(config, docs, pages, entries, diags);
+    if site.config.base_url.is_none() {
+        diags.push(
+            Diagnostic::warning(
+                root.join("content").join("site.yaml"),
+                "no `base_url`: sitemap.xml is left out",
+            )
+            .hint("set `base_url` in site.yaml or pass --base-url"),
+        );
+    }
+    Ok(Some(site))
+}
+
+/// `glossa build`: load, then render into a staging folder swapped in on success.
+pub fn build(opts: &BuildOptions) -> Result<Outcome, Fatal> {
+    let start = Instant::now();
+    let mut outcome = Outcome::default();
+    let site = load(opts, &mut outcome.diagnostics)?;
+    diagnostics::sort(&mut outcome.diagnostics);
+    let Some(site) = site else { return Ok(outcome) };
+    if outcome.has_errors() {
+        return Ok(outcome);
+    }
+    let out = match &opts.out {
+        Some(o) if o.is_absolute() => o.clone(),
+        Some(o) => std::env::current_dir().map(|d| d.join(o)).unwrap_or_else(|_| o.clone()),
+        None => opts.root.join(&site.config.output),
+    };
+    let theme = render::theme::load(&opts.root, &site.config.theme).map_err(|e| Fatal(e.0))?;
+    let mut staging = write::Staging::new(&out).map_err(|e| {
+        Fatal(format!(
+            "cannot create the staging folder beside {}: {e}",
+            out.display()
+        ))
+    })?;
+    let stats = render::render_site(&site, &theme, &mut staging).map_err(|e| match e {
+        render::RenderError::Template(m) => Fatal(m),
+        render::RenderError::Io(e) => Fatal(format!("cannot write the site: {e}")),
+    })?;
+    let found = discover::discover(&opts.root, &mut Vec::new());
+    for (rel, path) in &found.static_files {
+        staging
+            .copy(rel, path)
+            .map_err(|e| Fatal(format!("cannot copy {}: {e}", path.display())))?;
+    }
+    staging
+        .commit(&out)
+        .map_err(|e| Fatal(format!("cannot move the new site into {}: {e}", out.display())))?;
+    outcome.summary = Some(Summary {
+        documents: site.docs.len(),
+        notes: stats.notes,
+        entries: site.entries.len(),
+        occurrences: stats.occurrences,
+        pages: stats.pages,
+        seconds: start.elapsed().as_secs_f64(),
+        out,
+    });
+    Ok(outcome)
+}
+
+/// `glossa check`: every check of `build`, including rendering, without writing.
+pub fn check(opts: &BuildOptions) -> Result<Outcome, Fatal> {
+    let mut outcome = Outcome::default();
+    let site = load(opts, &mut outcome.diagnostics)?;
+    diagnostics::sort(&mut outcome.diagnostics);
+    if let Some(site) = site
+        && !outcome.has_errors()
+    {
+        let theme = render::theme::load(&opts.root, &site.config.theme).map_err(|e| Fatal(e.0))?;
+        render::render_site(&site, &theme, &mut write::Discard).map_err(|e| Fatal(format!("{e:?}")))?;
+    }
+    Ok(outcome)
+}

@@ -1,0 +1,143 @@
+//! argv → command → exit code. The only place that exits the process.
+
+use clap::{Parser, Subcommand};
+use glossa::{BuildOptions, Outcome};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "glossa", version, about = "A static site generator for annotated reading")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the site into public/ (or site.yaml's `output`)
+    Build {
+        /// The site's folder
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Where to write the site (default: ROOT/public)
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Build drafts too
+        #[arg(long)]
+        drafts: bool,
+        /// The URL the site is served from, for absolute URLs (overrides site.yaml)
+        #[arg(long)]
+        base_url: Option<String>,
+        /// Print errors and warnings only, no summary
+        #[arg(long)]
+        quiet: bool,
+    },
+    /// Run every check of `build` without writing anything
+    Check {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Treat warnings as errors
+        #[arg(long)]
+        deny_warnings: bool,
+        #[arg(long)]
+        drafts: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Build {
+            root,
+            out,
+            drafts,
+            base_url,
+            quiet,
+        } => {
+            if !root.is_dir() {
+                eprintln!("error: the site folder {} does not exist", root.display());
+                return ExitCode::from(2);
+            }
+            let opts = BuildOptions {
+                root: root.clone(),
+                out,
+                drafts,
+                base_url,
+            };
+            finish(glossa::build(&opts), &root, quiet, false)
+        }
+        Command::Check {
+            root,
+            deny_warnings,
+            drafts,
+        } => {
+            if !root.is_dir() {
+                eprintln!("error: the site folder {} does not exist", root.display());
+                return ExitCode::from(2);
+            }
+            let opts = BuildOptions {
+                root: root.clone(),
+                drafts,
+                ..BuildOptions::default()
+            };
+            finish(glossa::check(&opts), &root, false, deny_warnings)
+        }
+    }
+}
+
+fn finish(
+    result: Result<Outcome, glossa::Fatal>,
+    root: &std::path::Path,
+    quiet: bool,
+    deny_warnings: bool,
+) -> ExitCode {
+    let outcome = match result {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    for d in &outcome.diagnostics {
+        eprint!("{}", d.render(root));
+    }
+    let errors = outcome.diagnostics.iter().filter(|d| d.is_error()).count();
+    let warnings = outcome.diagnostics.len() - errors;
+    if errors > 0 || (deny_warnings && warnings > 0) {
+        eprintln!(
+            "{errors} error{}, {warnings} warning{}; nothing was written",
+            plural(errors),
+            plural(warnings)
+        );
+        return ExitCode::from(1);
+    }
+    if let Some(s) = &outcome.summary
+        && !quiet
+    {
+        let out = s
+            .out
+            .strip_prefix(std::env::current_dir().unwrap_or_default())
+            .unwrap_or(&s.out);
+        println!(
+            "built {} document{}, {} note{}, {} glossary entr{}, {} occurrence{}: {} pages in {:.2}s → {}",
+            s.documents,
+            plural(s.documents),
+            s.notes,
+            plural(s.notes),
+            s.entries,
+            if s.entries == 1 { "y" } else { "ies" },
+            s.occurrences,
+            plural(s.occurrences),
+            s.pages,
+            s.seconds,
+            out.display()
+        );
+    } else if outcome.summary.is_none() && !quiet {
+        println!("checked: {errors} errors, {warnings} warnings");
+    }
+    ExitCode::SUCCESS
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}

@@ -1,0 +1,561 @@
+//! Documents: a .txt or .md file (plus its sidecar) → [`Document`].
+//!
+//! The body becomes a pulldown-cmark event stream with source ranges. A .txt is turned into
+//! the same events (paragraphs of text with soft or hard breaks), so everything downstream —
+//! anchoring, glossary matching, rendering — has one input shape.
+
+use crate::diagnostics::{Diagnostic, Pos};
+use crate::parse::sidecar::{Annotation, Lines, RawMeta, RawSource, validate_annotations};
+use crate::parse::yaml::{from_yaml, value_error};
+use crate::parse::yamlpos::Seg;
+use crate::slug::{is_valid_id, slugify};
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Txt,
+    Md,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Source {
+    pub title: String,
+    pub url: String,
+}
+
+/// Metadata after merging front matter and sidecar (the sidecar wins) and checking values.
+#[derive(Clone, Debug, Default)]
+pub struct Meta {
+    pub author: Option<String>,
+    pub date: Option<String>,
+    pub lang: Option<String>,
+    pub source: Option<Source>,
+    pub summary: Option<String>,
+    pub tags: Vec<String>,
+    pub weight: i64,
+    pub draft: bool,
+    pub lines: Lines,
+}
+
+pub type Spanned = (Event<'static>, Range<usize>);
+
+#[derive(Debug)]
+pub struct Document {
+    pub path: PathBuf,
+    pub source: String,
+    pub kind: Kind,
+    pub sidecar_path: Option<PathBuf>,
+    pub sidecar_source: String,
+    pub title: String,
+    pub slug: String,
+    pub meta: Meta,
+    pub annotations: Vec<Annotation>,
+    /// The body (title removed), with byte ranges into `source`.
+    pub events: Vec<Spanned>,
+    /// Markdown footnote definitions by label, in order of definition.
+    pub footnotes: Vec<(String, Vec<Spanned>)>,
+}
+
+/// What `parse_document` needs to know about the site.
+pub struct ParseOptions {
+    pub smart_punctuation: bool,
+}
+
+pub fn markdown_options(smart_punctuation: bool) -> Options {
+    let mut o = Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES;
+    if smart_punctuation {
+        o |= Options::ENABLE_SMART_PUNCTUATION;
+    }
+    o
+}
+
+/// Decodes a file's bytes: a BOM is dropped, CRLF becomes LF; not UTF-8 is an error with the
+/// byte offset.
+pub fn decode(bytes: Vec<u8>, path: &Path) -> Result<String, Diagnostic> {
+    match String::from_utf8(bytes) {
+        Ok(mut s) => {
+            if s.starts_with('\u{feff}') {
+                s.drain(..3);
+            }
+            if s.contains('\r') {
+                s = s.replace("\r\n", "\n");
+            }
+            Ok(s)
+        }
+        Err(e) => {
+            let offset = e.utf8_error().valid_up_to();
+            Err(
+                Diagnostic::error(path, format!("this file is not UTF-8: invalid byte at offset {offset}"))
+                    .hint("save it as UTF-8 (most editors offer this under \"Save with encoding\")"),
+            )
+        }
+    }
+}
+
+/// Parses one document and its sidecar. Problems are pushed to `diags`; the document is
+/// returned whenever it can still be built, so later stages can report their errors too.
+pub fn parse_document(
+    path: &Path,
+    source: String,
+    sidecar: Option<(&Path, String)>,
+    opts: &ParseOptions,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Document> {
+    let kind = if path.extension().is_some_and(|e| e == "md") {
+        Kind::Md
+    } else {
+        Kind::Txt
+    };
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+
+    // Front matter (Markdown only).
+    let (front, body_start) = match kind {
+        Kind::Md => split_front_matter(&source),
+        Kind::Txt => (None, 0),
+    };
+    let mut front_meta = RawMeta::default();
+    if let Some((text, offset)) = front {
+        let first_line = source[..offset].matches('\n').count();
+        match from_yaml::<RawMeta>(text, path) {
+            Ok(Some(m)) => front_meta = m,
+            Ok(None) => {}
+            Err(mut d) => {
+                if let Some(line) = d.line {
+                    let pos = Pos {
+                        line: line + first_line,
+                        col: d.col.unwrap_or(1),
+                        width: d.width,
+                    };
+                    d = d.at(&source, pos);
+                }
+                diags.push(d);
+            }
+        }
+        if front_meta.annotations.is_some() {
+            diags.push(
+                Diagnostic::error(path, "annotations belong in the sidecar, not in front matter")
+                    .hint(format!("move them to `{stem}.yaml` beside this file")),
+            );
+            front_meta.annotations = None;
+        }
+    }
+    let mut side_meta = RawMeta::default();
+    let (sidecar_path, sidecar_source) = match sidecar {
+        Some((p, s)) => {
+            match from_yaml::<RawMeta>(&s, p) {
+                Ok(Some(m)) => side_meta = m,
+                Ok(None) => {}
+                Err(d) => diags.push(d),
+            }
+            (Some(p.to_path_buf()), s)
+        }
+        None => (None, String::new()),
+    };
+    let annotations = match (side_meta.annotations.take(), &sidecar_path) {
+        (Some(raw), Some(p)) => validate_annotations(raw, &sidecar_source, p, diags),
+        _ => Vec::new(),
+    };
+
+    // Where a metadata value came from, for error positions.
+    let meta_error = |key: &str, side_has: bool, message: String| -> Diagnostic {
+        match (&sidecar_path, side_has) {
+            (Some(p), true) => value_error(&sidecar_source, p, &[Seg::from(key)], message),
+            _ => match front {
+                Some((text, offset)) => {
+                    let d = value_error(text, path, &[Seg::from(key)], message);
+                    let first_line = source[..offset].matches('\n').count();
+                    match d.line {
+                        Some(l) => d.clone().at(
+                            &source,
+                            Pos {
+                                line: l + first_line,
+                                col: d.col.unwrap_or(1),
+                                width: d.width,
+                            },
+                        ),
+                        None => d,
+                    }
+                }
+                None => Diagnostic::error(path, message),
+            },
+        }
+    };
+
+    macro_rules! pick {
+        ($field:ident) => {
+            (
+                side_meta.$field.is_some(),
+                side_meta.$field.take().or(front_meta.$field.take()),
+            )
+        };
+    }
+    let (side_slug, slug) = pick!(slug);
+    let (_, explicit_title) = pick!(title);
+    let (side_date, date) = pick!(date);
+    let (side_lang, lang) = pick!(lang);
+    let (_, source_meta) = pick!(source);
+    let (_, author) = pick!(author);
+    let (_, summary) = pick!(summary);
+    let (_, tags) = pick!(tags);
+    let (_, weight) = pick!(weight);
+    let (_, draft) = pick!(draft);
+    let (side_lines, lines) = pick!(lines);
+
+    let slug = match slug {
+        Some(s) if is_valid_id(&s) => s,
+        Some(s) => {
+            diags.push(
+                meta_error("slug", side_slug, format!("slug `{s}` is not `[a-z0-9-]+`"))
+                    .hint(format!("try `{}`", slugify(&s))),
+            );
+            slugify(&s)
+        }
+        None => slugify(&stem),
+    };
+    if slug.is_empty() {
+        diags.push(Diagnostic::error(path, "this file name gives an empty slug").hint("set `slug:` in the metadata"));
+    }
+    if let Some(d) = &date
+        && !is_iso_date(d)
+    {
+        diags.push(
+            meta_error("date", side_date, format!("date `{d}` is not YYYY-MM-DD")).hint("for example `2023-07-06`"),
+        );
+    }
+    if let Some(l) = &lang
+        && !crate::config::is_valid_lang(l)
+    {
+        diags.push(
+            meta_error("lang", side_lang, format!("`{l}` is not a BCP 47 language tag"))
+                .hint("for example `de` or `en-GB`"),
+        );
+    }
+    if kind == Kind::Md && lines.is_some() {
+        diags.push(
+            meta_error("lines", side_lines, "`lines` applies to .txt documents only".into())
+                .hint("in Markdown, end a line with two spaces or a backslash to keep the break"),
+        );
+    }
+    let meta = Meta {
+        author,
+        date: date.filter(|d| is_iso_date(d)),
+        lang: lang.filter(|l| crate::config::is_valid_lang(l)),
+        source: source_meta.map(|s| match s {
+            RawSource::Url(url) => Source {
+                title: url.clone(),
+                url,
+            },
+            RawSource::Full { title, url } => Source {
+                title: title.unwrap_or_else(|| url.clone()),
+                url,
+            },
+        }),
+        summary,
+        tags: tags.unwrap_or_default(),
+        weight: weight.unwrap_or(0),
+        draft: draft.unwrap_or(false),
+        lines: lines.unwrap_or_default(),
+    };
+
+    let (found_title, events, footnotes) = match kind {
+        Kind::Txt => txt_events(&source, meta.lines, explicit_title.is_none()),
+        Kind::Md => md_events(&source, body_start, opts, explicit_title.is_none()),
+    };
+    let title = explicit_title.or(found_title).unwrap_or(stem);
+
+    Some(Document {
+        path: path.to_path_buf(),
+        source,
+        kind,
+        sidecar_path,
+        sidecar_source,
+        title,
+        slug,
+        meta,
+        annotations,
+        events,
+        footnotes,
+    })
+}
+
+pub fn is_iso_date(d: &str) -> bool {
+    let b = d.as_bytes();
+    b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+        && (1..=12).contains(&d[5..7].parse::<u32>().unwrap_or(0))
+        && (1..=31).contains(&d[8..10].parse::<u32>().unwrap_or(0))
+}
+
+/// Splits `---\n…\n---\n` off the top. Returns the YAML text with its byte offset, and where
+/// the body starts.
+pub fn split_front_matter(source: &str) -> (Option<(&str, usize)>, usize) {
+    let Some(rest) = source.strip_prefix("---\n") else {
+        return (None, 0);
+    };
+    let mut offset = 4;
+    for line in rest.split_inclusive('\n') {
+        if line.trim_end() == "---" {
+            return (Some((&source[4..offset], 4)), offset + line.len());
+        }
+        offset += line.len();
+    }
+    (None, 0)
+}
+
+type Parsed = (Option<String>, Vec<Spanned>, Vec<(String, Vec<Spanned>)>);
+
+/// Paragraphs are runs of non-blank lines; inside one, line breaks are soft (joined with a
+/// space) or hard (`lines: keep`). The first paragraph is the title when it is a single line.
+fn txt_events(source: &str, lines: Lines, want_title: bool) -> Parsed {
+    let mut paragraphs: Vec<Vec<Range<usize>>> = Vec::new();
+    let mut current: Vec<Range<usize>> = Vec::new();
+    let mut offset = 0;
+    for line in source.split_inclusive('\n') {
+        let text = line.strip_suffix('\n').unwrap_or(line);
+        if text.trim().is_empty() {
+            if !current.is_empty() {
+                paragraphs.push(std::mem::take(&mut current));
+            }
+        } else {
+            current.push(offset..offset + text.len());
+        }
+        offset += line.len();
+    }
+    if !current.is_empty() {
+        paragraphs.push(current);
+    }
+    let mut title = None;
+    let mut paragraphs = paragraphs.into_iter().peekable();
+    if want_title && paragraphs.peek().is_some_and(|p| p.len() == 1) {
+        let p = paragraphs.next().unwrap_or_default();
+        title = Some(source[p[0].clone()].trim().to_owned());
+    }
+    let mut events = Vec::new();
+    for p in paragraphs {
+        let span = p[0].start..p[p.len() - 1].end;
+        events.push((Event::Start(Tag::Paragraph), span.clone()));
+        for (i, line) in p.iter().enumerate() {
+            if i > 0 {
+                let brk = match lines {
+                    Lines::Join => Event::SoftBreak,
+                    Lines::Keep => Event::HardBreak,
+                };
+                events.push((brk, line.start..line.start));
+            }
+            let text = &source[line.clone()];
+            let (text, range) = if i == 0 || lines == Lines::Join {
+                let trimmed = text.trim_start();
+                (trimmed, line.end - trimmed.len()..line.end)
+            } else {
+                (text, line.clone())
+            };
+            let text = if lines == Lines::Keep { text } else { text.trim_end() };
+            events.push((
+                Event::Text(CowStr::from(text.to_owned())),
+                range.start..range.start + text.len(),
+            ));
+        }
+        events.push((Event::End(TagEnd::Paragraph), span));
+    }
+    (title, events, Vec::new())
+}
+
+/// Markdown through pulldown-cmark; the first top-level `#` heading becomes the title and
+/// footnote definitions are set aside (they are rendered as notes).
+fn md_events(source: &str, body_start: usize, opts: &ParseOptions, want_title: bool) -> Parsed {
+    let body = &source[body_start..];
+    let parser = Parser::new_ext(body, markdown_options(opts.smart_punctuation));
+    let mut events = Vec::new();
+    let mut footnotes: Vec<(String, Vec<Spanned>)> = Vec::new();
+    let mut in_footnote: Option<(String, Vec<Spanned>, usize)> = None;
+    let mut title: Option<String> = None;
+    let mut title_state = if want_title {
+        TitleState::Looking
+    } else {
+        TitleState::Done
+    };
+    let mut depth = 0usize;
+    for (event, range) in parser.into_offset_iter() {
+        let range = range.start + body_start..range.end + body_start;
+        let event = event.into_static();
+        if let Some((_, evs, fdepth)) = &mut in_footnote {
+            let end = matches!(event, Event::End(TagEnd::FootnoteDefinition));
+            if matches!(event, Event::Start(Tag::FootnoteDefinition(_))) {
+                *fdepth += 1;
+            }
+            if end {
+                *fdepth -= 1;
+                if *fdepth == 0 {
+                    if let Some((label, evs, _)) = in_footnote.take() {
+                        footnotes.push((label, evs));
+                    }
+                    continue;
+                }
+            }
+            evs.push((event, range));
+            continue;
+        }
+        match &event {
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                in_footnote = Some((label.to_string(), Vec::new(), 1));
+                continue;
+            }
+            Event::Start(Tag::Heading {
+                level: HeadingLevel::H1,
+                ..
+            }) if depth == 0 && title_state == TitleState::Looking => {
+                title_state = TitleState::Collecting(String::new());
+                depth += 1;
+                continue;
+            }
+            Event::End(TagEnd::Heading(HeadingLevel::H1)) if matches!(title_state, TitleState::Collecting(_)) => {
+                if let TitleState::Collecting(t) = std::mem::replace(&mut title_state, TitleState::Done) {
+                    title = Some(t.trim().to_owned());
+                }
+                depth -= 1;
+                continue;
+            }
+            _ => {}
+        }
+        if let TitleState::Collecting(t) = &mut title_state {
+            match &event {
+                Event::Text(s) | Event::Code(s) => t.push_str(s),
+                Event::SoftBreak | Event::HardBreak => t.push(' '),
+                _ => {}
+            }
+            continue;
+        }
+        match &event {
+            Event::Start(_) => depth += 1,
+            Event::End(_) => depth -= 1,
+            _ => {}
+        }
+        // Only a heading before any other block can be the title.
+        if depth == 1 && matches!(event, Event::Start(_)) && title_state == TitleState::Looking {
+            title_state = TitleState::Done;
+        }
+        events.push((event, range));
+    }
+    (title, events, footnotes)
+}
+
+#[derive(PartialEq, Eq)]
+enum TitleState {
+    Looking,
+    Collecting(String),
+    Done,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(path: &str, src: &str, sidecar: Option<&str>) -> (Option<Document>, Vec<Diagnostic>) {
+        let mut diags = Vec::new();
+        let side = sidecar.map(|s| (Path::new("x.yaml"), s.to_owned()));
+        let doc = parse_document(
+            Path::new(path),
+            src.to_owned(),
+            side,
+            &ParseOptions {
+                smart_punctuation: false,
+            },
+            &mut diags,
+        );
+        (doc, diags)
+    }
+
+    #[test]
+    fn txt_title_is_first_single_line_paragraph() {
+        let (doc, d) = parse(
+            "Erlkönig.txt",
+            "Der Erlkönig\n\nWer reitet so spät\ndurch Nacht und Wind?\n",
+            None,
+        );
+        let doc = doc.unwrap();
+        assert!(d.is_empty());
+        assert_eq!(doc.title, "Der Erlkönig");
+        assert_eq!(doc.slug, "erlkoenig");
+        let texts: Vec<_> = doc
+            .events
+            .iter()
+            .filter_map(|(e, _)| {
+                if let Event::Text(t) = e {
+                    Some(t.to_string())
+                } else {
+                    None
+                }
+            })
+            .collect();
+        assert_eq!(texts, ["Wer reitet so spät", "durch Nacht und Wind?"]);
+        assert!(doc.events.iter().any(|(e, _)| matches!(e, Event::SoftBreak)));
+    }
+
+    #[test]
+    fn txt_multi_line_first_paragraph_is_not_a_title() {
+        let (doc, _) = parse("a.txt", "one\ntwo\n\nthree", None);
+        assert_eq!(doc.unwrap().title, "a");
+    }
+
+    #[test]
+    fn md_title_from_heading_and_front_matter() {
+        let (doc, _) = parse("a.md", "---\nauthor: X\n---\n# The *Title*\n\nBody.\n", None);
+        let doc = doc.unwrap();
+        assert_eq!(doc.title, "The Title");
+        assert_eq!(doc.meta.author.as_deref(), Some("X"));
+        assert!(
+            !doc.events
+                .iter()
+                .any(|(e, _)| matches!(e, Event::Start(Tag::Heading { .. })))
+        );
+        let (doc, _) = parse("a.md", "---\ntitle: Given\n---\n# Kept\n", None);
+        let doc = doc.unwrap();
+        assert_eq!(doc.title, "Given");
+        assert!(
+            doc.events
+                .iter()
+                .any(|(e, _)| matches!(e, Event::Start(Tag::Heading { .. })))
+        );
+    }
+
+    #[test]
+    fn sidecar_wins_over_front_matter() {
+        let (doc, d) = parse(
+            "a.md",
+            "---\ntitle: Front\ndate: 2020-01-01\n---\nBody\n",
+            Some("title: Side\n"),
+        );
+        assert!(d.is_empty(), "{d:?}");
+        let doc = doc.unwrap();
+        assert_eq!(doc.title, "Side");
+        assert_eq!(doc.meta.date.as_deref(), Some("2020-01-01"));
+    }
+
+    #[test]
+    fn bad_front_matter_points_into_the_file() {
+        let (_, d) = parse("a.md", "---\ntitle: T\ndate: 2020-13-01\n---\nBody\n", None);
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].line, Some(3));
+    }
+
+    #[test]
+    fn bom_and_crlf_are_normalised() {
+        let s = decode(b"\xef\xbb\xbfa\r\nb".to_vec(), Path::new("a.txt")).unwrap();
+        assert_eq!(s, "a\nb");
+        let e = decode(b"ab\xffc".to_vec(), Path::new("a.txt")).unwrap_err();
+        assert!(e.message.contains("offset 2"), "{}", e.message);
+    }
+}

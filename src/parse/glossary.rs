@@ -1,0 +1,126 @@
+//! Glossary files: a YAML list of entries.
+
+use crate::diagnostics::Diagnostic;
+use crate::parse::yaml::{from_yaml, value_error_in};
+use crate::parse::yamlpos::{Seg, YamlPositions};
+use crate::slug::is_valid_id;
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEntry {
+    id: String,
+    term: String,
+    kind: Option<String>,
+    forms: Option<Vec<String>>,
+    definition: String,
+    see: Option<Vec<String>>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Entry {
+    pub id: String,
+    pub term: String,
+    pub kind: String,
+    pub forms: Vec<String>,
+    pub definition: String,
+    pub see: Vec<String>,
+    /// Where it was written, for messages about its values.
+    pub path: PathBuf,
+    pub index: usize,
+}
+
+impl Entry {
+    pub fn key_path(&self, key: &str) -> Vec<Seg> {
+        vec![self.index.into(), key.into()]
+    }
+}
+
+/// Parses one glossary file.
+pub fn parse_glossary(source: &str, path: &Path, diags: &mut Vec<Diagnostic>) -> Vec<Entry> {
+    let raw: Vec<RawEntry> = match from_yaml(source, path) {
+        Ok(Some(v)) => v,
+        Ok(None) => return Vec::new(),
+        Err(d) => {
+            diags.push(d);
+            return Vec::new();
+        }
+    };
+    let positions = YamlPositions::index(source);
+    let mut out = Vec::with_capacity(raw.len());
+    for (index, e) in raw.into_iter().enumerate() {
+        let at = |key: &str| vec![Seg::Index(index), Seg::from(key)];
+        if !is_valid_id(&e.id) {
+            diags.push(
+                value_error_in(
+                    &positions,
+                    source,
+                    path,
+                    &at("id"),
+                    format!("glossary id `{}` is not `[a-z0-9-]+`", e.id),
+                )
+                .hint(format!("try `{}`", crate::slug::slugify(&e.id))),
+            );
+            continue;
+        }
+        let forms: Vec<String> = e.forms.unwrap_or_else(|| vec![e.term.clone()]);
+        if forms.iter().any(|f| f.trim().is_empty()) {
+            diags.push(value_error_in(
+                &positions,
+                source,
+                path,
+                &at("forms"),
+                "a form is empty",
+            ));
+            continue;
+        }
+        let kind = e.kind.unwrap_or_else(|| "term".into());
+        if kind.trim().is_empty() {
+            diags.push(
+                value_error_in(&positions, source, path, &at("kind"), "`kind` is empty")
+                    .hint("leave it out for `term`"),
+            );
+            continue;
+        }
+        out.push(Entry {
+            id: e.id,
+            term: e.term,
+            kind,
+            forms: forms.into_iter().map(|f| f.trim().to_owned()).collect(),
+            definition: e.definition,
+            see: e.see.unwrap_or_default(),
+            path: path.to_path_buf(),
+            index,
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_kind_and_forms() {
+        let mut d = Vec::new();
+        let e = parse_glossary(
+            "- id: lawrow\n  term: Sergej Lawrow\n  definition: x\n",
+            Path::new("g.yaml"),
+            &mut d,
+        );
+        assert!(d.is_empty());
+        assert_eq!(e[0].kind, "term");
+        assert_eq!(e[0].forms, ["Sergej Lawrow"]);
+    }
+
+    #[test]
+    fn missing_definition_and_bad_id() {
+        let mut d = Vec::new();
+        parse_glossary("- id: a\n  term: A\n", Path::new("g.yaml"), &mut d);
+        assert!(d[0].message.contains("definition"), "{}", d[0].message);
+        let mut d = Vec::new();
+        parse_glossary("- id: A b\n  term: A\n  definition: x\n", Path::new("g.yaml"), &mut d);
+        assert_eq!(d[0].line, Some(1));
+    }
+}

@@ -1,0 +1,105 @@
+//! Reading YAML into typed structs, with errors that point into the file.
+
+use crate::diagnostics::{Diagnostic, Pos, did_you_mean};
+use crate::parse::yamlpos::{Seg, YamlPositions};
+use serde::de::DeserializeOwned;
+use std::path::Path;
+
+/// Deserializes `source`; an empty document is `Ok(None)`. A syntax or type error becomes a
+/// diagnostic at serde_yaml's position, with a did-you-mean for unknown keys and values.
+pub fn from_yaml<T: DeserializeOwned>(source: &str, path: &Path) -> Result<Option<T>, Diagnostic> {
+    serde_yaml::from_str::<Option<T>>(source).map_err(|e| yaml_error(source, path, &e))
+}
+
+fn yaml_error(source: &str, path: &Path, e: &serde_yaml::Error) -> Diagnostic {
+    let mut message = e.to_string();
+    if let Some(at) = message.find(" at line ") {
+        message.truncate(at);
+    }
+    let hint = suggestion(&message);
+    let mut d = Diagnostic::error(path, message);
+    if let Some(loc) = e.location() {
+        let width = source
+            .lines()
+            .nth(loc.line().saturating_sub(1))
+            .map(|l| {
+                l.chars()
+                    .skip(loc.column().saturating_sub(1))
+                    .take_while(|c| !matches!(c, ':' | ' ' | ','))
+                    .count()
+            })
+            .unwrap_or(1);
+        d = d.at(
+            source,
+            Pos {
+                line: loc.line(),
+                col: loc.column(),
+                width,
+            },
+        );
+    }
+    match hint {
+        Some(h) => d.hint(h),
+        None => d,
+    }
+}
+
+/// From serde's "unknown field `qoute`, expected one of `id`, `quote`" make "did you mean `quote`?".
+fn suggestion(message: &str) -> Option<String> {
+    let (found, expected) = message.split_once(", expected ")?;
+    let unknown = found.rsplit('`').nth(1)?;
+    let candidates: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+    match did_you_mean(unknown, candidates.iter().copied()) {
+        Some(best) => Some(format!("did you mean `{best}`?")),
+        None if !candidates.is_empty() => Some(format!(
+            "expected one of {}",
+            candidates
+                .iter()
+                .map(|c| format!("`{c}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+        None => None,
+    }
+}
+
+/// An error about a value that parsed but means something wrong, at that value's position.
+pub fn value_error(source: &str, path: &Path, at: &[Seg], message: impl Into<String>) -> Diagnostic {
+    let d = Diagnostic::error(path, message);
+    match YamlPositions::index(source).best(at) {
+        Some(pos) => d.at(source, pos),
+        None => d,
+    }
+}
+
+/// Like [`value_error`], with positions already indexed (many errors in one file).
+pub fn value_error_in(
+    positions: &YamlPositions,
+    source: &str,
+    path: &Path,
+    at: &[Seg],
+    message: impl Into<String>,
+) -> Diagnostic {
+    let d = Diagnostic::error(path, message);
+    match positions.best(at) {
+        Some(pos) => d.at(source, pos),
+        None => d,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggestion_from_serde_message() {
+        assert_eq!(
+            suggestion("annotations[0]: unknown field `qoute`, expected one of `id`, `quote`, `note`").as_deref(),
+            Some("did you mean `quote`?")
+        );
+        assert_eq!(
+            suggestion("unknown variant `sometimes`, expected one of `first`, `all`, `none`").as_deref(),
+            Some("expected one of `first`, `all`, `none`")
+        );
+    }
+}

@@ -1,0 +1,188 @@
+//! Where a YAML value stands in its file.
+//!
+//! serde_yaml reports positions only for syntax and type errors. An error about a valid value
+//! (a quote that is not found, an unknown glossary id) must point at that value too, so on the
+//! error path we read the file once more with an event parser and index the position of every
+//! value by its path (`annotations[3].quote`).
+
+use crate::diagnostics::Pos;
+use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
+use yaml_rust2::scanner::Marker;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Seg {
+    Key(String),
+    Index(usize),
+}
+
+impl From<&str> for Seg {
+    fn from(key: &str) -> Self {
+        Seg::Key(key.to_owned())
+    }
+}
+
+impl From<usize> for Seg {
+    fn from(i: usize) -> Self {
+        Seg::Index(i)
+    }
+}
+
+/// Positions of every value (and every mapping key) of one YAML document.
+#[derive(Debug, Default)]
+pub struct YamlPositions {
+    values: Vec<(Vec<Seg>, Pos)>,
+    keys: Vec<(Vec<Seg>, Pos)>,
+}
+
+impl YamlPositions {
+    /// Indexes `source`; a document that does not parse gives an empty index.
+    pub fn index(source: &str) -> YamlPositions {
+        let mut recv = Receiver::default();
+        let mut parser = Parser::new_from_str(source);
+        let _ = parser.load(&mut recv, false);
+        recv.out
+    }
+
+    /// The position of the value at `path`, e.g. `&["annotations".into(), 2.into(), "quote".into()]`.
+    pub fn value(&self, path: &[Seg]) -> Option<Pos> {
+        self.values.iter().find(|(p, _)| p == path).map(|(_, pos)| *pos)
+    }
+
+    /// The position of the key that ends `path`.
+    pub fn key(&self, path: &[Seg]) -> Option<Pos> {
+        self.keys.iter().find(|(p, _)| p == path).map(|(_, pos)| *pos)
+    }
+
+    /// The value's position, else its key's, else the nearest enclosing value's.
+    pub fn best(&self, path: &[Seg]) -> Option<Pos> {
+        (0..=path.len())
+            .rev()
+            .find_map(|n| self.value(&path[..n]).or_else(|| self.key(&path[..n])))
+    }
+}
+
+enum Frame {
+    Map { key: Option<String> },
+    Seq { index: usize },
+}
+
+#[derive(Default)]
+struct Receiver {
+    stack: Vec<Frame>,
+    path: Vec<Seg>,
+    out: YamlPositions,
+}
+
+impl Receiver {
+    fn pos(mark: Marker, width: usize) -> Pos {
+        // yaml-rust2 counts lines from 1 and columns from 0.
+        Pos {
+            line: mark.line(),
+            col: mark.col() + 1,
+            width,
+        }
+    }
+
+    /// Called for every node that is a value; returns its path.
+    fn value_path(&mut self) -> Option<Vec<Seg>> {
+        let seg = match self.stack.last()? {
+            Frame::Map { key } => Seg::Key(key.clone()?),
+            Frame::Seq { index } => Seg::Index(*index),
+        };
+        let mut path = self.path.clone();
+        path.push(seg);
+        Some(path)
+    }
+
+    fn finish_value(&mut self) {
+        match self.stack.last_mut() {
+            Some(Frame::Map { key }) => *key = None,
+            Some(Frame::Seq { index }) => *index += 1,
+            None => {}
+        }
+    }
+
+    fn is_key_position(&self) -> bool {
+        matches!(self.stack.last(), Some(Frame::Map { key: None }))
+    }
+}
+
+impl MarkedEventReceiver for Receiver {
+    fn on_event(&mut self, ev: Event, mark: Marker) {
+        match ev {
+            Event::Scalar(value, style, ..) => {
+                let quoted = !matches!(style, yaml_rust2::scanner::TScalarStyle::Plain);
+                let width = value.chars().count() + if quoted { 2 } else { 0 };
+                let width = if value.contains('\n') { 1 } else { width };
+                if self.is_key_position() {
+                    let mut path = self.path.clone();
+                    path.push(Seg::Key(value.clone()));
+                    self.out.keys.push((path, Self::pos(mark, value.chars().count())));
+                    if let Some(Frame::Map { key }) = self.stack.last_mut() {
+                        *key = Some(value);
+                    }
+                } else {
+                    if let Some(path) = self.value_path() {
+                        self.out.values.push((path, Self::pos(mark, width)));
+                    } else if self.stack.is_empty() {
+                        self.out.values.push((Vec::new(), Self::pos(mark, width)));
+                    }
+                    self.finish_value();
+                }
+            }
+            Event::MappingStart(..) | Event::SequenceStart(..) => {
+                if self.is_key_position() {
+                    // A complex key: not something our files use; index nothing below it.
+                    if let Some(Frame::Map { key }) = self.stack.last_mut() {
+                        *key = Some(String::new());
+                    }
+                }
+                let path = self.value_path().unwrap_or_default();
+                self.out.values.push((path.clone(), Self::pos(mark, 1)));
+                if !self.stack.is_empty() {
+                    self.path = path;
+                }
+                let frame = match ev {
+                    Event::MappingStart(..) => Frame::Map { key: None },
+                    _ => Frame::Seq { index: 0 },
+                };
+                self.stack.push(frame);
+            }
+            Event::MappingEnd | Event::SequenceEnd => {
+                self.stack.pop();
+                if !self.stack.is_empty() {
+                    self.path.pop();
+                }
+                self.finish_value();
+            }
+            Event::Alias(_) => self.finish_value(),
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn indexes_nested_values() {
+        let src = "title: T\nannotations:\n  - quote: foo bar\n    note: x\n  - quote: \"baz\"\n    term: lawrow\n";
+        let idx = YamlPositions::index(src);
+        let q1 = idx.value(&["annotations".into(), 1.into(), "quote".into()]).unwrap();
+        assert_eq!((q1.line, q1.col, q1.width), (5, 12, 5));
+        let t = idx.value(&["annotations".into(), 1.into(), "term".into()]).unwrap();
+        assert_eq!((t.line, t.col), (6, 11));
+        let k = idx.key(&["annotations".into(), 0.into(), "note".into()]).unwrap();
+        assert_eq!((k.line, k.col), (4, 5));
+        assert_eq!(idx.value(&["title".into()]).unwrap().line, 1);
+    }
+
+    #[test]
+    fn top_level_sequence() {
+        let src = "- id: a\n  term: A\n- id: b\n  term: B\n";
+        let idx = YamlPositions::index(src);
+        assert_eq!(idx.value(&[1.into(), "id".into()]).unwrap().line, 3);
+        assert_eq!(idx.best(&[1.into(), "forms".into()]).unwrap().line, 3);
+    }
+}

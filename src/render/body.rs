@@ -1,0 +1,438 @@
+//! The reading text as HTML: the document's event stream with annotation elements, note
+//! references, glossary occurrences and rewritten links spliced in, rendered by pulldown-cmark.
+//!
+//! Marks (annotations and occurrences) nest properly — crossing quotes are rejected earlier —
+//! but they may start or end inside Markdown emphasis or links. Each mark stays one element:
+//! when one opens or closes, the Markdown inline elements open inside it are closed and
+//! reopened around the mark's tag (`<em>a</em><span><em>b</em>…`), as browsers do with
+//! misnested tags.
+
+use crate::parse::Entry;
+use crate::parse::document::Spanned;
+use crate::resolve::ResolvedDoc;
+use crate::resolve::links::{classify, href};
+use pulldown_cmark::{CowStr, Event, Tag, TagEnd, html};
+use std::fmt::Write as _;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Mark {
+    Annotation(usize),
+    Occurrence(usize),
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Op {
+    Open(Mark),
+    Close(Mark),
+}
+
+/// One note as rendered: its number, and its body's HTML.
+pub struct RenderedNote {
+    pub number: usize,
+    pub html: String,
+}
+
+pub struct RenderedBody {
+    pub html: String,
+    pub notes: Vec<RenderedNote>,
+}
+
+/// Renders Markdown (a note, a definition, a page) with cross-links resolved from `root`.
+pub fn markdown_html(md: &str, root: &str, raw_html: bool) -> String {
+    let mut events: Vec<Event> = pulldown_cmark::Parser::new_ext(md, crate::parse::document::markdown_options(false))
+        .map(|e| rewrite_link(e, root))
+        .collect();
+    if !raw_html {
+        events = events
+            .into_iter()
+            .map(|e| match e {
+                Event::Html(s) | Event::InlineHtml(s) => Event::Text(s),
+                other => other,
+            })
+            .collect();
+    }
+    let mut out = String::new();
+    html::push_html(&mut out, events.into_iter());
+    out
+}
+
+fn rewrite_link<'e>(e: Event<'e>, root: &str) -> Event<'e> {
+    match e {
+        Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => {
+            let url = match classify(&dest_url) {
+                Ok(t) => href(&t, &dest_url, root),
+                Err(_) => "#".to_owned(),
+            };
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url: url.into(),
+                title,
+                id,
+            })
+        }
+        other => other,
+    }
+}
+
+fn block_ops(rd: &ResolvedDoc) -> Vec<Vec<(usize, Op)>> {
+    let mut items: Vec<Vec<(usize, usize, u8, Mark)>> = vec![Vec::new(); rd.reading.blocks.len()];
+    for (i, a) in rd.anchors.iter().enumerate() {
+        if let Some(a) = a {
+            items[a.block].push((a.range.start, a.range.end, 0, Mark::Annotation(i)));
+        }
+    }
+    for (j, o) in rd.occurrences.iter().enumerate() {
+        items[o.block].push((o.range.start, o.range.end, 1, Mark::Occurrence(j)));
+    }
+    items
+        .into_iter()
+        .map(|mut items| {
+            items.sort_by_key(|&(s, e, rank, m)| (s, std::cmp::Reverse(e), rank, format!("{m:?}")));
+            let mut ops = Vec::with_capacity(items.len() * 2);
+            let mut stack: Vec<(usize, Mark)> = Vec::new();
+            for (start, end, _, mark) in items {
+                while let Some(&(top_end, top)) = stack.last() {
+                    if top_end <= start {
+                        ops.push((top_end, Op::Close(top)));
+                        stack.pop();
+                    } else {
+                        break;
+                    }
+                }
+                if stack.last().is_some_and(|&(top_end, _)| end > top_end) {
+                    continue; // crossing: reported during resolve
+                }
+                ops.push((start, Op::Open(mark)));
+                stack.push((end, mark));
+            }
+            while let Some((end, mark)) = stack.pop() {
+                ops.push((end, Op::Close(mark)));
+            }
+            ops
+        })
+        .collect()
+}
+
+enum Open {
+    Md(Tag<'static>),
+    Mark(Mark),
+}
+
+struct Renderer<'a> {
+    rd: &'a ResolvedDoc,
+    entries: &'a [Entry],
+    root: &'a str,
+    raw_html: bool,
+    out: Vec<Event<'static>>,
+    stack: Vec<Open>,
+    /// Note numbers waiting for the end of their block, one list per open block.
+    pending: Vec<Vec<usize>>,
+    notes: Vec<RenderedNote>,
+    footnote_numbers: Vec<(String, usize)>,
+}
+
+pub fn render_body(rd: &ResolvedDoc, entries: &[Entry], root: &str, raw_html: bool) -> RenderedBody {
+    let ops = block_ops(rd);
+    let mut cursor = vec![0usize; ops.len()];
+    let mut r = Renderer {
+        rd,
+        entries,
+        root,
+        raw_html,
+        out: Vec::with_capacity(rd.doc.events.len() * 2),
+        stack: Vec::new(),
+        pending: Vec::new(),
+        notes: Vec::new(),
+        footnote_numbers: Vec::new(),
+    };
+    let mut paragraph = 0usize;
+    for (i, (event, _)) in rd.doc.events.iter().enumerate() {
+        let piece = rd.reading.pieces[i];
+        match event {
+            Event::Text(t) | Event::Code(t) if piece.is_some() => {
+                let p = piece.unwrap_or(crate::resolve::reading::Piece { block: 0, start: 0 });
+                let code = matches!(event, Event::Code(_));
+                let end = p.start + t.len();
+                let mut last = p.start;
+                let block_ops = &ops[p.block];
+                while let Some(&(at, op)) = block_ops.get(cursor[p.block]) {
+                    let due = at < end || (at == end && matches!(op, Op::Close(_)));
+                    if !due {
+                        break;
+                    }
+                    if at > last {
+                        r.text(&t[last - p.start..at - p.start], code);
+                        last = at;
+                    }
+                    r.op(op);
+                    cursor[p.block] += 1;
+                }
+                if end > last {
+                    r.text(&t[last - p.start..], code);
+                }
+            }
+            Event::SoftBreak | Event::HardBreak if piece.is_some() => {
+                let p = piece.unwrap_or(crate::resolve::reading::Piece { block: 0, start: 0 });
+                while let Some(&(at, op)) = ops[p.block].get(cursor[p.block]) {
+                    if at > p.start {
+                        break;
+                    }
+                    r.op(op);
+                    cursor[p.block] += 1;
+                }
+                r.out.push(event.clone());
+            }
+            Event::Start(Tag::Paragraph) => {
+                paragraph += 1;
+                r.pending.push(Vec::new());
+                r.out.push(Event::Html(format!("<p id=\"p-{paragraph}\">").into()));
+            }
+            Event::End(TagEnd::Paragraph) => {
+                r.out.push(Event::Html("</p>\n".into()));
+                r.flush_notes();
+            }
+            Event::Start(Tag::Heading {
+                level, classes, attrs, ..
+            }) => {
+                r.pending.push(Vec::new());
+                let id = rd
+                    .reading
+                    .heading_ids
+                    .iter()
+                    .find(|(e, _)| *e == i)
+                    .map(|(_, id)| CowStr::from(id.clone()));
+                r.out.push(Event::Start(Tag::Heading {
+                    level: *level,
+                    id,
+                    classes: classes.clone(),
+                    attrs: attrs.clone(),
+                }));
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                r.out.push(event.clone());
+                r.flush_notes();
+            }
+            Event::Start(Tag::Item | Tag::TableCell) => {
+                r.pending.push(Vec::new());
+                r.out.push(event.clone());
+            }
+            Event::End(TagEnd::Item | TagEnd::TableCell) => {
+                r.flush_notes();
+                r.out.push(event.clone());
+            }
+            Event::Start(
+                tag @ (Tag::Emphasis
+                | Tag::Strong
+                | Tag::Strikethrough
+                | Tag::Superscript
+                | Tag::Subscript
+                | Tag::Link { .. }),
+            ) => {
+                let tag = match rewrite_link(Event::Start(tag.clone()), root) {
+                    Event::Start(t) => t.into_static(),
+                    _ => tag.clone(),
+                };
+                r.stack.push(Open::Md(tag.clone()));
+                r.out.push(Event::Start(tag));
+            }
+            Event::End(
+                TagEnd::Emphasis
+                | TagEnd::Strong
+                | TagEnd::Strikethrough
+                | TagEnd::Superscript
+                | TagEnd::Subscript
+                | TagEnd::Link,
+            ) => {
+                if matches!(r.stack.last(), Some(Open::Md(_))) {
+                    r.stack.pop();
+                }
+                r.out.push(event.clone());
+            }
+            Event::FootnoteReference(label) => r.footnote_ref(label),
+            other => r.out.push(other.clone()),
+        }
+    }
+    let mut html = String::with_capacity(rd.doc.source.len() * 2);
+    html::push_html(&mut html, r.out.into_iter());
+    let mut notes = r.notes;
+    notes.sort_by_key(|n| n.number);
+    RenderedBody { html, notes }
+}
+
+impl Renderer<'_> {
+    fn text(&mut self, s: &str, code: bool) {
+        let s = CowStr::from(s.to_owned());
+        self.out.push(if code { Event::Code(s) } else { Event::Text(s) });
+    }
+
+    fn html(&mut self, s: String) {
+        self.out.push(Event::InlineHtml(s.into()));
+    }
+
+    /// Closes the Markdown inline elements above the innermost mark, runs `f`, reopens them.
+    fn around_inline(&mut self, f: impl FnOnce(&mut Self)) {
+        let mut reopened = Vec::new();
+        while let Some(Open::Md(_)) = self.stack.last() {
+            if let Some(Open::Md(tag)) = self.stack.pop() {
+                self.out.push(Event::End(tag.to_end()));
+                reopened.push(tag);
+            }
+        }
+        f(self);
+        for tag in reopened.into_iter().rev() {
+            self.out.push(Event::Start(tag.clone()));
+            self.stack.push(Open::Md(tag));
+        }
+    }
+
+    fn op(&mut self, op: Op) {
+        self.around_inline(|r| match op {
+            Op::Open(m) => {
+                let tag = r.open_tag(m);
+                r.html(tag);
+                r.stack.push(Open::Mark(m));
+            }
+            Op::Close(m) => {
+                if matches!(r.stack.last(), Some(Open::Mark(top)) if *top == m) {
+                    r.stack.pop();
+                }
+                let tag = r.close_tag(m);
+                r.html(tag);
+                if let Mark::Annotation(i) = m
+                    && let Some(note) = &r.rd.doc.annotations[i].note
+                {
+                    let html = markdown_html(note, r.root, r.raw_html);
+                    r.note_ref(html);
+                }
+            }
+        });
+    }
+
+    fn open_tag(&self, m: Mark) -> String {
+        match m {
+            Mark::Annotation(i) => {
+                let a = &self.rd.doc.annotations[i];
+                let mut s = String::new();
+                let class = if a.gloss.is_some() {
+                    "annotation gloss"
+                } else {
+                    "annotation"
+                };
+                let _ = write!(
+                    s,
+                    "<span class=\"{class}\" id=\"{id}\" data-annotation=\"{id}\"",
+                    id = a.id
+                );
+                if a.gloss.is_some() && a.see.is_none() {
+                    s.push_str(" tabindex=\"0\"");
+                }
+                s.push('>');
+                if let Some(see) = &a.see {
+                    let url = classify(see)
+                        .map(|t| href(&t, see, self.root))
+                        .unwrap_or_else(|_| "#".into());
+                    let _ = write!(s, "<a class=\"see\" href=\"{}\">", escape(&url));
+                }
+                s
+            }
+            Mark::Occurrence(j) => {
+                let o = &self.rd.occurrences[j];
+                let id = o.id(self.entries);
+                if o.linked {
+                    format!(
+                        "<a class=\"term\" id=\"{id}\" href=\"{}glossary/{}/index.html\">",
+                        self.root, self.entries[o.entry].id
+                    )
+                } else {
+                    format!("<span class=\"term\" id=\"{id}\">")
+                }
+            }
+        }
+    }
+
+    fn close_tag(&self, m: Mark) -> String {
+        match m {
+            Mark::Annotation(i) => {
+                let a = &self.rd.doc.annotations[i];
+                let mut s = String::new();
+                if a.see.is_some() {
+                    s.push_str("</a>");
+                }
+                if let Some(g) = &a.gloss {
+                    let _ = write!(s, "<span class=\"gloss-text\">{}</span>", escape(g.trim()));
+                }
+                s.push_str("</span>");
+                s
+            }
+            Mark::Occurrence(j) => if self.rd.occurrences[j].linked {
+                "</a>"
+            } else {
+                "</span>"
+            }
+            .into(),
+        }
+    }
+
+    fn note_ref(&mut self, body_html: String) {
+        let n = self.notes.len() + 1;
+        self.html(format!(
+            "<a class=\"noteref\" role=\"doc-noteref\" id=\"noteref-{n}\" href=\"#note-{n}\">{n}</a>"
+        ));
+        self.notes.push(RenderedNote {
+            number: n,
+            html: body_html,
+        });
+        if let Some(p) = self.pending.last_mut() {
+            p.push(n);
+        }
+    }
+
+    fn footnote_ref(&mut self, label: &str) {
+        if let Some((_, n)) = self.footnote_numbers.iter().find(|(l, _)| l == label) {
+            let n = *n;
+            self.html(format!(
+                "<a class=\"noteref\" role=\"doc-noteref\" href=\"#note-{n}\">{n}</a>"
+            ));
+            return;
+        }
+        let Some((_, evs)) = self.rd.doc.footnotes.iter().find(|(l, _)| l == label) else {
+            self.out.push(Event::Text(format!("[^{label}]").into()));
+            return;
+        };
+        let mut body = String::new();
+        html::push_html(
+            &mut body,
+            evs.iter().map(|(e, _): &Spanned| rewrite_link(e.clone(), self.root)),
+        );
+        self.footnote_numbers.push((label.to_owned(), self.notes.len() + 1));
+        self.note_ref(body);
+    }
+
+    fn flush_notes(&mut self) {
+        let Some(numbers) = self.pending.pop() else { return };
+        if numbers.is_empty() {
+            return;
+        }
+        let mut s = String::from("<aside class=\"notes\">");
+        for n in numbers {
+            let body = &self.notes[n - 1].html;
+            let _ = write!(
+                s,
+                "<div class=\"note\" id=\"note-{n}\" role=\"doc-footnote\"><a class=\"note-backlink\" role=\"doc-backlink\" href=\"#noteref-{n}\" aria-label=\"Back to reference {n}\">{n}</a><div class=\"note-body\">{body}</div></div>"
+            );
+        }
+        s.push_str("</aside>\n");
+        self.out.push(Event::Html(s.into()));
+    }
+}
+
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    pulldown_cmark_escape::escape_html(&mut out, s).ok();
+    out
+}

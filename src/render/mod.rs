@@ -1,0 +1,557 @@
+//! Render: a resolved [`Site`] → the files of the output, handed one by one to a sink.
+//!
+//! Pages are rendered and passed on at once, never all held in memory. Everything here is
+//! deterministic: the same site gives the same bytes.
+
+pub mod body;
+pub mod theme;
+pub mod views;
+
+use crate::parse::Entry;
+use crate::resolve::links::{PageRef, page_path};
+use crate::resolve::{ResolvedDoc, Site};
+use body::{escape, markdown_html, render_body};
+use serde_json::json;
+use std::collections::BTreeMap;
+use views::*;
+
+/// Where rendered files go: a path relative to the output root, and the bytes.
+pub trait Sink {
+    fn put(&mut self, path: &str, bytes: &[u8]) -> std::io::Result<()>;
+}
+
+#[derive(Debug)]
+pub enum RenderError {
+    Template(String),
+    Io(std::io::Error),
+}
+
+impl From<std::io::Error> for RenderError {
+    fn from(e: std::io::Error) -> Self {
+        RenderError::Io(e)
+    }
+}
+
+/// Counts for the summary line.
+#[derive(Default, Debug)]
+pub struct Stats {
+    pub pages: usize,
+    pub notes: usize,
+    pub occurrences: usize,
+}
+
+const STRINGS_EN: &[(&str, &str)] = &[
+    ("notes", "Notes"),
+    ("glossary", "Glossary"),
+    ("linked_from", "Linked from"),
+    ("documents", "Texts"),
+    ("occurrences", "Occurrences"),
+    ("related", "Related"),
+    ("forms", "Forms"),
+    ("search", "Search"),
+    ("not_found", "Page not found"),
+    ("not_found_text", "There is nothing at this address."),
+    ("back_home", "Back to the home page"),
+    ("by", "by"),
+    ("source", "Source"),
+    ("terms", "Terms in this text"),
+    ("notes_count", "notes"),
+    ("terms_count", "terms"),
+    ("skip_to_content", "Skip to content"),
+    ("contents", "Contents"),
+    ("built_with", "Built with"),
+];
+
+struct Ctx<'a> {
+    site: &'a Site,
+    theme: &'a theme::Theme,
+    site_view: SiteView,
+    nav_pages: Vec<(String, String)>,
+}
+
+impl Ctx<'_> {
+    fn base(&self, kind: &str, root: &str, lang: &str, title: &str, path: &str) -> tera::Context {
+        let mut c = tera::Context::new();
+        c.insert("site", &self.site_view);
+        c.insert("root", root);
+        c.insert("lang", lang);
+        c.insert("page_title", title);
+        c.insert("kind", kind);
+        let canonical = self
+            .site
+            .config
+            .base_url
+            .as_ref()
+            .map(|b| format!("{b}{path}"))
+            .unwrap_or_default();
+        c.insert("canonical", &canonical);
+        let nav: Vec<Link> = self
+            .nav_pages
+            .iter()
+            .map(|(name, title)| Link {
+                title: title.clone(),
+                url: format!("{root}{name}/index.html"),
+            })
+            .collect();
+        c.insert("nav", &nav);
+        c.insert("has_glossary", &!self.site.entries.is_empty());
+        let t: BTreeMap<&str, &str> = STRINGS_EN.iter().copied().collect();
+        c.insert("t", &t);
+        c
+    }
+
+    fn render(&self, template: &str, ctx: &tera::Context) -> Result<String, RenderError> {
+        self.theme
+            .tera
+            .render(template, ctx)
+            .map_err(|e| RenderError::Template(format!("template `{template}`: {e}")))
+    }
+
+    fn backlinks(&self, target: &PageRef, root: &str) -> Vec<Link> {
+        let mut out: Vec<Link> = self
+            .site
+            .backlinks
+            .get(target)
+            .into_iter()
+            .flatten()
+            .map(|from| Link {
+                title: self.title_of(from),
+                url: format!("{root}{}", page_path(from)),
+            })
+            .collect();
+        out.sort_by(|a, b| a.title.cmp(&b.title).then_with(|| a.url.cmp(&b.url)));
+        out
+    }
+
+    fn title_of(&self, r: &PageRef) -> String {
+        let idx = &self.site.index;
+        match r {
+            PageRef::Doc(s) => idx.docs.get(s).map(|d| d.0.clone()),
+            PageRef::Page(s) => idx.pages.get(s).map(|d| d.0.clone()),
+            PageRef::Term(s) => idx.terms.get(s).cloned(),
+        }
+        .unwrap_or_default()
+    }
+}
+
+pub fn render_site(site: &Site, theme: &theme::Theme, sink: &mut dyn Sink) -> Result<Stats, RenderError> {
+    let config = &site.config;
+    let ctx = Ctx {
+        site,
+        theme,
+        site_view: SiteView {
+            title: config.title.clone(),
+            description: config.description.clone(),
+            lang: config.lang.clone(),
+            base_url: config.base_url.clone().unwrap_or_default(),
+            // The search page comes with the search issue; until then no link points at it.
+            search: false,
+        },
+        nav_pages: site
+            .pages
+            .iter()
+            .map(|p| (p.doc.slug.clone(), p.doc.title.clone()))
+            .collect(),
+    };
+    let mut stats = Stats::default();
+    let entries = &site.entries;
+
+    // Documents.
+    let mut summaries = Vec::new();
+    for rd in &site.docs {
+        let doc = &rd.doc;
+        let root = "../";
+        let body = render_body(rd, entries, root, config.raw_html);
+        stats.notes += body.notes.len();
+        stats.occurrences += rd.occurrences.len();
+        let lang = doc.meta.lang.clone().unwrap_or_else(|| config.lang.clone());
+        let mut terms: BTreeMap<usize, usize> = BTreeMap::new();
+        for o in &rd.occurrences {
+            *terms.entry(o.entry).or_default() += 1;
+        }
+        let mut terms: Vec<TermUse> = terms
+            .into_iter()
+            .map(|(e, count)| TermUse {
+                id: entries[e].id.clone(),
+                term: entries[e].term.clone(),
+                url: format!("{root}glossary/{}/index.html", entries[e].id),
+                count,
+            })
+            .collect();
+        terms.sort_by_key(|t| t.term.to_lowercase());
+        let view = DocView {
+            title: doc.title.clone(),
+            slug: doc.slug.clone(),
+            author: doc.meta.author.clone().unwrap_or_default(),
+            date: doc.meta.date.clone().unwrap_or_default(),
+            lang: lang.clone(),
+            summary: doc.meta.summary.clone().unwrap_or_default(),
+            tags: doc.meta.tags.clone(),
+            source: doc.meta.source.clone(),
+            body_html: body.html,
+            notes: body.notes.len(),
+            terms,
+            backlinks: ctx.backlinks(&PageRef::Doc(doc.slug.clone()), root),
+        };
+        summaries.push(DocSummary {
+            title: view.title.clone(),
+            url: format!("{}/index.html", doc.slug),
+            author: view.author.clone(),
+            date: view.date.clone(),
+            summary: view.summary.clone(),
+            lang: lang.clone(),
+            notes: view.notes,
+            terms: rd
+                .occurrences
+                .iter()
+                .map(|o| o.entry)
+                .collect::<std::collections::BTreeSet<_>>()
+                .len(),
+            tags: view.tags.clone(),
+        });
+        let path = format!("{}/index.html", doc.slug);
+        let mut c = ctx.base("document", root, &lang, &doc.title, &path);
+        c.insert("doc", &view);
+        sink.put(&path, ctx.render("document.html", &c)?.as_bytes())?;
+        stats.pages += 1;
+    }
+
+    // Extra pages.
+    for p in &site.pages {
+        let root = "../";
+        let body = render_body(p, &[], root, config.raw_html);
+        let view = PageView {
+            title: p.doc.title.clone(),
+            name: p.doc.slug.clone(),
+            body_html: body.html,
+            backlinks: ctx.backlinks(&PageRef::Page(p.doc.slug.clone()), root),
+        };
+        let path = format!("{}/index.html", p.doc.slug);
+        let lang = p.doc.meta.lang.clone().unwrap_or_else(|| config.lang.clone());
+        let mut c = ctx.base("page", root, &lang, &p.doc.title, &path);
+        c.insert("page", &view);
+        sink.put(&path, ctx.render("page.html", &c)?.as_bytes())?;
+        stats.pages += 1;
+    }
+
+    // Home.
+    let mut c = ctx.base("home", "", &config.lang, &config.title, "");
+    c.insert("documents", &summaries);
+    sink.put("index.html", ctx.render("index.html", &c)?.as_bytes())?;
+    stats.pages += 1;
+
+    // Glossary.
+    if !entries.is_empty() {
+        let counts = occurrence_counts(site);
+        let mut kinds: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+        for (i, e) in entries.iter().enumerate() {
+            kinds.entry(e.kind.as_str()).or_default().push(i);
+        }
+        let groups: Vec<Group> = kinds
+            .into_iter()
+            .map(|(kind, mut ids)| {
+                ids.sort_by(|&a, &b| {
+                    sort_key(&entries[a].term)
+                        .cmp(&sort_key(&entries[b].term))
+                        .then_with(|| entries[a].id.cmp(&entries[b].id))
+                });
+                Group {
+                    kind: kind.to_owned(),
+                    entries: ids
+                        .into_iter()
+                        .map(|i| EntrySummary {
+                            id: entries[i].id.clone(),
+                            term: entries[i].term.clone(),
+                            url: format!("{}/index.html", entries[i].id),
+                            summary: first_sentence(&entries[i].definition),
+                            count: counts[i],
+                        })
+                        .collect(),
+                }
+            })
+            .collect();
+        let mut c = ctx.base("glossary", "../", &config.lang, STRINGS_EN[1].1, "glossary/index.html");
+        c.insert("groups", &groups);
+        sink.put("glossary/index.html", ctx.render("glossary.html", &c)?.as_bytes())?;
+        stats.pages += 1;
+        for (i, e) in entries.iter().enumerate() {
+            let root = "../../";
+            let view = entry_view(site, i, e, counts[i], root, &ctx);
+            let path = format!("glossary/{}/index.html", e.id);
+            let mut c = ctx.base("entry", root, &config.lang, &e.term, &path);
+            c.insert("entry", &view);
+            sink.put(&path, ctx.render("entry.html", &c)?.as_bytes())?;
+            stats.pages += 1;
+        }
+    }
+
+    // 404: GitHub Pages serves it at any depth, so its links are absolute when they can be.
+    let root404 = config.base_url.as_deref().map(url_path).unwrap_or_default();
+    let c = ctx.base("404", &root404, &config.lang, STRINGS_EN[8].1, "404.html");
+    sink.put("404.html", ctx.render("404.html", &c)?.as_bytes())?;
+    sink.put(".nojekyll", b"")?;
+    stats.pages += 1;
+
+    if let Some(base) = &config.base_url {
+        sink.put("sitemap.xml", sitemap(site, base).as_bytes())?;
+    }
+    sink.put("annotations.jsonld", annotations_jsonld(site).as_bytes())?;
+
+    for (name, text) in theme::DEFAULT_STATIC {
+        if !theme.disk_static.iter().any(|(r, _)| r == name) {
+            sink.put(&format!("static/{name}"), text.as_bytes())?;
+        }
+    }
+    for (rel, path) in &theme.disk_static {
+        sink.put(&format!("static/{rel}"), &std::fs::read(path)?)?;
+    }
+    Ok(stats)
+}
+
+/// The path part of a URL: `https://u.github.io/repo/` → `/repo/`.
+fn url_path(url: &str) -> String {
+    let after_scheme = url.split_once("://").map_or(url, |(_, r)| r);
+    match after_scheme.find('/') {
+        Some(i) => after_scheme[i..].to_owned(),
+        None => "/".to_owned(),
+    }
+}
+
+fn sort_key(s: &str) -> String {
+    crate::slug::slugify(s)
+}
+
+fn first_sentence(md: &str) -> String {
+    let text = plain_text(md);
+    let end = text
+        .char_indices()
+        .find(|&(i, c)| c == '.' && text[i + 1..].starts_with(' '))
+        .map_or(text.len(), |(i, _)| i + 1);
+    text[..end].to_owned()
+}
+
+/// The text of a Markdown string, without markup.
+pub fn plain_text(md: &str) -> String {
+    let mut out = String::new();
+    for e in pulldown_cmark::Parser::new(md) {
+        match e {
+            pulldown_cmark::Event::Text(t) | pulldown_cmark::Event::Code(t) => out.push_str(&t),
+            pulldown_cmark::Event::SoftBreak | pulldown_cmark::Event::HardBreak => out.push(' '),
+            pulldown_cmark::Event::End(pulldown_cmark::TagEnd::Paragraph) => out.push(' '),
+            _ => {}
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn occurrence_counts(site: &Site) -> Vec<usize> {
+    let mut counts = vec![0; site.entries.len()];
+    for d in &site.docs {
+        for o in &d.occurrences {
+            counts[o.entry] += 1;
+        }
+    }
+    counts
+}
+
+fn entry_view(site: &Site, i: usize, e: &Entry, count: usize, root: &str, ctx: &Ctx) -> EntryView {
+    let related_ids: Vec<&str> = {
+        // Related both ways: this entry's `see`, and entries whose `see` names it.
+        let mut r: Vec<&str> = e.see.iter().map(String::as_str).collect();
+        for other in &site.entries {
+            if other.see.contains(&e.id) && !r.contains(&other.id.as_str()) {
+                r.push(&other.id);
+            }
+        }
+        r
+    };
+    let related = related_ids
+        .into_iter()
+        .filter_map(|id| site.entries.iter().find(|x| x.id == id))
+        .map(|x| RelatedView {
+            id: x.id.clone(),
+            term: x.term.clone(),
+            url: format!("../{}/index.html", x.id),
+        })
+        .collect();
+    let documents = site
+        .docs
+        .iter()
+        .filter(|d| d.occurrences.iter().any(|o| o.entry == i))
+        .map(|d| OccurrenceGroup {
+            title: d.doc.title.clone(),
+            url: format!("{root}{}/index.html", d.doc.slug),
+            occurrences: d
+                .occurrences
+                .iter()
+                .filter(|o| o.entry == i)
+                .map(|o| occurrence_view(d, o, &site.entries, root))
+                .collect(),
+        })
+        .collect();
+    EntryView {
+        id: e.id.clone(),
+        term: e.term.clone(),
+        kind: e.kind.clone(),
+        forms: e.forms.clone(),
+        definition_html: markdown_html(&e.definition, root, site.config.raw_html),
+        related,
+        count,
+        documents,
+        backlinks: ctx.backlinks(&PageRef::Term(e.id.clone()), root),
+    }
+}
+
+const CONTEXT_CHARS: usize = 60;
+
+fn occurrence_view(d: &ResolvedDoc, o: &crate::resolve::Occurrence, entries: &[Entry], root: &str) -> OccurrenceView {
+    let text = &d.reading.blocks[o.block].text;
+    let before = &text[..o.range.start];
+    let after = &text[o.range.end..];
+    let before: String = {
+        let chars: Vec<char> = before.chars().collect();
+        let cut = chars.len().saturating_sub(CONTEXT_CHARS);
+        let mut s: String = chars[cut..].iter().collect();
+        if cut > 0
+            && let Some(i) = s.find(' ')
+        {
+            s = format!("…{}", &s[i..]);
+        }
+        s
+    };
+    let after: String = {
+        let mut s: String = after.chars().take(CONTEXT_CHARS).collect();
+        if after.chars().count() > CONTEXT_CHARS
+            && let Some(i) = s.rfind(' ')
+        {
+            s = format!("{}…", &s[..i]);
+        }
+        s
+    };
+    let fold = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let lead = if before.ends_with(char::is_whitespace) { " " } else { "" };
+    let trail = if after.starts_with(char::is_whitespace) {
+        " "
+    } else {
+        ""
+    };
+    OccurrenceView {
+        before: format!("{}{lead}", fold(&before)),
+        text: fold(&text[o.range.clone()]),
+        after: format!("{trail}{}", fold(&after)),
+        url: format!("{root}{}/index.html#{}", d.doc.slug, o.id(entries)),
+    }
+}
+
+fn sitemap(site: &Site, base: &str) -> String {
+    let mut urls = vec![base.to_owned()];
+    urls.extend(site.docs.iter().map(|d| format!("{base}{}/index.html", d.doc.slug)));
+    urls.extend(site.pages.iter().map(|p| format!("{base}{}/index.html", p.doc.slug)));
+    if !site.entries.is_empty() {
+        urls.push(format!("{base}glossary/index.html"));
+        urls.extend(
+            site.entries
+                .iter()
+                .map(|e| format!("{base}glossary/{}/index.html", e.id)),
+        );
+    }
+    let mut s = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    for u in urls {
+        s.push_str(&format!("  <url><loc>{}</loc></url>\n", escape(&u)));
+    }
+    s.push_str("</urlset>\n");
+    s
+}
+
+/// Every annotation as a W3C Web Annotation, in one AnnotationCollection.
+fn annotations_jsonld(site: &Site) -> String {
+    let base = site.config.base_url.clone().unwrap_or_default();
+    let mut items = Vec::new();
+    for d in &site.docs {
+        let doc_url = format!("{base}{}/index.html", d.doc.slug);
+        // Code-point offsets of each block in the reading text (blocks joined by "\n").
+        let mut starts = Vec::with_capacity(d.reading.blocks.len());
+        let mut at = 0usize;
+        for b in &d.reading.blocks {
+            starts.push(at);
+            at += b.text.chars().count() + 1;
+        }
+        for (a, anchor) in d.doc.annotations.iter().zip(&d.anchors) {
+            let Some(anchor) = anchor else { continue };
+            let text = &d.reading.blocks[anchor.block].text;
+            let exact = &text[anchor.range.clone()];
+            let prefix: String = {
+                let c: Vec<char> = text[..anchor.range.start].chars().collect();
+                c[c.len().saturating_sub(32)..].iter().collect()
+            };
+            let suffix: String = text[anchor.range.end..].chars().take(32).collect();
+            let start = starts[anchor.block] + text[..anchor.range.start].chars().count();
+            let end = start + exact.chars().count();
+            let mut bodies = Vec::new();
+            let mut motivations = Vec::new();
+            if let Some(note) = &a.note {
+                bodies.push(
+                    json!({"type": "TextualBody", "value": note, "format": "text/markdown", "purpose": "commenting"}),
+                );
+                motivations.push("commenting");
+            }
+            if let Some(gloss) = &a.gloss {
+                bodies.push(
+                    json!({"type": "TextualBody", "value": gloss, "format": "text/plain", "purpose": "describing"}),
+                );
+                motivations.push("describing");
+            }
+            if let Some(term) = &a.term {
+                bodies.push(json!({"id": format!("{base}glossary/{term}/index.html"), "purpose": "identifying"}));
+                motivations.push("identifying");
+            }
+            if let Some(see) = &a.see {
+                let url = crate::resolve::links::classify(see)
+                    .map(|t| crate::resolve::links::href(&t, see, &base))
+                    .unwrap_or_default();
+                bodies.push(json!({"id": url, "purpose": "linking"}));
+                motivations.push("linking");
+            }
+            let mut item = json!({
+                "id": format!("{doc_url}#{}", a.id),
+                "type": "Annotation",
+                "motivation": motivations[0],
+                "target": {
+                    "source": doc_url,
+                    "selector": [
+                        {"type": "TextQuoteSelector", "exact": exact, "prefix": prefix, "suffix": suffix},
+                        {"type": "TextPositionSelector", "start": start, "end": end}
+                    ]
+                }
+            });
+            item["body"] = if bodies.len() == 1 {
+                bodies.remove(0)
+            } else {
+                serde_json::Value::Array(bodies)
+            };
+            if let Some(lang) = &d.doc.meta.lang {
+                item["target"]["language"] = json!(lang);
+            }
+            items.push(item);
+        }
+    }
+    let total = items.len();
+    let collection = json!({
+        "@context": "http://www.w3.org/ns/anno.jsonld",
+        "id": format!("{base}annotations.jsonld"),
+        "type": "AnnotationCollection",
+        "label": site.config.title,
+        "total": total,
+        "first": {
+            "id": format!("{base}annotations.jsonld#page-1"),
+            "type": "AnnotationPage",
+            "startIndex": 0,
+            "items": items
+        }
+    });
+    let mut s = serde_json::to_string_pretty(&collection).unwrap_or_default();
+    s.push('\n');
+    s
+}

@@ -1,0 +1,114 @@
+//! The view structs: everything a template sees. This module is the theme authors' API
+//! (documented in docs/themes.md); templates see nothing else.
+
+use serde::Serialize;
+
+#[derive(Serialize, Clone)]
+pub struct SiteView {
+    pub title: String,
+    pub description: String,
+    pub lang: String,
+    pub base_url: String,
+    pub search: bool,
+}
+
+#[derive(Serialize, Clone)]
+pub struct Link {
+    pub title: String,
+    pub url: String,
+}
+
+#[derive(Serialize)]
+pub struct DocSummary {
+    pub title: String,
+    pub url: String,
+    pub author: String,
+    pub date: String,
+    pub summary: String,
+    pub lang: String,
+    pub notes: usize,
+    pub terms: usize,
+    pub tags: Vec<String>,
+}
+
+#[derive(Serialize)]
+pub struct TermUse {
+    pub id: String,
+    pub term: String,
+    pub url: String,
+    pub count: usize,
+}
+
+#[derive(Serialize)]
+pub struct DocView {
+    pub title: String,
+    pub slug: String,
+    pub author: String,
+    pub date: String,
+    pub lang: String,
+    pub summary: String,
+    pub tags: Vec<String>,
+    pub source: Option<crate::parse::Source>,
+    pub body_html: String,
+    pub notes: usize,
+    pub terms: Vec<TermUse>,
+    pub backlinks: Vec<Link>,
+}
+
+#[derive(Serialize)]
+pub struct PageView {
+    pub title: String,
+    pub name: String,
+    pub body_html: String,
+    pub backlinks: Vec<Link>,
+}
+
+#[derive(Serialize)]
+pub struct EntrySummary {
+    pub id: String,
+    pub term: String,
+    pub url: String,
+    pub summary: String,
+    pub count: usize,
+}
+
+#[derive(Serialize)]
+pub struct Group {
+    pub kind: String,
+    pub entries: Vec<EntrySummary>,
+}
+
+#[derive(Serialize, Clone)]
+pub struct RelatedView {
+    pub id: String,
+    pub term: String,
+    pub url: String,
+}
+
+#[derive(Serialize)]
+pub struct OccurrenceView {
+    pub before: String,
+    pub text: String,
+    pub after: String,
+    pub url: String,
+}
+
+#[derive(Serialize)]
+pub struct OccurrenceGroup {
+    pub title: String,
+    pub url: String,
+    pub occurrences: Vec<OccurrenceView>,
+}
+
+#[derive(Serialize)]
+pub struct EntryView {
+    pub id: String,
+    pub term: String,
+    pub kind: String,
+    pub forms: Vec<String>,
+    pub definition_html: String,
+    pub related: Vec<RelatedView>,
+    pub count: usize,
+    pub documents: Vec<OccurrenceGroup>,
+    pub backlinks: Vec<Link>,
+}

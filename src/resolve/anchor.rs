@@ -1,0 +1,404 @@
+//! Anchoring: each annotation's quote selector → one span of the reading text.
+//!
+//! The W3C TextQuoteSelector: `exact` (our `quote`), with optional `prefix` and `suffix` that
+//! must stand right before and after it in the same block, and our `occurrence` to pick the
+//! N-th of several fitting matches. Ambiguity is an error, never resolved silently.
+
+use crate::diagnostics::Diagnostic;
+use crate::parse::Annotation;
+use crate::parse::yaml::value_error_in;
+use crate::parse::yamlpos::YamlPositions;
+use crate::resolve::fold::{Folded, fold_pattern, needs_strict, strict_eq};
+use crate::resolve::reading::Reading;
+use std::ops::Range;
+use std::path::Path;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Anchor {
+    pub block: usize,
+    pub range: Range<usize>,
+}
+
+/// A match of a quote: the block and the folded range.
+#[derive(Clone, Copy, Debug)]
+struct Hit {
+    block: usize,
+    start: usize,
+    end: usize,
+}
+
+/// The folded reading text of a document, made once and searched for every quote.
+pub struct Haystack<'r> {
+    reading: &'r Reading,
+    folded: Vec<Folded>,
+}
+
+impl<'r> Haystack<'r> {
+    pub fn new(reading: &'r Reading) -> Self {
+        Haystack {
+            reading,
+            folded: reading.blocks.iter().map(|b| Folded::new(&b.text)).collect(),
+        }
+    }
+
+    fn hits(&self, a: &Annotation) -> Vec<Hit> {
+        let quote = fold_pattern(a.quote.trim());
+        let prefix = a.prefix.as_deref().map(fold_pattern);
+        let suffix = a.suffix.as_deref().map(fold_pattern);
+        let strict = needs_strict(&a.quote)
+            || a.prefix.as_deref().is_some_and(needs_strict)
+            || a.suffix.as_deref().is_some_and(needs_strict);
+        let mut hits = Vec::new();
+        for (block, f) in self.folded.iter().enumerate() {
+            let text = &f.text;
+            let mut from = 0;
+            while let Some(i) = text[from..].find(&quote) {
+                let start = from + i;
+                let end = start + quote.len();
+                from = start + text[start..].chars().next().map_or(1, char::len_utf8);
+                if let Some(p) = &prefix
+                    && !text[..start].ends_with(p.as_str())
+                {
+                    continue;
+                }
+                if let Some(s) = &suffix
+                    && !text[end..].starts_with(s.as_str())
+                {
+                    continue;
+                }
+                if strict && !self.strict_fit(a, block, start, end, prefix.as_deref(), suffix.as_deref()) {
+                    continue;
+                }
+                hits.push(Hit { block, start, end });
+            }
+        }
+        hits
+    }
+
+    fn strict_fit(
+        &self,
+        a: &Annotation,
+        block: usize,
+        start: usize,
+        end: usize,
+        prefix: Option<&str>,
+        suffix: Option<&str>,
+    ) -> bool {
+        let f = &self.folded[block];
+        let text = &self.reading.blocks[block].text;
+        let span = |s: usize, e: usize| &text[f.original(s)..f.original(e)];
+        let quote_ok = strict_eq(a.quote.trim(), span(start, end).trim_end());
+        let prefix_ok = match (prefix, &a.prefix) {
+            (Some(p), Some(raw)) => strict_eq(raw, span(start - p.len(), start)),
+            _ => true,
+        };
+        let suffix_ok = match (suffix, &a.suffix) {
+            (Some(s), Some(raw)) => strict_eq(raw, span(end, end + s.len())),
+            _ => true,
+        };
+        quote_ok && prefix_ok && suffix_ok
+    }
+
+    fn anchor_of(&self, h: Hit) -> Anchor {
+        let text = &self.reading.blocks[h.block].text;
+        Anchor {
+            block: h.block,
+            range: self.folded[h.block].original_range(h.start, h.end, text),
+        }
+    }
+
+    /// The passage most like `quote`: the longest piece of its start or its end found in the text.
+    fn closest(&self, quote: &str) -> Option<(usize, usize)> {
+        let q = fold_pattern(quote.trim());
+        let bounds: Vec<usize> = q.char_indices().map(|(i, _)| i).chain([q.len()]).collect();
+        let longest = |piece: &dyn Fn(usize) -> String| -> Option<(usize, usize, usize)> {
+            // Binary search on the number of characters: found pieces shrink monotonically.
+            let (mut lo, mut hi, mut best) = (1usize, bounds.len() - 1, None);
+            while lo <= hi {
+                let mid = (lo + hi) / 2;
+                let p = piece(mid);
+                let found = self
+                    .folded
+                    .iter()
+                    .enumerate()
+                    .find_map(|(b, f)| f.text.find(p.as_str()).map(|i| (b, i)));
+                match found {
+                    Some((b, i)) => {
+                        best = Some((mid, b, i));
+                        lo = mid + 1;
+                    }
+                    None => hi = mid - 1,
+                }
+            }
+            best
+        };
+        let n = bounds.len() - 1;
+        let head = longest(&|k| q[..bounds[k]].to_owned());
+        let tail = longest(&|k| q[bounds[n - k]..].to_owned());
+        let (b, start) = match (head, tail) {
+            (Some((hl, hb, hi)), Some((tl, tb, ti))) => {
+                if hl >= tl {
+                    (hb, hi)
+                } else {
+                    let back = q.len() - bounds[n - tl];
+                    (tb, ti.saturating_sub(back))
+                }
+            }
+            (Some((_, b, i)), None) => (b, i),
+            (None, Some((_, b, i))) => (b, i),
+            (None, None) => return None,
+        };
+        Some((b, start))
+    }
+}
+
+/// Anchors every annotation of a document. `None` where it failed (with a diagnostic).
+pub fn anchor_all(
+    annotations: &[Annotation],
+    reading: &Reading,
+    source_of_doc: &str,
+    sidecar: &Path,
+    sidecar_source: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<Option<Anchor>> {
+    let hay = Haystack::new(reading);
+    let mut positions: Option<YamlPositions> = None;
+    let mut out = Vec::with_capacity(annotations.len());
+    for a in annotations {
+        let hits = hay.hits(a);
+        let mut error = |key: &str, message: String, hint: Option<String>| {
+            let pos = positions.get_or_insert_with(|| YamlPositions::index(sidecar_source));
+            let d = value_error_in(pos, sidecar_source, sidecar, &a.key_path(key), message);
+            diags.push(match hint {
+                Some(h) => d.hint(h),
+                None => d,
+            });
+        };
+        let line_of = |h: &Hit| {
+            let block = &reading.blocks[h.block];
+            let at = hay.folded[h.block].original(h.start);
+            1 + source_of_doc[..block.source_offset(at).min(source_of_doc.len())]
+                .matches('\n')
+                .count()
+        };
+        let chosen = match (hits.len(), a.occurrence) {
+            (0, _) => {
+                let hint = hay.closest(&a.quote).map(|(b, i)| {
+                    let text = &reading.blocks[b].text;
+                    let start = hay.folded[b].original(i);
+                    let passage = excerpt(text, start, a.quote.chars().count() + 10);
+                    let line = line_of(&Hit {
+                        block: b,
+                        start: i,
+                        end: i,
+                    });
+                    format!("the closest passage (line {line} of the document) reads:\n«{passage}»")
+                });
+                let what = if a.prefix.is_some() || a.suffix.is_some() {
+                    "quote (with its prefix/suffix)"
+                } else {
+                    "quote"
+                };
+                error(
+                    "quote",
+                    format!("{what} not found in the document: \"{}\"", a.quote.trim()),
+                    hint,
+                );
+                None
+            }
+            (1, None) => Some(hits[0]),
+            (n, None) => {
+                let lines: Vec<String> = hits.iter().map(|h| format!("line {}", line_of(h))).collect();
+                error(
+                    "quote",
+                    format!(
+                        "quote matches {n} times (at {}); ambiguity is never resolved silently",
+                        lines.join(", ")
+                    ),
+                    Some("add `occurrence: N` (1 is the first), or a `prefix` or `suffix` that picks one".into()),
+                );
+                None
+            }
+            (n, Some(k)) if k > n => {
+                error(
+                    "occurrence",
+                    format!(
+                        "`occurrence: {k}` but the quote matches only {n} time{}",
+                        if n == 1 { "" } else { "s" }
+                    ),
+                    None,
+                );
+                None
+            }
+            (_, Some(k)) => Some(hits[k - 1]),
+        };
+        out.push(chosen.map(|h| hay.anchor_of(h)));
+    }
+    check_crossing(annotations, &out, sidecar, sidecar_source, diags);
+    out
+}
+
+/// Up to `width` characters of `text` starting near byte `start`.
+fn excerpt(text: &str, start: usize, width: usize) -> String {
+    let s: String = text[start..].chars().take(width).collect();
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Two quotes may nest or coincide; they may not overlap in part.
+fn check_crossing(
+    annotations: &[Annotation],
+    anchors: &[Option<Anchor>],
+    sidecar: &Path,
+    source: &str,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let mut spans: Vec<(usize, &Anchor)> = anchors
+        .iter()
+        .enumerate()
+        .filter_map(|(i, a)| a.as_ref().map(|a| (i, a)))
+        .collect();
+    spans.sort_by_key(|(i, a)| (a.block, a.range.start, std::cmp::Reverse(a.range.end), *i));
+    let mut open: Vec<(usize, &Anchor)> = Vec::new();
+    let mut positions: Option<YamlPositions> = None;
+    for (i, a) in spans {
+        while open
+            .last()
+            .is_some_and(|(_, o)| o.block != a.block || o.range.end <= a.range.start)
+        {
+            open.pop();
+        }
+        if let Some((j, o)) = open.last()
+            && a.range.end > o.range.end
+        {
+            let pos = positions.get_or_insert_with(|| YamlPositions::index(source));
+            let (first, second) = (&annotations[*j], &annotations[i]);
+            diags.push(
+                value_error_in(
+                    pos,
+                    source,
+                    sidecar,
+                    &second.key_path("quote"),
+                    format!(
+                        "the quotes of annotations `{}` and `{}` cross (overlap in part)",
+                        first.id, second.id
+                    ),
+                )
+                .hint("quotes may nest or coincide, not overlap: shorten one so it lies inside or outside the other"),
+            );
+            continue;
+        }
+        open.push((i, a));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::document::Spanned;
+    use pulldown_cmark::Parser;
+    use std::collections::HashSet;
+
+    fn ann(quote: &str) -> Annotation {
+        Annotation {
+            index: 0,
+            id: "a".into(),
+            quote: quote.into(),
+            prefix: None,
+            suffix: None,
+            occurrence: None,
+            note: None,
+            gloss: Some("g".into()),
+            term: None,
+            see: None,
+        }
+    }
+
+    fn run(md: &str, anns: &[Annotation]) -> (Vec<Option<(usize, String)>>, Vec<Diagnostic>) {
+        let events: Vec<Spanned> = Parser::new_ext(md, crate::parse::document::markdown_options(false))
+            .into_offset_iter()
+            .map(|(e, r)| (e.into_static(), r))
+            .collect();
+        let reading = crate::resolve::reading::analyze(&events, &HashSet::new());
+        let mut diags = Vec::new();
+        let anchors = anchor_all(anns, &reading, md, Path::new("s.yaml"), "annotations: []", &mut diags);
+        let shown = anchors
+            .into_iter()
+            .map(|a| a.map(|a| (a.block, reading.blocks[a.block].text[a.range].to_owned())))
+            .collect();
+        (shown, diags)
+    }
+
+    #[test]
+    fn exact_and_folded_matches() {
+        let (a, d) = run(
+            "Sie nannte es „gefälscht“ und\nsagte nichts.",
+            &[ann("es \"gefälscht\" und sagte")],
+        );
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(a[0], Some((0, "es „gefälscht“ und sagte".into())));
+    }
+
+    #[test]
+    fn spans_inline_markup() {
+        let (a, _) = run("Ein *sehr* [langer](x) `Text`.", &[ann("sehr langer Text")]);
+        assert_eq!(a[0], Some((0, "sehr langer Text".into())));
+    }
+
+    #[test]
+    fn case_sensitive_and_not_across_blocks() {
+        let (a, d) = run("Ende eins.\n\nAnfang zwei.", &[ann("eins. Anfang"), ann("ende eins")]);
+        assert_eq!(a, [None, None]);
+        assert_eq!(d.len(), 2);
+        assert!(d[0].message.contains("not found"));
+    }
+
+    #[test]
+    fn prefix_suffix_and_occurrence_pick_one() {
+        let text = "der Hund und der Hund und der Hund.";
+        let mut p = ann("Hund");
+        p.prefix = Some("und der ".into());
+        p.suffix = Some(".".into());
+        let mut o = ann("Hund");
+        o.occurrence = Some(2);
+        let (a, d) = run(text, &[p, o]);
+        assert!(d.is_empty(), "{d:?}");
+        assert!(a.iter().all(Option::is_some));
+        let (_, d) = run(text, &[ann("Hund")]);
+        assert!(d[0].message.contains("matches 3 times"), "{}", d[0].message);
+        let mut far = ann("Hund");
+        far.occurrence = Some(4);
+        let (_, d) = run(text, &[far]);
+        assert!(d[0].message.contains("only 3 times"), "{}", d[0].message);
+    }
+
+    #[test]
+    fn typographic_marks_in_the_quote_must_match_exactly() {
+        let (a, _) = run("„x“ and “x”", &[ann("“x”")]);
+        assert_eq!(a[0], Some((0, "“x”".into())));
+    }
+
+    #[test]
+    fn crossing_is_an_error_nesting_is_not() {
+        let mut x = ann("eins zwei");
+        x.id = "x".into();
+        let mut y = ann("zwei drei");
+        y.id = "y".into();
+        let mut z = ann("zwei");
+        z.id = "z".into();
+        let (_, d) = run("eins zwei drei", &[x.clone(), z.clone()]);
+        assert!(d.is_empty());
+        let (_, d) = run("eins zwei drei", &[x, y]);
+        assert_eq!(d.len(), 1);
+        assert!(d[0].message.contains("`x` and `y` cross"), "{}", d[0].message);
+    }
+
+    #[test]
+    fn closest_passage_is_shown() {
+        let (_, d) = run(
+            "Der Bericht wurde als Desinformation bezeichnet.",
+            &[ann("Bericht wurde als Falschinformation")],
+        );
+        let hint = d[0].hint.as_deref().unwrap();
+        assert!(hint.contains("«Bericht wurde als Desinformation"), "{hint}");
+    }
+}

@@ -1,0 +1,186 @@
+//! Cross-links: `doc:SLUG[#ID]`, `term:ID`, `page:NAME[#ID]` → relative URLs, checked.
+
+use std::collections::{BTreeMap, HashSet};
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Target {
+    Doc {
+        slug: String,
+        fragment: Option<String>,
+    },
+    Term {
+        id: String,
+    },
+    Page {
+        name: String,
+        fragment: Option<String>,
+    },
+    /// `#id` in the same page.
+    Fragment(String),
+    /// Anything else: an absolute URL, `mailto:`, a relative path. Passed through.
+    Other,
+}
+
+/// Reads a link destination. `javascript:` and friends are refused: they never reach a page.
+pub fn classify(dest: &str) -> Result<Target, String> {
+    let split = |rest: &str| -> (String, Option<String>) {
+        match rest.split_once('#') {
+            Some((a, f)) => (a.to_owned(), Some(f.to_owned())),
+            None => (rest.to_owned(), None),
+        }
+    };
+    let lower = dest.trim_start().to_ascii_lowercase();
+    if ["javascript:", "vbscript:", "data:"]
+        .iter()
+        .any(|s| lower.starts_with(s))
+    {
+        return Err(format!(
+            "`{}` links are not allowed",
+            &lower[..lower.find(':').unwrap_or(0) + 1]
+        ));
+    }
+    if let Some(rest) = dest.strip_prefix("doc:") {
+        let (slug, fragment) = split(rest);
+        return Ok(Target::Doc { slug, fragment });
+    }
+    if let Some(rest) = dest.strip_prefix("page:") {
+        let (name, fragment) = split(rest);
+        return Ok(Target::Page { name, fragment });
+    }
+    if let Some(id) = dest.strip_prefix("term:") {
+        if id.contains('#') {
+            return Err("a `term:` link names an entry, without a fragment".into());
+        }
+        return Ok(Target::Term { id: id.to_owned() });
+    }
+    if let Some(f) = dest.strip_prefix('#') {
+        return Ok(Target::Fragment(f.to_owned()));
+    }
+    Ok(Target::Other)
+}
+
+/// What exists in the site, to check links against.
+#[derive(Default)]
+pub struct SiteIndex {
+    /// slug → (title, ids in the page)
+    pub docs: BTreeMap<String, (String, HashSet<String>)>,
+    pub pages: BTreeMap<String, (String, HashSet<String>)>,
+    pub terms: BTreeMap<String, String>,
+}
+
+/// The page a link resolves to (for backlinks), plus its URL relative to the site root.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum PageRef {
+    Doc(String),
+    Page(String),
+    Term(String),
+}
+
+impl SiteIndex {
+    /// Checks a target. `own_ids` are the ids of the page the link is on, for `#id`.
+    pub fn check(
+        &self,
+        target: &Target,
+        own_ids: Option<&HashSet<String>>,
+    ) -> Result<Option<PageRef>, (String, Option<String>)> {
+        let names = |m: &BTreeMap<String, (String, HashSet<String>)>| m.keys().cloned().collect::<Vec<_>>();
+        let suggest = |word: &str, cands: Vec<String>| {
+            crate::diagnostics::did_you_mean(word, cands.iter().map(String::as_str))
+                .map(|s| format!("did you mean `{s}`?"))
+        };
+        let fragment =
+            |ids: &HashSet<String>, f: &Option<String>, what: &str| -> Result<(), (String, Option<String>)> {
+                match f {
+                    Some(f) if !ids.contains(f) => {
+                        let mut c: Vec<String> = ids.iter().cloned().collect();
+                        c.sort();
+                        Err((format!("{what} has no element with id `{f}`"), suggest(f, c)))
+                    }
+                    _ => Ok(()),
+                }
+            };
+        match target {
+            Target::Doc { slug, fragment: f } => match self.docs.get(slug) {
+                Some((_, ids)) => {
+                    fragment(ids, f, &format!("document `{slug}`")).map(|_| Some(PageRef::Doc(slug.clone())))
+                }
+                None => Err((
+                    format!("no document has the slug `{slug}`"),
+                    suggest(slug, names(&self.docs)),
+                )),
+            },
+            Target::Page { name, fragment: f } => match self.pages.get(name) {
+                Some((_, ids)) => {
+                    fragment(ids, f, &format!("page `{name}`")).map(|_| Some(PageRef::Page(name.clone())))
+                }
+                None => Err((format!("no page is named `{name}`"), suggest(name, names(&self.pages)))),
+            },
+            Target::Term { id } => match self.terms.contains_key(id) {
+                true => Ok(Some(PageRef::Term(id.clone()))),
+                false => Err((
+                    format!("unknown glossary id `{id}`"),
+                    suggest(id, self.terms.keys().cloned().collect()),
+                )),
+            },
+            Target::Fragment(f) => match own_ids {
+                Some(ids) => fragment(ids, &Some(f.clone()), "this page").map(|_| None),
+                None => Ok(None),
+            },
+            Target::Other => Ok(None),
+        }
+    }
+}
+
+/// The URL of a target from a page whose way back to the site root is `root` (`../`).
+pub fn href(target: &Target, dest: &str, root: &str) -> String {
+    let frag = |f: &Option<String>| f.as_ref().map(|f| format!("#{f}")).unwrap_or_default();
+    match target {
+        Target::Doc { slug, fragment } => format!("{root}{slug}/index.html{}", frag(fragment)),
+        Target::Page { name, fragment } => format!("{root}{name}/index.html{}", frag(fragment)),
+        Target::Term { id } => format!("{root}glossary/{id}/index.html"),
+        Target::Fragment(f) => format!("#{f}"),
+        Target::Other => dest.to_owned(),
+    }
+}
+
+/// A page's URL relative to the site root.
+pub fn page_path(r: &PageRef) -> String {
+    match r {
+        PageRef::Doc(s) | PageRef::Page(s) => format!("{s}/index.html"),
+        PageRef::Term(id) => format!("glossary/{id}/index.html"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classifies_and_builds_relative_urls() {
+        let t = classify("doc:erlkoenig#p-3").unwrap();
+        assert_eq!(href(&t, "", "../"), "../erlkoenig/index.html#p-3");
+        assert_eq!(
+            href(&classify("term:lawrow").unwrap(), "", "../../"),
+            "../../glossary/lawrow/index.html"
+        );
+        assert_eq!(href(&classify("page:about").unwrap(), "", ""), "about/index.html");
+        assert_eq!(classify("https://x.org/a#b").unwrap(), Target::Other);
+        assert!(classify(" JavaScript:alert(1)").is_err());
+        assert!(classify("term:a#b").is_err());
+    }
+
+    #[test]
+    fn checks_targets_with_suggestions() {
+        let mut idx = SiteIndex::default();
+        idx.docs
+            .insert("erlkoenig".into(), ("Erlkönig".into(), ["p-1".to_string()].into()));
+        idx.terms.insert("goethe".into(), "Goethe".into());
+        assert!(idx.check(&classify("doc:erlkoenig#p-1").unwrap(), None).is_ok());
+        let (m, h) = idx.check(&classify("doc:erlkoenig#p-2").unwrap(), None).unwrap_err();
+        assert!(m.contains("`p-2`"));
+        assert_eq!(h.as_deref(), Some("did you mean `p-1`?"));
+        let (_, h) = idx.check(&classify("term:goehte").unwrap(), None).unwrap_err();
+        assert_eq!(h.as_deref(), Some("did you mean `goethe`?"));
+        assert!(idx.check(&classify("page:nope").unwrap(), None).is_err());
+    }
+}

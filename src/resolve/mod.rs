@@ -1,0 +1,609 @@
+//! Resolve: parsed documents, pages and glossary → a [`Site`] where every annotation has its
+//! span, every glossary occurrence its id, and every cross-link its target.
+//!
+//! Pure: no disk access. Problems become diagnostics; whatever still resolves is kept so that
+//! one run reports every error.
+
+pub mod anchor;
+pub mod fold;
+pub mod glossary;
+pub mod links;
+pub mod reading;
+
+use crate::config::{Config, GlossaryLink};
+use crate::diagnostics::{Diagnostic, did_you_mean};
+use crate::parse::yaml::value_error;
+use crate::parse::{Document, Entry};
+use anchor::Anchor;
+use links::{PageRef, SiteIndex, Target, classify};
+use pulldown_cmark::{Event, Parser, Tag};
+use reading::Reading;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::ops::Range;
+use std::path::Path;
+
+/// A glossary occurrence in a document.
+#[derive(Clone, Debug)]
+pub struct Occurrence {
+    pub entry: usize,
+    /// Counts this entry's occurrences in the document from 1.
+    pub k: usize,
+    pub block: usize,
+    pub range: Range<usize>,
+    pub linked: bool,
+    /// The annotation that made it, for explicit `term:` annotations.
+    pub annotation: Option<usize>,
+}
+
+impl Occurrence {
+    pub fn id(&self, entries: &[Entry]) -> String {
+        format!("t-{}-{}", entries[self.entry].id, self.k)
+    }
+}
+
+pub struct ResolvedDoc {
+    pub doc: Document,
+    pub reading: Reading,
+    pub anchors: Vec<Option<Anchor>>,
+    pub occurrences: Vec<Occurrence>,
+    pub notes: usize,
+    pub ids: HashSet<String>,
+}
+
+pub struct Site {
+    pub config: Config,
+    /// In home-page order: weight, then date (newest first), then title.
+    pub docs: Vec<ResolvedDoc>,
+    pub pages: Vec<ResolvedDoc>,
+    pub entries: Vec<Entry>,
+    /// target page → the pages that link to it.
+    pub backlinks: BTreeMap<PageRef, BTreeSet<PageRef>>,
+    pub index: SiteIndex,
+}
+
+pub fn resolve(
+    config: Config,
+    docs: Vec<Document>,
+    pages: Vec<Document>,
+    entries: Vec<Entry>,
+    diags: &mut Vec<Diagnostic>,
+) -> Site {
+    check_entries(&entries, diags);
+    let (matcher, clashes) = glossary::Matcher::new(&entries);
+    for (form, first, second) in clashes {
+        let e = &entries[second];
+        diags.push(
+            value_error(
+                &read_or_empty(&e.path),
+                &e.path,
+                &e.key_path("forms"),
+                format!("the form `{form}` belongs to two entries"),
+            )
+            .hint(format!(
+                "`{}` lists it too; a form may name only one entry",
+                entries[first].id
+            )),
+        );
+    }
+    let term_ids: HashMap<&str, usize> = entries.iter().enumerate().map(|(i, e)| (e.id.as_str(), i)).collect();
+
+    let mut resolved: Vec<ResolvedDoc> = docs
+        .into_iter()
+        .map(|doc| resolve_doc(doc, &config, &matcher, &entries, &term_ids, diags))
+        .collect();
+    resolved.sort_by(|a, b| {
+        let (a, b) = (&a.doc, &b.doc);
+        a.meta
+            .weight
+            .cmp(&b.meta.weight)
+            .then_with(|| b.meta.date.cmp(&a.meta.date))
+            .then_with(|| a.title.cmp(&b.title))
+            .then_with(|| a.slug.cmp(&b.slug))
+    });
+    let no_entries: HashMap<&str, usize> = HashMap::new();
+    let (no_matcher, _) = glossary::Matcher::new(&[]);
+    let mut pages: Vec<ResolvedDoc> = pages
+        .into_iter()
+        .map(|p| resolve_doc(p, &config, &no_matcher, &[], &no_entries, diags))
+        .collect();
+    pages.sort_by(|a, b| {
+        a.doc
+            .meta
+            .weight
+            .cmp(&b.doc.meta.weight)
+            .then_with(|| a.doc.title.cmp(&b.doc.title))
+    });
+
+    check_slugs(&resolved, &pages, diags);
+    let unused: Vec<usize> = (0..entries.len())
+        .filter(|&i| !resolved.iter().any(|d| d.occurrences.iter().any(|o| o.entry == i)))
+        .collect();
+    for i in unused {
+        let e = &entries[i];
+        let d = value_error(
+            &read_or_empty(&e.path),
+            &e.path,
+            &e.key_path("id"),
+            format!("glossary entry `{}` occurs in no document", e.id),
+        );
+        diags.push(
+            Diagnostic {
+                severity: crate::diagnostics::Severity::Warning,
+                ..d
+            }
+            .hint("check its `forms` against the text (matching is case-sensitive, whole words)"),
+        );
+    }
+
+    let mut index = SiteIndex::default();
+    for d in &resolved {
+        index
+            .docs
+            .entry(d.doc.slug.clone())
+            .or_insert_with(|| (d.doc.title.clone(), d.ids.clone()));
+    }
+    for p in &pages {
+        index
+            .pages
+            .entry(p.doc.slug.clone())
+            .or_insert_with(|| (p.doc.title.clone(), p.ids.clone()));
+    }
+    for e in &entries {
+        index.terms.insert(e.id.clone(), e.term.clone());
+    }
+    let mut backlinks: BTreeMap<PageRef, BTreeSet<PageRef>> = BTreeMap::new();
+    let mut add = |from: PageRef, to: Option<PageRef>| {
+        if let Some(to) = to
+            && to != from
+        {
+            backlinks.entry(to).or_default().insert(from);
+        }
+    };
+    for d in &resolved {
+        let from = PageRef::Doc(d.doc.slug.clone());
+        for link in doc_links(d) {
+            add(from.clone(), check_link(&index, &link, Some(&d.ids), diags));
+        }
+    }
+    for p in &pages {
+        let from = PageRef::Page(p.doc.slug.clone());
+        for link in doc_links(p) {
+            add(from.clone(), check_link(&index, &link, Some(&p.ids), diags));
+        }
+    }
+    for e in &entries {
+        let from = PageRef::Term(e.id.clone());
+        for (dest, offset) in markdown_links(&e.definition) {
+            let link = LinkRef {
+                dest,
+                file: e.path.clone(),
+                at: LinkAt::Yaml(e.key_path("definition"), offset),
+            };
+            add(from.clone(), check_link(&index, &link, None, diags));
+        }
+    }
+    Site {
+        config,
+        docs: resolved,
+        pages,
+        entries,
+        backlinks,
+        index,
+    }
+}
+
+fn read_or_empty(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_default()
+}
+
+fn check_entries(entries: &[Entry], diags: &mut Vec<Diagnostic>) {
+    let mut seen: HashMap<&str, &Entry> = HashMap::new();
+    for e in entries {
+        if let Some(first) = seen.insert(&e.id, e) {
+            diags.push(
+                value_error(
+                    &read_or_empty(&e.path),
+                    &e.path,
+                    &e.key_path("id"),
+                    format!("duplicate glossary id `{}`", e.id),
+                )
+                .hint(format!("also defined in {}", first.path.display())),
+            );
+        }
+    }
+    for e in entries {
+        for (i, related) in e.see.iter().enumerate() {
+            if !seen.contains_key(related.as_str()) {
+                let mut path = e.key_path("see");
+                path.push(i.into());
+                let d = value_error(
+                    &read_or_empty(&e.path),
+                    &e.path,
+                    &path,
+                    format!("unknown glossary id `{related}` in `see`"),
+                );
+                diags.push(match did_you_mean(related, seen.keys().copied()) {
+                    Some(s) => d.hint(format!("did you mean `{s}`?")),
+                    None => d,
+                });
+            }
+        }
+    }
+}
+
+fn check_slugs(docs: &[ResolvedDoc], pages: &[ResolvedDoc], diags: &mut Vec<Diagnostic>) {
+    let mut seen: HashMap<&str, &Path> = HashMap::new();
+    for d in docs.iter().chain(pages) {
+        let slug = d.doc.slug.as_str();
+        if ["glossary", "search", "static"].contains(&slug) {
+            diags.push(
+                Diagnostic::error(
+                    &d.doc.path,
+                    format!("the slug `{slug}` is reserved for the site's own pages"),
+                )
+                .hint("set another `slug:`"),
+            );
+        } else if let Some(first) = seen.insert(slug, &d.doc.path) {
+            diags.push(
+                Diagnostic::error(&d.doc.path, format!("two documents or pages have the slug `{slug}`"))
+                    .hint(format!("{} has it too; set `slug:` in one of them", first.display())),
+            );
+        }
+    }
+}
+
+fn resolve_doc(
+    mut doc: Document,
+    config: &Config,
+    matcher: &glossary::Matcher,
+    entries: &[Entry],
+    term_ids: &HashMap<&str, usize>,
+    diags: &mut Vec<Diagnostic>,
+) -> ResolvedDoc {
+    reading::sanitize(&mut doc.events, config.raw_html);
+    for (_, evs) in &mut doc.footnotes {
+        reading::sanitize(evs, config.raw_html);
+    }
+    let taken: HashSet<String> = doc.annotations.iter().map(|a| a.id.clone()).collect();
+    let reading = reading::analyze(&doc.events, &taken);
+    let sidecar = doc.sidecar_path.clone().unwrap_or_else(|| doc.path.clone());
+    let anchors = anchor::anchor_all(
+        &doc.annotations,
+        &reading,
+        &doc.source,
+        &sidecar,
+        &doc.sidecar_source,
+        diags,
+    );
+
+    // Explicit `term:` annotations.
+    let mut explicit = Vec::new();
+    for (i, a) in doc.annotations.iter().enumerate() {
+        let Some(term) = &a.term else { continue };
+        match term_ids.get(term.as_str()) {
+            Some(&entry) => {
+                if let Some(anchor) = &anchors[i] {
+                    explicit.push(Occurrence {
+                        entry,
+                        k: 0,
+                        block: anchor.block,
+                        range: anchor.range.clone(),
+                        linked: false,
+                        annotation: Some(i),
+                    });
+                }
+            }
+            None => {
+                let d = value_error(
+                    &doc.sidecar_source,
+                    &sidecar,
+                    &a.key_path("term"),
+                    format!("unknown glossary id `{term}`"),
+                );
+                diags.push(match did_you_mean(term, term_ids.keys().copied()) {
+                    Some(s) => d.hint(format!("did you mean `{s}`?")),
+                    None => d.hint("glossary ids are defined in content/glossary.yaml"),
+                });
+            }
+        }
+    }
+    let see_spans: Vec<(usize, Range<usize>)> = doc
+        .annotations
+        .iter()
+        .zip(&anchors)
+        .filter(|(a, _)| a.see.is_some())
+        .filter_map(|(_, an)| an.as_ref().map(|an| (an.block, an.range.clone())))
+        .collect();
+    for (i, a) in doc.annotations.iter().enumerate() {
+        if let (Some(_), Some(an)) = (&a.see, &anchors[i]) {
+            let in_link = reading.blocks[an.block].links.iter().any(|l| overlaps(l, &an.range))
+                || see_spans
+                    .iter()
+                    .any(|(b, r)| *b == an.block && *r != an.range && overlaps(r, &an.range));
+            if in_link {
+                diags.push(
+                    value_error(
+                        &doc.sidecar_source,
+                        &sidecar,
+                        &a.key_path("see"),
+                        "a `see` link would lie inside or around another link",
+                    )
+                    .hint("links cannot nest; quote a passage outside the link, or use a `note` with the link in it"),
+                );
+            }
+        }
+    }
+
+    // Forms found in the text, minus those that cross an annotation or repeat an explicit one.
+    let mut all = explicit.clone();
+    for (b, block) in reading.blocks.iter().enumerate() {
+        for m in matcher.find(block) {
+            let crosses = anchors
+                .iter()
+                .flatten()
+                .any(|a| a.block == b && crosses(&a.range, &m.range));
+            let repeats = explicit.iter().any(|o| {
+                o.block == b && o.entry == m.entry && o.range.start <= m.range.start && m.range.end <= o.range.end
+            });
+            if !crosses && !repeats {
+                all.push(Occurrence {
+                    entry: m.entry,
+                    k: 0,
+                    block: b,
+                    range: m.range,
+                    linked: false,
+                    annotation: None,
+                });
+            }
+        }
+    }
+    all.sort_by_key(|o| {
+        (
+            o.block,
+            o.range.start,
+            std::cmp::Reverse(o.range.end),
+            o.annotation.is_none(),
+        )
+    });
+    let mut link_ranges: Vec<(usize, Range<usize>)> = see_spans;
+    for (b, block) in reading.blocks.iter().enumerate() {
+        link_ranges.extend(block.links.iter().map(|l| (b, l.clone())));
+    }
+    let free = |ranges: &[(usize, Range<usize>)], o: &Occurrence| {
+        !ranges.iter().any(|(b, r)| *b == o.block && overlaps(r, &o.range))
+    };
+    for o in all.iter_mut().filter(|o| o.annotation.is_some()) {
+        if free(&link_ranges, o) {
+            o.linked = true;
+            link_ranges.push((o.block, o.range.clone()));
+        }
+    }
+    let mut linked_once: HashSet<usize> = all.iter().filter(|o| o.linked).map(|o| o.entry).collect();
+    let mut count: HashMap<usize, usize> = HashMap::new();
+    for o in all.iter_mut() {
+        if o.annotation.is_none() {
+            let wanted = match config.glossary_link {
+                GlossaryLink::All => true,
+                GlossaryLink::First => !linked_once.contains(&o.entry),
+                GlossaryLink::None => false,
+            };
+            if wanted && free(&link_ranges, o) {
+                o.linked = true;
+                linked_once.insert(o.entry);
+            }
+        }
+        let k = count.entry(o.entry).or_insert(0);
+        *k += 1;
+        o.k = *k;
+    }
+
+    let defined: HashSet<&str> = doc.footnotes.iter().map(|(l, _)| l.as_str()).collect();
+    let notes = doc
+        .annotations
+        .iter()
+        .zip(&anchors)
+        .filter(|(a, an)| a.note.is_some() && an.is_some())
+        .count()
+        + reading
+            .footnote_order
+            .iter()
+            .filter(|l| defined.contains(l.as_str()))
+            .count();
+    for (label, evs) in &doc.footnotes {
+        if !reading.footnote_order.contains(label) {
+            let at = evs.first().map_or(0, |(_, r)| r.start);
+            diags.push(
+                Diagnostic::warning(&doc.path, format!("footnote `[^{label}]` is never referenced")).at_offset(
+                    &doc.source,
+                    at,
+                    1,
+                ),
+            );
+        }
+    }
+
+    // The page's ids, and clashes between them.
+    let mut ids: HashSet<String> = HashSet::new();
+    for id in reading.ids() {
+        if !ids.insert(id.clone()) {
+            let at = reading
+                .heading_ids
+                .iter()
+                .find(|(_, h)| *h == id)
+                .map_or(0, |(e, _)| doc.events[*e].1.start);
+            diags.push(
+                Diagnostic::error(&doc.path, format!("the id `{id}` is used twice in this page")).at_offset(
+                    &doc.source,
+                    at,
+                    1,
+                ),
+            );
+        }
+    }
+    let generated: Vec<String> = (1..=notes)
+        .flat_map(|n| [format!("note-{n}"), format!("noteref-{n}")])
+        .chain(all.iter().map(|o| o.id(entries)))
+        .collect();
+    for a in &doc.annotations {
+        if ids.contains(&a.id) || generated.contains(&a.id) {
+            diags.push(
+                value_error(&doc.sidecar_source, &sidecar, &a.key_path("id"), format!("the annotation id `{}` clashes with an id of the page", a.id))
+                    .hint("paragraphs (`p-N`), headings, notes (`note-N`) and glossary occurrences (`t-ID-K`) have ids too; choose another"),
+            );
+        }
+        ids.insert(a.id.clone());
+    }
+    ids.extend(generated);
+
+    ResolvedDoc {
+        doc,
+        reading,
+        anchors,
+        occurrences: all,
+        notes,
+        ids,
+    }
+}
+
+fn overlaps(a: &Range<usize>, b: &Range<usize>) -> bool {
+    a.start < b.end && b.start < a.end
+}
+
+fn crosses(a: &Range<usize>, b: &Range<usize>) -> bool {
+    overlaps(a, b) && !(a.start <= b.start && b.end <= a.end) && !(b.start <= a.start && a.end <= b.end)
+}
+
+/// Where a link is written, for its error.
+enum LinkAt {
+    /// A byte offset in the document's source.
+    Source(usize),
+    /// A YAML value, and a byte offset inside that value's text.
+    Yaml(Vec<crate::parse::yamlpos::Seg>, usize),
+}
+
+struct LinkRef {
+    dest: String,
+    file: std::path::PathBuf,
+    at: LinkAt,
+}
+
+/// Every link written in a document or page: Markdown links of the body and footnotes, notes,
+/// and `see:` values.
+fn doc_links(d: &ResolvedDoc) -> Vec<LinkRef> {
+    let doc = &d.doc;
+    let mut out = Vec::new();
+    let body = doc
+        .events
+        .iter()
+        .chain(doc.footnotes.iter().flat_map(|(_, e)| e.iter()));
+    for (e, range) in body {
+        if let Event::Start(Tag::Link { dest_url, .. }) = e {
+            out.push(LinkRef {
+                dest: dest_url.to_string(),
+                file: doc.path.clone(),
+                at: LinkAt::Source(range.start),
+            });
+        }
+    }
+    let sidecar = doc.sidecar_path.clone().unwrap_or_else(|| doc.path.clone());
+    for a in &doc.annotations {
+        if let Some(note) = &a.note {
+            for (dest, offset) in markdown_links(note) {
+                out.push(LinkRef {
+                    dest,
+                    file: sidecar.clone(),
+                    at: LinkAt::Yaml(a.key_path("note"), offset),
+                });
+            }
+        }
+        if let Some(see) = &a.see {
+            out.push(LinkRef {
+                dest: see.clone(),
+                file: sidecar.clone(),
+                at: LinkAt::Yaml(a.key_path("see"), 0),
+            });
+        }
+    }
+    out
+}
+
+/// Link destinations in a Markdown string, with their byte offsets.
+pub fn markdown_links(md: &str) -> Vec<(String, usize)> {
+    Parser::new_ext(md, crate::parse::document::markdown_options(false))
+        .into_offset_iter()
+        .filter_map(|(e, r)| match e {
+            Event::Start(Tag::Link { dest_url, .. }) => Some((dest_url.to_string(), r.start)),
+            _ => None,
+        })
+        .collect()
+}
+
+fn check_link(
+    index: &SiteIndex,
+    link: &LinkRef,
+    own: Option<&HashSet<String>>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<PageRef> {
+    let result = classify(&link.dest)
+        .map_err(|m| (m, None))
+        .and_then(|t| index.check(&t, own));
+    match result {
+        Ok(r) => r,
+        Err((message, hint)) => {
+            let source = read_or_empty(&link.file);
+            let mut d = match &link.at {
+                LinkAt::Source(offset) => {
+                    Diagnostic::error(&link.file, message).at_offset(&source, *offset, link.dest.chars().count())
+                }
+                LinkAt::Yaml(path, offset) => {
+                    let d = value_error(&source, &link.file, path, message);
+                    match (d.line, link_line_in_block(&source, d.line, *offset)) {
+                        (Some(_), Some(pos)) => d.at(&source, pos),
+                        _ => d,
+                    }
+                }
+            };
+            if let Some(h) = hint {
+                d = d.hint(h);
+            }
+            diags.push(d);
+            None
+        }
+    }
+}
+
+/// For a link inside a multi-line YAML value (`note: |`), the line it is written on: the
+/// value's content starts on the line after the indicator.
+fn link_line_in_block(source: &str, value_line: Option<usize>, offset: usize) -> Option<crate::diagnostics::Pos> {
+    let line = value_line?;
+    let text = source.lines().nth(line - 1)?;
+    let tail = text.trim_end();
+    if !(tail.ends_with('|') || tail.ends_with('>') || tail.ends_with("|-") || tail.ends_with(">-")) || offset == 0 {
+        return None;
+    }
+    // Count lines of content up to the offset: content lines are the following, indented lines.
+    let mut consumed = 0;
+    for (i, l) in source.lines().skip(line).enumerate() {
+        let content = l.trim_start();
+        if consumed + content.len() + 1 > offset {
+            let col = l.len() - content.len() + (offset - consumed) + 1;
+            return Some(crate::diagnostics::Pos {
+                line: line + 1 + i,
+                col,
+                width: 1,
+            });
+        }
+        consumed += content.len() + 1;
+    }
+    None
+}
+
+/// The kind of a `Target` as a page reference, for templates.
+pub fn target_page(t: &Target) -> Option<PageRef> {
+    match t {
+        Target::Doc { slug, .. } => Some(PageRef::Doc(slug.clone())),
+        Target::Page { name, .. } => Some(PageRef::Page(name.clone())),
+        Target::Term { id } => Some(PageRef::Term(id.clone())),
+        _ => None,
+    }
+}

@@ -1,0 +1,252 @@
+//! The reading text: what a reader sees of a document, block by block.
+//!
+//! Quotes are matched against it, glossary forms are found in it, and the renderer maps its
+//! offsets back to the event stream to insert annotation elements. A block is the innermost
+//! paragraph, heading, list item or table cell; its text is the concatenation of its text and
+//! inline-code events, with soft breaks as a space. Image alt text, code blocks and raw HTML
+//! (when allowed) are not reading text.
+
+use crate::parse::document::Spanned;
+use crate::slug::slugify;
+use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
+use std::collections::HashSet;
+use std::ops::Range;
+
+#[derive(Debug, Default)]
+pub struct Block {
+    pub text: String,
+    /// Ranges of the text inside Markdown links.
+    pub links: Vec<Range<usize>>,
+    /// Ranges of inline code (not searched for glossary forms).
+    pub code: Vec<Range<usize>>,
+    /// `(offset in text, byte offset in the source)` at the start of each piece.
+    pub sources: Vec<(usize, usize)>,
+    /// The paragraph id if this block is a `<p>`.
+    pub paragraph: Option<usize>,
+}
+
+impl Block {
+    /// The source byte offset of a text offset (near enough for a line number).
+    pub fn source_offset(&self, at: usize) -> usize {
+        let i = self.sources.partition_point(|(o, _)| *o <= at);
+        match i.checked_sub(1).and_then(|i| self.sources.get(i)) {
+            Some((o, s)) => s + (at - o),
+            None => self.sources.first().map_or(0, |(_, s)| *s),
+        }
+    }
+}
+
+/// Where a text-bearing event sits in the reading text.
+#[derive(Clone, Copy, Debug)]
+pub struct Piece {
+    pub block: usize,
+    pub start: usize,
+}
+
+#[derive(Debug, Default)]
+pub struct Reading {
+    pub blocks: Vec<Block>,
+    /// For each event index, its piece if it carries reading text.
+    pub pieces: Vec<Option<Piece>>,
+    /// Heading ids by event index of the heading's start.
+    pub heading_ids: Vec<(usize, String)>,
+    pub paragraphs: usize,
+    /// Footnote labels in order of first reference.
+    pub footnote_order: Vec<String>,
+}
+
+impl Reading {
+    /// Every id the reading text itself defines (paragraphs and headings).
+    pub fn ids(&self) -> impl Iterator<Item = String> + '_ {
+        (1..=self.paragraphs)
+            .map(|n| format!("p-{n}"))
+            .chain(self.heading_ids.iter().map(|(_, id)| id.clone()))
+    }
+}
+
+/// Prepares the event stream for reading: raw HTML becomes text unless allowed.
+pub fn sanitize(events: &mut [Spanned], raw_html: bool) {
+    if raw_html {
+        return;
+    }
+    for (e, _) in events.iter_mut() {
+        *e = match std::mem::replace(e, Event::SoftBreak) {
+            Event::Html(s) | Event::InlineHtml(s) => Event::Text(s),
+            Event::Start(Tag::HtmlBlock) => Event::Start(Tag::Paragraph),
+            Event::End(TagEnd::HtmlBlock) => Event::End(TagEnd::Paragraph),
+            other => other,
+        };
+    }
+}
+
+fn is_block(tag: &Tag) -> bool {
+    matches!(tag, Tag::Paragraph | Tag::Heading { .. } | Tag::Item | Tag::TableCell)
+}
+
+fn is_block_end(tag: &TagEnd) -> bool {
+    matches!(
+        tag,
+        TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableCell
+    )
+}
+
+/// Builds the reading text of an event stream. `taken` are ids already in use on the page
+/// (annotation ids), which generated heading ids avoid.
+pub fn analyze(events: &[Spanned], taken: &HashSet<String>) -> Reading {
+    let mut r = Reading {
+        pieces: vec![None; events.len()],
+        ..Reading::default()
+    };
+    let mut stack: Vec<usize> = Vec::new();
+    let mut link_starts: Vec<(usize, usize)> = Vec::new();
+    let mut hidden = 0usize; // inside an image or code block
+    let mut heading: Option<(usize, String, bool)> = None;
+    let mut used: HashSet<String> = taken.clone();
+    for (i, (event, range)) in events.iter().enumerate() {
+        match event {
+            Event::Start(Tag::Image { .. } | Tag::CodeBlock(_)) => hidden += 1,
+            Event::End(TagEnd::Image | TagEnd::CodeBlock) => hidden = hidden.saturating_sub(1),
+            Event::Start(tag) if is_block(tag) => {
+                let mut block = Block::default();
+                if matches!(tag, Tag::Paragraph) {
+                    r.paragraphs += 1;
+                    block.paragraph = Some(r.paragraphs);
+                }
+                if let Tag::Heading { id, .. } = tag {
+                    let explicit = id.as_ref().map(|s| s.to_string());
+                    heading = Some((i, explicit.clone().unwrap_or_default(), explicit.is_some()));
+                }
+                r.blocks.push(block);
+                stack.push(r.blocks.len() - 1);
+            }
+            Event::End(tag) if is_block_end(tag) => {
+                if let (TagEnd::Heading(_), Some((at, id, explicit))) = (tag, heading.take()) {
+                    let id = if explicit {
+                        id
+                    } else {
+                        let text = stack.last().map(|&b| r.blocks[b].text.as_str()).unwrap_or("");
+                        unique_id(&slugify(text), &mut used)
+                    };
+                    used.insert(id.clone());
+                    r.heading_ids.push((at, id));
+                }
+                stack.pop();
+            }
+            Event::Start(Tag::Link { .. }) => {
+                if let Some(&b) = stack.last() {
+                    link_starts.push((b, r.blocks[b].text.len()));
+                }
+            }
+            Event::End(TagEnd::Link) => {
+                if let Some((b, start)) = link_starts.pop() {
+                    let end = r.blocks[b].text.len();
+                    r.blocks[b].links.push(start..end);
+                }
+            }
+            Event::FootnoteReference(label) if !r.footnote_order.iter().any(|l| l == label.as_ref()) => {
+                r.footnote_order.push(label.to_string());
+            }
+            Event::Text(t) | Event::Code(t) if hidden == 0 => {
+                if let Some(&b) = stack.last() {
+                    let block = &mut r.blocks[b];
+                    let start = block.text.len();
+                    r.pieces[i] = Some(Piece { block: b, start });
+                    block.sources.push((start, range.start + code_offset(event, range, t)));
+                    block.text.push_str(t);
+                    if matches!(event, Event::Code(_)) {
+                        block.code.push(start..block.text.len());
+                    }
+                }
+            }
+            Event::SoftBreak | Event::HardBreak if hidden == 0 => {
+                if let Some(&b) = stack.last() {
+                    let block = &mut r.blocks[b];
+                    r.pieces[i] = Some(Piece {
+                        block: b,
+                        start: block.text.len(),
+                    });
+                    block
+                        .text
+                        .push(if matches!(event, Event::SoftBreak) { ' ' } else { '\n' });
+                }
+            }
+            _ => {}
+        }
+    }
+    r
+}
+
+/// Inline code's source range includes its backticks.
+fn code_offset(event: &Event, range: &Range<usize>, _t: &CowStr) -> usize {
+    match event {
+        Event::Code(_) => 1.min(range.len()),
+        _ => 0,
+    }
+}
+
+fn unique_id(base: &str, used: &mut HashSet<String>) -> String {
+    let base = if base.is_empty() { "section" } else { base };
+    let base = if base.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("h-{base}")
+    } else {
+        base.to_owned()
+    };
+    if !used.contains(&base) && !is_reserved(&base) {
+        return base;
+    }
+    (1..)
+        .map(|n| format!("{base}-{n}"))
+        .find(|id| !used.contains(id) && !is_reserved(id))
+        .unwrap_or(base)
+}
+
+/// Ids glossa generates itself: a generated heading id never takes one of their shapes.
+fn is_reserved(id: &str) -> bool {
+    let numbered = |prefix: &str| {
+        id.strip_prefix(prefix)
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+    };
+    numbered("p-") || numbered("note-") || numbered("noteref-") || id.starts_with("t-") || id == "main"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use pulldown_cmark::Parser;
+
+    fn reading(md: &str) -> Reading {
+        let events: Vec<Spanned> = Parser::new_ext(md, crate::parse::document::markdown_options(false))
+            .into_offset_iter()
+            .map(|(e, r)| (e.into_static(), r))
+            .collect();
+        analyze(&events, &HashSet::new())
+    }
+
+    #[test]
+    fn blocks_join_inline_markup() {
+        let r = reading("Ein *kurzer* [Text](x) mit `code`\nund Umbruch.\n\n## Über uns\n\n- eins\n- zwei\n");
+        let texts: Vec<_> = r.blocks.iter().map(|b| b.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            ["Ein kurzer Text mit code und Umbruch.", "Über uns", "eins", "zwei"]
+        );
+        assert_eq!(r.blocks[0].links, vec![(11..15)]);
+        assert_eq!(r.blocks[0].code, vec![(20..24)]);
+        assert_eq!(r.paragraphs, 1);
+        assert_eq!(r.heading_ids[0].1, "ueber-uns");
+    }
+
+    #[test]
+    fn images_and_code_blocks_are_not_reading_text() {
+        let r = reading("![Alt text](a.png) after\n\n```\ncode\n```\n");
+        assert_eq!(r.blocks[0].text, " after");
+        assert_eq!(r.blocks.len(), 1);
+    }
+
+    #[test]
+    fn heading_ids_are_unique_and_avoid_generated_shapes() {
+        let r = reading("## A\n\n## A\n\n## P 1\n\n## x {#custom}\n");
+        let ids: Vec<_> = r.heading_ids.iter().map(|(_, id)| id.as_str()).collect();
+        assert_eq!(ids, ["a", "a-1", "p-1-1", "custom"]);
+    }
+}

@@ -1,0 +1,99 @@
+//! Write: the only stage that writes. Everything goes into a staging folder beside the output,
+//! which replaces the output only when the whole build has succeeded.
+
+use crate::render::Sink;
+use std::io::Write as _;
+use std::path::{Component, Path, PathBuf};
+
+pub struct Staging {
+    dir: PathBuf,
+}
+
+impl Staging {
+    /// A fresh staging folder beside `out`.
+    pub fn new(out: &Path) -> std::io::Result<Staging> {
+        let name = out
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "public".into());
+        let parent = out
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        std::fs::create_dir_all(parent)?;
+        let dir = parent.join(format!(".{name}.glossa-staging"));
+        if dir.exists() {
+            std::fs::remove_dir_all(&dir)?;
+        }
+        std::fs::create_dir(&dir)?;
+        Ok(Staging { dir })
+    }
+
+    /// Swaps the staging folder in for `out`.
+    pub fn commit(self, out: &Path) -> std::io::Result<()> {
+        let dir = self.dir.clone();
+        std::mem::forget(self);
+        if out.exists() {
+            let old = dir.with_file_name(format!(
+                "{}.old",
+                dir.file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default()
+            ));
+            if old.exists() {
+                std::fs::remove_dir_all(&old)?;
+            }
+            std::fs::rename(out, &old)?;
+            std::fs::rename(&dir, out)?;
+            std::fs::remove_dir_all(&old)?;
+        } else {
+            std::fs::rename(&dir, out)?;
+        }
+        Ok(())
+    }
+
+    pub fn copy(&mut self, rel: &str, from: &Path) -> std::io::Result<()> {
+        let to = self.target(rel)?;
+        std::fs::copy(from, to).map(|_| ())
+    }
+
+    fn target(&self, rel: &str) -> std::io::Result<PathBuf> {
+        let rel = Path::new(rel);
+        if rel.components().any(|c| !matches!(c, Component::Normal(_))) {
+            return Err(std::io::Error::other(format!(
+                "refusing to write outside the output folder: {}",
+                rel.display()
+            )));
+        }
+        let to = self.dir.join(rel);
+        if let Some(parent) = to.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        Ok(to)
+    }
+}
+
+impl Drop for Staging {
+    /// A build that did not commit leaves no stray folder.
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+impl Sink for Staging {
+    fn put(&mut self, rel: &str, bytes: &[u8]) -> std::io::Result<()> {
+        let to = self.target(rel)?;
+        let mut f = std::io::BufWriter::new(std::fs::File::create(to)?);
+        f.write_all(bytes)?;
+        f.flush()
+    }
+}
+
+/// A sink that keeps nothing: `check` renders through it to catch template errors.
+pub struct Discard;
+
+impl Sink for Discard {
+    fn put(&mut self, _: &str, _: &[u8]) -> std::io::Result<()> {
+        Ok(())
+    }
+}

@@ -1,0 +1,501 @@
+//! Bad input (contract §10): every problem is an error naming the file (and the line where
+//! there is one), the exit code is 1 and nothing is written.
+
+use crate::support::Site;
+
+const DOC: &str = "# Hunde\n\nDer Hund bellt.\n\nDer Hund schläft, die Katze nicht.\n";
+
+/// A site with `seeds/a.md` (above) plus `files`.
+fn site(files: &[(&str, &str)]) -> Site {
+    let site = Site::new(&[("seeds/a.md", DOC)]);
+    for (path, contents) in files {
+        site.write(path, contents);
+    }
+    site
+}
+
+/// Builds and checks the failure: exit 1, each needle in stderr, nothing written.
+fn fails(files: &[(&str, &str)], needles: &[&str]) -> crate::support::Run {
+    let site = site(files);
+    let run = site.build(&[]);
+    site.assert_fails(&run, needles);
+    assert!(!run.stderr.contains("panicked"), "{run}");
+    run
+}
+
+#[test]
+fn a_sidecar_that_does_not_parse() {
+    fails(
+        &[("seeds/a.yaml", "annotations:\n  - quote: Hund bellt\n   note: x\n")],
+        &["seeds/a.yaml:3:"],
+    );
+}
+
+#[test]
+fn front_matter_that_does_not_parse_points_into_the_document() {
+    fails(
+        &[("seeds/a.md", "---\ntitle: Hunde\n  author: x\n---\n\nDer Hund bellt.\n")],
+        &["seeds/a.md:3:"],
+    );
+    fails(
+        &[(
+            "seeds/a.md",
+            "---\ntitle: Hunde\nweight: heavy\n---\n\nDer Hund bellt.\n",
+        )],
+        &["seeds/a.md:3:"],
+    );
+}
+
+#[test]
+fn a_glossary_that_does_not_parse() {
+    fails(
+        &[(
+            "content/glossary.yaml",
+            "- id: hund\n  term: Hund\n   definition: A dog.\n",
+        )],
+        &["content/glossary.yaml:3:"],
+    );
+}
+
+#[test]
+fn a_site_yaml_that_does_not_parse() {
+    fails(
+        &[("content/site.yaml", "title: x\n\tlang: de\n")],
+        &["content/site.yaml:2:"],
+    );
+}
+
+#[test]
+fn a_wrong_type() {
+    fails(
+        &[(
+            "seeds/a.yaml",
+            "annotations:\n  - quote: Hund bellt\n    note: x\n    occurrence: abc\n",
+        )],
+        &["seeds/a.yaml:4:", "occurrence"],
+    );
+}
+
+#[test]
+fn a_wrong_type_in_the_metadata_and_site_yaml() {
+    fails(
+        &[("seeds/a.yaml", "title: T\ntags: just-one\n")],
+        &["seeds/a.yaml:2:", "tags"],
+    );
+    fails(&[("seeds/a.yaml", "weight: heavy\n")], &["seeds/a.yaml:1:", "weight"]);
+    fails(
+        &[("content/site.yaml", "title: x\nsearch: maybe\n")],
+        &["content/site.yaml:2:", "search"],
+    );
+}
+
+#[test]
+fn an_annotation_without_quote() {
+    fails(
+        &[("seeds/a.yaml", "title: T\nannotations:\n  - id: x\n    note: x\n")],
+        &["seeds/a.yaml:3:", "quote"],
+    );
+}
+
+#[test]
+fn a_glossary_entry_without_definition() {
+    fails(
+        &[(
+            "content/glossary.yaml",
+            "- id: hund\n  term: Hund\n  definition: A dog.\n- id: katze\n  term: Katze\n",
+        )],
+        &["content/glossary.yaml:4:", "definition"],
+    );
+}
+
+#[test]
+fn an_unknown_key_in_a_sidecar_with_did_you_mean() {
+    let run = fails(
+        &[(
+            "seeds/a.yaml",
+            "annotations:\n  - quote: Hund bellt\n    note: x\n    glos: y\n",
+        )],
+        &["seeds/a.yaml:4:", "glos"],
+    );
+    assert!(run.stderr.contains("did you mean `gloss`?"), "{run}");
+    let run = fails(&[("seeds/a.yaml", "titel: x\n")], &["seeds/a.yaml:1:", "titel"]);
+    assert!(run.stderr.contains("did you mean `title`?"), "{run}");
+}
+
+#[test]
+fn an_unknown_key_in_the_glossary_with_did_you_mean() {
+    let run = fails(
+        &[(
+            "content/glossary.yaml",
+            "- id: hund\n  term: Hund\n  defintion: A dog.\n",
+        )],
+        &["content/glossary.yaml:3:", "defintion"],
+    );
+    assert!(run.stderr.contains("did you mean `definition`?"), "{run}");
+}
+
+#[test]
+fn an_unknown_key_in_site_yaml_with_did_you_mean() {
+    let run = fails(
+        &[("content/site.yaml", "title: x\ndescripton: y\n")],
+        &["content/site.yaml:2:", "descripton"],
+    );
+    assert!(run.stderr.contains("did you mean `description`?"), "{run}");
+}
+
+#[test]
+fn an_unknown_key_in_front_matter() {
+    fails(
+        &[("seeds/a.md", "---\ntitle: Hunde\nauthr: X\n---\n\nDer Hund bellt.\n")],
+        &["seeds/a.md:3:", "authr"],
+    );
+}
+
+#[test]
+fn a_quote_not_found() {
+    fails(
+        &[(
+            "seeds/a.yaml",
+            "annotations:\n  - quote: Hund bellt\n    note: x\n  - quote: Die Katze bellt\n    note: y\n",
+        )],
+        &["seeds/a.yaml:4:", "Die Katze bellt"],
+    );
+}
+
+#[test]
+fn an_ambiguous_quote() {
+    fails(
+        &[(
+            "seeds/a.yaml",
+            "title: T\nannotations:\n  - quote: Der Hund\n    note: x\n",
+        )],
+        &["seeds/a.yaml:3:", "occurrence"],
+    );
+}
+
+#[test]
+fn crossing_quotes() {
+    let run = fails(
+        &[(
+            "seeds/a.yaml",
+            "annotations:\n  - id: eins\n    quote: Der Hund schläft\n    note: x\n  - id: zwei\n    quote: schläft, die Katze\n    note: y\n",
+        )],
+        &["seeds/a.yaml:"],
+    );
+    assert!(
+        run.error_messages()
+            .iter()
+            .any(|m| m.contains("`eins`") && m.contains("`zwei`")),
+        "{run}"
+    );
+}
+
+#[test]
+fn an_occurrence_past_the_last_match() {
+    fails(
+        &[(
+            "seeds/a.yaml",
+            "annotations:\n  - quote: Hund\n    occurrence: 3\n    note: x\n",
+        )],
+        &["seeds/a.yaml:3:"],
+    );
+}
+
+#[test]
+fn an_occurrence_of_zero() {
+    fails(
+        &[(
+            "seeds/a.yaml",
+            "annotations:\n  - quote: Hund\n    occurrence: 0\n    note: x\n",
+        )],
+        &["seeds/a.yaml:3:"],
+    );
+}
+
+#[test]
+fn an_empty_quote() {
+    fails(
+        &[("seeds/a.yaml", "annotations:\n  - quote: \"  \"\n    note: x\n")],
+        &["seeds/a.yaml:2:"],
+    );
+}
+
+#[test]
+fn an_unknown_glossary_id_in_term() {
+    let run = fails(
+        &[
+            (
+                "content/glossary.yaml",
+                "- id: hund\n  term: Hund\n  definition: A dog.\n",
+            ),
+            ("seeds/a.yaml", "annotations:\n  - quote: bellt\n    term: hnud\n"),
+        ],
+        &["seeds/a.yaml:3:", "hnud"],
+    );
+    assert!(run.stderr.contains("hund"), "a did-you-mean: {run}");
+}
+
+#[test]
+fn an_unknown_glossary_id_in_an_annotations_see() {
+    fails(
+        &[
+            (
+                "content/glossary.yaml",
+                "- id: hund\n  term: Hund\n  definition: A dog.\n",
+            ),
+            (
+                "seeds/a.yaml",
+                "annotations:\n  - quote: bellt\n    note: x\n    see: term:katze\n",
+            ),
+        ],
+        &["seeds/a.yaml:4:", "katze"],
+    );
+}
+
+#[test]
+fn an_unknown_glossary_id_in_an_entrys_see() {
+    fails(
+        &[(
+            "content/glossary.yaml",
+            "- id: hund\n  term: Hund\n  definition: A dog.\n  see: [katze]\n",
+        )],
+        &["content/glossary.yaml:4:", "katze"],
+    );
+}
+
+#[test]
+fn an_unknown_document_page_or_fragment_in_a_link() {
+    fails(
+        &[("seeds/a.md", "# Hunde\n\n[Eins](doc:katzen)\n")],
+        &["seeds/a.md:3:", "katzen"],
+    );
+    fails(
+        &[("seeds/a.md", "# Hunde\n\n\n[Eins](page:impressum)\n")],
+        &["seeds/a.md:4:", "impressum"],
+    );
+    fails(
+        &[("seeds/a.md", "# Hunde\n\n[Eins](doc:a#p-5)\n")],
+        &["seeds/a.md:3:", "p-5"],
+    );
+    fails(
+        &[(
+            "seeds/a.yaml",
+            "annotations:\n  - quote: bellt\n    see: doc:a#nirgends\n",
+        )],
+        &["seeds/a.yaml:3:", "nirgends"],
+    );
+}
+
+#[test]
+fn a_javascript_link() {
+    fails(
+        &[("seeds/a.md", "# Hunde\n\nDer [Hund](javascript:alert(1)) bellt.\n")],
+        &["seeds/a.md:3:", "javascript:"],
+    );
+    fails(
+        &[(
+            "seeds/a.yaml",
+            "annotations:\n  - quote: bellt\n    note: x\n    see: \"JavaScript:alert(1)\"\n",
+        )],
+        &["seeds/a.yaml:4:"],
+    );
+    fails(
+        &[(
+            "seeds/a.yaml",
+            "annotations:\n  - quote: bellt\n    note: \"[x](javascript:void(0))\"\n",
+        )],
+        &["seeds/a.yaml:3:"],
+    );
+}
+
+#[test]
+fn duplicate_annotation_ids() {
+    fails(
+        &[(
+            "seeds/a.yaml",
+            "annotations:\n  - id: x\n    quote: bellt\n    note: a\n  - id: x\n    quote: schläft\n    note: b\n",
+        )],
+        &["seeds/a.yaml:5:", "`x`"],
+    );
+}
+
+#[test]
+fn duplicate_glossary_ids_across_files() {
+    let run = fails(
+        &[
+            (
+                "content/glossary.yaml",
+                "- id: hund\n  term: Hund\n  definition: A dog.\n",
+            ),
+            (
+                "content/glossary/more.yaml",
+                "- id: katze\n  term: Katze\n  definition: A cat.\n- id: hund\n  term: Hund\n  definition: Again.\n",
+            ),
+        ],
+        &["content/glossary/more.yaml:4:", "hund"],
+    );
+    assert!(
+        run.stderr.contains("glossary.yaml"),
+        "the error names the other file too\n{run}"
+    );
+}
+
+#[test]
+fn duplicate_slugs_name_both_files() {
+    let run = fails(
+        &[
+            ("seeds/a.yaml", "slug: same\n"),
+            ("seeds/b.txt", "Titel\n\nText.\n"),
+            ("seeds/b.yaml", "slug: same\n"),
+        ],
+        &["same"],
+    );
+    assert!(
+        run.stderr.contains("seeds/a.") && run.stderr.contains("seeds/b."),
+        "both documents are named\n{run}"
+    );
+}
+
+#[test]
+fn a_document_and_a_page_with_one_slug() {
+    let run = fails(&[("content/pages/a.md", "# A page\n\nText.\n")], &["`a`"]);
+    assert!(
+        run.stderr.contains("seeds/a.md") && run.stderr.contains("content/pages/a.md"),
+        "both are named\n{run}"
+    );
+}
+
+#[test]
+fn ids_and_slugs_that_are_not_lowercase_ascii() {
+    fails(
+        &[(
+            "seeds/a.yaml",
+            "annotations:\n  - id: Hund_1\n    quote: bellt\n    note: x\n",
+        )],
+        &["seeds/a.yaml:2:", "Hund_1"],
+    );
+    fails(
+        &[("seeds/a.yaml", "slug: Die Hunde\n")],
+        &["seeds/a.yaml:1:", "Die Hunde"],
+    );
+    fails(
+        &[(
+            "content/glossary.yaml",
+            "- id: Hund\n  term: Hund\n  definition: A dog.\n",
+        )],
+        &["content/glossary.yaml:1:", "Hund"],
+    );
+    fails(
+        &[("seeds/a.md", "---\nslug: hunde/katzen\n---\n# Hunde\n\nText.\n")],
+        &["seeds/a.md:2:"],
+    );
+}
+
+#[test]
+fn bad_dates_and_languages() {
+    fails(
+        &[("seeds/a.yaml", "title: T\ndate: 2023-13-45\n")],
+        &["seeds/a.yaml:2:", "2023-13-45"],
+    );
+    fails(&[("seeds/a.yaml", "lang: de_DE\n")], &["seeds/a.yaml:1:", "de_DE"]);
+}
+
+#[test]
+fn a_document_that_is_not_utf8() {
+    let site = site(&[]);
+    site.write("seeds/latin1.txt", b"Titel\n\nGut.\nSch\xf6n.\n");
+    let run = site.build(&[]);
+    site.assert_fails(&run, &["seeds/latin1.txt", "UTF-8", "offset 15"]);
+}
+
+#[test]
+fn a_sidecar_that_is_not_utf8() {
+    let site = site(&[]);
+    site.write("seeds/a.yaml", b"title: Gr\xfc\xdfe\n");
+    let run = site.build(&[]);
+    site.assert_fails(&run, &["seeds/a.yaml", "UTF-8", "offset 9"]);
+}
+
+#[test]
+fn a_sidecar_with_no_document() {
+    fails(&[("seeds/orphan.yaml", "title: x\n")], &["seeds/orphan.yaml"]);
+}
+
+#[test]
+fn no_documents_at_all() {
+    let site = Site::new(&[("seeds/readme.yaml.txt.bak", "x"), ("content/site.yaml", "title: x\n")]);
+    let run = site.build(&[]);
+    site.assert_fails(&run, &["seeds"]);
+    let empty = Site::new(&[]);
+    let run = empty.build(&[]);
+    empty.assert_fails(&run, &["seeds"]);
+}
+
+#[test]
+fn every_error_of_a_run_is_printed() {
+    let run = fails(
+        &[
+            ("seeds/a.yaml", "annotations:\n  - quote: Die Maus\n    note: x\n"),
+            ("seeds/b.txt", "Titel\n\nEin Text.\n"),
+            (
+                "seeds/b.yaml",
+                "annotations:\n  - quote: Ein\n    note: x\n  - quote: nirgends\n    gloss: y\n",
+            ),
+            (
+                "content/glossary.yaml",
+                "- id: hund\n  term: Hund\n  definition: A dog.\n  see: [wolf]\n",
+            ),
+        ],
+        &["seeds/a.yaml:2:", "seeds/b.yaml:4:", "content/glossary.yaml:4:"],
+    );
+    assert_eq!(run.errors().len(), 3, "{run}");
+}
+
+#[test]
+fn malformed_input_never_panics() {
+    let cases: &[(&str, &str)] = &[
+        ("seeds/a.yaml", "- a\n- b\n"),
+        ("seeds/a.yaml", "annotations: 5\n"),
+        ("seeds/a.yaml", "annotations:\n  - 5\n"),
+        (
+            "seeds/a.yaml",
+            "annotations:\n  - quote: bellt\n    occurrence: -1\n    note: x\n",
+        ),
+        (
+            "seeds/a.yaml",
+            "annotations:\n  - quote: bellt\n    occurrence: 99999999999999999999999\n    note: x\n",
+        ),
+        (
+            "seeds/a.yaml",
+            "annotations:\n  - quote: bellt\n    note: x\n    see: \"doc:\"\n",
+        ),
+        (
+            "seeds/a.yaml",
+            "annotations:\n  - quote: bellt\n    note: x\n    see: \"term:a#b\"\n",
+        ),
+        ("seeds/a.yaml", "\t\tfoo: [\n"),
+        ("seeds/a.yaml", "source: 5\n"),
+        ("seeds/a.yaml", "lines: sometimes\n"),
+        (
+            "seeds/a.yaml",
+            "annotations:\n  - quote: \"\\u00e4\\u0308\"\n    note: x\n",
+        ),
+        ("content/glossary.yaml", "hund: A dog.\n"),
+        (
+            "content/glossary.yaml",
+            "- id: hund\n  term: Hund\n  forms: []\n  definition: x\n- id: x\n  term: y\n  forms: [\"\"]\n  definition: z\n",
+        ),
+        ("content/site.yaml", "- 1\n"),
+        ("content/site.yaml", "glossary: all\n"),
+        ("content/site.yaml", "base_url: not a url\n"),
+    ];
+    for (path, contents) in cases {
+        let site = site(&[(path, contents)]);
+        let run = site.build(&[]);
+        assert!(run.code == 0 || run.code == 1, "{path}: {contents:?}\n{run}");
+        assert!(!run.stderr.contains("panicked"), "{path}: {contents:?}\n{run}");
+        if run.code == 1 {
+            site.assert_fails(&run, &[path]);
+        }
+    }
+}

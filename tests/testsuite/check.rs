@@ -1,0 +1,44 @@
+//! `glossa check` (contract §6): every check of `build`, nothing written, same exit codes.
+
+use crate::support::{Site, glossa};
+
+fn check(site: &Site, args: &[&str]) -> crate::support::Run {
+    let root = site.root();
+    let mut all = vec!["check", "--root", root.to_str().unwrap_or_default()];
+    all.extend_from_slice(args);
+    glossa(&root, &all)
+}
+
+#[test]
+fn check_passes_a_good_site_and_writes_nothing() {
+    let site = Site::new(&[
+        ("seeds/a.md", "# A\n\nDer Hund.\n"),
+        ("content/site.yaml", "base_url: https://example.org/\n"),
+    ]);
+    let run = check(&site, &[]);
+    assert_eq!(run.code, 0, "{run}");
+    assert!(!site.out().exists());
+    assert!(crate::support::stray_staging(&site.root()).is_empty());
+}
+
+#[test]
+fn check_reports_the_errors_build_reports() {
+    let site = Site::new(&[
+        ("seeds/a.md", "# A\n\nDer Hund.\n"),
+        ("seeds/a.yaml", "annotations:\n  - quote: Die Katze\n    note: x\n"),
+    ]);
+    let run = check(&site, &[]);
+    site.assert_fails(&run, &["seeds/a.yaml:2:", "not found"]);
+    let build = site.build(&[]);
+    assert_eq!(build.errors(), run.errors());
+}
+
+#[test]
+fn check_deny_warnings_fails_on_a_warning() {
+    let site = Site::new(&[("seeds/a.md", "# A\n\nDer Hund.\n")]);
+    let run = check(&site, &[]);
+    assert_eq!(run.code, 0, "a missing base_url is only a warning\n{run}");
+    let run = check(&site, &["--deny-warnings"]);
+    assert_eq!(run.code, 1, "{run}");
+    assert!(!site.out().exists());
+}

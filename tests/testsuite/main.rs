@@ -1,0 +1,17 @@
+//! glossa's integration tests: one binary, a module per feature of the user-facing contract
+//! (CONTRACT.md, §1–§10). Every test writes a small site, runs the real `glossa`
+//! binary on it and looks at the exit code, the messages and the files written.
+
+mod support;
+
+mod anchoring;
+mod bad_input;
+mod build;
+mod check;
+mod crawl;
+mod demo;
+mod documents;
+mod glossary;
+mod hooks;
+mod links;
+mod notes;
