@@ -142,7 +142,7 @@ pub fn load(opts: &BuildOptions, diags: &mut Vec<Diagnostic>) -> Result<Option<r
             Err(d) => diags.push(d),
         }
     }
-    let site = resolve::resolve(config, docs, pages, entries, diags);
+    let site = resolve::resolve(root, config, docs, pages, entries, diags);
     if site.config.base_url.is_none() {
         diags.push(
             Diagnostic::warning(
@@ -170,17 +170,19 @@ pub fn build(opts: &BuildOptions) -> Result<Outcome, Fatal> {
         Some(o) => std::env::current_dir().map(|d| d.join(o)).unwrap_or_else(|_| o.clone()),
         None => opts.root.join(&site.config.output),
     };
-    let theme = render::theme::load(&opts.root, &site.config.theme).map_err(|e| Fatal(e.0))?;
+    let Some(theme) = load_theme(opts, &site, &mut outcome) else {
+        return Ok(outcome);
+    };
     let mut staging = write::Staging::new(&out).map_err(|e| {
         Fatal(format!(
             "cannot create the staging folder beside {}: {e}",
             out.display()
         ))
     })?;
-    let stats = render::render_site(&site, &theme, &mut staging).map_err(|e| match e {
-        render::RenderError::Template(m) => Fatal(m),
-        render::RenderError::Io(e) => Fatal(format!("cannot write the site: {e}")),
-    })?;
+    let stats = match render::render_site(&site, &theme, &mut staging) {
+        Ok(stats) => stats,
+        Err(e) => return render_failure(opts, &site, e, outcome),
+    };
     let found = discover::discover(&opts.root, &mut Vec::new());
     for (rel, path) in &found.static_files {
         staging
@@ -202,6 +204,38 @@ pub fn build(opts: &BuildOptions) -> Result<Outcome, Fatal> {
     Ok(outcome)
 }
 
+/// The theme, or `None` with a diagnostic when a template does not compile.
+fn load_theme(opts: &BuildOptions, site: &resolve::Site, outcome: &mut Outcome) -> Option<render::theme::Theme> {
+    match render::theme::load(&opts.root, &site.config.theme) {
+        Ok(theme) => Some(theme),
+        Err(e) => {
+            outcome
+                .diagnostics
+                .push(render::theme::template_diagnostic(&opts.root, &site.config.theme, &e.0));
+            None
+        }
+    }
+}
+
+fn render_failure(
+    opts: &BuildOptions,
+    site: &resolve::Site,
+    e: render::RenderError,
+    mut outcome: Outcome,
+) -> Result<Outcome, Fatal> {
+    match e {
+        render::RenderError::Template(text) => {
+            outcome.diagnostics.push(render::theme::template_diagnostic(
+                &opts.root,
+                &site.config.theme,
+                &text,
+            ));
+            Ok(outcome)
+        }
+        render::RenderError::Io(e) => Err(Fatal(format!("cannot write the site: {e}"))),
+    }
+}
+
 /// `glossa check`: every check of `build`, including rendering, without writing.
 pub fn check(opts: &BuildOptions) -> Result<Outcome, Fatal> {
     let mut outcome = Outcome::default();
@@ -209,9 +243,10 @@ pub fn check(opts: &BuildOptions) -> Result<Outcome, Fatal> {
     diagnostics::sort(&mut outcome.diagnostics);
     if let Some(site) = site
         && !outcome.has_errors()
+        && let Some(theme) = load_theme(opts, &site, &mut outcome)
+        && let Err(e) = render::render_site(&site, &theme, &mut write::Discard)
     {
-        let theme = render::theme::load(&opts.root, &site.config.theme).map_err(|e| Fatal(e.0))?;
-        render::render_site(&site, &theme, &mut write::Discard).map_err(|e| Fatal(format!("{e:?}")))?;
+        return render_failure(opts, &site, e, outcome);
     }
     Ok(outcome)
 }

@@ -58,6 +58,12 @@ fn main() -> ExitCode {
                 eprintln!("error: the site folder {} does not exist", root.display());
                 return ExitCode::from(2);
             }
+            if let Some(url) = &base_url
+                && !(url.starts_with("http://") || url.starts_with("https://"))
+            {
+                eprintln!("error: --base-url must be an absolute http(s) URL, such as https://USER.github.io/REPO/");
+                return ExitCode::from(2);
+            }
             let opts = BuildOptions {
                 root: root.clone(),
                 out,

@@ -50,6 +50,8 @@ pub struct Document {
     pub sidecar_source: String,
     pub title: String,
     pub slug: String,
+    /// Where an explicit `slug:` was written, as a diagnostic to reuse for errors about it.
+    pub slug_origin: Option<Diagnostic>,
     pub meta: Meta,
     pub annotations: Vec<Annotation>,
     /// The body (title removed), with byte ranges into `source`.
@@ -90,8 +92,12 @@ pub fn decode(bytes: Vec<u8>, path: &Path) -> Result<String, Diagnostic> {
         }
         Err(e) => {
             let offset = e.utf8_error().valid_up_to();
+            let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            let valid = std::str::from_utf8(&e.as_bytes()[..offset]).unwrap_or("");
+            let pos = Pos::of_offset(valid, offset, 1);
             Err(
                 Diagnostic::error(path, format!("this file is not UTF-8: invalid byte at offset {offset}"))
+                    .at(&lossy, pos)
                     .hint("save it as UTF-8 (most editors offer this under \"Save with encoding\")"),
             )
         }
@@ -210,6 +216,7 @@ pub fn parse_document(
     let (_, draft) = pick!(draft);
     let (side_lines, lines) = pick!(lines);
 
+    let slug_origin = slug.as_ref().map(|_| meta_error("slug", side_slug, String::new()));
     let slug = match slug {
         Some(s) if is_valid_id(&s) => s,
         Some(s) => {
@@ -280,6 +287,7 @@ pub fn parse_document(
         sidecar_source,
         title,
         slug,
+        slug_origin,
         meta,
         annotations,
         events,
@@ -442,10 +450,6 @@ fn md_events(source: &str, body_start: usize, opts: &ParseOptions, want_title: b
             Event::Start(_) => depth += 1,
             Event::End(_) => depth -= 1,
             _ => {}
-        }
-        // Only a heading before any other block can be the title.
-        if depth == 1 && matches!(event, Event::Start(_)) && title_state == TitleState::Looking {
-            title_state = TitleState::Done;
         }
         events.push((event, range));
     }

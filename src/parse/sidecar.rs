@@ -141,6 +141,20 @@ pub fn validate_annotations(
             );
             ok = false;
         }
+        for (key, value) in [
+            ("note", &a.note),
+            ("gloss", &a.gloss),
+            ("term", &a.term),
+            ("see", &a.see),
+        ] {
+            if value.as_deref().is_some_and(|v| v.trim().is_empty()) {
+                diags.push(
+                    value_error_in(&positions, source, path, &at(key), format!("`{key}` is empty"))
+                        .hint("give it a value or leave the key out"),
+                );
+                ok = false;
+            }
+        }
         if a.occurrence == Some(0) {
             diags.push(
                 value_error_in(

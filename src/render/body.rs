@@ -3,9 +3,9 @@
 //!
 //! Marks (annotations and occurrences) nest properly — crossing quotes are rejected earlier —
 //! but they may start or end inside Markdown emphasis or links. Each mark stays one element:
-//! when one opens or closes, the Markdown inline elements open inside it are closed and
-//! reopened around the mark's tag (`<em>a</em><span><em>b</em>…`), as browsers do with
-//! misnested tags.
+//! a Markdown inline element that the mark only partly covers is closed and reopened around
+//! the mark's tag (`<em>a</em><span><em>b</em> c</span>`), as browsers do with misnested
+//! tags; one that wholly contains the mark or lies wholly inside it is left whole.
 
 use crate::parse::Entry;
 use crate::parse::document::Spanned;
@@ -119,7 +119,8 @@ fn block_ops(rd: &ResolvedDoc) -> Vec<Vec<(usize, Op)>> {
 }
 
 enum Open {
-    Md(Tag<'static>),
+    /// A Markdown inline element and the offset in its block where it ends.
+    Md(Tag<'static>, usize),
     Mark(Mark),
 }
 
@@ -134,6 +135,8 @@ struct Renderer<'a> {
     pending: Vec<Vec<usize>>,
     notes: Vec<RenderedNote>,
     footnote_numbers: Vec<(String, usize)>,
+    /// Inline elements already closed where a mark closed; their End events are skipped.
+    skip_ends: usize,
 }
 
 pub fn render_body(rd: &ResolvedDoc, entries: &[Entry], root: &str, raw_html: bool) -> RenderedBody {
@@ -149,6 +152,7 @@ pub fn render_body(rd: &ResolvedDoc, entries: &[Entry], root: &str, raw_html: bo
         pending: Vec::new(),
         notes: Vec::new(),
         footnote_numbers: Vec::new(),
+        skip_ends: 0,
     };
     let mut paragraph = 0usize;
     for (i, (event, _)) in rd.doc.events.iter().enumerate() {
@@ -169,7 +173,7 @@ pub fn render_body(rd: &ResolvedDoc, entries: &[Entry], root: &str, raw_html: bo
                         r.text(&t[last - p.start..at - p.start], code);
                         last = at;
                     }
-                    r.op(op);
+                    r.op(op, at);
                     cursor[p.block] += 1;
                 }
                 if end > last {
@@ -182,7 +186,7 @@ pub fn render_body(rd: &ResolvedDoc, entries: &[Entry], root: &str, raw_html: bo
                     if at > p.start {
                         break;
                     }
-                    r.op(op);
+                    r.op(op, at);
                     cursor[p.block] += 1;
                 }
                 r.out.push(event.clone());
@@ -237,7 +241,8 @@ pub fn render_body(rd: &ResolvedDoc, entries: &[Entry], root: &str, raw_html: bo
                     Event::Start(t) => t.into_static(),
                     _ => tag.clone(),
                 };
-                r.stack.push(Open::Md(tag.clone()));
+                let end = rd.reading.inline_end.get(&i).copied().unwrap_or(usize::MAX);
+                r.stack.push(Open::Md(tag.clone(), end));
                 r.out.push(Event::Start(tag));
             }
             Event::End(
@@ -248,7 +253,11 @@ pub fn render_body(rd: &ResolvedDoc, entries: &[Entry], root: &str, raw_html: bo
                 | TagEnd::Subscript
                 | TagEnd::Link,
             ) => {
-                if matches!(r.stack.last(), Some(Open::Md(_))) {
+                if r.skip_ends > 0 {
+                    r.skip_ends -= 1;
+                    continue;
+                }
+                if matches!(r.stack.last(), Some(Open::Md(..))) {
                     r.stack.pop();
                 }
                 r.out.push(event.clone());
@@ -274,43 +283,126 @@ impl Renderer<'_> {
         self.out.push(Event::InlineHtml(s.into()));
     }
 
-    /// Closes the Markdown inline elements above the innermost mark, runs `f`, reopens them.
-    fn around_inline(&mut self, f: impl FnOnce(&mut Self)) {
-        let mut reopened = Vec::new();
-        while let Some(Open::Md(_)) = self.stack.last() {
-            if let Some(Open::Md(tag)) = self.stack.pop() {
-                self.out.push(Event::End(tag.to_end()));
-                reopened.push(tag);
-            }
-        }
-        f(self);
-        for tag in reopened.into_iter().rev() {
-            self.out.push(Event::Start(tag.clone()));
-            self.stack.push(Open::Md(tag));
+    /// Closes an inline element before a mark's tag: an element opened right before (still
+    /// empty) is taken back instead of being left empty.
+    fn close_md(&mut self, tag: &Tag<'static>) {
+        if matches!(self.out.last(), Some(Event::Start(t)) if t == tag) {
+            self.out.pop();
+        } else {
+            self.out.push(Event::End(tag.to_end()));
         }
     }
 
-    fn op(&mut self, op: Op) {
-        self.around_inline(|r| match op {
+    fn reopen(&mut self, reopened: Vec<(Tag<'static>, usize)>) {
+        for (tag, end) in reopened.into_iter().rev() {
+            self.out.push(Event::Start(tag.clone()));
+            self.stack.push(Open::Md(tag, end));
+        }
+    }
+
+    fn op(&mut self, op: Op, at: usize) {
+        let mut reopened = Vec::new();
+        match op {
             Op::Open(m) => {
-                let tag = r.open_tag(m);
-                r.html(tag);
-                r.stack.push(Open::Mark(m));
+                let end = self.mark_end(m);
+                // Inline elements that end before the mark does must be reopened inside it; so
+                // must a link around an annotation with a note, whose reference is a link too.
+                let has_note = matches!(m, Mark::Annotation(i) if self.rd.doc.annotations[i].note.is_some());
+                let run = self
+                    .stack
+                    .iter()
+                    .rev()
+                    .take_while(|o| matches!(o, Open::Md(..)))
+                    .count();
+                let links_from = if has_note {
+                    self.stack[self.stack.len() - run..]
+                        .iter()
+                        .position(|o| matches!(o, Open::Md(Tag::Link { .. }, _)))
+                } else {
+                    None
+                };
+                let mut left = run;
+                while let Some(Open::Md(_, md_end)) = self.stack.last() {
+                    let inside_link = links_from.is_some_and(|d| left > d);
+                    if *md_end >= end && !inside_link {
+                        break;
+                    }
+                    if let Some(Open::Md(tag, md_end)) = self.stack.pop() {
+                        self.close_md(&tag);
+                        reopened.push((tag, md_end));
+                    }
+                    left -= 1;
+                }
+                let tag = self.open_tag(m);
+                self.html(tag);
+                self.stack.push(Open::Mark(m));
             }
             Op::Close(m) => {
-                if matches!(r.stack.last(), Some(Open::Mark(top)) if *top == m) {
-                    r.stack.pop();
+                // Inline elements opened inside the mark: those ending here close now, the
+                // others are reopened after it.
+                while let Some(Open::Md(..)) = self.stack.last() {
+                    if let Some(Open::Md(tag, md_end)) = self.stack.pop() {
+                        self.close_md(&tag);
+                        if md_end <= at {
+                            self.skip_ends += 1;
+                        } else {
+                            reopened.push((tag, md_end));
+                        }
+                    }
                 }
-                let tag = r.close_tag(m);
-                r.html(tag);
+                if matches!(self.stack.last(), Some(Open::Mark(top)) if *top == m) {
+                    self.stack.pop();
+                }
+                let tag = self.close_tag(m);
+                self.html(tag);
                 if let Mark::Annotation(i) = m
-                    && let Some(note) = &r.rd.doc.annotations[i].note
+                    && let Some(note) = &self.rd.doc.annotations[i].note
                 {
-                    let html = markdown_html(note, r.root, r.raw_html);
-                    r.note_ref(html);
+                    let html = markdown_html(note, self.root, self.raw_html);
+                    // A note reference is a link: it may not sit inside a Markdown link.
+                    let outside = self.leave_links(at);
+                    self.note_ref(html);
+                    self.reopen(outside);
                 }
             }
-        });
+        }
+        self.reopen(reopened);
+    }
+
+    /// Closes the Markdown inline elements on top of the stack down to the outermost link
+    /// among them; returns those that go on after `at`, to reopen.
+    fn leave_links(&mut self, at: usize) -> Vec<(Tag<'static>, usize)> {
+        let run = self
+            .stack
+            .iter()
+            .rev()
+            .take_while(|o| matches!(o, Open::Md(..)))
+            .count();
+        let Some(depth) = self.stack[self.stack.len() - run..]
+            .iter()
+            .position(|o| matches!(o, Open::Md(Tag::Link { .. }, _)))
+        else {
+            return Vec::new();
+        };
+        let mut reopen = Vec::new();
+        for _ in 0..run - depth {
+            if let Some(Open::Md(tag, md_end)) = self.stack.pop() {
+                self.close_md(&tag);
+                if md_end <= at {
+                    self.skip_ends += 1;
+                } else {
+                    reopen.push((tag, md_end));
+                }
+            }
+        }
+        reopen
+    }
+
+    fn mark_end(&self, m: Mark) -> usize {
+        match m {
+            Mark::Annotation(i) => self.rd.anchors[i].as_ref().map_or(0, |a| a.range.end),
+            Mark::Occurrence(j) => self.rd.occurrences[j].range.end,
+        }
     }
 
     fn open_tag(&self, m: Mark) -> String {

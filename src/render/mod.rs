@@ -104,7 +104,7 @@ impl Ctx<'_> {
         self.theme
             .tera
             .render(template, ctx)
-            .map_err(|e| RenderError::Template(format!("template `{template}`: {e}")))
+            .map_err(|e| RenderError::Template(e.to_string()))
     }
 
     fn backlinks(&self, target: &PageRef, root: &str) -> Vec<Link> {

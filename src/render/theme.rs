@@ -31,6 +31,44 @@ pub struct Theme {
 #[derive(Debug)]
 pub struct ThemeError(pub String);
 
+/// A Tera error as a diagnostic at the template file on disk (or the built-in one).
+pub fn template_diagnostic(root: &Path, theme: &str, error: &str) -> crate::diagnostics::Diagnostic {
+    use crate::diagnostics::{Diagnostic, Pos};
+    // Tera reports `error: MESSAGE` then ` --> NAME:LINE:COL`.
+    let message = error.lines().next().unwrap_or(error).trim();
+    let message = message.strip_prefix("error: ").unwrap_or(message).to_owned();
+    let located = error
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("--> "))
+        .and_then(|loc| {
+            let mut parts = loc.rsplitn(3, ':');
+            let col = parts.next()?.parse::<usize>().ok()?;
+            let line = parts.next()?.parse::<usize>().ok()?;
+            Some((parts.next()?.to_owned(), line, col))
+        });
+    let Some((name, line, col)) = located else {
+        return Diagnostic::error(root.join("themes").join(theme), message);
+    };
+    let on_disk = [theme, "default"]
+        .iter()
+        .map(|t| root.join("themes").join(t).join("templates").join(&name))
+        .find(|p| p.is_file());
+    match on_disk {
+        Some(path) => {
+            let source = std::fs::read_to_string(&path).unwrap_or_default();
+            Diagnostic::error(path, message).at(&source, Pos { line, col, width: 1 })
+        }
+        None => {
+            let source = DEFAULT_TEMPLATES
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map_or("", |(_, s)| s);
+            Diagnostic::error(format!("(built-in default theme) templates/{name}"), message)
+                .at(source, Pos { line, col, width: 1 })
+        }
+    }
+}
+
 /// Loads the built-in default theme, then the files of `themes/default` and `themes/NAME`
 /// under `root` over it.
 pub fn load(root: &Path, name: &str) -> Result<Theme, ThemeError> {
@@ -97,6 +135,6 @@ pub fn load(root: &Path, name: &str) -> Result<Theme, ThemeError> {
     let mut tera = tera::Tera::new();
     tera.autoescape_on(vec![".html", ".xml"]);
     tera.add_raw_templates(templates.iter().map(|(n, s)| (n.as_str(), s.as_str())))
-        .map_err(|e| ThemeError(format!("a template of theme `{name}` does not compile: {e}")))?;
+        .map_err(|e| ThemeError(e.to_string()))?;
     Ok(Theme { tera, disk_static })
 }

@@ -296,7 +296,6 @@ mod tests {
     use super::*;
     use crate::parse::document::Spanned;
     use pulldown_cmark::Parser;
-    use std::collections::HashSet;
 
     fn ann(quote: &str) -> Annotation {
         Annotation {
@@ -318,7 +317,7 @@ mod tests {
             .into_offset_iter()
             .map(|(e, r)| (e.into_static(), r))
             .collect();
-        let reading = crate::resolve::reading::analyze(&events, &HashSet::new());
+        let reading = crate::resolve::reading::analyze(&events);
         let mut diags = Vec::new();
         let anchors = anchor_all(anns, &reading, md, Path::new("s.yaml"), "annotations: []", &mut diags);
         let shown = anchors

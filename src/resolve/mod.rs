@@ -62,6 +62,7 @@ pub struct Site {
 }
 
 pub fn resolve(
+    root: &Path,
     config: Config,
     docs: Vec<Document>,
     pages: Vec<Document>,
@@ -114,7 +115,7 @@ pub fn resolve(
             .then_with(|| a.doc.title.cmp(&b.doc.title))
     });
 
-    check_slugs(&resolved, &pages, diags);
+    check_slugs(root, &resolved, &pages, diags);
     let unused: Vec<usize> = (0..entries.len())
         .filter(|&i| !resolved.iter().any(|d| d.occurrences.iter().any(|o| o.entry == i)))
         .collect();
@@ -231,22 +232,29 @@ fn check_entries(entries: &[Entry], diags: &mut Vec<Diagnostic>) {
     }
 }
 
-fn check_slugs(docs: &[ResolvedDoc], pages: &[ResolvedDoc], diags: &mut Vec<Diagnostic>) {
+fn check_slugs(root: &Path, docs: &[ResolvedDoc], pages: &[ResolvedDoc], diags: &mut Vec<Diagnostic>) {
     let mut seen: HashMap<&str, &Path> = HashMap::new();
     for d in docs.iter().chain(pages) {
         let slug = d.doc.slug.as_str();
+        // Point at the `slug:` line where there is one, else at the file.
+        let error = |message: String| match &d.doc.slug_origin {
+            Some(origin) => Diagnostic {
+                message,
+                ..origin.clone()
+            },
+            None => Diagnostic::error(&d.doc.path, message),
+        };
         if ["glossary", "search", "static"].contains(&slug) {
             diags.push(
-                Diagnostic::error(
-                    &d.doc.path,
-                    format!("the slug `{slug}` is reserved for the site's own pages"),
-                )
-                .hint("set another `slug:`"),
+                error(format!("the slug `{slug}` is reserved for the site's own pages")).hint("set another `slug:`"),
             );
         } else if let Some(first) = seen.insert(slug, &d.doc.path) {
+            let first = first.strip_prefix(root).unwrap_or(first);
             diags.push(
-                Diagnostic::error(&d.doc.path, format!("two documents or pages have the slug `{slug}`"))
-                    .hint(format!("{} has it too; set `slug:` in one of them", first.display())),
+                error(format!("two documents or pages have the slug `{slug}`")).hint(format!(
+                    "{} has it too; set another `slug:` in one of them",
+                    first.display()
+                )),
             );
         }
     }
@@ -264,8 +272,7 @@ fn resolve_doc(
     for (_, evs) in &mut doc.footnotes {
         reading::sanitize(evs, config.raw_html);
     }
-    let taken: HashSet<String> = doc.annotations.iter().map(|a| a.id.clone()).collect();
-    let reading = reading::analyze(&doc.events, &taken);
+    let reading = reading::analyze(&doc.events);
     let sidecar = doc.sidecar_path.clone().unwrap_or_else(|| doc.path.clone());
     let anchors = anchor::anchor_all(
         &doc.annotations,
@@ -378,10 +385,14 @@ fn resolve_doc(
             link_ranges.push((o.block, o.range.clone()));
         }
     }
-    let mut linked_once: HashSet<usize> = all.iter().filter(|o| o.linked).map(|o| o.entry).collect();
+    // `first`: the first occurrence in text order links, whether it is a form or an explicit
+    // `term:` annotation (which always links where it can).
+    let mut linked_once: HashSet<usize> = HashSet::new();
     let mut count: HashMap<usize, usize> = HashMap::new();
     for o in all.iter_mut() {
-        if o.annotation.is_none() {
+        if o.linked {
+            linked_once.insert(o.entry);
+        } else if o.annotation.is_none() {
             let wanted = match config.glossary_link {
                 GlossaryLink::All => true,
                 GlossaryLink::First => !linked_once.contains(&o.entry),
@@ -572,23 +583,31 @@ fn check_link(
     }
 }
 
-/// For a link inside a multi-line YAML value (`note: |`), the line it is written on: the
-/// value's content starts on the line after the indicator.
+/// Where a link stands inside a YAML string value: for a block scalar (`note: |`), the value's
+/// position is its first content line and the text continues on the indented lines below; for
+/// a one-line value, it is on the value's line.
 fn link_line_in_block(source: &str, value_line: Option<usize>, offset: usize) -> Option<crate::diagnostics::Pos> {
     let line = value_line?;
-    let text = source.lines().nth(line - 1)?;
-    let tail = text.trim_end();
-    if !(tail.ends_with('|') || tail.ends_with('>') || tail.ends_with("|-") || tail.ends_with(">-")) || offset == 0 {
+    let is_indicator = |l: &str| {
+        let t = l.trim_end();
+        ["|", ">", "|-", ">-", "|+", ">+"].iter().any(|i| t.ends_with(i))
+    };
+    let lines: Vec<&str> = source.lines().collect();
+    let first = if line >= 2 && is_indicator(lines.get(line - 2)?) {
+        line
+    } else if is_indicator(lines.get(line - 1)?) {
+        line + 1
+    } else {
         return None;
-    }
-    // Count lines of content up to the offset: content lines are the following, indented lines.
+    };
     let mut consumed = 0;
-    for (i, l) in source.lines().skip(line).enumerate() {
+    for (i, l) in lines.iter().skip(first - 1).enumerate() {
         let content = l.trim_start();
         if consumed + content.len() + 1 > offset {
-            let col = l.len() - content.len() + (offset - consumed) + 1;
+            let cut = crate::diagnostics::floor_char_boundary(content, offset - consumed);
+            let col = l[..l.len() - content.len()].chars().count() + content[..cut].chars().count() + 1;
             return Some(crate::diagnostics::Pos {
-                line: line + 1 + i,
+                line: first + i,
                 col,
                 width: 1,
             });

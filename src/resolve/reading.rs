@@ -9,7 +9,7 @@
 use crate::parse::document::Spanned;
 use crate::slug::slugify;
 use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 #[derive(Debug, Default)]
@@ -53,6 +53,9 @@ pub struct Reading {
     pub paragraphs: usize,
     /// Footnote labels in order of first reference.
     pub footnote_order: Vec<String>,
+    /// For each inline element's start event (emphasis, strong, link, …), the offset in its
+    /// block where it ends: the renderer needs it to keep marks and inline elements nested.
+    pub inline_end: HashMap<usize, usize>,
 }
 
 impl Reading {
@@ -90,18 +93,45 @@ fn is_block_end(tag: &TagEnd) -> bool {
     )
 }
 
-/// Builds the reading text of an event stream. `taken` are ids already in use on the page
-/// (annotation ids), which generated heading ids avoid.
-pub fn analyze(events: &[Spanned], taken: &HashSet<String>) -> Reading {
+fn is_inline(tag: &Tag) -> bool {
+    matches!(
+        tag,
+        Tag::Emphasis | Tag::Strong | Tag::Strikethrough | Tag::Superscript | Tag::Subscript | Tag::Link { .. }
+    )
+}
+
+fn is_inline_end(tag: &TagEnd) -> bool {
+    matches!(
+        tag,
+        TagEnd::Emphasis
+            | TagEnd::Strong
+            | TagEnd::Strikethrough
+            | TagEnd::Superscript
+            | TagEnd::Subscript
+            | TagEnd::Link
+    )
+}
+
+/// Builds the reading text of an event stream. Generated heading ids are unique among
+/// themselves and never take the shape of an id glossa generates (`p-N`, `note-N`, …); a clash
+/// with an annotation id is reported by the caller, not avoided silently.
+pub fn analyze(events: &[Spanned]) -> Reading {
     let mut r = Reading {
         pieces: vec![None; events.len()],
         ..Reading::default()
     };
     let mut stack: Vec<usize> = Vec::new();
-    let mut link_starts: Vec<(usize, usize)> = Vec::new();
+    // Open inline elements: (start event, block, start offset).
+    let mut inline_starts: Vec<(usize, usize, usize)> = Vec::new();
     let mut hidden = 0usize; // inside an image or code block
     let mut heading: Option<(usize, String, bool)> = None;
-    let mut used: HashSet<String> = taken.clone();
+    let mut used: HashSet<String> = events
+        .iter()
+        .filter_map(|(e, _)| match e {
+            Event::Start(Tag::Heading { id: Some(id), .. }) => Some(id.to_string()),
+            _ => None,
+        })
+        .collect();
     for (i, (event, range)) in events.iter().enumerate() {
         match event {
             Event::Start(Tag::Image { .. } | Tag::CodeBlock(_)) => hidden += 1,
@@ -125,22 +155,26 @@ pub fn analyze(events: &[Spanned], taken: &HashSet<String>) -> Reading {
                         id
                     } else {
                         let text = stack.last().map(|&b| r.blocks[b].text.as_str()).unwrap_or("");
-                        unique_id(&slugify(text), &mut used)
+                        let id = unique_id(&slugify(text), &used);
+                        used.insert(id.clone());
+                        id
                     };
-                    used.insert(id.clone());
                     r.heading_ids.push((at, id));
                 }
                 stack.pop();
             }
-            Event::Start(Tag::Link { .. }) => {
+            Event::Start(tag) if is_inline(tag) => {
                 if let Some(&b) = stack.last() {
-                    link_starts.push((b, r.blocks[b].text.len()));
+                    inline_starts.push((i, b, r.blocks[b].text.len()));
                 }
             }
-            Event::End(TagEnd::Link) => {
-                if let Some((b, start)) = link_starts.pop() {
+            Event::End(tag) if is_inline_end(tag) => {
+                if let Some((at, b, start)) = inline_starts.pop() {
                     let end = r.blocks[b].text.len();
-                    r.blocks[b].links.push(start..end);
+                    r.inline_end.insert(at, end);
+                    if matches!(tag, TagEnd::Link) {
+                        r.blocks[b].links.push(start..end);
+                    }
                 }
             }
             Event::FootnoteReference(label) if !r.footnote_order.iter().any(|l| l == label.as_ref()) => {
@@ -184,7 +218,7 @@ fn code_offset(event: &Event, range: &Range<usize>, _t: &CowStr) -> usize {
     }
 }
 
-fn unique_id(base: &str, used: &mut HashSet<String>) -> String {
+fn unique_id(base: &str, used: &HashSet<String>) -> String {
     let base = if base.is_empty() { "section" } else { base };
     let base = if base.starts_with(|c: char| c.is_ascii_digit()) {
         format!("h-{base}")
@@ -219,7 +253,7 @@ mod tests {
             .into_offset_iter()
             .map(|(e, r)| (e.into_static(), r))
             .collect();
-        analyze(&events, &HashSet::new())
+        analyze(&events)
     }
 
     #[test]

@@ -499,3 +499,48 @@ fn malformed_input_never_panics() {
         }
     }
 }
+
+#[test]
+fn duplicate_slugs_point_at_the_slug_line() {
+    let site = Site::new(&[
+        ("seeds/a.md", "# Hunde\n\nDer Hund bellt.\n"),
+        ("seeds/a.yaml", "slug: same\n"),
+        ("seeds/b.txt", "Titel\n\nText.\n"),
+        ("seeds/b.yaml", "title: B\nslug: same\n"),
+    ]);
+    let run = site.build(&[]);
+    assert_eq!(run.code, 1, "{run}");
+    assert!(
+        run.stderr.contains("seeds/b.yaml:2:") || run.stderr.contains("seeds/a.yaml:1:"),
+        "the error points at a `slug:` line\n{run}"
+    );
+}
+
+#[test]
+fn a_document_that_is_not_utf8_names_the_line() {
+    let site = Site::new(&[("seeds/a.md", "# Hunde\n\nDer Hund bellt.\n")]);
+    site.write("seeds/latin1.txt", b"Titel\n\nGut.\nSch\xf6n.\n");
+    let run = site.build(&[]);
+    site.assert_fails(&run, &["seeds/latin1.txt:4:", "offset 15"]);
+}
+
+#[test]
+fn did_you_mean_suggests_quote_for_qoute() {
+    let site = Site::new(&[
+        ("seeds/a.md", "# Hunde\n\nDer Hund bellt.\n"),
+        ("seeds/a.yaml", "annotations:\n  - qoute: Hund\n    note: x\n"),
+    ]);
+    let run = site.build(&[]);
+    site.assert_fails(&run, &["seeds/a.yaml:2:", "qoute"]);
+    assert!(run.stderr.contains("did you mean `quote`?"), "{run}");
+}
+
+#[test]
+fn an_empty_see_is_an_error() {
+    let site = Site::new(&[
+        ("seeds/a.md", "# Hunde\n\nDer Hund bellt.\n"),
+        ("seeds/a.yaml", "annotations:\n  - quote: Hund\n    see: \"\"\n"),
+    ]);
+    let run = site.build(&[]);
+    site.assert_fails(&run, &["seeds/a.yaml:3:", "`see` is empty"]);
+}

@@ -464,3 +464,30 @@ fn a_build_that_fails_in_a_template_leaves_the_previous_output_as_it_was() {
         "no staging folder is left after a failed build"
     );
 }
+
+#[test]
+fn a_template_error_is_printed_as_path_line_col() {
+    let site = Site::new(&[
+        ("seeds/a.md", "# A\n\nText.\n"),
+        (
+            "themes/default/templates/document.html",
+            "{% extends \"base.html\" %}{% block main %}{{ doc.nope.deeper }}{% endblock main %}",
+        ),
+    ]);
+    let run = site.build(&[]);
+    assert_eq!(run.code, 1, "{run}");
+    assert!(
+        run.stderr.contains("themes/default/templates/document.html:1:"),
+        "{run}"
+    );
+    assert!(!site.out().exists());
+}
+
+#[test]
+fn a_base_url_flag_that_is_not_an_absolute_url_is_refused() {
+    let site = Site::new(&[("seeds/a.md", "# A\n\nText.\n")]);
+    let run = site.build(&["--base-url", "notaurl"]);
+    assert!(run.code == 2 || run.code == 1, "{run}");
+    assert!(run.stderr.contains("base"), "{run}");
+    assert!(!site.out().exists());
+}

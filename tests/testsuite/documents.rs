@@ -225,3 +225,12 @@ fn content_static_is_copied_to_the_output_root() {
     );
     assert!(site.out().join("img/x.png").is_file());
 }
+
+#[test]
+fn the_first_level_1_heading_is_the_title_wherever_it_stands() {
+    let site = Site::new(&[("seeds/a.md", "Ein Satz vorweg.\n\n# Später\n\nDer Text.\n")]);
+    site.build_ok(&[]);
+    let page = site.page("a/index.html");
+    let h1: Vec<String> = page.all("h1").iter().map(text_of).collect();
+    assert_eq!(h1, ["Später"], "the title, once");
+}

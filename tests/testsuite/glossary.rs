@@ -502,3 +502,75 @@ fn forms_are_found_in_headings_list_items_and_table_cells() {
     assert!(is_inside(&page.by_id("t-krim-2"), "li"));
     assert!(is_inside(&page.by_id("t-krim-3"), "td"));
 }
+
+#[test]
+fn first_occurrence_is_a_link_even_with_a_later_term_annotation() {
+    let site = Site::new(&[
+        (
+            "seeds/a.md",
+            "# T\n\nLawrow sprach. Der Minister sagte etwas. Dann ging Lawrow.\n",
+        ),
+        (
+            "seeds/a.yaml",
+            "annotations:\n  - id: minister\n    quote: Der Minister\n    term: lawrow\n",
+        ),
+        (
+            "content/glossary.yaml",
+            "- id: lawrow\n  term: Sergej Lawrow\n  forms: [Lawrow]\n  definition: Foreign minister.\n",
+        ),
+    ]);
+    site.build_ok(&[]);
+    let page = site.page("a/index.html");
+    let first = page.by_id("t-lawrow-1");
+    assert_eq!(reading_text(&first), "Lawrow");
+    assert_eq!(
+        first.value().name(),
+        "a",
+        "the first occurrence is a link: {}",
+        first.html()
+    );
+    assert_eq!(first.attr("href"), Some("../glossary/lawrow/index.html"));
+    assert_eq!(
+        page.by_id("t-lawrow-3").value().name(),
+        "span",
+        "later form occurrences only carry an id"
+    );
+}
+
+#[test]
+fn an_occurrence_inside_a_markdown_link_leaves_the_link_whole() {
+    let site = Site::new(&[
+        ("seeds/a.md", "# T\n\nDie [Krim heute](https://example.org/) und so.\n"),
+        (
+            "content/glossary.yaml",
+            "- id: krim\n  term: Krim\n  definition: A peninsula.\n",
+        ),
+    ]);
+    site.build_ok(&[]);
+    let page = site.page("a/index.html");
+    let links = page.all("a[href=\"https://example.org/\"]");
+    assert_eq!(
+        links.len(),
+        1,
+        "one Markdown link gives one <a>: {}",
+        page.one("[id=\"p-1\"]").html()
+    );
+    assert_eq!(reading_text(&links[0]), "Krim heute");
+    assert!(is_inside(&page.by_id("t-krim-1"), "a[href=\"https://example.org/\"]"));
+}
+
+#[test]
+fn a_quote_starting_inside_emphasis_leaves_no_empty_element() {
+    let site = Site::new(&[
+        ("seeds/a.md", "# T\n\nEin *sehr langer* Satz.\n"),
+        (
+            "seeds/a.yaml",
+            "annotations:\n  - quote: langer Satz\n    gloss: long sentence\n",
+        ),
+    ]);
+    site.build_ok(&[]);
+    let page = site.page("a/index.html");
+    let p = page.one("[id=\"p-1\"]");
+    assert!(!p.html().contains("<em></em>"), "{}", p.html());
+    assert_eq!(reading_text(&page.by_id("a-1")), "langer Satz");
+}

@@ -213,3 +213,16 @@ fn a_glossary_occurrence_is_a_term_with_its_id() {
     let second = page.one("span.term[id=\"t-krim-2\"]");
     assert!(!is_inside(&second, "a"));
 }
+
+#[test]
+fn an_annotation_id_equal_to_a_heading_id_is_an_error() {
+    let site = Site::new(&[
+        ("seeds/a.md", "# T\n\n## Intro\n\nDer Text.\n"),
+        (
+            "seeds/a.yaml",
+            "annotations:\n  - id: intro\n    quote: Text\n    note: n\n",
+        ),
+    ]);
+    let run = site.build(&[]);
+    site.assert_fails(&run, &["seeds/a.yaml:2:", "intro"]);
+}

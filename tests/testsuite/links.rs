@@ -361,3 +361,23 @@ fn linked_from_counts_links_in_notes_see_definitions_and_pages() {
         "from a page"
     );
 }
+
+#[test]
+fn a_broken_link_in_a_multi_line_note_is_an_error_on_its_line() {
+    let site = broken(
+        "seeds/a.yaml",
+        "annotations:\n  - quote: Zweiter\n    note: |\n      A note\n      that links to [x](doc:nope).\n",
+    );
+    let run = site.build(&[]);
+    site.assert_fails(&run, &["seeds/a.yaml:5:", "nope"]);
+}
+
+#[test]
+fn a_broken_link_in_a_multi_line_definition_is_an_error_on_its_line() {
+    let site = broken(
+        "content/glossary.yaml",
+        "- id: krim\n  term: Krim\n  definition: |\n    A peninsula,\n    see [x](page:nope).\n",
+    );
+    let run = site.build(&[]);
+    site.assert_fails(&run, &["content/glossary.yaml:5:", "nope"]);
+}
