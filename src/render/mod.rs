@@ -274,9 +274,10 @@ pub fn render_site(site: &Site, theme: &theme::Theme, sink: &mut dyn Sink) -> Re
         c.insert("groups", &groups);
         sink.put("glossary/index.html", ctx.render("glossary.html", &c)?.as_bytes())?;
         stats.pages += 1;
+        let index = EntryIndex::new(site);
         for (i, e) in entries.iter().enumerate() {
             let root = "../../";
-            let view = entry_view(site, i, e, counts[i], root, &ctx);
+            let view = entry_view(site, &index, i, e, root, &ctx);
             let path = format!("glossary/{}/index.html", e.id);
             let mut c = ctx.base("entry", root, &config.lang, &e.term, &path);
             c.insert("entry", &view);
@@ -354,41 +355,81 @@ fn occurrence_counts(site: &Site) -> Vec<usize> {
     counts
 }
 
-fn entry_view(site: &Site, i: usize, e: &Entry, count: usize, root: &str, ctx: &Ctx) -> EntryView {
-    let related_ids: Vec<&str> = {
-        // Related both ways: this entry's `see`, and entries whose `see` names it.
-        let mut r: Vec<&str> = e.see.iter().map(String::as_str).collect();
-        for other in &site.entries {
-            if other.see.contains(&e.id) && !r.contains(&other.id.as_str()) {
-                r.push(&other.id);
+/// Who uses each entry, computed once for all entry pages (no scan of every document per entry).
+struct EntryIndex<'s> {
+    by_id: std::collections::HashMap<&'s str, usize>,
+    /// For each entry, the entries whose `see` names it.
+    named_by: Vec<Vec<usize>>,
+    /// For each entry, its occurrences as (document, occurrence) in document order.
+    uses: Vec<Vec<(usize, usize)>>,
+}
+
+impl<'s> EntryIndex<'s> {
+    fn new(site: &'s Site) -> Self {
+        let by_id: std::collections::HashMap<&str, usize> = site
+            .entries
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.id.as_str(), i))
+            .collect();
+        let mut named_by = vec![Vec::new(); site.entries.len()];
+        for (i, e) in site.entries.iter().enumerate() {
+            for s in &e.see {
+                if let Some(&j) = by_id.get(s.as_str()) {
+                    named_by[j].push(i);
+                }
             }
         }
-        r
-    };
+        let mut uses = vec![Vec::new(); site.entries.len()];
+        for (d, doc) in site.docs.iter().enumerate() {
+            for (k, o) in doc.occurrences.iter().enumerate() {
+                uses[o.entry].push((d, k));
+            }
+        }
+        EntryIndex { by_id, named_by, uses }
+    }
+}
+
+fn entry_view(site: &Site, index: &EntryIndex, i: usize, e: &Entry, root: &str, ctx: &Ctx) -> EntryView {
+    // Related both ways: this entry's `see`, and entries whose `see` names it.
+    let mut related_ids: Vec<usize> = e
+        .see
+        .iter()
+        .filter_map(|s| index.by_id.get(s.as_str()).copied())
+        .collect();
+    for &j in &index.named_by[i] {
+        if !related_ids.contains(&j) {
+            related_ids.push(j);
+        }
+    }
     let related = related_ids
         .into_iter()
-        .filter_map(|id| site.entries.iter().find(|x| x.id == id))
+        .map(|j| &site.entries[j])
         .map(|x| RelatedView {
             id: x.id.clone(),
             term: x.term.clone(),
             url: format!("../{}/index.html", x.id),
         })
         .collect();
-    let documents = site
-        .docs
-        .iter()
-        .filter(|d| d.occurrences.iter().any(|o| o.entry == i))
-        .map(|d| OccurrenceGroup {
-            title: d.doc.title.clone(),
-            url: format!("{root}{}/index.html", d.doc.slug),
-            occurrences: d
+    let mut documents: Vec<OccurrenceGroup> = Vec::new();
+    let mut last_doc = None;
+    for &(d, k) in &index.uses[i] {
+        let doc = &site.docs[d];
+        if last_doc != Some(d) {
+            last_doc = Some(d);
+            documents.push(OccurrenceGroup {
+                title: doc.doc.title.clone(),
+                url: format!("{root}{}/index.html", doc.doc.slug),
+                occurrences: Vec::new(),
+            });
+        }
+        if let Some(group) = documents.last_mut() {
+            group
                 .occurrences
-                .iter()
-                .filter(|o| o.entry == i)
-                .map(|o| occurrence_view(d, o, &site.entries, root))
-                .collect(),
-        })
-        .collect();
+                .push(occurrence_view(doc, &doc.occurrences[k], &site.entries, root));
+        }
+    }
+    let count = index.uses[i].len();
     EntryView {
         id: e.id.clone(),
         term: e.term.clone(),
