@@ -4,10 +4,11 @@
 
 use crate::diagnostics::Diagnostic;
 use crate::parse::yaml::{self, from_yaml};
+use schemars::JsonSchema;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Default)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Default, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum GlossaryLink {
     #[default]
@@ -16,30 +17,43 @@ pub enum GlossaryLink {
     None,
 }
 
-#[derive(Debug, Deserialize, Default)]
+/// `content/site.yaml`. Doc comments here become the descriptions of `glossa schema`.
+#[derive(Debug, Deserialize, Default, JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct RawConfig {
+#[schemars(title = "glossa site.yaml")]
+pub struct RawConfig {
+    /// Default "Annotated readings".
     title: Option<String>,
     description: Option<String>,
+    /// Interface language and default document language (BCP 47). Default `en`.
     lang: Option<String>,
+    /// Where the site is served, e.g. `https://USER.github.io/REPO/`: absolute URLs (sitemap,
+    /// canonical links, annotation ids).
     base_url: Option<String>,
+    /// A theme folder under themes/; default `default` (built in).
     theme: Option<String>,
+    /// The output folder, relative to the site's root; default `public`.
     output: Option<String>,
     glossary: Option<RawGlossaryOptions>,
     markdown: Option<RawMarkdownOptions>,
+    /// Write the search page. Default true.
     search: Option<bool>,
 }
 
-#[derive(Debug, Deserialize, Default)]
+#[derive(Debug, Deserialize, Default, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawGlossaryOptions {
+    /// `first` (default): the first occurrence of each entry in a document links to it;
+    /// `all`: every occurrence; `none`: occurrences only carry an id.
     link: Option<GlossaryLink>,
 }
 
-#[derive(Debug, Deserialize, Default)]
+#[derive(Debug, Deserialize, Default, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawMarkdownOptions {
+    /// Pass raw HTML in Markdown documents through (default false: it is shown as text).
     raw_html: Option<bool>,
+    /// Curly quotes and dashes from straight ones in Markdown (default false).
     smart_punctuation: Option<bool>,
 }
 

@@ -23,6 +23,8 @@ pub mod discover;
 pub mod parse;
 pub mod render;
 pub mod resolve;
+pub mod scaffold;
+pub mod schema;
 pub mod slug;
 pub mod write;
 

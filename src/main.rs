@@ -42,6 +42,20 @@ enum Command {
         #[arg(long)]
         drafts: bool,
     },
+    /// Create a new site (an example document, sidecar, glossary and site.yaml) in DIR
+    New {
+        /// A folder that does not exist yet, or is empty
+        dir: PathBuf,
+    },
+    /// Print the JSON Schema of sidecars, glossary files and site.yaml (for editors)
+    Schema {
+        /// Only this one: sidecar, glossary or site
+        #[arg(value_parser = ["sidecar", "glossary", "site"])]
+        kind: Option<String>,
+        /// Write the three schema files into this folder instead of printing
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -88,7 +102,55 @@ fn main() -> ExitCode {
             };
             finish(glossa::check(&opts), &root, false, deny_warnings)
         }
+        Command::New { dir } => new_site(&dir),
+        Command::Schema { kind, out } => schema(kind.as_deref(), out.as_deref()),
     }
+}
+
+fn new_site(dir: &std::path::Path) -> ExitCode {
+    match glossa::scaffold::create(dir) {
+        Ok(files) => {
+            for f in files {
+                println!("  created {}", dir.join(f).display());
+            }
+            println!(
+                "a new site is in {0}; build it with: glossa build --root {0}",
+                dir.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn schema(kind: Option<&str>, out: Option<&std::path::Path>) -> ExitCode {
+    let schemas = glossa::schema::schemas();
+    if let Some(dir) = out {
+        for (name, text) in &schemas {
+            if let Err(e) = std::fs::create_dir_all(dir).and_then(|_| std::fs::write(dir.join(name), text)) {
+                eprintln!("error: cannot write {}: {e}", dir.join(name).display());
+                return ExitCode::from(1);
+            }
+        }
+        return ExitCode::SUCCESS;
+    }
+    match kind {
+        Some(k) => {
+            let name = format!("{k}.schema.json");
+            if let Some((_, text)) = schemas.iter().find(|(n, _)| *n == name) {
+                print!("{text}");
+            }
+        }
+        None => {
+            for (_, text) in &schemas {
+                print!("{text}");
+            }
+        }
+    }
+    ExitCode::SUCCESS
 }
 
 fn finish(

@@ -4,17 +4,25 @@ use crate::diagnostics::Diagnostic;
 use crate::parse::yaml::{from_yaml, value_error_in};
 use crate::parse::yamlpos::{Seg, YamlPositions};
 use crate::slug::is_valid_id;
+use schemars::JsonSchema;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
-#[derive(Debug, Deserialize)]
+/// One glossary entry. Doc comments here become the descriptions of `glossa schema`.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct RawEntry {
+pub struct RawEntry {
+    /// `[a-z0-9-]+`, unique in the glossary; the entry's page is `glossary/ID/`.
     id: String,
+    /// The headword as the entry's page shows it.
     term: String,
+    /// Any word; the glossary index groups by kind. Default `term`.
     kind: Option<String>,
+    /// What is matched in documents: whole words, case-sensitive. Default `[term]`.
     forms: Option<Vec<String>>,
+    /// Markdown.
     definition: String,
+    /// Ids of related entries, shown on both entries' pages.
     see: Option<Vec<String>>,
 }
 

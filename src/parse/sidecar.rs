@@ -4,35 +4,51 @@ use crate::diagnostics::Diagnostic;
 use crate::parse::yaml::value_error_in;
 use crate::parse::yamlpos::{Seg, YamlPositions};
 use crate::slug::is_valid_id;
+use schemars::JsonSchema;
 use serde::Deserialize;
 use std::path::Path;
 
 /// The keys a sidecar or a front matter may have. Front matter may not have `annotations`.
-#[derive(Debug, Default, Deserialize)]
+/// Doc comments here become the descriptions of `glossa schema`.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(
+    title = "glossa sidecar",
+    description = "Metadata and annotations of the document with the same path and stem."
+)]
 pub struct RawMeta {
+    /// The document's title; by default its first line (.txt) or first `#` heading (.md).
     pub title: Option<String>,
+    /// The page's URL name, `[a-z0-9-]+`; by default the file stem, transliterated.
     pub slug: Option<String>,
     pub author: Option<String>,
+    /// Publication date, YYYY-MM-DD.
     pub date: Option<String>,
+    /// BCP 47 language tag of the text, e.g. `de`; by default the site's.
     pub lang: Option<String>,
+    /// Where the text comes from: a URL, or `{title, url}`.
     pub source: Option<RawSource>,
+    /// One or two sentences for the home page.
     pub summary: Option<String>,
     pub tags: Option<Vec<String>>,
+    /// Lower comes first on the home page; default 0.
     pub weight: Option<i64>,
+    /// Drafts are built only with `--drafts`.
     pub draft: Option<bool>,
+    /// .txt only: `join` line breaks inside a paragraph (default) or `keep` them (verse).
     pub lines: Option<Lines>,
+    /// What you say about passages of the text, each anchored by quoting it.
     pub annotations: Option<Vec<RawAnnotation>>,
 }
 
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(untagged)]
 pub enum RawSource {
     Url(String),
     Full { title: Option<String>, url: String },
 }
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Lines {
     #[default]
@@ -40,17 +56,28 @@ pub enum Lines {
     Keep,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawAnnotation {
+    /// `[a-z0-9-]+`, unique in the page; default `a-1`, `a-2`, … by position.
     pub id: Option<String>,
+    /// The passage, exactly as it stands in the reading text (whitespace runs and straight
+    /// quotation marks match loosely).
     pub quote: String,
+    /// Text that stands right before the quote, to pick one of several matches.
     pub prefix: Option<String>,
+    /// Text that stands right after the quote, to pick one of several matches.
     pub suffix: Option<String>,
+    /// The N-th match (1-based) among those that fit.
+    #[schemars(range(min = 1))]
     pub occurrence: Option<usize>,
+    /// Markdown: a numbered note shown in the margin or as a footnote.
     pub note: Option<String>,
+    /// A short plain-text gloss shown on hover and focus.
     pub gloss: Option<String>,
+    /// A glossary id: the quote links to that entry and counts as an occurrence.
     pub term: Option<String>,
+    /// A cross-link on the quote: `doc:SLUG[#ID]`, `term:ID`, `page:NAME[#ID]` or a URL.
     pub see: Option<String>,
 }
 

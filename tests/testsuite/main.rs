@@ -2,6 +2,7 @@
 //! (CONTRACT.md, §1–§10). Every test writes a small site, runs the real `glossa`
 //! binary on it and looks at the exit code, the messages and the files written.
 
+mod authoring;
 mod support;
 
 mod anchoring;
