@@ -41,6 +41,8 @@ pub struct BuildOptions {
     pub drafts: bool,
     /// Overrides site.yaml's `base_url`.
     pub base_url: Option<String>,
+    /// Warn that sitemap.xml is left out when there is no base URL (build, not check).
+    pub warn_sitemap: bool,
 }
 
 /// What a run found: every diagnostic, and the summary when it got that far.
@@ -145,7 +147,7 @@ pub fn load(opts: &BuildOptions, diags: &mut Vec<Diagnostic>) -> Result<Option<r
         }
     }
     let site = resolve::resolve(root, config, docs, pages, entries, diags);
-    if site.config.base_url.is_none() {
+    if site.config.base_url.is_none() && opts.warn_sitemap {
         diags.push(
             Diagnostic::warning(
                 root.join("content").join("site.yaml"),
@@ -172,6 +174,13 @@ pub fn build(opts: &BuildOptions) -> Result<Outcome, Fatal> {
         Some(o) => std::env::current_dir().map(|d| d.join(o)).unwrap_or_else(|_| o.clone()),
         None => opts.root.join(&site.config.output),
     };
+    if let Some(reason) = unsafe_output(&opts.root, &out) {
+        outcome.diagnostics.push(
+            Diagnostic::error(opts.root.join("content").join("site.yaml"), reason)
+                .hint("the output folder is replaced on every build: point `output` or --out at a folder of its own, such as `public`"),
+        );
+        return Ok(outcome);
+    }
     let Some(theme) = load_theme(opts, &site, &mut outcome) else {
         return Ok(outcome);
     };
@@ -204,6 +213,36 @@ pub fn build(opts: &BuildOptions) -> Result<Outcome, Fatal> {
         out,
     });
     Ok(outcome)
+}
+
+/// Why `out` must not be the output folder, if it must not: the build replaces it whole, so it
+/// may not be the site itself, hold it, or lie in the folders the site is made of.
+fn unsafe_output(root: &Path, out: &Path) -> Option<String> {
+    // The output may not exist yet: resolve its nearest existing ancestor.
+    let canon = |p: &Path| {
+        let mut rest = Vec::new();
+        let mut at = p;
+        loop {
+            if let Ok(c) = std::fs::canonicalize(at) {
+                return Some(rest.iter().rev().fold(c, |acc: PathBuf, part| acc.join(part)));
+            }
+            rest.push(at.file_name()?.to_owned());
+            at = at.parent()?;
+        }
+    };
+    let (root, out) = (canon(root)?, canon(out)?);
+    if root.starts_with(&out) {
+        return Some(format!(
+            "the output folder {} is the site's folder or holds it",
+            out.display()
+        ));
+    }
+    for part in ["seeds", "content", "themes"] {
+        if out.starts_with(root.join(part)) {
+            return Some(format!("the output folder {} lies inside {part}/", out.display()));
+        }
+    }
+    None
 }
 
 /// The theme, or `None` with a diagnostic when a template does not compile.

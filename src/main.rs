@@ -83,8 +83,9 @@ fn main() -> ExitCode {
                 out,
                 drafts,
                 base_url,
+                warn_sitemap: true,
             };
-            finish(glossa::build(&opts), &root, quiet, false)
+            finish(glossa::build(&opts), &root, quiet, false, true)
         }
         Command::Check {
             root,
@@ -100,7 +101,7 @@ fn main() -> ExitCode {
                 drafts,
                 ..BuildOptions::default()
             };
-            finish(glossa::check(&opts), &root, false, deny_warnings)
+            finish(glossa::check(&opts), &root, false, deny_warnings, false)
         }
         Command::New { dir } => new_site(&dir),
         Command::Schema { kind, out } => schema(kind.as_deref(), out.as_deref()),
@@ -158,6 +159,7 @@ fn finish(
     root: &std::path::Path,
     quiet: bool,
     deny_warnings: bool,
+    writes: bool,
 ) -> ExitCode {
     let outcome = match result {
         Ok(o) => o,
@@ -172,8 +174,9 @@ fn finish(
     let errors = outcome.diagnostics.iter().filter(|d| d.is_error()).count();
     let warnings = outcome.diagnostics.len() - errors;
     if errors > 0 || (deny_warnings && warnings > 0) {
+        let tail = if writes { "; nothing was written" } else { "" };
         eprintln!(
-            "{errors} error{}, {warnings} warning{}; nothing was written",
+            "{errors} error{}, {warnings} warning{}{tail}",
             plural(errors),
             plural(warnings)
         );
@@ -201,7 +204,11 @@ fn finish(
             out.display()
         );
     } else if outcome.summary.is_none() && !quiet {
-        println!("checked: {errors} errors, {warnings} warnings");
+        println!(
+            "checked: {errors} error{}, {warnings} warning{}",
+            plural(errors),
+            plural(warnings)
+        );
     }
     ExitCode::SUCCESS
 }

@@ -92,7 +92,12 @@ fn block_ops(rd: &ResolvedDoc) -> Vec<Vec<(usize, Op)>> {
     items
         .into_iter()
         .map(|mut items| {
-            items.sort_by_key(|&(s, e, rank, m)| (s, std::cmp::Reverse(e), rank, format!("{m:?}")));
+            items.sort_by_key(|&(s, e, rank, m)| {
+                let index = match m {
+                    Mark::Annotation(i) | Mark::Occurrence(i) => i,
+                };
+                (s, std::cmp::Reverse(e), rank, index)
+            });
             let mut ops = Vec::with_capacity(items.len() * 2);
             let mut stack: Vec<(usize, Mark)> = Vec::new();
             for (start, end, _, mark) in items {

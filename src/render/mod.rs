@@ -549,9 +549,11 @@ fn annotations_jsonld(site: &Site) -> String {
                 motivations.push("identifying");
             }
             if let Some(see) = &a.see {
-                let url = crate::resolve::links::classify(see)
-                    .map(|t| crate::resolve::links::href(&t, see, &base))
-                    .unwrap_or_default();
+                let url = match crate::resolve::links::classify(see) {
+                    Ok(crate::resolve::links::Target::Fragment(f)) => format!("{doc_url}#{f}"),
+                    Ok(t) => crate::resolve::links::href(&t, see, &base),
+                    Err(_) => String::new(),
+                };
                 bodies.push(json!({"id": url, "purpose": "linking"}));
                 motivations.push("linking");
             }

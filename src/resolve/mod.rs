@@ -314,32 +314,51 @@ fn resolve_doc(
             }
         }
     }
-    let see_spans: Vec<(usize, Range<usize>)> = doc
+    let see_spans: Vec<(usize, usize, Range<usize>)> = doc
         .annotations
         .iter()
         .zip(&anchors)
-        .filter(|(a, _)| a.see.is_some())
-        .filter_map(|(_, an)| an.as_ref().map(|an| (an.block, an.range.clone())))
+        .enumerate()
+        .filter(|(_, (a, _))| a.see.is_some())
+        .filter_map(|(i, (_, an))| an.as_ref().map(|an| (i, an.block, an.range.clone())))
         .collect();
     for (i, a) in doc.annotations.iter().enumerate() {
-        if let (Some(_), Some(an)) = (&a.see, &anchors[i]) {
-            let in_link = reading.blocks[an.block].links.iter().any(|l| overlaps(l, &an.range))
-                || see_spans
-                    .iter()
-                    .any(|(b, r)| *b == an.block && *r != an.range && overlaps(r, &an.range));
-            if in_link {
-                diags.push(
-                    value_error(
-                        &doc.sidecar_source,
-                        &sidecar,
-                        &a.key_path("see"),
-                        "a `see` link would lie inside or around another link",
-                    )
-                    .hint("links cannot nest; quote a passage outside the link, or use a `note` with the link in it"),
-                );
-            }
+        let Some(an) = &anchors[i] else { continue };
+        let near_see = see_spans
+            .iter()
+            .any(|(j, b, r)| *j != i && *b == an.block && overlaps(r, &an.range));
+        // Inside a `see` span: its reference would come before the link closes. Of two
+        // annotations on one span, the first written is the outer one.
+        let inside_see = see_spans.iter().any(|(j, b, r)| {
+            *j != i
+                && *b == an.block
+                && r.start <= an.range.start
+                && an.range.end <= r.end
+                && (*r != an.range || *j < i)
+        });
+        if a.see.is_some() && (reading.blocks[an.block].links.iter().any(|l| overlaps(l, &an.range)) || near_see) {
+            diags.push(
+                value_error(
+                    &doc.sidecar_source,
+                    &sidecar,
+                    &a.key_path("see"),
+                    "a `see` link would lie inside or around another link",
+                )
+                .hint("links cannot nest; quote a passage outside the link, or use a `note` with the link in it"),
+            );
+        } else if a.note.is_some() && inside_see {
+            diags.push(
+                value_error(
+                    &doc.sidecar_source,
+                    &sidecar,
+                    &a.key_path("note"),
+                    "this note's reference would stand inside a `see` link",
+                )
+                .hint("a note reference is a link and links cannot nest; quote a passage outside the `see` quote"),
+            );
         }
     }
+    let see_spans: Vec<(usize, Range<usize>)> = see_spans.into_iter().map(|(_, b, r)| (b, r)).collect();
 
     // Forms found in the text, minus those that cross an annotation or repeat an explicit one.
     let mut all = explicit.clone();

@@ -544,3 +544,43 @@ fn an_empty_see_is_an_error() {
     let run = site.build(&[]);
     site.assert_fails(&run, &["seeds/a.yaml:3:", "`see` is empty"]);
 }
+
+#[test]
+fn an_output_folder_inside_seeds_or_holding_the_site_is_refused() {
+    let site = Site::new(&[("seeds/a.md", "# Hunde\n\nDer Hund bellt.\n")]);
+    let seeds = site.root().join("seeds");
+    for out in [seeds.clone(), site.root(), site.root().join("content/public")] {
+        let run = site.build(&["--out", out.to_str().unwrap()]);
+        assert_eq!(run.code, 1, "{run}");
+        assert!(run.stderr.contains("output folder"), "{run}");
+    }
+    assert!(seeds.join("a.md").is_file(), "the texts are still there");
+}
+
+#[test]
+fn two_see_links_on_one_span_are_an_error() {
+    let site = Site::new(&[
+        ("seeds/a.md", "# Hunde\n\nDer Hund bellt.\n"),
+        ("seeds/b.md", "# Katzen\n\nDie Katze.\n"),
+        (
+            "seeds/a.yaml",
+            "annotations:\n  - quote: Hund\n    see: doc:b\n  - id: zwei\n    quote: Hund\n    see: https://example.org/\n",
+        ),
+    ]);
+    let run = site.build(&[]);
+    site.assert_fails(&run, &["seeds/a.yaml:", "inside or around another link"]);
+}
+
+#[test]
+fn a_note_inside_a_see_quote_is_an_error() {
+    let site = Site::new(&[
+        ("seeds/a.md", "# Hunde\n\nDer große Hund bellt.\n"),
+        ("seeds/b.md", "# Katzen\n\nDie Katze.\n"),
+        (
+            "seeds/a.yaml",
+            "annotations:\n  - quote: große Hund\n    see: doc:b\n  - quote: Hund\n    note: A dog.\n",
+        ),
+    ]);
+    let run = site.build(&[]);
+    site.assert_fails(&run, &["seeds/a.yaml:5:", "inside a `see` link"]);
+}

@@ -35,10 +35,28 @@ fn check_reports_the_errors_build_reports() {
 
 #[test]
 fn check_deny_warnings_fails_on_a_warning() {
-    let site = Site::new(&[("seeds/a.md", "# A\n\nDer Hund.\n")]);
+    let site = Site::new(&[("seeds/a.md", "# A\n\nDer Hund.\n"), ("seeds/notes.rtf", "x")]);
     let run = check(&site, &[]);
-    assert_eq!(run.code, 0, "a missing base_url is only a warning\n{run}");
+    assert_eq!(run.code, 0, "an ignored file is only a warning\n{run}");
     let run = check(&site, &["--deny-warnings"]);
     assert_eq!(run.code, 1, "{run}");
     assert!(!site.out().exists());
+}
+
+#[test]
+fn check_does_not_warn_about_the_sitemap_and_does_not_claim_to_write() {
+    let site = crate::support::Site::new(&[("seeds/a.md", "# A\n\nText.\n")]);
+    let root = site.root();
+    let run = crate::support::glossa(&root, &["check", "--root", root.to_str().unwrap(), "--deny-warnings"]);
+    assert_eq!(run.code, 0, "{run}");
+    assert!(!run.stderr.contains("sitemap"), "{run}");
+    let bad = crate::support::Site::new(&[
+        ("seeds/a.md", "# A\n\nText.\n"),
+        ("seeds/a.yaml", "annotations:\n  - quote: Nope\n    note: x\n"),
+    ]);
+    let root = bad.root();
+    let run = crate::support::glossa(&root, &["check", "--root", root.to_str().unwrap()]);
+    assert_eq!(run.code, 1, "{run}");
+    assert!(run.stderr.contains("1 error, 0 warnings"), "{run}");
+    assert!(!run.stderr.contains("written"), "{run}");
 }
