@@ -42,6 +42,20 @@ enum Command {
         #[arg(long)]
         drafts: bool,
     },
+    /// Build, serve on 127.0.0.1 and rebuild on every change, reloading open pages
+    Serve {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// The port to listen on (0: any free port)
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// Open the site in a browser
+        #[arg(long)]
+        open: bool,
+        /// Build drafts too
+        #[arg(long)]
+        drafts: bool,
+    },
     /// Create a new site (an example document, sidecar, glossary and site.yaml) in DIR
     New {
         /// A folder that does not exist yet, or is empty
@@ -104,6 +118,29 @@ fn main() -> ExitCode {
             finish(glossa::check(&opts), &root, false, deny_warnings, false)
         }
         Command::New { dir } => new_site(&dir),
+        Command::Serve {
+            root,
+            port,
+            open,
+            drafts,
+        } => {
+            if !root.is_dir() {
+                eprintln!("error: the site folder {} does not exist", root.display());
+                return ExitCode::from(2);
+            }
+            match glossa::serve::serve(glossa::serve::ServeOptions {
+                root,
+                port,
+                open,
+                drafts,
+            }) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::from(1)
+                }
+            }
+        }
         Command::Schema { kind, out } => schema(kind.as_deref(), out.as_deref()),
     }
 }

@@ -3,6 +3,7 @@
 //! binary on it and looks at the exit code, the messages and the files written.
 
 mod authoring;
+mod serve;
 mod support;
 
 mod anchoring;

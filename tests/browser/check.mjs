@@ -1,0 +1,745 @@
+// Browser-side proof for built glossa sites.
+//
+//   node tests/browser/check.mjs SITE_DIR...
+//
+// For each built site: serves it from a static server on 127.0.0.1 (a random free port, under a
+// base path, so that only relative links work), then checks
+//   1. valid HTML on every page (the Nu HTML checker, vnu.jar, run with the machine's Java);
+//   2. links: every href, src and srcset on every page resolves to a file of the site (never a
+//      folder), every #fragment to an id of the page it names;
+//   3. accessibility: axe-core (wcag2a, wcag2aa) in Chromium at 1280 and 390 px on the home page,
+//      a document, the glossary index, an entry, the about page (and search, when there is one);
+//   4. behaviour in Chromium: notes, keyboard, glosses, glossary and occurrence links, console
+//      errors, JavaScript disabled;
+//   5. screenshots of those pages at both widths (target/screenshots/, or $SCREENSHOT_DIR).
+// Prints one line per check, "ok - …" or "FAIL - …" (details follow on lines starting with "#"),
+// ends with "N passed, M failed", and exits non-zero on any failure.
+
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { AxeBuilder } from '@axe-core/playwright';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const REPO = path.resolve(HERE, '..', '..');
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const VNU_JAR = path.join(HERE, 'node_modules', 'vnu-jar', 'build', 'dist', 'vnu.jar');
+const SHOTS = path.resolve(process.env.SCREENSHOT_DIR || path.join(REPO, 'target', 'screenshots'));
+const WIDTHS = [
+  { width: 1280, height: 800 },
+  { width: 390, height: 844 },
+];
+const LAUNCH_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-quic',
+  '--no-first-run',
+];
+
+// ---------------------------------------------------------------- reporting
+
+let passed = 0;
+let failed = 0;
+
+function report(ok, name, details = []) {
+  if (ok) {
+    passed++;
+    console.log(`ok - ${name}`);
+  } else {
+    failed++;
+    console.log(`FAIL - ${name}`);
+    const shown = details.slice(0, 25);
+    for (const d of shown) console.log(`#   ${String(d).replace(/\n/g, '\n#   ')}`);
+    if (details.length > shown.length) console.log(`#   … and ${details.length - shown.length} more`);
+  }
+}
+
+/** Runs one check: `fn` returns a list of problems (empty: passed) or throws. */
+async function check(name, fn) {
+  let problems;
+  try {
+    problems = (await fn()) || [];
+  } catch (e) {
+    problems = [`error: ${e && e.stack ? e.stack.split('\n').slice(0, 4).join('\n') : e}`];
+  }
+  report(problems.length === 0, name, problems);
+  return problems.length === 0;
+}
+
+// ---------------------------------------------------------------- the site on disk
+
+function walk(dir, base = dir, out = []) {
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) walk(full, base, out);
+    else if (entry.isFile()) out.push(path.relative(base, full).split(path.sep).join('/'));
+  }
+  return out.sort();
+}
+
+/** The base path the site is meant to be served from: the path of base_url, seen in the home
+ *  page's canonical link; a made-up one when there is none, so that root-absolute links break. */
+function basePath(siteDir) {
+  const home = fs.readFileSync(path.join(siteDir, 'index.html'), 'utf8');
+  const m = home.match(/<link\s+rel="canonical"\s+href="([^"]+)"/);
+  if (m) {
+    const u = new URL(m[1]);
+    return { prefix: u.pathname.replace(/[^/]*$/, ''), baseUrl: u.origin + u.pathname.replace(/[^/]*$/, '') };
+  }
+  return { prefix: '/served-under/a/base-path/', baseUrl: null };
+}
+
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.json': 'application/json',
+  '.jsonld': 'application/ld+json',
+  '.xml': 'application/xml',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.gif': 'image/gif',
+  '.webp': 'image/webp',
+  '.avif': 'image/avif',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.woff': 'font/woff',
+  '.txt': 'text/plain; charset=utf-8',
+};
+
+/** A static server for one site on 127.0.0.1, on a free port, under `prefix`. Folders are not
+ *  served (no index.html fallback): links must name the file, as the contract asks. */
+function serve(siteDir, prefix) {
+  const root = fs.realpathSync(siteDir);
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url, 'http://127.0.0.1');
+    let rel = null;
+    if (url.pathname.startsWith(prefix)) {
+      try {
+        rel = decodeURIComponent(url.pathname.slice(prefix.length));
+      } catch {
+        rel = null;
+      }
+    }
+    const file = rel === null ? null : path.join(root, rel);
+    if (file && (file === root || file.startsWith(root + path.sep)) && fs.existsSync(file) && fs.statSync(file).isFile()) {
+      res.writeHead(200, {
+        'content-type': TYPES[path.extname(file).toLowerCase()] || 'application/octet-stream',
+        'cache-control': 'no-store',
+      });
+      fs.createReadStream(file).pipe(res);
+    } else {
+      res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
+      res.end('not found\n');
+    }
+  });
+  return new Promise((resolve) => {
+    server.listen(0, '127.0.0.1', () => resolve(server));
+  });
+}
+
+// ---------------------------------------------------------------- 1. valid HTML
+
+function validate(siteDir, pages) {
+  const java = spawnSync('java', ['-version'], { encoding: 'utf8' });
+  if (java.error || java.status !== 0) {
+    return { fatal: 'java is not installed (the Nu HTML checker needs it)' };
+  }
+  const files = pages.map((p) => path.join(siteDir, p));
+  const run = spawnSync(
+    'java',
+    ['-Xss8m', '-jar', VNU_JAR, '--format', 'json', '--exit-zero-always', ...files],
+    { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+  );
+  if (run.error) return { fatal: String(run.error) };
+  let messages;
+  try {
+    messages = JSON.parse(run.stderr || run.stdout).messages;
+  } catch {
+    return { fatal: `could not read the checker's output: ${(run.stderr || run.stdout).slice(0, 500)}` };
+  }
+  const byPage = new Map(pages.map((p) => [p, []]));
+  const realSite = fs.realpathSync(siteDir);
+  for (const m of messages) {
+    // errors and fatal errors fail; warnings and info are not counted
+    if (m.type !== 'error' && !(m.type === 'non-document-error')) continue;
+    let rel = null;
+    if (m.url) {
+      const file = fileURLToPath(m.url);
+      rel = path.relative(realSite, fs.existsSync(file) ? fs.realpathSync(file) : file).split(path.sep).join('/');
+    }
+    const where = m.lastLine ? `line ${m.lastLine}${m.firstColumn ? `:${m.firstColumn}` : ''}` : '';
+    const extract = m.extract ? `  «${m.extract.replace(/\s+/g, ' ').trim()}»` : '';
+    const text = `${where} ${m.message}${extract}`.trim();
+    if (rel && byPage.has(rel)) byPage.get(rel).push(text);
+    else byPage.set(rel || '(checker)', [...(byPage.get(rel || '(checker)') || []), text]);
+  }
+  return { byPage };
+}
+
+// ---------------------------------------------------------------- 2. crawl and links
+
+/** Loads every page in Chromium and collects its ids, its links, console errors and requests
+ *  that leave the site. */
+async function crawl(browser, origin, prefix, baseUrl, pages) {
+  const context = await browser.newContext({ viewport: WIDTHS[0] });
+  await guard(context, origin, prefix, baseUrl);
+  const result = new Map();
+  const page = await context.newPage();
+  const errors = watch(page);
+  for (const rel of pages) {
+    errors.length = 0;
+    let status = 0;
+    try {
+      const resp = await page.goto(origin + prefix + rel, { waitUntil: 'load' });
+      status = resp ? resp.status() : 0;
+    } catch (e) {
+      errors.push(`could not load: ${e.message.split('\n')[0]}`);
+    }
+    const dom = await page
+      .evaluate(() => {
+        const ids = [...document.querySelectorAll('[id]')].map((e) => e.id);
+        const names = [...document.querySelectorAll('a[name]')].map((e) => e.getAttribute('name'));
+        const links = [];
+        for (const el of document.querySelectorAll('[href], [src], [srcset], [xlink\\:href]')) {
+          for (const attr of ['href', 'src', 'xlink:href']) {
+            const raw = el.getAttribute(attr);
+            if (raw === null) continue;
+            links.push({ tag: el.tagName.toLowerCase(), attr, raw, abs: new URL(raw, document.baseURI).href });
+          }
+          const srcset = el.getAttribute('srcset');
+          if (srcset) {
+            for (const part of srcset.split(',')) {
+              const raw = part.trim().split(/\s+/)[0];
+              if (raw) links.push({ tag: el.tagName.toLowerCase(), attr: 'srcset', raw, abs: new URL(raw, document.baseURI).href });
+            }
+          }
+        }
+        return { ids: [...ids, ...names], links };
+      })
+      .catch(() => ({ ids: [], links: [] }));
+    await page.waitForTimeout(50); // late console messages
+    result.set(rel, { status, ids: new Set(dom.ids), links: dom.links, errors: [...errors] });
+  }
+  await page.close();
+  await context.close();
+  return result;
+}
+
+function checkLinks(rel, info, crawled, files, origin, prefix, baseUrl) {
+  const problems = [];
+  const fileSet = new Set(files);
+  const dirs = new Set(files.flatMap((f) => f.split('/').slice(0, -1).map((_, i, a) => a.slice(0, i + 1).join('/'))));
+  if (info.status !== 200) problems.push(`the page itself answered ${info.status}`);
+  let count = 0;
+  for (const link of info.links) {
+    const { raw, abs, tag, attr } = link;
+    const what = `<${tag} ${attr}="${raw}">`;
+    let url;
+    try {
+      url = new URL(abs);
+    } catch {
+      problems.push(`${what}: not a URL`);
+      continue;
+    }
+    if (url.protocol === 'javascript:') {
+      problems.push(`${what}: a javascript: URL`);
+      continue;
+    }
+    if (['mailto:', 'tel:', 'data:', 'blob:', 'about:'].includes(url.protocol)) continue;
+    if (raw.trim() === '' || raw.trim() === '#') {
+      problems.push(`${what}: empty link`);
+      continue;
+    }
+    let local = null; // path inside the site
+    if (url.origin === origin) {
+      if (!url.pathname.startsWith(prefix)) {
+        problems.push(`${what}: leaves the site's base path (root-absolute or too many ../)`);
+        continue;
+      }
+      local = decodeURIComponent(url.pathname.slice(prefix.length));
+      if (raw.startsWith('/') && rel !== '404.html') {
+        problems.push(`${what}: root-absolute; links inside pages must be relative`);
+      }
+    } else if (baseUrl && abs.startsWith(baseUrl)) {
+      local = decodeURIComponent(new URL(abs).pathname.slice(new URL(baseUrl).pathname.length));
+    } else {
+      continue; // an external link: not checked offline
+    }
+    count++;
+    if (local === '' || local.endsWith('/') || dirs.has(local)) {
+      if (tag === 'link' && url.origin !== origin) continue; // <link rel=canonical> to base_url itself
+      problems.push(`${what}: names a folder, not a file`);
+      continue;
+    }
+    if (!fileSet.has(local)) {
+      problems.push(`${what}: no such file: ${local}`);
+      continue;
+    }
+    if (url.hash) {
+      const frag = decodeURIComponent(url.hash.slice(1));
+      const target = crawled.get(local);
+      if (!target) {
+        if (local.endsWith('.html')) problems.push(`${what}: #${frag} in a page that was not crawled`);
+      } else if (!target.ids.has(frag)) {
+        problems.push(`${what}: no element with id "${frag}" in ${local}`);
+      }
+    }
+  }
+  return { problems, count };
+}
+
+/** Routes for a browser context: the site's own base_url is answered by the local server (the
+ *  404 page uses absolute URLs); every other request off 127.0.0.1 is refused and recorded. */
+async function guard(context, origin, prefix, baseUrl) {
+  context.offsite = [];
+  await context.route('**/*', async (route) => {
+    const url = route.request().url();
+    if (url.startsWith(origin + '/') || url.startsWith('data:') || url.startsWith('blob:')) return route.continue();
+    if (baseUrl && url.startsWith(baseUrl)) {
+      const local = url.slice(baseUrl.length);
+      const resp = await route.fetch({ url: origin + prefix + local });
+      return route.fulfill({ response: resp });
+    }
+    context.offsite.push(url);
+    return route.abort('blockedbyclient');
+  });
+}
+
+/** Collects console errors, page errors and failed requests of a page. */
+function watch(page) {
+  const errors = [];
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') errors.push(`console error: ${msg.text()}`);
+  });
+  page.on('pageerror', (err) => errors.push(`page error: ${err.message}`));
+  page.on('requestfailed', (req) => errors.push(`request failed: ${req.url()} (${req.failure()?.errorText})`));
+  page.on('response', (resp) => {
+    if (resp.status() >= 400) errors.push(`HTTP ${resp.status()}: ${resp.url()}`);
+  });
+  return errors;
+}
+
+// ---------------------------------------------------------------- choosing the pages
+
+/** The pages the axe, behaviour and screenshot checks look at, chosen by the HTML hooks of the
+ *  contract (not by theme classes). */
+function choosePages(siteDir, pages) {
+  const read = (p) => fs.readFileSync(path.join(siteDir, p), 'utf8');
+  const top = pages.filter((p) => /^[^/]+\/index\.html$/.test(p) && !p.startsWith('glossary/') && !p.startsWith('search/'));
+  // the extra pages (content/pages/) are the ones the home page's navigation links to; the
+  // documents are the other top-level pages
+  const home = read('index.html');
+  const navPages = new Set();
+  for (const nav of home.match(/<nav[\s>][\s\S]*?<\/nav>/g) || []) {
+    for (const m of nav.matchAll(/href="([^"#]+)/g)) navPages.add(m[1].replace(/^\.\//, ''));
+  }
+  const docs = [];
+  const others = [];
+  for (const p of top) {
+    const html = read(p);
+    if (!navPages.has(p) && /<p id="p-\d+"/.test(html)) {
+      docs.push({
+        page: p,
+        notes: (html.match(/role="doc-noteref"/g) || []).length,
+        glosses: (html.match(/class="gloss-text"/g) || []).length,
+        terms: (html.match(/<a class="term"/g) || []).length,
+      });
+    } else others.push(p);
+  }
+  const score = (d) => (d.notes > 0) + (d.glosses > 0) + (d.terms > 0) + (d.notes + d.glosses + d.terms) / 1e4;
+  docs.sort((a, b) => score(b) - score(a));
+  const chosen = [{ label: 'home', page: 'index.html' }];
+  if (docs[0]) chosen.push({ label: 'document', page: docs[0].page });
+  if (pages.includes('glossary/index.html')) chosen.push({ label: 'glossary', page: 'glossary/index.html' });
+  // the entry of the document's first linked term, else the first entry
+  let entry = null;
+  if (docs[0]) {
+    const m = read(docs[0].page).match(/<a class="term" id="t-([a-z0-9-]+)-\d+"/);
+    if (m && pages.includes(`glossary/${m[1]}/index.html`)) entry = `glossary/${m[1]}/index.html`;
+  }
+  entry ||= pages.find((p) => /^glossary\/[^/]+\/index\.html$/.test(p));
+  if (entry) chosen.push({ label: 'entry', page: entry });
+  const about = others.includes('about/index.html') ? 'about/index.html' : others[0];
+  if (about) chosen.push({ label: 'about', page: about });
+  if (pages.includes('search/index.html')) chosen.push({ label: 'search', page: 'search/index.html' });
+  return { chosen, docs };
+}
+
+// ---------------------------------------------------------------- helpers in the page
+
+/** Whether an element is really seen: displayed, not transparent, with a size, inside the
+ *  viewport, and on top at its centre. */
+async function seen(locator) {
+  return locator.evaluate((el) => {
+    const r = el.getBoundingClientRect();
+    const why = [];
+    for (let e = el; e; e = e.parentElement) {
+      const s = getComputedStyle(e);
+      if (s.display === 'none') why.push(`display:none on ${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''}`);
+      if (s.visibility !== 'visible' && e === el) why.push(`visibility:${s.visibility}`);
+      if (parseFloat(s.opacity) < 0.99) why.push(`opacity ${s.opacity} on ${e.tagName.toLowerCase()}.${e.className}`);
+    }
+    if (r.width < 1 || r.height < 1) why.push(`size ${r.width}x${r.height}`);
+    const vw = document.documentElement.clientWidth;
+    const vh = window.innerHeight;
+    if (r.bottom <= 0 || r.top >= vh || r.right <= 0 || r.left >= vw) {
+      why.push(`outside the viewport (top ${Math.round(r.top)}, left ${Math.round(r.left)}, viewport ${vw}x${vh})`);
+    } else if (r.left < -1 || r.right > vw + 1) {
+      why.push(`cut off at the side (left ${Math.round(r.left)}, right ${Math.round(r.right)}, viewport width ${vw})`);
+    } else {
+      // the first line box: an inline element that wraps has a bounding box wider than its words
+      const box = el.getClientRects()[0] || r;
+      const x = Math.min(Math.max(box.left + box.width / 2, 0), vw - 1);
+      const y = Math.min(Math.max(box.top + Math.min(box.height / 2, 10), 0), vh - 1);
+      // a popover may have pointer-events: none, which hides it from hit testing
+      const saved = el.style.pointerEvents;
+      el.style.pointerEvents = 'auto';
+      const hit = document.elementFromPoint(x, y);
+      el.style.pointerEvents = saved;
+      if (hit && !el.contains(hit) && !hit.contains(el)) {
+        why.push(`covered by ${hit.tagName.toLowerCase()}${hit.className ? '.' + hit.className : ''}`);
+      }
+    }
+    return why;
+  });
+}
+
+/** Waits until `seen` has nothing to say (animations, smooth scrolling), or returns why not. */
+async function waitSeen(locator, timeout = 3000) {
+  const end = Date.now() + timeout;
+  let why = ['never checked'];
+  while (Date.now() < end) {
+    why = await seen(locator);
+    if (why.length === 0) return [];
+    await locator.page().waitForTimeout(60);
+  }
+  return why;
+}
+
+async function inViewport(locator) {
+  return locator.evaluate((el) => {
+    const r = el.getBoundingClientRect();
+    return r.bottom > 0 && r.top < window.innerHeight && r.height > 0;
+  });
+}
+
+async function waitInViewport(locator, timeout = 3000) {
+  const end = Date.now() + timeout;
+  while (Date.now() < end) {
+    if (await inViewport(locator)) return true;
+    await locator.page().waitForTimeout(60);
+  }
+  return false;
+}
+
+/** Presses Tab until `predicate(document.activeElement)` holds; returns the number of presses. */
+async function tabTo(page, predicateSource, arg, limit = 600) {
+  for (let i = 1; i <= limit; i++) {
+    await page.keyboard.press('Tab');
+    const hit = await page.evaluate(
+      ([src, a]) => {
+        const el = document.activeElement;
+        return !!el && el !== document.body && new Function('el', 'arg', src)(el, a);
+      },
+      [predicateSource, arg],
+    );
+    if (hit) return i;
+  }
+  throw new Error(`Tab never reached the element (${limit} presses)`);
+}
+
+const hash = (page) => page.evaluate(() => location.hash);
+
+/** axe-core with the WCAG 2 A and AA rules; returns the violations, one line each. */
+async function axe(page) {
+  const res = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa']).analyze();
+  return res.violations.map(
+    (v) =>
+      `${v.id} (${v.impact}): ${v.help}; ${v.nodes.length} element(s): ` +
+      v.nodes
+        .slice(0, 4)
+        .map((n) => `${n.target.join(' ')}${n.failureSummary ? ' — ' + n.failureSummary.split('\n')[1].trim() : ''}`)
+        .join(' | '),
+  );
+}
+
+// ---------------------------------------------------------------- one site
+
+async function checkSite(browser, siteDir) {
+  const name = path.basename(path.resolve(siteDir));
+  if (!fs.existsSync(path.join(siteDir, 'index.html'))) {
+    report(false, `${name}: a built site`, [`no index.html in ${siteDir}`]);
+    return;
+  }
+  const files = walk(siteDir);
+  const pages = files.filter((f) => f.endsWith('.html'));
+  const { prefix, baseUrl } = basePath(siteDir);
+  const server = await serve(siteDir, prefix);
+  const origin = `http://127.0.0.1:${server.address().port}`;
+  console.log(`# site ${name}: ${pages.length} pages from ${siteDir}, served at ${origin}${prefix}`);
+
+  try {
+    // 1. valid HTML
+    const started = Date.now();
+    const v = validate(siteDir, pages);
+    if (v.fatal) report(false, `${name}: valid HTML (Nu HTML checker)`, [v.fatal]);
+    else for (const [p, errs] of v.byPage) report(errs.length === 0, `${name}: valid HTML (Nu HTML checker): ${p}`, errs);
+    console.log(`# validated ${pages.length} pages in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+
+    // 2. links, and 4. console errors, on every page
+    let t = Date.now();
+    const crawled = await crawl(browser, origin, prefix, baseUrl, pages);
+    console.log(`# crawled ${pages.length} pages in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+    for (const p of pages) {
+      const info = crawled.get(p);
+      const { problems, count } = checkLinks(p, info, crawled, files, origin, prefix, baseUrl);
+      report(problems.length === 0, `${name}: links and fragments resolve: ${p} (${count} internal)`, problems);
+    }
+    for (const p of pages) {
+      const errs = crawled.get(p).errors;
+      report(errs.length === 0, `${name}: no console errors: ${p}`, errs);
+    }
+
+    const { chosen, docs } = choosePages(siteDir, pages);
+    console.log(`# pages looked at: ${chosen.map((c) => `${c.label}=${c.page}`).join(', ')}`);
+
+    // 3. axe, and 5. screenshots: each page at both widths in the light colours; then the dark
+    // colours (prefers-color-scheme: dark) at 1280 px, and a document with a note open and a
+    // gloss shown, where the colours of the open note and the popover count too
+    t = Date.now();
+    fs.mkdirSync(SHOTS, { recursive: true });
+    const runs = [
+      ...WIDTHS.map((vp) => ({ vp, scheme: 'light', shots: true })),
+      { vp: WIDTHS[0], scheme: 'dark', shots: false },
+    ];
+    for (const { vp, scheme, shots } of runs) {
+      const context = await browser.newContext({ viewport: vp, reducedMotion: 'reduce', colorScheme: scheme });
+      await guard(context, origin, prefix, baseUrl);
+      const at = `${vp.width}px${scheme === 'dark' ? ', dark' : ''}`;
+      for (const { label, page: p } of chosen) {
+        const page = await context.newPage();
+        await page.goto(origin + prefix + p, { waitUntil: 'load' });
+        await check(`${name}: axe wcag2a+wcag2aa, ${at}: ${label} (${p})`, () => axe(page));
+        if (shots) {
+          await check(`${name}: screenshot, ${vp.width}px: ${label}`, async () => {
+            const file = path.join(SHOTS, `${name}-${label}-${vp.width}.png`);
+            await page.screenshot({ path: file, fullPage: true });
+            return fs.statSync(file).size > 0 ? [] : ['empty screenshot'];
+          });
+        }
+        await page.close();
+      }
+      await context.close();
+    }
+    const stateDoc = docs.find((d) => d.notes > 0 && d.glosses > 0) || docs.find((d) => d.notes > 0 || d.glosses > 0);
+    if (stateDoc) {
+      for (const scheme of ['light', 'dark']) {
+        const context = await browser.newContext({ viewport: WIDTHS[1], reducedMotion: 'reduce', colorScheme: scheme });
+        await guard(context, origin, prefix, baseUrl);
+        const page = await context.newPage();
+        const states = [];
+        if (stateDoc.notes > 0) states.push('note 1 open');
+        if (stateDoc.glosses > 0) states.push('a gloss shown');
+        await page.goto(origin + prefix + stateDoc.page + (stateDoc.notes > 0 ? '#note-1' : ''), { waitUntil: 'load' });
+        if (stateDoc.glosses > 0) await page.locator('.gloss').first().focus();
+        await page.waitForTimeout(200);
+        await check(`${name}: axe wcag2a+wcag2aa, ${WIDTHS[1].width}px, ${scheme}: document with ${states.join(' and ')} (${stateDoc.page})`, () => axe(page));
+        await context.close();
+      }
+    }
+    console.log(`# axe and screenshots in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+    t = Date.now();
+
+    // 4. behaviour
+    await behaviour(browser, name, origin, prefix, baseUrl, docs, chosen);
+    console.log(`# behaviour in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+  } finally {
+    server.close();
+  }
+}
+
+async function behaviour(browser, name, origin, prefix, baseUrl, docs, chosen) {
+  const url = (p) => origin + prefix + p;
+  const noteDoc = docs.find((d) => d.notes > 0);
+  const glossDoc = docs.find((d) => d.glosses > 0);
+  const termDoc = docs.find((d) => d.terms > 0);
+  const skip = (what) => console.log(`# skipped: ${name}: ${what} (the site has none)`);
+
+  for (const js of [true, false]) {
+    const jsLabel = js ? '' : ', JavaScript disabled';
+    for (const vp of WIDTHS) {
+      const context = await browser.newContext({ viewport: vp, javaScriptEnabled: js });
+      await guard(context, origin, prefix, baseUrl);
+      const page = await context.newPage();
+      const errors = watch(page);
+      const at = `${vp.width}px${jsLabel}`;
+
+      if (noteDoc) {
+        // following a note reference shows the note; its backlink returns to the reference
+        await check(`${name}: ${at}: following note reference 1 shows note 1, its backlink returns (${noteDoc.page})`, async () => {
+          const problems = [];
+          await page.goto(url(noteDoc.page), { waitUntil: 'load' });
+          const ref = page.locator('a[role="doc-noteref"]#noteref-1');
+          const note = page.locator('#note-1[role="doc-footnote"]');
+          await ref.click();
+          if ((await hash(page)) !== '#note-1') problems.push(`after the click the address ends in "${await hash(page)}", not #note-1`);
+          for (const w of await waitSeen(note)) problems.push(`note 1 is not seen: ${w}`);
+          const back = note.locator('a[role="doc-backlink"][href="#noteref-1"]');
+          if ((await back.count()) !== 1) return [...problems, 'note 1 has no backlink to #noteref-1'];
+          await back.click();
+          if ((await hash(page)) !== '#noteref-1') problems.push(`after the backlink the address ends in "${await hash(page)}", not #noteref-1`);
+          if (!(await waitInViewport(ref))) problems.push('the reference is not in view after the backlink');
+          if (vp.width < 1100 && (await note.isVisible())) problems.push('at this width the note should close again after the backlink');
+          return problems;
+        });
+      } else skip('notes');
+
+      if (noteDoc && vp.width === 390) {
+        await check(`${name}: ${at}: keyboard alone opens and closes note 1 (Tab, Enter, Tab, Enter)`, async () => {
+          const problems = [];
+          await page.goto(url(noteDoc.page), { waitUntil: 'load' });
+          const note = page.locator('#note-1');
+          if (await note.isVisible()) problems.push('note 1 is shown before its reference is followed');
+          const n1 = await tabTo(page, 'return el.id === "noteref-1"');
+          await page.keyboard.press('Enter');
+          if ((await hash(page)) !== '#note-1') problems.push(`Enter on the reference: address ends in "${await hash(page)}"`);
+          for (const w of await waitSeen(note)) problems.push(`note 1 is not seen after Enter: ${w}`);
+          const n2 = await tabTo(page, 'return el.getAttribute("role") === "doc-backlink" && el.closest("#note-1") !== null', null, 20);
+          await page.keyboard.press('Enter');
+          if ((await hash(page)) !== '#noteref-1') problems.push(`Enter on the backlink: address ends in "${await hash(page)}"`);
+          await page.waitForTimeout(100);
+          if (await note.isVisible()) problems.push('note 1 is still shown after Enter on its backlink');
+          if (!(await waitInViewport(page.locator('#noteref-1')))) problems.push('the reference is not in view after the backlink');
+          await page.keyboard.press('Tab');
+          const after = await page.evaluate(() => {
+            const ref = document.getElementById('noteref-1');
+            const el = document.activeElement;
+            return !!el && !!(ref.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_FOLLOWING);
+          });
+          if (!after) problems.push('the next Tab does not continue after the reference');
+          if (problems.length === 0) console.log(`#   (${n1} Tabs to the reference, ${n2} to the backlink)`);
+          return problems;
+        });
+        if (js) {
+          await page.goto(url(noteDoc.page) + '#note-1', { waitUntil: 'load' });
+          await page.waitForTimeout(150);
+          await page.screenshot({ path: path.join(SHOTS, `${name}-document-note-open-${vp.width}.png`) });
+        }
+      }
+
+      if (glossDoc) {
+        await check(`${name}: ${at}: focusing a gloss with Tab shows its .gloss-text (${glossDoc.page})`, async () => {
+          const problems = [];
+          await page.goto(url(glossDoc.page), { waitUntil: 'load' });
+          const first = page.locator('.gloss').first();
+          const text = first.locator('.gloss-text');
+          const before = await text.evaluate((el) => getComputedStyle(el).opacity);
+          if (before !== '0') problems.push(`the gloss text shows before focus (opacity ${before})`);
+          await tabTo(page, 'return el.classList.contains("gloss")');
+          const isFirst = await first.evaluate((el) => el === document.activeElement);
+          if (!isFirst) problems.push('Tab reached another .gloss before the first one');
+          for (const w of await waitSeen(text)) problems.push(`the gloss text is not seen on focus: ${w}`);
+          if (js && vp.width === 390) await page.screenshot({ path: path.join(SHOTS, `${name}-document-gloss-focus-${vp.width}.png`) });
+          if (js && vp.width === 1280) await page.screenshot({ path: path.join(SHOTS, `${name}-document-gloss-focus-${vp.width}.png`) });
+          return problems;
+        });
+      } else skip('glosses');
+
+      if (js) {
+        if (termDoc) {
+          // a glossary link lands on its entry; an occurrence link there lands on #t-ID-K
+          let entryPage = null;
+          let termId = null;
+          await check(`${name}: ${at}: a glossary link (a.term) lands on its entry page (${termDoc.page})`, async () => {
+            await page.goto(url(termDoc.page), { waitUntil: 'load' });
+            const term = page.locator('a.term').first();
+            const id = await term.getAttribute('id');
+            const m = id && id.match(/^t-([a-z0-9-]+)-(\d+)$/);
+            if (!m) return [`the first a.term has id "${id}", not t-ID-K`];
+            termId = m[1];
+            await Promise.all([page.waitForURL((u) => !u.href.startsWith(url(termDoc.page))), term.click()]);
+            const got = new URL(page.url()).pathname;
+            const want = `${prefix}glossary/${termId}/index.html`;
+            entryPage = `glossary/${termId}/index.html`;
+            const problems = [];
+            if (got !== want) problems.push(`landed on ${got}, not ${want}`);
+            if ((await page.locator('h1').count()) !== 1) problems.push('the entry page has no single h1');
+            return problems;
+          });
+          if (entryPage) {
+            await check(`${name}: ${at}: an occurrence link on ${entryPage} lands on #t-${termId}-K in the document`, async () => {
+              const problems = [];
+              await page.goto(url(entryPage), { waitUntil: 'load' });
+              const links = page.locator(`a[href*="#t-${termId}-"]`);
+              const n = await links.count();
+              if (n === 0) return [`no link to #t-${termId}-K on the entry page`];
+              for (let i = 0; i < Math.min(n, 4); i++) {
+                if (i > 0) await page.goto(url(entryPage), { waitUntil: 'load' });
+                const link = links.nth(i);
+                const href = await link.getAttribute('href');
+                const frag = href.slice(href.indexOf('#'));
+                await Promise.all([page.waitForURL((u) => u.hash === frag), link.click()]);
+                const target = page.locator(`[id="${frag.slice(1)}"]`);
+                if ((await target.count()) !== 1) {
+                  problems.push(`${href}: no single element ${frag}`);
+                  continue;
+                }
+                const ok = await target.evaluate((el) => el.matches(':target') && el.classList.contains('term'));
+                if (!ok) problems.push(`${href}: ${frag} is not the :target .term`);
+                for (const w of await waitSeen(target)) problems.push(`${href}: ${frag} is not seen: ${w}`);
+              }
+              return problems;
+            });
+          }
+        } else skip('glossary links');
+
+        // no console errors while doing all this
+        await check(`${name}: ${at}: no console errors during the behaviour checks`, async () => [
+          ...errors,
+          ...context.offsite.map((u) => `a request outside the site: ${u}`),
+        ]);
+      }
+      await context.close();
+    }
+  }
+}
+
+// ---------------------------------------------------------------- main
+
+async function main() {
+  const sites = process.argv.slice(2);
+  if (sites.length === 0) {
+    console.error('usage: node check.mjs SITE_DIR...');
+    process.exit(2);
+  }
+  const started = Date.now();
+  let browser;
+  try {
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: LAUNCH_ARGS });
+  } catch (e) {
+    report(false, 'Chromium starts', [e.message.split('\n')[0]]);
+  }
+  if (browser) {
+    for (const site of sites) await checkSite(browser, site);
+    await browser.close();
+  }
+  console.log(`# screenshots in ${path.relative(process.cwd(), SHOTS) || '.'}; ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  console.log(`${passed} passed, ${failed} failed`);
+  process.exit(failed > 0 ? 1 : 0);
+}
+
+main().catch((e) => {
+  console.log(`FAIL - the checker itself: ${e.stack}`);
+  console.log(`${passed} passed, ${failed + 1} failed`);
+  process.exit(1);
+});

@@ -1,0 +1,137 @@
+//! `glossa serve` (contract §6): serves the last good site on 127.0.0.1, rebuilds on changes,
+//! pushes a reload event, shows a broken edit in an overlay, refuses paths that leave the site.
+
+use crate::support::{Site, glossa};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+/// The server process, stopped when the test ends, however it ends.
+struct Server {
+    child: Child,
+    addr: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start(site: &Site) -> Server {
+    let root = site.root();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_glossa"))
+        .args(["serve", "--root", root.to_str().unwrap(), "--port", "0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start glossa serve");
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if let Some(rest) = line.strip_prefix("serving http://") {
+                let _ = tx.send(rest.split('/').next().unwrap_or_default().to_owned());
+            }
+        }
+    });
+    let addr = rx.recv_timeout(Duration::from_secs(20)).expect("serve prints its URL");
+    assert!(addr.starts_with("127.0.0.1:"), "binds 127.0.0.1 only: {addr}");
+    Server { child, addr }
+}
+
+/// A raw GET (the path is sent exactly as given); returns the status code and the body.
+fn get(addr: &str, path: &str) -> (u16, String) {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    write!(s, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").unwrap();
+    let mut response = String::new();
+    let _ = s.read_to_string(&mut response);
+    let status = response.split(' ').nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
+    let body = response
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_owned())
+        .unwrap_or_default();
+    (status, body)
+}
+
+fn wait_for(what: &str, mut ok: impl FnMut() -> bool) {
+    let start = Instant::now();
+    while !ok() {
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "timed out waiting for {what}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn serve_rebuilds_reloads_shows_errors_and_stays_inside_the_site() {
+    let site = Site::new(&[
+        ("seeds/a.md", "# Hunde\n\nDer Hund bellt laut.\n"),
+        ("seeds/a.yaml", "annotations:\n  - quote: Hund\n    gloss: dog\n"),
+    ]);
+    let server = start(&site);
+    let (status, page) = get(&server.addr, "/a/index.html");
+    assert_eq!(status, 200);
+    assert!(page.contains(">dog</span>"), "{page}");
+    assert!(page.contains("EventSource"), "served pages carry the reload script");
+
+    // A listener for reload events.
+    let addr = server.addr.clone();
+    let (tx, reloads) = mpsc::channel();
+    std::thread::spawn(move || {
+        let mut s = TcpStream::connect(&addr).unwrap();
+        write!(s, "GET /__glossa/events HTTP/1.1\r\nHost: {addr}\r\n\r\n").unwrap();
+        for line in BufReader::new(s).lines().map_while(Result::ok) {
+            if line == "event: reload" {
+                let _ = tx.send(());
+            }
+        }
+    });
+    std::thread::sleep(Duration::from_millis(300));
+
+    // An edit: the page is rebuilt, and open pages are told to reload.
+    site.write(
+        "seeds/a.yaml",
+        "annotations:\n  - quote: Hund\n    gloss: dog\n  - quote: laut\n    gloss: loudly\n",
+    );
+    wait_for("the rebuilt page", || {
+        get(&server.addr, "/a/index.html").1.contains(">loudly</span>")
+    });
+    reloads.recv_timeout(Duration::from_secs(10)).expect("a reload event");
+
+    // A broken edit: the overlay shows the error over the last good site.
+    site.write("seeds/a.yaml", "annotations:\n  - quote: Katze\n    gloss: cat\n");
+    wait_for("the overlay", || {
+        get(&server.addr, "/a/index.html").1.contains("glossa-overlay")
+    });
+    let (status, page) = get(&server.addr, "/a/index.html");
+    assert_eq!(status, 200);
+    assert!(page.contains(">loudly</span>"), "the last good page is still served");
+    assert!(page.contains("seeds/a.yaml:2:"), "the overlay shows the diagnostic");
+
+    // Paths that try to leave the site.
+    for path in ["/../Cargo.toml", "/a/../../x", "/%2e%2e/x", "/%2E%2E%2Fseeds%2Fa.md"] {
+        let (status, body) = get(&server.addr, path);
+        assert!(status == 403 || status == 400, "{path}: {status}");
+        assert!(!body.contains("Hund"), "{path} leaked a file");
+    }
+    drop(server);
+}
+
+#[test]
+fn built_pages_never_carry_the_reload_script() {
+    let site = Site::new(&[("seeds/a.md", "# Hunde\n\nDer Hund.\n")]);
+    site.build_ok(&[]);
+    for page in ["index.html", "a/index.html", "404.html"] {
+        let html = std::fs::read_to_string(site.out().join(page)).unwrap();
+        assert!(!html.contains("EventSource") && !html.contains("__glossa"), "{page}");
+    }
+    let run = glossa(&site.root(), &["serve", "--root", "/nonexistent/site"]);
+    assert_eq!(run.code, 2, "{run}");
+}
