@@ -116,6 +116,21 @@ pub fn resolve(
     });
 
     check_slugs(root, &resolved, &pages, diags);
+    if resolved.iter().any(|d| d.doc.sidecar_path.is_some()) {
+        for d in resolved.iter().filter(|d| d.doc.sidecar_path.is_none()) {
+            let stem = d
+                .doc
+                .path
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            diags.push(
+                Diagnostic::warning(&d.doc.path, "this document has no sidecar, though others have one").hint(format!(
+                    "annotate it in `{stem}.yaml` beside it, or ignore this if it needs none"
+                )),
+            );
+        }
+    }
     let unused: Vec<usize> = (0..entries.len())
         .filter(|&i| !resolved.iter().any(|d| d.occurrences.iter().any(|o| o.entry == i)))
         .collect();

@@ -4,7 +4,8 @@
 //
 // For each built site: serves it from a static server on 127.0.0.1 (a random free port, under a
 // base path, so that only relative links work), then checks
-//   1. valid HTML on every page (the Nu HTML checker, vnu.jar, run with the machine's Java);
+//   1. valid HTML on every page, valid CSS in every stylesheet (the Nu HTML checker, vnu.jar, run
+//      with the machine's Java);
 //   2. links: every href, src and srcset on every page resolves to a file of the site (never a
 //      folder), every #fragment to an id of the page it names;
 //   3. accessibility: axe-core (wcag2a, wcag2aa) in Chromium at 1280 and 390 px on the home page,
@@ -66,7 +67,9 @@ async function check(name, fn) {
   try {
     problems = (await fn()) || [];
   } catch (e) {
-    problems = [`error: ${e && e.stack ? e.stack.split('\n').slice(0, 4).join('\n') : e}`];
+    // eslint-disable-next-line no-control-regex
+    const text = String(e && e.message ? e.message : e).replace(/\x1b\[[0-9;]*m/g, '');
+    problems = [`error: ${text.split('\n').slice(0, 4).join('\n')}`];
   }
   report(problems.length === 0, name, problems);
   return problems.length === 0;
@@ -157,7 +160,7 @@ function validate(siteDir, pages) {
   const files = pages.map((p) => path.join(siteDir, p));
   const run = spawnSync(
     'java',
-    ['-Xss8m', '-jar', VNU_JAR, '--format', 'json', '--exit-zero-always', ...files],
+    ['-Xss8m', '-jar', VNU_JAR, '--also-check-css', '--format', 'json', '--exit-zero-always', ...files],
     { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
   );
   if (run.error) return { fatal: String(run.error) };
@@ -301,6 +304,7 @@ function checkLinks(rel, info, crawled, files, origin, prefix, baseUrl) {
 /** Routes for a browser context: the site's own base_url is answered by the local server (the
  *  404 page uses absolute URLs); every other request off 127.0.0.1 is refused and recorded. */
 async function guard(context, origin, prefix, baseUrl) {
+  context.setDefaultTimeout(10000);
   context.offsite = [];
   await context.route('**/*', async (route) => {
     const url = route.request().url();
@@ -491,9 +495,14 @@ async function checkSite(browser, siteDir) {
   try {
     // 1. valid HTML
     const started = Date.now();
-    const v = validate(siteDir, pages);
+    const v = validate(siteDir, [...pages, ...files.filter((f) => f.endsWith('.css'))]);
     if (v.fatal) report(false, `${name}: valid HTML (Nu HTML checker)`, [v.fatal]);
-    else for (const [p, errs] of v.byPage) report(errs.length === 0, `${name}: valid HTML (Nu HTML checker): ${p}`, errs);
+    else {
+      for (const [p, errs] of v.byPage) {
+        const what = p.endsWith('.css') ? 'valid CSS' : 'valid HTML';
+        report(errs.length === 0, `${name}: ${what} (Nu HTML checker): ${p}`, errs);
+      }
+    }
     console.log(`# validated ${pages.length} pages in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
     // 2. links, and 4. console errors, on every page
@@ -530,6 +539,20 @@ async function checkSite(browser, siteDir) {
         const page = await context.newPage();
         await page.goto(origin + prefix + p, { waitUntil: 'load' });
         await check(`${name}: axe wcag2a+wcag2aa, ${at}: ${label} (${p})`, () => axe(page));
+        if (shots && vp.width < 1100) {
+          await check(`${name}: no sideways scrolling, ${vp.width}px: ${label}`, () =>
+            page.evaluate(() => {
+              const doc = document.documentElement;
+              if (doc.scrollWidth <= doc.clientWidth) return [];
+              const wide = [...document.querySelectorAll('body *')]
+                .filter((e) => e.getBoundingClientRect().right > doc.clientWidth + 1)
+                .filter((e) => !e.closest('pre, table')) // these scroll inside themselves
+                .slice(0, 5)
+                .map((e) => `${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''}${e.className ? '.' + String(e.className).replace(/ /g, '.') : ''}`);
+              return [`the page is ${doc.scrollWidth}px wide in a ${doc.clientWidth}px viewport: ${wide.join(', ')}`];
+            }),
+          );
+        }
         if (shots) {
           await check(`${name}: screenshot, ${vp.width}px: ${label}`, async () => {
             const file = path.join(SHOTS, `${name}-${label}-${vp.width}.png`);
@@ -594,6 +617,7 @@ async function behaviour(browser, name, origin, prefix, baseUrl, docs, chosen) {
           await ref.click();
           if ((await hash(page)) !== '#note-1') problems.push(`after the click the address ends in "${await hash(page)}", not #note-1`);
           for (const w of await waitSeen(note)) problems.push(`note 1 is not seen: ${w}`);
+          if (problems.length) return problems;
           const back = note.locator('a[role="doc-backlink"][href="#noteref-1"]');
           if ((await back.count()) !== 1) return [...problems, 'note 1 has no backlink to #noteref-1'];
           await back.click();
@@ -603,6 +627,29 @@ async function behaviour(browser, name, origin, prefix, baseUrl, docs, chosen) {
           return problems;
         });
       } else skip('notes');
+
+      if (js) {
+        // every note of every document: its reference opens it, its backlink returns
+        for (const d of docs.filter((x) => x.notes > 0)) {
+          await check(`${name}: ${at}: each of the ${d.notes} notes opens from its reference and its backlink returns (${d.page})`, async () => {
+            const problems = [];
+            await page.goto(url(d.page), { waitUntil: 'load' });
+            for (let n = 1; n <= d.notes; n++) {
+              const ref = page.locator(`#noteref-${n}`);
+              const note = page.locator(`#note-${n}`);
+              await ref.click();
+              const why = await waitSeen(note, 1500);
+              if (why.length) {
+                problems.push(`note ${n} is not seen after its reference: ${why.join('; ')}`);
+                continue;
+              }
+              await note.locator(`a[role="doc-backlink"][href="#noteref-${n}"]`).click();
+              if (!(await waitInViewport(ref, 1500))) problems.push(`the backlink of note ${n} does not bring its reference into view`);
+            }
+            return problems;
+          });
+        }
+      }
 
       if (noteDoc && vp.width === 390) {
         await check(`${name}: ${at}: keyboard alone opens and closes note 1 (Tab, Enter, Tab, Enter)`, async () => {
@@ -614,6 +661,7 @@ async function behaviour(browser, name, origin, prefix, baseUrl, docs, chosen) {
           await page.keyboard.press('Enter');
           if ((await hash(page)) !== '#note-1') problems.push(`Enter on the reference: address ends in "${await hash(page)}"`);
           for (const w of await waitSeen(note)) problems.push(`note 1 is not seen after Enter: ${w}`);
+          if (problems.length) return problems;
           const n2 = await tabTo(page, 'return el.getAttribute("role") === "doc-backlink" && el.closest("#note-1") !== null', null, 20);
           await page.keyboard.press('Enter');
           if ((await hash(page)) !== '#noteref-1') problems.push(`Enter on the backlink: address ends in "${await hash(page)}"`);

@@ -60,3 +60,66 @@ fn check_does_not_warn_about_the_sitemap_and_does_not_claim_to_write() {
     assert!(run.stderr.contains("1 error, 0 warnings"), "{run}");
     assert!(!run.stderr.contains("written"), "{run}");
 }
+
+#[test]
+fn a_quote_that_matched_only_after_folding_is_a_warning_with_the_text() {
+    let site = Site::new(&[
+        ("seeds/a.md", "# A\n\nSie nannte es „gefälscht“ und ging.\n"),
+        (
+            "seeds/a.yaml",
+            "annotations:\n  - quote: es \"gefälscht\"   und\n    gloss: fake\n",
+        ),
+    ]);
+    let run = check(&site, &[]);
+    assert_eq!(run.code, 0, "{run}");
+    assert!(
+        run.stderr
+            .contains("seeds/a.yaml:2:12: warning: quote matched only after folding"),
+        "{run}"
+    );
+    assert!(run.stderr.contains("the text reads: \"es „gefälscht“ und\""), "{run}");
+    let run = check(&site, &["--deny-warnings"]);
+    assert_eq!(run.code, 1, "{run}");
+}
+
+#[test]
+fn an_ambiguous_quote_gets_a_prefix_or_suffix_to_paste() {
+    let site = Site::new(&[
+        (
+            "seeds/a.md",
+            "# T\n\nDer Hund bellt. Ein Hund schläft.\n\nNoch ein Hund.\n",
+        ),
+        ("seeds/a.yaml", "annotations:\n  - quote: Hund\n    gloss: dog\n"),
+    ]);
+    let run = check(&site, &[]);
+    assert_eq!(run.code, 1, "{run}");
+    for line in [
+        "for the match at line 3:  prefix: \"Der \"",
+        "for the match at line 3:  prefix: \"Ein \"",
+        "for the match at line 5:  suffix: \".\"",
+    ] {
+        assert!(run.stderr.contains(line), "missing {line:?}\n{run}");
+    }
+    // The suggestion works when pasted.
+    site.write(
+        "seeds/a.yaml",
+        "annotations:\n  - quote: Hund\n    prefix: \"Ein \"\n    gloss: dog\n",
+    );
+    let run = check(&site, &["--deny-warnings"]);
+    assert_eq!(run.code, 0, "{run}");
+}
+
+#[test]
+fn a_document_without_a_sidecar_among_annotated_ones_is_a_warning() {
+    let site = Site::new(&[
+        ("seeds/a.md", "# A\n\nDer Hund.\n"),
+        ("seeds/a.yaml", "annotations:\n  - quote: Hund\n    gloss: dog\n"),
+        ("seeds/b.md", "# B\n\nDie Katze.\n"),
+    ]);
+    let run = check(&site, &[]);
+    assert_eq!(run.code, 0, "{run}");
+    assert!(
+        run.stderr.contains("seeds/b.md: warning: this document has no sidecar"),
+        "{run}"
+    );
+}
