@@ -10,6 +10,8 @@ use std::path::{Path, PathBuf};
 pub enum Severity {
     Error,
     Warning,
+    /// Something done, not wrong: `check --fix` reports its rewrites so.
+    Note,
 }
 
 /// One problem, anchored in a file and, where known, a line and column (both 1-based).
@@ -83,6 +85,7 @@ impl Diagnostic {
         let label = match self.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
+            Severity::Note => "note",
         };
         let _ = writeln!(out, ": {label}: {}", self.message);
         if let (Some(line), Some(text)) = (self.line, &self.source_line) {

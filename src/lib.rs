@@ -20,6 +20,7 @@
 pub mod config;
 pub mod diagnostics;
 pub mod discover;
+pub mod fix;
 pub mod parse;
 pub mod render;
 pub mod resolve;

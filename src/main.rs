@@ -39,6 +39,9 @@ enum Command {
         /// Treat warnings as errors
         #[arg(long)]
         deny_warnings: bool,
+        /// Rewrite quotes whose text has changed, where exactly one close passage exists
+        #[arg(long)]
+        fix: bool,
         #[arg(long)]
         drafts: bool,
     },
@@ -105,6 +108,7 @@ fn main() -> ExitCode {
             root,
             deny_warnings,
             drafts,
+            fix,
         } => {
             if !root.is_dir() {
                 eprintln!("error: the site folder {} does not exist", root.display());
@@ -115,6 +119,27 @@ fn main() -> ExitCode {
                 drafts,
                 ..BuildOptions::default()
             };
+            if fix {
+                return match glossa::fix::fix(&opts) {
+                    Ok(mut done) => {
+                        for d in &done.changes {
+                            eprint!("{}", d.render(&root));
+                        }
+                        // An orphan's own error already said what the check would say again.
+                        let orphans: Vec<_> = done
+                            .changes
+                            .iter()
+                            .filter(|d| d.is_error())
+                            .map(|d| (d.path.clone(), d.line))
+                            .collect();
+                        done.after
+                            .diagnostics
+                            .retain(|d| !(d.is_error() && orphans.contains(&(d.path.clone(), d.line))));
+                        finish_fix(done.after, &root, orphans.len(), deny_warnings)
+                    }
+                    Err(e) => finish(Err(e), &root, false, deny_warnings, false),
+                };
+            }
             finish(glossa::check(&opts), &root, false, deny_warnings, false)
         }
         Command::New { dir } => new_site(&dir),
@@ -191,6 +216,20 @@ fn schema(kind: Option<&str>, out: Option<&std::path::Path>) -> ExitCode {
     ExitCode::SUCCESS
 }
 
+/// `check --fix`'s end: the orphans (already printed) count as errors.
+fn finish_fix(after: Outcome, root: &std::path::Path, orphans: usize, deny_warnings: bool) -> ExitCode {
+    let code = finish(Ok(after), root, true, deny_warnings, false);
+    if orphans > 0 {
+        eprintln!(
+            "{orphans} quote{} orphaned: edit {} by hand",
+            plural(orphans),
+            if orphans == 1 { "it" } else { "them" }
+        );
+        return ExitCode::from(1);
+    }
+    code
+}
+
 fn finish(
     result: Result<Outcome, glossa::Fatal>,
     root: &std::path::Path,
@@ -209,7 +248,11 @@ fn finish(
         eprint!("{}", d.render(root));
     }
     let errors = outcome.diagnostics.iter().filter(|d| d.is_error()).count();
-    let warnings = outcome.diagnostics.len() - errors;
+    let warnings = outcome
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == glossa::diagnostics::Severity::Warning)
+        .count();
     if errors > 0 || (deny_warnings && warnings > 0) {
         let tail = if writes { "; nothing was written" } else { "" };
         eprintln!(

@@ -152,6 +152,11 @@ impl<'r> Haystack<'r> {
     }
 }
 
+/// How many passages fit an annotation's selector (quote, prefix and suffix).
+pub fn count_matches(reading: &Reading, a: &Annotation) -> usize {
+    Haystack::new(reading).hits(a).len()
+}
+
 /// Anchors every annotation of a document. `None` where it failed (with a diagnostic).
 pub fn anchor_all(
     annotations: &[Annotation],
@@ -417,7 +422,10 @@ mod tests {
             &[ann("es \"gefälscht\" und sagte")],
         );
         assert!(d.iter().all(|d| !d.is_error()), "{d:?}");
-        assert!(d[0].message.contains("only after folding"), "folding is reported as a warning: {d:?}");
+        assert!(
+            d[0].message.contains("only after folding"),
+            "folding is reported as a warning: {d:?}"
+        );
         assert_eq!(a[0], Some((0, "es „gefälscht“ und sagte".into())));
     }
 

@@ -9,6 +9,7 @@ pub mod fold;
 pub mod glossary;
 pub mod links;
 pub mod reading;
+pub mod relocate;
 
 use crate::config::{Config, GlossaryLink};
 use crate::diagnostics::{Diagnostic, did_you_mean};

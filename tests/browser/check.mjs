@@ -631,7 +631,7 @@ async function behaviour(browser, name, origin, prefix, baseUrl, docs, chosen) {
       if (js) {
         // every note of every document: its reference opens it, its backlink returns
         for (const d of docs.filter((x) => x.notes > 0)) {
-          await check(`${name}: ${at}: each of the ${d.notes} notes opens from its reference and its backlink returns (${d.page})`, async () => {
+          await check(`${name}: ${at}: every note (${d.notes}) opens from its reference, its backlink returns (${d.page})`, async () => {
             const problems = [];
             await page.goto(url(d.page), { waitUntil: 'load' });
             for (let n = 1; n <= d.notes; n++) {
@@ -646,6 +646,31 @@ async function behaviour(browser, name, origin, prefix, baseUrl, docs, chosen) {
               await note.locator(`a[role="doc-backlink"][href="#noteref-${n}"]`).click();
               if (!(await waitInViewport(ref, 1500))) problems.push(`the backlink of note ${n} does not bring its reference into view`);
             }
+            return problems;
+          });
+        }
+      }
+
+      if (js) {
+        // every gloss of every document, reached with Tab through the whole page, shows its text
+        for (const d of docs.filter((x) => x.glosses > 0)) {
+          await check(`${name}: ${at}: every gloss (${d.glosses}) shows its text when Tab reaches it (${d.page})`, async () => {
+            const problems = [];
+            await page.goto(url(d.page), { waitUntil: 'load' });
+            const total = await page.locator('.gloss').count();
+            const seenIds = new Set();
+            for (let i = 0; i < 2000 && seenIds.size < total; i++) {
+              await page.keyboard.press('Tab');
+              const id = await page.evaluate(() => {
+                const el = document.activeElement;
+                return el && el.classList.contains('gloss') ? el.id : null;
+              });
+              if (id === null || seenIds.has(id)) continue;
+              seenIds.add(id);
+              const why = await waitSeen(page.locator(`[id="${id}"] > .gloss-text`), 1500);
+              if (why.length) problems.push(`gloss #${id}: ${why.join('; ')}`);
+            }
+            if (seenIds.size < total) problems.push(`Tab reached ${seenIds.size} of ${total} glosses`);
             return problems;
           });
         }

@@ -123,3 +123,52 @@ fn a_document_without_a_sidecar_among_annotated_ones_is_a_warning() {
         "{run}"
     );
 }
+
+/// `check --fix` after the text was edited four ways: a fixed typo and an inserted word move
+/// their quotes; a rewritten sentence and a duplicated passage leave them orphaned. Every other
+/// byte of the sidecar stays.
+#[test]
+fn fix_moves_only_quotes_with_one_clear_match_and_keeps_the_rest_of_the_file() {
+    let before_text = "# Fix\n\nEs gab Gesprache mit Russen im April.\n\nDann kam der kalte Winter ins Land.\n\nNiemand wusste davon etwas Genaues.\n\nDie Katze schlief fest im Korb.\n";
+    let sidecar = "# Notes for the fix test: this comment stays.\ntitle: Fix   # so does this one\nannotations:\n  - id: typo\n    quote: Gesprache mit Russen\n    note: Talks.\n\n  - id: insert   # inserted word\n    quote: \"kam der kalte Winter ins Land\"\n    gloss: the cold winter\n  - id: rewritten\n    quote: Niemand wusste davon etwas\n    note: Nobody knew.\n  - id: twice\n    quote: Die Katze schlief fest\n    gloss: the cat slept\n";
+    let site = Site::new(&[("seeds/a.md", before_text), ("seeds/a.yaml", sidecar)]);
+    assert_eq!(check(&site, &[]).code, 0);
+    site.write(
+        "seeds/a.md",
+        "# Fix\n\nEs gab Gespräche mit Russen im April.\n\nDann kam der sehr kalte Winter ins Land.\n\nAlle hatten es längst gehört.\n\nDie Katzen schliefen fest im Korb. Die Katzen schliefen fest.\n",
+    );
+    let run = check(&site, &["--fix"]);
+    assert_eq!(run.code, 1, "orphans remain errors\n{run}");
+    assert!(
+        run.stderr
+            .contains("seeds/a.yaml:5:12: note: fixed: the quote now reads \"Gespräche mit Russen\""),
+        "{run}"
+    );
+    assert!(
+        run.stderr
+            .contains("seeds/a.yaml:9:12: note: fixed: the quote now reads \"kam der sehr kalte Winter ins Land\""),
+        "{run}"
+    );
+    assert!(
+        run.stderr
+            .contains("seeds/a.yaml:12:12: error: orphaned: no passage is close enough"),
+        "{run}"
+    );
+    assert!(
+        run.stderr
+            .contains("seeds/a.yaml:15:12: error: orphaned: more than one passage is about as close"),
+        "{run}"
+    );
+    let after = std::fs::read_to_string(site.root().join("seeds/a.yaml")).unwrap();
+    let expected = sidecar
+        .replace("quote: Gesprache mit Russen", "quote: Gespräche mit Russen")
+        .replace(
+            "quote: \"kam der kalte Winter ins Land\"",
+            "quote: \"kam der sehr kalte Winter ins Land\"",
+        );
+    assert_eq!(after, expected, "only the two moved quotes changed");
+    // The moved quotes now anchor; the orphans are still reported, unmoved.
+    let run = check(&site, &[]);
+    assert_eq!(run.errors().len(), 2, "{run}");
+    assert!(!site.out().exists());
+}
