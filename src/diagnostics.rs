@@ -76,41 +76,66 @@ impl Diagnostic {
 
     /// `path:line:col: error: message`, then the source line with a caret, then the hint.
     pub fn render(&self, root: &Path) -> String {
-        let path = self.path.strip_prefix(root).unwrap_or(&self.path);
-        let mut out = String::new();
-        let _ = write!(out, "{}", path.display());
-        if let Some(line) = self.line {
-            let _ = write!(out, ":{line}:{}", self.col.unwrap_or(1));
-        }
-        let label = match self.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-            Severity::Note => "note",
+        self.render_styled(root, false)
+    }
+
+    /// Like [`Diagnostic::render`], in colour when `color` (a terminal, and no `NO_COLOR`).
+    pub fn render_styled(&self, root: &Path, color: bool) -> String {
+        let paint = |code: &str, text: &str| {
+            if color {
+                format!("\x1b[{code}m{text}\x1b[0m")
+            } else {
+                text.to_owned()
+            }
         };
-        let _ = writeln!(out, ": {label}: {}", self.message);
+        let (label, label_color) = match self.severity {
+            Severity::Error => ("error", "1;31"),
+            Severity::Warning => ("warning", "1;33"),
+            Severity::Note => ("note", "1;36"),
+        };
+        let path = self.path.strip_prefix(root).unwrap_or(&self.path);
+        let mut location = path.display().to_string();
+        if let Some(line) = self.line {
+            let _ = write!(location, ":{line}:{}", self.col.unwrap_or(1));
+        }
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "{}: {}: {}",
+            paint("1", &location),
+            paint(label_color, label),
+            paint("1", &self.message)
+        );
         if let (Some(line), Some(text)) = (self.line, &self.source_line) {
             let number = line.to_string();
             let pad = " ".repeat(number.len());
             let text = text.replace('\t', " ");
             let col = self.col.unwrap_or(1).saturating_sub(1);
             let caret_at: usize = text.chars().take(col).count();
-            let _ = writeln!(out, "{pad} |");
-            let _ = writeln!(out, "{number} | {text}");
-            let _ = writeln!(
-                out,
-                "{pad} | {}{}",
-                " ".repeat(caret_at),
-                "^".repeat(self.width.min(80))
-            );
+            let bar = paint("1;34", &format!("{pad} |"));
+            let _ = writeln!(out, "{bar}");
+            let _ = writeln!(out, "{} {text}", paint("1;34", &format!("{number} |")));
+            let carets = paint(label_color, &"^".repeat(self.width.min(80)));
+            let _ = writeln!(out, "{bar} {}{carets}", " ".repeat(caret_at));
         }
         if let Some(hint) = &self.hint {
             for (i, line) in hint.lines().enumerate() {
-                let lead = if i == 0 { "  = hint: " } else { "          " };
+                let lead = if i == 0 {
+                    format!("  {} ", paint("1;34", "= hint:"))
+                } else {
+                    " ".repeat(10)
+                };
                 let _ = writeln!(out, "{lead}{line}");
             }
         }
         out
     }
+}
+
+/// Colour only on a terminal, and never when `NO_COLOR` is set (https://no-color.org).
+pub fn use_color() -> bool {
+    use std::io::IsTerminal;
+    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
 /// A 1-based line and column (in characters), with the width of the thing pointed at.
@@ -222,5 +247,34 @@ mod tests {
     fn suggests_close_names_only() {
         assert_eq!(did_you_mean("qoute", ["quote", "note", "gloss"]), Some("quote"));
         assert_eq!(did_you_mean("zzzzzz", ["quote", "note"]), None);
+    }
+}
+
+#[cfg(test)]
+mod color_tests {
+    use super::*;
+
+    #[test]
+    fn colour_wraps_the_parts_and_plain_has_no_escapes() {
+        let d = Diagnostic::error("a.yaml", "bad").at(
+            "x: y\n",
+            Pos {
+                line: 1,
+                col: 4,
+                width: 1,
+            },
+        );
+        let plain = d.render_styled(Path::new(""), false);
+        assert!(!plain.contains('\x1b'));
+        let colored = d.render_styled(Path::new(""), true);
+        assert!(colored.contains("\x1b[1;31merror\x1b[0m"), "{colored:?}");
+        assert_eq!(
+            colored
+                .replace("\x1b[0m", "")
+                .replace("\x1b[1;31m", "")
+                .replace("\x1b[1;34m", "")
+                .replace("\x1b[1m", ""),
+            plain
+        );
     }
 }

@@ -123,7 +123,7 @@ fn main() -> ExitCode {
                 return match glossa::fix::fix(&opts) {
                     Ok(mut done) => {
                         for d in &done.changes {
-                            eprint!("{}", d.render(&root));
+                            eprint!("{}", d.render_styled(&root, glossa::diagnostics::use_color()));
                         }
                         // An orphan's own error already said what the check would say again.
                         let orphans: Vec<_> = done
@@ -245,7 +245,7 @@ fn finish(
         }
     };
     for d in &outcome.diagnostics {
-        eprint!("{}", d.render(root));
+        eprint!("{}", d.render_styled(root, glossa::diagnostics::use_color()));
     }
     let errors = outcome.diagnostics.iter().filter(|d| d.is_error()).count();
     let warnings = outcome

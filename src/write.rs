@@ -7,6 +7,29 @@ use std::path::{Component, Path, PathBuf};
 
 pub struct Staging {
     dir: PathBuf,
+    progress: Progress,
+}
+
+/// A progress bar on a terminal, shown only once a build has taken more than a second.
+struct Progress {
+    start: std::time::Instant,
+    bar: Option<indicatif::ProgressBar>,
+}
+
+impl Progress {
+    fn tick(&mut self, done: usize, total: usize) {
+        use std::io::IsTerminal;
+        if self.bar.is_none() && self.start.elapsed().as_secs_f64() > 1.0 && std::io::stderr().is_terminal() {
+            let bar = indicatif::ProgressBar::new(total as u64);
+            if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} documents") {
+                bar.set_style(style);
+            }
+            self.bar = Some(bar);
+        }
+        if let Some(bar) = &self.bar {
+            bar.set_position(done as u64 + 1);
+        }
+    }
 }
 
 impl Staging {
@@ -26,11 +49,18 @@ impl Staging {
             std::fs::remove_dir_all(&dir)?;
         }
         std::fs::create_dir(&dir)?;
-        Ok(Staging { dir })
+        let progress = Progress {
+            start: std::time::Instant::now(),
+            bar: None,
+        };
+        Ok(Staging { dir, progress })
     }
 
     /// Swaps the staging folder in for `out`.
-    pub fn commit(self, out: &Path) -> std::io::Result<()> {
+    pub fn commit(mut self, out: &Path) -> std::io::Result<()> {
+        if let Some(bar) = self.progress.bar.take() {
+            bar.finish_and_clear();
+        }
         let dir = self.dir.clone();
         std::mem::forget(self);
         if out.exists() {
@@ -81,6 +111,10 @@ impl Drop for Staging {
 }
 
 impl Sink for Staging {
+    fn progress(&mut self, done: usize, total: usize) {
+        self.progress.tick(done, total);
+    }
+
     fn put(&mut self, rel: &str, bytes: &[u8]) -> std::io::Result<()> {
         let to = self.target(rel)?;
         let mut f = std::io::BufWriter::new(std::fs::File::create(to)?);

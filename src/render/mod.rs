@@ -18,6 +18,9 @@ use views::*;
 /// Where rendered files go: a path relative to the output root, and the bytes.
 pub trait Sink {
     fn put(&mut self, path: &str, bytes: &[u8]) -> std::io::Result<()>;
+
+    /// Told after each document page, `(done, total)`, for a progress display.
+    fn progress(&mut self, _done: usize, _total: usize) {}
 }
 
 #[derive(Debug)]
@@ -158,7 +161,8 @@ pub fn render_site(site: &Site, theme: &theme::Theme, sink: &mut dyn Sink) -> Re
 
     // Documents.
     let mut summaries = Vec::new();
-    for rd in &site.docs {
+    for (done, rd) in site.docs.iter().enumerate() {
+        sink.progress(done, site.docs.len());
         let doc = &rd.doc;
         let root = "../";
         let body = render_body(rd, entries, root, config.raw_html);

@@ -172,3 +172,35 @@ fn fix_moves_only_quotes_with_one_clear_match_and_keeps_the_rest_of_the_file() {
     assert_eq!(run.errors().len(), 2, "{run}");
     assert!(!site.out().exists());
 }
+
+/// The whole output of `check` on a broken sidecar, pinned as text: positions, source lines,
+/// carets, hints, the count — and no colour codes when stderr is not a terminal.
+#[test]
+fn check_output_is_pinned() {
+    let site = Site::new(&[
+        ("seeds/a.md", "# A\n\nDer Hund bellt laut.\n"),
+        (
+            "content/glossary.yaml",
+            "- id: hund\n  term: Hund\n  definition: Dog.\n",
+        ),
+        (
+            "seeds/a.yaml",
+            "annotations:\n  - quote: Hund bellt leise\n    note: x\n  - quote: laut\n    term: hudn\n  - qoute: x\n",
+        ),
+    ]);
+    let run = check(&site, &[]);
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        run.stderr,
+        "seeds/a.yaml:6:5: error: annotations[2]: unknown field `qoute`, expected one of `id`, `quote`, `prefix`, `suffix`, `occurrence`, `note`, `gloss`, `term`, `see`\n  |\n6 |   - qoute: x\n  |     ^^^^^\n  = hint: did you mean `quote`?\n1 error, 0 warnings\n"
+    );
+    site.write(
+        "seeds/a.yaml",
+        "annotations:\n  - quote: Hund bellt leise\n    note: x\n  - quote: laut\n    term: hudn\n",
+    );
+    let run = check(&site, &[]);
+    assert_eq!(
+        run.stderr,
+        "seeds/a.yaml:2:12: error: quote not found in the document: \"Hund bellt leise\"\n  |\n2 |   - quote: Hund bellt leise\n  |            ^^^^^^^^^^^^^^^^\n  = hint: the closest passage (line 3 of the document) reads:\n          «Hund bellt laut.»\nseeds/a.yaml:5:11: error: unknown glossary id `hudn`\n  |\n5 |     term: hudn\n  |           ^^^^\n  = hint: did you mean `hund`?\n2 errors, 0 warnings\n"
+    );
+}
