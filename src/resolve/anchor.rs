@@ -188,17 +188,32 @@ pub fn anchor_all(
         };
         let chosen = match (hits.len(), a.occurrence) {
             (0, _) => {
-                let hint = hay.closest(&a.quote).map(|(b, i)| {
-                    let text = &reading.blocks[b].text;
-                    let start = hay.folded[b].original(i);
-                    let passage = excerpt(text, start, a.quote.chars().count() + 10);
-                    let line = line_of(&Hit {
-                        block: b,
-                        start: i,
-                        end: i,
-                    });
-                    format!("the closest passage (line {line} of the document) reads:\n«{passage}»")
-                });
+                // The most similar passage (as `check --fix` scores them), else the longest piece
+                // of the quote's start or end that the text has.
+                let similar =
+                    crate::resolve::relocate::most_similar(reading, &a.quote).filter(|(_, _, sim)| *sim >= 0.5);
+                let hint = if let Some((b, range, sim)) = similar {
+                    let block = &reading.blocks[b];
+                    let line = 1 + source_of_doc[..block.source_offset(range.start).min(source_of_doc.len())]
+                        .matches('\n')
+                        .count();
+                    Some(format!(
+                        "the most similar passage (line {line} of the document, similarity {sim:.2}) reads:\n«{}»",
+                        &block.text[range]
+                    ))
+                } else {
+                    hay.closest(&a.quote).map(|(b, i)| {
+                        let text = &reading.blocks[b].text;
+                        let start = hay.folded[b].original(i);
+                        let passage = excerpt(text, start, a.quote.chars().count() + 10);
+                        let line = line_of(&Hit {
+                            block: b,
+                            start: i,
+                            end: i,
+                        });
+                        format!("the closest passage (line {line} of the document) reads:\n«{passage}»")
+                    })
+                };
                 let what = if a.prefix.is_some() || a.suffix.is_some() {
                     "quote (with its prefix/suffix)"
                 } else {

@@ -37,11 +37,39 @@ pub enum Relocation {
     },
 }
 
+/// The most similar candidate passage, whatever its score: `(block, range, similarity)`.
+pub fn most_similar(reading: &Reading, quote: &str) -> Option<(usize, Range<usize>, f64)> {
+    candidates(reading, quote).into_iter().next()
+}
+
 pub fn relocate(reading: &Reading, quote: &str) -> Relocation {
+    let candidates = candidates(reading, quote);
+    let Some(first) = candidates.first().cloned() else {
+        return Relocation::NoneClose { best: None };
+    };
+    let second = candidates
+        .iter()
+        .find(|c| c.0 != first.0 || c.1.end <= first.1.start || first.1.end <= c.1.start)
+        .cloned();
+    if first.2 < MIN_SIMILARITY {
+        return Relocation::NoneClose { best: Some(first) };
+    }
+    match second {
+        Some(second) if first.2 - second.2 < MIN_MARGIN => Relocation::Competing { first, second },
+        _ => Relocation::Moved {
+            block: first.0,
+            range: first.1,
+            similarity: first.2,
+        },
+    }
+}
+
+/// Every candidate passage with its similarity, best first.
+fn candidates(reading: &Reading, quote: &str) -> Vec<(usize, Range<usize>, f64)> {
     let target = fold_pattern(quote.trim());
     let len = target.chars().count();
     if len == 0 {
-        return Relocation::NoneClose { best: None };
+        return Vec::new();
     }
     let (min, max) = ((len * 3).div_ceil(4), (len * 5) / 4 + 1);
     let first_word = target.split(' ').next().unwrap_or_default();
@@ -82,24 +110,7 @@ pub fn relocate(reading: &Reading, quote: &str) -> Relocation {
         b.2.total_cmp(&a.2)
             .then_with(|| (a.0, a.1.start).cmp(&(b.0, b.1.start)))
     });
-    let Some(first) = candidates.first().cloned() else {
-        return Relocation::NoneClose { best: None };
-    };
-    let second = candidates
-        .iter()
-        .find(|c| c.0 != first.0 || c.1.end <= first.1.start || first.1.end <= c.1.start)
-        .cloned();
-    if first.2 < MIN_SIMILARITY {
-        return Relocation::NoneClose { best: Some(first) };
-    }
-    match second {
-        Some(second) if first.2 - second.2 < MIN_MARGIN => Relocation::Competing { first, second },
-        _ => Relocation::Moved {
-            block: first.0,
-            range: first.1,
-            similarity: first.2,
-        },
-    }
+    candidates
 }
 
 /// Where a passage may start: after whitespace, or where a word begins after punctuation
