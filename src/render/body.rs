@@ -313,19 +313,8 @@ impl Renderer<'_> {
                 // Inline elements that end before the mark does must be reopened inside it; so
                 // must a link around an annotation with a note, whose reference is a link too.
                 let has_note = matches!(m, Mark::Annotation(i) if self.rd.doc.annotations[i].note.is_some());
-                let run = self
-                    .stack
-                    .iter()
-                    .rev()
-                    .take_while(|o| matches!(o, Open::Md(..)))
-                    .count();
-                let links_from = if has_note {
-                    self.stack[self.stack.len() - run..]
-                        .iter()
-                        .position(|o| matches!(o, Open::Md(Tag::Link { .. }, _)))
-                } else {
-                    None
-                };
+                let (run, outermost_link) = self.inline_run();
+                let links_from = if has_note { outermost_link } else { None };
                 let mut left = run;
                 while let Some(Open::Md(_, md_end)) = self.stack.last() {
                     let inside_link = links_from.is_some_and(|d| left > d);
@@ -374,19 +363,26 @@ impl Renderer<'_> {
         self.reopen(reopened);
     }
 
-    /// Closes the Markdown inline elements on top of the stack down to the outermost link
-    /// among them; returns those that go on after `at`, to reopen.
-    fn leave_links(&mut self, at: usize) -> Vec<(Tag<'static>, usize)> {
+    /// How many Markdown inline elements are open on top of the stack (above any mark), and
+    /// where among them (counted from the bottom of that run) the outermost link is.
+    fn inline_run(&self) -> (usize, Option<usize>) {
         let run = self
             .stack
             .iter()
             .rev()
             .take_while(|o| matches!(o, Open::Md(..)))
             .count();
-        let Some(depth) = self.stack[self.stack.len() - run..]
+        let link = self.stack[self.stack.len() - run..]
             .iter()
-            .position(|o| matches!(o, Open::Md(Tag::Link { .. }, _)))
-        else {
+            .position(|o| matches!(o, Open::Md(Tag::Link { .. }, _)));
+        (run, link)
+    }
+
+    /// Closes the Markdown inline elements on top of the stack down to the outermost link
+    /// among them; returns those that go on after `at`, to reopen.
+    fn leave_links(&mut self, at: usize) -> Vec<(Tag<'static>, usize)> {
+        let (run, outermost_link) = self.inline_run();
+        let Some(depth) = outermost_link else {
             return Vec::new();
         };
         let mut reopen = Vec::new();
