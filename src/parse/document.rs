@@ -160,7 +160,11 @@ pub fn parse_document(
             match from_yaml::<RawMeta>(&s, p) {
                 Ok(Some(m)) => side_meta = m,
                 Ok(None) => {}
-                Err(d) => diags.push(d),
+                Err(d) => {
+                    let first_line = d.line;
+                    diags.push(d);
+                    diags.extend(crate::parse::sidecar::other_annotation_errors(&s, p, first_line));
+                }
             }
             (Some(p.to_path_buf()), s)
         }

@@ -103,6 +103,51 @@ impl Annotation {
     }
 }
 
+/// When a sidecar does not deserialize, serde stops at its first error. To report every error
+/// of a run, each annotation is then read on its own, and the errors of those that do not
+/// contain the first error's line are reported too (at the annotation's or the key's line).
+pub fn other_annotation_errors(source: &str, path: &Path, first_error_line: Option<usize>) -> Vec<Diagnostic> {
+    let Ok(serde_yaml::Value::Mapping(map)) = serde_yaml::from_str::<serde_yaml::Value>(source) else {
+        return Vec::new();
+    };
+    let Some(serde_yaml::Value::Sequence(items)) = map.get("annotations") else {
+        return Vec::new();
+    };
+    let positions = YamlPositions::index(source);
+    let start_line = |i: usize| positions.value(&["annotations".into(), i.into()]).map(|p| p.line);
+    let mut out = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        let Err(e) = serde_yaml::from_value::<RawAnnotation>(item.clone()) else {
+            continue;
+        };
+        let (start, end) = (start_line(i), start_line(i + 1));
+        let holds_first = match (first_error_line, start) {
+            (Some(l), Some(s)) => l >= s && end.is_none_or(|e| l < e),
+            _ => false,
+        };
+        if holds_first {
+            continue;
+        }
+        let message = format!("annotations[{i}]: {e}");
+        // Point at an unknown key itself where the message names one.
+        let key = message.split('`').nth(1).map(str::to_owned);
+        let at = match key {
+            Some(k) if message.contains("unknown field") => vec![Seg::from("annotations"), Seg::Index(i), Seg::Key(k)],
+            _ => vec![Seg::from("annotations"), Seg::Index(i)],
+        };
+        let hint = crate::parse::yaml::suggestion(&message);
+        let d = match positions.key(&at) {
+            Some(pos) => Diagnostic::error(path, message).at(source, pos),
+            None => value_error_in(&positions, source, path, &at, message),
+        };
+        out.push(match hint {
+            Some(h) => d.hint(h),
+            None => d,
+        });
+    }
+    out
+}
+
 /// Checks the annotations as written: ids, bodies, non-empty quotes. Positions come from `source`.
 pub fn validate_annotations(
     raw: Vec<RawAnnotation>,

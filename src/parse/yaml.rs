@@ -45,7 +45,7 @@ fn yaml_error(source: &str, path: &Path, e: &serde_yaml::Error) -> Diagnostic {
 }
 
 /// From serde's "unknown field `qoute`, expected one of `id`, `quote`" make "did you mean `quote`?".
-fn suggestion(message: &str) -> Option<String> {
+pub fn suggestion(message: &str) -> Option<String> {
     let (found, expected) = message.split_once(", expected ")?;
     let unknown = found.rsplit('`').nth(1)?;
     let candidates: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();

@@ -584,3 +584,25 @@ fn a_note_inside_a_see_quote_is_an_error() {
     let run = site.build(&[]);
     site.assert_fails(&run, &["seeds/a.yaml:5:", "inside a `see` link"]);
 }
+
+#[test]
+fn every_bad_annotation_of_a_sidecar_is_reported_not_only_the_first() {
+    let site = Site::new(&[
+        ("seeds/a.md", "# A\n\nDer Hund bellt.\n"),
+        (
+            "seeds/a.yaml",
+            "annotations:\n  - quote: Hund\n    gloss: dog\n    occurrence: abc\n  - quote: bellt\n    glos: barks\n  - qoute: x\n    note: y\n",
+        ),
+    ]);
+    let run = site.build(&[]);
+    site.assert_fails(
+        &run,
+        &[
+            "seeds/a.yaml:4:17:",
+            "seeds/a.yaml:6:5:",
+            "did you mean `gloss`?",
+            "seeds/a.yaml:7:5:",
+        ],
+    );
+    assert_eq!(run.errors().len(), 3, "{run}");
+}
