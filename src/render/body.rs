@@ -421,7 +421,9 @@ impl Renderer<'_> {
                     "<span class=\"{class}\" id=\"{id}\" data-annotation=\"{id}\"",
                     id = a.id
                 );
-                if a.gloss.is_some() && a.see.is_none() {
+                // Focusable unless a link around or inside it already is (and no tabindex may
+                // stand inside a link).
+                if a.gloss.is_some() && a.see.is_none() && !self.in_link() {
                     s.push_str(" tabindex=\"0\"");
                 }
                 s.push('>');
@@ -446,6 +448,17 @@ impl Renderer<'_> {
                 }
             }
         }
+    }
+
+    /// Whether a link is open around the current position: a Markdown link, a `see` link or a
+    /// linked glossary occurrence.
+    fn in_link(&self) -> bool {
+        self.stack.iter().any(|o| match o {
+            Open::Md(Tag::Link { .. }, _) => true,
+            Open::Mark(Mark::Annotation(i)) => self.rd.doc.annotations[*i].see.is_some(),
+            Open::Mark(Mark::Occurrence(j)) => self.rd.occurrences[*j].linked,
+            Open::Md(..) => false,
+        })
     }
 
     fn close_tag(&self, m: Mark) -> String {

@@ -226,3 +226,32 @@ fn an_annotation_id_equal_to_a_heading_id_is_an_error() {
     let run = site.build(&[]);
     site.assert_fails(&run, &["seeds/a.yaml:2:", "intro"]);
 }
+
+/// No `tabindex` may stand inside a link (HTML forbids it): a gloss inside a link is reached
+/// through the link, which shows it on focus.
+#[test]
+fn a_gloss_inside_a_link_is_reached_through_the_link() {
+    let site = Site::new(&[
+        (
+            "seeds/a.md",
+            "# T\n\nDer scheidende Präsident sprach. Ein [langer Weg](https://example.org/) war es.\n",
+        ),
+        (
+            "seeds/a.yaml",
+            "annotations:\n  - id: praesident\n    quote: scheidende Präsident\n    term: praesident\n  - quote: scheidende\n    gloss: outgoing\n  - quote: langer\n    gloss: long\n",
+        ),
+        (
+            "content/glossary.yaml",
+            "- id: praesident\n  term: Präsident\n  definition: A president.\n",
+        ),
+    ]);
+    site.build_ok(&[]);
+    let page = site.page("a/index.html");
+    for id in ["a-2", "a-3"] {
+        let gloss = page.by_id(id);
+        assert!(gloss.value().classes().any(|c| c == "gloss"));
+        assert_eq!(gloss.attr("tabindex"), None, "{}", gloss.html());
+        assert!(is_inside(&gloss, "a[href]"), "{id} is inside a link: {}", gloss.html());
+    }
+    assert!(page.all("a [tabindex]").is_empty(), "no tabindex inside a link");
+}
