@@ -85,9 +85,8 @@ fn main() -> ExitCode {
             base_url,
             quiet,
         } => {
-            if !root.is_dir() {
-                eprintln!("error: the site folder {} does not exist", root.display());
-                return ExitCode::from(2);
+            if let Some(code) = missing_root(&root) {
+                return code;
             }
             if let Some(url) = &base_url
                 && !(url.starts_with("http://") || url.starts_with("https://"))
@@ -110,9 +109,8 @@ fn main() -> ExitCode {
             drafts,
             fix,
         } => {
-            if !root.is_dir() {
-                eprintln!("error: the site folder {} does not exist", root.display());
-                return ExitCode::from(2);
+            if let Some(code) = missing_root(&root) {
+                return code;
             }
             let opts = BuildOptions {
                 root: root.clone(),
@@ -149,9 +147,8 @@ fn main() -> ExitCode {
             open,
             drafts,
         } => {
-            if !root.is_dir() {
-                eprintln!("error: the site folder {} does not exist", root.display());
-                return ExitCode::from(2);
+            if let Some(code) = missing_root(&root) {
+                return code;
             }
             match glossa::serve::serve(glossa::serve::ServeOptions {
                 root,
@@ -168,6 +165,15 @@ fn main() -> ExitCode {
         }
         Command::Schema { kind, out } => schema(kind.as_deref(), out.as_deref()),
     }
+}
+
+/// A `--root` that is not a folder is a usage error (exit 2).
+fn missing_root(root: &std::path::Path) -> Option<ExitCode> {
+    if root.is_dir() {
+        return None;
+    }
+    eprintln!("error: the site folder {} does not exist", root.display());
+    Some(ExitCode::from(2))
 }
 
 fn new_site(dir: &std::path::Path) -> ExitCode {
