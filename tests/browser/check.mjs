@@ -393,6 +393,7 @@ async function seen(locator) {
       if (s.visibility !== 'visible' && e === el) why.push(`visibility:${s.visibility}`);
       if (parseFloat(s.opacity) < 0.99) why.push(`opacity ${s.opacity} on ${e.tagName.toLowerCase()}.${e.className}`);
     }
+    if (why.length) return why; // not rendered: where it would be says nothing more
     if (r.width < 1 || r.height < 1) why.push(`size ${r.width}x${r.height}`);
     const vw = document.documentElement.clientWidth;
     const vh = window.innerHeight;
@@ -449,22 +450,17 @@ async function waitInViewport(locator, timeout = 3000) {
 /** Waits until the page stops scrolling (a focus move or a followed link may scroll smoothly), as
  *  a person would before pressing the next key. */
 async function settle(page) {
-  await page.evaluate(
-    () =>
-      new Promise((resolve) => {
-        let last = null;
-        let still = 0;
-        const start = performance.now();
-        const tick = () => {
-          const now = `${scrollX},${scrollY}`;
-          still = now === last ? still + 1 : 0;
-          last = now;
-          if (still >= 3 || performance.now() - start > 3000) resolve();
-          else requestAnimationFrame(tick);
-        };
-        requestAnimationFrame(tick);
-      }),
-  );
+  // polled from here: with JavaScript disabled, requestAnimationFrame callbacks never run
+  let last = null;
+  let still = 0;
+  const end = Date.now() + 3000;
+  while (Date.now() < end) {
+    const now = await page.evaluate(() => `${scrollX},${scrollY}`);
+    still = now === last ? still + 1 : 0;
+    if (still >= 1) return;
+    last = now;
+    await page.waitForTimeout(40);
+  }
 }
 
 /** Presses Tab until `predicate(document.activeElement)` holds; returns the number of presses. */
@@ -683,31 +679,36 @@ async function behaviour(browser, name, origin, prefix, baseUrl, docs, chosen) {
             const shown = await page.evaluate(() =>
               [...document.querySelectorAll('.gloss')].filter((g) => g.checkVisibility()).map((g) => g.id),
             );
-            const total = shown.length;
-            const seenIds = new Set();
+            const done = new Set(); // shown its text at some focus
+            const why = new Map(); // gloss id -> why its text was not seen, the last time
             let first = null;
-            for (let i = 0; i < 3000 && seenIds.size < total; i++) {
+            for (let i = 0; i < 3000 && done.size < shown.length; i++) {
               await page.keyboard.press('Tab');
               await settle(page);
-              // a gloss counts as reached when focus is on it or inside it (a gloss that holds a
-              // link is reached through the link)
+              // a gloss is reached when focus is on it, inside it (a gloss that holds a link is
+              // reached through the link) or on a link around it
               const cur = await page.evaluate(() => {
                 const el = document.activeElement;
-                if (!el || el === document.body) return { key: null, gloss: null };
+                if (!el || el === document.body) return { key: null, glosses: [] };
                 if (!el.dataset.tabWalk) el.dataset.tabWalk = String(Math.random());
-                const g = el.closest('.gloss');
-                return { key: el.dataset.tabWalk, gloss: g ? g.id : null };
+                const around = el.closest('.gloss');
+                const glosses = around ? [around] : [...el.querySelectorAll('.gloss')];
+                return { key: el.dataset.tabWalk, glosses: glosses.map((g) => g.id) };
               });
               if (cur.key === null || cur.key === first) break; // Tab left the page or came round
               first ??= cur.key;
-              if (cur.gloss === null || seenIds.has(cur.gloss)) continue;
-              seenIds.add(cur.gloss);
-              const why = await waitSeen(page.locator(`[id="${cur.gloss}"] > .gloss-text`), 1500);
-              if (why.length) problems.push(`gloss #${cur.gloss}: ${why.join('; ')}`);
+              for (const id of cur.glosses) {
+                if (done.has(id)) continue;
+                const w = await waitSeen(page.locator(`[id="${id}"] > .gloss-text`), 1500);
+                if (w.length === 0) {
+                  done.add(id);
+                  why.delete(id);
+                } else why.set(id, w.join('; '));
+              }
             }
-            if (seenIds.size < total) {
-              const missed = shown.filter((id) => !seenIds.has(id));
-              problems.push(`Tab never reached ${missed.length} of ${total} glosses: ${missed.map((x) => '#' + x).join(', ')}`);
+            for (const id of shown) {
+              if (done.has(id)) continue;
+              problems.push(why.has(id) ? `gloss #${id}: its text is not seen on focus: ${why.get(id)}` : `gloss #${id}: Tab never reaches it`);
             }
             return problems;
           });
