@@ -10,9 +10,18 @@
 //      folder), every #fragment to an id of the page it names;
 //   3. accessibility: axe-core (wcag2a, wcag2aa) in Chromium at 1280 and 390 px on the home page,
 //      a document, the glossary index, an entry, the about page (and search, when there is one);
-//   4. behaviour in Chromium: notes, keyboard, glosses, glossary and occurrence links, console
-//      errors, JavaScript disabled;
-//   5. screenshots of those pages at both widths (target/screenshots/, or $SCREENSHOT_DIR).
+//      again at 1280 px in the dark colours, and on a document with a note open and a gloss
+//      shown (light and dark); no sideways scrolling at 390 px;
+//   4. behaviour in Chromium, at both widths: following a note reference shows the note and its
+//      backlink returns (note 1, then every note of every document); at 390 px a note opens and
+//      closes with the keyboard alone; Tab to a gloss shows its text (the first one, then every
+//      gloss in Tab order); a glossary link lands on its entry, an occurrence link there on
+//      #t-ID-K; no console errors on any page nor any request outside the site; notes and
+//      glosses again with JavaScript disabled;
+//   5. screenshots of those pages at both widths (target/screenshots/, or $SCREENSHOT_DIR), and of
+//      a document with a note open and with a gloss shown.
+// The pages are chosen by the HTML hooks of the contract: the document with notes, glosses and
+// glossary links; the entry of its first glossary link; about/ (else the first extra page).
 // Prints one line per check, "ok - …" or "FAIL - …" (details follow on lines starting with "#"),
 // ends with "N passed, M failed", and exits non-zero on any failure.
 
