@@ -100,13 +100,18 @@ pub fn discover(root: &Path, diags: &mut Vec<Diagnostic>) -> Found {
             .into_iter()
             .filter(|p| p.extension().is_some_and(|e| e == "yaml")),
     );
-    let static_dir = content.join("static");
-    found.static_files = files(&static_dir)
+    found.static_files = static_files(root);
+    found
+}
+
+/// `content/static/**`: (path relative to the output root, source path).
+pub fn static_files(root: &Path) -> Vec<(String, PathBuf)> {
+    let static_dir = root.join("content").join("static");
+    files(&static_dir)
         .into_iter()
         .filter_map(|p| {
             let rel = p.strip_prefix(&static_dir).ok()?.to_string_lossy().replace('\\', "/");
             Some((rel, p))
         })
-        .collect();
-    found
+        .collect()
 }

@@ -196,8 +196,8 @@ pub fn build(opts: &BuildOptions) -> Result<Outcome, Fatal> {
         Ok(stats) => stats,
         Err(e) => return render_failure(opts, &site, e, outcome),
     };
-    let found = discover::discover(&opts.root, &mut Vec::new());
-    for (rel, path) in &found.static_files {
+    // Only content/static is walked again: not the whole site, and without its warnings.
+    for (rel, path) in &discover::static_files(&opts.root) {
         staging
             .copy(rel, path)
             .map_err(|e| Fatal(format!("cannot copy {}: {e}", path.display())))?;
