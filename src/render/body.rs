@@ -26,10 +26,11 @@ enum Op {
     Close(Mark),
 }
 
-/// One note as rendered: its number, and its body's HTML.
+/// One note as rendered: its number, its body's HTML, and its plain text (for search).
 pub struct RenderedNote {
     pub number: usize,
     pub html: String,
+    pub text: String,
 }
 
 pub struct RenderedBody {
@@ -355,7 +356,7 @@ impl Renderer<'_> {
                     let html = markdown_html(note, self.root, self.raw_html);
                     // A note reference is a link: it may not sit inside a Markdown link.
                     let outside = self.leave_links(at);
-                    self.note_ref(html);
+                    self.note_ref(html, super::plain_text(note));
                     self.reopen(outside);
                 }
             }
@@ -484,7 +485,7 @@ impl Renderer<'_> {
         }
     }
 
-    fn note_ref(&mut self, body_html: String) {
+    fn note_ref(&mut self, body_html: String, text: String) {
         let n = self.notes.len() + 1;
         self.html(format!(
             "<a class=\"noteref\" role=\"doc-noteref\" id=\"noteref-{n}\" href=\"#note-{n}\">{n}</a>"
@@ -492,6 +493,7 @@ impl Renderer<'_> {
         self.notes.push(RenderedNote {
             number: n,
             html: body_html,
+            text,
         });
         if let Some(p) = self.pending.last_mut() {
             p.push(n);
@@ -515,8 +517,17 @@ impl Renderer<'_> {
             &mut body,
             evs.iter().map(|(e, _): &Spanned| rewrite_link(e.clone(), self.root)),
         );
+        let mut text = String::new();
+        for (e, _) in evs {
+            match e {
+                Event::Text(t) | Event::Code(t) => text.push_str(t),
+                Event::SoftBreak | Event::HardBreak | Event::End(_) => text.push(' '),
+                _ => {}
+            }
+        }
+        let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
         self.footnote_numbers.push((label.to_owned(), self.notes.len() + 1));
-        self.note_ref(body);
+        self.note_ref(body, text);
     }
 
     fn flush_notes(&mut self) {

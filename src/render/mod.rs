@@ -4,6 +4,7 @@
 //! deterministic: the same site gives the same bytes.
 
 pub mod body;
+pub mod search;
 pub mod theme;
 pub mod views;
 
@@ -63,6 +64,22 @@ const STRINGS_EN: &[(&str, &str)] = &[
     ("skip_to_content", "Skip to content"),
     ("contents", "Contents"),
     ("built_with", "Built with"),
+    ("search_label", "Search the texts, notes, glosses and glossary"),
+    (
+        "search_nojs",
+        "Search runs in your browser and needs JavaScript. The glossary lists every term.",
+    ),
+    ("search_loading", "Searching…"),
+    ("search_none", "Nothing found for “{query}”."),
+    ("search_one", "1 page found for “{query}”."),
+    ("search_many", "{count} pages found for “{query}”."),
+    ("search_more", "More results"),
+    ("search_failed", "The search index could not be loaded."),
+    ("search_kind_document", "Text"),
+    ("search_kind_page", "Page"),
+    ("search_kind_entry", "Glossary"),
+    ("search_kind_note", "Note"),
+    ("search_kind_gloss", "Gloss"),
 ];
 
 struct Ctx<'a> {
@@ -147,8 +164,7 @@ pub fn render_site(site: &Site, theme: &theme::Theme, sink: &mut dyn Sink) -> Re
             description: config.description.clone(),
             lang: config.lang.clone(),
             base_url: config.base_url.clone().unwrap_or_default(),
-            // The search page comes with the search issue; until then no link points at it.
-            search: false,
+            search: config.search,
         },
         nav_pages: site
             .pages
@@ -158,6 +174,10 @@ pub fn render_site(site: &Site, theme: &theme::Theme, sink: &mut dyn Sink) -> Re
     };
     let mut stats = Stats::default();
     let entries = &site.entries;
+    let mut index = config.search.then(|| {
+        let langs = site.docs.iter().filter_map(|d| d.doc.meta.lang.as_deref());
+        search::IndexBuilder::new(search::Folding::for_site(&config.lang, langs))
+    });
 
     // Documents.
     let mut summaries = Vec::new();
@@ -166,6 +186,9 @@ pub fn render_site(site: &Site, theme: &theme::Theme, sink: &mut dyn Sink) -> Re
         let doc = &rd.doc;
         let root = "../";
         let body = render_body(rd, entries, root, config.raw_html);
+        if let Some(index) = &mut index {
+            add_to_index(index, search::document_record(rd, &body.notes, "document"), sink)?;
+        }
         stats.notes += body.notes.len();
         stats.occurrences += rd.occurrences.len();
         let lang = doc.meta.lang.clone().unwrap_or_else(|| config.lang.clone());
@@ -224,6 +247,9 @@ pub fn render_site(site: &Site, theme: &theme::Theme, sink: &mut dyn Sink) -> Re
     for p in &site.pages {
         let root = "../";
         let body = render_body(p, &[], root, config.raw_html);
+        if let Some(index) = &mut index {
+            add_to_index(index, search::document_record(p, &body.notes, "page"), sink)?;
+        }
         let view = PageView {
             title: p.doc.title.clone(),
             name: p.doc.slug.clone(),
@@ -278,16 +304,28 @@ pub fn render_site(site: &Site, theme: &theme::Theme, sink: &mut dyn Sink) -> Re
         c.insert("groups", &groups);
         sink.put("glossary/index.html", ctx.render("glossary.html", &c)?.as_bytes())?;
         stats.pages += 1;
-        let index = EntryIndex::new(site);
+        let uses = EntryIndex::new(site);
         for (i, e) in entries.iter().enumerate() {
             let root = "../../";
-            let view = entry_view(site, &index, i, e, root, &ctx);
+            if let Some(search) = &mut index {
+                add_to_index(search, search::entry_record(e), sink)?;
+            }
+            let view = entry_view(site, &uses, i, e, root, &ctx);
             let path = format!("glossary/{}/index.html", e.id);
             let mut c = ctx.base("entry", root, &config.lang, &e.term, &path);
             c.insert("entry", &view);
             sink.put(&path, ctx.render("entry.html", &c)?.as_bytes())?;
             stats.pages += 1;
         }
+    }
+
+    if let Some(index) = index {
+        for (path, text) in index.finish().files {
+            sink.put(&path, text.as_bytes())?;
+        }
+        let c = ctx.base("search", "../", &config.lang, STRINGS_EN[7].1, "search/index.html");
+        sink.put("search/index.html", ctx.render("search.html", &c)?.as_bytes())?;
+        stats.pages += 1;
     }
 
     // 404: GitHub Pages serves it at any depth, so its links are absolute when they can be.
@@ -311,6 +349,16 @@ pub fn render_site(site: &Site, theme: &theme::Theme, sink: &mut dyn Sink) -> Re
         sink.put(&format!("static/{rel}"), &std::fs::read(path)?)?;
     }
     Ok(stats)
+}
+
+/// Writes a page's search fragment and adds its words to the index.
+fn add_to_index(
+    index: &mut search::IndexBuilder,
+    record: search::PageRecord,
+    sink: &mut dyn Sink,
+) -> std::io::Result<()> {
+    let n = index.add(record.word_counts(index.folding()));
+    sink.put(&format!("search/f/{n}.js"), record.fragment_js(n).as_bytes())
 }
 
 /// The path part of a URL: `https://u.github.io/repo/` → `/repo/`.

@@ -18,9 +18,16 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
     ),
     ("entry.html", include_str!("../../themes/default/templates/entry.html")),
     ("404.html", include_str!("../../themes/default/templates/404.html")),
+    (
+        "search.html",
+        include_str!("../../themes/default/templates/search.html"),
+    ),
 ];
 
-pub const DEFAULT_STATIC: &[(&str, &str)] = &[("glossa.css", include_str!("../../themes/default/static/glossa.css"))];
+pub const DEFAULT_STATIC: &[(&str, &str)] = &[
+    ("glossa.css", include_str!("../../themes/default/static/glossa.css")),
+    ("search.js", include_str!("../../themes/default/static/search.js")),
+];
 
 pub struct Theme {
     pub tera: tera::Tera,

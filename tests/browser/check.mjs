@@ -16,7 +16,8 @@
 //      backlink returns (note 1, then every note of every document); at 390 px a note opens and
 //      closes with the keyboard alone; Tab to a gloss shows its text (the first one, then every
 //      gloss in Tab order); a glossary link lands on its entry, an occurrence link there on
-//      #t-ID-K; no console errors on any page nor any request outside the site; notes and
+//      #t-ID-K; search from the header box lists a word's paragraph and its link lands there, and
+//      search folds case, umlauts and ß; no console errors on any page nor any request outside the site; notes and
 //      glosses again with JavaScript disabled;
 //   5. screenshots of those pages at both widths (target/screenshots/, or $SCREENSHOT_DIR), and of
 //      a document with a note open and with a gloss shown.
@@ -823,6 +824,64 @@ async function behaviour(browser, name, origin, prefix, baseUrl, docs, chosen) {
             });
           }
         } else skip('glossary links');
+
+        if (chosen.some((c) => c.label === 'search') && docs.length) {
+          // search: type a word into the header's box, see results, follow one to its paragraph
+          await check(`${name}: ${at}: search from the header box finds a word's paragraph and the result link lands on it`, async () => {
+            const d = docs[0];
+            await page.goto(url(d.page), { waitUntil: 'load' });
+            const found = await page.evaluate(() => {
+              for (const p of document.querySelectorAll('p[id^="p-"]')) {
+                const w = (p.textContent.match(/\p{L}{8,}/gu) || [])[0];
+                if (w) return w;
+              }
+              return null;
+            });
+            if (!found) return [`no paragraph of ${d.page} has a word of 8 letters`];
+            const prefix = found.slice(0, 6).toLowerCase();
+            const box = page.locator('header form[role="search"] input[name="q"]');
+            await box.fill(prefix);
+            await Promise.all([page.waitForURL((u) => u.pathname.endsWith('/search/index.html')), box.press('Enter')]);
+            const links = page.locator(`.search-results a[href*="${d.page}#p-"]`);
+            try {
+              await links.first().waitFor({ timeout: 5000 });
+            } catch {
+              return [`searching "${prefix}" lists no paragraph of ${d.page}: ${await page.locator('.search-status').textContent()}`];
+            }
+            const href = await links.first().getAttribute('href');
+            const frag = href.slice(href.indexOf('#'));
+            await Promise.all([page.waitForURL((u) => u.hash === frag), links.first().click()]);
+            const target = page.locator(`[id="${frag.slice(1)}"]`);
+            const problems = [];
+            const ok = await target.evaluate(
+              (el, pre) => el.matches(':target') && (el.textContent.toLowerCase().match(/\p{L}+/gu) || []).some((w) => w.startsWith(pre)),
+              prefix,
+            );
+            if (!ok) problems.push(`${href}: ${frag} is not the :target holding a word starting "${prefix}"`);
+            for (const w of await waitSeen(target)) problems.push(`${href}: ${frag} is not seen: ${w}`);
+            return problems;
+          });
+          await check(`${name}: ${at}: search folds case, umlauts and ß (typed on the search page)`, async () => {
+            const d = docs[0];
+            await page.goto(url(d.page), { waitUntil: 'load' });
+            const word = await page.evaluate(() => {
+              const text = document.querySelector('main').textContent;
+              return (text.match(/\p{L}*[äöüÄÖÜß]\p{L}*/gu) || []).find((w) => w.length >= 6) || null;
+            });
+            if (!word) return [];
+            const ascii = word.replace(/ß/g, 'ss').normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+            await page.goto(url('search/index.html'), { waitUntil: 'load' });
+            await page.locator('#search-q').pressSequentially(ascii, { delay: 10 });
+            try {
+              await page.locator(`.search-results a[href*="${d.page}"]`).first().waitFor({ timeout: 5000 });
+            } catch {
+              return [`typing "${ascii}" (for "${word}") lists nothing of ${d.page}: ${await page.locator('.search-status').textContent()}`];
+            }
+            const marks = await page.locator('.search-results mark').allTextContents();
+            if (!marks.some((m) => m.toLowerCase() === word.toLowerCase())) return [`"${word}" is not highlighted: ${marks.slice(0, 5).join(', ')}`];
+            return [];
+          });
+        } else skip('search');
 
         // no console errors while doing all this
         await check(`${name}: ${at}: no console errors during the behaviour checks`, async () => [
