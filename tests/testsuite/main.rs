@@ -15,5 +15,6 @@ mod demo;
 mod documents;
 mod glossary;
 mod hooks;
+mod jsonld;
 mod links;
 mod notes;
