@@ -18,3 +18,4 @@ mod hooks;
 mod jsonld;
 mod links;
 mod notes;
+mod subpath;
