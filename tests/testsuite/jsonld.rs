@@ -4,10 +4,13 @@
 //! (see its ORIGIN.md). Their `$ref`s between files resolve from a local registry; nothing is
 //! fetched.
 //!
-//! The suite's test files (`annotationMusts.test`, `pageMusts.test`) list their assertions;
-//! each is a schema with an `expectedResult`, and a document passes when every assertion gives
-//! the expected result. The collection is checked with `collectionMusts.test`'s assertions, the
-//! page with `pageMusts.test`'s, and every item with `annotationMusts.test`'s.
+//! The suite's test files (`annotationMusts.test`, `pageMusts.test`, `collectionMusts.test`)
+//! list their assertions; each is a schema with an `expectedResult`, and a document passes
+//! when every assertion gives the expected result. The collection is checked with
+//! `collectionMusts.test`'s assertions, its page with `pageMusts.test`'s, and every item with
+//! `annotationMusts.test`'s, plus the suite's definitions of the optional properties glossa
+//! writes (`glossa_uses`). Without a base_url the export's IRIs are relative to the site root;
+//! they are checked as a JSON-LD processor reads them, resolved against the file's own URL.
 
 use crate::support::{Page, Site, glossa};
 use jsonschema::{Draft, Registry, Validator};

@@ -1,8 +1,9 @@
 //! A GitHub Pages project site (contract §7, issue #4): the built site is served under `/REPO/`
 //! from a static HTTP server on 127.0.0.1 that behaves like GitHub Pages where it matters —
 //! files only, and any unknown path answers 404 with the body of `404.html` — and crawled over
-//! HTTP from `/REPO/index.html`. Every `href` and `src` must answer 200, every `#fragment` must
-//! be an id of its target page, and `404.html`, served at any depth, must work there too.
+//! HTTP from `/REPO/index.html`. Every `href`, `src` and form `action` must answer 200, every
+//! `#fragment` must be an id of its target page, and `404.html`, served at any depth, must
+//! work there too.
 //!
 //! Unlike GitHub Pages, the server does not answer a folder path (`/REPO/about/`) with its
 //! `index.html`: glossa's links name files (§7), so a link to a folder is a broken link here.
@@ -132,7 +133,8 @@ fn content_type(file: &Path) -> &'static str {
 struct Fetched {
     status: u16,
     body: Vec<u8>,
-    /// For an HTML page: its ids, the `href`/`src` of its elements and its canonical URL.
+    /// For an HTML page: its ids, the `href`/`src`/`action` of its elements and its canonical
+    /// URL.
     page: Option<HtmlPage>,
 }
 
@@ -189,9 +191,9 @@ impl Crawler {
                     .collect();
                 let canonical = selector("link[rel=canonical]");
                 let links = html
-                    .select(&selector("[href], [src]"))
+                    .select(&selector("[href], [src], form[action]"))
                     .filter(|e| !canonical.matches(e))
-                    .filter_map(|e| e.attr("href").or(e.attr("src")))
+                    .filter_map(|e| e.attr("href").or(e.attr("src")).or(e.attr("action")))
                     .map(str::to_owned)
                     .collect();
                 let canonical = html.select(&canonical).find_map(|e| e.attr("href")).map(str::to_owned);
