@@ -97,13 +97,11 @@ impl Ctx<'_> {
         c.insert("lang", lang);
         c.insert("page_title", title);
         c.insert("kind", kind);
-        let canonical = self
-            .site
-            .config
-            .base_url
-            .as_ref()
-            .map(|b| format!("{b}{path}"))
-            .unwrap_or_default();
+        // 404.html is served at every missing address: it has no address of its own.
+        let canonical = match &self.site.config.base_url {
+            Some(b) if kind != "404" => format!("{b}{path}"),
+            _ => String::new(),
+        };
         c.insert("canonical", &canonical);
         let nav: Vec<Link> = self
             .nav_pages

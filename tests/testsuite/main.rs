@@ -15,6 +15,8 @@ mod demo;
 mod documents;
 mod glossary;
 mod hooks;
+mod jsonld;
 mod links;
 mod notes;
 mod search;
+mod subpath;
