@@ -85,7 +85,9 @@ pub enum NotePlacement {
     End,
 }
 
-/// `themes/NAME/theme.yaml`. Doc comments here become the descriptions of `glossa schema`.
+// Doc comments here become the descriptions of `glossa schema`.
+/// `themes/NAME/theme.yaml`: the theme a theme builds on, where it puts notes, which
+/// stylesheets it links. Every key is optional.
 #[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(title = "glossa theme.yaml")]

@@ -17,3 +17,4 @@ mod glossary;
 mod hooks;
 mod links;
 mod notes;
+mod themes;
