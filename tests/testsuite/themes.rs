@@ -414,6 +414,11 @@ fn a_german_site_has_german_interface_strings() {
         assert_eq!(text_of(&home.one(".skip-link")), "Zum Inhalt springen");
         assert_eq!(nav_glossary(&home, ""), "Glossar");
         assert_eq!(text_of(&home.one(".site-footer")), "Erstellt mit glossa");
+        assert_eq!(
+            text_of(&home.one(".card-meta")),
+            "2 Anmerkungen 1 Begriff",
+            "one, and more than one"
+        );
         let doc = site.page("a/index.html");
         assert_eq!(text_of(&doc.one(".byline .author")), "von Dave DeCamp");
         assert_eq!(text_of(&doc.one(".doc-terms h2")), "Begriffe in diesem Text");
@@ -443,6 +448,7 @@ fn an_english_site_and_a_language_without_strings_fall_back_to_english() {
         let home = site.page("index.html");
         assert_eq!(text_of(&home.one(".skip-link")), "Skip to content");
         assert_eq!(nav_glossary(&home, ""), "Glossary");
+        assert_eq!(text_of(&home.one(".card-meta")), "2 notes 1 term");
         let doc = site.page("a/index.html");
         assert_eq!(
             doc.one("a[role=doc-backlink][href='#noteref-2']").attr("aria-label"),
