@@ -234,9 +234,42 @@ pub fn load(root: &Path, name: &str, lang: &str, diags: &mut Vec<Diagnostic>) ->
         return None;
     }
 
-    // Templates and static files of each theme: the built-in ones, then the site's over them.
-    let mut templates: BTreeMap<String, (String, Origin)> = BTreeMap::new();
-    let mut static_files: BTreeMap<String, StaticSource> = BTreeMap::new();
+    let (templates, static_files) = gather_files(&chain, diags);
+    let notes = chain
+        .iter()
+        .find_map(|m| m.key(|r| r.notes))
+        .map_or(NotePlacement::Side, |(n, ..)| n);
+    let stylesheets = stylesheets(&chain, &static_files, diags);
+    let strings = load_strings(&chain, lang, diags);
+
+    let origins: BTreeMap<String, Origin> = templates.iter().map(|(n, (_, o))| (n.clone(), o.clone())).collect();
+    if let Err(e) = tera.add_raw_templates(templates.iter().map(|(n, (text, _))| (n.as_str(), text.as_str()))) {
+        diags.push(template_diagnostic(&origins, root, name, &e.to_string()));
+        return None;
+    }
+    if diags.iter().filter(|d| d.is_error()).count() > errors_before {
+        return None;
+    }
+    Some(Theme {
+        name: name.to_owned(),
+        tera,
+        static_files: static_files.into_iter().collect(),
+        strings,
+        notes,
+        stylesheets,
+        origins,
+    })
+}
+
+/// Every theme's templates, as `THEME/templates/FILE` (a theme's built-in files, then its
+/// site folder's over them), and the static files of the whole chain, the most specific
+/// theme's under each name.
+fn gather_files(
+    chain: &[Member],
+    diags: &mut Vec<Diagnostic>,
+) -> (BTreeMap<String, (String, Origin)>, BTreeMap<String, StaticSource>) {
+    let mut templates = BTreeMap::new();
+    let mut static_files = BTreeMap::new();
     // Most general first, so that a more specific theme's static file wins.
     for member in chain.iter().rev() {
         let mut own: BTreeMap<String, (String, Origin)> = BTreeMap::new();
@@ -266,71 +299,57 @@ pub fn load(root: &Path, name: &str, lang: &str, diags: &mut Vec<Diagnostic>) ->
             templates.insert(format!("{}/templates/{file}", member.name), entry);
         }
     }
+    (templates, static_files)
+}
 
-    let notes = chain
-        .iter()
-        .find_map(|m| m.key(|r| r.notes))
-        .map_or(NotePlacement::Side, |(n, ..)| n);
-    let mut stylesheets: Vec<String> = Vec::new();
+/// The stylesheets of the chain, the most general theme's first; each must be a static file.
+fn stylesheets(
+    chain: &[Member],
+    static_files: &BTreeMap<String, StaticSource>,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
     for member in chain.iter().rev() {
         let Some((list, path, source)) = member.key(|r| r.stylesheets.as_ref()) else {
             continue;
         };
         for (i, css) in list.iter().enumerate() {
             if !static_files.contains_key(css) {
-                let known: Vec<&str> = static_files.keys().map(String::as_str).collect();
                 let d = value_error(
                     source,
                     path,
                     &["stylesheets".into(), i.into()],
                     format!("no static file `{css}` in this theme or the themes it extends"),
                 );
-                diags.push(match did_you_mean(css, known.iter().copied()) {
+                diags.push(match did_you_mean(css, static_files.keys().map(String::as_str)) {
                     Some(best) => d.hint(format!("did you mean `{best}`?")),
                     None => d.hint(format!("put it in themes/{}/static/{css}", member.name)),
                 });
-            } else if !stylesheets.contains(css) {
-                stylesheets.push(css.clone());
+            } else if !out.contains(css) {
+                out.push(css.clone());
             }
         }
     }
-
-    let strings = load_strings(&chain, lang, diags);
-
-    let origins: BTreeMap<String, Origin> = templates.iter().map(|(n, (_, o))| (n.clone(), o.clone())).collect();
-    if let Err(e) = tera.add_raw_templates(templates.iter().map(|(n, (text, _))| (n.as_str(), text.as_str()))) {
-        diags.push(template_diagnostic(&origins, root, name, &e.to_string()));
-        return None;
-    }
-    if diags.iter().filter(|d| d.is_error()).count() > errors_before {
-        return None;
-    }
-    Some(Theme {
-        name: name.to_owned(),
-        tera,
-        static_files: static_files.into_iter().collect(),
-        strings,
-        notes,
-        stylesheets,
-        origins,
-    })
+    out
 }
 
 /// The chain `name → … → default`, most specific first; `None` (with an error) when a theme
 /// is unknown or the chain runs in a circle.
 fn resolve_chain(root: &Path, name: &str, diags: &mut Vec<Diagnostic>) -> Option<Vec<Member>> {
-    let site_yaml = root.join("content").join("site.yaml");
-    // Who named the theme being looked up: site.yaml's `theme`, then a theme.yaml's `extends`.
-    let mut named_at: (PathBuf, String, &str) = (
-        site_yaml.clone(),
-        std::fs::read_to_string(&site_yaml).unwrap_or_default(),
-        "theme",
-    );
+    // Who named the theme being looked up: site.yaml's `theme` (read again only for an error's
+    // position), then a theme.yaml's `extends`.
+    let mut named_at: (PathBuf, Option<String>, &str) = (root.join("content").join("site.yaml"), None, "theme");
     let mut chain: Vec<Member> = Vec::new();
     let mut current = name.to_owned();
     loop {
         let (at_path, at_source, at_key) = &named_at;
-        let error_here = |message: String| value_error(at_source, at_path, &[(*at_key).into()], message);
+        let error_here = |message: String| {
+            let source = match at_source {
+                Some(s) => s.clone(),
+                None => std::fs::read_to_string(at_path).unwrap_or_default(),
+            };
+            value_error(&source, at_path, &[(*at_key).into()], message)
+        };
         if !crate::slug::is_valid_id(&current) {
             diags.push(error_here(format!("`{current}` is not a theme name: `[a-z0-9-]+`")));
             return None;
@@ -406,7 +425,7 @@ fn resolve_chain(root: &Path, name: &str, diags: &mut Vec<Diagnostic>) -> Option
         match next {
             None => return Some(chain),
             Some((next, path, source)) => {
-                named_at = (path, source, "extends");
+                named_at = (path, Some(source), "extends");
                 current = next;
             }
         }
