@@ -402,6 +402,26 @@ fn classic_builds_in_a_folder_without_themes() {
     assert_eq!(text_of(&doc.one("section.doc-notes > h2")), "Notes");
 }
 
+#[test]
+fn classic_puts_the_footnotes_of_an_extra_page_at_its_end() {
+    let site = site_with(&[
+        ("content/site.yaml", "theme: classic\n"),
+        (
+            "content/pages/about.md",
+            "# About\n\nA claim.[^src]\n\n[^src]: The source.\n",
+        ),
+    ]);
+    site.build_ok(&[]);
+    let page = site.page("about/index.html");
+    assert!(page.all("aside.notes").is_empty());
+    let note = page.one("section.doc-notes ol.endnotes > li > #note-1[role=doc-footnote]");
+    assert_eq!(
+        text_of(&note.select(&selector(".note-body")).next().unwrap()),
+        "The source."
+    );
+    assert_eq!(page.by_id("noteref-1").attr("href"), Some("#note-1"));
+}
+
 // ---------------------------------------------------------------- interface languages
 
 #[test]
