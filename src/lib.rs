@@ -166,8 +166,12 @@ pub fn build(opts: &BuildOptions) -> Result<Outcome, Fatal> {
     let start = Instant::now();
     let mut outcome = Outcome::default();
     let site = load(opts, &mut outcome.diagnostics)?;
+    // The theme's problems are reported with the content's, in one run.
+    let theme = site.as_ref().and_then(|site| load_theme(opts, site, &mut outcome));
     diagnostics::sort(&mut outcome.diagnostics);
-    let Some(site) = site else { return Ok(outcome) };
+    let (Some(site), Some(theme)) = (site, theme) else {
+        return Ok(outcome);
+    };
     if outcome.has_errors() {
         return Ok(outcome);
     }
@@ -183,9 +187,6 @@ pub fn build(opts: &BuildOptions) -> Result<Outcome, Fatal> {
         );
         return Ok(outcome);
     }
-    let Some(theme) = load_theme(opts, &site, &mut outcome) else {
-        return Ok(outcome);
-    };
     let mut staging = write::Staging::new(&out).map_err(|e| {
         Fatal(format!(
             "cannot create the staging folder beside {}: {e}",
@@ -194,7 +195,7 @@ pub fn build(opts: &BuildOptions) -> Result<Outcome, Fatal> {
     })?;
     let stats = match render::render_site(&site, &theme, &mut staging) {
         Ok(stats) => stats,
-        Err(e) => return render_failure(opts, &site, e, outcome),
+        Err(e) => return render_failure(opts, &theme, e, outcome),
     };
     // Only content/static is walked again: not the whole site, and without its warnings.
     for (rel, path) in &discover::static_files(&opts.root) {
@@ -247,32 +248,26 @@ fn unsafe_output(root: &Path, out: &Path) -> Option<String> {
     None
 }
 
-/// The theme, or `None` with a diagnostic when a template does not compile.
+/// The theme along its `extends:` chain, or `None` with diagnostics (an unknown theme, a bad
+/// theme.yaml or i18n file, a template that does not compile).
 fn load_theme(opts: &BuildOptions, site: &resolve::Site, outcome: &mut Outcome) -> Option<render::theme::Theme> {
-    match render::theme::load(&opts.root, &site.config.theme) {
-        Ok(theme) => Some(theme),
-        Err(e) => {
-            outcome
-                .diagnostics
-                .push(render::theme::template_diagnostic(&opts.root, &site.config.theme, &e.0));
-            None
-        }
-    }
+    render::theme::load(
+        &opts.root,
+        &site.config.theme,
+        &site.config.lang,
+        &mut outcome.diagnostics,
+    )
 }
 
 fn render_failure(
     opts: &BuildOptions,
-    site: &resolve::Site,
+    theme: &render::theme::Theme,
     e: render::RenderError,
     mut outcome: Outcome,
 ) -> Result<Outcome, Fatal> {
     match e {
         render::RenderError::Template(text) => {
-            outcome.diagnostics.push(render::theme::template_diagnostic(
-                &opts.root,
-                &site.config.theme,
-                &text,
-            ));
+            outcome.diagnostics.push(theme.template_diagnostic(&opts.root, &text));
             Ok(outcome)
         }
         render::RenderError::Io(e) => Err(Fatal(format!("cannot write the site: {e}"))),
@@ -283,13 +278,13 @@ fn render_failure(
 pub fn check(opts: &BuildOptions) -> Result<Outcome, Fatal> {
     let mut outcome = Outcome::default();
     let site = load(opts, &mut outcome.diagnostics)?;
+    let theme = site.as_ref().and_then(|site| load_theme(opts, site, &mut outcome));
     diagnostics::sort(&mut outcome.diagnostics);
-    if let Some(site) = site
+    if let (Some(site), Some(theme)) = (site, theme)
         && !outcome.has_errors()
-        && let Some(theme) = load_theme(opts, &site, &mut outcome)
         && let Err(e) = render::render_site(&site, &theme, &mut write::Discard)
     {
-        return render_failure(opts, &site, e, outcome);
+        return render_failure(opts, &theme, e, outcome);
     }
     Ok(outcome)
 }

@@ -9,6 +9,7 @@
 
 use crate::parse::Entry;
 use crate::parse::document::Spanned;
+use crate::render::theme::{NotePlacement, Strings};
 use crate::resolve::ResolvedDoc;
 use crate::resolve::links::{classify, href};
 use pulldown_cmark::{CowStr, Event, Tag, TagEnd, html};
@@ -36,6 +37,22 @@ pub struct RenderedNote {
 pub struct RenderedBody {
     pub html: String,
     pub notes: Vec<RenderedNote>,
+    /// With [`NotePlacement::End`], the notes as a numbered list; else empty.
+    pub endnotes_html: String,
+}
+
+/// How a reading text is rendered.
+pub struct BodyOptions<'a> {
+    /// The way from the page to the site root, for links.
+    pub root: &'a str,
+    pub raw_html: bool,
+    /// After each block, or collected for the end of the text.
+    pub notes: NotePlacement,
+    /// The interface strings: the backlinks' labels.
+    pub strings: &'a Strings,
+    /// The site's language when the document is in another one. Notes and glosses are written
+    /// for the site's readers, in its language, so they carry it as their `lang`.
+    pub site_lang: Option<&'a str>,
 }
 
 /// Renders Markdown (a note, a definition, a page) with cross-links resolved from `root`.
@@ -135,6 +152,7 @@ struct Renderer<'a> {
     entries: &'a [Entry],
     root: &'a str,
     raw_html: bool,
+    opts: &'a BodyOptions<'a>,
     out: Vec<Event<'static>>,
     stack: Vec<Open>,
     /// Note numbers waiting for the end of their block, one list per open block.
@@ -145,14 +163,16 @@ struct Renderer<'a> {
     skip_ends: usize,
 }
 
-pub fn render_body(rd: &ResolvedDoc, entries: &[Entry], root: &str, raw_html: bool) -> RenderedBody {
+pub fn render_body(rd: &ResolvedDoc, entries: &[Entry], opts: &BodyOptions) -> RenderedBody {
+    let root = opts.root;
     let ops = block_ops(rd);
     let mut cursor = vec![0usize; ops.len()];
     let mut r = Renderer {
         rd,
         entries,
         root,
-        raw_html,
+        raw_html: opts.raw_html,
+        opts,
         out: Vec::with_capacity(rd.doc.events.len() * 2),
         stack: Vec::new(),
         pending: Vec::new(),
@@ -276,7 +296,40 @@ pub fn render_body(rd: &ResolvedDoc, entries: &[Entry], root: &str, raw_html: bo
     html::push_html(&mut html, r.out.into_iter());
     let mut notes = r.notes;
     notes.sort_by_key(|n| n.number);
-    RenderedBody { html, notes }
+    let endnotes_html = match opts.notes {
+        NotePlacement::End if !notes.is_empty() => endnotes_html(&notes, opts),
+        _ => String::new(),
+    };
+    RenderedBody {
+        html,
+        notes,
+        endnotes_html,
+    }
+}
+
+/// ` lang="…"` for notes and glosses in a document of another language than the site's.
+fn lang_attr(opts: &BodyOptions) -> String {
+    opts.site_lang
+        .map(|l| format!(" lang=\"{}\"", escape(l)))
+        .unwrap_or_default()
+}
+
+/// One note's body element: the hook `id="note-N" role="doc-footnote"` with its backlink.
+fn note_html(n: usize, body: &str, opts: &BodyOptions) -> String {
+    format!(
+        "<div class=\"note\" id=\"note-{n}\" role=\"doc-footnote\"><a class=\"note-backlink\" role=\"doc-backlink\" href=\"#noteref-{n}\" aria-label=\"{label}\">{n}</a><div class=\"note-body\">{body}</div></div>",
+        label = escape(&opts.strings.with_number("back_to_reference", n)),
+    )
+}
+
+/// The notes for the end of the text: an ordered list, one item per note.
+fn endnotes_html(notes: &[RenderedNote], opts: &BodyOptions) -> String {
+    let mut s = format!("<ol class=\"endnotes\"{}>\n", lang_attr(opts));
+    for note in notes {
+        let _ = writeln!(s, "<li>{}</li>", note_html(note.number, &note.html, opts));
+    }
+    s.push_str("</ol>\n");
+    s
 }
 
 impl Renderer<'_> {
@@ -471,7 +524,12 @@ impl Renderer<'_> {
                     s.push_str("</a>");
                 }
                 if let Some(g) = &a.gloss {
-                    let _ = write!(s, "<span class=\"gloss-text\">{}</span>", escape(g.trim()));
+                    let _ = write!(
+                        s,
+                        "<span class=\"gloss-text\"{}>{}</span>",
+                        lang_attr(self.opts),
+                        escape(g.trim())
+                    );
                 }
                 s.push_str("</span>");
                 s
@@ -532,16 +590,12 @@ impl Renderer<'_> {
 
     fn flush_notes(&mut self) {
         let Some(numbers) = self.pending.pop() else { return };
-        if numbers.is_empty() {
+        if numbers.is_empty() || self.opts.notes == NotePlacement::End {
             return;
         }
-        let mut s = String::from("<aside class=\"notes\">");
+        let mut s = format!("<aside class=\"notes\"{}>", lang_attr(self.opts));
         for n in numbers {
-            let body = &self.notes[n - 1].html;
-            let _ = write!(
-                s,
-                "<div class=\"note\" id=\"note-{n}\" role=\"doc-footnote\"><a class=\"note-backlink\" role=\"doc-backlink\" href=\"#noteref-{n}\" aria-label=\"Back to reference {n}\">{n}</a><div class=\"note-body\">{body}</div></div>"
-            );
+            s.push_str(&note_html(n, &self.notes[n - 1].html, self.opts));
         }
         s.push_str("</aside>\n");
         self.out.push(Event::Html(s.into()));

@@ -11,7 +11,7 @@ pub mod views;
 use crate::parse::Entry;
 use crate::resolve::links::{PageRef, page_path};
 use crate::resolve::{ResolvedDoc, Site};
-use body::{escape, markdown_html, render_body};
+use body::{BodyOptions, escape, markdown_html, render_body};
 use serde_json::json;
 use std::collections::BTreeMap;
 use views::*;
@@ -44,48 +44,11 @@ pub struct Stats {
     pub occurrences: usize,
 }
 
-const STRINGS_EN: &[(&str, &str)] = &[
-    ("notes", "Notes"),
-    ("glossary", "Glossary"),
-    ("linked_from", "Linked from"),
-    ("documents", "Texts"),
-    ("occurrences", "Occurrences"),
-    ("related", "Related"),
-    ("forms", "Forms"),
-    ("search", "Search"),
-    ("not_found", "Page not found"),
-    ("not_found_text", "There is nothing at this address."),
-    ("back_home", "Back to the home page"),
-    ("by", "by"),
-    ("source", "Source"),
-    ("terms", "Terms in this text"),
-    ("notes_count", "notes"),
-    ("terms_count", "terms"),
-    ("skip_to_content", "Skip to content"),
-    ("contents", "Contents"),
-    ("built_with", "Built with"),
-    ("search_label", "Search the texts, notes, glosses and glossary"),
-    (
-        "search_nojs",
-        "Search runs in your browser and needs JavaScript. The glossary lists every term.",
-    ),
-    ("search_loading", "Searching…"),
-    ("search_none", "Nothing found for “{query}”."),
-    ("search_one", "1 page found for “{query}”."),
-    ("search_many", "{count} pages found for “{query}”."),
-    ("search_more", "More results"),
-    ("search_failed", "The search index could not be loaded."),
-    ("search_kind_document", "Text"),
-    ("search_kind_page", "Page"),
-    ("search_kind_entry", "Glossary"),
-    ("search_kind_note", "Note"),
-    ("search_kind_gloss", "Gloss"),
-];
-
 struct Ctx<'a> {
     site: &'a Site,
     theme: &'a theme::Theme,
     site_view: SiteView,
+    theme_view: ThemeView,
     nav_pages: Vec<(String, String)>,
 }
 
@@ -113,9 +76,21 @@ impl Ctx<'_> {
             .collect();
         c.insert("nav", &nav);
         c.insert("has_glossary", &!self.site.entries.is_empty());
-        let t: BTreeMap<&str, &str> = STRINGS_EN.iter().copied().collect();
-        c.insert("t", &t);
+        c.insert("t", self.theme.strings.map());
+        c.insert("theme", &self.theme_view);
         c
+    }
+
+    /// How the reading text of a page in `lang` is rendered.
+    fn body_options<'o>(&'o self, root: &'o str, lang: &str) -> BodyOptions<'o> {
+        let site_lang = self.site.config.lang.as_str();
+        BodyOptions {
+            root,
+            raw_html: self.site.config.raw_html,
+            notes: self.theme.notes,
+            strings: &self.theme.strings,
+            site_lang: (lang != site_lang).then_some(site_lang),
+        }
     }
 
     fn render(&self, template: &str, ctx: &tera::Context) -> Result<String, RenderError> {
@@ -164,6 +139,11 @@ pub fn render_site(site: &Site, theme: &theme::Theme, sink: &mut dyn Sink) -> Re
             base_url: config.base_url.clone().unwrap_or_default(),
             search: config.search,
         },
+        theme_view: ThemeView {
+            name: theme.name.clone(),
+            notes: theme.notes,
+            stylesheets: theme.stylesheets.clone(),
+        },
         nav_pages: site
             .pages
             .iter()
@@ -183,13 +163,13 @@ pub fn render_site(site: &Site, theme: &theme::Theme, sink: &mut dyn Sink) -> Re
         sink.progress(done, site.docs.len());
         let doc = &rd.doc;
         let root = "../";
-        let body = render_body(rd, entries, root, config.raw_html);
+        let lang = doc.meta.lang.clone().unwrap_or_else(|| config.lang.clone());
+        let body = render_body(rd, entries, &ctx.body_options(root, &lang));
         if let Some(index) = &mut index {
             add_to_index(index, search::document_record(rd, &body.notes, "document"), sink)?;
         }
         stats.notes += body.notes.len();
         stats.occurrences += rd.occurrences.len();
-        let lang = doc.meta.lang.clone().unwrap_or_else(|| config.lang.clone());
         let mut terms: BTreeMap<usize, usize> = BTreeMap::new();
         for o in &rd.occurrences {
             *terms.entry(o.entry).or_default() += 1;
@@ -209,11 +189,18 @@ pub fn render_site(site: &Site, theme: &theme::Theme, sink: &mut dyn Sink) -> Re
             slug: doc.slug.clone(),
             author: doc.meta.author.clone().unwrap_or_default(),
             date: doc.meta.date.clone().unwrap_or_default(),
+            date_display: doc
+                .meta
+                .date
+                .as_deref()
+                .map(|d| theme.strings.date(d))
+                .unwrap_or_default(),
             lang: lang.clone(),
             summary: doc.meta.summary.clone().unwrap_or_default(),
             tags: doc.meta.tags.clone(),
             source: doc.meta.source.clone(),
             body_html: body.html,
+            notes_html: body.endnotes_html,
             notes: body.notes.len(),
             terms,
             backlinks: ctx.backlinks(&PageRef::Doc(doc.slug.clone()), root),
@@ -223,6 +210,7 @@ pub fn render_site(site: &Site, theme: &theme::Theme, sink: &mut dyn Sink) -> Re
             url: format!("{}/index.html", doc.slug),
             author: view.author.clone(),
             date: view.date.clone(),
+            date_display: view.date_display.clone(),
             summary: view.summary.clone(),
             lang: lang.clone(),
             notes: view.notes,
@@ -244,7 +232,8 @@ pub fn render_site(site: &Site, theme: &theme::Theme, sink: &mut dyn Sink) -> Re
     // Extra pages.
     for p in &site.pages {
         let root = "../";
-        let body = render_body(p, &[], root, config.raw_html);
+        let lang = p.doc.meta.lang.clone().unwrap_or_else(|| config.lang.clone());
+        let body = render_body(p, &[], &ctx.body_options(root, &lang));
         if let Some(index) = &mut index {
             add_to_index(index, search::document_record(p, &body.notes, "page"), sink)?;
         }
@@ -252,10 +241,10 @@ pub fn render_site(site: &Site, theme: &theme::Theme, sink: &mut dyn Sink) -> Re
             title: p.doc.title.clone(),
             name: p.doc.slug.clone(),
             body_html: body.html,
+            notes_html: body.endnotes_html,
             backlinks: ctx.backlinks(&PageRef::Page(p.doc.slug.clone()), root),
         };
         let path = format!("{}/index.html", p.doc.slug);
-        let lang = p.doc.meta.lang.clone().unwrap_or_else(|| config.lang.clone());
         let mut c = ctx.base("page", root, &lang, &p.doc.title, &path);
         c.insert("page", &view);
         sink.put(&path, ctx.render("page.html", &c)?.as_bytes())?;
@@ -298,7 +287,13 @@ pub fn render_site(site: &Site, theme: &theme::Theme, sink: &mut dyn Sink) -> Re
                 }
             })
             .collect();
-        let mut c = ctx.base("glossary", "../", &config.lang, STRINGS_EN[1].1, "glossary/index.html");
+        let mut c = ctx.base(
+            "glossary",
+            "../",
+            &config.lang,
+            theme.strings.get("glossary"),
+            "glossary/index.html",
+        );
         c.insert("groups", &groups);
         sink.put("glossary/index.html", ctx.render("glossary.html", &c)?.as_bytes())?;
         stats.pages += 1;
@@ -321,14 +316,26 @@ pub fn render_site(site: &Site, theme: &theme::Theme, sink: &mut dyn Sink) -> Re
         for (path, text) in index.finish().files {
             sink.put(&path, text.as_bytes())?;
         }
-        let c = ctx.base("search", "../", &config.lang, STRINGS_EN[7].1, "search/index.html");
+        let c = ctx.base(
+            "search",
+            "../",
+            &config.lang,
+            theme.strings.get("search"),
+            "search/index.html",
+        );
         sink.put("search/index.html", ctx.render("search.html", &c)?.as_bytes())?;
         stats.pages += 1;
     }
 
     // 404: GitHub Pages serves it at any depth, so its links are absolute when they can be.
     let root404 = config.base_url.as_deref().map(url_path).unwrap_or_default();
-    let c = ctx.base("404", &root404, &config.lang, STRINGS_EN[8].1, "404.html");
+    let c = ctx.base(
+        "404",
+        &root404,
+        &config.lang,
+        theme.strings.get("not_found"),
+        "404.html",
+    );
     sink.put("404.html", ctx.render("404.html", &c)?.as_bytes())?;
     sink.put(".nojekyll", b"")?;
     stats.pages += 1;
@@ -338,13 +345,8 @@ pub fn render_site(site: &Site, theme: &theme::Theme, sink: &mut dyn Sink) -> Re
     }
     sink.put("annotations.jsonld", annotations_jsonld(site).as_bytes())?;
 
-    for (name, text) in theme::DEFAULT_STATIC {
-        if !theme.disk_static.iter().any(|(r, _)| r == name) {
-            sink.put(&format!("static/{name}"), text.as_bytes())?;
-        }
-    }
-    for (rel, path) in &theme.disk_static {
-        sink.put(&format!("static/{rel}"), &std::fs::read(path)?)?;
+    for (rel, source) in &theme.static_files {
+        sink.put(&format!("static/{rel}"), &source.bytes()?)?;
     }
     Ok(stats)
 }
@@ -470,6 +472,7 @@ fn entry_view(site: &Site, index: &EntryIndex, i: usize, e: &Entry, root: &str, 
             documents.push(OccurrenceGroup {
                 title: doc.doc.title.clone(),
                 url: format!("{root}{}/index.html", doc.doc.slug),
+                lang: doc.doc.meta.lang.clone().unwrap_or_else(|| site.config.lang.clone()),
                 occurrences: Vec::new(),
             });
         }

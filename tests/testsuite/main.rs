@@ -20,3 +20,4 @@ mod links;
 mod notes;
 mod search;
 mod subpath;
+mod themes;
