@@ -12,7 +12,7 @@
 //! writes (`glossa_uses`). Without a base_url the export's IRIs are relative to the site root;
 //! they are checked as a JSON-LD processor reads them, resolved against the file's own URL.
 
-use crate::support::{Page, Site, glossa};
+use crate::support::{Page, Site};
 use jsonschema::{Draft, Registry, Validator};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
@@ -244,20 +244,7 @@ fn items(doc: &Value) -> Vec<Value> {
 
 /// Builds the repository's own demo site into a fresh folder.
 fn build_demo(args: &[&str]) -> (tempfile::TempDir, PathBuf) {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let tmp = tempfile::tempdir().expect("a temporary folder");
-    let out = tmp.path().join("demo");
-    let mut all = vec![
-        "build",
-        "--root",
-        root.to_str().unwrap_or_default(),
-        "--out",
-        out.to_str().unwrap_or_default(),
-        "--quiet",
-    ];
-    all.extend_from_slice(args);
-    let run = glossa(tmp.path(), &all);
-    assert_eq!(run.code, 0, "{run}");
+    let (tmp, out, _) = crate::support::build_demo(args);
     (tmp, out)
 }
 

@@ -8,7 +8,7 @@
 //! Unlike GitHub Pages, the server does not answer a folder path (`/REPO/about/`) with its
 //! `index.html`: glossa's links name files (§7), so a link to a folder is a broken link here.
 
-use crate::support::{Site, files_under, glossa, selector};
+use crate::support::{Site, build_demo, files_under, selector};
 use percent_encoding::percent_decode_str;
 use scraper::Html;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
@@ -411,24 +411,10 @@ fn a_project_site_under_a_subpath_has_no_broken_link_asset_or_fragment() {
 
 #[test]
 fn the_demo_under_a_subpath_has_no_broken_link_asset_or_fragment() {
-    let tmp = tempfile::tempdir().expect("a temporary folder");
+    let mut keep = None;
     let served = serve_built(|base| {
-        let out = tmp.path().join("demo");
-        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-        let run = glossa(
-            tmp.path(),
-            &[
-                "build",
-                "--root",
-                root.to_str().unwrap_or_default(),
-                "--out",
-                out.to_str().unwrap_or_default(),
-                "--base-url",
-                base,
-                "--quiet",
-            ],
-        );
-        assert_eq!(run.code, 0, "{run}");
+        let (tmp, out, _) = build_demo(&["--base-url", base]);
+        keep = Some(tmp);
         out
     });
     let (problems, visited) = crawl_problems(&served);
