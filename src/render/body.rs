@@ -8,7 +8,7 @@
 //! tags; one that wholly contains the mark or lies wholly inside it is left whole.
 
 use crate::parse::Entry;
-use crate::parse::document::Spanned;
+use crate::parse::document::{Spanned, refused_scheme};
 use crate::resolve::ResolvedDoc;
 use crate::resolve::links::{classify, href};
 use pulldown_cmark::{CowStr, Event, Tag, TagEnd, html};
@@ -41,6 +41,7 @@ pub struct RenderedBody {
 pub fn markdown_html(md: &str, root: &str, raw_html: bool) -> String {
     let mut events: Vec<Event> = pulldown_cmark::Parser::new_ext(md, crate::parse::document::markdown_options(false))
         .map(|e| rewrite_link(e, root))
+        .map(|e| heading_attrs(e, raw_html))
         .collect();
     if !raw_html {
         events = events
@@ -56,6 +57,8 @@ pub fn markdown_html(md: &str, root: &str, raw_html: bool) -> String {
     out
 }
 
+/// Cross-links become relative URLs; a destination that would run script (refused as an error
+/// during resolve) becomes `#`, so that none reaches a page whatever the checks upstream let by.
 fn rewrite_link<'e>(e: Event<'e>, root: &str) -> Event<'e> {
     match e {
         Event::Start(Tag::Link {
@@ -65,8 +68,8 @@ fn rewrite_link<'e>(e: Event<'e>, root: &str) -> Event<'e> {
             id,
         }) => {
             let url = match classify(&dest_url) {
-                Ok(t) => href(&t, &dest_url, root),
-                Err(_) => "#".to_owned(),
+                Ok(t) if refused_scheme(&dest_url).is_none() => href(&t, &dest_url, root),
+                _ => "#".to_owned(),
             };
             Event::Start(Tag::Link {
                 link_type,
@@ -75,8 +78,50 @@ fn rewrite_link<'e>(e: Event<'e>, root: &str) -> Event<'e> {
                 id,
             })
         }
+        Event::Start(Tag::Image {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) if refused_scheme(&dest_url).is_some() => Event::Start(Tag::Image {
+            link_type,
+            dest_url: "#".into(),
+            title,
+            id,
+        }),
         other => other,
     }
+}
+
+/// Heading attributes (`## Title {#id .class key=value}`) are raw HTML in all but name: `key`
+/// may be `onclick`, or `x/onclick`, which a browser reads as two attributes. Unless raw HTML
+/// is allowed, only harmless ones stay: `data-*`, `lang`, `dir`, `title` and `translate`, with
+/// names of lower-case letters, digits and `-` only.
+fn heading_attrs(e: Event<'_>, raw_html: bool) -> Event<'_> {
+    match e {
+        Event::Start(Tag::Heading {
+            level,
+            id,
+            classes,
+            attrs,
+        }) if !raw_html => Event::Start(Tag::Heading {
+            level,
+            id,
+            classes,
+            attrs: attrs.into_iter().filter(|(name, _)| is_harmless_attr(name)).collect(),
+        }),
+        other => other,
+    }
+}
+
+fn is_harmless_attr(name: &str) -> bool {
+    let plain = !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    plain
+        && (matches!(name, "lang" | "dir" | "title" | "translate")
+            || name.strip_prefix("data-").is_some_and(|rest| !rest.is_empty()))
 }
 
 fn block_ops(rd: &ResolvedDoc) -> Vec<Vec<(usize, Op)>> {
@@ -215,12 +260,13 @@ pub fn render_body(rd: &ResolvedDoc, entries: &[Entry], root: &str, raw_html: bo
                     .iter()
                     .find(|(e, _)| *e == i)
                     .map(|(_, id)| CowStr::from(id.clone()));
-                r.out.push(Event::Start(Tag::Heading {
+                let heading = Event::Start(Tag::Heading {
                     level: *level,
                     id,
                     classes: classes.clone(),
                     attrs: attrs.clone(),
-                }));
+                });
+                r.out.push(heading_attrs(heading, raw_html));
             }
             Event::End(TagEnd::Heading(_)) => {
                 r.out.push(event.clone());
@@ -268,6 +314,7 @@ pub fn render_body(rd: &ResolvedDoc, entries: &[Entry], root: &str, raw_html: bo
                 r.out.push(event.clone());
             }
             Event::FootnoteReference(label) => r.footnote_ref(label),
+            Event::Start(Tag::Image { .. }) => r.out.push(rewrite_link(event.clone(), root)),
             other => r.out.push(other.clone()),
         }
     }
@@ -428,10 +475,13 @@ impl Renderer<'_> {
                 }
                 s.push('>');
                 if let Some(see) = &a.see {
-                    let url = classify(see)
-                        .map(|t| href(&t, see, self.root))
-                        .unwrap_or_else(|_| "#".into());
-                    let _ = write!(s, "<a class=\"see\" href=\"{}\">", escape(&url));
+                    let url = match classify(see) {
+                        Ok(t) if refused_scheme(see).is_none() => href(&t, see, self.root),
+                        _ => "#".into(),
+                    };
+                    // Escaped as pulldown-cmark escapes a Markdown link's destination: control
+                    // characters and spaces percent-encoded, so none can hide a scheme.
+                    let _ = write!(s, "<a class=\"see\" href=\"{}\">", escape_href(&url));
                 }
                 s
             }
@@ -513,7 +563,8 @@ impl Renderer<'_> {
         let mut body = String::new();
         html::push_html(
             &mut body,
-            evs.iter().map(|(e, _): &Spanned| rewrite_link(e.clone(), self.root)),
+            evs.iter()
+                .map(|(e, _): &Spanned| heading_attrs(rewrite_link(e.clone(), self.root), self.raw_html)),
         );
         self.footnote_numbers.push((label.to_owned(), self.notes.len() + 1));
         self.note_ref(body);
@@ -535,6 +586,12 @@ impl Renderer<'_> {
         s.push_str("</aside>\n");
         self.out.push(Event::Html(s.into()));
     }
+}
+
+fn escape_href(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    pulldown_cmark_escape::escape_href(&mut out, s).ok();
+    out
 }
 
 pub fn escape(s: &str) -> String {

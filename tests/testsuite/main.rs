@@ -15,5 +15,6 @@ mod demo;
 mod documents;
 mod glossary;
 mod hooks;
+mod hostile;
 mod links;
 mod notes;
