@@ -488,7 +488,7 @@ impl Renderer<'_> {
             Mark::Occurrence(j) => {
                 let o = &self.rd.occurrences[j];
                 let id = o.id(self.entries);
-                if o.linked {
+                if self.occurrence_linked(j) {
                     format!(
                         "<a class=\"term\" id=\"{id}\" href=\"{}glossary/{}/index.html\">",
                         self.root, self.entries[o.entry].id
@@ -506,9 +506,26 @@ impl Renderer<'_> {
         self.stack.iter().any(|o| match o {
             Open::Md(Tag::Link { .. }, _) => true,
             Open::Mark(Mark::Annotation(i)) => self.rd.doc.annotations[*i].see.is_some(),
-            Open::Mark(Mark::Occurrence(j)) => self.rd.occurrences[*j].linked,
+            Open::Mark(Mark::Occurrence(j)) => self.occurrence_linked(*j),
             Open::Md(..) => false,
         })
+    }
+
+    /// Whether occurrence `j` is rendered as a link: as resolved, unless an annotation with a
+    /// note lies inside it. That note's reference is a link too, and links cannot nest; so
+    /// the occurrence keeps its id but is not linked, as one inside a `see` quote is not.
+    fn occurrence_linked(&self, j: usize) -> bool {
+        let o = &self.rd.occurrences[j];
+        o.linked
+            && !self.rd.anchors.iter().enumerate().any(|(i, a)| {
+                a.as_ref().is_some_and(|a| {
+                    a.block == o.block
+                        && o.range.start <= a.range.start
+                        && a.range.end <= o.range.end
+                        && a.range != o.range
+                        && self.rd.doc.annotations[i].note.is_some()
+                })
+            })
     }
 
     fn close_tag(&self, m: Mark) -> String {
@@ -525,12 +542,7 @@ impl Renderer<'_> {
                 s.push_str("</span>");
                 s
             }
-            Mark::Occurrence(j) => if self.rd.occurrences[j].linked {
-                "</a>"
-            } else {
-                "</span>"
-            }
-            .into(),
+            Mark::Occurrence(j) => if self.occurrence_linked(j) { "</a>" } else { "</span>" }.into(),
         }
     }
 

@@ -18,3 +18,4 @@ mod hooks;
 mod hostile;
 mod links;
 mod notes;
+mod props;
