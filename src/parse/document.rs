@@ -176,12 +176,12 @@ pub fn parse_document(
     };
 
     // Where a metadata value came from, for error positions.
-    let meta_error = |key: &str, side_has: bool, message: String| -> Diagnostic {
+    let meta_error_at = |at: &[Seg], side_has: bool, message: String| -> Diagnostic {
         match (&sidecar_path, side_has) {
-            (Some(p), true) => value_error(&sidecar_source, p, &[Seg::from(key)], message),
+            (Some(p), true) => value_error(&sidecar_source, p, at, message),
             _ => match front {
                 Some((text, offset)) => {
-                    let d = value_error(text, path, &[Seg::from(key)], message);
+                    let d = value_error(text, path, at, message);
                     let first_line = source[..offset].matches('\n').count();
                     match d.line {
                         Some(l) => d.clone().at(
@@ -199,6 +199,7 @@ pub fn parse_document(
             },
         }
     };
+    let meta_error = |key: &str, side_has: bool, message: String| meta_error_at(&[Seg::from(key)], side_has, message);
 
     macro_rules! pick {
         ($field:ident) => {
@@ -212,7 +213,7 @@ pub fn parse_document(
     let (_, explicit_title) = pick!(title);
     let (side_date, date) = pick!(date);
     let (side_lang, lang) = pick!(lang);
-    let (_, source_meta) = pick!(source);
+    let (side_source, source_meta) = pick!(source);
     let (_, author) = pick!(author);
     let (_, summary) = pick!(summary);
     let (_, tags) = pick!(tags);
@@ -256,6 +257,25 @@ pub fn parse_document(
                 .hint("in Markdown, end a line with two spaces or a backslash to keep the break"),
         );
     }
+    // The source is a link on the page: a script URL there would run when a reader follows it.
+    let source_meta = source_meta.filter(|s| {
+        let (url, at) = match s {
+            RawSource::Url(url) => (url, vec![Seg::from("source")]),
+            RawSource::Full { url, .. } => (url, vec![Seg::from("source"), Seg::from("url")]),
+        };
+        let Some(scheme) = refused_scheme(url) else {
+            return true;
+        };
+        diags.push(
+            meta_error_at(
+                &at,
+                side_source,
+                format!("`{scheme}:` URLs are not allowed as a source"),
+            )
+            .hint("give the address where the text can be read, such as https://…"),
+        );
+        false
+    });
     let meta = Meta {
         author,
         date: date.filter(|d| is_iso_date(d)),
@@ -297,6 +317,22 @@ pub fn parse_document(
         events,
         footnotes,
     })
+}
+
+/// The scheme of `url` when it is one that runs code or smuggles a document in
+/// (`javascript`, `vbscript`, `data`), as a browser reads it: leading and trailing control
+/// characters and spaces are dropped, tabs and line breaks anywhere are ignored, case does not
+/// count. So `" Java\tScript:alert(1)"` is refused, as a browser would run it.
+pub fn refused_scheme(url: &str) -> Option<&'static str> {
+    let cleaned: String = url
+        .trim_matches(|c: char| c <= ' ')
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .collect();
+    let (scheme, _) = cleaned.split_once(':')?;
+    ["javascript", "vbscript", "data"]
+        .into_iter()
+        .find(|s| s.eq_ignore_ascii_case(scheme))
 }
 
 pub fn is_iso_date(d: &str) -> bool {
@@ -557,6 +593,51 @@ mod tests {
         let (_, d) = parse("a.md", "---\ntitle: T\ndate: 2020-13-01\n---\nBody\n", None);
         assert_eq!(d.len(), 1);
         assert_eq!(d[0].line, Some(3));
+    }
+
+    #[test]
+    fn script_urls_are_refused_as_a_browser_reads_them() {
+        for url in [
+            "javascript:alert(1)",
+            " JavaScript:alert(1)",
+            "java\tscript:alert(1)",
+            "jav\nascript:alert(1)",
+            "\u{1}javascript:alert(1)",
+            "VBScript:x",
+            "data:text/html,<script>alert(1)</script>",
+        ] {
+            assert!(refused_scheme(url).is_some(), "{url:?} should be refused");
+        }
+        for url in [
+            "https://example.org/javascript:x",
+            "doc:a#javascript",
+            "javascript",
+            "%6Aavascript:alert(1)",
+            "\u{a0}javascript:alert(1)",
+        ] {
+            assert_eq!(refused_scheme(url), None, "{url:?} should pass");
+        }
+    }
+
+    #[test]
+    fn a_script_url_as_source_is_an_error_at_its_line() {
+        let (doc, d) = parse(
+            "a.md",
+            "---\ntitle: T\nsource: \" javascript:alert(1)\"\n---\nBody\n",
+            None,
+        );
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert!(d[0].message.contains("`javascript:`"), "{}", d[0].message);
+        assert_eq!(d[0].line, Some(3));
+        assert!(doc.unwrap().meta.source.is_none());
+        let side = "title: T\nsource:\n  title: S\n  url: \"java\\tscript:alert(1)\"\n";
+        let (doc, d) = parse("a.txt", "Body\n", Some(side));
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].line, Some(4));
+        assert!(doc.unwrap().meta.source.is_none());
+        let (doc, d) = parse("a.txt", "Body\n", Some("source: https://example.org/\n"));
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(doc.unwrap().meta.source.unwrap().url, "https://example.org/");
     }
 
     #[test]

@@ -8,7 +8,7 @@
 //! tags; one that wholly contains the mark or lies wholly inside it is left whole.
 
 use crate::parse::Entry;
-use crate::parse::document::Spanned;
+use crate::parse::document::{Spanned, refused_scheme};
 use crate::render::theme::{NotePlacement, Strings};
 use crate::resolve::ResolvedDoc;
 use crate::resolve::links::{classify, href};
@@ -59,6 +59,7 @@ pub struct BodyOptions<'a> {
 pub fn markdown_html(md: &str, root: &str, raw_html: bool) -> String {
     let mut events: Vec<Event> = pulldown_cmark::Parser::new_ext(md, crate::parse::document::markdown_options(false))
         .map(|e| rewrite_link(e, root))
+        .map(|e| heading_attrs(e, raw_html))
         .collect();
     if !raw_html {
         events = events
@@ -74,6 +75,8 @@ pub fn markdown_html(md: &str, root: &str, raw_html: bool) -> String {
     out
 }
 
+/// Cross-links become relative URLs; a destination that would run script (refused as an error
+/// during resolve) becomes `#`, so that none reaches a page whatever the checks upstream let by.
 fn rewrite_link<'e>(e: Event<'e>, root: &str) -> Event<'e> {
     match e {
         Event::Start(Tag::Link {
@@ -83,8 +86,8 @@ fn rewrite_link<'e>(e: Event<'e>, root: &str) -> Event<'e> {
             id,
         }) => {
             let url = match classify(&dest_url) {
-                Ok(t) => href(&t, &dest_url, root),
-                Err(_) => "#".to_owned(),
+                Ok(t) if refused_scheme(&dest_url).is_none() => href(&t, &dest_url, root),
+                _ => "#".to_owned(),
             };
             Event::Start(Tag::Link {
                 link_type,
@@ -93,8 +96,50 @@ fn rewrite_link<'e>(e: Event<'e>, root: &str) -> Event<'e> {
                 id,
             })
         }
+        Event::Start(Tag::Image {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) if refused_scheme(&dest_url).is_some() => Event::Start(Tag::Image {
+            link_type,
+            dest_url: "#".into(),
+            title,
+            id,
+        }),
         other => other,
     }
+}
+
+/// Heading attributes (`## Title {#id .class key=value}`) are raw HTML in all but name: `key`
+/// may be `onclick`, or `x/onclick`, which a browser reads as two attributes. Unless raw HTML
+/// is allowed, only harmless ones stay: `data-*`, `lang`, `dir`, `title` and `translate`, with
+/// names of lower-case letters, digits and `-` only.
+fn heading_attrs(e: Event<'_>, raw_html: bool) -> Event<'_> {
+    match e {
+        Event::Start(Tag::Heading {
+            level,
+            id,
+            classes,
+            attrs,
+        }) if !raw_html => Event::Start(Tag::Heading {
+            level,
+            id,
+            classes,
+            attrs: attrs.into_iter().filter(|(name, _)| is_harmless_attr(name)).collect(),
+        }),
+        other => other,
+    }
+}
+
+fn is_harmless_attr(name: &str) -> bool {
+    let plain = !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    plain
+        && (matches!(name, "lang" | "dir" | "title" | "translate")
+            || name.strip_prefix("data-").is_some_and(|rest| !rest.is_empty()))
 }
 
 fn block_ops(rd: &ResolvedDoc) -> Vec<Vec<(usize, Op)>> {
@@ -236,12 +281,13 @@ pub fn render_body(rd: &ResolvedDoc, entries: &[Entry], opts: &BodyOptions) -> R
                     .iter()
                     .find(|(e, _)| *e == i)
                     .map(|(_, id)| CowStr::from(id.clone()));
-                r.out.push(Event::Start(Tag::Heading {
+                let heading = Event::Start(Tag::Heading {
                     level: *level,
                     id,
                     classes: classes.clone(),
                     attrs: attrs.clone(),
-                }));
+                });
+                r.out.push(heading_attrs(heading, r.raw_html));
             }
             Event::End(TagEnd::Heading(_)) => {
                 r.out.push(event.clone());
@@ -289,6 +335,7 @@ pub fn render_body(rd: &ResolvedDoc, entries: &[Entry], opts: &BodyOptions) -> R
                 r.out.push(event.clone());
             }
             Event::FootnoteReference(label) => r.footnote_ref(label),
+            Event::Start(Tag::Image { .. }) => r.out.push(rewrite_link(event.clone(), root)),
             other => r.out.push(other.clone()),
         }
     }
@@ -482,17 +529,20 @@ impl Renderer<'_> {
                 }
                 s.push('>');
                 if let Some(see) = &a.see {
-                    let url = classify(see)
-                        .map(|t| href(&t, see, self.root))
-                        .unwrap_or_else(|_| "#".into());
-                    let _ = write!(s, "<a class=\"see\" href=\"{}\">", escape(&url));
+                    let url = match classify(see) {
+                        Ok(t) if refused_scheme(see).is_none() => href(&t, see, self.root),
+                        _ => "#".into(),
+                    };
+                    // Escaped as pulldown-cmark escapes a Markdown link's destination: control
+                    // characters and spaces percent-encoded, so none can hide a scheme.
+                    let _ = write!(s, "<a class=\"see\" href=\"{}\">", escape_href(&url));
                 }
                 s
             }
             Mark::Occurrence(j) => {
                 let o = &self.rd.occurrences[j];
                 let id = o.id(self.entries);
-                if o.linked {
+                if self.occurrence_linked(j) {
                     format!(
                         "<a class=\"term\" id=\"{id}\" href=\"{}glossary/{}/index.html\">",
                         self.root, self.entries[o.entry].id
@@ -510,9 +560,26 @@ impl Renderer<'_> {
         self.stack.iter().any(|o| match o {
             Open::Md(Tag::Link { .. }, _) => true,
             Open::Mark(Mark::Annotation(i)) => self.rd.doc.annotations[*i].see.is_some(),
-            Open::Mark(Mark::Occurrence(j)) => self.rd.occurrences[*j].linked,
+            Open::Mark(Mark::Occurrence(j)) => self.occurrence_linked(*j),
             Open::Md(..) => false,
         })
+    }
+
+    /// Whether occurrence `j` is rendered as a link: as resolved, unless an annotation with a
+    /// note lies inside it. That note's reference is a link too, and links cannot nest; so
+    /// the occurrence keeps its id but is not linked, as one inside a `see` quote is not.
+    fn occurrence_linked(&self, j: usize) -> bool {
+        let o = &self.rd.occurrences[j];
+        o.linked
+            && !self.rd.anchors.iter().enumerate().any(|(i, a)| {
+                a.as_ref().is_some_and(|a| {
+                    a.block == o.block
+                        && o.range.start <= a.range.start
+                        && a.range.end <= o.range.end
+                        && a.range != o.range
+                        && self.rd.doc.annotations[i].note.is_some()
+                })
+            })
     }
 
     fn close_tag(&self, m: Mark) -> String {
@@ -534,12 +601,7 @@ impl Renderer<'_> {
                 s.push_str("</span>");
                 s
             }
-            Mark::Occurrence(j) => if self.rd.occurrences[j].linked {
-                "</a>"
-            } else {
-                "</span>"
-            }
-            .into(),
+            Mark::Occurrence(j) => if self.occurrence_linked(j) { "</a>" } else { "</span>" }.into(),
         }
     }
 
@@ -573,7 +635,8 @@ impl Renderer<'_> {
         let mut body = String::new();
         html::push_html(
             &mut body,
-            evs.iter().map(|(e, _): &Spanned| rewrite_link(e.clone(), self.root)),
+            evs.iter()
+                .map(|(e, _): &Spanned| heading_attrs(rewrite_link(e.clone(), self.root), self.raw_html)),
         );
         let mut text = String::new();
         for (e, _) in evs {
@@ -600,6 +663,12 @@ impl Renderer<'_> {
         s.push_str("</aside>\n");
         self.out.push(Event::Html(s.into()));
     }
+}
+
+fn escape_href(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    pulldown_cmark_escape::escape_href(&mut out, s).ok();
+    out
 }
 
 pub fn escape(s: &str) -> String {

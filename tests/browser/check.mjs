@@ -7,7 +7,8 @@
 //   1. valid HTML on every page, valid CSS in every stylesheet (the Nu HTML checker, vnu.jar, run
 //      with the machine's Java);
 //   2. links: every href, src and srcset on every page resolves to a file of the site (never a
-//      folder), every #fragment to an id of the page it names;
+//      folder), every #fragment to an id of the page it names; and, as an independent second
+//      opinion, lychee --offline --include-fragments on the folder ($LYCHEE, else `lychee`);
 //   3. accessibility: axe-core (wcag2a, wcag2aa) in Chromium at 1280 and 390 px on the home page,
 //      a document, the glossary index, an entry, the about page (and search, when there is one);
 //      again at 1280 px in the dark colours, and on a document with a note open and a gloss
@@ -511,6 +512,26 @@ async function axe(page) {
   );
 }
 
+// ---------------------------------------------------------------- lychee
+
+/** lychee's verdict on the site folder, offline (files only) and with #fragments: its error
+ *  lines, or the whole output when it fails without any. */
+function lychee(siteDir) {
+  const bin = process.env.LYCHEE || 'lychee';
+  const run = spawnSync(bin, ['--offline', '--include-fragments', '--no-progress', siteDir], {
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (run.error) return { problems: [`cannot run ${bin}: ${run.error.message} (tests/browser/run.sh installs it)`] };
+  const output = `${run.stdout}\n${run.stderr}`;
+  const summary = output.split('\n').find((l) => l.includes('Total')) || '';
+  const errors = output.split('\n').filter((l) => /^\s*\[(ERROR|TIMEOUT|\d{3})\]/.test(l));
+  // The summary without its emoji: "511 Total (in 39ms) 184 Unique 511 OK 0 Errors".
+  const plain = summary.replace(/[^\x20-\x7e]+/g, ' ').replace(/\s+/g, ' ').trim();
+  if (run.status === 0 && errors.length === 0) return { problems: [], summary: plain };
+  return { problems: errors.length > 0 ? errors : [`exit code ${run.status}`, ...output.trim().split('\n')] };
+}
+
 // ---------------------------------------------------------------- one site
 
 async function checkSite(browser, siteDir) {
@@ -548,6 +569,9 @@ async function checkSite(browser, siteDir) {
       const { problems, count } = checkLinks(p, info, crawled, files, origin, prefix, baseUrl);
       report(problems.length === 0, `${name}: links and fragments resolve: ${p} (${count} internal)`, problems);
     }
+    const ly = lychee(siteDir);
+    const lySummary = ly.summary ? ` (${ly.summary})` : '';
+    report(ly.problems.length === 0, `${name}: lychee --offline --include-fragments: no broken link${lySummary}`, ly.problems);
     for (const p of pages) {
       const errs = crawled.get(p).errors;
       report(errs.length === 0, `${name}: no console errors: ${p}`, errs);
