@@ -32,6 +32,7 @@ pub mod write;
 
 use diagnostics::Diagnostic;
 use parse::document::{ParseOptions, decode, parse_document};
+use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -108,30 +109,22 @@ pub fn load(opts: &BuildOptions, diags: &mut Vec<Diagnostic>) -> Result<Option<r
         smart_punctuation: config.smart_punctuation,
     };
     let read = |p: &Path| std::fs::read(p).map_err(|e| Fatal(format!("cannot read {}: {e}", p.display())));
-    let mut docs = Vec::new();
-    for (path, sidecar) in &found.documents {
-        let text = match decode(read(path)?, path) {
-            Ok(t) => t,
-            Err(d) => {
-                diags.push(d);
-                continue;
-            }
-        };
-        let side = match sidecar {
-            Some(s) => match decode(read(s)?, s) {
-                Ok(t) => Some((s.as_path(), t)),
-                Err(d) => {
-                    diags.push(d);
-                    continue;
-                }
-            },
-            None => None,
-        };
-        if let Some(doc) = parse_document(path, text, side, &opts_parse, diags)
-            && (!doc.meta.draft || opts.drafts)
-        {
-            docs.push(doc);
-        }
+    // Each document is read and parsed on its own, in parallel; results keep discovery order.
+    type Parsed = Result<(Option<parse::Document>, Vec<Diagnostic>), Fatal>;
+    let parsed: Vec<Parsed> = found
+        .documents
+        .par_iter()
+        .map(|(path, sidecar)| {
+            let mut diags = Vec::new();
+            let doc = read_document(path, sidecar.as_deref(), &read, &opts_parse, &mut diags)?;
+            Ok((doc.filter(|d| !d.meta.draft || opts.drafts), diags))
+        })
+        .collect();
+    let mut docs = Vec::with_capacity(parsed.len());
+    for result in parsed {
+        let (doc, d) = result?;
+        diags.extend(d);
+        docs.extend(doc);
     }
     let mut pages = Vec::new();
     for path in &found.pages {
@@ -159,6 +152,35 @@ pub fn load(opts: &BuildOptions, diags: &mut Vec<Diagnostic>) -> Result<Option<r
         );
     }
     Ok(Some(site))
+}
+
+/// Reads and parses one document and its sidecar; `None` (with a diagnostic) when a file is
+/// not UTF-8 or the document cannot be built.
+fn read_document(
+    path: &Path,
+    sidecar: Option<&Path>,
+    read: &(dyn Fn(&Path) -> Result<Vec<u8>, Fatal> + Sync),
+    opts: &ParseOptions,
+    diags: &mut Vec<Diagnostic>,
+) -> Result<Option<parse::Document>, Fatal> {
+    let text = match decode(read(path)?, path) {
+        Ok(t) => t,
+        Err(d) => {
+            diags.push(d);
+            return Ok(None);
+        }
+    };
+    let side = match sidecar {
+        Some(s) => match decode(read(s)?, s) {
+            Ok(t) => Some((s, t)),
+            Err(d) => {
+                diags.push(d);
+                return Ok(None);
+            }
+        },
+        None => None,
+    };
+    Ok(parse_document(path, text, side, opts, diags))
 }
 
 /// `glossa build`: load, then render into a staging folder swapped in on success.
@@ -193,7 +215,7 @@ pub fn build(opts: &BuildOptions) -> Result<Outcome, Fatal> {
             out.display()
         ))
     })?;
-    let stats = match render::render_site(&site, &theme, &mut staging) {
+    let stats = match render::render_site(&site, &theme, &staging) {
         Ok(stats) => stats,
         Err(e) => return render_failure(opts, &theme, e, outcome),
     };
@@ -282,7 +304,7 @@ pub fn check(opts: &BuildOptions) -> Result<Outcome, Fatal> {
     diagnostics::sort(&mut outcome.diagnostics);
     if let (Some(site), Some(theme)) = (site, theme)
         && !outcome.has_errors()
-        && let Err(e) = render::render_site(&site, &theme, &mut write::Discard)
+        && let Err(e) = render::render_site(&site, &theme, &write::Discard)
     {
         return render_failure(opts, &theme, e, outcome);
     }

@@ -2,12 +2,12 @@
 //! which replaces the output only when the whole build has succeeded.
 
 use crate::render::Sink;
-use std::io::Write as _;
+use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 
 pub struct Staging {
     dir: PathBuf,
-    progress: Progress,
+    progress: std::sync::Mutex<Progress>,
 }
 
 /// A progress bar on a terminal, shown only once a build has taken more than a second.
@@ -27,7 +27,7 @@ impl Progress {
             self.bar = Some(bar);
         }
         if let Some(bar) = &self.bar {
-            bar.set_position(done as u64 + 1);
+            bar.set_position(done as u64);
         }
     }
 }
@@ -53,12 +53,15 @@ impl Staging {
             start: std::time::Instant::now(),
             bar: None,
         };
-        Ok(Staging { dir, progress })
+        Ok(Staging {
+            dir,
+            progress: std::sync::Mutex::new(progress),
+        })
     }
 
     /// Swaps the staging folder in for `out`.
     pub fn commit(mut self, out: &Path) -> std::io::Result<()> {
-        if let Some(bar) = self.progress.bar.take() {
+        if let Some(bar) = self.progress.get_mut().ok().and_then(|p| p.bar.take()) {
             bar.finish_and_clear();
         }
         let dir = self.dir.clone();
@@ -111,15 +114,22 @@ impl Drop for Staging {
 }
 
 impl Sink for Staging {
-    fn progress(&mut self, done: usize, total: usize) {
-        self.progress.tick(done, total);
+    fn progress(&self, done: usize, total: usize) {
+        if let Ok(mut p) = self.progress.lock() {
+            p.tick(done, total);
+        }
     }
 
-    fn put(&mut self, rel: &str, bytes: &[u8]) -> std::io::Result<()> {
-        let to = self.target(rel)?;
-        let mut f = std::io::BufWriter::new(std::fs::File::create(to)?);
-        f.write_all(bytes)?;
-        f.flush()
+    fn put(&self, rel: &str, bytes: &[u8]) -> std::io::Result<()> {
+        // One write of the whole page: no buffer needed, and no copy into one.
+        std::fs::write(self.target(rel)?, bytes)
+    }
+
+    fn stream(&self, rel: &str) -> std::io::Result<Box<dyn Write + Send + '_>> {
+        Ok(Box::new(std::io::BufWriter::with_capacity(
+            1 << 16,
+            std::fs::File::create(self.target(rel)?)?,
+        )))
     }
 }
 
@@ -127,7 +137,11 @@ impl Sink for Staging {
 pub struct Discard;
 
 impl Sink for Discard {
-    fn put(&mut self, _: &str, _: &[u8]) -> std::io::Result<()> {
+    fn put(&self, _: &str, _: &[u8]) -> std::io::Result<()> {
         Ok(())
+    }
+
+    fn stream(&self, _: &str) -> std::io::Result<Box<dyn Write + Send + '_>> {
+        Ok(Box::new(std::io::sink()))
     }
 }

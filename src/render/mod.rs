@@ -4,6 +4,7 @@
 //! deterministic: the same site gives the same bytes.
 
 pub mod body;
+pub mod jsonld;
 pub mod search;
 pub mod theme;
 pub mod views;
@@ -12,16 +13,20 @@ use crate::parse::Entry;
 use crate::resolve::links::{PageRef, page_path};
 use crate::resolve::{ResolvedDoc, Site};
 use body::{BodyOptions, escape, markdown_html, render_body};
-use serde_json::json;
+use rayon::prelude::*;
 use std::collections::BTreeMap;
 use views::*;
 
-/// Where rendered files go: a path relative to the output root, and the bytes.
-pub trait Sink {
-    fn put(&mut self, path: &str, bytes: &[u8]) -> std::io::Result<()>;
+/// Where rendered files go: a path relative to the output root, and the bytes. Document
+/// pages are rendered and handed over from several threads at once.
+pub trait Sink: Sync {
+    fn put(&self, path: &str, bytes: &[u8]) -> std::io::Result<()>;
 
-    /// Told after each document page, `(done, total)`, for a progress display.
-    fn progress(&mut self, _done: usize, _total: usize) {}
+    /// A file written piece by piece, for one too large to hold whole (annotations.jsonld).
+    fn stream(&self, path: &str) -> std::io::Result<Box<dyn std::io::Write + Send + '_>>;
+
+    /// Told as document pages are done, `(done, total)`, for a progress display.
+    fn progress(&self, _done: usize, _total: usize) {}
 }
 
 #[derive(Debug)]
@@ -127,7 +132,105 @@ impl Ctx<'_> {
     }
 }
 
-pub fn render_site(site: &Site, theme: &theme::Theme, sink: &mut dyn Sink) -> Result<Stats, RenderError> {
+/// How many documents are rendered at once: enough to keep every thread busy, few enough
+/// that the pages in flight stay small.
+const DOC_CHUNK: usize = 64;
+
+/// What a document page leaves behind once it is written.
+struct RenderedDoc {
+    summary: DocSummary,
+    notes: usize,
+    occurrences: usize,
+    /// Its items of annotations.jsonld, and how many.
+    jsonld: (String, usize),
+    /// Its words for the search index, when there is one.
+    words: Option<BTreeMap<String, u32>>,
+}
+
+/// Renders one document page and hands it to the sink.
+fn render_doc(
+    ctx: &Ctx,
+    rd: &ResolvedDoc,
+    number: usize,
+    folding: Option<search::Folding>,
+    sink: &dyn Sink,
+) -> Result<RenderedDoc, RenderError> {
+    let (site, entries, config) = (ctx.site, &ctx.site.entries, &ctx.site.config);
+    let doc = &rd.doc;
+    let root = "../";
+    let lang = doc.meta.lang.clone().unwrap_or_else(|| config.lang.clone());
+    let body = render_body(rd, entries, &ctx.body_options(root, &lang));
+    // Its search fragment goes out now; its words join the index in document order.
+    let words = match folding {
+        Some(folding) => {
+            let record = search::document_record(rd, &body.notes, "document");
+            sink.put(&format!("search/f/{number}.js"), record.fragment_js(number).as_bytes())?;
+            Some(record.word_counts(folding))
+        }
+        None => None,
+    };
+    let mut terms: BTreeMap<usize, usize> = BTreeMap::new();
+    for o in &rd.occurrences {
+        *terms.entry(o.entry).or_default() += 1;
+    }
+    let distinct_terms = terms.len();
+    let mut terms: Vec<TermUse> = terms
+        .into_iter()
+        .map(|(e, count)| TermUse {
+            id: entries[e].id.clone(),
+            term: entries[e].term.clone(),
+            url: format!("{root}glossary/{}/index.html", entries[e].id),
+            count,
+        })
+        .collect();
+    terms.sort_by_key(|t| t.term.to_lowercase());
+    let view = DocView {
+        title: doc.title.clone(),
+        slug: doc.slug.clone(),
+        author: doc.meta.author.clone().unwrap_or_default(),
+        date: doc.meta.date.clone().unwrap_or_default(),
+        date_display: doc
+            .meta
+            .date
+            .as_deref()
+            .map(|d| ctx.theme.strings.date(d))
+            .unwrap_or_default(),
+        lang: lang.clone(),
+        summary: doc.meta.summary.clone().unwrap_or_default(),
+        tags: doc.meta.tags.clone(),
+        source: doc.meta.source.clone(),
+        body_html: body.html,
+        notes_html: body.endnotes_html,
+        notes: body.notes.len(),
+        terms,
+        backlinks: ctx.backlinks(&PageRef::Doc(doc.slug.clone()), root),
+    };
+    let path = format!("{}/index.html", doc.slug);
+    let mut c = ctx.base("document", root, &lang, &doc.title, &path);
+    c.insert("doc", &view);
+    sink.put(&path, ctx.render("document.html", &c)?.as_bytes())?;
+    let summary = DocSummary {
+        url: path,
+        notes: view.notes,
+        terms: distinct_terms,
+        title: view.title,
+        author: view.author,
+        date: view.date,
+        date_display: view.date_display,
+        summary: view.summary,
+        lang,
+        tags: view.tags,
+    };
+    Ok(RenderedDoc {
+        summary,
+        notes: body.notes.len(),
+        occurrences: rd.occurrences.len(),
+        jsonld: jsonld::doc_items(site, rd),
+        words,
+    })
+}
+
+pub fn render_site(site: &Site, theme: &theme::Theme, sink: &dyn Sink) -> Result<Stats, RenderError> {
     let config = &site.config;
     let ctx = Ctx {
         site,
@@ -156,78 +259,35 @@ pub fn render_site(site: &Site, theme: &theme::Theme, sink: &mut dyn Sink) -> Re
         let langs = site.docs.iter().filter_map(|d| d.doc.meta.lang.as_deref());
         search::IndexBuilder::new(search::Folding::for_site(&config.lang, langs))
     });
+    let folding = index.as_ref().map(search::IndexBuilder::folding);
 
-    // Documents.
-    let mut summaries = Vec::new();
-    for (done, rd) in site.docs.iter().enumerate() {
-        sink.progress(done, site.docs.len());
-        let doc = &rd.doc;
-        let root = "../";
-        let lang = doc.meta.lang.clone().unwrap_or_else(|| config.lang.clone());
-        let body = render_body(rd, entries, &ctx.body_options(root, &lang));
-        if let Some(index) = &mut index {
-            add_to_index(index, search::document_record(rd, &body.notes, "document"), sink)?;
-        }
-        stats.notes += body.notes.len();
-        stats.occurrences += rd.occurrences.len();
-        let mut terms: BTreeMap<usize, usize> = BTreeMap::new();
-        for o in &rd.occurrences {
-            *terms.entry(o.entry).or_default() += 1;
-        }
-        let mut terms: Vec<TermUse> = terms
-            .into_iter()
-            .map(|(e, count)| TermUse {
-                id: entries[e].id.clone(),
-                term: entries[e].term.clone(),
-                url: format!("{root}glossary/{}/index.html", entries[e].id),
-                count,
-            })
+    // Documents: rendered in parallel, a chunk at a time, each page written as soon as it is
+    // made. What outlives a chunk is small: the home page's summaries and the counts; the
+    // annotations of a chunk go out to annotations.jsonld in document order.
+    let mut jsonld = jsonld::Writer::new(std::io::BufWriter::new(sink.stream("annotations.jsonld")?), site)?;
+    let mut summaries = Vec::with_capacity(site.docs.len());
+    let mut done = 0;
+    for chunk in site.docs.chunks(DOC_CHUNK) {
+        let rendered: Vec<Result<RenderedDoc, RenderError>> = chunk
+            .par_iter()
+            .enumerate()
+            .map(|(i, rd)| render_doc(&ctx, rd, done + i, folding, sink))
             .collect();
-        terms.sort_by_key(|t| t.term.to_lowercase());
-        let view = DocView {
-            title: doc.title.clone(),
-            slug: doc.slug.clone(),
-            author: doc.meta.author.clone().unwrap_or_default(),
-            date: doc.meta.date.clone().unwrap_or_default(),
-            date_display: doc
-                .meta
-                .date
-                .as_deref()
-                .map(|d| theme.strings.date(d))
-                .unwrap_or_default(),
-            lang: lang.clone(),
-            summary: doc.meta.summary.clone().unwrap_or_default(),
-            tags: doc.meta.tags.clone(),
-            source: doc.meta.source.clone(),
-            body_html: body.html,
-            notes_html: body.endnotes_html,
-            notes: body.notes.len(),
-            terms,
-            backlinks: ctx.backlinks(&PageRef::Doc(doc.slug.clone()), root),
-        };
-        summaries.push(DocSummary {
-            title: view.title.clone(),
-            url: format!("{}/index.html", doc.slug),
-            author: view.author.clone(),
-            date: view.date.clone(),
-            date_display: view.date_display.clone(),
-            summary: view.summary.clone(),
-            lang: lang.clone(),
-            notes: view.notes,
-            terms: rd
-                .occurrences
-                .iter()
-                .map(|o| o.entry)
-                .collect::<std::collections::BTreeSet<_>>()
-                .len(),
-            tags: view.tags.clone(),
-        });
-        let path = format!("{}/index.html", doc.slug);
-        let mut c = ctx.base("document", root, &lang, &doc.title, &path);
-        c.insert("doc", &view);
-        sink.put(&path, ctx.render("document.html", &c)?.as_bytes())?;
-        stats.pages += 1;
+        for r in rendered {
+            let r = r?;
+            stats.notes += r.notes;
+            stats.occurrences += r.occurrences;
+            stats.pages += 1;
+            summaries.push(r.summary);
+            jsonld.items(&r.jsonld)?;
+            if let (Some(index), Some(words)) = (&mut index, r.words) {
+                index.add(words);
+            }
+        }
+        done += chunk.len();
+        sink.progress(done, site.docs.len());
     }
+    jsonld.finish(site)?;
 
     // Extra pages.
     for p in &site.pages {
@@ -343,7 +403,6 @@ pub fn render_site(site: &Site, theme: &theme::Theme, sink: &mut dyn Sink) -> Re
     if let Some(base) = &config.base_url {
         sink.put("sitemap.xml", sitemap(site, base).as_bytes())?;
     }
-    sink.put("annotations.jsonld", annotations_jsonld(site).as_bytes())?;
 
     for (rel, source) in &theme.static_files {
         sink.put(&format!("static/{rel}"), &source.bytes()?)?;
@@ -352,11 +411,7 @@ pub fn render_site(site: &Site, theme: &theme::Theme, sink: &mut dyn Sink) -> Re
 }
 
 /// Writes a page's search fragment and adds its words to the index.
-fn add_to_index(
-    index: &mut search::IndexBuilder,
-    record: search::PageRecord,
-    sink: &mut dyn Sink,
-) -> std::io::Result<()> {
+fn add_to_index(index: &mut search::IndexBuilder, record: search::PageRecord, sink: &dyn Sink) -> std::io::Result<()> {
     let n = index.add(record.word_counts(index.folding()));
     sink.put(&format!("search/f/{n}.js"), record.fragment_js(n).as_bytes())
 }
@@ -556,98 +611,5 @@ fn sitemap(site: &Site, base: &str) -> String {
         s.push_str(&format!("  <url><loc>{}</loc></url>\n", escape(&u)));
     }
     s.push_str("</urlset>\n");
-    s
-}
-
-/// Every annotation as a W3C Web Annotation, in one AnnotationCollection.
-fn annotations_jsonld(site: &Site) -> String {
-    let base = site.config.base_url.clone().unwrap_or_default();
-    let mut items = Vec::new();
-    for d in &site.docs {
-        let doc_url = format!("{base}{}/index.html", d.doc.slug);
-        // Code-point offsets of each block in the reading text (blocks joined by "\n").
-        let mut starts = Vec::with_capacity(d.reading.blocks.len());
-        let mut at = 0usize;
-        for b in &d.reading.blocks {
-            starts.push(at);
-            at += b.text.chars().count() + 1;
-        }
-        for (a, anchor) in d.doc.annotations.iter().zip(&d.anchors) {
-            let Some(anchor) = anchor else { continue };
-            let text = &d.reading.blocks[anchor.block].text;
-            let exact = &text[anchor.range.clone()];
-            let prefix: String = {
-                let c: Vec<char> = text[..anchor.range.start].chars().collect();
-                c[c.len().saturating_sub(32)..].iter().collect()
-            };
-            let suffix: String = text[anchor.range.end..].chars().take(32).collect();
-            let start = starts[anchor.block] + text[..anchor.range.start].chars().count();
-            let end = start + exact.chars().count();
-            let mut bodies = Vec::new();
-            let mut motivations = Vec::new();
-            if let Some(note) = &a.note {
-                bodies.push(
-                    json!({"type": "TextualBody", "value": note, "format": "text/markdown", "purpose": "commenting"}),
-                );
-                motivations.push("commenting");
-            }
-            if let Some(gloss) = &a.gloss {
-                bodies.push(
-                    json!({"type": "TextualBody", "value": gloss, "format": "text/plain", "purpose": "describing"}),
-                );
-                motivations.push("describing");
-            }
-            if let Some(term) = &a.term {
-                bodies.push(json!({"id": format!("{base}glossary/{term}/index.html"), "purpose": "identifying"}));
-                motivations.push("identifying");
-            }
-            if let Some(see) = &a.see {
-                let url = match crate::resolve::links::classify(see) {
-                    Ok(crate::resolve::links::Target::Fragment(f)) => format!("{doc_url}#{f}"),
-                    Ok(t) => crate::resolve::links::href(&t, see, &base),
-                    Err(_) => String::new(),
-                };
-                bodies.push(json!({"id": url, "purpose": "linking"}));
-                motivations.push("linking");
-            }
-            let mut item = json!({
-                "id": format!("{doc_url}#{}", a.id),
-                "type": "Annotation",
-                "motivation": motivations[0],
-                "target": {
-                    "source": doc_url,
-                    "selector": [
-                        {"type": "TextQuoteSelector", "exact": exact, "prefix": prefix, "suffix": suffix},
-                        {"type": "TextPositionSelector", "start": start, "end": end}
-                    ]
-                }
-            });
-            item["body"] = if bodies.len() == 1 {
-                bodies.remove(0)
-            } else {
-                serde_json::Value::Array(bodies)
-            };
-            if let Some(lang) = &d.doc.meta.lang {
-                item["target"]["language"] = json!(lang);
-            }
-            items.push(item);
-        }
-    }
-    let total = items.len();
-    let collection = json!({
-        "@context": "http://www.w3.org/ns/anno.jsonld",
-        "id": format!("{base}annotations.jsonld"),
-        "type": "AnnotationCollection",
-        "label": site.config.title,
-        "total": total,
-        "first": {
-            "id": format!("{base}annotations.jsonld#page-1"),
-            "type": "AnnotationPage",
-            "startIndex": 0,
-            "items": items
-        }
-    });
-    let mut s = serde_json::to_string_pretty(&collection).unwrap_or_default();
-    s.push('\n');
     s
 }

@@ -10,6 +10,7 @@ use crate::parse::yaml::value_error_in;
 use crate::parse::yamlpos::YamlPositions;
 use crate::resolve::fold::{Folded, fold_pattern, needs_strict, strict_eq};
 use crate::resolve::reading::Reading;
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use std::ops::Range;
 use std::path::Path;
 
@@ -31,48 +32,98 @@ struct Hit {
 pub struct Haystack<'r> {
     reading: &'r Reading,
     folded: Vec<Folded>,
+    /// The folded blocks joined by `\n`, which no folded quote contains (whitespace folds to a
+    /// space), so a match never spans two blocks.
+    joined: String,
+    /// Where each block starts in `joined`.
+    starts: Vec<usize>,
 }
 
 impl<'r> Haystack<'r> {
     pub fn new(reading: &'r Reading) -> Self {
+        let folded: Vec<Folded> = reading.blocks.iter().map(|b| Folded::new(&b.text)).collect();
+        let mut joined = String::with_capacity(folded.iter().map(|f| f.text.len() + 1).sum());
+        let mut starts = Vec::with_capacity(folded.len());
+        for f in &folded {
+            starts.push(joined.len());
+            joined.push_str(&f.text);
+            joined.push('\n');
+        }
         Haystack {
             reading,
-            folded: reading.blocks.iter().map(|b| Folded::new(&b.text)).collect(),
+            folded,
+            joined,
+            starts,
         }
     }
 
-    fn hits(&self, a: &Annotation) -> Vec<Hit> {
-        let quote = fold_pattern(a.quote.trim());
-        let prefix = a.prefix.as_deref().map(fold_pattern);
-        let suffix = a.suffix.as_deref().map(fold_pattern);
-        let strict = needs_strict(&a.quote)
-            || a.prefix.as_deref().is_some_and(needs_strict)
-            || a.suffix.as_deref().is_some_and(needs_strict);
-        let mut hits = Vec::new();
-        for (block, f) in self.folded.iter().enumerate() {
-            let text = &f.text;
-            let mut from = 0;
-            while let Some(i) = text[from..].find(&quote) {
-                let start = from + i;
-                let end = start + quote.len();
-                from = start + text[start..].chars().next().map_or(1, char::len_utf8);
-                if let Some(p) = &prefix
-                    && !text[..start].ends_with(p.as_str())
-                {
-                    continue;
-                }
-                if let Some(s) = &suffix
-                    && !text[end..].starts_with(s.as_str())
-                {
-                    continue;
-                }
-                if strict && !self.strict_fit(a, block, start, end, prefix.as_deref(), suffix.as_deref()) {
-                    continue;
-                }
-                hits.push(Hit { block, start, end });
+    /// The matches of every annotation's selector, each list in text order. One pass over the
+    /// text finds every quote at once (an Aho-Corasick automaton over the distinct quotes, with
+    /// overlapping matches, as a quote may overlap another match of itself); prefix, suffix and
+    /// the strict check then filter each candidate.
+    fn hits_all(&self, annotations: &[Annotation]) -> Vec<Vec<Hit>> {
+        let quotes: Vec<String> = annotations.iter().map(|a| fold_pattern(a.quote.trim())).collect();
+        let mut patterns: Vec<&str> = Vec::new();
+        let mut pattern_of: Vec<Option<usize>> = Vec::with_capacity(quotes.len());
+        for q in &quotes {
+            pattern_of.push(if q.is_empty() {
+                None
+            } else if let Some(p) = patterns.iter().position(|p| p == q) {
+                Some(p)
+            } else {
+                patterns.push(q);
+                Some(patterns.len() - 1)
+            });
+        }
+        // Pattern → the annotations that quote it.
+        let mut quoted_by: Vec<Vec<usize>> = vec![Vec::new(); patterns.len()];
+        for (i, p) in pattern_of.iter().enumerate() {
+            if let Some(p) = p {
+                quoted_by[*p].push(i);
             }
         }
+        let selectors: Vec<Selector> = annotations.iter().map(Selector::new).collect();
+        let mut hits: Vec<Vec<Hit>> = vec![Vec::new(); annotations.len()];
+        let automaton = (!patterns.is_empty())
+            .then(|| {
+                AhoCorasick::builder()
+                    .match_kind(MatchKind::Standard)
+                    .kind(Some(AhoCorasickKind::ContiguousNFA))
+                    .build(&patterns)
+                    .ok()
+            })
+            .flatten();
+        if let Some(ac) = automaton {
+            for m in ac.find_overlapping_iter(&self.joined) {
+                let block = self.starts.partition_point(|&s| s <= m.start()) - 1;
+                let (start, end) = (m.start() - self.starts[block], m.end() - self.starts[block]);
+                for &i in &quoted_by[m.pattern().as_usize()] {
+                    if self.fits(&annotations[i], &selectors[i], block, start, end) {
+                        hits[i].push(Hit { block, start, end });
+                    }
+                }
+            }
+        }
+        for h in &mut hits {
+            h.sort_by_key(|h| (h.block, h.start));
+        }
         hits
+    }
+
+    /// Whether the quote found at `start..end` of `block` fits the rest of the selector.
+    fn fits(&self, a: &Annotation, sel: &Selector, block: usize, start: usize, end: usize) -> bool {
+        let text = &self.folded[block].text;
+        if let Some(p) = &sel.prefix
+            && !text[..start].ends_with(p.as_str())
+        {
+            return false;
+        }
+        if let Some(s) = &sel.suffix
+            && !text[end..].starts_with(s.as_str())
+        {
+            return false;
+        }
+        !sel.strict || self.strict_fit(a, block, start, end, sel.prefix.as_deref(), sel.suffix.as_deref())
     }
 
     fn strict_fit(
@@ -152,9 +203,28 @@ impl<'r> Haystack<'r> {
     }
 }
 
+/// The folded prefix and suffix of a selector, and whether it needs the strict check.
+struct Selector {
+    prefix: Option<String>,
+    suffix: Option<String>,
+    strict: bool,
+}
+
+impl Selector {
+    fn new(a: &Annotation) -> Selector {
+        Selector {
+            prefix: a.prefix.as_deref().map(fold_pattern),
+            suffix: a.suffix.as_deref().map(fold_pattern),
+            strict: needs_strict(&a.quote)
+                || a.prefix.as_deref().is_some_and(needs_strict)
+                || a.suffix.as_deref().is_some_and(needs_strict),
+        }
+    }
+}
+
 /// How many passages fit an annotation's selector (quote, prefix and suffix).
 pub fn count_matches(reading: &Reading, a: &Annotation) -> usize {
-    Haystack::new(reading).hits(a).len()
+    Haystack::new(reading).hits_all(std::slice::from_ref(a))[0].len()
 }
 
 /// Anchors every annotation of a document. `None` where it failed (with a diagnostic).
@@ -169,8 +239,7 @@ pub fn anchor_all(
     let hay = Haystack::new(reading);
     let mut positions: Option<YamlPositions> = None;
     let mut out = Vec::with_capacity(annotations.len());
-    for a in annotations {
-        let hits = hay.hits(a);
+    for (a, hits) in annotations.iter().zip(hay.hits_all(annotations)) {
         let mut error = |key: &str, message: String, hint: Option<String>| {
             let pos = positions.get_or_insert_with(|| YamlPositions::index(sidecar_source));
             let d = value_error_in(pos, sidecar_source, sidecar, &a.key_path(key), message);

@@ -36,20 +36,31 @@ impl Folded {
         let mut text = String::with_capacity(original.len());
         let mut map = Vec::with_capacity(original.len() + 1);
         let mut in_space = false;
-        for (i, c) in original.char_indices() {
+        let bytes = original.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
+            // ASCII, the bulk of most texts, without decoding: `char::is_whitespace` on ASCII
+            // is exactly space and \t..=\r, and no ASCII mark needs canonicalizing.
+            let (c, len) = if b < 0x80 {
+                (b as char, 1)
+            } else {
+                let c = original[i..].chars().next().unwrap_or(char::REPLACEMENT_CHARACTER);
+                (c, c.len_utf8())
+            };
             if c.is_whitespace() {
-                if in_space {
-                    continue;
+                if !in_space {
+                    in_space = true;
+                    text.push(' ');
+                    map.push(i as u32);
                 }
-                in_space = true;
-                text.push(' ');
-                map.push(i as u32);
-                continue;
+            } else {
+                in_space = false;
+                let f = canonical(c);
+                text.push(f);
+                map.extend(std::iter::repeat_n(i as u32, f.len_utf8()));
             }
-            in_space = false;
-            let f = canonical(c);
-            text.push(f);
-            map.extend(std::iter::repeat_n(i as u32, f.len_utf8()));
+            i += len;
         }
         map.push(original.len() as u32);
         Folded {

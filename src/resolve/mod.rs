@@ -18,6 +18,7 @@ use crate::parse::{Document, Entry};
 use anchor::Anchor;
 use links::{PageRef, SiteIndex, Target, classify};
 use pulldown_cmark::{Event, Parser, Tag};
+use rayon::prelude::*;
 use reading::Reading;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::ops::Range;
@@ -89,10 +90,16 @@ pub fn resolve(
     }
     let term_ids: HashMap<&str, usize> = entries.iter().enumerate().map(|(i, e)| (e.id.as_str(), i)).collect();
 
-    let mut resolved: Vec<ResolvedDoc> = docs
-        .into_iter()
-        .map(|doc| resolve_doc(doc, &config, &matcher, &entries, &term_ids, diags))
-        .collect();
+    // Documents resolve independently, in parallel; their diagnostics are merged in order.
+    let (mut resolved, doc_diags): (Vec<ResolvedDoc>, Vec<Vec<Diagnostic>>) = docs
+        .into_par_iter()
+        .map(|doc| {
+            let mut d = Vec::new();
+            let r = resolve_doc(doc, &config, &matcher, &entries, &term_ids, &mut d);
+            (r, d)
+        })
+        .unzip();
+    diags.extend(doc_diags.into_iter().flatten());
     resolved.sort_by(|a, b| {
         let (a, b) = (&a.doc, &b.doc);
         a.meta
