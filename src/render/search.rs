@@ -61,20 +61,29 @@ impl Folding {
 /// Lower case, without diacritics, `ß` as `ss`: `Außenminister` → `aussenminister`.
 pub fn fold(s: &str, folding: Folding) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.to_lowercase().nfd() {
-        if is_combining_mark(c) {
+    for c in s.chars() {
+        // Most text is ASCII: no case mapping tables, no decomposition.
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
             continue;
         }
-        match c {
-            'ß' => out.push_str("ss"),
-            'æ' => out.push_str("ae"),
-            'œ' => out.push_str("oe"),
-            'ø' => out.push('o'),
-            'đ' => out.push('d'),
-            'ł' => out.push('l'),
-            'þ' => out.push_str("th"),
-            'ı' => out.push('i'),
-            c => out.push(c),
+        for c in c.to_lowercase().nfd() {
+            if is_combining_mark(c) {
+                continue;
+            }
+            match c {
+                'ß' => out.push_str("ss"),
+                'æ' => out.push_str("ae"),
+                'œ' => out.push_str("oe"),
+                'ø' => out.push('o'),
+                'đ' => out.push('d'),
+                'ł' => out.push('l'),
+                'þ' => out.push_str("th"),
+                'ı' => out.push('i'),
+                // A final sigma is a sigma (JavaScript's toLowerCase writes `ς` at a word's end).
+                'ς' => out.push('σ'),
+                c => out.push(c),
+            }
         }
     }
     if folding.digraphs {
@@ -350,6 +359,8 @@ mod tests {
         assert_eq!(fold("Ärger Öl Übel", EN), "arger ol ubel");
         assert_eq!(fold("Ærø Łódź", EN), "aero lodz");
         assert_eq!(fold("café", EN), "cafe");
+        // Sigma folds the same at a word's end and inside it.
+        assert_eq!(fold("ΟΔΟΣ", EN), fold("οδος", EN));
         // Decomposed input folds like composed input.
         assert_eq!(fold("cafe\u{301}", EN), fold("caf\u{e9}", EN));
     }

@@ -51,11 +51,11 @@
   };
 
   /* Folding, as in src/render/search.rs. */
-  var SPECIAL = { 'ß': 'ss', 'æ': 'ae', 'œ': 'oe', 'ø': 'o', 'đ': 'd', 'ł': 'l', 'þ': 'th', 'ı': 'i' };
+  var SPECIAL = { 'ß': 'ss', 'æ': 'ae', 'œ': 'oe', 'ø': 'o', 'đ': 'd', 'ł': 'l', 'þ': 'th', 'ı': 'i', 'ς': 'σ' };
   var WORD = /[\p{Alphabetic}\p{N}]+/gu;
   function fold(s, digraphs) {
     s = s.toLowerCase().normalize('NFD').replace(/\p{M}/gu, '');
-    s = s.replace(/[ßæœøđłþı]/g, function (c) { return SPECIAL[c]; });
+    s = s.replace(/[ßæœøđłþıς]/g, function (c) { return SPECIAL[c]; });
     if (digraphs) s = s.replace(/ae|oe|ue/g, function (d) { return d[0]; });
     return s;
   }
