@@ -145,3 +145,137 @@ impl Sink for Discard {
         Ok(Box::new(std::io::sink()))
     }
 }
+
+/// A sink for `serve`'s partial rebuilds: it writes only the files it wants, straight into the
+/// live output folder, each through a temporary file renamed over the old one (a page is
+/// never served half-written), and records what it wrote.
+pub struct Selective<'a> {
+    dir: PathBuf,
+    wanted: std::collections::BTreeSet<String>,
+    written: std::sync::Mutex<Vec<String>>,
+    /// Set from elsewhere to give up: writes fail from then on, and rendering stops.
+    cancel: Option<&'a std::sync::atomic::AtomicBool>,
+}
+
+impl<'a> Selective<'a> {
+    pub fn new(
+        dir: &Path,
+        wanted: std::collections::BTreeSet<String>,
+        cancel: Option<&'a std::sync::atomic::AtomicBool>,
+    ) -> Selective<'a> {
+        Selective {
+            dir: dir.to_path_buf(),
+            wanted,
+            written: std::sync::Mutex::new(Vec::new()),
+            cancel,
+        }
+    }
+
+    /// The files written, sorted.
+    pub fn written(self) -> Vec<String> {
+        let mut w = self.written.into_inner().unwrap_or_default();
+        w.sort();
+        w
+    }
+
+    fn paths(&self, rel: &str) -> std::io::Result<(PathBuf, PathBuf)> {
+        if Path::new(rel).components().any(|c| !matches!(c, Component::Normal(_))) {
+            return Err(std::io::Error::other(format!(
+                "refusing to write outside the output folder: {rel}"
+            )));
+        }
+        let to = self.dir.join(rel);
+        if let Some(parent) = to.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        let name = to
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        Ok((to.with_file_name(format!(".{name}.glossa-new")), to))
+    }
+
+    fn record(&self, rel: &str) {
+        if let Ok(mut w) = self.written.lock() {
+            w.push(rel.to_owned());
+        }
+    }
+}
+
+impl Sink for Selective<'_> {
+    /// A wanted name ending in `/` wants everything under that folder.
+    fn wants(&self, rel: &str) -> bool {
+        self.wanted.contains(rel)
+            || self
+                .wanted
+                .iter()
+                .any(|w| w.ends_with('/') && rel.starts_with(w.as_str()))
+    }
+
+    fn put(&self, rel: &str, bytes: &[u8]) -> std::io::Result<()> {
+        if !self.wants(rel) {
+            return Ok(());
+        }
+        let (tmp, to) = self.paths(rel)?;
+        std::fs::write(&tmp, bytes)?;
+        std::fs::rename(&tmp, &to)?;
+        self.record(rel);
+        Ok(())
+    }
+
+    fn stream(&self, rel: &str) -> std::io::Result<Box<dyn Write + Send + '_>> {
+        if !self.wants(rel) {
+            return Ok(Box::new(std::io::sink()));
+        }
+        let (tmp, to) = self.paths(rel)?;
+        self.record(rel);
+        Ok(Box::new(Swap {
+            file: Some(std::io::BufWriter::new(std::fs::File::create(&tmp)?)),
+            tmp,
+            to,
+            cancel: self.cancel,
+        }))
+    }
+}
+
+/// A file written under a temporary name and renamed into place when flushed; removed if it
+/// is cancelled or dropped before.
+struct Swap<'a> {
+    file: Option<std::io::BufWriter<std::fs::File>>,
+    tmp: PathBuf,
+    to: PathBuf,
+    cancel: Option<&'a std::sync::atomic::AtomicBool>,
+}
+
+impl Drop for Swap<'_> {
+    fn drop(&mut self) {
+        if self.file.take().is_some() {
+            let _ = std::fs::remove_file(&self.tmp);
+        }
+    }
+}
+
+impl Write for Swap<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self
+            .cancel
+            .is_some_and(|c| c.load(std::sync::atomic::Ordering::Relaxed))
+        {
+            // Not `Interrupted`, which `write_all` retries.
+            return Err(std::io::Error::other("cancelled"));
+        }
+        match &mut self.file {
+            Some(f) => f.write(buf),
+            None => Err(std::io::Error::other("written after it was flushed")),
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        if let Some(mut f) = self.file.take() {
+            f.flush()?;
+            drop(f);
+            std::fs::rename(&self.tmp, &self.to)?;
+        }
+        Ok(())
+    }
+}

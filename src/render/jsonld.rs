@@ -2,40 +2,21 @@
 //!
 //! The file grows with the site (about 17 KB per annotated document), so it is never built
 //! whole in memory: each document's items are made on their own (in parallel with its page)
-//! and streamed out in document order between a fixed head and tail. The bytes are those of
-//! `serde_json::to_string_pretty` on the whole collection with sorted keys, which is what the
-//! field order of the structs below spells.
+//! and streamed out in document order between a fixed head and tail. The bytes are exactly
+//! those of `serde_json::to_string_pretty` on the whole collection as a `serde_json::Value`
+//! (keys sorted, two-space indent); the JSON is written by hand because going through serde
+//! cost more than rendering the pages. A test holds the two to the same bytes.
 
 use crate::resolve::links::{Target as LinkTarget, classify, href};
 use crate::resolve::{ResolvedDoc, Site};
-use serde::Serialize;
+use std::fmt::Write as _;
 use std::io::Write;
 
-#[derive(Serialize)]
-struct Item<'a> {
-    body: Body<'a>,
-    id: String,
-    motivation: &'static str,
-    target: Target<'a>,
-    #[serde(rename = "type")]
-    kind: &'static str,
-}
-
-#[derive(Serialize)]
-#[serde(untagged)]
-enum Body<'a> {
-    One(Part<'a>),
-    Many(Vec<Part<'a>>),
-}
-
-#[derive(Serialize)]
-#[serde(untagged)]
+/// One body of an annotation.
 enum Part<'a> {
     Text {
         format: &'static str,
         purpose: &'static str,
-        #[serde(rename = "type")]
-        kind: &'static str,
         value: &'a str,
     },
     Link {
@@ -43,34 +24,6 @@ enum Part<'a> {
         purpose: &'static str,
     },
 }
-
-#[derive(Serialize)]
-struct Target<'a> {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    language: Option<&'a str>,
-    selector: (QuoteSelector<'a>, PositionSelector),
-    source: &'a str,
-}
-
-#[derive(Serialize)]
-struct QuoteSelector<'a> {
-    exact: &'a str,
-    prefix: String,
-    suffix: String,
-    #[serde(rename = "type")]
-    kind: &'static str,
-}
-
-#[derive(Serialize)]
-struct PositionSelector {
-    end: usize,
-    start: usize,
-    #[serde(rename = "type")]
-    kind: &'static str,
-}
-
-/// Where the items stand in the collection: `{ "first": { "items": [ HERE ] } }`.
-const ITEM_INDENT: &str = "      ";
 
 /// The items of one document, each pretty-printed at its depth in the collection and followed
 /// by `,\n`, and how many there are.
@@ -91,37 +44,36 @@ pub fn doc_items(site: &Site, d: &ResolvedDoc) -> (String, usize) {
         let text = &d.reading.blocks[anchor.block].text;
         let exact = &text[anchor.range.clone()];
         let before = &text[..anchor.range.start];
-        let skip = before.chars().count().saturating_sub(32);
-        let prefix: String = before.chars().skip(skip).collect();
-        let suffix: String = text[anchor.range.end..].chars().take(32).collect();
-        let start = starts[anchor.block] + before.chars().count();
+        let before_chars = before.chars().count();
+        let prefix_at = before
+            .char_indices()
+            .nth(before_chars.saturating_sub(32))
+            .map_or(before.len(), |(i, _)| i);
+        let prefix = &before[prefix_at..];
+        let after = &text[anchor.range.end..];
+        let suffix = &after[..after.char_indices().nth(32).map_or(after.len(), |(i, _)| i)];
+        let start = starts[anchor.block] + before_chars;
         let end = start + exact.chars().count();
         let mut parts = Vec::new();
-        let mut motivation = None;
         if let Some(note) = &a.note {
             parts.push(Part::Text {
                 format: "text/markdown",
                 purpose: "commenting",
-                kind: "TextualBody",
                 value: note,
             });
-            motivation.get_or_insert("commenting");
         }
         if let Some(gloss) = &a.gloss {
             parts.push(Part::Text {
                 format: "text/plain",
                 purpose: "describing",
-                kind: "TextualBody",
                 value: gloss,
             });
-            motivation.get_or_insert("describing");
         }
         if let Some(term) = &a.term {
             parts.push(Part::Link {
                 id: format!("{base}glossary/{term}/index.html"),
                 purpose: "identifying",
             });
-            motivation.get_or_insert("identifying");
         }
         if let Some(see) = &a.see {
             let url = match classify(see) {
@@ -133,48 +85,97 @@ pub fn doc_items(site: &Site, d: &ResolvedDoc) -> (String, usize) {
                 id: url,
                 purpose: "linking",
             });
-            motivation.get_or_insert("linking");
         }
-        let Some(motivation) = motivation else { continue };
-        let body = if parts.len() == 1 {
-            Body::One(parts.remove(0))
+        let motivation = match parts.first() {
+            Some(Part::Text { purpose, .. } | Part::Link { purpose, .. }) => *purpose,
+            None => continue,
+        };
+        out.push_str("      {\n        \"body\": ");
+        if let [part] = &parts[..] {
+            push_part(&mut out, part, "        ");
         } else {
-            Body::Many(parts)
-        };
-        let item = Item {
-            body,
-            id: format!("{doc_url}#{}", a.id),
-            motivation,
-            target: Target {
-                language: d.doc.meta.lang.as_deref(),
-                selector: (
-                    QuoteSelector {
-                        exact,
-                        prefix,
-                        suffix,
-                        kind: "TextQuoteSelector",
-                    },
-                    PositionSelector {
-                        end,
-                        start,
-                        kind: "TextPositionSelector",
-                    },
-                ),
-                source: &doc_url,
-            },
-            kind: "Annotation",
-        };
-        let json = serde_json::to_string_pretty(&item).unwrap_or_default();
-        for line in json.lines() {
-            out.push_str(ITEM_INDENT);
-            out.push_str(line);
-            out.push('\n');
+            out.push_str("[\n");
+            for (i, part) in parts.iter().enumerate() {
+                out.push_str("          ");
+                push_part(&mut out, part, "          ");
+                out.push_str(if i + 1 < parts.len() { ",\n" } else { "\n" });
+            }
+            out.push_str("        ]");
         }
-        // Every item ends with a comma; the last one of the file loses it in `finish`.
-        out.insert(out.len() - 1, ',');
+        out.push_str(",\n        \"id\": ");
+        push_json_string(&mut out, &format!("{doc_url}#{}", a.id));
+        let _ = write!(
+            out,
+            ",\n        \"motivation\": \"{motivation}\",\n        \"target\": {{\n"
+        );
+        if let Some(lang) = &d.doc.meta.lang {
+            out.push_str("          \"language\": ");
+            push_json_string(&mut out, lang);
+            out.push_str(",\n");
+        }
+        out.push_str("          \"selector\": [\n            {\n              \"exact\": ");
+        push_json_string(&mut out, exact);
+        out.push_str(",\n              \"prefix\": ");
+        push_json_string(&mut out, prefix);
+        out.push_str(",\n              \"suffix\": ");
+        push_json_string(&mut out, suffix);
+        let _ = write!(
+            out,
+            ",\n              \"type\": \"TextQuoteSelector\"\n            }},\n            {{\n              \"end\": {end},\n              \"start\": {start},\n              \"type\": \"TextPositionSelector\"\n            }}\n          ],\n          \"source\": "
+        );
+        push_json_string(&mut out, &doc_url);
+        out.push_str("\n        },\n        \"type\": \"Annotation\"\n      },\n");
         count += 1;
     }
     (out, count)
+}
+
+/// One body object; `indent` is that of the line its `{` stands on.
+fn push_part(out: &mut String, part: &Part, indent: &str) {
+    match part {
+        Part::Text { format, purpose, value } => {
+            let _ = write!(
+                out,
+                "{{\n{indent}  \"format\": \"{format}\",\n{indent}  \"purpose\": \"{purpose}\",\n{indent}  \"type\": \"TextualBody\",\n{indent}  \"value\": "
+            );
+            push_json_string(out, value);
+        }
+        Part::Link { id, purpose } => {
+            let _ = write!(out, "{{\n{indent}  \"id\": ");
+            push_json_string(out, id);
+            let _ = write!(out, ",\n{indent}  \"purpose\": \"{purpose}\"");
+        }
+    }
+    let _ = write!(out, "\n{indent}}}");
+}
+
+/// A JSON string with serde_json's escapes: `"`, `\\`, and control characters (the common
+/// ones by letter, the rest as `\u00XX`); everything else as it is.
+fn push_json_string(out: &mut String, s: &str) {
+    out.push('"');
+    let mut from = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let escape = match b {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0x08 => "\\b",
+            0x0c => "\\f",
+            0..=0x1f => "",
+            _ => continue,
+        };
+        out.push_str(&s[from..i]);
+        if escape.is_empty() {
+            let _ = write!(out, "\\u{b:04x}");
+        } else {
+            out.push_str(escape);
+        }
+        from = i + 1;
+    }
+    out.push_str(&s[from..]);
+    out.push('"');
 }
 
 /// Writes the collection: the head, then the documents' items in order, then the tail.
@@ -237,5 +238,75 @@ impl<W: Write> Writer<W> {
 }
 
 fn json_string(s: &str) -> String {
-    serde_json::to_string(s).unwrap_or_default()
+    let mut out = String::with_capacity(s.len() + 2);
+    push_json_string(&mut out, s);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Builds a site from files and writes its annotations.jsonld.
+    fn jsonld(files: &[(&str, &str)]) -> String {
+        let dir = tempfile::tempdir().unwrap();
+        for (path, text) in files {
+            let path = dir.path().join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        let opts = crate::BuildOptions {
+            root: dir.path().to_path_buf(),
+            ..Default::default()
+        };
+        let mut diags = Vec::new();
+        let site = crate::load(&opts, &mut diags).unwrap().unwrap();
+        assert!(diags.iter().all(|d| !d.is_error()), "{diags:?}");
+        let mut w = Writer::new(Vec::new(), &site).unwrap();
+        for d in &site.docs {
+            w.items(&doc_items(&site, d)).unwrap();
+        }
+        String::from_utf8(w.finish(&site).unwrap()).unwrap()
+    }
+
+    /// What serde_json makes of the same JSON: sorted keys, its indentation, its escapes.
+    fn canonical(json: &str) -> String {
+        let value: serde_json::Value = serde_json::from_str(json).unwrap_or_else(|e| panic!("{e}\n{json}"));
+        serde_json::to_string_pretty(&value).unwrap() + "\n"
+    }
+
+    #[test]
+    fn the_same_bytes_as_serde_json() {
+        let out = jsonld(&[
+            (
+                "content/site.yaml",
+                "title: \"Ein \\\"Titel\\\" mit \\\\\"\nbase_url: https://x.org/r/\n",
+            ),
+            (
+                "content/glossary.yaml",
+                "- id: hund\n  term: Hund\n  definition: Ein Tier.\n",
+            ),
+            (
+                "seeds/a.md",
+                "# A\n\nDer „Hund“ bellt\tlaut über den Hof und weiter bis zum Ende der Straße.\n",
+            ),
+            (
+                "seeds/a.yaml",
+                "lang: de\nannotations:\n  - quote: Hund\n    note: \"Tab\\there, quote \\\" and \\\\ and \\u0001\"\n    gloss: dog\n    term: hund\n    see: doc:b#p-1\n  - quote: bellt\n    gloss: barks\n",
+            ),
+            ("seeds/b.txt", "B\n\nKein Hund hier.\n"),
+            ("seeds/b.yaml", "annotations:\n  - quote: hier\n    see: \"#p-1\"\n"),
+            ("seeds/c.txt", "C\n\nNichts.\n"),
+        ]);
+        assert_eq!(out, canonical(&out));
+        assert!(out.contains("\"total\": 3,"), "{out}");
+        assert!(out.contains("\\u0001"), "{out}");
+    }
+
+    #[test]
+    fn no_annotations_is_an_empty_list() {
+        let out = jsonld(&[("seeds/a.txt", "A\n\nText.\n")]);
+        assert_eq!(out, canonical(&out));
+        assert!(out.contains("\"items\": [],"), "{out}");
+    }
 }

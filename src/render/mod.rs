@@ -27,6 +27,12 @@ pub trait Sink: Sync {
 
     /// Told as document pages are done, `(done, total)`, for a progress display.
     fn progress(&self, _done: usize, _total: usize) {}
+
+    /// Whether the file at `path` is wanted. A full build wants every file; `serve`, after an
+    /// edit, only those the edit changed, and rendering skips the others.
+    fn wants(&self, _path: &str) -> bool {
+        true
+    }
 }
 
 #[derive(Debug)]
@@ -138,96 +144,134 @@ const DOC_CHUNK: usize = 64;
 
 /// What a document page leaves behind once it is written.
 struct RenderedDoc {
-    summary: DocSummary,
+    /// Its line on the home page, when that is wanted.
+    summary: Option<DocSummary>,
     notes: usize,
+    /// Whether the page was wanted and written.
+    written: bool,
     occurrences: usize,
-    /// Its items of annotations.jsonld, and how many.
+    /// Its items of annotations.jsonld, and how many (none when the file is not wanted).
     jsonld: (String, usize),
     /// Its words for the search index, when there is one.
     words: Option<BTreeMap<String, u32>>,
 }
 
-/// Renders one document page and hands it to the sink.
+/// A document's line on the home page: made without rendering it.
+fn doc_summary(site: &Site, strings: &theme::Strings, rd: &ResolvedDoc) -> DocSummary {
+    let doc = &rd.doc;
+    DocSummary {
+        title: doc.title.clone(),
+        url: format!("{}/index.html", doc.slug),
+        author: doc.meta.author.clone().unwrap_or_default(),
+        date: doc.meta.date.clone().unwrap_or_default(),
+        date_display: doc.meta.date.as_deref().map(|d| strings.date(d)).unwrap_or_default(),
+        summary: doc.meta.summary.clone().unwrap_or_default(),
+        lang: doc.meta.lang.clone().unwrap_or_else(|| site.config.lang.clone()),
+        notes: rd.notes,
+        terms: rd
+            .occurrences
+            .iter()
+            .map(|o| o.entry)
+            .collect::<std::collections::BTreeSet<_>>()
+            .len(),
+        tags: doc.meta.tags.clone(),
+    }
+}
+
+/// Renders one document page and hands it to the sink, if the sink wants it.
 fn render_doc(
     ctx: &Ctx,
     rd: &ResolvedDoc,
     number: usize,
-    folding: Option<search::Folding>,
     sink: &dyn Sink,
+    wants: Wants,
 ) -> Result<RenderedDoc, RenderError> {
     let (site, entries, config) = (ctx.site, &ctx.site.entries, &ctx.site.config);
-    let doc = &rd.doc;
-    let root = "../";
-    let lang = doc.meta.lang.clone().unwrap_or_else(|| config.lang.clone());
-    let body = render_body(rd, entries, &ctx.body_options(root, &lang));
-    // Its search fragment goes out now; its words join the index in document order.
-    let words = match folding {
-        Some(folding) => {
+    let path = &format!("{}/index.html", rd.doc.slug);
+    let written = sink.wants(path);
+    let jsonld = wants.jsonld;
+    if !written && !jsonld && !wants.home && wants.search.is_none() {
+        return Ok(RenderedDoc {
+            summary: None,
+            notes: rd.notes,
+            written,
+            occurrences: rd.occurrences.len(),
+            jsonld: (String::new(), 0),
+            words: None,
+        });
+    }
+    let summary = doc_summary(site, &ctx.theme.strings, rd);
+    let full = rd.full(config);
+    let rd = full.as_ref();
+    let mut words = None;
+    if written || wants.search.is_some() {
+        let doc = &rd.doc;
+        let root = "../";
+        let body = render_body(rd, entries, &ctx.body_options(root, &summary.lang));
+        // Its search fragment goes out now; its words join the index in document order.
+        if let Some(folding) = wants.search {
             let record = search::document_record(rd, &body.notes, "document");
             sink.put(&format!("search/f/{number}.js"), record.fragment_js(number).as_bytes())?;
-            Some(record.word_counts(folding))
+            words = Some(record.word_counts(folding));
         }
-        None => None,
-    };
-    let mut terms: BTreeMap<usize, usize> = BTreeMap::new();
-    for o in &rd.occurrences {
-        *terms.entry(o.entry).or_default() += 1;
+        let mut terms: BTreeMap<usize, usize> = BTreeMap::new();
+        for o in &rd.occurrences {
+            *terms.entry(o.entry).or_default() += 1;
+        }
+        let mut terms: Vec<TermUse> = terms
+            .into_iter()
+            .map(|(e, count)| TermUse {
+                id: entries[e].id.clone(),
+                term: entries[e].term.clone(),
+                url: format!("{root}glossary/{}/index.html", entries[e].id),
+                count,
+            })
+            .collect();
+        terms.sort_by_key(|t| t.term.to_lowercase());
+        let view = DocView {
+            title: doc.title.clone(),
+            slug: doc.slug.clone(),
+            author: summary.author.clone(),
+            date: summary.date.clone(),
+            date_display: summary.date_display.clone(),
+            lang: summary.lang.clone(),
+            summary: summary.summary.clone(),
+            tags: doc.meta.tags.clone(),
+            source: doc.meta.source.clone(),
+            body_html: body.html,
+            notes_html: body.endnotes_html,
+            notes: body.notes.len(),
+            terms,
+            backlinks: ctx.backlinks(&PageRef::Doc(doc.slug.clone()), root),
+        };
+        if written {
+            let mut c = ctx.base("document", root, &summary.lang, &doc.title, path);
+            c.insert("doc", &view);
+            sink.put(path, ctx.render("document.html", &c)?.as_bytes())?;
+        }
     }
-    let distinct_terms = terms.len();
-    let mut terms: Vec<TermUse> = terms
-        .into_iter()
-        .map(|(e, count)| TermUse {
-            id: entries[e].id.clone(),
-            term: entries[e].term.clone(),
-            url: format!("{root}glossary/{}/index.html", entries[e].id),
-            count,
-        })
-        .collect();
-    terms.sort_by_key(|t| t.term.to_lowercase());
-    let view = DocView {
-        title: doc.title.clone(),
-        slug: doc.slug.clone(),
-        author: doc.meta.author.clone().unwrap_or_default(),
-        date: doc.meta.date.clone().unwrap_or_default(),
-        date_display: doc
-            .meta
-            .date
-            .as_deref()
-            .map(|d| ctx.theme.strings.date(d))
-            .unwrap_or_default(),
-        lang: lang.clone(),
-        summary: doc.meta.summary.clone().unwrap_or_default(),
-        tags: doc.meta.tags.clone(),
-        source: doc.meta.source.clone(),
-        body_html: body.html,
-        notes_html: body.endnotes_html,
-        notes: body.notes.len(),
-        terms,
-        backlinks: ctx.backlinks(&PageRef::Doc(doc.slug.clone()), root),
-    };
-    let path = format!("{}/index.html", doc.slug);
-    let mut c = ctx.base("document", root, &lang, &doc.title, &path);
-    c.insert("doc", &view);
-    sink.put(&path, ctx.render("document.html", &c)?.as_bytes())?;
-    let summary = DocSummary {
-        url: path,
-        notes: view.notes,
-        terms: distinct_terms,
-        title: view.title,
-        author: view.author,
-        date: view.date,
-        date_display: view.date_display,
-        summary: view.summary,
-        lang,
-        tags: view.tags,
-    };
     Ok(RenderedDoc {
-        summary,
-        notes: body.notes.len(),
+        written,
         occurrences: rd.occurrences.len(),
-        jsonld: jsonld::doc_items(site, rd),
+        jsonld: if jsonld {
+            jsonld::doc_items(site, rd)
+        } else {
+            (String::new(), 0)
+        },
+        notes: summary.notes,
+        summary: wants.home.then_some(summary),
         words,
     })
+}
+
+/// Which of the files made from every document the sink wants.
+#[derive(Clone, Copy)]
+struct Wants {
+    home: bool,
+    jsonld: bool,
+    /// The search index's folding, when the index is wanted: every document then gives its
+    /// fragment and words.
+    search: Option<search::Folding>,
 }
 
 pub fn render_site(site: &Site, theme: &theme::Theme, sink: &dyn Sink) -> Result<Stats, RenderError> {
@@ -259,27 +303,43 @@ pub fn render_site(site: &Site, theme: &theme::Theme, sink: &dyn Sink) -> Result
         let langs = site.docs.iter().filter_map(|d| d.doc.meta.lang.as_deref());
         search::IndexBuilder::new(search::Folding::for_site(&config.lang, langs))
     });
-    let folding = index.as_ref().map(search::IndexBuilder::folding);
+    // The search index is all or nothing: `serve`'s partial rebuilds leave it as it was.
+    if !sink.wants("search/meta.js") {
+        index = None;
+    }
 
     // Documents: rendered in parallel, a chunk at a time, each page written as soon as it is
     // made. What outlives a chunk is small: the home page's summaries and the counts; the
     // annotations of a chunk go out to annotations.jsonld in document order.
-    let mut jsonld = jsonld::Writer::new(std::io::BufWriter::new(sink.stream("annotations.jsonld")?), site)?;
+    let mut jsonld = match sink.wants("annotations.jsonld") {
+        true => Some(jsonld::Writer::new(
+            std::io::BufWriter::new(sink.stream("annotations.jsonld")?),
+            site,
+        )?),
+        false => None,
+    };
+    let wants = Wants {
+        home: sink.wants("index.html"),
+        jsonld: jsonld.is_some(),
+        search: index.as_ref().map(search::IndexBuilder::folding),
+    };
     let mut summaries = Vec::with_capacity(site.docs.len());
     let mut done = 0;
     for chunk in site.docs.chunks(DOC_CHUNK) {
         let rendered: Vec<Result<RenderedDoc, RenderError>> = chunk
             .par_iter()
             .enumerate()
-            .map(|(i, rd)| render_doc(&ctx, rd, done + i, folding, sink))
+            .map(|(i, rd)| render_doc(&ctx, rd, done + i, sink, wants))
             .collect();
         for r in rendered {
             let r = r?;
             stats.notes += r.notes;
             stats.occurrences += r.occurrences;
-            stats.pages += 1;
-            summaries.push(r.summary);
-            jsonld.items(&r.jsonld)?;
+            stats.pages += usize::from(r.written);
+            if let Some(jsonld) = &mut jsonld {
+                jsonld.items(&r.jsonld)?;
+            }
+            summaries.extend(r.summary);
             if let (Some(index), Some(words)) = (&mut index, r.words) {
                 index.add(words);
             }
@@ -287,15 +347,24 @@ pub fn render_site(site: &Site, theme: &theme::Theme, sink: &dyn Sink) -> Result
         done += chunk.len();
         sink.progress(done, site.docs.len());
     }
-    jsonld.finish(site)?;
+    if let Some(jsonld) = jsonld {
+        jsonld.finish(site)?;
+    }
 
     // Extra pages.
     for p in &site.pages {
+        let wanted = sink.wants(&format!("{}/index.html", p.doc.slug));
+        if !wanted && index.is_none() {
+            continue;
+        }
         let root = "../";
         let lang = p.doc.meta.lang.clone().unwrap_or_else(|| config.lang.clone());
         let body = render_body(p, &[], &ctx.body_options(root, &lang));
         if let Some(index) = &mut index {
             add_to_index(index, search::document_record(p, &body.notes, "page"), sink)?;
+        }
+        if !wanted {
+            continue;
         }
         let view = PageView {
             title: p.doc.title.clone(),
@@ -312,13 +381,15 @@ pub fn render_site(site: &Site, theme: &theme::Theme, sink: &dyn Sink) -> Result
     }
 
     // Home.
-    let mut c = ctx.base("home", "", &config.lang, &config.title, "");
-    c.insert("documents", &summaries);
-    sink.put("index.html", ctx.render("index.html", &c)?.as_bytes())?;
-    stats.pages += 1;
+    if sink.wants("index.html") {
+        let mut c = ctx.base("home", "", &config.lang, &config.title, "");
+        c.insert("documents", &summaries);
+        sink.put("index.html", ctx.render("index.html", &c)?.as_bytes())?;
+        stats.pages += 1;
+    }
 
     // Glossary.
-    if !entries.is_empty() {
+    if !entries.is_empty() && sink.wants("glossary/index.html") {
         let counts = occurrence_counts(site);
         let mut kinds: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
         for (i, e) in entries.iter().enumerate() {
@@ -357,14 +428,19 @@ pub fn render_site(site: &Site, theme: &theme::Theme, sink: &dyn Sink) -> Result
         c.insert("groups", &groups);
         sink.put("glossary/index.html", ctx.render("glossary.html", &c)?.as_bytes())?;
         stats.pages += 1;
+    }
+    if !entries.is_empty() {
         let uses = EntryIndex::new(site);
         for (i, e) in entries.iter().enumerate() {
             let root = "../../";
             if let Some(search) = &mut index {
                 add_to_index(search, search::entry_record(e), sink)?;
             }
-            let view = entry_view(site, &uses, i, e, root, &ctx);
             let path = format!("glossary/{}/index.html", e.id);
+            if !sink.wants(&path) {
+                continue;
+            }
+            let view = entry_view(site, &uses, i, e, root, &ctx);
             let mut c = ctx.base("entry", root, &config.lang, &e.term, &path);
             c.insert("entry", &view);
             sink.put(&path, ctx.render("entry.html", &c)?.as_bytes())?;
@@ -400,7 +476,7 @@ pub fn render_site(site: &Site, theme: &theme::Theme, sink: &dyn Sink) -> Result
     sink.put(".nojekyll", b"")?;
     stats.pages += 1;
 
-    if let Some(base) = &config.base_url {
+    if let Some(base) = config.base_url.as_ref().filter(|_| sink.wants("sitemap.xml")) {
         sink.put("sitemap.xml", sitemap(site, base).as_bytes())?;
     }
 

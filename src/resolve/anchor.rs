@@ -10,7 +10,6 @@ use crate::parse::yaml::value_error_in;
 use crate::parse::yamlpos::YamlPositions;
 use crate::resolve::fold::{Folded, fold_pattern, needs_strict, strict_eq};
 use crate::resolve::reading::Reading;
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use std::ops::Range;
 use std::path::Path;
 
@@ -58,54 +57,20 @@ impl<'r> Haystack<'r> {
     }
 
     /// The matches of every annotation's selector, each list in text order. One pass over the
-    /// text finds every quote at once (an Aho-Corasick automaton over the distinct quotes, with
-    /// overlapping matches, as a quote may overlap another match of itself); prefix, suffix and
-    /// the strict check then filter each candidate.
+    /// text finds every quote at once ([`find_all`]); prefix, suffix and the strict check then
+    /// filter each candidate.
     fn hits_all(&self, annotations: &[Annotation]) -> Vec<Vec<Hit>> {
         let quotes: Vec<String> = annotations.iter().map(|a| fold_pattern(a.quote.trim())).collect();
-        let mut patterns: Vec<&str> = Vec::new();
-        let mut pattern_of: Vec<Option<usize>> = Vec::with_capacity(quotes.len());
-        for q in &quotes {
-            pattern_of.push(if q.is_empty() {
-                None
-            } else if let Some(p) = patterns.iter().position(|p| p == q) {
-                Some(p)
-            } else {
-                patterns.push(q);
-                Some(patterns.len() - 1)
-            });
-        }
-        // Pattern → the annotations that quote it.
-        let mut quoted_by: Vec<Vec<usize>> = vec![Vec::new(); patterns.len()];
-        for (i, p) in pattern_of.iter().enumerate() {
-            if let Some(p) = p {
-                quoted_by[*p].push(i);
-            }
-        }
         let selectors: Vec<Selector> = annotations.iter().map(Selector::new).collect();
+        let patterns: Vec<&str> = quotes.iter().map(String::as_str).collect();
         let mut hits: Vec<Vec<Hit>> = vec![Vec::new(); annotations.len()];
-        let automaton = (!patterns.is_empty())
-            .then(|| {
-                AhoCorasick::builder()
-                    .match_kind(MatchKind::Standard)
-                    .kind(Some(AhoCorasickKind::ContiguousNFA))
-                    .build(&patterns)
-                    .ok()
-            })
-            .flatten();
-        if let Some(ac) = automaton {
-            for m in ac.find_overlapping_iter(&self.joined) {
-                let block = self.starts.partition_point(|&s| s <= m.start()) - 1;
-                let (start, end) = (m.start() - self.starts[block], m.end() - self.starts[block]);
-                for &i in &quoted_by[m.pattern().as_usize()] {
-                    if self.fits(&annotations[i], &selectors[i], block, start, end) {
-                        hits[i].push(Hit { block, start, end });
-                    }
-                }
+        for (i, at) in find_all(&self.joined, &patterns) {
+            let block = self.starts.partition_point(|&s| s <= at) - 1;
+            let start = at - self.starts[block];
+            let end = start + patterns[i].len();
+            if self.fits(&annotations[i], &selectors[i], block, start, end) {
+                hits[i].push(Hit { block, start, end });
             }
-        }
-        for h in &mut hits {
-            h.sort_by_key(|h| (h.block, h.start));
         }
         hits
     }
@@ -222,9 +187,69 @@ impl Selector {
     }
 }
 
+/// Every match of every pattern in `text`, overlapping ones included, as `(pattern, start)` in
+/// text order. A document's quotes are a few dozen short strings: one pass over the text checks
+/// each position's first two bytes against a table of the quotes' first two bytes, and compares
+/// the quotes in full only where one may start. (An Aho-Corasick automaton does the same in
+/// theory, but building one per document costs more than the search itself.) An empty pattern
+/// matches nowhere.
+fn find_all(text: &str, patterns: &[&str]) -> Vec<(usize, usize)> {
+    let text = text.as_bytes();
+    let pair = |a: u8, b: u8| (a as usize) << 8 | b as usize;
+    let mut pairs = vec![0u64; 1 << 10];
+    let mut singles = [false; 256];
+    // The patterns by their first two bytes (one-byte patterns apart), to compare only those
+    // that can start where a table says one may.
+    let mut by_pair: Vec<(usize, usize)> = Vec::new();
+    for (i, p) in patterns.iter().map(|p| p.as_bytes()).enumerate() {
+        match p {
+            [] => {}
+            [a] => singles[*a as usize] = true,
+            [a, b, ..] => {
+                let k = pair(*a, *b);
+                pairs[k >> 6] |= 1 << (k & 63);
+                by_pair.push((k, i));
+            }
+        }
+    }
+    by_pair.sort_unstable();
+    let mut out = Vec::new();
+    for at in 0..text.len() {
+        let a = text[at];
+        if singles[a as usize] {
+            for (i, p) in patterns.iter().enumerate() {
+                if p.len() == 1 && p.as_bytes()[0] == a {
+                    out.push((i, at));
+                }
+            }
+        }
+        let Some(&b) = text.get(at + 1) else { continue };
+        let k = pair(a, b);
+        if pairs[k >> 6] & (1 << (k & 63)) == 0 {
+            continue;
+        }
+        let first = by_pair.partition_point(|&(pk, _)| pk < k);
+        for &(_, i) in by_pair[first..].iter().take_while(|&&(pk, _)| pk == k) {
+            if text[at..].starts_with(patterns[i].as_bytes()) {
+                out.push((i, at));
+            }
+        }
+    }
+    // Matches at one position in pattern order, one-byte patterns included.
+    out.sort_by_key(|&(i, at)| (at, i));
+    out
+}
+
 /// How many passages fit an annotation's selector (quote, prefix and suffix).
 pub fn count_matches(reading: &Reading, a: &Annotation) -> usize {
     Haystack::new(reading).hits_all(std::slice::from_ref(a))[0].len()
+}
+
+/// The 1-based line of a byte offset, which may fall inside a character (a block's source
+/// offsets are near enough for a line, not exact).
+fn line_at(source: &str, offset: usize) -> usize {
+    let bytes = source.as_bytes();
+    1 + bytes[..offset.min(bytes.len())].iter().filter(|&&b| b == b'\n').count()
 }
 
 /// Anchors every annotation of a document. `None` where it failed (with a diagnostic).
@@ -251,9 +276,7 @@ pub fn anchor_all(
         let line_of = |h: &Hit| {
             let block = &reading.blocks[h.block];
             let at = hay.folded[h.block].original(h.start);
-            1 + source_of_doc[..block.source_offset(at).min(source_of_doc.len())]
-                .matches('\n')
-                .count()
+            line_at(source_of_doc, block.source_offset(at))
         };
         let chosen = match (hits.len(), a.occurrence) {
             (0, _) => {
@@ -263,9 +286,7 @@ pub fn anchor_all(
                     crate::resolve::relocate::most_similar(reading, &a.quote).filter(|(_, _, sim)| *sim >= 0.5);
                 let hint = if let Some((b, range, sim)) = similar {
                     let block = &reading.blocks[b];
-                    let line = 1 + source_of_doc[..block.source_offset(range.start).min(source_of_doc.len())]
-                        .matches('\n')
-                        .count();
+                    let line = line_at(source_of_doc, block.source_offset(range.start));
                     Some(format!(
                         "the most similar passage (line {line} of the document, similarity {sim:.2}) reads:\n«{}»",
                         &block.text[range]
@@ -412,6 +433,10 @@ fn yaml_string(s: &str) -> String {
 
 /// Up to `width` characters of `text` starting near byte `start`.
 fn excerpt(text: &str, start: usize, width: usize) -> String {
+    let start = (0..=start.min(text.len()))
+        .rev()
+        .find(|&i| text.is_char_boundary(i))
+        .unwrap_or(0);
     let s: String = text[start..].chars().take(width).collect();
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
@@ -565,6 +590,27 @@ mod tests {
         let (_, d) = run("eins zwei drei", &[x, y]);
         assert_eq!(d.len(), 1);
         assert!(d[0].message.contains("`x` and `y` cross"), "{}", d[0].message);
+    }
+
+    #[test]
+    fn every_pattern_is_found_in_one_pass_overlaps_included() {
+        let found = find_all("aaa ab b\nba", &["aa", "b", "", "ab b", "a"]);
+        assert_eq!(
+            found,
+            [
+                (0, 0),
+                (4, 0),
+                (0, 1),
+                (4, 1),
+                (4, 2),
+                (3, 4),
+                (4, 4),
+                (1, 5),
+                (1, 7),
+                (1, 9),
+                (4, 10)
+            ]
+        );
     }
 
     #[test]
