@@ -73,7 +73,9 @@ fn script_scheme(url: &str) -> Option<String> {
 }
 
 /// Everything in `page` a browser would run or load on the author's behalf, one line each.
-/// A theme may bring its own scripts, but only as files under `static/`, never inline.
+/// A theme may bring its own scripts, but only as files under `static/`, never inline; a data
+/// block (`<script type="application/json">`) is not run, and text that broke out of one
+/// would show here as elements of its own.
 fn active_content(page: &Page) -> Vec<String> {
     let mut found = Vec::new();
     for e in page.all("*") {
@@ -85,7 +87,11 @@ fn active_content(page: &Page) -> Vec<String> {
         };
         if name == "script" {
             let from_theme = el.attr("src").is_some_and(|s| s.contains("static/")) && text_of(&e).is_empty();
-            if !from_theme {
+            let data = matches!(
+                el.attr("type").map(str::to_ascii_lowercase).as_deref(),
+                Some("application/json" | "application/ld+json")
+            );
+            if !from_theme && !data {
                 found.push(format!("a script element: {}", show()));
             }
         }
@@ -165,7 +171,7 @@ fn hostile_site() -> Site {
         term_gloss = yaml(&payload("term-gloss")),
     );
     let md = format!(
-        "---\ntitle: {title}\nauthor: {author}\nsummary: {summary}\n---\nText: {body}.\n\nx <div onclick=\"alert('md-block')\">a block</div>\n\n## Heading {{#sect data-x={data} title={attr_title}}}\n\nA footnote.[^f]\n\n[^f]: Foot {foot}.\n",
+        "---\ntitle: {title}\nauthor: {author}\nsummary: {summary}\n---\nText: {body}.\n\nx <div onclick=\"alert('md-block')\">a block</div>\n\n## Heading {{#sect data-x={data} title={attr_title}}}\n\nA footnote.[^f]\n\n```\"><img src=x onerror=alert('code-lang')>\ncode {code}\n```\n\n[^f]: Foot {foot}.\n",
         title = yaml(&payload("md-title")),
         author = yaml(&payload("md-author")),
         summary = yaml(&payload("md-summary")),
@@ -173,6 +179,7 @@ fn hostile_site() -> Site {
         data = r#""&quot;onclick=alert('data-attr')&amp;"#,
         attr_title = r#""onmouseover="alert('title-attr')""#,
         foot = payload("footnote"),
+        code = payload("code"),
     );
     let glossary = format!(
         "- id: gift\n  term: {term}\n  forms: [Gift]\n  kind: {kind}\n  definition: {definition}\n  see: [handler]\n- id: handler\n  term: Handler\n  forms: [onerror]\n  definition: {definition2}\n",
@@ -263,6 +270,7 @@ fn hostile_text_is_shown_as_text_where_it_was_written() {
     assert!(text_of(&md.by_id("p-1")).contains(&payload("md-body")));
     assert!(text_of(&md.by_id("p-2")).contains(r#"<div onclick="alert('md-block')">a block</div>"#));
     assert_shows(&md, &payload("footnote"));
+    assert_shows(&md, &format!("code {}", payload("code")));
     assert_eq!(
         md.one("meta[name=\"description\"]").attr("content"),
         Some(payload("md-summary").as_str())
