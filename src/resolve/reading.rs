@@ -220,7 +220,8 @@ fn code_offset(event: &Event, range: &Range<usize>, _t: &CowStr) -> usize {
 
 fn unique_id(base: &str, used: &HashSet<String>) -> String {
     let base = if base.is_empty() { "section" } else { base };
-    let base = if base.starts_with(|c: char| c.is_ascii_digit()) {
+    // A digit cannot start an id; `t-` is the glossary occurrences' (no suffix would free it).
+    let base = if base.starts_with(|c: char| c.is_ascii_digit()) || base.starts_with("t-") {
         format!("h-{base}")
     } else {
         base.to_owned()
@@ -254,6 +255,13 @@ mod tests {
             .map(|(e, r)| (e.into_static(), r))
             .collect();
         analyze(&events)
+    }
+
+    #[test]
+    fn a_heading_that_looks_like_an_occurrence_id_gets_a_prefix() {
+        let r = reading("# A\n\n## T-Shirts\n\n## T-Shirts\n\nText.\n");
+        let ids: Vec<&str> = r.heading_ids.iter().map(|(_, id)| id.as_str()).collect();
+        assert_eq!(ids, ["a", "h-t-shirts", "h-t-shirts-1"]);
     }
 
     #[test]
