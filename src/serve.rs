@@ -259,9 +259,18 @@ fn watch(w: Watcher, root: &Path, drafts: bool, live: &Live, mut site: Option<Li
         pending.store(false, std::sync::atomic::Ordering::Relaxed);
         let Ok(events) = events else { continue };
         let mut changed: Vec<PathBuf> = events.into_iter().map(|e| e.path).collect();
+        // Saving may truncate a file before writing it: one that has just become empty gets a
+        // moment to be written (after that it is built as it is).
+        let settle = std::time::Instant::now() + Duration::from_millis(200);
         // A file may change again while it is read (an editor that truncates, then writes):
         // what changed since its stamp was taken is done again.
         loop {
+            let emptied = |p: &PathBuf, stamps: &HashMap<PathBuf, Stamp>| {
+                stamp(p).is_some_and(|(len, _)| len == 0) && stamps.get(p).is_some_and(|(len, _)| *len > 0)
+            };
+            while std::time::Instant::now() < settle && changed.iter().any(|p| emptied(p, &stamps)) {
+                std::thread::sleep(Duration::from_millis(5));
+            }
             let mut appeared_or_went = false;
             changed.retain(|path| {
                 let now = stamp(path);
@@ -280,6 +289,13 @@ fn watch(w: Watcher, root: &Path, drafts: bool, live: &Live, mut site: Option<Li
             }
             changed.sort();
             changed.dedup();
+            // Emptied in the moment between the wait above and the stamp: look again.
+            if std::time::Instant::now() < settle && changed.iter().any(|p| stamp(p).is_some_and(|(len, _)| len == 0)) {
+                std::thread::sleep(Duration::from_millis(20));
+                if changed.iter().any(|p| stamps.get(p) != stamp(p).as_ref()) {
+                    continue;
+                }
+            }
             let partial = match (&mut site, appeared_or_went) {
                 (Some(s), false) => update(&opts, live, s, &changed),
                 _ => Err(()),

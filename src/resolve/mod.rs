@@ -60,9 +60,10 @@ pub struct ResolvedDoc {
 
 impl ResolvedDoc {
     /// Drops what rendering can make again from the source: the event streams, the reading
-    /// text's maps back into them, and the sidecar's text (only errors point into it). What
-    /// stays is the source, the annotations, where they and the glossary occurrences stand, and
-    /// the text of the blocks that hold an occurrence (entry pages quote it). Its links go
+    /// text's maps back into them, the sidecar's text (only errors point into it) and the
+    /// annotations' selectors. What stays is the source, the annotations' bodies, where they and
+    /// the glossary occurrences stand, and the text of the blocks that hold an occurrence (entry
+    /// pages quote it). Its links go
     /// once they are checked, in [`resolve`]. A build compacts each document as soon as it
     /// is resolved, so that memory holds one document's events at a time per thread rather
     /// than the whole site's.
@@ -71,6 +72,12 @@ impl ResolvedDoc {
         self.doc.footnotes = Vec::new();
         self.doc.sidecar_source = String::new();
         self.doc.source.shrink_to_fit();
+        // The selectors have done their work: the anchors say where the quotes stand.
+        for a in &mut self.doc.annotations {
+            a.quote = String::new();
+            a.prefix = None;
+            a.suffix = None;
+        }
         let r = &mut self.reading;
         r.pieces = Vec::new();
         r.inline_end = HashMap::new();
@@ -88,6 +95,8 @@ impl ResolvedDoc {
             b.code = Vec::new();
             b.sources = Vec::new();
         }
+        let last_quoted = self.occurrences.iter().map(|o| o.block + 1).max().unwrap_or(0);
+        r.blocks.truncate(last_quoted);
         r.blocks.shrink_to_fit();
         self.compact = true;
     }
