@@ -30,7 +30,8 @@ pub struct RawConfig {
     /// Where the site is served, e.g. `https://USER.github.io/REPO/`: absolute URLs (sitemap,
     /// canonical links, annotation ids).
     base_url: Option<String>,
-    /// A theme folder under themes/; default `default` (built in).
+    /// The theme: `default` (built in, sidenotes), `classic` (built in, endnotes and a serif
+    /// book page), or a folder under themes/. Default `default`.
     theme: Option<String>,
     /// The output folder, relative to the site's root; default `public`.
     output: Option<String>,

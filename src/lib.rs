@@ -17,6 +17,12 @@
 // A Diagnostic is large, but errors are the cold path: boxing them would only add noise.
 #![allow(clippy::result_large_err)]
 
+/// mimalloc: the build allocates and frees many small strings from two threads at once, which
+/// it does with about half the instructions of the system allocator and less fragmentation
+/// (a flatter peak memory).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 pub mod config;
 pub mod diagnostics;
 pub mod discover;
@@ -32,6 +38,7 @@ pub mod write;
 
 use diagnostics::Diagnostic;
 use parse::document::{ParseOptions, decode, parse_document};
+use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -83,6 +90,12 @@ impl std::fmt::Display for Fatal {
 
 /// Everything up to and including resolve: what `build` and `check` share.
 pub fn load(opts: &BuildOptions, diags: &mut Vec<Diagnostic>) -> Result<Option<resolve::Site>, Fatal> {
+    load_site(opts, false, diags)
+}
+
+/// [`load`]; with `compact`, each document keeps only what rendering cannot make again
+/// ([`resolve::ResolvedDoc::compact`]), so that memory stays flat on large sites.
+fn load_site(opts: &BuildOptions, compact: bool, diags: &mut Vec<Diagnostic>) -> Result<Option<resolve::Site>, Fatal> {
     let root = &opts.root;
     let (mut config, d) = config::load(root).map_err(|e| Fatal(format!("cannot read content/site.yaml: {e}")))?;
     diags.extend(d);
@@ -108,39 +121,7 @@ pub fn load(opts: &BuildOptions, diags: &mut Vec<Diagnostic>) -> Result<Option<r
         smart_punctuation: config.smart_punctuation,
     };
     let read = |p: &Path| std::fs::read(p).map_err(|e| Fatal(format!("cannot read {}: {e}", p.display())));
-    let mut docs = Vec::new();
-    for (path, sidecar) in &found.documents {
-        let text = match decode(read(path)?, path) {
-            Ok(t) => t,
-            Err(d) => {
-                diags.push(d);
-                continue;
-            }
-        };
-        let side = match sidecar {
-            Some(s) => match decode(read(s)?, s) {
-                Ok(t) => Some((s.as_path(), t)),
-                Err(d) => {
-                    diags.push(d);
-                    continue;
-                }
-            },
-            None => None,
-        };
-        if let Some(doc) = parse_document(path, text, side, &opts_parse, diags)
-            && (!doc.meta.draft || opts.drafts)
-        {
-            docs.push(doc);
-        }
-    }
-    let mut pages = Vec::new();
-    for path in &found.pages {
-        match decode(read(path)?, path) {
-            Ok(text) => pages
-                .extend(parse_document(path, text, None, &opts_parse, diags).filter(|p| !p.meta.draft || opts.drafts)),
-            Err(d) => diags.push(d),
-        }
-    }
+    // The glossary first: every document is resolved against it as soon as it is parsed.
     let mut entries = Vec::new();
     for path in &found.glossary {
         match decode(read(path)?, path) {
@@ -148,7 +129,46 @@ pub fn load(opts: &BuildOptions, diags: &mut Vec<Diagnostic>) -> Result<Option<r
             Err(d) => diags.push(d),
         }
     }
-    let site = resolve::resolve(root, config, docs, pages, entries, diags);
+    let glossary = resolve::Glossary::new(&entries);
+    // Each document is read, parsed and resolved on its own, in parallel; results keep
+    // discovery order, and the site-wide checks come after.
+    type Loaded = Result<(Option<resolve::ResolvedDoc>, Vec<Diagnostic>), Fatal>;
+    let loaded: Vec<Loaded> = found
+        .documents
+        .par_iter()
+        .map(|(path, sidecar)| {
+            let mut diags = Vec::new();
+            let doc = read_document(path, sidecar.as_deref(), &read, &opts_parse, &mut diags)?
+                .filter(|d| !d.meta.draft || opts.drafts)
+                .map(|doc| {
+                    let mut rd = resolve::resolve_doc(doc, &config, &entries, &glossary, &mut diags);
+                    if compact {
+                        rd.compact();
+                    }
+                    rd
+                });
+            Ok((doc, diags))
+        })
+        .collect();
+    let mut docs = Vec::with_capacity(loaded.len());
+    for result in loaded {
+        let (doc, d) = result?;
+        diags.extend(d);
+        docs.extend(doc);
+    }
+    let no_glossary = resolve::Glossary::new(&[]);
+    let mut pages = Vec::new();
+    for path in &found.pages {
+        match decode(read(path)?, path) {
+            Ok(text) => pages.extend(
+                parse_document(path, text, None, &opts_parse, diags)
+                    .filter(|p| !p.meta.draft || opts.drafts)
+                    .map(|p| resolve::resolve_doc(p, &config, &[], &no_glossary, diags)),
+            ),
+            Err(d) => diags.push(d),
+        }
+    }
+    let site = resolve::resolve(root, config, docs, pages, entries, glossary, diags);
     if site.config.base_url.is_none() && opts.warn_sitemap {
         diags.push(
             Diagnostic::warning(
@@ -161,15 +181,57 @@ pub fn load(opts: &BuildOptions, diags: &mut Vec<Diagnostic>) -> Result<Option<r
     Ok(Some(site))
 }
 
+/// Reads and parses one document and its sidecar; `None` (with a diagnostic) when a file is
+/// not UTF-8 or the document cannot be built.
+fn read_document(
+    path: &Path,
+    sidecar: Option<&Path>,
+    read: &(dyn Fn(&Path) -> Result<Vec<u8>, Fatal> + Sync),
+    opts: &ParseOptions,
+    diags: &mut Vec<Diagnostic>,
+) -> Result<Option<parse::Document>, Fatal> {
+    let text = match decode(read(path)?, path) {
+        Ok(t) => t,
+        Err(d) => {
+            diags.push(d);
+            return Ok(None);
+        }
+    };
+    let side = match sidecar {
+        Some(s) => match decode(read(s)?, s) {
+            Ok(t) => Some((s, t)),
+            Err(d) => {
+                diags.push(d);
+                return Ok(None);
+            }
+        },
+        None => None,
+    };
+    Ok(parse_document(path, text, side, opts, diags))
+}
+
 /// `glossa build`: load, then render into a staging folder swapped in on success.
 pub fn build(opts: &BuildOptions) -> Result<Outcome, Fatal> {
+    build_site(opts, false).map(|(outcome, _)| outcome)
+}
+
+/// [`build`]; with `keep`, a successful build also returns the site it built, for `serve` to
+/// rebuild only what an edit changes ([`LiveSite::update`]).
+pub fn build_site(opts: &BuildOptions, keep: bool) -> Result<(Outcome, Option<LiveSite>), Fatal> {
     let start = Instant::now();
     let mut outcome = Outcome::default();
-    let site = load(opts, &mut outcome.diagnostics)?;
+    let site = load_site(opts, true, &mut outcome.diagnostics)?;
+    // The theme's problems are reported with the content's, in one run.
+    let theme = site.as_ref().and_then(|site| load_theme(opts, site, &mut outcome));
     diagnostics::sort(&mut outcome.diagnostics);
-    let Some(site) = site else { return Ok(outcome) };
+    let (Some(mut site), Some(theme)) = (site, theme) else {
+        return Ok((outcome, None));
+    };
+    if !keep {
+        site.forget_links();
+    }
     if outcome.has_errors() {
-        return Ok(outcome);
+        return Ok((outcome, None));
     }
     let out = match &opts.out {
         Some(o) if o.is_absolute() => o.clone(),
@@ -181,20 +243,17 @@ pub fn build(opts: &BuildOptions) -> Result<Outcome, Fatal> {
             Diagnostic::error(opts.root.join("content").join("site.yaml"), reason)
                 .hint("the output folder is replaced on every build: point `output` or --out at a folder of its own, such as `public`"),
         );
-        return Ok(outcome);
+        return Ok((outcome, None));
     }
-    let Some(theme) = load_theme(opts, &site, &mut outcome) else {
-        return Ok(outcome);
-    };
     let mut staging = write::Staging::new(&out).map_err(|e| {
         Fatal(format!(
             "cannot create the staging folder beside {}: {e}",
             out.display()
         ))
     })?;
-    let stats = match render::render_site(&site, &theme, &mut staging) {
+    let stats = match render::render_site(&site, &theme, &staging) {
         Ok(stats) => stats,
-        Err(e) => return render_failure(opts, &site, e, outcome),
+        Err(e) => return render_failure(opts, &theme, e, outcome).map(|o| (o, None)),
     };
     // Only content/static is walked again: not the whole site, and without its warnings.
     for (rel, path) in &discover::static_files(&opts.root) {
@@ -212,9 +271,239 @@ pub fn build(opts: &BuildOptions) -> Result<Outcome, Fatal> {
         occurrences: stats.occurrences,
         pages: stats.pages,
         seconds: start.elapsed().as_secs_f64(),
-        out,
+        out: out.clone(),
     });
-    Ok(outcome)
+    let live = keep.then(|| LiveSite { site, theme, out });
+    Ok((outcome, live))
+}
+
+/// A built site kept in memory by `glossa serve`, so that an edit to documents or sidecars
+/// rebuilds only the pages it changes. Everything goes through the build's own stages: the
+/// edited documents are read, parsed and resolved as `load` does, the site-wide checks and
+/// links are made again ([`resolve::Site::relink`]), and `render_site` renders into a sink
+/// that wants only the affected pages.
+pub struct LiveSite {
+    site: resolve::Site,
+    theme: render::theme::Theme,
+    out: PathBuf,
+}
+
+/// What [`LiveSite::update`] did.
+#[derive(Debug)]
+pub struct Update {
+    pub outcome: Outcome,
+    /// The files rewritten, relative to the output folder, sorted.
+    pub written: Vec<String>,
+}
+
+impl LiveSite {
+    /// Rebuilds after the files `changed` were edited, if they are all documents or sidecars
+    /// of the site and the edit leaves its set of pages as it was (no slug or draft changed).
+    /// `None` asks for a full build. With errors, nothing is written: the site served stays the
+    /// last good one, and this `LiveSite` must not be used again (build again in full).
+    pub fn update(&mut self, opts: &BuildOptions, changed: &[PathBuf]) -> Result<Option<Update>, Fatal> {
+        let start = Instant::now();
+        let docs = &self.site.docs;
+        let mut edited: Vec<usize> = Vec::new();
+        for path in changed {
+            let Some(i) = docs
+                .iter()
+                .position(|d| d.doc.path == *path || d.doc.sidecar_path.as_deref() == Some(path.as_path()))
+            else {
+                return Ok(None);
+            };
+            if !path.is_file() {
+                return Ok(None);
+            }
+            if !edited.contains(&i) {
+                edited.push(i);
+            }
+        }
+        let config = &self.site.config;
+        let opts_parse = ParseOptions {
+            smart_punctuation: config.smart_punctuation,
+        };
+        let read = |p: &Path| std::fs::read(p).map_err(|e| Fatal(format!("cannot read {}: {e}", p.display())));
+        let mut diags = Vec::new();
+        let mut fresh = Vec::new();
+        for &i in &edited {
+            let old = &docs[i].doc;
+            let sidecar = old.path.with_extension("yaml");
+            let sidecar = sidecar.is_file().then_some(sidecar);
+            if sidecar != old.sidecar_path {
+                return Ok(None);
+            }
+            let Some(doc) = read_document(&old.path, sidecar.as_deref(), &read, &opts_parse, &mut diags)? else {
+                return Ok(None);
+            };
+            if doc.slug != old.slug || (doc.meta.draft && !opts.drafts) {
+                return Ok(None);
+            }
+            let mut rd = resolve::resolve_doc(doc, config, &self.site.entries, &self.site.glossary, &mut diags);
+            rd.compact();
+            fresh.push((i, rd));
+        }
+        let slugs: Vec<String> = edited.iter().map(|&i| docs[i].doc.slug.clone()).collect();
+        let before = Snapshot::of(&self.site, &slugs);
+        let titles_before: Vec<String> = edited.iter().map(|&i| docs[i].doc.title.clone()).collect();
+        let mut wanted: std::collections::BTreeSet<String> = Default::default();
+        for (i, rd) in fresh {
+            wanted.insert(format!("{}/index.html", rd.doc.slug));
+            self.site.docs[i] = rd;
+        }
+        let relinked = self.site.relink_edited(&slugs, &mut diags);
+        diagnostics::sort(&mut diags);
+        let mut outcome = Outcome {
+            diagnostics: diags,
+            summary: None,
+        };
+        if outcome.has_errors() {
+            return Ok(Some(Update {
+                outcome,
+                written: Vec::new(),
+            }));
+        }
+        let after = Snapshot::of(&self.site, &slugs);
+        let title_changed = slugs
+            .iter()
+            .zip(&titles_before)
+            .any(|(slug, title)| self.site.index.docs.get(slug).is_some_and(|(t, _)| t != title));
+        before.affected(&after, &self.site.entries, &slugs, title_changed, &mut wanted);
+        for (target, r) in relinked {
+            if r.before != r.after || title_changed {
+                wanted.insert(resolve::links::page_path(&target));
+            }
+        }
+        let sink = write::Selective::new(&self.out, wanted, None);
+        if let Err(e) = render::render_site(&self.site, &self.theme, &sink) {
+            return render_failure(opts, &self.theme, e, outcome).map(|o| {
+                Some(Update {
+                    outcome: o,
+                    written: Vec::new(),
+                })
+            });
+        }
+        let written = sink.written();
+        outcome.summary = Some(Summary {
+            documents: edited.len(),
+            notes: 0,
+            entries: 0,
+            occurrences: 0,
+            pages: written.len(),
+            seconds: start.elapsed().as_secs_f64(),
+            out: self.out.clone(),
+        });
+        Ok(Some(Update { outcome, written }))
+    }
+
+    /// Rewrites annotations.jsonld and the search index, which hold every document: after an
+    /// [`LiveSite::update`], once its pages are served. It takes as long as rendering every
+    /// document, so it gives up as soon as `cancel` is set (by the next edit), and says
+    /// whether it finished.
+    pub fn write_annotations(&self, cancel: &std::sync::atomic::AtomicBool) -> Result<bool, Fatal> {
+        // The search index, like annotations.jsonld, needs every document.
+        let wanted = ["annotations.jsonld".to_owned(), "search/".to_owned()].into();
+        let sink = write::Selective::new(&self.out, wanted, Some(cancel));
+        match render::render_site(&self.site, &self.theme, &sink) {
+            Ok(_) => Ok(true),
+            Err(_) if cancel.load(std::sync::atomic::Ordering::Relaxed) => Ok(false),
+            Err(e) => Err(Fatal(format!("cannot write annotations.jsonld: {e:?}"))),
+        }
+    }
+}
+
+#[derive(PartialEq)]
+struct HomeLine {
+    slug: String,
+    title: String,
+    meta: (Option<String>, Option<String>, Option<String>, Vec<String>),
+    notes: usize,
+    terms: usize,
+}
+
+/// An occurrence as its entry's page shows it: the document, its number, and its context.
+#[derive(Clone, PartialEq)]
+struct Shown {
+    slug: String,
+    k: usize,
+    range: std::ops::Range<usize>,
+    block: String,
+}
+
+/// What the pages of a site show about its documents, to tell which pages an edit changed.
+struct Snapshot {
+    /// The edited documents' places in home-page order, with what the home page shows of each
+    /// (the other documents are as they were, and keep their order among themselves).
+    home: Vec<(usize, HomeLine)>,
+    /// For each entry, its occurrences in the edited documents as entry pages show them (the
+    /// other documents are as they were).
+    occurrences: Vec<Vec<Shown>>,
+}
+
+impl Snapshot {
+    fn of(site: &resolve::Site, slugs: &[String]) -> Snapshot {
+        let home = site
+            .docs
+            .iter()
+            .enumerate()
+            .filter(|(_, d)| slugs.contains(&d.doc.slug))
+            .map(|(i, d)| {
+                let m = &d.doc.meta;
+                let terms = d
+                    .occurrences
+                    .iter()
+                    .map(|o| o.entry)
+                    .collect::<std::collections::BTreeSet<_>>()
+                    .len();
+                let line = HomeLine {
+                    slug: d.doc.slug.clone(),
+                    title: d.doc.title.clone(),
+                    meta: (m.author.clone(), m.date.clone(), m.summary.clone(), m.tags.clone()),
+                    notes: d.notes,
+                    terms,
+                };
+                (i, line)
+            })
+            .collect();
+        let mut occurrences = vec![Vec::new(); site.entries.len()];
+        for d in site.docs.iter().filter(|d| slugs.contains(&d.doc.slug)) {
+            for o in &d.occurrences {
+                occurrences[o.entry].push(Shown {
+                    slug: d.doc.slug.clone(),
+                    k: o.k,
+                    range: o.range.clone(),
+                    block: d.reading.blocks[o.block].text.clone(),
+                });
+            }
+        }
+        Snapshot { home, occurrences }
+    }
+
+    /// Adds to `wanted` the pages that differ between `self` (before the edit of the
+    /// documents `slugs`) and `after`.
+    fn affected(
+        &self,
+        after: &Snapshot,
+        entries: &[parse::Entry],
+        slugs: &[String],
+        title_changed: bool,
+        wanted: &mut std::collections::BTreeSet<String>,
+    ) {
+        if self.home != after.home {
+            wanted.insert("index.html".to_owned());
+        }
+        let mut counts_changed = false;
+        for (i, (old, new)) in self.occurrences.iter().zip(&after.occurrences).enumerate() {
+            let mentions = |list: &[Shown]| list.iter().any(|o| slugs.contains(&o.slug));
+            if old != new || (title_changed && (mentions(old) || mentions(new))) {
+                wanted.insert(format!("glossary/{}/index.html", entries[i].id));
+            }
+            counts_changed |= old.len() != new.len();
+        }
+        if counts_changed {
+            wanted.insert("glossary/index.html".to_owned());
+        }
+    }
 }
 
 /// Why `out` must not be the output folder, if it must not: the build replaces it whole, so it
@@ -247,32 +536,26 @@ fn unsafe_output(root: &Path, out: &Path) -> Option<String> {
     None
 }
 
-/// The theme, or `None` with a diagnostic when a template does not compile.
+/// The theme along its `extends:` chain, or `None` with diagnostics (an unknown theme, a bad
+/// theme.yaml or i18n file, a template that does not compile).
 fn load_theme(opts: &BuildOptions, site: &resolve::Site, outcome: &mut Outcome) -> Option<render::theme::Theme> {
-    match render::theme::load(&opts.root, &site.config.theme) {
-        Ok(theme) => Some(theme),
-        Err(e) => {
-            outcome
-                .diagnostics
-                .push(render::theme::template_diagnostic(&opts.root, &site.config.theme, &e.0));
-            None
-        }
-    }
+    render::theme::load(
+        &opts.root,
+        &site.config.theme,
+        &site.config.lang,
+        &mut outcome.diagnostics,
+    )
 }
 
 fn render_failure(
     opts: &BuildOptions,
-    site: &resolve::Site,
+    theme: &render::theme::Theme,
     e: render::RenderError,
     mut outcome: Outcome,
 ) -> Result<Outcome, Fatal> {
     match e {
         render::RenderError::Template(text) => {
-            outcome.diagnostics.push(render::theme::template_diagnostic(
-                &opts.root,
-                &site.config.theme,
-                &text,
-            ));
+            outcome.diagnostics.push(theme.template_diagnostic(&opts.root, &text));
             Ok(outcome)
         }
         render::RenderError::Io(e) => Err(Fatal(format!("cannot write the site: {e}"))),
@@ -283,13 +566,13 @@ fn render_failure(
 pub fn check(opts: &BuildOptions) -> Result<Outcome, Fatal> {
     let mut outcome = Outcome::default();
     let site = load(opts, &mut outcome.diagnostics)?;
+    let theme = site.as_ref().and_then(|site| load_theme(opts, site, &mut outcome));
     diagnostics::sort(&mut outcome.diagnostics);
-    if let Some(site) = site
+    if let (Some(site), Some(theme)) = (site, theme)
         && !outcome.has_errors()
-        && let Some(theme) = load_theme(opts, &site, &mut outcome)
-        && let Err(e) = render::render_site(&site, &theme, &mut write::Discard)
+        && let Err(e) = render::render_site(&site, &theme, &write::Discard)
     {
-        return render_failure(opts, &site, e, outcome);
+        return render_failure(opts, &theme, e, outcome);
     }
     Ok(outcome)
 }

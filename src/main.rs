@@ -64,12 +64,12 @@ enum Command {
         /// A folder that does not exist yet, or is empty
         dir: PathBuf,
     },
-    /// Print the JSON Schema of sidecars, glossary files and site.yaml (for editors)
+    /// Print the JSON Schema of sidecars, glossary files, site.yaml and theme.yaml (for editors)
     Schema {
-        /// Only this one: sidecar, glossary or site
-        #[arg(value_parser = ["sidecar", "glossary", "site"])]
+        /// Only this one: sidecar, glossary, site or theme
+        #[arg(value_parser = ["sidecar", "glossary", "site", "theme"])]
         kind: Option<String>,
-        /// Write the three schema files into this folder instead of printing
+        /// Write the schema files into this folder instead of printing
         #[arg(long)]
         out: Option<PathBuf>,
     },

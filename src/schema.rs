@@ -3,7 +3,7 @@
 
 use schemars::schema_for;
 
-/// `(file name, schema)` for sidecars, glossary files and site.yaml.
+/// `(file name, schema)` for sidecars, glossary files, site.yaml and theme.yaml.
 pub fn schemas() -> Vec<(&'static str, String)> {
     let mut glossary = schema_for!(Vec<crate::parse::glossary::RawEntry>);
     glossary.insert("title".into(), "glossa glossary".into());
@@ -15,5 +15,9 @@ pub fn schemas() -> Vec<(&'static str, String)> {
         ),
         ("glossary.schema.json", pretty(&glossary)),
         ("site.schema.json", pretty(&schema_for!(crate::config::RawConfig))),
+        (
+            "theme.schema.json",
+            pretty(&schema_for!(crate::render::theme::RawManifest)),
+        ),
     ]
 }

@@ -2,12 +2,12 @@
 //! which replaces the output only when the whole build has succeeded.
 
 use crate::render::Sink;
-use std::io::Write as _;
+use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 
 pub struct Staging {
     dir: PathBuf,
-    progress: Progress,
+    progress: std::sync::Mutex<Progress>,
 }
 
 /// A progress bar on a terminal, shown only once a build has taken more than a second.
@@ -27,7 +27,7 @@ impl Progress {
             self.bar = Some(bar);
         }
         if let Some(bar) = &self.bar {
-            bar.set_position(done as u64 + 1);
+            bar.set_position(done as u64);
         }
     }
 }
@@ -53,12 +53,15 @@ impl Staging {
             start: std::time::Instant::now(),
             bar: None,
         };
-        Ok(Staging { dir, progress })
+        Ok(Staging {
+            dir,
+            progress: std::sync::Mutex::new(progress),
+        })
     }
 
     /// Swaps the staging folder in for `out`.
     pub fn commit(mut self, out: &Path) -> std::io::Result<()> {
-        if let Some(bar) = self.progress.bar.take() {
+        if let Some(bar) = self.progress.get_mut().ok().and_then(|p| p.bar.take()) {
             bar.finish_and_clear();
         }
         let dir = self.dir.clone();
@@ -111,15 +114,22 @@ impl Drop for Staging {
 }
 
 impl Sink for Staging {
-    fn progress(&mut self, done: usize, total: usize) {
-        self.progress.tick(done, total);
+    fn progress(&self, done: usize, total: usize) {
+        if let Ok(mut p) = self.progress.lock() {
+            p.tick(done, total);
+        }
     }
 
-    fn put(&mut self, rel: &str, bytes: &[u8]) -> std::io::Result<()> {
-        let to = self.target(rel)?;
-        let mut f = std::io::BufWriter::new(std::fs::File::create(to)?);
-        f.write_all(bytes)?;
-        f.flush()
+    fn put(&self, rel: &str, bytes: &[u8]) -> std::io::Result<()> {
+        // One write of the whole page: no buffer needed, and no copy into one.
+        std::fs::write(self.target(rel)?, bytes)
+    }
+
+    fn stream(&self, rel: &str) -> std::io::Result<Box<dyn Write + Send + '_>> {
+        Ok(Box::new(std::io::BufWriter::with_capacity(
+            1 << 16,
+            std::fs::File::create(self.target(rel)?)?,
+        )))
     }
 }
 
@@ -127,7 +137,145 @@ impl Sink for Staging {
 pub struct Discard;
 
 impl Sink for Discard {
-    fn put(&mut self, _: &str, _: &[u8]) -> std::io::Result<()> {
+    fn put(&self, _: &str, _: &[u8]) -> std::io::Result<()> {
+        Ok(())
+    }
+
+    fn stream(&self, _: &str) -> std::io::Result<Box<dyn Write + Send + '_>> {
+        Ok(Box::new(std::io::sink()))
+    }
+}
+
+/// A sink for `serve`'s partial rebuilds: it writes only the files it wants, straight into the
+/// live output folder, each through a temporary file renamed over the old one (a page is
+/// never served half-written), and records what it wrote.
+pub struct Selective<'a> {
+    dir: PathBuf,
+    wanted: std::collections::BTreeSet<String>,
+    written: std::sync::Mutex<Vec<String>>,
+    /// Set from elsewhere to give up: writes fail from then on, and rendering stops.
+    cancel: Option<&'a std::sync::atomic::AtomicBool>,
+}
+
+impl<'a> Selective<'a> {
+    pub fn new(
+        dir: &Path,
+        wanted: std::collections::BTreeSet<String>,
+        cancel: Option<&'a std::sync::atomic::AtomicBool>,
+    ) -> Selective<'a> {
+        Selective {
+            dir: dir.to_path_buf(),
+            wanted,
+            written: std::sync::Mutex::new(Vec::new()),
+            cancel,
+        }
+    }
+
+    /// The files written, sorted.
+    pub fn written(self) -> Vec<String> {
+        let mut w = self.written.into_inner().unwrap_or_default();
+        w.sort();
+        w
+    }
+
+    fn paths(&self, rel: &str) -> std::io::Result<(PathBuf, PathBuf)> {
+        if Path::new(rel).components().any(|c| !matches!(c, Component::Normal(_))) {
+            return Err(std::io::Error::other(format!(
+                "refusing to write outside the output folder: {rel}"
+            )));
+        }
+        let to = self.dir.join(rel);
+        if let Some(parent) = to.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        let name = to
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        Ok((to.with_file_name(format!(".{name}.glossa-new")), to))
+    }
+
+    fn record(&self, rel: &str) {
+        if let Ok(mut w) = self.written.lock() {
+            w.push(rel.to_owned());
+        }
+    }
+}
+
+impl Sink for Selective<'_> {
+    /// A wanted name ending in `/` wants everything under that folder.
+    fn wants(&self, rel: &str) -> bool {
+        self.wanted.contains(rel)
+            || self
+                .wanted
+                .iter()
+                .any(|w| w.ends_with('/') && rel.starts_with(w.as_str()))
+    }
+
+    fn put(&self, rel: &str, bytes: &[u8]) -> std::io::Result<()> {
+        if !self.wants(rel) {
+            return Ok(());
+        }
+        let (tmp, to) = self.paths(rel)?;
+        std::fs::write(&tmp, bytes)?;
+        std::fs::rename(&tmp, &to)?;
+        self.record(rel);
+        Ok(())
+    }
+
+    fn stream(&self, rel: &str) -> std::io::Result<Box<dyn Write + Send + '_>> {
+        if !self.wants(rel) {
+            return Ok(Box::new(std::io::sink()));
+        }
+        let (tmp, to) = self.paths(rel)?;
+        self.record(rel);
+        Ok(Box::new(Swap {
+            file: Some(std::io::BufWriter::new(std::fs::File::create(&tmp)?)),
+            tmp,
+            to,
+            cancel: self.cancel,
+        }))
+    }
+}
+
+/// A file written under a temporary name and renamed into place when flushed; removed if it
+/// is cancelled or dropped before.
+struct Swap<'a> {
+    file: Option<std::io::BufWriter<std::fs::File>>,
+    tmp: PathBuf,
+    to: PathBuf,
+    cancel: Option<&'a std::sync::atomic::AtomicBool>,
+}
+
+impl Drop for Swap<'_> {
+    fn drop(&mut self) {
+        if self.file.take().is_some() {
+            let _ = std::fs::remove_file(&self.tmp);
+        }
+    }
+}
+
+impl Write for Swap<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self
+            .cancel
+            .is_some_and(|c| c.load(std::sync::atomic::Ordering::Relaxed))
+        {
+            // Not `Interrupted`, which `write_all` retries.
+            return Err(std::io::Error::other("cancelled"));
+        }
+        match &mut self.file {
+            Some(f) => f.write(buf),
+            None => Err(std::io::Error::other("written after it was flushed")),
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        if let Some(mut f) = self.file.take() {
+            f.flush()?;
+            drop(f);
+            std::fs::rename(&self.tmp, &self.to)?;
+        }
         Ok(())
     }
 }

@@ -41,7 +41,7 @@ pub struct Meta {
 
 pub type Spanned = (Event<'static>, Range<usize>);
 
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Document {
     pub path: PathBuf,
     pub source: String,
@@ -58,6 +58,23 @@ pub struct Document {
     pub events: Vec<Spanned>,
     /// Markdown footnote definitions by label, in order of definition.
     pub footnotes: Vec<(String, Vec<Spanned>)>,
+    /// Where the body starts in `source` (after front matter), and whether its title was taken
+    /// from it: what [`Document::body_events`] needs to make `events` and `footnotes` again.
+    pub body_start: usize,
+    pub title_in_body: bool,
+}
+
+impl Document {
+    /// The body's events and footnotes, made again from the source exactly as parsing made
+    /// them: a build drops them once a document is resolved, to keep memory flat, and makes
+    /// them again for the moment its page is rendered.
+    pub fn body_events(&self, opts: &ParseOptions) -> (Vec<Spanned>, Vec<(String, Vec<Spanned>)>) {
+        let (_, events, footnotes) = match self.kind {
+            Kind::Txt => txt_events(&self.source, self.meta.lines, self.title_in_body),
+            Kind::Md => md_events(&self.source, self.body_start, opts, self.title_in_body),
+        };
+        (events, footnotes)
+    }
 }
 
 /// What `parse_document` needs to know about the site.
@@ -301,6 +318,7 @@ pub fn parse_document(
         Kind::Txt => txt_events(&source, meta.lines, explicit_title.is_none()),
         Kind::Md => md_events(&source, body_start, opts, explicit_title.is_none()),
     };
+    let title_in_body = explicit_title.is_none();
     let title = explicit_title.or(found_title).unwrap_or(stem);
 
     Some(Document {
@@ -316,6 +334,8 @@ pub fn parse_document(
         annotations,
         events,
         footnotes,
+        body_start,
+        title_in_body,
     })
 }
 

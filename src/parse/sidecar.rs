@@ -155,7 +155,9 @@ pub fn validate_annotations(
     path: &Path,
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<Annotation> {
-    let positions = YamlPositions::index(source);
+    // Positions are only needed for errors: index the file on the first one.
+    let positions = std::cell::OnceCell::new();
+    let positions = || positions.get_or_init(|| YamlPositions::index(source));
     let mut out: Vec<Annotation> = Vec::with_capacity(raw.len());
     let mut seen = std::collections::HashMap::new();
     for (index, a) in raw.into_iter().enumerate() {
@@ -165,7 +167,7 @@ pub fn validate_annotations(
         if !is_valid_id(&id) {
             diags.push(
                 value_error_in(
-                    &positions,
+                    positions(),
                     source,
                     path,
                     &at("id"),
@@ -177,7 +179,7 @@ pub fn validate_annotations(
         } else if let Some(first) = seen.insert(id.clone(), index) {
             diags.push(
                 value_error_in(
-                    &positions,
+                    positions(),
                     source,
                     path,
                     &at("id"),
@@ -192,7 +194,7 @@ pub fn validate_annotations(
         }
         if a.quote.trim().is_empty() {
             diags.push(value_error_in(
-                &positions,
+                positions(),
                 source,
                 path,
                 &at("quote"),
@@ -203,7 +205,7 @@ pub fn validate_annotations(
         if a.note.is_none() && a.gloss.is_none() && a.term.is_none() && a.see.is_none() {
             diags.push(
                 value_error_in(
-                    &positions,
+                    positions(),
                     source,
                     path,
                     &["annotations".into(), index.into()],
@@ -221,7 +223,7 @@ pub fn validate_annotations(
         ] {
             if value.as_deref().is_some_and(|v| v.trim().is_empty()) {
                 diags.push(
-                    value_error_in(&positions, source, path, &at(key), format!("`{key}` is empty"))
+                    value_error_in(positions(), source, path, &at(key), format!("`{key}` is empty"))
                         .hint("give it a value or leave the key out"),
                 );
                 ok = false;
@@ -230,7 +232,7 @@ pub fn validate_annotations(
         if a.occurrence == Some(0) {
             diags.push(
                 value_error_in(
-                    &positions,
+                    positions(),
                     source,
                     path,
                     &at("occurrence"),

@@ -9,6 +9,7 @@
 
 use crate::parse::Entry;
 use crate::parse::document::{Spanned, refused_scheme};
+use crate::render::theme::{NotePlacement, Strings};
 use crate::resolve::ResolvedDoc;
 use crate::resolve::links::{classify, href};
 use pulldown_cmark::{CowStr, Event, Tag, TagEnd, html};
@@ -26,15 +27,32 @@ enum Op {
     Close(Mark),
 }
 
-/// One note as rendered: its number, and its body's HTML.
+/// One note as rendered: its number, its body's HTML, and its plain text (for search).
 pub struct RenderedNote {
     pub number: usize,
     pub html: String,
+    pub text: String,
 }
 
 pub struct RenderedBody {
     pub html: String,
     pub notes: Vec<RenderedNote>,
+    /// With [`NotePlacement::End`], the notes as a numbered list; else empty.
+    pub endnotes_html: String,
+}
+
+/// How a reading text is rendered.
+pub struct BodyOptions<'a> {
+    /// The way from the page to the site root, for links.
+    pub root: &'a str,
+    pub raw_html: bool,
+    /// After each block, or collected for the end of the text.
+    pub notes: NotePlacement,
+    /// The interface strings: the backlinks' labels.
+    pub strings: &'a Strings,
+    /// The site's language when the document is in another one. Notes and glosses are written
+    /// for the site's readers, in its language, so they carry it as their `lang`.
+    pub site_lang: Option<&'a str>,
 }
 
 /// Renders Markdown (a note, a definition, a page) with cross-links resolved from `root`.
@@ -179,6 +197,7 @@ struct Renderer<'a> {
     entries: &'a [Entry],
     root: &'a str,
     raw_html: bool,
+    opts: &'a BodyOptions<'a>,
     out: Vec<Event<'static>>,
     stack: Vec<Open>,
     /// Note numbers waiting for the end of their block, one list per open block.
@@ -189,14 +208,16 @@ struct Renderer<'a> {
     skip_ends: usize,
 }
 
-pub fn render_body(rd: &ResolvedDoc, entries: &[Entry], root: &str, raw_html: bool) -> RenderedBody {
+pub fn render_body(rd: &ResolvedDoc, entries: &[Entry], opts: &BodyOptions) -> RenderedBody {
+    let root = opts.root;
     let ops = block_ops(rd);
     let mut cursor = vec![0usize; ops.len()];
     let mut r = Renderer {
         rd,
         entries,
         root,
-        raw_html,
+        raw_html: opts.raw_html,
+        opts,
         out: Vec::with_capacity(rd.doc.events.len() * 2),
         stack: Vec::new(),
         pending: Vec::new(),
@@ -266,7 +287,7 @@ pub fn render_body(rd: &ResolvedDoc, entries: &[Entry], root: &str, raw_html: bo
                     classes: classes.clone(),
                     attrs: attrs.clone(),
                 });
-                r.out.push(heading_attrs(heading, raw_html));
+                r.out.push(heading_attrs(heading, r.raw_html));
             }
             Event::End(TagEnd::Heading(_)) => {
                 r.out.push(event.clone());
@@ -322,7 +343,40 @@ pub fn render_body(rd: &ResolvedDoc, entries: &[Entry], root: &str, raw_html: bo
     html::push_html(&mut html, r.out.into_iter());
     let mut notes = r.notes;
     notes.sort_by_key(|n| n.number);
-    RenderedBody { html, notes }
+    let endnotes_html = match opts.notes {
+        NotePlacement::End if !notes.is_empty() => endnotes_html(&notes, opts),
+        _ => String::new(),
+    };
+    RenderedBody {
+        html,
+        notes,
+        endnotes_html,
+    }
+}
+
+/// ` lang="…"` for notes and glosses in a document of another language than the site's.
+fn lang_attr(opts: &BodyOptions) -> String {
+    opts.site_lang
+        .map(|l| format!(" lang=\"{}\"", escape(l)))
+        .unwrap_or_default()
+}
+
+/// One note's body element: the hook `id="note-N" role="doc-footnote"` with its backlink.
+fn note_html(n: usize, body: &str, opts: &BodyOptions) -> String {
+    format!(
+        "<div class=\"note\" id=\"note-{n}\" role=\"doc-footnote\"><a class=\"note-backlink\" role=\"doc-backlink\" href=\"#noteref-{n}\" aria-label=\"{label}\">{n}</a><div class=\"note-body\">{body}</div></div>",
+        label = escape(&opts.strings.with_number("back_to_reference", n)),
+    )
+}
+
+/// The notes for the end of the text: an ordered list, one item per note.
+fn endnotes_html(notes: &[RenderedNote], opts: &BodyOptions) -> String {
+    let mut s = format!("<ol class=\"endnotes\"{}>\n", lang_attr(opts));
+    for note in notes {
+        let _ = writeln!(s, "<li>{}</li>", note_html(note.number, &note.html, opts));
+    }
+    s.push_str("</ol>\n");
+    s
 }
 
 impl Renderer<'_> {
@@ -402,7 +456,7 @@ impl Renderer<'_> {
                     let html = markdown_html(note, self.root, self.raw_html);
                     // A note reference is a link: it may not sit inside a Markdown link.
                     let outside = self.leave_links(at);
-                    self.note_ref(html);
+                    self.note_ref(html, super::plain_text(note));
                     self.reopen(outside);
                 }
             }
@@ -537,7 +591,12 @@ impl Renderer<'_> {
                     s.push_str("</a>");
                 }
                 if let Some(g) = &a.gloss {
-                    let _ = write!(s, "<span class=\"gloss-text\">{}</span>", escape(g.trim()));
+                    let _ = write!(
+                        s,
+                        "<span class=\"gloss-text\"{}>{}</span>",
+                        lang_attr(self.opts),
+                        escape(g.trim())
+                    );
                 }
                 s.push_str("</span>");
                 s
@@ -546,7 +605,7 @@ impl Renderer<'_> {
         }
     }
 
-    fn note_ref(&mut self, body_html: String) {
+    fn note_ref(&mut self, body_html: String, text: String) {
         let n = self.notes.len() + 1;
         self.html(format!(
             "<a class=\"noteref\" role=\"doc-noteref\" id=\"noteref-{n}\" href=\"#note-{n}\">{n}</a>"
@@ -554,6 +613,7 @@ impl Renderer<'_> {
         self.notes.push(RenderedNote {
             number: n,
             html: body_html,
+            text,
         });
         if let Some(p) = self.pending.last_mut() {
             p.push(n);
@@ -578,22 +638,27 @@ impl Renderer<'_> {
             evs.iter()
                 .map(|(e, _): &Spanned| heading_attrs(rewrite_link(e.clone(), self.root), self.raw_html)),
         );
+        let mut text = String::new();
+        for (e, _) in evs {
+            match e {
+                Event::Text(t) | Event::Code(t) => text.push_str(t),
+                Event::SoftBreak | Event::HardBreak | Event::End(_) => text.push(' '),
+                _ => {}
+            }
+        }
+        let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
         self.footnote_numbers.push((label.to_owned(), self.notes.len() + 1));
-        self.note_ref(body);
+        self.note_ref(body, text);
     }
 
     fn flush_notes(&mut self) {
         let Some(numbers) = self.pending.pop() else { return };
-        if numbers.is_empty() {
+        if numbers.is_empty() || self.opts.notes == NotePlacement::End {
             return;
         }
-        let mut s = String::from("<aside class=\"notes\">");
+        let mut s = format!("<aside class=\"notes\"{}>", lang_attr(self.opts));
         for n in numbers {
-            let body = &self.notes[n - 1].html;
-            let _ = write!(
-                s,
-                "<div class=\"note\" id=\"note-{n}\" role=\"doc-footnote\"><a class=\"note-backlink\" role=\"doc-backlink\" href=\"#noteref-{n}\" aria-label=\"Back to reference {n}\">{n}</a><div class=\"note-body\">{body}</div></div>"
-            );
+            s.push_str(&note_html(n, &self.notes[n - 1].html, self.opts));
         }
         s.push_str("</aside>\n");
         self.out.push(Event::Html(s.into()));

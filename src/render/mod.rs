@@ -4,23 +4,35 @@
 //! deterministic: the same site gives the same bytes.
 
 pub mod body;
+pub mod jsonld;
+pub mod search;
 pub mod theme;
 pub mod views;
 
 use crate::parse::Entry;
 use crate::resolve::links::{PageRef, page_path};
 use crate::resolve::{ResolvedDoc, Site};
-use body::{escape, markdown_html, render_body};
-use serde_json::json;
+use body::{BodyOptions, escape, markdown_html, render_body};
+use rayon::prelude::*;
 use std::collections::BTreeMap;
 use views::*;
 
-/// Where rendered files go: a path relative to the output root, and the bytes.
-pub trait Sink {
-    fn put(&mut self, path: &str, bytes: &[u8]) -> std::io::Result<()>;
+/// Where rendered files go: a path relative to the output root, and the bytes. Document
+/// pages are rendered and handed over from several threads at once.
+pub trait Sink: Sync {
+    fn put(&self, path: &str, bytes: &[u8]) -> std::io::Result<()>;
 
-    /// Told after each document page, `(done, total)`, for a progress display.
-    fn progress(&mut self, _done: usize, _total: usize) {}
+    /// A file written piece by piece, for one too large to hold whole (annotations.jsonld).
+    fn stream(&self, path: &str) -> std::io::Result<Box<dyn std::io::Write + Send + '_>>;
+
+    /// Told as document pages are done, `(done, total)`, for a progress display.
+    fn progress(&self, _done: usize, _total: usize) {}
+
+    /// Whether the file at `path` is wanted. A full build wants every file; `serve`, after an
+    /// edit, only those the edit changed, and rendering skips the others.
+    fn wants(&self, _path: &str) -> bool {
+        true
+    }
 }
 
 #[derive(Debug)]
@@ -43,32 +55,11 @@ pub struct Stats {
     pub occurrences: usize,
 }
 
-const STRINGS_EN: &[(&str, &str)] = &[
-    ("notes", "Notes"),
-    ("glossary", "Glossary"),
-    ("linked_from", "Linked from"),
-    ("documents", "Texts"),
-    ("occurrences", "Occurrences"),
-    ("related", "Related"),
-    ("forms", "Forms"),
-    ("search", "Search"),
-    ("not_found", "Page not found"),
-    ("not_found_text", "There is nothing at this address."),
-    ("back_home", "Back to the home page"),
-    ("by", "by"),
-    ("source", "Source"),
-    ("terms", "Terms in this text"),
-    ("notes_count", "notes"),
-    ("terms_count", "terms"),
-    ("skip_to_content", "Skip to content"),
-    ("contents", "Contents"),
-    ("built_with", "Built with"),
-];
-
 struct Ctx<'a> {
     site: &'a Site,
     theme: &'a theme::Theme,
     site_view: SiteView,
+    theme_view: ThemeView,
     nav_pages: Vec<(String, String)>,
 }
 
@@ -80,13 +71,11 @@ impl Ctx<'_> {
         c.insert("lang", lang);
         c.insert("page_title", title);
         c.insert("kind", kind);
-        let canonical = self
-            .site
-            .config
-            .base_url
-            .as_ref()
-            .map(|b| format!("{b}{path}"))
-            .unwrap_or_default();
+        // 404.html is served at every missing address: it has no address of its own.
+        let canonical = match &self.site.config.base_url {
+            Some(b) if kind != "404" => format!("{b}{path}"),
+            _ => String::new(),
+        };
         c.insert("canonical", &canonical);
         let nav: Vec<Link> = self
             .nav_pages
@@ -98,9 +87,21 @@ impl Ctx<'_> {
             .collect();
         c.insert("nav", &nav);
         c.insert("has_glossary", &!self.site.entries.is_empty());
-        let t: BTreeMap<&str, &str> = STRINGS_EN.iter().copied().collect();
-        c.insert("t", &t);
+        c.insert("t", self.theme.strings.map());
+        c.insert("theme", &self.theme_view);
         c
+    }
+
+    /// How the reading text of a page in `lang` is rendered.
+    fn body_options<'o>(&'o self, root: &'o str, lang: &str) -> BodyOptions<'o> {
+        let site_lang = self.site.config.lang.as_str();
+        BodyOptions {
+            root,
+            raw_html: self.site.config.raw_html,
+            notes: self.theme.notes,
+            strings: &self.theme.strings,
+            site_lang: (lang != site_lang).then_some(site_lang),
+        }
     }
 
     fn render(&self, template: &str, ctx: &tera::Context) -> Result<String, RenderError> {
@@ -137,38 +138,82 @@ impl Ctx<'_> {
     }
 }
 
-pub fn render_site(site: &Site, theme: &theme::Theme, sink: &mut dyn Sink) -> Result<Stats, RenderError> {
-    let config = &site.config;
-    let ctx = Ctx {
-        site,
-        theme,
-        site_view: SiteView {
-            title: config.title.clone(),
-            description: config.description.clone(),
-            lang: config.lang.clone(),
-            base_url: config.base_url.clone().unwrap_or_default(),
-            // The search page comes with the search issue; until then no link points at it.
-            search: false,
-        },
-        nav_pages: site
-            .pages
-            .iter()
-            .map(|p| (p.doc.slug.clone(), p.doc.title.clone()))
-            .collect(),
-    };
-    let mut stats = Stats::default();
-    let entries = &site.entries;
+/// How many documents are rendered at once: enough to keep every thread busy, few enough
+/// that the pages in flight stay small.
+const DOC_CHUNK: usize = 64;
 
-    // Documents.
-    let mut summaries = Vec::new();
-    for (done, rd) in site.docs.iter().enumerate() {
-        sink.progress(done, site.docs.len());
+/// What a document page leaves behind once it is written.
+struct RenderedDoc {
+    /// Its line on the home page, when that is wanted.
+    summary: Option<DocSummary>,
+    notes: usize,
+    /// Whether the page was wanted and written.
+    written: bool,
+    occurrences: usize,
+    /// Its items of annotations.jsonld, and how many (none when the file is not wanted).
+    jsonld: (String, usize),
+    /// Its words for the search index, when there is one.
+    words: Option<BTreeMap<String, u32>>,
+}
+
+/// A document's line on the home page: made without rendering it.
+fn doc_summary(site: &Site, strings: &theme::Strings, rd: &ResolvedDoc) -> DocSummary {
+    let doc = &rd.doc;
+    DocSummary {
+        title: doc.title.clone(),
+        url: format!("{}/index.html", doc.slug),
+        author: doc.meta.author.clone().unwrap_or_default(),
+        date: doc.meta.date.clone().unwrap_or_default(),
+        date_display: doc.meta.date.as_deref().map(|d| strings.date(d)).unwrap_or_default(),
+        summary: doc.meta.summary.clone().unwrap_or_default(),
+        lang: doc.meta.lang.clone().unwrap_or_else(|| site.config.lang.clone()),
+        notes: rd.notes,
+        terms: rd
+            .occurrences
+            .iter()
+            .map(|o| o.entry)
+            .collect::<std::collections::BTreeSet<_>>()
+            .len(),
+        tags: doc.meta.tags.clone(),
+    }
+}
+
+/// Renders one document page and hands it to the sink, if the sink wants it.
+fn render_doc(
+    ctx: &Ctx,
+    rd: &ResolvedDoc,
+    number: usize,
+    sink: &dyn Sink,
+    wants: Wants,
+) -> Result<RenderedDoc, RenderError> {
+    let (site, entries, config) = (ctx.site, &ctx.site.entries, &ctx.site.config);
+    let path = &format!("{}/index.html", rd.doc.slug);
+    let written = sink.wants(path);
+    let jsonld = wants.jsonld;
+    if !written && !jsonld && !wants.home && wants.search.is_none() {
+        return Ok(RenderedDoc {
+            summary: None,
+            notes: rd.notes,
+            written,
+            occurrences: rd.occurrences.len(),
+            jsonld: (String::new(), 0),
+            words: None,
+        });
+    }
+    let summary = doc_summary(site, &ctx.theme.strings, rd);
+    let full = rd.full(config);
+    let rd = full.as_ref();
+    let mut words = None;
+    if written || wants.search.is_some() {
         let doc = &rd.doc;
         let root = "../";
-        let body = render_body(rd, entries, root, config.raw_html);
-        stats.notes += body.notes.len();
-        stats.occurrences += rd.occurrences.len();
-        let lang = doc.meta.lang.clone().unwrap_or_else(|| config.lang.clone());
+        let body = render_body(rd, entries, &ctx.body_options(root, &summary.lang));
+        // Its search fragment goes out now; its words join the index in document order.
+        if let Some(folding) = wants.search {
+            let record = search::document_record(rd, &body.notes, "document");
+            sink.put(&format!("search/f/{number}.js"), record.fragment_js(number).as_bytes())?;
+            words = Some(record.word_counts(folding));
+        }
         let mut terms: BTreeMap<usize, usize> = BTreeMap::new();
         for o in &rd.occurrences {
             *terms.entry(o.entry).or_default() += 1;
@@ -186,52 +231,149 @@ pub fn render_site(site: &Site, theme: &theme::Theme, sink: &mut dyn Sink) -> Re
         let view = DocView {
             title: doc.title.clone(),
             slug: doc.slug.clone(),
-            author: doc.meta.author.clone().unwrap_or_default(),
-            date: doc.meta.date.clone().unwrap_or_default(),
-            lang: lang.clone(),
-            summary: doc.meta.summary.clone().unwrap_or_default(),
+            author: summary.author.clone(),
+            date: summary.date.clone(),
+            date_display: summary.date_display.clone(),
+            lang: summary.lang.clone(),
+            summary: summary.summary.clone(),
             tags: doc.meta.tags.clone(),
             source: doc.meta.source.clone(),
             body_html: body.html,
+            notes_html: body.endnotes_html,
             notes: body.notes.len(),
             terms,
             backlinks: ctx.backlinks(&PageRef::Doc(doc.slug.clone()), root),
         };
-        summaries.push(DocSummary {
-            title: view.title.clone(),
-            url: format!("{}/index.html", doc.slug),
-            author: view.author.clone(),
-            date: view.date.clone(),
-            summary: view.summary.clone(),
-            lang: lang.clone(),
-            notes: view.notes,
-            terms: rd
-                .occurrences
-                .iter()
-                .map(|o| o.entry)
-                .collect::<std::collections::BTreeSet<_>>()
-                .len(),
-            tags: view.tags.clone(),
-        });
-        let path = format!("{}/index.html", doc.slug);
-        let mut c = ctx.base("document", root, &lang, &doc.title, &path);
-        c.insert("doc", &view);
-        sink.put(&path, ctx.render("document.html", &c)?.as_bytes())?;
-        stats.pages += 1;
+        if written {
+            let mut c = ctx.base("document", root, &summary.lang, &doc.title, path);
+            c.insert("doc", &view);
+            sink.put(path, ctx.render("document.html", &c)?.as_bytes())?;
+        }
+    }
+    Ok(RenderedDoc {
+        written,
+        occurrences: rd.occurrences.len(),
+        jsonld: if jsonld {
+            jsonld::doc_items(site, rd)
+        } else {
+            (String::new(), 0)
+        },
+        notes: summary.notes,
+        summary: wants.home.then_some(summary),
+        words,
+    })
+}
+
+/// Which of the files made from every document the sink wants.
+#[derive(Clone, Copy)]
+struct Wants {
+    home: bool,
+    jsonld: bool,
+    /// The search index's folding, when the index is wanted: every document then gives its
+    /// fragment and words.
+    search: Option<search::Folding>,
+}
+
+pub fn render_site(site: &Site, theme: &theme::Theme, sink: &dyn Sink) -> Result<Stats, RenderError> {
+    let config = &site.config;
+    let ctx = Ctx {
+        site,
+        theme,
+        site_view: SiteView {
+            title: config.title.clone(),
+            description: config.description.clone(),
+            lang: config.lang.clone(),
+            base_url: config.base_url.clone().unwrap_or_default(),
+            search: config.search,
+        },
+        theme_view: ThemeView {
+            name: theme.name.clone(),
+            notes: theme.notes,
+            stylesheets: theme.stylesheets.clone(),
+        },
+        nav_pages: site
+            .pages
+            .iter()
+            .map(|p| (p.doc.slug.clone(), p.doc.title.clone()))
+            .collect(),
+    };
+    let mut stats = Stats::default();
+    let entries = &site.entries;
+    let mut index = config.search.then(|| {
+        let langs = site.docs.iter().filter_map(|d| d.doc.meta.lang.as_deref());
+        search::IndexBuilder::new(search::Folding::for_site(&config.lang, langs))
+    });
+    // The search index is all or nothing: `serve`'s partial rebuilds leave it as it was.
+    if !sink.wants("search/meta.js") {
+        index = None;
+    }
+
+    // Documents: rendered in parallel, a chunk at a time, each page written as soon as it is
+    // made. What outlives a chunk is small: the home page's summaries and the counts; the
+    // annotations of a chunk go out to annotations.jsonld in document order.
+    let mut jsonld = match sink.wants("annotations.jsonld") {
+        true => Some(jsonld::Writer::new(
+            std::io::BufWriter::new(sink.stream("annotations.jsonld")?),
+            site,
+        )?),
+        false => None,
+    };
+    let wants = Wants {
+        home: sink.wants("index.html"),
+        jsonld: jsonld.is_some(),
+        search: index.as_ref().map(search::IndexBuilder::folding),
+    };
+    let mut summaries = Vec::with_capacity(site.docs.len());
+    let mut done = 0;
+    for chunk in site.docs.chunks(DOC_CHUNK) {
+        let rendered: Vec<Result<RenderedDoc, RenderError>> = chunk
+            .par_iter()
+            .enumerate()
+            .map(|(i, rd)| render_doc(&ctx, rd, done + i, sink, wants))
+            .collect();
+        for r in rendered {
+            let r = r?;
+            stats.notes += r.notes;
+            stats.occurrences += r.occurrences;
+            stats.pages += usize::from(r.written);
+            if let Some(jsonld) = &mut jsonld {
+                jsonld.items(&r.jsonld)?;
+            }
+            summaries.extend(r.summary);
+            if let (Some(index), Some(words)) = (&mut index, r.words) {
+                index.add(words);
+            }
+        }
+        done += chunk.len();
+        sink.progress(done, site.docs.len());
+    }
+    if let Some(jsonld) = jsonld {
+        jsonld.finish(site)?;
     }
 
     // Extra pages.
     for p in &site.pages {
+        let wanted = sink.wants(&format!("{}/index.html", p.doc.slug));
+        if !wanted && index.is_none() {
+            continue;
+        }
         let root = "../";
-        let body = render_body(p, &[], root, config.raw_html);
+        let lang = p.doc.meta.lang.clone().unwrap_or_else(|| config.lang.clone());
+        let body = render_body(p, &[], &ctx.body_options(root, &lang));
+        if let Some(index) = &mut index {
+            add_to_index(index, search::document_record(p, &body.notes, "page"), sink)?;
+        }
+        if !wanted {
+            continue;
+        }
         let view = PageView {
             title: p.doc.title.clone(),
             name: p.doc.slug.clone(),
             body_html: body.html,
+            notes_html: body.endnotes_html,
             backlinks: ctx.backlinks(&PageRef::Page(p.doc.slug.clone()), root),
         };
         let path = format!("{}/index.html", p.doc.slug);
-        let lang = p.doc.meta.lang.clone().unwrap_or_else(|| config.lang.clone());
         let mut c = ctx.base("page", root, &lang, &p.doc.title, &path);
         c.insert("page", &view);
         sink.put(&path, ctx.render("page.html", &c)?.as_bytes())?;
@@ -239,13 +381,15 @@ pub fn render_site(site: &Site, theme: &theme::Theme, sink: &mut dyn Sink) -> Re
     }
 
     // Home.
-    let mut c = ctx.base("home", "", &config.lang, &config.title, "");
-    c.insert("documents", &summaries);
-    sink.put("index.html", ctx.render("index.html", &c)?.as_bytes())?;
-    stats.pages += 1;
+    if sink.wants("index.html") {
+        let mut c = ctx.base("home", "", &config.lang, &config.title, "");
+        c.insert("documents", &summaries);
+        sink.put("index.html", ctx.render("index.html", &c)?.as_bytes())?;
+        stats.pages += 1;
+    }
 
     // Glossary.
-    if !entries.is_empty() {
+    if !entries.is_empty() && sink.wants("glossary/index.html") {
         let counts = occurrence_counts(site);
         let mut kinds: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
         for (i, e) in entries.iter().enumerate() {
@@ -274,15 +418,29 @@ pub fn render_site(site: &Site, theme: &theme::Theme, sink: &mut dyn Sink) -> Re
                 }
             })
             .collect();
-        let mut c = ctx.base("glossary", "../", &config.lang, STRINGS_EN[1].1, "glossary/index.html");
+        let mut c = ctx.base(
+            "glossary",
+            "../",
+            &config.lang,
+            theme.strings.get("glossary"),
+            "glossary/index.html",
+        );
         c.insert("groups", &groups);
         sink.put("glossary/index.html", ctx.render("glossary.html", &c)?.as_bytes())?;
         stats.pages += 1;
-        let index = EntryIndex::new(site);
+    }
+    if !entries.is_empty() {
+        let uses = EntryIndex::new(site);
         for (i, e) in entries.iter().enumerate() {
             let root = "../../";
-            let view = entry_view(site, &index, i, e, root, &ctx);
+            if let Some(search) = &mut index {
+                add_to_index(search, search::entry_record(e), sink)?;
+            }
             let path = format!("glossary/{}/index.html", e.id);
+            if !sink.wants(&path) {
+                continue;
+            }
+            let view = entry_view(site, &uses, i, e, root, &ctx);
             let mut c = ctx.base("entry", root, &config.lang, &e.term, &path);
             c.insert("entry", &view);
             sink.put(&path, ctx.render("entry.html", &c)?.as_bytes())?;
@@ -290,27 +448,48 @@ pub fn render_site(site: &Site, theme: &theme::Theme, sink: &mut dyn Sink) -> Re
         }
     }
 
+    if let Some(index) = index {
+        for (path, text) in index.finish().files {
+            sink.put(&path, text.as_bytes())?;
+        }
+        let c = ctx.base(
+            "search",
+            "../",
+            &config.lang,
+            theme.strings.get("search"),
+            "search/index.html",
+        );
+        sink.put("search/index.html", ctx.render("search.html", &c)?.as_bytes())?;
+        stats.pages += 1;
+    }
+
     // 404: GitHub Pages serves it at any depth, so its links are absolute when they can be.
     let root404 = config.base_url.as_deref().map(url_path).unwrap_or_default();
-    let c = ctx.base("404", &root404, &config.lang, STRINGS_EN[8].1, "404.html");
+    let c = ctx.base(
+        "404",
+        &root404,
+        &config.lang,
+        theme.strings.get("not_found"),
+        "404.html",
+    );
     sink.put("404.html", ctx.render("404.html", &c)?.as_bytes())?;
     sink.put(".nojekyll", b"")?;
     stats.pages += 1;
 
-    if let Some(base) = &config.base_url {
+    if let Some(base) = config.base_url.as_ref().filter(|_| sink.wants("sitemap.xml")) {
         sink.put("sitemap.xml", sitemap(site, base).as_bytes())?;
     }
-    sink.put("annotations.jsonld", annotations_jsonld(site).as_bytes())?;
 
-    for (name, text) in theme::DEFAULT_STATIC {
-        if !theme.disk_static.iter().any(|(r, _)| r == name) {
-            sink.put(&format!("static/{name}"), text.as_bytes())?;
-        }
-    }
-    for (rel, path) in &theme.disk_static {
-        sink.put(&format!("static/{rel}"), &std::fs::read(path)?)?;
+    for (rel, source) in &theme.static_files {
+        sink.put(&format!("static/{rel}"), &source.bytes()?)?;
     }
     Ok(stats)
+}
+
+/// Writes a page's search fragment and adds its words to the index.
+fn add_to_index(index: &mut search::IndexBuilder, record: search::PageRecord, sink: &dyn Sink) -> std::io::Result<()> {
+    let n = index.add(record.word_counts(index.folding()));
+    sink.put(&format!("search/f/{n}.js"), record.fragment_js(n).as_bytes())
 }
 
 /// The path part of a URL: `https://u.github.io/repo/` → `/repo/`.
@@ -424,6 +603,7 @@ fn entry_view(site: &Site, index: &EntryIndex, i: usize, e: &Entry, root: &str, 
             documents.push(OccurrenceGroup {
                 title: doc.doc.title.clone(),
                 url: format!("{root}{}/index.html", doc.doc.slug),
+                lang: doc.doc.meta.lang.clone().unwrap_or_else(|| site.config.lang.clone()),
                 occurrences: Vec::new(),
             });
         }
@@ -507,98 +687,5 @@ fn sitemap(site: &Site, base: &str) -> String {
         s.push_str(&format!("  <url><loc>{}</loc></url>\n", escape(&u)));
     }
     s.push_str("</urlset>\n");
-    s
-}
-
-/// Every annotation as a W3C Web Annotation, in one AnnotationCollection.
-fn annotations_jsonld(site: &Site) -> String {
-    let base = site.config.base_url.clone().unwrap_or_default();
-    let mut items = Vec::new();
-    for d in &site.docs {
-        let doc_url = format!("{base}{}/index.html", d.doc.slug);
-        // Code-point offsets of each block in the reading text (blocks joined by "\n").
-        let mut starts = Vec::with_capacity(d.reading.blocks.len());
-        let mut at = 0usize;
-        for b in &d.reading.blocks {
-            starts.push(at);
-            at += b.text.chars().count() + 1;
-        }
-        for (a, anchor) in d.doc.annotations.iter().zip(&d.anchors) {
-            let Some(anchor) = anchor else { continue };
-            let text = &d.reading.blocks[anchor.block].text;
-            let exact = &text[anchor.range.clone()];
-            let prefix: String = {
-                let c: Vec<char> = text[..anchor.range.start].chars().collect();
-                c[c.len().saturating_sub(32)..].iter().collect()
-            };
-            let suffix: String = text[anchor.range.end..].chars().take(32).collect();
-            let start = starts[anchor.block] + text[..anchor.range.start].chars().count();
-            let end = start + exact.chars().count();
-            let mut bodies = Vec::new();
-            let mut motivations = Vec::new();
-            if let Some(note) = &a.note {
-                bodies.push(
-                    json!({"type": "TextualBody", "value": note, "format": "text/markdown", "purpose": "commenting"}),
-                );
-                motivations.push("commenting");
-            }
-            if let Some(gloss) = &a.gloss {
-                bodies.push(
-                    json!({"type": "TextualBody", "value": gloss, "format": "text/plain", "purpose": "describing"}),
-                );
-                motivations.push("describing");
-            }
-            if let Some(term) = &a.term {
-                bodies.push(json!({"id": format!("{base}glossary/{term}/index.html"), "purpose": "identifying"}));
-                motivations.push("identifying");
-            }
-            if let Some(see) = &a.see {
-                let url = match crate::resolve::links::classify(see) {
-                    Ok(crate::resolve::links::Target::Fragment(f)) => format!("{doc_url}#{f}"),
-                    Ok(t) => crate::resolve::links::href(&t, see, &base),
-                    Err(_) => String::new(),
-                };
-                bodies.push(json!({"id": url, "purpose": "linking"}));
-                motivations.push("linking");
-            }
-            let mut item = json!({
-                "id": format!("{doc_url}#{}", a.id),
-                "type": "Annotation",
-                "motivation": motivations[0],
-                "target": {
-                    "source": doc_url,
-                    "selector": [
-                        {"type": "TextQuoteSelector", "exact": exact, "prefix": prefix, "suffix": suffix},
-                        {"type": "TextPositionSelector", "start": start, "end": end}
-                    ]
-                }
-            });
-            item["body"] = if bodies.len() == 1 {
-                bodies.remove(0)
-            } else {
-                serde_json::Value::Array(bodies)
-            };
-            if let Some(lang) = &d.doc.meta.lang {
-                item["target"]["language"] = json!(lang);
-            }
-            items.push(item);
-        }
-    }
-    let total = items.len();
-    let collection = json!({
-        "@context": "http://www.w3.org/ns/anno.jsonld",
-        "id": format!("{base}annotations.jsonld"),
-        "type": "AnnotationCollection",
-        "label": site.config.title,
-        "total": total,
-        "first": {
-            "id": format!("{base}annotations.jsonld#page-1"),
-            "type": "AnnotationPage",
-            "startIndex": 0,
-            "items": items
-        }
-    });
-    let mut s = serde_json::to_string_pretty(&collection).unwrap_or_default();
-    s.push('\n');
     s
 }

@@ -1,39 +1,589 @@
-//! Themes: Tera templates and static files. The default theme is compiled into the binary, so
-//! glossa works in a folder with no `themes/`; a site's `themes/NAME/` overrides it file by file.
+//! Themes: templates, static files, interface strings and `theme.yaml`, resolved along the
+//! `extends:` chain. Reads the site's `themes/` folder; everything else here is built in.
+//!
+//! A theme is looked up by name in two places: the themes compiled into the binary (`default`
+//! and `classic`, from this repository's `themes/`), so that `theme: classic` works in any
+//! folder, and the site's own `themes/NAME/`. Where both exist, the site's files override the
+//! built-in ones one by one, and its theme.yaml overrides the built-in one key by key.
+//!
+//! Every theme but `default` extends another one: the one its theme.yaml names in `extends:`,
+//! else `default`; `default` extends nothing. The chain `NAME → … → default` is resolved once,
+//! with unknown themes and circles reported at the line that names them. Along the chain:
+//! - a template is the one of the most specific theme that has it. Tera's fallback prefixes do
+//!   the lookup: each theme's templates are registered as `THEME/templates/FILE` (the way Zola
+//!   names theme templates, so `{% extends "default/templates/base.html" %}` reaches a parent's
+//!   version of a template a theme overrides), and a bare `FILE` tries the themes in order;
+//! - a static file likewise: the most specific theme's file is written to `static/`;
+//! - an interface string is looked up in the site's language first (`de-CH`, then `de`) in
+//!   every theme of the chain, and only then in English: a language match beats a more
+//!   specific theme, so a theme that overrides one English string does not lose the German
+//!   strings of the theme it extends.
 
+use crate::diagnostics::{Diagnostic, Pos, did_you_mean};
+use crate::parse::yaml::{from_yaml, value_error};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-/// The default theme, as shipped in `themes/default` of this repository.
-pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
-    ("base.html", include_str!("../../themes/default/templates/base.html")),
-    ("index.html", include_str!("../../themes/default/templates/index.html")),
-    (
-        "document.html",
-        include_str!("../../themes/default/templates/document.html"),
-    ),
-    ("page.html", include_str!("../../themes/default/templates/page.html")),
-    (
-        "glossary.html",
-        include_str!("../../themes/default/templates/glossary.html"),
-    ),
-    ("entry.html", include_str!("../../themes/default/templates/entry.html")),
-    ("404.html", include_str!("../../themes/default/templates/404.html")),
-];
-
-pub const DEFAULT_STATIC: &[(&str, &str)] = &[("glossa.css", include_str!("../../themes/default/static/glossa.css"))];
-
-pub struct Theme {
-    pub tera: tera::Tera,
-    /// Static files from disk: (path relative to `static/`, absolute source path).
-    pub disk_static: Vec<(String, PathBuf)>,
+/// A theme compiled into the binary.
+pub struct Builtin {
+    pub name: &'static str,
+    pub manifest: &'static str,
+    pub templates: &'static [(&'static str, &'static str)],
+    pub static_files: &'static [(&'static str, &'static [u8])],
+    /// `(language, text of i18n/LANG.yaml)`.
+    pub i18n: &'static [(&'static str, &'static str)],
 }
 
-#[derive(Debug)]
-pub struct ThemeError(pub String);
+macro_rules! theme_file {
+    ($theme:literal, $path:literal) => {
+        include_str!(concat!("../../themes/", $theme, "/", $path))
+    };
+}
 
-/// A Tera error as a diagnostic at the template file on disk (or the built-in one).
-pub fn template_diagnostic(root: &Path, theme: &str, error: &str) -> crate::diagnostics::Diagnostic {
-    use crate::diagnostics::{Diagnostic, Pos};
+/// The shipped themes, as they are in `themes/` of this repository.
+pub const BUILTIN: &[Builtin] = &[
+    Builtin {
+        name: "default",
+        manifest: theme_file!("default", "theme.yaml"),
+        templates: &[
+            ("base.html", theme_file!("default", "templates/base.html")),
+            ("index.html", theme_file!("default", "templates/index.html")),
+            ("document.html", theme_file!("default", "templates/document.html")),
+            ("page.html", theme_file!("default", "templates/page.html")),
+            ("glossary.html", theme_file!("default", "templates/glossary.html")),
+            ("entry.html", theme_file!("default", "templates/entry.html")),
+            ("404.html", theme_file!("default", "templates/404.html")),
+            ("search.html", theme_file!("default", "templates/search.html")),
+        ],
+        static_files: &[
+            ("glossa.css", include_bytes!("../../themes/default/static/glossa.css")),
+            ("search.js", include_bytes!("../../themes/default/static/search.js")),
+        ],
+        i18n: &[
+            ("en", theme_file!("default", "i18n/en.yaml")),
+            ("de", theme_file!("default", "i18n/de.yaml")),
+        ],
+    },
+    Builtin {
+        name: "classic",
+        manifest: theme_file!("classic", "theme.yaml"),
+        templates: &[],
+        static_files: &[("classic.css", include_bytes!("../../themes/classic/static/classic.css"))],
+        i18n: &[],
+    },
+];
+
+/// Where the notes of the reading text stand.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum NotePlacement {
+    /// Each block's notes follow it in `aside.notes` inside `doc.body_html` (the default
+    /// theme floats them into the margin).
+    #[default]
+    Side,
+    /// Notes are left out of `doc.body_html` and collected in `doc.notes_html`, a numbered
+    /// list for the end of the text.
+    End,
+}
+
+// Doc comments here become the descriptions of `glossa schema`.
+/// `themes/NAME/theme.yaml`: the theme a theme builds on, where it puts notes, which
+/// stylesheets it links. Every key is optional.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "glossa theme.yaml")]
+pub struct RawManifest {
+    /// What the theme is, for people; glossa does not show it.
+    #[allow(dead_code)] // read by people and editors (through the schema), not by glossa
+    description: Option<String>,
+    /// The theme this one builds on: its templates, static files and interface strings are
+    /// used wherever this theme has none of its own. Default `default`; the default theme
+    /// extends nothing.
+    extends: Option<String>,
+    /// Where notes stand: `side` (after each block, inside `doc.body_html`; the default) or
+    /// `end` (collected in `doc.notes_html`). Inherited from the theme this one extends.
+    notes: Option<NotePlacement>,
+    /// Stylesheets under `static/` that every page links, after those of the theme this one
+    /// extends (the template variable `theme.stylesheets`).
+    stylesheets: Option<Vec<String>>,
+}
+
+/// Where a template, static file or theme.yaml comes from, for messages.
+#[derive(Clone, Debug)]
+enum Origin {
+    Builtin { theme: &'static str, text: &'static str },
+    Disk(PathBuf),
+}
+
+/// The bytes of a static file.
+#[derive(Clone, Debug)]
+pub enum StaticSource {
+    Builtin(&'static [u8]),
+    Disk(PathBuf),
+}
+
+impl StaticSource {
+    pub fn bytes(&self) -> std::io::Result<Cow<'static, [u8]>> {
+        match self {
+            StaticSource::Builtin(b) => Ok(Cow::Borrowed(b)),
+            StaticSource::Disk(p) => std::fs::read(p).map(Cow::Owned),
+        }
+    }
+}
+
+/// The interface strings in one language, with English under every missing key.
+#[derive(Clone, Debug, Default)]
+pub struct Strings {
+    map: BTreeMap<String, String>,
+}
+
+impl Strings {
+    /// The string under `key`, or `""` when no theme of the chain has it.
+    pub fn get(&self, key: &str) -> &str {
+        self.map.get(key).map_or("", String::as_str)
+    }
+
+    /// Every string, for templates (`t`).
+    pub fn map(&self) -> &BTreeMap<String, String> {
+        &self.map
+    }
+
+    /// The string under `key` with `{n}` replaced by `n`.
+    pub fn with_number(&self, key: &str, n: usize) -> String {
+        self.get(key).replace("{n}", &n.to_string())
+    }
+
+    /// A `YYYY-MM-DD` date as words, by the strings `date_format` (`{day}`, `{month}`,
+    /// `{year}`) and `month_1` … `month_12`: `29 November 2026`, `29. November 2026`. Anything
+    /// else is returned as it is.
+    pub fn date(&self, iso: &str) -> String {
+        let parts: Vec<&str> = iso.split('-').collect();
+        let (Some(year), Some(month), Some(day)) = (
+            parts
+                .first()
+                .filter(|y| y.len() == 4 && y.bytes().all(|b| b.is_ascii_digit())),
+            parts.get(1).and_then(|m| m.parse::<u8>().ok()),
+            parts.get(2).and_then(|d| d.parse::<u8>().ok()),
+        ) else {
+            return iso.to_owned();
+        };
+        let month_name = self.get(&format!("month_{month}"));
+        let format = self.get("date_format");
+        if parts.len() != 3 || !(1..=12).contains(&month) || month_name.is_empty() || format.is_empty() {
+            return iso.to_owned();
+        }
+        format
+            .replace("{day}", &day.to_string())
+            .replace("{month}", month_name)
+            .replace("{year}", year)
+    }
+}
+
+/// A theme ready to render: its templates compiled, its static files and strings chosen.
+pub struct Theme {
+    /// The theme named in site.yaml.
+    pub name: String,
+    pub tera: tera::Tera,
+    /// `(path under static/, source)`, sorted by path.
+    pub static_files: Vec<(String, StaticSource)>,
+    pub strings: Strings,
+    pub notes: NotePlacement,
+    /// Paths under `static/`, the most general theme's first.
+    pub stylesheets: Vec<String>,
+    /// Where each registered template (`THEME/templates/FILE`) comes from.
+    origins: BTreeMap<String, Origin>,
+}
+
+impl Theme {
+    /// A Tera error as a diagnostic at its template, on disk or built in.
+    pub fn template_diagnostic(&self, root: &Path, error: &str) -> Diagnostic {
+        template_diagnostic(&self.origins, root, &self.name, error)
+    }
+}
+
+/// One theme of the chain: its own files, built in and on disk.
+struct Member {
+    name: String,
+    builtin: Option<&'static Builtin>,
+    /// `themes/NAME/` under the site, when it is a folder.
+    dir: Option<PathBuf>,
+    /// `(path, source, parsed)` of the theme.yaml files, the site's last.
+    manifests: Vec<(PathBuf, String, RawManifest)>,
+}
+
+impl Member {
+    /// The last theme.yaml (the site's before the built-in one) that sets a key, with the key's value.
+    fn key<'m, T>(&'m self, get: impl Fn(&'m RawManifest) -> Option<T>) -> Option<(T, &'m Path, &'m str)> {
+        self.manifests
+            .iter()
+            .rev()
+            .find_map(|(path, source, raw)| get(raw).map(|v| (v, path.as_path(), source.as_str())))
+    }
+}
+
+/// Loads the theme `name` for a site whose interface language is `lang`. Problems (an unknown
+/// theme, a circle of `extends:`, a bad theme.yaml or i18n file, a template that does not
+/// compile) are pushed to `diags`; `None` when any of them is an error.
+pub fn load(root: &Path, name: &str, lang: &str, diags: &mut Vec<Diagnostic>) -> Option<Theme> {
+    let errors_before = diags.iter().filter(|d| d.is_error()).count();
+    let chain = resolve_chain(root, name, diags)?;
+    let mut tera = tera::Tera::new();
+    tera.autoescape_on(vec![".html", ".xml"]);
+    let prefixes: Vec<String> = chain.iter().map(|m| format!("{}/templates/", m.name)).collect();
+    if let Err(e) = tera.set_fallback_prefixes(prefixes) {
+        diags.push(Diagnostic::error(root.join("themes"), e.to_string()));
+        return None;
+    }
+
+    let (templates, static_files) = gather_files(&chain, diags);
+    let notes = chain
+        .iter()
+        .find_map(|m| m.key(|r| r.notes))
+        .map_or(NotePlacement::Side, |(n, ..)| n);
+    let stylesheets = stylesheets(&chain, &static_files, diags);
+    let strings = load_strings(&chain, lang, diags);
+
+    let origins: BTreeMap<String, Origin> = templates.iter().map(|(n, (_, o))| (n.clone(), o.clone())).collect();
+    if let Err(e) = tera.add_raw_templates(templates.iter().map(|(n, (text, _))| (n.as_str(), text.as_str()))) {
+        diags.push(template_diagnostic(&origins, root, name, &e.to_string()));
+        return None;
+    }
+    if diags.iter().filter(|d| d.is_error()).count() > errors_before {
+        return None;
+    }
+    Some(Theme {
+        name: name.to_owned(),
+        tera,
+        static_files: static_files.into_iter().collect(),
+        strings,
+        notes,
+        stylesheets,
+        origins,
+    })
+}
+
+/// Every theme's templates, as `THEME/templates/FILE` (a theme's built-in files, then its
+/// site folder's over them), and the static files of the whole chain, the most specific
+/// theme's under each name.
+fn gather_files(
+    chain: &[Member],
+    diags: &mut Vec<Diagnostic>,
+) -> (BTreeMap<String, (String, Origin)>, BTreeMap<String, StaticSource>) {
+    let mut templates = BTreeMap::new();
+    let mut static_files = BTreeMap::new();
+    // Most general first, so that a more specific theme's static file wins.
+    for member in chain.iter().rev() {
+        let mut own: BTreeMap<String, (String, Origin)> = BTreeMap::new();
+        if let Some(b) = member.builtin {
+            for (file, text) in b.templates {
+                let origin = Origin::Builtin { theme: b.name, text };
+                own.insert((*file).to_owned(), ((*text).to_owned(), origin));
+            }
+            for (file, bytes) in b.static_files {
+                static_files.insert((*file).to_owned(), StaticSource::Builtin(bytes));
+            }
+        }
+        if let Some(dir) = &member.dir {
+            for (rel, path) in files_under(&dir.join("templates")) {
+                match std::fs::read_to_string(&path) {
+                    Ok(text) => {
+                        own.insert(rel, (text, Origin::Disk(path)));
+                    }
+                    Err(e) => diags.push(Diagnostic::error(&path, format!("cannot read this template: {e}"))),
+                }
+            }
+            for (rel, path) in files_under(&dir.join("static")) {
+                static_files.insert(rel, StaticSource::Disk(path));
+            }
+        }
+        for (file, entry) in own {
+            templates.insert(format!("{}/templates/{file}", member.name), entry);
+        }
+    }
+    (templates, static_files)
+}
+
+/// The stylesheets of the chain, the most general theme's first; each must be a static file.
+fn stylesheets(
+    chain: &[Member],
+    static_files: &BTreeMap<String, StaticSource>,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for member in chain.iter().rev() {
+        let Some((list, path, source)) = member.key(|r| r.stylesheets.as_ref()) else {
+            continue;
+        };
+        for (i, css) in list.iter().enumerate() {
+            if !static_files.contains_key(css) {
+                let d = value_error(
+                    source,
+                    path,
+                    &["stylesheets".into(), i.into()],
+                    format!("no static file `{css}` in this theme or the themes it extends"),
+                );
+                diags.push(match did_you_mean(css, static_files.keys().map(String::as_str)) {
+                    Some(best) => d.hint(format!("did you mean `{best}`?")),
+                    None => d.hint(format!("put it in themes/{}/static/{css}", member.name)),
+                });
+            } else if !out.contains(css) {
+                out.push(css.clone());
+            }
+        }
+    }
+    out
+}
+
+/// The chain `name → … → default`, most specific first; `None` (with an error) when a theme
+/// is unknown or the chain runs in a circle.
+fn resolve_chain(root: &Path, name: &str, diags: &mut Vec<Diagnostic>) -> Option<Vec<Member>> {
+    // Who named the theme being looked up: site.yaml's `theme` (read again only for an error's
+    // position), then a theme.yaml's `extends`.
+    let mut named_at: (PathBuf, Option<String>, &str) = (root.join("content").join("site.yaml"), None, "theme");
+    let mut chain: Vec<Member> = Vec::new();
+    let mut current = name.to_owned();
+    loop {
+        let (at_path, at_source, at_key) = &named_at;
+        let error_here = |message: String| {
+            let source = match at_source {
+                Some(s) => s.clone(),
+                None => std::fs::read_to_string(at_path).unwrap_or_default(),
+            };
+            value_error(&source, at_path, &[(*at_key).into()], message)
+        };
+        if !crate::slug::is_valid_id(&current) {
+            diags.push(error_here(format!("`{current}` is not a theme name: `[a-z0-9-]+`")));
+            return None;
+        }
+        if chain.iter().any(|m| m.name == current) {
+            let mut circle: Vec<&str> = chain.iter().map(|m| m.name.as_str()).collect();
+            circle.push(&current);
+            let start = circle.iter().position(|n| *n == current).unwrap_or(0);
+            diags.push(
+                error_here(format!(
+                    "themes extend each other in a circle: {}",
+                    circle[start..].join(" → ")
+                ))
+                .hint("one of them must extend another theme, for instance `default`"),
+            );
+            return None;
+        }
+        let builtin = BUILTIN.iter().find(|b| b.name == current);
+        let dir = Some(root.join("themes").join(&current)).filter(|d| d.is_dir());
+        if builtin.is_none() && dir.is_none() {
+            let known = known_themes(root);
+            let d = error_here(format!(
+                "unknown theme `{current}`: it is not built in and there is no folder themes/{current}/"
+            ));
+            diags.push(match did_you_mean(&current, known.iter().map(String::as_str)) {
+                Some(best) => d.hint(format!("did you mean `{best}`?")),
+                None => d.hint(format!("the themes here are {}", quoted_list(&known))),
+            });
+            return None;
+        }
+        let mut manifests = Vec::new();
+        if let Some(b) = builtin {
+            let path = PathBuf::from(format!("(built-in {} theme) theme.yaml", b.name));
+            let raw = read_manifest(&path, b.manifest, diags);
+            manifests.push((path, b.manifest.to_owned(), raw));
+        }
+        if let Some(dir) = &dir {
+            let path = dir.join("theme.yaml");
+            match std::fs::read_to_string(&path) {
+                Ok(source) => {
+                    let raw = read_manifest(&path, &source, diags);
+                    manifests.push((path, source, raw));
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => diags.push(Diagnostic::error(&path, format!("cannot read theme.yaml: {e}"))),
+            }
+        }
+        let member = Member {
+            name: current.clone(),
+            builtin,
+            dir,
+            manifests,
+        };
+        let extends = member.key(|r| r.extends.clone());
+        let next = match (current.as_str(), extends) {
+            ("default", None) => None,
+            ("default", Some((_, path, source))) => {
+                diags.push(
+                    value_error(
+                        source,
+                        path,
+                        &["extends".into()],
+                        "the default theme extends no other theme",
+                    )
+                    .hint("every other theme extends `default` in the end: make a theme of your own that extends the one you want"),
+                );
+                return None;
+            }
+            (_, Some((next, path, source))) => Some((next, path.to_path_buf(), source.to_owned())),
+            (_, None) => Some(("default".to_owned(), PathBuf::new(), String::new())),
+        };
+        chain.push(member);
+        match next {
+            None => return Some(chain),
+            Some((next, path, source)) => {
+                named_at = (path, Some(source), "extends");
+                current = next;
+            }
+        }
+    }
+}
+
+fn read_manifest(path: &Path, source: &str, diags: &mut Vec<Diagnostic>) -> RawManifest {
+    match from_yaml::<RawManifest>(source, path) {
+        Ok(raw) => raw.unwrap_or_default(),
+        Err(d) => {
+            diags.push(d);
+            RawManifest::default()
+        }
+    }
+}
+
+/// The names of the built-in themes and of the folders under `themes/`, sorted.
+fn known_themes(root: &Path) -> Vec<String> {
+    let mut names: Vec<String> = BUILTIN.iter().map(|b| b.name.to_owned()).collect();
+    if let Ok(entries) = std::fs::read_dir(root.join("themes")) {
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if entry.path().is_dir() && !name.starts_with('.') && !names.contains(&name) {
+                names.push(name);
+            }
+        }
+    }
+    names.sort();
+    names
+}
+
+fn quoted_list(names: &[String]) -> String {
+    names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+}
+
+/// Files under `dir` as `(path relative to dir with /, path)`, sorted, skipping hidden ones and
+/// not following symlinks.
+fn files_under(dir: &Path) -> Vec<(String, PathBuf)> {
+    if !dir.is_dir() {
+        return Vec::new();
+    }
+    walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'))
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .unwrap_or(e.path())
+                .to_string_lossy()
+                .replace('\\', "/");
+            (rel, e.into_path())
+        })
+        .collect()
+}
+
+/// The languages to look strings up in, most wanted first: `de-CH` → `de-ch`, `de`; English is
+/// the fallback after them.
+fn language_candidates(lang: &str) -> Vec<String> {
+    let lang = lang.to_ascii_lowercase();
+    let mut out = Vec::new();
+    let mut tag = lang.as_str();
+    loop {
+        out.push(tag.to_owned());
+        match tag.rfind('-') {
+            Some(i) => tag = &tag[..i],
+            None => break,
+        }
+    }
+    out
+}
+
+/// One i18n file of the chain: its language, path and text.
+struct I18nFile {
+    lang: String,
+    path: PathBuf,
+    source: String,
+}
+
+/// The strings in `lang`, with English under every key the language lacks.
+fn load_strings(chain: &[Member], lang: &str, diags: &mut Vec<Diagnostic>) -> Strings {
+    // Every i18n file of the chain, most general theme first, the built-in before the site's.
+    let mut files: Vec<I18nFile> = Vec::new();
+    for member in chain.iter().rev() {
+        if let Some(b) = member.builtin {
+            for (l, text) in b.i18n {
+                files.push(I18nFile {
+                    lang: (*l).to_owned(),
+                    path: PathBuf::from(format!("(built-in {} theme) i18n/{l}.yaml", b.name)),
+                    source: (*text).to_owned(),
+                });
+            }
+        }
+        if let Some(dir) = &member.dir {
+            for (rel, path) in files_under(&dir.join("i18n")) {
+                let Some(l) = rel.strip_suffix(".yaml").filter(|l| !l.contains('/')) else {
+                    continue;
+                };
+                match std::fs::read_to_string(&path) {
+                    Ok(source) => files.push(I18nFile {
+                        lang: l.to_ascii_lowercase(),
+                        path,
+                        source,
+                    }),
+                    Err(e) => diags.push(Diagnostic::error(&path, format!("cannot read this file: {e}"))),
+                }
+            }
+        }
+    }
+    let mut wanted = language_candidates(lang);
+    wanted.retain(|l| l != "en");
+    wanted.push("en".to_owned());
+
+    let mut parsed: Vec<(&I18nFile, BTreeMap<String, String>)> = Vec::new();
+    for file in files.iter().filter(|f| wanted.contains(&f.lang)) {
+        match from_yaml::<BTreeMap<String, String>>(&file.source, &file.path) {
+            Ok(map) => parsed.push((file, map.unwrap_or_default())),
+            Err(d) => diags.push(d.hint("an i18n file maps each key to a string: `notes: Anmerkungen`")),
+        }
+    }
+
+    // A key of another language that no English file has is most likely a typo.
+    let english: Vec<&str> = parsed
+        .iter()
+        .filter(|(f, _)| f.lang == "en")
+        .flat_map(|(_, m)| m.keys().map(String::as_str))
+        .collect();
+    for (file, map) in parsed.iter().filter(|(f, _)| f.lang != "en") {
+        for key in map.keys().filter(|k| !english.contains(&k.as_str())) {
+            if let Some(best) = did_you_mean(key, english.iter().copied()) {
+                let positions = crate::parse::yamlpos::YamlPositions::index(&file.source);
+                let mut d = Diagnostic::warning(&file.path, format!("`{key}` is not an interface string"));
+                if let Some(pos) = positions.key(&[key.as_str().into()]) {
+                    d = d.at(&file.source, pos);
+                }
+                diags.push(d.hint(format!("did you mean `{best}`?")));
+            }
+        }
+    }
+
+    let mut map = BTreeMap::new();
+    for l in wanted.iter().rev() {
+        for (_, strings) in parsed.iter().filter(|(f, _)| &f.lang == l) {
+            map.extend(strings.iter().map(|(k, v)| (k.clone(), v.clone())));
+        }
+    }
+    Strings { map }
+}
+
+/// A Tera error as a diagnostic at the template it names (`THEME/templates/FILE:LINE:COL`).
+fn template_diagnostic(origins: &BTreeMap<String, Origin>, root: &Path, theme: &str, error: &str) -> Diagnostic {
     // Tera reports `error: MESSAGE` then ` --> NAME:LINE:COL`.
     let message = error.lines().next().unwrap_or(error).trim();
     let message = message.strip_prefix("error: ").unwrap_or(message).to_owned();
@@ -49,92 +599,71 @@ pub fn template_diagnostic(root: &Path, theme: &str, error: &str) -> crate::diag
     let Some((name, line, col)) = located else {
         return Diagnostic::error(root.join("themes").join(theme), message);
     };
-    let on_disk = [theme, "default"]
-        .iter()
-        .map(|t| root.join("themes").join(t).join("templates").join(&name))
-        .find(|p| p.is_file());
-    match on_disk {
-        Some(path) => {
-            let source = std::fs::read_to_string(&path).unwrap_or_default();
-            Diagnostic::error(path, message).at(&source, Pos { line, col, width: 1 })
+    let pos = Pos { line, col, width: 1 };
+    match origins.get(&name) {
+        Some(Origin::Disk(path)) => {
+            let source = std::fs::read_to_string(path).unwrap_or_default();
+            Diagnostic::error(path, message).at(&source, pos)
         }
-        None => {
-            let source = DEFAULT_TEMPLATES
-                .iter()
-                .find(|(n, _)| *n == name)
-                .map_or("", |(_, s)| s);
-            Diagnostic::error(format!("(built-in default theme) templates/{name}"), message)
-                .at(source, Pos { line, col, width: 1 })
+        Some(Origin::Builtin { theme, text }) => {
+            let file = name.rsplit("/templates/").next().unwrap_or(&name);
+            Diagnostic::error(format!("(built-in {theme} theme) templates/{file}"), message).at(text, pos)
         }
+        None => Diagnostic::error(root.join("themes").join(theme), format!("{name}: {message}")),
     }
 }
 
-/// Loads the built-in default theme, then the files of `themes/default` and `themes/NAME`
-/// under `root` over it.
-pub fn load(root: &Path, name: &str) -> Result<Theme, ThemeError> {
-    let mut templates: Vec<(String, String)> = DEFAULT_TEMPLATES
-        .iter()
-        .map(|(n, s)| (n.to_string(), s.to_string()))
-        .collect();
-    let mut disk_static = Vec::new();
-    let mut dirs = vec![root.join("themes").join("default")];
-    if name != "default" {
-        let dir = root.join("themes").join(name);
-        if !dir.is_dir() {
-            return Err(ThemeError(format!(
-                "theme `{name}` not found: there is no folder themes/{name}/"
-            )));
-        }
-        dirs.push(dir);
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn language_candidates_narrow_the_tag() {
+        assert_eq!(language_candidates("de-CH"), ["de-ch", "de"]);
+        assert_eq!(language_candidates("en"), ["en"]);
     }
-    for dir in dirs {
-        let tdir = dir.join("templates");
-        if tdir.is_dir() {
-            for entry in walkdir::WalkDir::new(&tdir)
-                .sort_by_file_name()
-                .into_iter()
-                .filter_map(Result::ok)
-            {
-                if !entry.file_type().is_file() {
-                    continue;
-                }
-                let rel = entry
-                    .path()
-                    .strip_prefix(&tdir)
-                    .unwrap_or(entry.path())
-                    .to_string_lossy()
-                    .replace('\\', "/");
-                let text = std::fs::read_to_string(entry.path())
-                    .map_err(|e| ThemeError(format!("{}: {e}", entry.path().display())))?;
-                match templates.iter_mut().find(|(n, _)| *n == rel) {
-                    Some(t) => t.1 = text,
-                    None => templates.push((rel, text)),
-                }
-            }
-        }
-        let sdir = dir.join("static");
-        if sdir.is_dir() {
-            for entry in walkdir::WalkDir::new(&sdir)
-                .sort_by_file_name()
-                .into_iter()
-                .filter_map(Result::ok)
-            {
-                if entry.file_type().is_file() {
-                    let rel = entry
-                        .path()
-                        .strip_prefix(&sdir)
-                        .unwrap_or(entry.path())
-                        .to_string_lossy()
-                        .replace('\\', "/");
-                    disk_static.retain(|(r, _): &(String, PathBuf)| *r != rel);
-                    disk_static.push((rel, entry.path().to_path_buf()));
-                }
+
+    #[test]
+    fn the_built_in_themes_load_without_a_site() {
+        let empty = tempfile_free_root();
+        for b in BUILTIN {
+            for lang in ["en", "de-AT"] {
+                let mut diags = Vec::new();
+                let theme = load(&empty, b.name, lang, &mut diags);
+                assert!(diags.is_empty(), "{}: {diags:?}", b.name);
+                let theme = theme.expect("a theme");
+                assert!(!theme.strings.get("notes").is_empty());
+                assert!(theme.stylesheets.contains(&"glossa.css".to_owned()));
             }
         }
     }
-    let mut tera = tera::Tera::new();
-    tera.autoescape_on(vec![".html", ".xml"]);
-    tera.add_raw_templates(templates.iter().map(|(n, s)| (n.as_str(), s.as_str())))
-        .map_err(|e| ThemeError(e.to_string()))?;
-    Ok(Theme { tera, disk_static })
+
+    #[test]
+    fn every_german_string_has_an_english_one_and_back() {
+        let keys = |text: &str| -> Vec<String> {
+            let map: BTreeMap<String, String> = serde_yaml::from_str(text).expect("valid i18n YAML");
+            map.into_keys().collect()
+        };
+        let default = &BUILTIN[0];
+        assert_eq!(keys(default.i18n[0].1), keys(default.i18n[1].1));
+    }
+
+    #[test]
+    fn dates_as_words() {
+        let strings = |format: &str| Strings {
+            map: [("date_format", format), ("month_11", "November")]
+                .into_iter()
+                .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                .collect(),
+        };
+        assert_eq!(strings("{day} {month} {year}").date("2026-11-29"), "29 November 2026");
+        assert_eq!(strings("{day}. {month} {year}").date("2026-11-09"), "9. November 2026");
+        assert_eq!(strings("{day} {month} {year}").date("2026-10-09"), "2026-10-09");
+        assert_eq!(strings("{day} {month} {year}").date("someday"), "someday");
+    }
+
+    /// A root with nothing in it: the built-in themes alone.
+    fn tempfile_free_root() -> PathBuf {
+        PathBuf::from("/nonexistent/glossa-theme-test")
+    }
 }

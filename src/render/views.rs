@@ -12,6 +12,17 @@ pub struct SiteView {
     pub search: bool,
 }
 
+/// The theme as templates see it (`theme`).
+#[derive(Serialize, Clone)]
+pub struct ThemeView {
+    /// The theme named in site.yaml.
+    pub name: String,
+    /// Where notes stand: `side` or `end`.
+    pub notes: crate::render::theme::NotePlacement,
+    /// Stylesheets under `static/` to link, the most general theme's first.
+    pub stylesheets: Vec<String>,
+}
+
 #[derive(Serialize, Clone)]
 pub struct Link {
     pub title: String,
@@ -24,6 +35,8 @@ pub struct DocSummary {
     pub url: String,
     pub author: String,
     pub date: String,
+    /// `date` in words, in the interface language: "29 November 2026".
+    pub date_display: String,
     pub summary: String,
     pub lang: String,
     pub notes: usize,
@@ -45,11 +58,15 @@ pub struct DocView {
     pub slug: String,
     pub author: String,
     pub date: String,
+    /// `date` in words, in the interface language: "29 November 2026".
+    pub date_display: String,
     pub lang: String,
     pub summary: String,
     pub tags: Vec<String>,
     pub source: Option<crate::parse::Source>,
     pub body_html: String,
+    /// With `notes: end`, the notes as a numbered list for the end of the text; else "".
+    pub notes_html: String,
     pub notes: usize,
     pub terms: Vec<TermUse>,
     pub backlinks: Vec<Link>,
@@ -60,6 +77,8 @@ pub struct PageView {
     pub title: String,
     pub name: String,
     pub body_html: String,
+    /// With `notes: end`, the page's footnotes as a numbered list; else "".
+    pub notes_html: String,
     pub backlinks: Vec<Link>,
 }
 
@@ -97,6 +116,8 @@ pub struct OccurrenceView {
 pub struct OccurrenceGroup {
     pub title: String,
     pub url: String,
+    /// The document's language, that of its title and of the contexts.
+    pub lang: String,
     pub occurrences: Vec<OccurrenceView>,
 }
 

@@ -31,48 +31,64 @@ struct Hit {
 pub struct Haystack<'r> {
     reading: &'r Reading,
     folded: Vec<Folded>,
+    /// The folded blocks joined by `\n`, which no folded quote contains (whitespace folds to a
+    /// space), so a match never spans two blocks.
+    joined: String,
+    /// Where each block starts in `joined`.
+    starts: Vec<usize>,
 }
 
 impl<'r> Haystack<'r> {
     pub fn new(reading: &'r Reading) -> Self {
+        let folded: Vec<Folded> = reading.blocks.iter().map(|b| Folded::new(&b.text)).collect();
+        let mut joined = String::with_capacity(folded.iter().map(|f| f.text.len() + 1).sum());
+        let mut starts = Vec::with_capacity(folded.len());
+        for f in &folded {
+            starts.push(joined.len());
+            joined.push_str(&f.text);
+            joined.push('\n');
+        }
         Haystack {
             reading,
-            folded: reading.blocks.iter().map(|b| Folded::new(&b.text)).collect(),
+            folded,
+            joined,
+            starts,
         }
     }
 
-    fn hits(&self, a: &Annotation) -> Vec<Hit> {
-        let quote = fold_pattern(a.quote.trim());
-        let prefix = a.prefix.as_deref().map(fold_pattern);
-        let suffix = a.suffix.as_deref().map(fold_pattern);
-        let strict = needs_strict(&a.quote)
-            || a.prefix.as_deref().is_some_and(needs_strict)
-            || a.suffix.as_deref().is_some_and(needs_strict);
-        let mut hits = Vec::new();
-        for (block, f) in self.folded.iter().enumerate() {
-            let text = &f.text;
-            let mut from = 0;
-            while let Some(i) = text[from..].find(&quote) {
-                let start = from + i;
-                let end = start + quote.len();
-                from = start + text[start..].chars().next().map_or(1, char::len_utf8);
-                if let Some(p) = &prefix
-                    && !text[..start].ends_with(p.as_str())
-                {
-                    continue;
-                }
-                if let Some(s) = &suffix
-                    && !text[end..].starts_with(s.as_str())
-                {
-                    continue;
-                }
-                if strict && !self.strict_fit(a, block, start, end, prefix.as_deref(), suffix.as_deref()) {
-                    continue;
-                }
-                hits.push(Hit { block, start, end });
+    /// The matches of every annotation's selector, each list in text order. One pass over the
+    /// text finds every quote at once ([`find_all`]); prefix, suffix and the strict check then
+    /// filter each candidate.
+    fn hits_all(&self, annotations: &[Annotation]) -> Vec<Vec<Hit>> {
+        let quotes: Vec<String> = annotations.iter().map(|a| fold_pattern(a.quote.trim())).collect();
+        let selectors: Vec<Selector> = annotations.iter().map(Selector::new).collect();
+        let patterns: Vec<&str> = quotes.iter().map(String::as_str).collect();
+        let mut hits: Vec<Vec<Hit>> = vec![Vec::new(); annotations.len()];
+        for (i, at) in find_all(&self.joined, &patterns) {
+            let block = self.starts.partition_point(|&s| s <= at) - 1;
+            let start = at - self.starts[block];
+            let end = start + patterns[i].len();
+            if self.fits(&annotations[i], &selectors[i], block, start, end) {
+                hits[i].push(Hit { block, start, end });
             }
         }
         hits
+    }
+
+    /// Whether the quote found at `start..end` of `block` fits the rest of the selector.
+    fn fits(&self, a: &Annotation, sel: &Selector, block: usize, start: usize, end: usize) -> bool {
+        let text = &self.folded[block].text;
+        if let Some(p) = &sel.prefix
+            && !text[..start].ends_with(p.as_str())
+        {
+            return false;
+        }
+        if let Some(s) = &sel.suffix
+            && !text[end..].starts_with(s.as_str())
+        {
+            return false;
+        }
+        !sel.strict || self.strict_fit(a, block, start, end, sel.prefix.as_deref(), sel.suffix.as_deref())
     }
 
     fn strict_fit(
@@ -152,9 +168,88 @@ impl<'r> Haystack<'r> {
     }
 }
 
+/// The folded prefix and suffix of a selector, and whether it needs the strict check.
+struct Selector {
+    prefix: Option<String>,
+    suffix: Option<String>,
+    strict: bool,
+}
+
+impl Selector {
+    fn new(a: &Annotation) -> Selector {
+        Selector {
+            prefix: a.prefix.as_deref().map(fold_pattern),
+            suffix: a.suffix.as_deref().map(fold_pattern),
+            strict: needs_strict(&a.quote)
+                || a.prefix.as_deref().is_some_and(needs_strict)
+                || a.suffix.as_deref().is_some_and(needs_strict),
+        }
+    }
+}
+
+/// Every match of every pattern in `text`, overlapping ones included, as `(pattern, start)` in
+/// text order. A document's quotes are a few dozen short strings: one pass over the text checks
+/// each position's first two bytes against a table of the quotes' first two bytes, and compares
+/// the quotes in full only where one may start. (An Aho-Corasick automaton does the same in
+/// theory, but building one per document costs more than the search itself.) An empty pattern
+/// matches nowhere.
+fn find_all(text: &str, patterns: &[&str]) -> Vec<(usize, usize)> {
+    let text = text.as_bytes();
+    let pair = |a: u8, b: u8| (a as usize) << 8 | b as usize;
+    let mut pairs = vec![0u64; 1 << 10];
+    let mut singles = [false; 256];
+    // The patterns by their first two bytes (one-byte patterns apart), to compare only those
+    // that can start where a table says one may.
+    let mut by_pair: Vec<(usize, usize)> = Vec::new();
+    for (i, p) in patterns.iter().map(|p| p.as_bytes()).enumerate() {
+        match p {
+            [] => {}
+            [a] => singles[*a as usize] = true,
+            [a, b, ..] => {
+                let k = pair(*a, *b);
+                pairs[k >> 6] |= 1 << (k & 63);
+                by_pair.push((k, i));
+            }
+        }
+    }
+    by_pair.sort_unstable();
+    let mut out = Vec::new();
+    for at in 0..text.len() {
+        let a = text[at];
+        if singles[a as usize] {
+            for (i, p) in patterns.iter().enumerate() {
+                if p.len() == 1 && p.as_bytes()[0] == a {
+                    out.push((i, at));
+                }
+            }
+        }
+        let Some(&b) = text.get(at + 1) else { continue };
+        let k = pair(a, b);
+        if pairs[k >> 6] & (1 << (k & 63)) == 0 {
+            continue;
+        }
+        let first = by_pair.partition_point(|&(pk, _)| pk < k);
+        for &(_, i) in by_pair[first..].iter().take_while(|&&(pk, _)| pk == k) {
+            if text[at..].starts_with(patterns[i].as_bytes()) {
+                out.push((i, at));
+            }
+        }
+    }
+    // Matches at one position in pattern order, one-byte patterns included.
+    out.sort_by_key(|&(i, at)| (at, i));
+    out
+}
+
 /// How many passages fit an annotation's selector (quote, prefix and suffix).
 pub fn count_matches(reading: &Reading, a: &Annotation) -> usize {
-    Haystack::new(reading).hits(a).len()
+    Haystack::new(reading).hits_all(std::slice::from_ref(a))[0].len()
+}
+
+/// The 1-based line of a byte offset, which may fall inside a character (a block's source
+/// offsets are near enough for a line, not exact).
+fn line_at(source: &str, offset: usize) -> usize {
+    let bytes = source.as_bytes();
+    1 + bytes[..offset.min(bytes.len())].iter().filter(|&&b| b == b'\n').count()
 }
 
 /// Anchors every annotation of a document. `None` where it failed (with a diagnostic).
@@ -169,8 +264,7 @@ pub fn anchor_all(
     let hay = Haystack::new(reading);
     let mut positions: Option<YamlPositions> = None;
     let mut out = Vec::with_capacity(annotations.len());
-    for a in annotations {
-        let hits = hay.hits(a);
+    for (a, hits) in annotations.iter().zip(hay.hits_all(annotations)) {
         let mut error = |key: &str, message: String, hint: Option<String>| {
             let pos = positions.get_or_insert_with(|| YamlPositions::index(sidecar_source));
             let d = value_error_in(pos, sidecar_source, sidecar, &a.key_path(key), message);
@@ -182,9 +276,7 @@ pub fn anchor_all(
         let line_of = |h: &Hit| {
             let block = &reading.blocks[h.block];
             let at = hay.folded[h.block].original(h.start);
-            1 + source_of_doc[..block.source_offset(at).min(source_of_doc.len())]
-                .matches('\n')
-                .count()
+            line_at(source_of_doc, block.source_offset(at))
         };
         let chosen = match (hits.len(), a.occurrence) {
             (0, _) => {
@@ -194,9 +286,7 @@ pub fn anchor_all(
                     crate::resolve::relocate::most_similar(reading, &a.quote).filter(|(_, _, sim)| *sim >= 0.5);
                 let hint = if let Some((b, range, sim)) = similar {
                     let block = &reading.blocks[b];
-                    let line = 1 + source_of_doc[..block.source_offset(range.start).min(source_of_doc.len())]
-                        .matches('\n')
-                        .count();
+                    let line = line_at(source_of_doc, block.source_offset(range.start));
                     Some(format!(
                         "the most similar passage (line {line} of the document, similarity {sim:.2}) reads:\n«{}»",
                         &block.text[range]
@@ -343,6 +433,10 @@ fn yaml_string(s: &str) -> String {
 
 /// Up to `width` characters of `text` starting near byte `start`.
 fn excerpt(text: &str, start: usize, width: usize) -> String {
+    let start = (0..=start.min(text.len()))
+        .rev()
+        .find(|&i| text.is_char_boundary(i))
+        .unwrap_or(0);
     let s: String = text[start..].chars().take(width).collect();
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
@@ -496,6 +590,27 @@ mod tests {
         let (_, d) = run("eins zwei drei", &[x, y]);
         assert_eq!(d.len(), 1);
         assert!(d[0].message.contains("`x` and `y` cross"), "{}", d[0].message);
+    }
+
+    #[test]
+    fn every_pattern_is_found_in_one_pass_overlaps_included() {
+        let found = find_all("aaa ab b\nba", &["aa", "b", "", "ab b", "a"]);
+        assert_eq!(
+            found,
+            [
+                (0, 0),
+                (4, 0),
+                (0, 1),
+                (4, 1),
+                (4, 2),
+                (3, 4),
+                (4, 4),
+                (1, 5),
+                (1, 7),
+                (1, 9),
+                (4, 10)
+            ]
+        );
     }
 
     #[test]

@@ -6,11 +6,14 @@
 //! substring search, then confirm each candidate strictly when the quote itself contains a
 //! typographic mark (which must match exactly).
 
-/// A folded string and, for each of its bytes, the byte offset in the original it came from.
+/// A folded string, and the way back to byte offsets in the original.
 pub struct Folded {
     pub text: String,
-    map: Vec<u32>,
-    original_len: usize,
+    /// The points where folding changes the distance between folded and original offsets,
+    /// `(folded, original)`, in order: a folded offset lies as far past the original offset of
+    /// the last point at or before it as it lies past that point's folded offset. Most text has
+    /// none (single spaces, no typographic marks) or a few.
+    jumps: Vec<(u32, u32)>,
 }
 
 pub fn is_double_quote(c: char) -> bool {
@@ -33,35 +36,60 @@ fn canonical(c: char) -> char {
 
 impl Folded {
     pub fn new(original: &str) -> Folded {
+        let bytes = original.as_bytes();
         let mut text = String::with_capacity(original.len());
-        let mut map = Vec::with_capacity(original.len() + 1);
-        let mut in_space = false;
-        for (i, c) in original.char_indices() {
-            if c.is_whitespace() {
-                if in_space {
-                    continue;
-                }
-                in_space = true;
-                text.push(' ');
-                map.push(i as u32);
+        let mut jumps = Vec::new();
+        // Original bytes before `copied` are in `text`; those from there to `i` are unchanged
+        // and copied in one piece when something changes or at the end.
+        let mut copied = 0;
+        let mut i = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
+            // ASCII other than whitespace stays as it is (`"` and `'` are already canonical).
+            if b < 0x80 && !matches!(b, b' ' | b'\t'..=b'\r') {
+                i += 1;
                 continue;
             }
-            in_space = false;
-            let f = canonical(c);
-            text.push(f);
-            map.extend(std::iter::repeat_n(i as u32, f.len_utf8()));
+            let Some(c) = original[i..].chars().next() else { break };
+            let len = c.len_utf8();
+            if c.is_whitespace() {
+                let mut end = i + len;
+                while let Some(w) = original[end..].chars().next().filter(|w| w.is_whitespace()) {
+                    end += w.len_utf8();
+                }
+                if b == b' ' && end == i + 1 {
+                    i = end;
+                    continue;
+                }
+                text.push_str(&original[copied..i]);
+                text.push(' ');
+                if end - i != 1 {
+                    jumps.push((text.len() as u32, end as u32));
+                }
+                copied = end;
+                i = end;
+            } else {
+                let f = canonical(c);
+                i += len;
+                if f != c {
+                    text.push_str(&original[copied..i - len]);
+                    text.push(f);
+                    jumps.push((text.len() as u32, i as u32));
+                    copied = i;
+                }
+            }
         }
-        map.push(original.len() as u32);
-        Folded {
-            text,
-            map,
-            original_len: original.len(),
-        }
+        text.push_str(&original[copied..]);
+        Folded { text, jumps }
     }
 
     /// The original byte offset of folded byte `i` (`i == len` gives the original's end).
     pub fn original(&self, i: usize) -> usize {
-        self.map.get(i).map_or(self.original_len, |&o| o as usize)
+        let at = self.jumps.partition_point(|&(f, _)| f as usize <= i);
+        match at.checked_sub(1).map(|j| self.jumps[j]) {
+            Some((f, o)) => o as usize + (i - f as usize),
+            None => i,
+        }
     }
 
     /// Where the folded range `start..end` stands in the original, trailing whitespace excluded.
@@ -121,6 +149,36 @@ mod tests {
         assert_eq!(f.text, "a b \"c\"");
         assert_eq!(f.original(2), 5);
         assert_eq!(f.original(f.text.len()), "a  \n b „c“".len());
+    }
+
+    #[test]
+    fn offsets_map_back_through_runs_and_marks() {
+        let original = "a \u{a0} b„c“\td  e";
+        let f = Folded::new(original);
+        assert_eq!(f.text, "a b\"c\" d e");
+        // Every folded char boundary maps to the start of the original char it came from.
+        let expected = [
+            ("a", "a"),
+            (" ", " \u{a0} "),
+            ("b", "b"),
+            ("\"", "„"),
+            ("c", "c"),
+            ("\"", "“"),
+            (" ", "\t"),
+            ("d", "d"),
+            (" ", "  "),
+            ("e", "e"),
+        ];
+        let (mut fo, mut oo) = (0, 0);
+        for (folded, orig) in expected {
+            assert_eq!(f.original(fo), oo, "folded offset {fo}");
+            fo += folded.len();
+            oo += orig.len();
+        }
+        assert_eq!(f.original(fo), original.len());
+        let plain = Folded::new("Größe der Tür");
+        assert_eq!(plain.text, "Größe der Tür");
+        assert_eq!(plain.original(8), 8);
     }
 
     #[test]

@@ -8,7 +8,7 @@
 
 use crate::parse::Entry;
 use crate::resolve::reading::Block;
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use std::collections::HashMap;
 use std::ops::Range;
 
@@ -49,8 +49,11 @@ impl Matcher {
         let automaton = if patterns.is_empty() {
             None
         } else {
+            // Built once for the whole site and run over every document: a DFA is worth its
+            // larger build, as overlapping search in an NFA costs several times more per byte.
             AhoCorasick::builder()
                 .match_kind(MatchKind::Standard)
+                .kind(Some(AhoCorasickKind::DFA))
                 .build(&patterns)
                 .ok()
         };

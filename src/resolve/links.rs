@@ -1,6 +1,7 @@
 //! Cross-links: `doc:SLUG[#ID]`, `term:ID`, `page:NAME[#ID]` → relative URLs, checked.
 
 use std::collections::{BTreeMap, HashSet};
+use std::sync::Arc;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Target {
@@ -62,10 +63,46 @@ pub fn classify(dest: &str) -> Result<Target, String> {
 /// What exists in the site, to check links against.
 #[derive(Default)]
 pub struct SiteIndex {
-    /// slug → (title, ids in the page)
-    pub docs: BTreeMap<String, (String, HashSet<String>)>,
-    pub pages: BTreeMap<String, (String, HashSet<String>)>,
+    /// slug → (title, ids in the page); the ids are shared with the page's `ResolvedDoc`.
+    pub docs: BTreeMap<String, (String, Arc<PageIds>)>,
+    pub pages: BTreeMap<String, (String, Arc<PageIds>)>,
     pub terms: BTreeMap<String, String>,
+}
+
+/// Every id of a page. The numbered ids glossa gives paragraphs and notes (`p-N`, `note-N`,
+/// `noteref-N`) are most of them and are kept as counts; the others (headings, annotations,
+/// glossary occurrences) by name.
+#[derive(Clone, Debug, Default)]
+pub struct PageIds {
+    pub paragraphs: usize,
+    pub notes: usize,
+    pub named: HashSet<String>,
+}
+
+impl PageIds {
+    pub fn contains(&self, id: &str) -> bool {
+        let numbered = |prefix: &str, max: usize| {
+            id.strip_prefix(prefix)
+                .and_then(|n| {
+                    n.parse::<usize>()
+                        .ok()
+                        .filter(|k| (1..=max).contains(k) && k.to_string() == n)
+                })
+                .is_some()
+        };
+        self.named.contains(id)
+            || numbered("p-", self.paragraphs)
+            || numbered("note-", self.notes)
+            || numbered("noteref-", self.notes)
+    }
+
+    /// Every id, in no particular order.
+    pub fn all(&self) -> impl Iterator<Item = String> + '_ {
+        (1..=self.paragraphs)
+            .map(|n| format!("p-{n}"))
+            .chain((1..=self.notes).flat_map(|n| [format!("note-{n}"), format!("noteref-{n}")]))
+            .chain(self.named.iter().cloned())
+    }
 }
 
 /// The page a link resolves to (for backlinks), plus its URL relative to the site root.
@@ -81,24 +118,23 @@ impl SiteIndex {
     pub fn check(
         &self,
         target: &Target,
-        own_ids: Option<&HashSet<String>>,
+        own_ids: Option<&PageIds>,
     ) -> Result<Option<PageRef>, (String, Option<String>)> {
-        let names = |m: &BTreeMap<String, (String, HashSet<String>)>| m.keys().cloned().collect::<Vec<_>>();
+        let names = |m: &BTreeMap<String, (String, Arc<PageIds>)>| m.keys().cloned().collect::<Vec<_>>();
         let suggest = |word: &str, cands: Vec<String>| {
             crate::diagnostics::did_you_mean(word, cands.iter().map(String::as_str))
                 .map(|s| format!("did you mean `{s}`?"))
         };
-        let fragment =
-            |ids: &HashSet<String>, f: &Option<String>, what: &str| -> Result<(), (String, Option<String>)> {
-                match f {
-                    Some(f) if !ids.contains(f) => {
-                        let mut c: Vec<String> = ids.iter().cloned().collect();
-                        c.sort();
-                        Err((format!("{what} has no element with id `{f}`"), suggest(f, c)))
-                    }
-                    _ => Ok(()),
+        let fragment = |ids: &PageIds, f: &Option<String>, what: &str| -> Result<(), (String, Option<String>)> {
+            match f {
+                Some(f) if !ids.contains(f) => {
+                    let mut c: Vec<String> = ids.all().collect();
+                    c.sort();
+                    Err((format!("{what} has no element with id `{f}`"), suggest(f, c)))
                 }
-            };
+                _ => Ok(()),
+            }
+        };
         match target {
             Target::Doc { slug, fragment: f } => match self.docs.get(slug) {
                 Some((_, ids)) => {
@@ -172,10 +208,26 @@ mod tests {
     #[test]
     fn checks_targets_with_suggestions() {
         let mut idx = SiteIndex::default();
-        idx.docs
-            .insert("erlkoenig".into(), ("Erlkönig".into(), ["p-1".to_string()].into()));
+        let ids = PageIds {
+            paragraphs: 1,
+            notes: 1,
+            named: ["intro".to_string()].into(),
+        };
+        idx.docs.insert("erlkoenig".into(), ("Erlkönig".into(), Arc::new(ids)));
         idx.terms.insert("goethe".into(), "Goethe".into());
-        assert!(idx.check(&classify("doc:erlkoenig#p-1").unwrap(), None).is_ok());
+        for id in ["p-1", "note-1", "noteref-1", "intro"] {
+            assert!(
+                idx.check(&classify(&format!("doc:erlkoenig#{id}")).unwrap(), None)
+                    .is_ok()
+            );
+        }
+        for id in ["p-01", "p-0", "note-2", "noteref-", "p-1x"] {
+            assert!(
+                idx.check(&classify(&format!("doc:erlkoenig#{id}")).unwrap(), None)
+                    .is_err(),
+                "{id}"
+            );
+        }
         let (m, h) = idx.check(&classify("doc:erlkoenig#p-2").unwrap(), None).unwrap_err();
         assert!(m.contains("`p-2`"));
         assert_eq!(h.as_deref(), Some("did you mean `p-1`?"));

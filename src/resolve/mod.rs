@@ -16,12 +16,13 @@ use crate::diagnostics::{Diagnostic, did_you_mean};
 use crate::parse::yaml::value_error;
 use crate::parse::{Document, Entry};
 use anchor::Anchor;
-use links::{PageRef, SiteIndex, Target, classify};
+use links::{PageIds, PageRef, SiteIndex, Target, classify};
 use pulldown_cmark::{Event, Parser, Tag};
 use reading::Reading;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::ops::Range;
 use std::path::Path;
+use std::sync::Arc;
 
 /// A glossary occurrence in a document.
 #[derive(Clone, Debug)]
@@ -42,13 +43,78 @@ impl Occurrence {
     }
 }
 
+#[derive(Clone)]
 pub struct ResolvedDoc {
     pub doc: Document,
     pub reading: Reading,
     pub anchors: Vec<Option<Anchor>>,
     pub occurrences: Vec<Occurrence>,
     pub notes: usize,
-    pub ids: HashSet<String>,
+    /// Every id of the page, shared with the site's index.
+    pub ids: Arc<PageIds>,
+    /// The links written in the document, its notes and `see:` values.
+    links: Vec<LinkRef>,
+    /// Whether [`ResolvedDoc::compact`] dropped what [`ResolvedDoc::full`] makes again.
+    compact: bool,
+}
+
+impl ResolvedDoc {
+    /// Drops what rendering can make again from the source: the event streams, the reading
+    /// text's maps back into them, and the sidecar's text (only errors point into it). What
+    /// stays is the source, the annotations, where they and the glossary occurrences stand, and
+    /// the text of the blocks that hold an occurrence (entry pages quote it). Its links go
+    /// once they are checked, in [`resolve`]. A build compacts each document as soon as it
+    /// is resolved, so that memory holds one document's events at a time per thread rather
+    /// than the whole site's.
+    pub fn compact(&mut self) {
+        self.doc.events = Vec::new();
+        self.doc.footnotes = Vec::new();
+        self.doc.sidecar_source = String::new();
+        self.doc.source.shrink_to_fit();
+        let r = &mut self.reading;
+        r.pieces = Vec::new();
+        r.inline_end = HashMap::new();
+        let mut quoted = vec![false; r.blocks.len()];
+        for o in &self.occurrences {
+            quoted[o.block] = true;
+        }
+        for (b, quoted) in r.blocks.iter_mut().zip(quoted) {
+            if quoted {
+                b.text.shrink_to_fit();
+            } else {
+                b.text = String::new();
+            }
+            b.links = Vec::new();
+            b.code = Vec::new();
+            b.sources = Vec::new();
+        }
+        r.blocks.shrink_to_fit();
+        self.compact = true;
+    }
+
+    /// The document with everything rendering needs: itself, or, when compacted, a copy with
+    /// its events and reading text made again exactly as resolving made them.
+    pub fn full(&self, config: &Config) -> std::borrow::Cow<'_, ResolvedDoc> {
+        if !self.compact {
+            return std::borrow::Cow::Borrowed(self);
+        }
+        let mut doc = self.doc.clone();
+        let opts = crate::parse::document::ParseOptions {
+            smart_punctuation: config.smart_punctuation,
+        };
+        (doc.events, doc.footnotes) = self.doc.body_events(&opts);
+        let reading = prepare(&mut doc, config);
+        std::borrow::Cow::Owned(ResolvedDoc {
+            doc,
+            reading,
+            anchors: self.anchors.clone(),
+            occurrences: self.occurrences.clone(),
+            notes: self.notes,
+            ids: self.ids.clone(),
+            links: Vec::new(),
+            compact: false,
+        })
+    }
 }
 
 pub struct Site {
@@ -60,20 +126,51 @@ pub struct Site {
     /// target page → the pages that link to it.
     pub backlinks: BTreeMap<PageRef, BTreeSet<PageRef>>,
     pub index: SiteIndex,
+    /// The glossary's forms and ids, to resolve a document again (`serve`).
+    pub glossary: Glossary,
 }
 
+/// The edited documents that linked to a page before an edit, and those that link to it after.
+#[derive(Debug, Default)]
+pub struct Relinked {
+    pub before: BTreeSet<PageRef>,
+    pub after: BTreeSet<PageRef>,
+}
+
+/// What resolving a document needs from the glossary: made once, shared by every document.
+pub struct Glossary {
+    matcher: glossary::Matcher,
+    term_ids: HashMap<String, usize>,
+    /// Forms listed by two entries: `(form, first entry, second entry)`.
+    clashes: Vec<(String, usize, usize)>,
+}
+
+impl Glossary {
+    pub fn new(entries: &[Entry]) -> Glossary {
+        let (matcher, clashes) = glossary::Matcher::new(entries);
+        let term_ids = entries.iter().enumerate().map(|(i, e)| (e.id.clone(), i)).collect();
+        Glossary {
+            matcher,
+            term_ids,
+            clashes,
+        }
+    }
+}
+
+/// Resolves the site once every document and page is resolved on its own ([`resolve_doc`]):
+/// the glossary's own checks, slugs, entries that occur nowhere, cross-links and backlinks.
 pub fn resolve(
     root: &Path,
     config: Config,
-    docs: Vec<Document>,
-    pages: Vec<Document>,
+    resolved: Vec<ResolvedDoc>,
+    pages: Vec<ResolvedDoc>,
     entries: Vec<Entry>,
+    glossary: Glossary,
     diags: &mut Vec<Diagnostic>,
 ) -> Site {
     check_entries(&entries, diags);
-    let (matcher, clashes) = glossary::Matcher::new(&entries);
-    for (form, first, second) in clashes {
-        let e = &entries[second];
+    for (form, first, second) in &glossary.clashes {
+        let e = &entries[*second];
         diags.push(
             value_error(
                 &read_or_empty(&e.path),
@@ -83,17 +180,174 @@ pub fn resolve(
             )
             .hint(format!(
                 "`{}` lists it too; a form may name only one entry",
-                entries[first].id
+                entries[*first].id
             )),
         );
     }
-    let term_ids: HashMap<&str, usize> = entries.iter().enumerate().map(|(i, e)| (e.id.as_str(), i)).collect();
+    let mut site = Site {
+        config,
+        docs: resolved,
+        pages,
+        entries,
+        backlinks: BTreeMap::new(),
+        index: SiteIndex::default(),
+        glossary,
+    };
+    site.relink(root, diags);
+    site
+}
 
-    let mut resolved: Vec<ResolvedDoc> = docs
-        .into_iter()
-        .map(|doc| resolve_doc(doc, &config, &matcher, &entries, &term_ids, diags))
-        .collect();
-    resolved.sort_by(|a, b| {
+impl Site {
+    /// The site-wide part of resolving, given resolved documents and pages: their order, slugs,
+    /// documents without a sidecar, entries that occur nowhere, and every cross-link checked
+    /// against the index of ids, with the backlinks. `serve` runs it again after it replaced
+    /// an edited document.
+    pub fn relink(&mut self, root: &Path, diags: &mut Vec<Diagnostic>) {
+        sort_docs(&mut self.docs);
+        self.pages.sort_by(|a, b| {
+            a.doc
+                .meta
+                .weight
+                .cmp(&b.doc.meta.weight)
+                .then_with(|| a.doc.title.cmp(&b.doc.title))
+        });
+        let (resolved, pages, entries) = (&self.docs, &self.pages, &self.entries);
+        check_slugs(root, resolved, pages, diags);
+        if resolved.iter().any(|d| d.doc.sidecar_path.is_some()) {
+            for d in resolved.iter().filter(|d| d.doc.sidecar_path.is_none()) {
+                let stem = d
+                    .doc
+                    .path
+                    .file_stem()
+                    .map(|s| s.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                diags.push(
+                    Diagnostic::warning(&d.doc.path, "this document has no sidecar, though others have one").hint(
+                        format!("annotate it in `{stem}.yaml` beside it, or ignore this if it needs none"),
+                    ),
+                );
+            }
+        }
+        let mut used = vec![false; entries.len()];
+        for o in resolved.iter().flat_map(|d| &d.occurrences) {
+            used[o.entry] = true;
+        }
+        for (i, _) in used.iter().enumerate().filter(|(_, used)| !**used) {
+            let e = &entries[i];
+            let d = value_error(
+                &read_or_empty(&e.path),
+                &e.path,
+                &e.key_path("id"),
+                format!("glossary entry `{}` occurs in no document", e.id),
+            );
+            diags.push(
+                Diagnostic {
+                    severity: crate::diagnostics::Severity::Warning,
+                    ..d
+                }
+                .hint("check its `forms` against the text (matching is case-sensitive, whole words)"),
+            );
+        }
+        (self.index, self.backlinks) = link_site(resolved, pages, entries, diags);
+    }
+
+    /// [`Site::relink`] after the documents `slugs` were resolved again (`serve`), where the
+    /// edit kept every slug and sidecar as it was: only their links, and the links that point
+    /// at them, are checked again. Returns, for each page whose backlinks may have changed, the
+    /// edited documents that linked to it before and those that link to it now.
+    pub fn relink_edited(&mut self, slugs: &[String], diags: &mut Vec<Diagnostic>) -> BTreeMap<PageRef, Relinked> {
+        sort_docs(&mut self.docs);
+        let mut used = vec![false; self.entries.len()];
+        for o in self.docs.iter().flat_map(|d| &d.occurrences) {
+            used[o.entry] = true;
+        }
+        for (i, _) in used.iter().enumerate().filter(|(_, used)| !**used) {
+            let e = &self.entries[i];
+            let d = value_error(
+                &read_or_empty(&e.path),
+                &e.path,
+                &e.key_path("id"),
+                format!("glossary entry `{}` occurs in no document", e.id),
+            );
+            diags.push(
+                Diagnostic {
+                    severity: crate::diagnostics::Severity::Warning,
+                    ..d
+                }
+                .hint("check its `forms` against the text (matching is case-sensitive, whole words)"),
+            );
+        }
+        let edited: Vec<PageRef> = slugs.iter().map(|s| PageRef::Doc(s.clone())).collect();
+        let mut changes: BTreeMap<PageRef, Relinked> = BTreeMap::new();
+        for (target, sources) in &mut self.backlinks {
+            for e in &edited {
+                if sources.remove(e) {
+                    changes.entry(target.clone()).or_default().before.insert(e.clone());
+                }
+            }
+        }
+        self.backlinks.retain(|_, sources| !sources.is_empty());
+        let edited_docs: Vec<&ResolvedDoc> = self.docs.iter().filter(|d| slugs.contains(&d.doc.slug)).collect();
+        for d in &edited_docs {
+            self.index
+                .docs
+                .insert(d.doc.slug.clone(), (d.doc.title.clone(), d.ids.clone()));
+        }
+        for d in &edited_docs {
+            let from = PageRef::Doc(d.doc.slug.clone());
+            for link in &d.links {
+                if let Some(to) = check_link(&self.index, link, Some(&d.ids), diags)
+                    && to != from
+                {
+                    self.backlinks.entry(to.clone()).or_default().insert(from.clone());
+                    changes.entry(to).or_default().after.insert(from.clone());
+                }
+            }
+        }
+        // Links into the edited documents may name ids they no longer have.
+        let sources: BTreeSet<&PageRef> = edited.iter().filter_map(|e| self.backlinks.get(e)).flatten().collect();
+        for from in sources {
+            match from {
+                PageRef::Doc(slug) | PageRef::Page(slug) => {
+                    let list = if matches!(from, PageRef::Doc(_)) {
+                        &self.docs
+                    } else {
+                        &self.pages
+                    };
+                    for d in list.iter().filter(|d| d.doc.slug == *slug && !slugs.contains(slug)) {
+                        for link in &d.links {
+                            check_link(&self.index, link, Some(&d.ids), diags);
+                        }
+                    }
+                }
+                PageRef::Term(id) => {
+                    for e in self.entries.iter().filter(|e| e.id == *id) {
+                        for (dest, offset) in markdown_links(&e.definition) {
+                            let link = LinkRef {
+                                dest,
+                                file: e.path.clone(),
+                                at: LinkAt::Yaml(e.key_path("definition"), offset),
+                            };
+                            check_link(&self.index, &link, None, diags);
+                        }
+                    }
+                }
+            }
+        }
+        changes
+    }
+
+    /// Drops the documents' links once they are checked (a build needs them no more).
+    pub fn forget_links(&mut self) {
+        for d in &mut self.docs {
+            d.links = Vec::new();
+        }
+    }
+}
+
+/// Home-page order: weight, then date (newest first), then title.
+fn sort_docs(docs: &mut [ResolvedDoc]) {
+    docs.sort_by(|a, b| {
         let (a, b) = (&a.doc, &b.doc);
         a.meta
             .weight
@@ -102,93 +356,52 @@ pub fn resolve(
             .then_with(|| a.title.cmp(&b.title))
             .then_with(|| a.slug.cmp(&b.slug))
     });
-    let no_entries: HashMap<&str, usize> = HashMap::new();
-    let (no_matcher, _) = glossary::Matcher::new(&[]);
-    let mut pages: Vec<ResolvedDoc> = pages
-        .into_iter()
-        .map(|p| resolve_doc(p, &config, &no_matcher, &[], &no_entries, diags))
-        .collect();
-    pages.sort_by(|a, b| {
-        a.doc
-            .meta
-            .weight
-            .cmp(&b.doc.meta.weight)
-            .then_with(|| a.doc.title.cmp(&b.doc.title))
-    });
+}
 
-    check_slugs(root, &resolved, &pages, diags);
-    if resolved.iter().any(|d| d.doc.sidecar_path.is_some()) {
-        for d in resolved.iter().filter(|d| d.doc.sidecar_path.is_none()) {
-            let stem = d
-                .doc
-                .path
-                .file_stem()
-                .map(|s| s.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            diags.push(
-                Diagnostic::warning(&d.doc.path, "this document has no sidecar, though others have one").hint(format!(
-                    "annotate it in `{stem}.yaml` beside it, or ignore this if it needs none"
-                )),
-            );
-        }
-    }
-    let unused: Vec<usize> = (0..entries.len())
-        .filter(|&i| !resolved.iter().any(|d| d.occurrences.iter().any(|o| o.entry == i)))
-        .collect();
-    for i in unused {
-        let e = &entries[i];
-        let d = value_error(
-            &read_or_empty(&e.path),
-            &e.path,
-            &e.key_path("id"),
-            format!("glossary entry `{}` occurs in no document", e.id),
-        );
-        diags.push(
-            Diagnostic {
-                severity: crate::diagnostics::Severity::Warning,
-                ..d
-            }
-            .hint("check its `forms` against the text (matching is case-sensitive, whole words)"),
-        );
-    }
-
+/// The index of every page's ids, every link checked against it, and who links to whom.
+fn link_site(
+    docs: &[ResolvedDoc],
+    pages: &[ResolvedDoc],
+    entries: &[Entry],
+    diags: &mut Vec<Diagnostic>,
+) -> (SiteIndex, BTreeMap<PageRef, BTreeSet<PageRef>>) {
     let mut index = SiteIndex::default();
-    for d in &resolved {
+    for d in docs {
         index
             .docs
             .entry(d.doc.slug.clone())
             .or_insert_with(|| (d.doc.title.clone(), d.ids.clone()));
     }
-    for p in &pages {
+    for p in pages {
         index
             .pages
             .entry(p.doc.slug.clone())
             .or_insert_with(|| (p.doc.title.clone(), p.ids.clone()));
     }
-    for e in &entries {
+    for e in entries {
         index.terms.insert(e.id.clone(), e.term.clone());
     }
     let mut backlinks: BTreeMap<PageRef, BTreeSet<PageRef>> = BTreeMap::new();
-    let mut add = |from: PageRef, to: Option<PageRef>| {
+    let mut add = |from: &PageRef, to: Option<PageRef>| {
         if let Some(to) = to
-            && to != from
+            && to != *from
         {
-            backlinks.entry(to).or_default().insert(from);
+            backlinks.entry(to).or_default().insert(from.clone());
         }
     };
-    for d in &resolved {
+    for d in docs {
         let from = PageRef::Doc(d.doc.slug.clone());
-        for link in doc_links(d) {
-            add(from.clone(), check_link(&index, &link, Some(&d.ids), diags));
+        for link in &d.links {
+            add(&from, check_link(&index, link, Some(&d.ids), diags));
         }
     }
-    for p in &pages {
+    for p in pages {
         let from = PageRef::Page(p.doc.slug.clone());
-        for link in doc_links(p) {
-            add(from.clone(), check_link(&index, &link, Some(&p.ids), diags));
+        for link in &p.links {
+            add(&from, check_link(&index, link, Some(&p.ids), diags));
         }
     }
-    for e in &entries {
+    for e in entries {
         let from = PageRef::Term(e.id.clone());
         for (dest, offset) in markdown_links(&e.definition) {
             let link = LinkRef {
@@ -196,17 +409,10 @@ pub fn resolve(
                 file: e.path.clone(),
                 at: LinkAt::Yaml(e.key_path("definition"), offset),
             };
-            add(from.clone(), check_link(&index, &link, None, diags));
+            add(&from, check_link(&index, &link, None, diags));
         }
     }
-    Site {
-        config,
-        docs: resolved,
-        pages,
-        entries,
-        backlinks,
-        index,
-    }
+    (index, backlinks)
 }
 
 fn read_or_empty(path: &Path) -> String {
@@ -276,19 +482,26 @@ fn check_slugs(root: &Path, docs: &[ResolvedDoc], pages: &[ResolvedDoc], diags: 
     }
 }
 
-fn resolve_doc(
-    mut doc: Document,
-    config: &Config,
-    matcher: &glossary::Matcher,
-    entries: &[Entry],
-    term_ids: &HashMap<&str, usize>,
-    diags: &mut Vec<Diagnostic>,
-) -> ResolvedDoc {
+/// The reading text of a parsed document: its events sanitized, then analyzed.
+fn prepare(doc: &mut Document, config: &Config) -> Reading {
     reading::sanitize(&mut doc.events, config.raw_html);
     for (_, evs) in &mut doc.footnotes {
         reading::sanitize(evs, config.raw_html);
     }
-    let reading = reading::analyze(&doc.events);
+    reading::analyze(&doc.events)
+}
+
+/// Resolves one document or page on its own: anchors, glossary occurrences (none for pages,
+/// which get an empty [`Glossary`]), notes, ids; its links are checked later, site-wide.
+pub fn resolve_doc(
+    mut doc: Document,
+    config: &Config,
+    entries: &[Entry],
+    glossary: &Glossary,
+    diags: &mut Vec<Diagnostic>,
+) -> ResolvedDoc {
+    let (matcher, term_ids) = (&glossary.matcher, &glossary.term_ids);
+    let reading = prepare(&mut doc, config);
     let sidecar = doc.sidecar_path.clone().unwrap_or_else(|| doc.path.clone());
     let anchors = anchor::anchor_all(
         &doc.annotations,
@@ -323,7 +536,7 @@ fn resolve_doc(
                     &a.key_path("term"),
                     format!("unknown glossary id `{term}`"),
                 );
-                diags.push(match did_you_mean(term, term_ids.keys().copied()) {
+                diags.push(match did_you_mean(term, term_ids.keys().map(String::as_str)) {
                     Some(s) => d.hint(format!("did you mean `{s}`?")),
                     None => d.hint("glossary ids are defined in content/glossary.yaml"),
                 });
@@ -500,15 +713,37 @@ fn resolve_doc(
         ids.insert(a.id.clone());
     }
     ids.extend(generated);
+    let paragraphs = reading.paragraphs;
+    let numbered = |id: &String| {
+        let is = |prefix: &str, max: usize| {
+            id.strip_prefix(prefix)
+                .and_then(|n| {
+                    n.parse::<usize>()
+                        .ok()
+                        .filter(|k| (1..=max).contains(k) && k.to_string() == n)
+                })
+                .is_some()
+        };
+        is("p-", paragraphs) || is("note-", notes) || is("noteref-", notes)
+    };
+    let ids = PageIds {
+        paragraphs,
+        notes,
+        named: ids.into_iter().filter(|id| !numbered(id)).collect(),
+    };
 
-    ResolvedDoc {
+    let mut resolved = ResolvedDoc {
         doc,
         reading,
         anchors,
         occurrences: all,
         notes,
-        ids,
-    }
+        ids: Arc::new(ids),
+        links: Vec::new(),
+        compact: false,
+    };
+    resolved.links = doc_links(&resolved);
+    resolved
 }
 
 fn overlaps(a: &Range<usize>, b: &Range<usize>) -> bool {
@@ -520,6 +755,7 @@ fn crosses(a: &Range<usize>, b: &Range<usize>) -> bool {
 }
 
 /// Where a link is written, for its error.
+#[derive(Clone)]
 enum LinkAt {
     /// A byte offset in the document's source.
     Source(usize),
@@ -527,6 +763,7 @@ enum LinkAt {
     Yaml(Vec<crate::parse::yamlpos::Seg>, usize),
 }
 
+#[derive(Clone)]
 struct LinkRef {
     dest: String,
     file: std::path::PathBuf,
@@ -587,7 +824,7 @@ pub fn markdown_links(md: &str) -> Vec<(String, usize)> {
 fn check_link(
     index: &SiteIndex,
     link: &LinkRef,
-    own: Option<&HashSet<String>>,
+    own: Option<&PageIds>,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<PageRef> {
     let result = classify(&link.dest)

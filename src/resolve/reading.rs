@@ -12,7 +12,7 @@ use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Block {
     pub text: String,
     /// Ranges of the text inside Markdown links.
@@ -43,7 +43,7 @@ pub struct Piece {
     pub start: usize,
 }
 
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Reading {
     pub blocks: Vec<Block>,
     /// For each event index, its piece if it carries reading text.

@@ -15,9 +15,12 @@
 //      shown (light and dark); no sideways scrolling at 390 px;
 //   4. behaviour in Chromium, at both widths: following a note reference shows the note and its
 //      backlink returns (note 1, then every note of every document); at 390 px a note opens and
-//      closes with the keyboard alone; Tab to a gloss shows its text (the first one, then every
+//      closes with the keyboard alone (endnotes, which come after the last paragraph of the text,
+//      as a theme with `notes: end` puts them, are always shown: there they need only be reached
+//      and left by keyboard); Tab to a gloss shows its text (the first one, then every
 //      gloss in Tab order); a glossary link lands on its entry, an occurrence link there on
-//      #t-ID-K; no console errors on any page nor any request outside the site; notes and
+//      #t-ID-K; search from the header box lists a word's paragraph and its link lands there, and
+//      search folds case, umlauts and ß; no console errors on any page nor any request outside the site; notes and
 //      glosses again with JavaScript disabled;
 //   5. screenshots of those pages at both widths (target/screenshots/, or $SCREENSHOT_DIR), and of
 //      a document with a note open and with a gloss shown.
@@ -362,9 +365,13 @@ function choosePages(siteDir, pages) {
   for (const p of top) {
     const html = read(p);
     if (!navPages.has(p) && /<p id="p-\d+"/.test(html)) {
+      const paragraphs = [...html.matchAll(/<p id="p-\d+"/g)];
+      const lastParagraph = paragraphs.length ? paragraphs[paragraphs.length - 1].index : -1;
       docs.push({
         page: p,
         notes: (html.match(/role="doc-noteref"/g) || []).length,
+        // notes at the end of the text (a theme's `notes: end`) are always shown
+        endnotes: html.indexOf('id="note-1"') > lastParagraph,
         glosses: (html.match(/class="gloss-text"/g) || []).length,
         terms: (html.match(/<a class="term"/g) || []).length,
       });
@@ -674,7 +681,7 @@ async function behaviour(browser, name, origin, prefix, baseUrl, docs, chosen) {
           await back.click();
           if ((await hash(page)) !== '#noteref-1') problems.push(`after the backlink the address ends in "${await hash(page)}", not #noteref-1`);
           if (!(await waitInViewport(ref))) problems.push('the reference is not in view after the backlink');
-          if (vp.width < 1100 && (await note.isVisible())) problems.push('at this width the note should close again after the backlink');
+          if (vp.width < 1100 && !noteDoc.endnotes && (await note.isVisible())) problems.push('at this width the note should close again after the backlink');
           return problems;
         });
       } else skip('notes');
@@ -749,11 +756,12 @@ async function behaviour(browser, name, origin, prefix, baseUrl, docs, chosen) {
       }
 
       if (noteDoc && vp.width === 390) {
-        await check(`${name}: ${at}: keyboard alone opens and closes note 1 (Tab, Enter, Tab, Enter)`, async () => {
+        const opens = noteDoc.endnotes ? 'reaches and leaves endnote' : 'opens and closes note';
+        await check(`${name}: ${at}: keyboard alone ${opens} 1 (Tab, Enter, Tab, Enter)`, async () => {
           const problems = [];
           await page.goto(url(noteDoc.page), { waitUntil: 'load' });
           const note = page.locator('#note-1');
-          if (await note.isVisible()) problems.push('note 1 is shown before its reference is followed');
+          if (!noteDoc.endnotes && (await note.isVisible())) problems.push('note 1 is shown before its reference is followed');
           const n1 = await tabTo(page, 'return el.id === "noteref-1"');
           await page.keyboard.press('Enter');
           if ((await hash(page)) !== '#note-1') problems.push(`Enter on the reference: address ends in "${await hash(page)}"`);
@@ -763,7 +771,7 @@ async function behaviour(browser, name, origin, prefix, baseUrl, docs, chosen) {
           await page.keyboard.press('Enter');
           if ((await hash(page)) !== '#noteref-1') problems.push(`Enter on the backlink: address ends in "${await hash(page)}"`);
           await page.waitForTimeout(100);
-          if (await note.isVisible()) problems.push('note 1 is still shown after Enter on its backlink');
+          if (!noteDoc.endnotes && (await note.isVisible())) problems.push('note 1 is still shown after Enter on its backlink');
           if (!(await waitInViewport(page.locator('#noteref-1')))) problems.push('the reference is not in view after the backlink');
           await page.keyboard.press('Tab');
           const after = await page.evaluate(() => {
@@ -847,6 +855,64 @@ async function behaviour(browser, name, origin, prefix, baseUrl, docs, chosen) {
             });
           }
         } else skip('glossary links');
+
+        if (chosen.some((c) => c.label === 'search') && docs.length) {
+          // search: type a word into the header's box, see results, follow one to its paragraph
+          await check(`${name}: ${at}: search from the header box finds a word's paragraph and the result link lands on it`, async () => {
+            const d = docs[0];
+            await page.goto(url(d.page), { waitUntil: 'load' });
+            const found = await page.evaluate(() => {
+              for (const p of document.querySelectorAll('p[id^="p-"]')) {
+                const w = (p.textContent.match(/\p{L}{8,}/gu) || [])[0];
+                if (w) return w;
+              }
+              return null;
+            });
+            if (!found) return [`no paragraph of ${d.page} has a word of 8 letters`];
+            const prefix = found.slice(0, 6).toLowerCase();
+            const box = page.locator('header form[role="search"] input[name="q"]');
+            await box.fill(prefix);
+            await Promise.all([page.waitForURL((u) => u.pathname.endsWith('/search/index.html')), box.press('Enter')]);
+            const links = page.locator(`.search-results a[href*="${d.page}#p-"]`);
+            try {
+              await links.first().waitFor({ timeout: 5000 });
+            } catch {
+              return [`searching "${prefix}" lists no paragraph of ${d.page}: ${await page.locator('.search-status').textContent()}`];
+            }
+            const href = await links.first().getAttribute('href');
+            const frag = href.slice(href.indexOf('#'));
+            await Promise.all([page.waitForURL((u) => u.hash === frag), links.first().click()]);
+            const target = page.locator(`[id="${frag.slice(1)}"]`);
+            const problems = [];
+            const ok = await target.evaluate(
+              (el, pre) => el.matches(':target') && (el.textContent.toLowerCase().match(/\p{L}+/gu) || []).some((w) => w.startsWith(pre)),
+              prefix,
+            );
+            if (!ok) problems.push(`${href}: ${frag} is not the :target holding a word starting "${prefix}"`);
+            for (const w of await waitSeen(target)) problems.push(`${href}: ${frag} is not seen: ${w}`);
+            return problems;
+          });
+          await check(`${name}: ${at}: search folds case, umlauts and ß (typed on the search page)`, async () => {
+            const d = docs[0];
+            await page.goto(url(d.page), { waitUntil: 'load' });
+            const word = await page.evaluate(() => {
+              const text = document.querySelector('main').textContent;
+              return (text.match(/\p{L}*[äöüÄÖÜß]\p{L}*/gu) || []).find((w) => w.length >= 6) || null;
+            });
+            if (!word) return [];
+            const ascii = word.replace(/ß/g, 'ss').normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+            await page.goto(url('search/index.html'), { waitUntil: 'load' });
+            await page.locator('#search-q').pressSequentially(ascii, { delay: 10 });
+            try {
+              await page.locator(`.search-results a[href*="${d.page}"]`).first().waitFor({ timeout: 5000 });
+            } catch {
+              return [`typing "${ascii}" (for "${word}") lists nothing of ${d.page}: ${await page.locator('.search-status').textContent()}`];
+            }
+            const marks = await page.locator('.search-results mark').allTextContents();
+            if (!marks.some((m) => m.toLowerCase() === word.toLowerCase())) return [`"${word}" is not highlighted: ${marks.slice(0, 5).join(', ')}`];
+            return [];
+          });
+        } else skip('search');
 
         // no console errors while doing all this
         await check(`${name}: ${at}: no console errors during the behaviour checks`, async () => [

@@ -49,7 +49,7 @@ fn new_accepts_an_empty_existing_folder() {
 #[test]
 fn shipped_schemas_match_glossa_schema() {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-    for kind in ["sidecar", "glossary", "site"] {
+    for kind in ["sidecar", "glossary", "site", "theme"] {
         let run = glossa(repo, &["schema", kind]);
         assert_eq!(run.code, 0, "{run}");
         let shipped = std::fs::read_to_string(repo.join(format!("schema/{kind}.schema.json"))).unwrap();

@@ -270,6 +270,10 @@ fn the_404_page_uses_urls_from_base_url() {
             "404.html links to {r}"
         );
     }
+    // It is served at every missing address, so it names no canonical address of its own.
+    assert!(page.all("link[rel=\"canonical\"]").is_empty());
+    let search = page.one("form[role=\"search\"]");
+    assert_eq!(search.attr("action"), Some("/repo/search/index.html"));
 }
 
 #[test]

@@ -1,26 +1,11 @@
 //! The repository is itself a site (contract §1): its seeds/, content/ and themes/ build the
 //! demo.
 
-use crate::support::{Page, glossa, stray_staging};
-use std::path::Path;
+use crate::support::{Page, build_demo, stray_staging};
 
 #[test]
 fn the_repository_site_builds_with_rich_annotations() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let tmp = tempfile::tempdir().expect("a temporary folder");
-    let out = tmp.path().join("demo");
-    let run = glossa(
-        tmp.path(),
-        &[
-            "build",
-            "--root",
-            root.to_str().unwrap_or_default(),
-            "--out",
-            out.to_str().unwrap_or_default(),
-            "--quiet",
-        ],
-    );
-    assert_eq!(run.code, 0, "{run}");
+    let (tmp, out, run) = build_demo(&[]);
     assert!(run.errors().is_empty(), "{run}");
     assert!(stray_staging(tmp.path()).is_empty());
     let page = Page::open(&out.join("lawrow-gespraeche/index.html"));

@@ -186,12 +186,13 @@ fn metadata_is_shown_on_the_document_page_and_the_home_page() {
     site.build_ok(&[]);
     let page = site.page("a/index.html");
     let main = text_of(&page.one("main"));
-    for needle in ["Dave DeCamp", "2023-07-06", "Antiwar.com", "russland"] {
+    for needle in ["Dave DeCamp", "6 July 2023", "Antiwar.com", "russland"] {
         assert!(main.contains(needle), "{needle} on the document page: {main}");
     }
+    assert_eq!(page.one("main time").attr("datetime"), Some("2023-07-06"));
     assert_eq!(page.hrefs_of("Antiwar.com"), ["https://example.org/src"]);
     let home = text_of(&site.page("index.html").one("main"));
-    for needle in ["Der Titel", "Dave DeCamp", "2023-07-06", "A short summary."] {
+    for needle in ["Der Titel", "Dave DeCamp", "6 July 2023", "A short summary."] {
         assert!(home.contains(needle), "{needle} on the home page: {home}");
     }
 }

@@ -40,10 +40,23 @@ const URL_ATTRS: &[&str] = &[
     "manifest",
 ];
 
-/// Elements that load, embed or redirect to other documents; no theme of glossa uses them.
+/// Elements that load, embed or redirect to other documents; no theme of glossa uses them
+/// (but the search form, which [`is_search_form`] tells apart).
 const LOADING_ELEMENTS: &[&str] = &[
     "iframe", "frame", "frameset", "object", "embed", "applet", "base", "form",
 ];
+
+/// The theme's search forms: the header's box and the search page's own form, both with
+/// `role="search"` and sending the query to the search page.
+fn is_search_form(e: &scraper::ElementRef) -> bool {
+    let el = e.value();
+    el.name() == "form"
+        && el.attr("role") == Some("search")
+        && el.attr("method") == Some("get")
+        && el
+            .attr("action")
+            .is_some_and(|a| a.ends_with("search/index.html") || a == "index.html")
+}
 
 /// A URL's scheme as a browser reads it — leading and trailing controls and spaces dropped,
 /// tabs and line breaks anywhere ignored, case folded — if it runs code or carries a document.
@@ -82,7 +95,7 @@ fn active_content(page: &Page) -> Vec<String> {
                 found.push(format!("a script element: {}", show()));
             }
         }
-        if LOADING_ELEMENTS.contains(&name) {
+        if LOADING_ELEMENTS.contains(&name) && !is_search_form(&e) {
             found.push(format!("a <{name}> element: {}", show()));
         }
         if name == "meta" && el.attr("http-equiv").is_some() {

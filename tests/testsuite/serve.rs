@@ -135,3 +135,167 @@ fn built_pages_never_carry_the_reload_script() {
     let run = glossa(&site.root(), &["serve", "--root", "/nonexistent/site"]);
     assert_eq!(run.code, 2, "{run}");
 }
+
+/// `glossa serve` with its output lines collected, and the folder it builds into.
+struct Watched {
+    server: Server,
+    lines: mpsc::Receiver<String>,
+    out: std::path::PathBuf,
+}
+
+fn start_watched(site: &Site) -> Watched {
+    let root = site.root();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_glossa"))
+        .args(["serve", "--root", root.to_str().unwrap(), "--port", "0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start glossa serve");
+    let out = std::env::temp_dir().join(format!("glossa-serve-{}", child.id()));
+    let stdout = child.stdout.take().unwrap();
+    let (tx, lines) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    let addr = loop {
+        let line = lines
+            .recv_timeout(Duration::from_secs(20))
+            .expect("serve prints its URL");
+        if let Some(rest) = line.strip_prefix("serving http://") {
+            break rest.split('/').next().unwrap_or_default().to_owned();
+        }
+    };
+    Watched {
+        server: Server { child, addr },
+        lines,
+        out,
+    }
+}
+
+/// Replaces a file at once (as editors save: a new file renamed over the old one), and returns
+/// the pages that serve says the edit rewrote.
+fn edit(w: &Watched, site: &Site, rel: &str, text: &str) -> Vec<String> {
+    let tmp = site.root().join(".edit.tmp");
+    std::fs::write(&tmp, text).unwrap();
+    std::fs::rename(&tmp, site.root().join(rel)).unwrap();
+    let line = loop {
+        let line = w
+            .lines
+            .recv_timeout(Duration::from_secs(20))
+            .unwrap_or_else(|_| panic!("serve reports the edit of {rel}"));
+        if line.starts_with("rebuilt ") {
+            break line;
+        }
+    };
+    assert!(
+        line.starts_with(&format!("rebuilt {rel} in ")),
+        "a partial rebuild: {line}"
+    );
+    let pages = line.split_once(": ").map(|(_, p)| p).unwrap_or_default();
+    pages.split(' ').map(str::to_owned).collect()
+}
+
+#[test]
+fn an_edit_rebuilds_exactly_the_pages_it_changes() {
+    let site = Site::new(&[
+        (
+            "content/glossary.yaml",
+            "- id: hund\n  term: Hund\n  definition: Ein Tier.\n- id: katze\n  term: Katze\n  definition: Auch eins.\n",
+        ),
+        ("seeds/a.md", "# Hunde\n\nDer Hund bellt laut.\n\nDie Katze schläft.\n"),
+        ("seeds/a.yaml", "annotations:\n  - quote: bellt\n    gloss: barks\n"),
+        ("seeds/b.md", "# Zweiter\n\nEin Hund und eine Katze.\n"),
+        ("seeds/b.yaml", "annotations:\n  - quote: eine\n    gloss: one\n"),
+        ("seeds/c.md", "# Dritter\n\nNoch ein Hund, siehe [A](doc:a).\n"),
+        ("seeds/c.yaml", "annotations:\n  - quote: Noch\n    gloss: still\n"),
+    ]);
+    let w = start_watched(&site);
+    // Only a gloss: only the document's own page.
+    assert_eq!(
+        edit(
+            &w,
+            &site,
+            "seeds/a.yaml",
+            "annotations:\n  - quote: bellt\n    gloss: woofs\n"
+        ),
+        ["a/index.html"]
+    );
+    // A link to b: b lists a among the pages that link to it.
+    assert_eq!(
+        edit(
+            &w,
+            &site,
+            "seeds/a.yaml",
+            "annotations:\n  - quote: bellt\n    gloss: woofs\n  - quote: laut\n    see: doc:b\n",
+        ),
+        ["a/index.html", "b/index.html"]
+    );
+    // A new title: the home page, the entries that quote the document, and the pages it
+    // links to (their lists of who links to them show its title); c only links to it.
+    assert_eq!(
+        edit(
+            &w,
+            &site,
+            "seeds/a.md",
+            "# Hunde und Katzen\n\nDer Hund bellt laut.\n\nDie Katze schläft.\n"
+        ),
+        [
+            "a/index.html",
+            "b/index.html",
+            "glossary/hund/index.html",
+            "glossary/katze/index.html",
+            "index.html"
+        ]
+    );
+    // An occurrence fewer: that entry, the glossary's counts, the home page's term count (not
+    // the other entry: its occurrence's context, another paragraph, is as it was).
+    assert_eq!(
+        edit(
+            &w,
+            &site,
+            "seeds/a.md",
+            "# Hunde und Katzen\n\nDer Hund bellt laut.\n\nSie schläft.\n"
+        ),
+        [
+            "a/index.html",
+            "glossary/index.html",
+            "glossary/katze/index.html",
+            "index.html"
+        ]
+    );
+    // What serve holds is what a full build makes (annotations.jsonld comes a moment later).
+    let full = site.beside("full");
+    let run = glossa(
+        &site.root(),
+        &[
+            "build",
+            "--root",
+            site.root().to_str().unwrap(),
+            "--out",
+            full.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(run.code, 0, "{run}");
+    let expected = crate::support::files_under(&full);
+    // annotations.jsonld and the search index follow once the edits pause.
+    let whole_site = |path: &String| path == "annotations.jsonld" || path.starts_with("search/");
+    wait_for("annotations.jsonld and the search index", || {
+        let served = crate::support::files_under(&w.out);
+        expected
+            .iter()
+            .filter(|(path, _)| whole_site(path))
+            .all(|(path, bytes)| served.get(path) == Some(bytes))
+    });
+    let served = crate::support::files_under(&w.out);
+    assert_eq!(
+        served.keys().collect::<Vec<_>>(),
+        expected.keys().collect::<Vec<_>>(),
+        "the same files"
+    );
+    for (path, bytes) in &expected {
+        assert!(served[path] == *bytes, "{path} differs from a full build");
+    }
+    drop(w.server);
+}

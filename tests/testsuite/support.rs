@@ -101,6 +101,26 @@ impl Site {
     }
 }
 
+/// Builds the repository's own demo site (its seeds/, content/, themes/) into `TMP/demo` of a
+/// fresh temporary folder, with `--quiet` and `args`; insists on success.
+pub fn build_demo(args: &[&str]) -> (tempfile::TempDir, PathBuf, Run) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let tmp = tempfile::tempdir().expect("a temporary folder");
+    let out = tmp.path().join("demo");
+    let mut all = vec![
+        "build",
+        "--root",
+        root.to_str().expect("a UTF-8 repository path"),
+        "--out",
+        out.to_str().expect("a UTF-8 temp path"),
+        "--quiet",
+    ];
+    all.extend_from_slice(args);
+    let run = glossa(tmp.path(), &all);
+    assert_eq!(run.code, 0, "the demo should build\n{run}");
+    (tmp, out, run)
+}
+
 /// Runs the real binary with `args` in `cwd`.
 pub fn glossa(cwd: &Path, args: &[&str]) -> Run {
     let output = Command::new(env!("CARGO_BIN_EXE_glossa"))

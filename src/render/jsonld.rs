@@ -1,0 +1,312 @@
+//! `annotations.jsonld`: every annotation as a W3C Web Annotation, in one AnnotationCollection.
+//!
+//! The file grows with the site (about 17 KB per annotated document), so it is never built
+//! whole in memory: each document's items are made on their own (in parallel with its page)
+//! and streamed out in document order between a fixed head and tail. The bytes are exactly
+//! those of `serde_json::to_string_pretty` on the whole collection as a `serde_json::Value`
+//! (keys sorted, two-space indent); the JSON is written by hand because going through serde
+//! cost more than rendering the pages. A test holds the two to the same bytes.
+
+use crate::resolve::links::{Target as LinkTarget, classify, href};
+use crate::resolve::{ResolvedDoc, Site};
+use std::fmt::Write as _;
+use std::io::Write;
+
+/// One body of an annotation.
+enum Part<'a> {
+    Text {
+        format: &'static str,
+        purpose: &'static str,
+        value: &'a str,
+    },
+    Link {
+        id: String,
+        purpose: &'static str,
+    },
+}
+
+/// The items of one document, each pretty-printed at its depth in the collection and followed
+/// by `,\n`, and how many there are.
+pub fn doc_items(site: &Site, d: &ResolvedDoc) -> (String, usize) {
+    let base = site.config.base_url.as_deref().unwrap_or_default();
+    let doc_url = format!("{base}{}/index.html", d.doc.slug);
+    let mut out = String::new();
+    let mut count = 0;
+    // Code-point offsets of each block in the reading text (blocks joined by "\n").
+    let mut starts = Vec::with_capacity(d.reading.blocks.len());
+    let mut at = 0usize;
+    for b in &d.reading.blocks {
+        starts.push(at);
+        at += b.text.chars().count() + 1;
+    }
+    for (a, anchor) in d.doc.annotations.iter().zip(&d.anchors) {
+        let Some(anchor) = anchor else { continue };
+        let text = &d.reading.blocks[anchor.block].text;
+        let exact = &text[anchor.range.clone()];
+        let before = &text[..anchor.range.start];
+        let before_chars = before.chars().count();
+        let prefix_at = before
+            .char_indices()
+            .nth(before_chars.saturating_sub(32))
+            .map_or(before.len(), |(i, _)| i);
+        let prefix = &before[prefix_at..];
+        let after = &text[anchor.range.end..];
+        let suffix = &after[..after.char_indices().nth(32).map_or(after.len(), |(i, _)| i)];
+        let start = starts[anchor.block] + before_chars;
+        let end = start + exact.chars().count();
+        let mut parts = Vec::new();
+        if let Some(note) = &a.note {
+            parts.push(Part::Text {
+                format: "text/markdown",
+                purpose: "commenting",
+                value: note,
+            });
+        }
+        if let Some(gloss) = &a.gloss {
+            parts.push(Part::Text {
+                format: "text/plain",
+                purpose: "describing",
+                value: gloss,
+            });
+        }
+        if let Some(term) = &a.term {
+            parts.push(Part::Link {
+                id: format!("{base}glossary/{term}/index.html"),
+                purpose: "identifying",
+            });
+        }
+        if let Some(see) = &a.see {
+            let url = match classify(see) {
+                Ok(LinkTarget::Fragment(f)) => format!("{doc_url}#{f}"),
+                Ok(t) => href(&t, see, base),
+                Err(_) => String::new(),
+            };
+            parts.push(Part::Link {
+                id: url,
+                purpose: "linking",
+            });
+        }
+        let motivation = match parts.first() {
+            Some(Part::Text { purpose, .. } | Part::Link { purpose, .. }) => *purpose,
+            None => continue,
+        };
+        out.push_str("      {\n        \"body\": ");
+        if let [part] = &parts[..] {
+            push_part(&mut out, part, "        ");
+        } else {
+            out.push_str("[\n");
+            for (i, part) in parts.iter().enumerate() {
+                out.push_str("          ");
+                push_part(&mut out, part, "          ");
+                out.push_str(if i + 1 < parts.len() { ",\n" } else { "\n" });
+            }
+            out.push_str("        ]");
+        }
+        out.push_str(",\n        \"id\": ");
+        push_json_string(&mut out, &format!("{doc_url}#{}", a.id));
+        let _ = write!(
+            out,
+            ",\n        \"motivation\": \"{motivation}\",\n        \"target\": {{\n"
+        );
+        if let Some(lang) = &d.doc.meta.lang {
+            out.push_str("          \"language\": ");
+            push_json_string(&mut out, lang);
+            out.push_str(",\n");
+        }
+        out.push_str("          \"selector\": [\n            {\n              \"exact\": ");
+        push_json_string(&mut out, exact);
+        out.push_str(",\n              \"prefix\": ");
+        push_json_string(&mut out, prefix);
+        out.push_str(",\n              \"suffix\": ");
+        push_json_string(&mut out, suffix);
+        let _ = write!(
+            out,
+            ",\n              \"type\": \"TextQuoteSelector\"\n            }},\n            {{\n              \"end\": {end},\n              \"start\": {start},\n              \"type\": \"TextPositionSelector\"\n            }}\n          ],\n          \"source\": "
+        );
+        push_json_string(&mut out, &doc_url);
+        out.push_str("\n        },\n        \"type\": \"Annotation\"\n      },\n");
+        count += 1;
+    }
+    (out, count)
+}
+
+/// One body object; `indent` is that of the line its `{` stands on.
+fn push_part(out: &mut String, part: &Part, indent: &str) {
+    match part {
+        Part::Text { format, purpose, value } => {
+            let _ = write!(
+                out,
+                "{{\n{indent}  \"format\": \"{format}\",\n{indent}  \"purpose\": \"{purpose}\",\n{indent}  \"type\": \"TextualBody\",\n{indent}  \"value\": "
+            );
+            push_json_string(out, value);
+        }
+        Part::Link { id, purpose } => {
+            let _ = write!(out, "{{\n{indent}  \"id\": ");
+            push_json_string(out, id);
+            let _ = write!(out, ",\n{indent}  \"purpose\": \"{purpose}\"");
+        }
+    }
+    let _ = write!(out, "\n{indent}}}");
+}
+
+/// A JSON string with serde_json's escapes: `"`, `\\`, and control characters (the common
+/// ones by letter, the rest as `\u00XX`); everything else as it is.
+fn push_json_string(out: &mut String, s: &str) {
+    out.push('"');
+    let mut from = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let escape = match b {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0x08 => "\\b",
+            0x0c => "\\f",
+            0..=0x1f => "",
+            _ => continue,
+        };
+        out.push_str(&s[from..i]);
+        if escape.is_empty() {
+            let _ = write!(out, "\\u{b:04x}");
+        } else {
+            out.push_str(escape);
+        }
+        from = i + 1;
+    }
+    out.push_str(&s[from..]);
+    out.push('"');
+}
+
+/// Writes the collection: the head, then the documents' items in order, then the tail.
+pub struct Writer<W: Write> {
+    out: W,
+    /// The last item seen, held back so that its comma can be dropped at the end.
+    pending: String,
+    total: usize,
+}
+
+impl<W: Write> Writer<W> {
+    pub fn new(mut out: W, site: &Site) -> std::io::Result<Self> {
+        let base = site.config.base_url.as_deref().unwrap_or_default();
+        write!(
+            out,
+            "{{\n  \"@context\": \"http://www.w3.org/ns/anno.jsonld\",\n  \"first\": {{\n    \"id\": {},\n    \"items\": [",
+            json_string(&format!("{base}annotations.jsonld#page-1"))
+        )?;
+        Ok(Writer {
+            out,
+            pending: String::new(),
+            total: 0,
+        })
+    }
+
+    /// Appends one document's items, as made by [`doc_items`].
+    pub fn items(&mut self, (items, count): &(String, usize)) -> std::io::Result<()> {
+        if *count == 0 {
+            return Ok(());
+        }
+        if self.total == 0 {
+            self.out.write_all(b"\n")?;
+        }
+        self.out.write_all(self.pending.as_bytes())?;
+        self.pending.clear();
+        self.pending.push_str(items);
+        self.total += count;
+        Ok(())
+    }
+
+    pub fn finish(mut self, site: &Site) -> std::io::Result<W> {
+        let base = site.config.base_url.as_deref().unwrap_or_default();
+        if self.total > 0 {
+            // The last item: without its comma, and the array closes on a line of its own.
+            let last = self.pending.trim_end_matches('\n').trim_end_matches(',');
+            writeln!(self.out, "{last}\n    ],")?;
+        } else {
+            self.out.write_all(b"],\n")?;
+        }
+        write!(
+            self.out,
+            "    \"startIndex\": 0,\n    \"type\": \"AnnotationPage\"\n  }},\n  \"id\": {},\n  \"label\": {},\n  \"total\": {},\n  \"type\": \"AnnotationCollection\"\n}}\n",
+            json_string(&format!("{base}annotations.jsonld")),
+            json_string(&site.config.title),
+            self.total
+        )?;
+        self.out.flush()?;
+        Ok(self.out)
+    }
+}
+
+fn json_string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    push_json_string(&mut out, s);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Builds a site from files and writes its annotations.jsonld.
+    fn jsonld(files: &[(&str, &str)]) -> String {
+        let dir = tempfile::tempdir().unwrap();
+        for (path, text) in files {
+            let path = dir.path().join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        let opts = crate::BuildOptions {
+            root: dir.path().to_path_buf(),
+            ..Default::default()
+        };
+        let mut diags = Vec::new();
+        let site = crate::load(&opts, &mut diags).unwrap().unwrap();
+        assert!(diags.iter().all(|d| !d.is_error()), "{diags:?}");
+        let mut w = Writer::new(Vec::new(), &site).unwrap();
+        for d in &site.docs {
+            w.items(&doc_items(&site, d)).unwrap();
+        }
+        String::from_utf8(w.finish(&site).unwrap()).unwrap()
+    }
+
+    /// What serde_json makes of the same JSON: sorted keys, its indentation, its escapes.
+    fn canonical(json: &str) -> String {
+        let value: serde_json::Value = serde_json::from_str(json).unwrap_or_else(|e| panic!("{e}\n{json}"));
+        serde_json::to_string_pretty(&value).unwrap() + "\n"
+    }
+
+    #[test]
+    fn the_same_bytes_as_serde_json() {
+        let out = jsonld(&[
+            (
+                "content/site.yaml",
+                "title: \"Ein \\\"Titel\\\" mit \\\\\"\nbase_url: https://x.org/r/\n",
+            ),
+            (
+                "content/glossary.yaml",
+                "- id: hund\n  term: Hund\n  definition: Ein Tier.\n",
+            ),
+            (
+                "seeds/a.md",
+                "# A\n\nDer „Hund“ bellt\tlaut über den Hof und weiter bis zum Ende der Straße.\n",
+            ),
+            (
+                "seeds/a.yaml",
+                "lang: de\nannotations:\n  - quote: Hund\n    note: \"Tab\\there, quote \\\" and \\\\ and \\u0001\"\n    gloss: dog\n    term: hund\n    see: doc:b#p-1\n  - quote: bellt\n    gloss: barks\n",
+            ),
+            ("seeds/b.txt", "B\n\nKein Hund hier.\n"),
+            ("seeds/b.yaml", "annotations:\n  - quote: hier\n    see: \"#p-1\"\n"),
+            ("seeds/c.txt", "C\n\nNichts.\n"),
+        ]);
+        assert_eq!(out, canonical(&out));
+        assert!(out.contains("\"total\": 3,"), "{out}");
+        assert!(out.contains("\\u0001"), "{out}");
+    }
+
+    #[test]
+    fn no_annotations_is_an_empty_list() {
+        let out = jsonld(&[("seeds/a.txt", "A\n\nText.\n")]);
+        assert_eq!(out, canonical(&out));
+        assert!(out.contains("\"items\": [],"), "{out}");
+    }
+}

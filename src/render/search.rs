@@ -1,0 +1,524 @@
+//! Search: a static full-text index that the search page loads piece by piece.
+//!
+//! The site is cut into *pages* (documents, extra pages, glossary entries) and each page into
+//! *sections*: a paragraph or heading, a note, a gloss, an entry's definition. The index has
+//! three kinds of file under `search/`, each a small script that hands its data to
+//! `glossaSearch` (scripts load from `file://` as well as from any static host, where `fetch`
+//! of a JSON file would not):
+//!
+//! - `meta.js`: the number of pages, the folding rules, and the first word of every chunk;
+//! - `c/N.js`: chunk N of the word list, in sorted order: each folded word with its postings,
+//!   `[page delta, count, page delta, count, …]`;
+//! - `f/N.js`: page N's title, URL and sections, loaded only for the results on screen.
+//!
+//! A query folds and splits its words exactly as [`fold`] and [`words`] do here, loads the
+//! chunks whose word range can hold each word as a prefix, ranks the pages that hold every
+//! word, and loads the fragments of the first results. So a query downloads the meta file,
+//! a few chunks and ten fragments, however large the site.
+
+use super::body::RenderedNote;
+use crate::parse::Entry;
+use crate::resolve::ResolvedDoc;
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+use std::fmt::Write as _;
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
+
+/// Chunks are cut when they pass this many bytes (a single word's postings may make one
+/// larger).
+pub const CHUNK_BYTES: usize = 32 * 1024;
+
+/// Words in a page's title count this many times over, so that title hits rank first.
+const TITLE_WEIGHT: u32 = 3;
+
+/// How text is folded for search: the same rules run in `search.js`.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Folding {
+    /// German digraphs `ae`, `oe`, `ue` fold to `a`, `o`, `u`, as `ä`, `ö`, `ü` do: `Mueller`
+    /// finds `Müller`. On for sites whose language is German.
+    pub digraphs: bool,
+}
+
+impl Folding {
+    pub fn for_lang(lang: &str) -> Self {
+        let primary = lang.split(['-', '_']).next().unwrap_or("");
+        Folding {
+            digraphs: primary.eq_ignore_ascii_case("de"),
+        }
+    }
+
+    /// The rules for a site: German rules when the site or any of its documents is German
+    /// (one index serves every page, so the rules are the site's, not a page's).
+    pub fn for_site<'a>(site_lang: &'a str, doc_langs: impl IntoIterator<Item = &'a str>) -> Self {
+        let german = std::iter::once(site_lang)
+            .chain(doc_langs)
+            .any(|l| Folding::for_lang(l).digraphs);
+        Folding { digraphs: german }
+    }
+}
+
+/// Lower case, without diacritics, `ß` as `ss`: `Außenminister` → `aussenminister`.
+pub fn fold(s: &str, folding: Folding) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        // Most text is ASCII: no case mapping tables, no decomposition.
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+            continue;
+        }
+        for c in c.to_lowercase().nfd() {
+            if is_combining_mark(c) {
+                continue;
+            }
+            match c {
+                'ß' => out.push_str("ss"),
+                'æ' => out.push_str("ae"),
+                'œ' => out.push_str("oe"),
+                'ø' => out.push('o'),
+                'đ' => out.push('d'),
+                'ł' => out.push('l'),
+                'þ' => out.push_str("th"),
+                'ı' => out.push('i'),
+                // A final sigma is a sigma (JavaScript's toLowerCase writes `ς` at a word's end).
+                'ς' => out.push('σ'),
+                c => out.push(c),
+            }
+        }
+    }
+    if folding.digraphs {
+        out = fold_digraphs(&out);
+    }
+    out
+}
+
+/// `ae`, `oe`, `ue` → `a`, `o`, `u`, scanning left to right without overlaps (as a global
+/// regex replace of `/ae|oe|ue/` does).
+fn fold_digraphs(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        out.push(c);
+        if matches!(c, 'a' | 'o' | 'u') && chars.peek() == Some(&'e') {
+            chars.next();
+        }
+    }
+    out
+}
+
+/// The words of folded text: runs of letters and digits.
+pub fn words(folded: &str) -> impl Iterator<Item = &str> {
+    folded
+        .split(|c: char| !(c.is_alphabetic() || c.is_numeric()))
+        .filter(|w| !w.is_empty())
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SectionKind {
+    Text,
+    Heading,
+    Note,
+    Gloss,
+    Entry,
+}
+
+/// A piece of a page that a result can link to.
+#[derive(Debug, Serialize)]
+pub struct Section {
+    /// The fragment id on the page; empty for the page's top.
+    pub anchor: String,
+    pub kind: SectionKind,
+    pub text: String,
+}
+
+/// One page of the index.
+#[derive(Debug, Serialize)]
+pub struct PageRecord {
+    pub title: String,
+    /// Relative to the site's root: `erlkoenig/index.html`.
+    pub url: String,
+    /// `document`, `page` or `entry`.
+    pub kind: &'static str,
+    pub sections: Vec<Section>,
+}
+
+impl PageRecord {
+    /// Each folded word of the page with its count (title words weighted).
+    pub fn word_counts(&self, folding: Folding) -> BTreeMap<String, u32> {
+        let mut counts = BTreeMap::new();
+        let mut add = |text: &str, weight: u32| {
+            for w in words(&fold(text, folding)) {
+                *counts.entry(w.to_owned()).or_insert(0) += weight;
+            }
+        };
+        add(&self.title, TITLE_WEIGHT);
+        for s in &self.sections {
+            add(&s.text, 1);
+        }
+        counts
+    }
+
+    /// The fragment file's contents: `glossaSearch.fragment(N, {...})`.
+    pub fn fragment_js(&self, number: usize) -> String {
+        let data = serde_json::json!({
+            "t": self.title,
+            "u": self.url,
+            "k": self.kind,
+            "s": self.sections.iter().map(|s| (&s.anchor, s.kind, &s.text)).collect::<Vec<_>>(),
+        });
+        format!("glossaSearch.fragment({number},{data});\n")
+    }
+}
+
+/// The word → postings map, filled page by page in page order.
+#[derive(Default)]
+pub struct IndexBuilder {
+    folding: Folding,
+    pages: u32,
+    /// For each word, `(page, count)` in page order.
+    words: BTreeMap<String, Vec<(u32, u32)>>,
+}
+
+/// The files of a finished index: paths relative to the output root, and their text.
+pub struct IndexFiles {
+    pub files: Vec<(String, String)>,
+}
+
+impl IndexBuilder {
+    pub fn new(folding: Folding) -> Self {
+        IndexBuilder {
+            folding,
+            ..Default::default()
+        }
+    }
+
+    /// Adds the next page; returns its number (the name of its fragment file).
+    pub fn add(&mut self, counts: BTreeMap<String, u32>) -> usize {
+        let page = self.pages;
+        self.pages += 1;
+        for (word, count) in counts {
+            self.words.entry(word).or_default().push((page, count));
+        }
+        page as usize
+    }
+
+    pub fn pages(&self) -> usize {
+        self.pages as usize
+    }
+
+    pub fn folding(&self) -> Folding {
+        self.folding
+    }
+
+    /// The meta file and the chunks.
+    pub fn finish(self) -> IndexFiles {
+        let mut files = Vec::new();
+        let mut firsts: Vec<String> = Vec::new();
+        let mut chunk = String::new();
+        let mut first: Option<String> = None;
+        let mut flush = |chunk: &mut String, first: &mut Option<String>, files: &mut Vec<(String, String)>| {
+            if let Some(f) = first.take() {
+                let n = firsts.len();
+                files.push((
+                    format!("search/c/{n}.js"),
+                    format!("glossaSearch.chunk({n},{{{chunk}}});\n"),
+                ));
+                firsts.push(f);
+                chunk.clear();
+            }
+        };
+        let mut entry = String::new();
+        for (word, postings) in &self.words {
+            entry.clear();
+            let _ = write!(entry, "{}:[", serde_json::Value::String(word.clone()));
+            let mut last = 0;
+            for (i, (page, count)) in postings.iter().enumerate() {
+                if i > 0 {
+                    entry.push(',');
+                }
+                let _ = write!(entry, "{},{count}", page - last);
+                last = *page;
+            }
+            entry.push(']');
+            // A word whose postings would take the chunk past the target starts a new one.
+            if first.is_some() && chunk.len() + entry.len() > CHUNK_BYTES {
+                flush(&mut chunk, &mut first, &mut files);
+            }
+            if first.is_none() {
+                first = Some(word.clone());
+            } else {
+                chunk.push(',');
+            }
+            chunk.push_str(&entry);
+        }
+        flush(&mut chunk, &mut first, &mut files);
+        let meta = serde_json::json!({
+            "version": 1,
+            "pages": self.pages,
+            "digraphs": self.folding.digraphs,
+            "chunks": firsts,
+        });
+        files.push(("search/meta.js".to_owned(), format!("glossaSearch.meta({meta});\n")));
+        IndexFiles { files }
+    }
+}
+
+/// A document or extra page as a search page: its blocks (linked by paragraph or heading id),
+/// its glosses and its notes.
+pub fn document_record(rd: &ResolvedDoc, notes: &[RenderedNote], kind: &'static str) -> PageRecord {
+    let reading = &rd.reading;
+    // The block of each heading: the block of the first text after the heading's start event.
+    let mut heading_of_block: HashMap<usize, &str> = HashMap::new();
+    for (event, id) in &reading.heading_ids {
+        if let Some(piece) = reading.pieces.iter().skip(event + 1).flatten().next() {
+            heading_of_block.entry(piece.block).or_insert(id);
+        }
+    }
+    let mut sections = Vec::new();
+    // A list item or table cell has no id of its own: it links to the last id before it.
+    let mut anchor = String::new();
+    for (i, block) in reading.blocks.iter().enumerate() {
+        let kind = if let Some(n) = block.paragraph {
+            anchor = format!("p-{n}");
+            SectionKind::Text
+        } else if let Some(id) = heading_of_block.get(&i) {
+            anchor = (*id).to_owned();
+            SectionKind::Heading
+        } else {
+            SectionKind::Text
+        };
+        let text = collapse(&block.text);
+        if !text.is_empty() {
+            sections.push(Section {
+                anchor: anchor.clone(),
+                kind,
+                text,
+            });
+        }
+    }
+    for (a, at) in rd.doc.annotations.iter().zip(&rd.anchors) {
+        if let (Some(gloss), Some(at)) = (&a.gloss, at) {
+            let quote = &reading.blocks[at.block].text[at.range.clone()];
+            sections.push(Section {
+                anchor: a.id.clone(),
+                kind: SectionKind::Gloss,
+                text: format!("{}: {}", collapse(quote), collapse(gloss)),
+            });
+        }
+    }
+    for n in notes {
+        sections.push(Section {
+            anchor: format!("note-{}", n.number),
+            kind: SectionKind::Note,
+            text: n.text.clone(),
+        });
+    }
+    PageRecord {
+        title: rd.doc.title.clone(),
+        url: format!("{}/index.html", rd.doc.slug),
+        kind,
+        sections,
+    }
+}
+
+/// A glossary entry as a search page: its forms and its definition.
+pub fn entry_record(e: &Entry) -> PageRecord {
+    let mut text = e.forms.join(", ");
+    if !text.is_empty() {
+        text.push_str(": ");
+    }
+    text.push_str(&super::plain_text(&e.definition));
+    PageRecord {
+        title: e.term.clone(),
+        url: format!("glossary/{}/index.html", e.id),
+        kind: "entry",
+        sections: vec![Section {
+            anchor: String::new(),
+            kind: SectionKind::Entry,
+            text,
+        }],
+    }
+}
+
+fn collapse(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DE: Folding = Folding { digraphs: true };
+    const EN: Folding = Folding { digraphs: false };
+
+    #[test]
+    fn folds_case_diacritics_and_sharp_s() {
+        assert_eq!(fold("Außenminister", EN), "aussenminister");
+        assert_eq!(fold("AUSSENMINISTER", EN), "aussenminister");
+        assert_eq!(fold("Ärger Öl Übel", EN), "arger ol ubel");
+        assert_eq!(fold("Ærø Łódź", EN), "aero lodz");
+        assert_eq!(fold("café", EN), "cafe");
+        // Sigma folds the same at a word's end and inside it.
+        assert_eq!(fold("ΟΔΟΣ", EN), fold("οδος", EN));
+        // Decomposed input folds like composed input.
+        assert_eq!(fold("cafe\u{301}", EN), fold("caf\u{e9}", EN));
+    }
+
+    #[test]
+    fn german_digraphs_fold_like_umlauts() {
+        assert_eq!(fold("Müller", DE), fold("Mueller", DE));
+        assert_eq!(fold("Größe", DE), fold("Groesse", DE));
+        assert_eq!(fold("Bär", DE), fold("Baer", DE));
+        // Left to right, without overlaps: "aue" → "au", "aee" → "ae".
+        assert_eq!(fold("aue", DE), "au");
+        assert_eq!(fold("aee", DE), "ae");
+        // Only for German.
+        assert_eq!(fold("Mueller", EN), "mueller");
+    }
+
+    #[test]
+    fn words_split_on_everything_but_letters_and_digits() {
+        let folded = fold("US-Präsident, „Waffenstillstand“ (2025)!", DE);
+        assert_eq!(
+            words(&folded).collect::<Vec<_>>(),
+            ["us", "prasident", "waffenstillstand", "2025"]
+        );
+    }
+
+    #[test]
+    fn folding_follows_the_site_language() {
+        assert!(Folding::for_lang("de").digraphs);
+        assert!(Folding::for_lang("de-CH").digraphs);
+        assert!(!Folding::for_lang("en").digraphs);
+        assert!(!Folding::for_lang("").digraphs);
+        assert!(Folding::for_site("en", ["fr", "de-AT"]).digraphs);
+        assert!(!Folding::for_site("en", ["fr"]).digraphs);
+    }
+
+    fn page(title: &str, text: &str) -> PageRecord {
+        PageRecord {
+            title: title.into(),
+            url: "x/index.html".into(),
+            kind: "document",
+            sections: vec![Section {
+                anchor: "p-1".into(),
+                kind: SectionKind::Text,
+                text: text.into(),
+            }],
+        }
+    }
+
+    #[test]
+    fn postings_are_delta_coded_page_and_count_pairs() {
+        let mut b = IndexBuilder::new(EN);
+        for (t, x) in [("A", "rot rot blau"), ("B", "gelb"), ("C", "rot")] {
+            let counts = page(t, x).word_counts(EN);
+            b.add(counts);
+        }
+        let files = b.finish().files;
+        let chunk = &files.iter().find(|(p, _)| p == "search/c/0.js").unwrap().1;
+        assert!(chunk.contains("\"rot\":[0,2,2,1]"), "{chunk}");
+        assert!(chunk.contains("\"blau\":[0,1]"), "{chunk}");
+        // The title is indexed, weighted.
+        assert!(chunk.contains("\"b\":[1,3]"), "{chunk}");
+        let meta = &files.iter().find(|(p, _)| p == "search/meta.js").unwrap().1;
+        assert!(meta.contains("\"pages\":3"), "{meta}");
+        assert!(meta.contains("\"chunks\":[\"a\"]"), "{meta}");
+    }
+
+    #[test]
+    fn fragments_carry_sections() {
+        let js = page("Titel", "Text <b>").fragment_js(7);
+        assert!(js.starts_with("glossaSearch.fragment(7,{"), "{js}");
+        assert!(js.contains("[\"p-1\",\"text\",\"Text <b>\"]"), "{js}");
+    }
+
+    /// The chunks `search.js` loads for a query word: those whose word range can hold words
+    /// starting with it, at most three.
+    fn chunks_for(firsts: &[String], term: &str) -> Vec<usize> {
+        let mut out = Vec::new();
+        for (i, first) in firsts.iter().enumerate() {
+            if firsts.get(i + 1).is_some_and(|next| next.as_str() <= term) {
+                continue;
+            }
+            if first.as_str() > term && !first.starts_with(term) {
+                break;
+            }
+            out.push(i);
+            if out.len() == 3 {
+                break;
+            }
+        }
+        out
+    }
+
+    /// A site of 10,000 documents of a German-like vocabulary (Zipf-distributed, so a few
+    /// words are on every page): a query must download far less than the whole index.
+    #[test]
+    fn a_query_on_ten_thousand_documents_downloads_little() {
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let syllables = [
+            "wa", "ffen", "still", "stand", "au", "ssen", "mi", "nis", "ter", "ge", "spräch", "be", "richt", "ung",
+            "ver", "hand", "lun", "gen", "krieg", "frie", "den", "zeit", "ber", "lin", "mos", "kau",
+        ];
+        let vocabulary: Vec<String> = (0..40_000)
+            .map(|_| {
+                let n = 1 + next() % 4;
+                let word: String = (0..n)
+                    .map(|_| syllables[(next() % syllables.len() as u64) as usize])
+                    .collect();
+                fold(&word, DE)
+            })
+            .collect();
+        let mut b = IndexBuilder::new(DE);
+        for _ in 0..10_000 {
+            let mut counts = BTreeMap::new();
+            for _ in 0..700 {
+                // Zipf-like: rank ~ 1/u.
+                let u = (next() % 1_000_000) as f64 / 1_000_000.0 + 1e-6;
+                let rank = ((1.0 / u) as usize).min(vocabulary.len()) - 1;
+                *counts.entry(vocabulary[rank].clone()).or_insert(0) += 1;
+            }
+            b.add(counts);
+        }
+        let files = b.finish().files;
+        let size = |path: &str| files.iter().find(|(p, _)| p == path).map(|(_, t)| t.len()).unwrap();
+        let meta = &files.iter().find(|(p, _)| p == "search/meta.js").unwrap().1;
+        let json = meta.trim_start_matches("glossaSearch.meta(").trim_end_matches(");\n");
+        let meta_json: serde_json::Value = serde_json::from_str(json).unwrap();
+        let firsts: Vec<String> = serde_json::from_value(meta_json["chunks"].clone()).unwrap();
+        assert!(firsts.len() > 20, "the index is cut into chunks: {}", firsts.len());
+        let total: usize = files.iter().map(|(_, t)| t.len()).sum();
+        // A chunk stays near the target size, unless one word's postings alone pass it.
+        let chunk_sizes: Vec<usize> = (0..firsts.len()).map(|n| size(&format!("search/c/{n}.js"))).collect();
+        for (n, &bytes) in chunk_sizes.iter().enumerate() {
+            let text = &files.iter().find(|(p, _)| *p == format!("search/c/{n}.js")).unwrap().1;
+            let words = text.matches(":[").count();
+            assert!(
+                bytes < 2 * CHUNK_BYTES || words == 1,
+                "chunk {n}: {bytes} bytes, {words} words"
+            );
+        }
+        // What typical queries download (fragments come on top: 10 of a few kB each).
+        for query in ["waffenstill", "aussenminister", "gespräch", "wa"] {
+            let term = fold(query, DE);
+            let chunks = chunks_for(&firsts, &term);
+            assert!(!chunks.is_empty(), "{query}");
+            let bytes = meta.len() + chunks.iter().map(|&n| chunk_sizes[n]).sum::<usize>();
+            eprintln!(
+                "{query}: {bytes} bytes in {} chunks of an index of {total} bytes in {} chunks",
+                chunks.len(),
+                firsts.len()
+            );
+            assert!(bytes < 250 * 1024, "{query}: {bytes} bytes of an index of {total}");
+            assert!(bytes * 20 < total, "{query}: {bytes} bytes of an index of {total}");
+        }
+    }
+}
