@@ -18,18 +18,23 @@ use glossa::render::{Sink, render_site, theme};
 use libfuzzer_sys::fuzz_target;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 
 /// The pages rendered, by path.
 #[derive(Default)]
-struct Pages(BTreeMap<String, Vec<u8>>);
+struct Pages(Mutex<BTreeMap<String, Vec<u8>>>);
 
 impl Sink for Pages {
-    fn put(&mut self, path: &str, bytes: &[u8]) -> std::io::Result<()> {
+    fn put(&self, path: &str, bytes: &[u8]) -> std::io::Result<()> {
         if path.ends_with(".html") {
-            self.0.insert(path.to_owned(), bytes.to_vec());
+            let mut pages = self.0.lock().expect("the page map");
+            pages.insert(path.to_owned(), bytes.to_vec());
         }
         Ok(())
+    }
+
+    fn stream(&self, _: &str) -> std::io::Result<Box<dyn std::io::Write + Send + '_>> {
+        Ok(Box::new(std::io::sink()))
     }
 }
 
@@ -38,7 +43,10 @@ const ROOT: &str = "/nonexistent/glossa-fuzz";
 
 fn theme() -> &'static theme::Theme {
     static THEME: OnceLock<theme::Theme> = OnceLock::new();
-    THEME.get_or_init(|| theme::load(Path::new(ROOT), "default").expect("the built-in theme"))
+    THEME.get_or_init(|| {
+        let mut diags = Vec::new();
+        theme::load(Path::new(ROOT), "default", "en", &mut diags).expect("the built-in theme")
+    })
 }
 
 fuzz_target!(|data: &[u8]| {
@@ -89,7 +97,9 @@ fuzz_target!(|data: &[u8]| {
         },
         ..Config::default()
     };
-    let site = glossa::resolve::resolve(root, config, vec![doc], Vec::new(), entries, &mut diags);
+    let glossary = glossa::resolve::Glossary::new(&entries);
+    let resolved = glossa::resolve::resolve_doc(doc, &config, &entries, &glossary, &mut diags);
+    let site = glossa::resolve::resolve(root, config, vec![resolved], Vec::new(), entries, glossary, &mut diags);
     for d in &diags {
         assert!(d.path.starts_with(root), "a diagnostic outside the site: {d:?}");
         assert!(!d.message.is_empty(), "a diagnostic without a message: {d:?}");
@@ -98,11 +108,11 @@ fuzz_target!(|data: &[u8]| {
         return;
     }
 
-    let mut pages = Pages::default();
-    render_site(&site, theme(), &mut pages).expect("rendering into memory");
+    let pages = Pages::default();
+    render_site(&site, theme(), &pages).expect("rendering into memory");
     let slug = &site.docs[0].doc.slug;
+    let pages = pages.0.into_inner().expect("the page map");
     let page = pages
-        .0
         .get(&format!("{slug}/index.html"))
         .map(|b| String::from_utf8_lossy(b).into_owned())
         .expect("the document's page");
