@@ -237,26 +237,7 @@ impl Site {
                 );
             }
         }
-        let mut used = vec![false; entries.len()];
-        for o in resolved.iter().flat_map(|d| &d.occurrences) {
-            used[o.entry] = true;
-        }
-        for (i, _) in used.iter().enumerate().filter(|(_, used)| !**used) {
-            let e = &entries[i];
-            let d = value_error(
-                &read_or_empty(&e.path),
-                &e.path,
-                &e.key_path("id"),
-                format!("glossary entry `{}` occurs in no document", e.id),
-            );
-            diags.push(
-                Diagnostic {
-                    severity: crate::diagnostics::Severity::Warning,
-                    ..d
-                }
-                .hint("check its `forms` against the text (matching is case-sensitive, whole words)"),
-            );
-        }
+        warn_unused_entries(entries, resolved, diags);
         (self.index, self.backlinks) = link_site(resolved, pages, entries, diags);
     }
 
@@ -266,26 +247,7 @@ impl Site {
     /// edited documents that linked to it before and those that link to it now.
     pub fn relink_edited(&mut self, slugs: &[String], diags: &mut Vec<Diagnostic>) -> BTreeMap<PageRef, Relinked> {
         sort_docs(&mut self.docs);
-        let mut used = vec![false; self.entries.len()];
-        for o in self.docs.iter().flat_map(|d| &d.occurrences) {
-            used[o.entry] = true;
-        }
-        for (i, _) in used.iter().enumerate().filter(|(_, used)| !**used) {
-            let e = &self.entries[i];
-            let d = value_error(
-                &read_or_empty(&e.path),
-                &e.path,
-                &e.key_path("id"),
-                format!("glossary entry `{}` occurs in no document", e.id),
-            );
-            diags.push(
-                Diagnostic {
-                    severity: crate::diagnostics::Severity::Warning,
-                    ..d
-                }
-                .hint("check its `forms` against the text (matching is case-sensitive, whole words)"),
-            );
-        }
+        warn_unused_entries(&self.entries, &self.docs, diags);
         let edited: Vec<PageRef> = slugs.iter().map(|s| PageRef::Doc(s.clone())).collect();
         let mut changes: BTreeMap<PageRef, Relinked> = BTreeMap::new();
         for (target, sources) in &mut self.backlinks {
@@ -817,6 +779,29 @@ fn doc_links(d: &ResolvedDoc) -> Vec<LinkRef> {
         }
     }
     out
+}
+
+/// A warning for each glossary entry that occurs in none of `docs`.
+fn warn_unused_entries(entries: &[Entry], docs: &[ResolvedDoc], diags: &mut Vec<Diagnostic>) {
+    let mut used = vec![false; entries.len()];
+    for o in docs.iter().flat_map(|d| &d.occurrences) {
+        used[o.entry] = true;
+    }
+    for (e, _) in entries.iter().zip(&used).filter(|(_, used)| !**used) {
+        let d = value_error(
+            &read_or_empty(&e.path),
+            &e.path,
+            &e.key_path("id"),
+            format!("glossary entry `{}` occurs in no document", e.id),
+        );
+        diags.push(
+            Diagnostic {
+                severity: crate::diagnostics::Severity::Warning,
+                ..d
+            }
+            .hint("check its `forms` against the text (matching is case-sensitive, whole words)"),
+        );
+    }
 }
 
 /// Link destinations in a Markdown string, with their byte offsets.
