@@ -81,6 +81,12 @@ pub struct PageIds {
 
 impl PageIds {
     pub fn contains(&self, id: &str) -> bool {
+        self.named.contains(id) || PageIds::is_numbered(id, self.paragraphs, self.notes)
+    }
+
+    /// Whether `id` is one of the numbered ids of a page with `paragraphs` paragraphs and
+    /// `notes` notes: `p-N`, `note-N` or `noteref-N`, N written without leading zeros.
+    pub fn is_numbered(id: &str, paragraphs: usize, notes: usize) -> bool {
         let numbered = |prefix: &str, max: usize| {
             id.strip_prefix(prefix)
                 .and_then(|n| {
@@ -90,10 +96,7 @@ impl PageIds {
                 })
                 .is_some()
         };
-        self.named.contains(id)
-            || numbered("p-", self.paragraphs)
-            || numbered("note-", self.notes)
-            || numbered("noteref-", self.notes)
+        numbered("p-", paragraphs) || numbered("note-", notes) || numbered("noteref-", notes)
     }
 
     /// Every id, in no particular order.

@@ -685,22 +685,13 @@ pub fn resolve_doc(
     }
     ids.extend(generated);
     let paragraphs = reading.paragraphs;
-    let numbered = |id: &String| {
-        let is = |prefix: &str, max: usize| {
-            id.strip_prefix(prefix)
-                .and_then(|n| {
-                    n.parse::<usize>()
-                        .ok()
-                        .filter(|k| (1..=max).contains(k) && k.to_string() == n)
-                })
-                .is_some()
-        };
-        is("p-", paragraphs) || is("note-", notes) || is("noteref-", notes)
-    };
     let ids = PageIds {
         paragraphs,
         notes,
-        named: ids.into_iter().filter(|id| !numbered(id)).collect(),
+        named: ids
+            .into_iter()
+            .filter(|id| !PageIds::is_numbered(id, paragraphs, notes))
+            .collect(),
     };
 
     let mut resolved = ResolvedDoc {
