@@ -391,17 +391,7 @@ fn a_project_site_under_a_subpath_has_no_broken_link_asset_or_fragment() {
     let (problems, visited) = crawl_problems(&served);
     assert_none(&problems);
     // Guards against a crawl that quietly stops exercising anything.
-    for page in [
-        "index.html",
-        "lawrow/index.html",
-        "erlkoenig/index.html",
-        "gedicht/index.html",
-        "notizen/index.html",
-        "about/index.html",
-        "impressum/index.html",
-        "glossary/index.html",
-        "glossary/lawrow/index.html",
-    ] {
+    for page in crate::crawl::PAGES {
         assert!(
             visited.contains(&format!("{REPO}{page}")),
             "the crawl reaches {page}: {visited:?}"
