@@ -405,7 +405,22 @@ impl LiveSite {
         let wanted = ["annotations.jsonld".to_owned(), "search/".to_owned()].into();
         let sink = write::Selective::new(&self.out, wanted, Some(cancel));
         match render::render_site(&self.site, &self.theme, &sink) {
-            Ok(_) => Ok(true),
+            Ok(_) => {
+                // The index may have fewer chunk or fragment files than before.
+                let written: std::collections::BTreeSet<String> = sink.written().into_iter().collect();
+                for dir in ["search/c", "search/f"] {
+                    let Ok(files) = std::fs::read_dir(self.out.join(dir)) else {
+                        continue;
+                    };
+                    for file in files.flatten() {
+                        let rel = format!("{dir}/{}", file.file_name().to_string_lossy());
+                        if !written.contains(&rel) {
+                            let _ = std::fs::remove_file(file.path());
+                        }
+                    }
+                }
+                Ok(true)
+            }
             Err(_) if cancel.load(std::sync::atomic::Ordering::Relaxed) => Ok(false),
             Err(e) => Err(Fatal(format!("cannot write annotations.jsonld: {e:?}"))),
         }

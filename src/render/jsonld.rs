@@ -25,8 +25,8 @@ enum Part<'a> {
     },
 }
 
-/// The items of one document, each pretty-printed at its depth in the collection and followed
-/// by `,\n`, and how many there are.
+/// The items of one document, each on a line of its own and followed by `,\n`, and how many
+/// there are.
 pub fn doc_items(site: &Site, d: &ResolvedDoc) -> (String, usize) {
     let base = site.config.base_url.as_deref().unwrap_or_default();
     let doc_url = format!("{base}{}/index.html", d.doc.slug);
@@ -90,63 +90,61 @@ pub fn doc_items(site: &Site, d: &ResolvedDoc) -> (String, usize) {
             Some(Part::Text { purpose, .. } | Part::Link { purpose, .. }) => *purpose,
             None => continue,
         };
-        out.push_str("      {\n        \"body\": ");
+        out.push_str("{\"body\":");
         if let [part] = &parts[..] {
-            push_part(&mut out, part, "        ");
+            push_part(&mut out, part);
         } else {
-            out.push_str("[\n");
+            out.push('[');
             for (i, part) in parts.iter().enumerate() {
-                out.push_str("          ");
-                push_part(&mut out, part, "          ");
-                out.push_str(if i + 1 < parts.len() { ",\n" } else { "\n" });
+                if i > 0 {
+                    out.push(',');
+                }
+                push_part(&mut out, part);
             }
-            out.push_str("        ]");
+            out.push(']');
         }
-        out.push_str(",\n        \"id\": ");
+        out.push_str(",\"id\":");
         push_json_string(&mut out, &format!("{doc_url}#{}", a.id));
-        let _ = write!(
-            out,
-            ",\n        \"motivation\": \"{motivation}\",\n        \"target\": {{\n"
-        );
+        let _ = write!(out, ",\"motivation\":\"{motivation}\",\"target\":{{");
         if let Some(lang) = &d.doc.meta.lang {
-            out.push_str("          \"language\": ");
+            out.push_str("\"language\":");
             push_json_string(&mut out, lang);
-            out.push_str(",\n");
+            out.push(',');
         }
-        out.push_str("          \"selector\": [\n            {\n              \"exact\": ");
+        out.push_str("\"selector\":[{\"exact\":");
         push_json_string(&mut out, exact);
-        out.push_str(",\n              \"prefix\": ");
+        out.push_str(",\"prefix\":");
         push_json_string(&mut out, prefix);
-        out.push_str(",\n              \"suffix\": ");
+        out.push_str(",\"suffix\":");
         push_json_string(&mut out, suffix);
         let _ = write!(
             out,
-            ",\n              \"type\": \"TextQuoteSelector\"\n            }},\n            {{\n              \"end\": {end},\n              \"start\": {start},\n              \"type\": \"TextPositionSelector\"\n            }}\n          ],\n          \"source\": "
+            ",\"type\":\"TextQuoteSelector\"}},{{\"end\":{end},\"start\":{start},\"type\":\"TextPositionSelector\"}}],\"source\":"
         );
         push_json_string(&mut out, &doc_url);
-        out.push_str("\n        },\n        \"type\": \"Annotation\"\n      },\n");
+        out.push_str("},\"type\":\"Annotation\"},\n");
         count += 1;
     }
     (out, count)
 }
 
-/// One body object; `indent` is that of the line its `{` stands on.
-fn push_part(out: &mut String, part: &Part, indent: &str) {
+/// One body object.
+fn push_part(out: &mut String, part: &Part) {
     match part {
         Part::Text { format, purpose, value } => {
             let _ = write!(
                 out,
-                "{{\n{indent}  \"format\": \"{format}\",\n{indent}  \"purpose\": \"{purpose}\",\n{indent}  \"type\": \"TextualBody\",\n{indent}  \"value\": "
+                "{{\"format\":\"{format}\",\"purpose\":\"{purpose}\",\"type\":\"TextualBody\",\"value\":"
             );
             push_json_string(out, value);
         }
         Part::Link { id, purpose } => {
-            let _ = write!(out, "{{\n{indent}  \"id\": ");
+            out.push_str("{\"id\":");
             push_json_string(out, id);
-            let _ = write!(out, ",\n{indent}  \"purpose\": \"{purpose}\"");
+            let _ = write!(out, ",\"purpose\":\"{purpose}\"");
         }
     }
-    let _ = write!(out, "\n{indent}}}");
+    out.push('}');
 }
 
 /// A JSON string with serde_json's escapes: `"`, `\\`, and control characters (the common
@@ -191,7 +189,7 @@ impl<W: Write> Writer<W> {
         let base = site.config.base_url.as_deref().unwrap_or_default();
         write!(
             out,
-            "{{\n  \"@context\": \"http://www.w3.org/ns/anno.jsonld\",\n  \"first\": {{\n    \"id\": {},\n    \"items\": [",
+            "{{\"@context\":\"http://www.w3.org/ns/anno.jsonld\",\"first\":{{\"id\":{},\"items\":[",
             json_string(&format!("{base}annotations.jsonld#page-1"))
         )?;
         Ok(Writer {
@@ -221,13 +219,11 @@ impl<W: Write> Writer<W> {
         if self.total > 0 {
             // The last item: without its comma, and the array closes on a line of its own.
             let last = self.pending.trim_end_matches('\n').trim_end_matches(',');
-            writeln!(self.out, "{last}\n    ],")?;
-        } else {
-            self.out.write_all(b"],\n")?;
+            writeln!(self.out, "{last}")?;
         }
-        write!(
+        writeln!(
             self.out,
-            "    \"startIndex\": 0,\n    \"type\": \"AnnotationPage\"\n  }},\n  \"id\": {},\n  \"label\": {},\n  \"total\": {},\n  \"type\": \"AnnotationCollection\"\n}}\n",
+            "],\"startIndex\":0,\"type\":\"AnnotationPage\"}},\"id\":{},\"label\":{},\"total\":{},\"type\":\"AnnotationCollection\"}}",
             json_string(&format!("{base}annotations.jsonld")),
             json_string(&site.config.title),
             self.total
@@ -269,10 +265,20 @@ mod tests {
         String::from_utf8(w.finish(&site).unwrap()).unwrap()
     }
 
-    /// What serde_json makes of the same JSON: sorted keys, its indentation, its escapes.
+    /// What serde_json makes of the same JSON, laid out as the writer lays it out: the head,
+    /// each item on a line of its own (sorted keys, no spaces, serde_json's escapes), the tail.
     fn canonical(json: &str) -> String {
-        let value: serde_json::Value = serde_json::from_str(json).unwrap_or_else(|e| panic!("{e}\n{json}"));
-        serde_json::to_string_pretty(&value).unwrap() + "\n"
+        let mut value: serde_json::Value = serde_json::from_str(json).unwrap_or_else(|e| panic!("{e}\n{json}"));
+        let items = std::mem::take(value["first"]["items"].as_array_mut().unwrap());
+        let whole = serde_json::to_string(&value).unwrap();
+        let (head, tail) = whole.split_once("\"items\":[]").unwrap();
+        let lines: Vec<String> = items.iter().map(|i| serde_json::to_string(i).unwrap()).collect();
+        let items = if lines.is_empty() {
+            String::new()
+        } else {
+            format!("\n{}\n", lines.join(",\n"))
+        };
+        format!("{head}\"items\":[{items}]{tail}\n")
     }
 
     #[test]
@@ -299,7 +305,8 @@ mod tests {
             ("seeds/c.txt", "C\n\nNichts.\n"),
         ]);
         assert_eq!(out, canonical(&out));
-        assert!(out.contains("\"total\": 3,"), "{out}");
+        assert!(out.contains("\"total\":3,"), "{out}");
+        assert_eq!(out.lines().count(), 5, "the head, three annotations, the tail:\n{out}");
         assert!(out.contains("\\u0001"), "{out}");
     }
 
@@ -307,6 +314,6 @@ mod tests {
     fn no_annotations_is_an_empty_list() {
         let out = jsonld(&[("seeds/a.txt", "A\n\nText.\n")]);
         assert_eq!(out, canonical(&out));
-        assert!(out.contains("\"items\": [],"), "{out}");
+        assert!(out.contains("\"items\":[],"), "{out}");
     }
 }

@@ -152,8 +152,8 @@ struct RenderedDoc {
     occurrences: usize,
     /// Its items of annotations.jsonld, and how many (none when the file is not wanted).
     jsonld: (String, usize),
-    /// Its words for the search index, when there is one.
-    words: Option<BTreeMap<String, u32>>,
+    /// Its words and fragment for the search index, when there is one.
+    search: Option<search::PageEntry>,
 }
 
 /// A document's line on the home page: made without rendering it.
@@ -179,13 +179,7 @@ fn doc_summary(site: &Site, strings: &theme::Strings, rd: &ResolvedDoc) -> DocSu
 }
 
 /// Renders one document page and hands it to the sink, if the sink wants it.
-fn render_doc(
-    ctx: &Ctx,
-    rd: &ResolvedDoc,
-    number: usize,
-    sink: &dyn Sink,
-    wants: Wants,
-) -> Result<RenderedDoc, RenderError> {
+fn render_doc(ctx: &Ctx, rd: &ResolvedDoc, sink: &dyn Sink, wants: Wants) -> Result<RenderedDoc, RenderError> {
     let (site, entries, config) = (ctx.site, &ctx.site.entries, &ctx.site.config);
     let path = &format!("{}/index.html", rd.doc.slug);
     let written = sink.wants(path);
@@ -197,22 +191,20 @@ fn render_doc(
             written,
             occurrences: rd.occurrences.len(),
             jsonld: (String::new(), 0),
-            words: None,
+            search: None,
         });
     }
     let summary = doc_summary(site, &ctx.theme.strings, rd);
     let full = rd.full(config);
     let rd = full.as_ref();
-    let mut words = None;
+    let mut search_entry = None;
     if written || wants.search.is_some() {
         let doc = &rd.doc;
         let root = "../";
         let body = render_body(rd, entries, &ctx.body_options(root, &summary.lang));
-        // Its search fragment goes out now; its words join the index in document order.
+        // Its words and fragment join the index in document order.
         if let Some(folding) = wants.search {
-            let record = search::document_record(rd, &body.notes, "document");
-            sink.put(&format!("search/f/{number}.js"), record.fragment_js(number).as_bytes())?;
-            words = Some(record.word_counts(folding));
+            search_entry = Some(search::document_record(rd, &body.notes, "document").index_entry(folding));
         }
         let mut terms: BTreeMap<usize, usize> = BTreeMap::new();
         for o in &rd.occurrences {
@@ -260,7 +252,7 @@ fn render_doc(
         },
         notes: summary.notes,
         summary: wants.home.then_some(summary),
-        words,
+        search: search_entry,
     })
 }
 
@@ -326,11 +318,8 @@ pub fn render_site(site: &Site, theme: &theme::Theme, sink: &dyn Sink) -> Result
     let mut summaries = Vec::with_capacity(site.docs.len());
     let mut done = 0;
     for chunk in site.docs.chunks(DOC_CHUNK) {
-        let rendered: Vec<Result<RenderedDoc, RenderError>> = chunk
-            .par_iter()
-            .enumerate()
-            .map(|(i, rd)| render_doc(&ctx, rd, done + i, sink, wants))
-            .collect();
+        let rendered: Vec<Result<RenderedDoc, RenderError>> =
+            chunk.par_iter().map(|rd| render_doc(&ctx, rd, sink, wants)).collect();
         for r in rendered {
             let r = r?;
             stats.notes += r.notes;
@@ -340,8 +329,8 @@ pub fn render_site(site: &Site, theme: &theme::Theme, sink: &dyn Sink) -> Result
                 jsonld.items(&r.jsonld)?;
             }
             summaries.extend(r.summary);
-            if let (Some(index), Some(words)) = (&mut index, r.words) {
-                index.add(words);
+            if let (Some(index), Some(entry)) = (&mut index, r.search) {
+                put_fragments(index.add(entry), sink)?;
             }
         }
         done += chunk.len();
@@ -430,21 +419,32 @@ pub fn render_site(site: &Site, theme: &theme::Theme, sink: &dyn Sink) -> Result
         stats.pages += 1;
     }
     if !entries.is_empty() {
+        // Rendered and written in parallel; their words join the index in entry order.
         let uses = EntryIndex::new(site);
-        for (i, e) in entries.iter().enumerate() {
-            let root = "../../";
-            if let Some(search) = &mut index {
-                add_to_index(search, search::entry_record(e), sink)?;
+        let folding = index.as_ref().map(search::IndexBuilder::folding);
+        let rendered: Vec<Result<(Option<search::PageEntry>, bool), RenderError>> = entries
+            .par_iter()
+            .enumerate()
+            .map(|(i, e)| {
+                let search = folding.map(|f| search::entry_record(e).index_entry(f));
+                let path = format!("glossary/{}/index.html", e.id);
+                if !sink.wants(&path) {
+                    return Ok((search, false));
+                }
+                let root = "../../";
+                let view = entry_view(site, &uses, i, e, root, &ctx);
+                let mut c = ctx.base("entry", root, &config.lang, &e.term, &path);
+                c.insert("entry", &view);
+                sink.put(&path, ctx.render("entry.html", &c)?.as_bytes())?;
+                Ok((search, true))
+            })
+            .collect();
+        for r in rendered {
+            let (search, written) = r?;
+            stats.pages += usize::from(written);
+            if let (Some(index), Some(entry)) = (&mut index, search) {
+                put_fragments(index.add(entry), sink)?;
             }
-            let path = format!("glossary/{}/index.html", e.id);
-            if !sink.wants(&path) {
-                continue;
-            }
-            let view = entry_view(site, &uses, i, e, root, &ctx);
-            let mut c = ctx.base("entry", root, &config.lang, &e.term, &path);
-            c.insert("entry", &view);
-            sink.put(&path, ctx.render("entry.html", &c)?.as_bytes())?;
-            stats.pages += 1;
         }
     }
 
@@ -486,10 +486,18 @@ pub fn render_site(site: &Site, theme: &theme::Theme, sink: &dyn Sink) -> Result
     Ok(stats)
 }
 
-/// Writes a page's search fragment and adds its words to the index.
+/// Adds a page to the search index.
 fn add_to_index(index: &mut search::IndexBuilder, record: search::PageRecord, sink: &dyn Sink) -> std::io::Result<()> {
-    let n = index.add(record.word_counts(index.folding()));
-    sink.put(&format!("search/f/{n}.js"), record.fragment_js(n).as_bytes())
+    let entry = record.index_entry(index.folding());
+    put_fragments(index.add(entry), sink)
+}
+
+/// Writes the fragment file that adding a page filled, if it did.
+fn put_fragments(file: Option<(String, String)>, sink: &dyn Sink) -> std::io::Result<()> {
+    match file {
+        Some((path, text)) => sink.put(&path, text.as_bytes()),
+        None => Ok(()),
+    }
 }
 
 /// The path part of a URL: `https://u.github.io/repo/` → `/repo/`.

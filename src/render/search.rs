@@ -20,7 +20,7 @@ use super::body::RenderedNote;
 use crate::parse::Entry;
 use crate::resolve::ResolvedDoc;
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::fmt::Write as _;
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
@@ -28,6 +28,10 @@ use unicode_normalization::char::is_combining_mark;
 /// Chunks are cut when they pass this many bytes (a single word's postings may make one
 /// larger).
 pub const CHUNK_BYTES: usize = 32 * 1024;
+
+/// Fragment files are cut when they pass this many bytes: a page of results loads a few
+/// files instead of one per result, and a large site writes a file per few pages, not per page.
+pub const FRAGMENT_BYTES: usize = 32 * 1024;
 
 /// Words in a page's title count this many times over, so that title hits rank first.
 const TITLE_WEIGHT: u32 = 3;
@@ -61,49 +65,82 @@ impl Folding {
 /// Lower case, without diacritics, `ß` as `ss`: `Außenminister` → `aussenminister`.
 pub fn fold(s: &str, folding: Folding) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        // Most text is ASCII: no case mapping tables, no decomposition.
-        if c.is_ascii() {
-            out.push(c.to_ascii_lowercase());
-            continue;
-        }
-        for c in c.to_lowercase().nfd() {
-            if is_combining_mark(c) {
-                continue;
-            }
-            match c {
-                'ß' => out.push_str("ss"),
-                'æ' => out.push_str("ae"),
-                'œ' => out.push_str("oe"),
-                'ø' => out.push('o'),
-                'đ' => out.push('d'),
-                'ł' => out.push('l'),
-                'þ' => out.push_str("th"),
-                'ı' => out.push('i'),
-                // A final sigma is a sigma (JavaScript's toLowerCase writes `ς` at a word's end).
-                'ς' => out.push('σ'),
-                c => out.push(c),
-            }
-        }
-    }
+    fold_into(s, &mut out);
     if folding.digraphs {
-        out = fold_digraphs(&out);
+        fold_digraphs(&mut out);
     }
     out
 }
 
-/// `ae`, `oe`, `ue` → `a`, `o`, `u`, scanning left to right without overlaps (as a global
-/// regex replace of `/ae|oe|ue/` does).
-fn fold_digraphs(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut chars = s.chars().peekable();
-    while let Some(c) = chars.next() {
-        out.push(c);
-        if matches!(c, 'a' | 'o' | 'u') && chars.peek() == Some(&'e') {
-            chars.next();
+/// [`fold`] without the digraphs, appended to `out`.
+fn fold_into(s: &str, out: &mut String) {
+    for c in s.chars() {
+        // Most text is ASCII: no case mapping tables, no decomposition.
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+        } else if let Some(folded) = latin(c) {
+            out.push_str(folded);
+        } else {
+            fold_char(c, out);
         }
     }
-    out
+}
+
+/// Code points below this are folded once, into a table: the Latin letters of most European
+/// languages.
+const LATIN_END: u32 = 0x250;
+
+/// The folding of `c` from the table, if it is non-ASCII Latin.
+fn latin(c: char) -> Option<&'static str> {
+    static TABLE: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    let i = (c as u32).checked_sub(0x80).filter(|&i| i < LATIN_END - 0x80)?;
+    let table = TABLE.get_or_init(|| {
+        (0x80..LATIN_END)
+            .map(|u| {
+                let mut folded = String::new();
+                if let Some(c) = char::from_u32(u) {
+                    fold_char(c, &mut folded);
+                }
+                folded
+            })
+            .collect()
+    });
+    Some(&table[i as usize])
+}
+
+fn fold_char(c: char, out: &mut String) {
+    for c in c.to_lowercase().nfd() {
+        if is_combining_mark(c) {
+            continue;
+        }
+        match c {
+            'ß' => out.push_str("ss"),
+            'æ' => out.push_str("ae"),
+            'œ' => out.push_str("oe"),
+            'ø' => out.push('o'),
+            'đ' => out.push('d'),
+            'ł' => out.push('l'),
+            'þ' => out.push_str("th"),
+            'ı' => out.push('i'),
+            // A final sigma is a sigma (JavaScript's toLowerCase writes `ς` at a word's end).
+            'ς' => out.push('σ'),
+            c => out.push(c),
+        }
+    }
+}
+
+/// `ae`, `oe`, `ue` → `a`, `o`, `u`, scanning left to right without overlaps (as a global
+/// regex replace of `/ae|oe|ue/` does).
+fn fold_digraphs(s: &mut String) {
+    let mut after_vowel = false;
+    s.retain(|c| {
+        if after_vowel && c == 'e' {
+            after_vowel = false;
+            return false;
+        }
+        after_vowel = matches!(c, 'a' | 'o' | 'u');
+        true
+    });
 }
 
 /// The words of folded text: runs of letters and digits.
@@ -144,40 +181,60 @@ pub struct PageRecord {
 }
 
 impl PageRecord {
-    /// Each folded word of the page with its count (title words weighted).
-    pub fn word_counts(&self, folding: Folding) -> BTreeMap<String, u32> {
-        let mut counts = BTreeMap::new();
-        let mut add = |text: &str, weight: u32| {
-            for w in words(&fold(text, folding)) {
-                *counts.entry(w.to_owned()).or_insert(0) += weight;
-            }
-        };
-        add(&self.title, TITLE_WEIGHT);
+    /// The page's share of the index: its folded words with their counts (title words
+    /// weighted) and its fragment.
+    pub fn index_entry(&self, folding: Folding) -> PageEntry {
+        // One folded buffer for the sections: a line break between them keeps words apart
+        // and cannot join a digraph.
+        let title = fold(&self.title, folding);
+        let mut body = String::with_capacity(self.sections.iter().map(|s| s.text.len() + 1).sum());
         for s in &self.sections {
-            add(&s.text, 1);
+            fold_into(&s.text, &mut body);
+            body.push('\n');
         }
-        counts
-    }
-
-    /// The fragment file's contents: `glossaSearch.fragment(N, {...})`.
-    pub fn fragment_js(&self, number: usize) -> String {
+        if folding.digraphs {
+            fold_digraphs(&mut body);
+        }
+        let mut counts: HashMap<&str, u32> = HashMap::new();
+        for w in words(&title) {
+            *counts.entry(w).or_insert(0) += TITLE_WEIGHT;
+        }
+        for w in words(&body) {
+            *counts.entry(w).or_insert(0) += 1;
+        }
         let data = serde_json::json!({
             "t": self.title,
             "u": self.url,
             "k": self.kind,
             "s": self.sections.iter().map(|s| (&s.anchor, s.kind, &s.text)).collect::<Vec<_>>(),
         });
-        format!("glossaSearch.fragment({number},{data});\n")
+        PageEntry {
+            words: counts.into_iter().map(|(w, n)| (w.to_owned(), n)).collect(),
+            fragment: data.to_string(),
+        }
     }
 }
 
-/// The word → postings map, filled page by page in page order.
+/// What one page adds to the index; made in parallel where the page is rendered, added in
+/// page order.
+pub struct PageEntry {
+    /// Each folded word with its count, in no particular order.
+    pub words: Vec<(String, u32)>,
+    /// The page's fragment as JSON: `{"t": title, "u": url, "k": kind, "s": sections}`.
+    pub fragment: String,
+}
+
+/// The word → postings map and the fragment files, filled page by page in page order.
 #[derive(Default)]
 pub struct IndexBuilder {
     folding: Folding,
     pages: u32,
     /// For each word, `(page, count)` in page order.
-    words: BTreeMap<String, Vec<(u32, u32)>>,
+    words: HashMap<String, Vec<(u32, u32)>>,
+    /// The fragment file being filled: its pages' fragments, comma-separated.
+    bundle: String,
+    /// The first page of every fragment file, the one being filled included.
+    bundle_starts: Vec<u32>,
 }
 
 /// The files of a finished index: paths relative to the output root, and their text.
@@ -193,14 +250,30 @@ impl IndexBuilder {
         }
     }
 
-    /// Adds the next page; returns its number (the name of its fragment file).
-    pub fn add(&mut self, counts: BTreeMap<String, u32>) -> usize {
+    /// Adds the next page. Returns a fragment file to write when this page filled one.
+    pub fn add(&mut self, entry: PageEntry) -> Option<(String, String)> {
         let page = self.pages;
         self.pages += 1;
-        for (word, count) in counts {
+        for (word, count) in entry.words {
             self.words.entry(word).or_default().push((page, count));
         }
-        page as usize
+        if self.bundle.is_empty() {
+            self.bundle_starts.push(page);
+        } else {
+            self.bundle.push(',');
+        }
+        self.bundle.push_str(&entry.fragment);
+        (self.bundle.len() >= FRAGMENT_BYTES).then(|| self.flush_bundle())
+    }
+
+    /// The fragment file being filled, as `search/f/N.js`: `glossaSearch.fragments(N, FIRST,
+    /// [fragment, …])`, FIRST being the number of its first page.
+    fn flush_bundle(&mut self) -> (String, String) {
+        let n = self.bundle_starts.len() - 1;
+        let first = self.bundle_starts[n];
+        let text = format!("glossaSearch.fragments({n},{first},[{}]);\n", self.bundle);
+        self.bundle.clear();
+        (format!("search/f/{n}.js"), text)
     }
 
     pub fn pages(&self) -> usize {
@@ -211,9 +284,14 @@ impl IndexBuilder {
         self.folding
     }
 
-    /// The meta file and the chunks.
-    pub fn finish(self) -> IndexFiles {
+    /// The last fragment file, the chunks and the meta file.
+    pub fn finish(mut self) -> IndexFiles {
         let mut files = Vec::new();
+        if !self.bundle.is_empty() {
+            files.push(self.flush_bundle());
+        }
+        let mut words: Vec<(String, Vec<(u32, u32)>)> = std::mem::take(&mut self.words).into_iter().collect();
+        words.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         let mut firsts: Vec<String> = Vec::new();
         let mut chunk = String::new();
         let mut first: Option<String> = None;
@@ -229,7 +307,7 @@ impl IndexBuilder {
             }
         };
         let mut entry = String::new();
-        for (word, postings) in &self.words {
+        for (word, postings) in &words {
             entry.clear();
             let _ = write!(entry, "{}:[", serde_json::Value::String(word.clone()));
             let mut last = 0;
@@ -254,10 +332,11 @@ impl IndexBuilder {
         }
         flush(&mut chunk, &mut first, &mut files);
         let meta = serde_json::json!({
-            "version": 1,
+            "version": 2,
             "pages": self.pages,
             "digraphs": self.folding.digraphs,
             "chunks": firsts,
+            "fragments": self.bundle_starts,
         });
         files.push(("search/meta.js".to_owned(), format!("glossaSearch.meta({meta});\n")));
         IndexFiles { files }
@@ -413,8 +492,10 @@ mod tests {
     fn postings_are_delta_coded_page_and_count_pairs() {
         let mut b = IndexBuilder::new(EN);
         for (t, x) in [("A", "rot rot blau"), ("B", "gelb"), ("C", "rot")] {
-            let counts = page(t, x).word_counts(EN);
-            b.add(counts);
+            assert!(
+                b.add(page(t, x).index_entry(EN)).is_none(),
+                "three small pages fill no file"
+            );
         }
         let files = b.finish().files;
         let chunk = &files.iter().find(|(p, _)| p == "search/c/0.js").unwrap().1;
@@ -429,9 +510,50 @@ mod tests {
 
     #[test]
     fn fragments_carry_sections() {
-        let js = page("Titel", "Text <b>").fragment_js(7);
-        assert!(js.starts_with("glossaSearch.fragment(7,{"), "{js}");
+        let mut b = IndexBuilder::new(EN);
+        b.add(page("Titel", "Text <b>").index_entry(EN));
+        let files = b.finish().files;
+        let js = &files.iter().find(|(p, _)| p == "search/f/0.js").unwrap().1;
+        assert!(js.starts_with("glossaSearch.fragments(0,0,[{"), "{js}");
         assert!(js.contains("[\"p-1\",\"text\",\"Text <b>\"]"), "{js}");
+    }
+
+    #[test]
+    fn fragments_are_grouped_into_files_of_about_32_kb() {
+        let mut b = IndexBuilder::new(EN);
+        let text = "wort ".repeat(2000); // a 10 kB page
+        let mut written = Vec::new();
+        for n in 0..10 {
+            written.extend(b.add(page(&format!("Seite {n}"), &text).index_entry(EN)));
+        }
+        let files = b.finish().files;
+        written.extend(files.iter().filter(|(p, _)| p.starts_with("search/f/")).cloned());
+        // Four pages pass 32 kB: pages 0–3, 4–7, then 8–9 in the last file.
+        let heads: Vec<&str> = written.iter().map(|(_, t)| &t[..t.find('[').unwrap()]).collect();
+        assert_eq!(
+            heads,
+            [
+                "glossaSearch.fragments(0,0,",
+                "glossaSearch.fragments(1,4,",
+                "glossaSearch.fragments(2,8,"
+            ]
+        );
+        let paths: Vec<&str> = written.iter().map(|(p, _)| p.as_str()).collect();
+        assert_eq!(paths, ["search/f/0.js", "search/f/1.js", "search/f/2.js"]);
+        let meta = &files.iter().find(|(p, _)| p == "search/meta.js").unwrap().1;
+        assert!(meta.contains("\"fragments\":[0,4,8]"), "{meta}");
+    }
+
+    #[test]
+    fn the_latin_table_folds_as_the_general_rules_do() {
+        for u in 0x80..LATIN_END {
+            let Some(c) = char::from_u32(u) else { continue };
+            let mut general = String::new();
+            fold_char(c, &mut general);
+            assert_eq!(latin(c), Some(general.as_str()), "U+{u:04X}");
+        }
+        assert_eq!(latin('\u{250}'), None);
+        assert_eq!(latin('a'), None);
     }
 
     /// The chunks `search.js` loads for a query word: those whose word range can hold words
@@ -479,14 +601,17 @@ mod tests {
             .collect();
         let mut b = IndexBuilder::new(DE);
         for _ in 0..10_000 {
-            let mut counts = BTreeMap::new();
+            let mut counts = HashMap::new();
             for _ in 0..700 {
                 // Zipf-like: rank ~ 1/u.
                 let u = (next() % 1_000_000) as f64 / 1_000_000.0 + 1e-6;
                 let rank = ((1.0 / u) as usize).min(vocabulary.len()) - 1;
                 *counts.entry(vocabulary[rank].clone()).or_insert(0) += 1;
             }
-            b.add(counts);
+            b.add(PageEntry {
+                words: counts.into_iter().collect(),
+                fragment: "{}".into(),
+            });
         }
         let files = b.finish().files;
         let size = |path: &str| files.iter().find(|(p, _)| p == path).map(|(_, t)| t.len()).unwrap();

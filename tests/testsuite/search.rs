@@ -59,7 +59,7 @@ fn unwrap_call(text: &str, call: &str) -> Value {
     let start = text.find('(').unwrap_or_else(|| panic!("{call}: {text}")) + 1;
     assert!(text.starts_with(call), "expected {call}(…): {text}");
     let body = text[start..].trim_end().trim_end_matches(");");
-    // chunk and fragment calls start with their number.
+    // A chunk call starts with its number.
     let json = if call == "glossaSearch.meta" {
         body
     } else {
@@ -90,10 +90,30 @@ impl Index {
         }
     }
 
-    fn fragment(&self, n: usize) -> Value {
+    /// Page `page`'s fragment, from the fragment file whose run of pages holds it, found as
+    /// search.js finds it: the last file starting at or before the page.
+    fn fragment(&self, page: usize) -> Value {
+        let starts: Vec<usize> = self.meta["fragments"]
+            .as_array()
+            .expect("fragments")
+            .iter()
+            .map(|v| v.as_u64().expect("a page number") as usize)
+            .collect();
+        assert_eq!(starts.first(), Some(&0), "the first file starts at page 0");
+        let n = starts.iter().rposition(|&s| s <= page).expect("a fragment file");
+        let first = starts[n];
         let text = read(&self.dir.join(format!("f/{n}.js")));
-        assert!(text.starts_with(&format!("glossaSearch.fragment({n},")), "{text}");
-        unwrap_call(&text, "glossaSearch.fragment")
+        let head = format!("glossaSearch.fragments({n},{first},[");
+        assert!(text.starts_with(&head), "{text}");
+        let list = text[head.len() - 1..].trim_end().trim_end_matches(");");
+        let list: Value = serde_json::from_str(list).unwrap_or_else(|e| panic!("f/{n}.js: {e}: {list}"));
+        let list = list.as_array().expect("a list of fragments");
+        let end = starts
+            .get(n + 1)
+            .copied()
+            .unwrap_or(self.meta["pages"].as_u64().expect("pages") as usize);
+        assert_eq!(list.len(), end - first, "f/{n}.js holds pages {first}..{end}");
+        list[page - first].clone()
     }
 
     /// Pages holding a word that starts with the folded `query`, as `(page, count)`.

@@ -1,9 +1,10 @@
 /* glossa search: runs on search/index.html over the index that `glossa build` writes to search/.
  *
- * The index files are scripts that call glossaSearch.meta / .chunk / .fragment, so they load
+ * The index files are scripts that call glossaSearch.meta / .chunk / .fragments, so they load
  * from file:// as well as from any static host. A query loads meta.js once, the chunks whose
  * word range can hold each query word as a prefix (at most MAX_CHUNKS per word), and the
- * fragments of the results it shows, PAGE_SIZE at a time. Folding and word splitting are the
+ * fragment files holding the results it shows, PAGE_SIZE results at a time (a fragment file
+ * holds the fragments of a run of pages: meta.fragments lists the first page of each). Folding and word splitting are the
  * same as in src/render/search.rs: keep the two in step.
  */
 (function () {
@@ -47,7 +48,7 @@
   window.glossaSearch = {
     meta: function (m) { arrived('meta', m); },
     chunk: function (n, c) { arrived('c' + n, c); },
-    fragment: function (n, f) { arrived('f' + n, f); }
+    fragments: function (n, first, list) { arrived('f' + n, { first: first, list: list }); }
   };
 
   /* Folding, as in src/render/search.rs. */
@@ -72,6 +73,16 @@
       j += y > 0xffff ? 2 : 1;
     }
     return (a.length - i) - (b.length - j);
+  }
+
+  /* The fragment of page `page`, from the file whose run of pages holds it. */
+  function fragment(meta, page) {
+    var starts = meta.fragments, lo = 0, hi = starts.length - 1;
+    while (lo < hi) {
+      var mid = (lo + hi + 1) >> 1;
+      if (starts[mid] <= page) lo = mid; else hi = mid - 1;
+    }
+    return load('f' + lo, 'f/' + lo + '.js').then(function (file) { return file.list[page - file.first]; });
   }
 
   /* The chunks that can hold words starting with `term`: chunk i holds [first_i, first_i+1). */
@@ -242,7 +253,7 @@
         function page() {
           var slice = results.slice(shown, shown + PAGE_SIZE);
           shown += slice.length;
-          return Promise.all(slice.map(function (r) { return load('f' + r.page, 'f/' + r.page + '.js'); }))
+          return Promise.all(slice.map(function (r) { return fragment(meta, r.page); }))
             .then(function (fragments) {
               if (run !== current) return;
               fragments.forEach(function (f) { list.appendChild(showResult(f, terms, meta.digraphs)); });
