@@ -317,9 +317,9 @@ pub fn render_site(site: &Site, theme: &theme::Theme, sink: &dyn Sink) -> Result
     };
     let mut summaries = Vec::with_capacity(site.docs.len());
     let mut done = 0;
-    for chunk in site.docs.chunks(DOC_CHUNK) {
-        let rendered: Vec<Result<RenderedDoc, RenderError>> =
-            chunk.par_iter().map(|rd| render_doc(&ctx, rd, sink, wants)).collect();
+    // What comes back from a chunk is taken in, in document order, while the next chunk
+    // renders: the one thread taking in never holds up the others.
+    let mut take_in = |rendered: Vec<Result<RenderedDoc, RenderError>>| -> Result<(), RenderError> {
         for r in rendered {
             let r = r?;
             stats.notes += r.notes;
@@ -332,9 +332,24 @@ pub fn render_site(site: &Site, theme: &theme::Theme, sink: &dyn Sink) -> Result
             if let (Some(index), Some(entry)) = (&mut index, r.search) {
                 put_fragments(index.add(entry), sink)?;
             }
+            done += 1;
         }
-        done += chunk.len();
         sink.progress(done, site.docs.len());
+        Ok(())
+    };
+    let mut chunks = site.docs.chunks(DOC_CHUNK);
+    let mut pending = None;
+    loop {
+        let next = chunks.next();
+        let (rendered, taken) = rayon::join(
+            || next.map(|chunk| chunk.par_iter().map(|rd| render_doc(&ctx, rd, sink, wants)).collect()),
+            || pending.take().map_or(Ok(()), &mut take_in),
+        );
+        taken?;
+        match rendered {
+            Some(r) => pending = Some(r),
+            None => break,
+        }
     }
     if let Some(jsonld) = jsonld {
         jsonld.finish(site)?;
