@@ -229,12 +229,51 @@ pub struct PageEntry {
 pub struct IndexBuilder {
     folding: Folding,
     pages: u32,
-    /// For each word, `(page, count)` in page order.
-    words: HashMap<String, Vec<(u32, u32)>>,
+    /// For each word, its postings so far.
+    words: HashMap<String, Postings>,
     /// The fragment file being filled: its pages' fragments, comma-separated.
     bundle: String,
     /// The first page of every fragment file, the one being filled included.
     bundle_starts: Vec<u32>,
+}
+
+/// A word's postings as the chunks write them, `page delta, count, page delta, count, …`,
+/// each number as a LEB128 varint: most take one byte, so a large site's postings take a
+/// third of the memory of `(u32, u32)` pairs.
+#[derive(Default)]
+struct Postings {
+    last_page: u32,
+    bytes: Vec<u8>,
+}
+
+impl Postings {
+    fn push(&mut self, page: u32, count: u32) {
+        let delta = page - self.last_page;
+        self.last_page = page;
+        for mut n in [delta, count] {
+            while n >= 0x80 {
+                self.bytes.push((n as u8 & 0x7f) | 0x80);
+                n >>= 7;
+            }
+            self.bytes.push(n as u8);
+        }
+    }
+
+    /// The numbers, in order.
+    fn numbers(&self) -> impl Iterator<Item = u32> + '_ {
+        let mut bytes = self.bytes.iter();
+        std::iter::from_fn(move || {
+            let (mut n, mut shift) = (0u32, 0);
+            loop {
+                let b = *bytes.next()?;
+                n |= u32::from(b & 0x7f) << shift;
+                if b < 0x80 {
+                    return Some(n);
+                }
+                shift += 7;
+            }
+        })
+    }
 }
 
 /// The files of a finished index: paths relative to the output root, and their text.
@@ -255,7 +294,7 @@ impl IndexBuilder {
         let page = self.pages;
         self.pages += 1;
         for (word, count) in entry.words {
-            self.words.entry(word).or_default().push((page, count));
+            self.words.entry(word).or_default().push(page, count);
         }
         if self.bundle.is_empty() {
             self.bundle_starts.push(page);
@@ -290,7 +329,7 @@ impl IndexBuilder {
         if !self.bundle.is_empty() {
             files.push(self.flush_bundle());
         }
-        let mut words: Vec<(String, Vec<(u32, u32)>)> = std::mem::take(&mut self.words).into_iter().collect();
+        let mut words: Vec<(String, Postings)> = std::mem::take(&mut self.words).into_iter().collect();
         words.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         let mut firsts: Vec<String> = Vec::new();
         let mut chunk = String::new();
@@ -310,13 +349,11 @@ impl IndexBuilder {
         for (word, postings) in &words {
             entry.clear();
             let _ = write!(entry, "{}:[", serde_json::Value::String(word.clone()));
-            let mut last = 0;
-            for (i, (page, count)) in postings.iter().enumerate() {
+            for (i, n) in postings.numbers().enumerate() {
                 if i > 0 {
                     entry.push(',');
                 }
-                let _ = write!(entry, "{},{count}", page - last);
-                last = *page;
+                let _ = write!(entry, "{n}");
             }
             entry.push(']');
             // A word whose postings would take the chunk past the target starts a new one.
@@ -542,6 +579,16 @@ mod tests {
         assert_eq!(paths, ["search/f/0.js", "search/f/1.js", "search/f/2.js"]);
         let meta = &files.iter().find(|(p, _)| p == "search/meta.js").unwrap().1;
         assert!(meta.contains("\"fragments\":[0,4,8]"), "{meta}");
+    }
+
+    #[test]
+    fn postings_keep_large_numbers() {
+        let mut p = Postings::default();
+        for (page, count) in [(0, 1), (127, 128), (20_000, 3), (u32::MAX, u32::MAX)] {
+            p.push(page, count);
+        }
+        let numbers: Vec<u32> = p.numbers().collect();
+        assert_eq!(numbers, [0, 1, 127, 128, 19_873, 3, u32::MAX - 20_000, u32::MAX]);
     }
 
     #[test]
