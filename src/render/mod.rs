@@ -39,6 +39,8 @@ pub trait Sink: Sync {
 pub enum RenderError {
     Template(String),
     Io(std::io::Error),
+    /// A document's file changed between reading and rendering it.
+    Changed(crate::resolve::SourceChanged),
 }
 
 impl From<std::io::Error> for RenderError {
@@ -195,7 +197,7 @@ fn render_doc(ctx: &Ctx, rd: &ResolvedDoc, sink: &dyn Sink, wants: Wants) -> Res
         });
     }
     let summary = doc_summary(site, &ctx.theme.strings, rd);
-    let full = rd.full(config);
+    let full = rd.full(config).map_err(RenderError::Changed)?;
     let rd = full.as_ref();
     let mut search_entry = None;
     if written || wants.search.is_some() {

@@ -54,24 +54,54 @@ pub struct ResolvedDoc {
     pub ids: Arc<PageIds>,
     /// The links written in the document, its notes and `see:` values.
     links: Vec<LinkRef>,
-    /// Whether [`ResolvedDoc::compact`] dropped what [`ResolvedDoc::full`] makes again.
-    compact: bool,
+    /// Set when [`ResolvedDoc::compact`] dropped what [`ResolvedDoc::full`] makes again: the
+    /// source it must read again, as it was.
+    compact: Option<SourceCheck>,
+}
+
+/// What a compacted document's source was, to tell that reading it again gave the same text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct SourceCheck {
+    len: usize,
+    hash: u64,
+}
+
+impl SourceCheck {
+    fn of(source: &str) -> SourceCheck {
+        use std::hash::{Hash, Hasher};
+        // SipHash with fixed keys: the same text always gives the same hash.
+        let mut h = std::hash::DefaultHasher::new();
+        source.hash(&mut h);
+        SourceCheck {
+            len: source.len(),
+            hash: h.finish(),
+        }
+    }
+}
+
+/// A compacted document's file no longer holds the text it was resolved from: it was edited
+/// or removed while the site was being built.
+#[derive(Debug)]
+pub struct SourceChanged {
+    pub path: std::path::PathBuf,
+    pub reason: String,
 }
 
 impl ResolvedDoc {
     /// Drops what rendering can make again from the source: the event streams, the reading
     /// text's maps back into them, the sidecar's text (only errors point into it) and the
-    /// annotations' selectors. What stays is the source, the annotations' bodies, where they and
-    /// the glossary occurrences stand, and the text of the blocks that hold an occurrence (entry
-    /// pages quote it). Its links go
-    /// once they are checked, in [`resolve`]. A build compacts each document as soon as it
-    /// is resolved, so that memory holds one document's events at a time per thread rather
-    /// than the whole site's.
+    /// annotations' selectors, and the source itself, which [`ResolvedDoc::full`] reads again
+    /// from the file. What stays is the annotations' bodies, where they and the glossary
+    /// occurrences stand, and the text of the blocks that hold an occurrence (entry pages quote
+    /// it). Its links go once they are checked, in [`resolve`]. A build compacts each document
+    /// as soon as it is resolved, so that memory holds one document's events at a time per
+    /// thread rather than the whole site's.
     pub fn compact(&mut self) {
+        self.compact = Some(SourceCheck::of(&self.doc.source));
+        self.doc.source = String::new();
         self.doc.events = Vec::new();
         self.doc.footnotes = Vec::new();
         self.doc.sidecar_source = String::new();
-        self.doc.source.shrink_to_fit();
         // The selectors have done their work: the anchors say where the quotes stand.
         for a in &mut self.doc.annotations {
             a.quote = String::new();
@@ -98,22 +128,33 @@ impl ResolvedDoc {
         let last_quoted = self.occurrences.iter().map(|o| o.block + 1).max().unwrap_or(0);
         r.blocks.truncate(last_quoted);
         r.blocks.shrink_to_fit();
-        self.compact = true;
     }
 
     /// The document with everything rendering needs: itself, or, when compacted, a copy with
-    /// its events and reading text made again exactly as resolving made them.
-    pub fn full(&self, config: &Config) -> std::borrow::Cow<'_, ResolvedDoc> {
-        if !self.compact {
-            return std::borrow::Cow::Borrowed(self);
+    /// its source read again and its events and reading text made again exactly as resolving
+    /// made them. Fails if the file no longer holds the text it was resolved from.
+    pub fn full(&self, config: &Config) -> Result<std::borrow::Cow<'_, ResolvedDoc>, SourceChanged> {
+        let Some(check) = self.compact else {
+            return Ok(std::borrow::Cow::Borrowed(self));
+        };
+        let changed = |reason: String| SourceChanged {
+            path: self.doc.path.clone(),
+            reason,
+        };
+        let bytes = std::fs::read(&self.doc.path).map_err(|e| changed(format!("cannot read it again: {e}")))?;
+        let source = crate::parse::document::decode(bytes, &self.doc.path)
+            .map_err(|_| changed("it is no longer UTF-8".into()))?;
+        if SourceCheck::of(&source) != check {
+            return Err(changed("it changed while the site was being built".into()));
         }
         let mut doc = self.doc.clone();
+        doc.source = source;
         let opts = crate::parse::document::ParseOptions {
             smart_punctuation: config.smart_punctuation,
         };
-        (doc.events, doc.footnotes) = self.doc.body_events(&opts);
+        (doc.events, doc.footnotes) = doc.body_events(&opts);
         let reading = prepare(&mut doc, config);
-        std::borrow::Cow::Owned(ResolvedDoc {
+        Ok(std::borrow::Cow::Owned(ResolvedDoc {
             doc,
             reading,
             anchors: self.anchors.clone(),
@@ -121,8 +162,8 @@ impl ResolvedDoc {
             notes: self.notes,
             ids: self.ids.clone(),
             links: Vec::new(),
-            compact: false,
-        })
+            compact: None,
+        }))
     }
 }
 
@@ -702,7 +743,7 @@ pub fn resolve_doc(
         notes,
         ids: Arc::new(ids),
         links: Vec::new(),
-        compact: false,
+        compact: None,
     };
     resolved.links = doc_links(&resolved);
     resolved
@@ -881,5 +922,41 @@ pub fn target_page(t: &Target) -> Option<PageRef> {
         Target::Page { name, .. } => Some(PageRef::Page(name.clone())),
         Target::Term { id } => Some(PageRef::Term(id.clone())),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// A compacted document reads its source again to render, and refuses a file that no
+    /// longer holds the text it was resolved from.
+    #[test]
+    fn a_compacted_document_reads_its_source_again_and_notices_a_change() {
+        let dir = tempfile::tempdir().unwrap();
+        let seeds = dir.path().join("seeds");
+        std::fs::create_dir_all(&seeds).unwrap();
+        let text = "# Titel\n\nDer Hund bellt.\n";
+        std::fs::write(seeds.join("a.md"), text).unwrap();
+        std::fs::write(seeds.join("a.yaml"), "annotations:\n  - quote: Hund\n    gloss: dog\n").unwrap();
+        let opts = crate::BuildOptions {
+            root: dir.path().to_path_buf(),
+            ..Default::default()
+        };
+        let mut diags = Vec::new();
+        let site = crate::load(&opts, &mut diags).unwrap().unwrap();
+        let mut doc = site.docs[0].clone();
+        let before = doc.reading.blocks.iter().map(|b| b.text.clone()).collect::<Vec<_>>();
+        doc.compact();
+        assert!(doc.doc.source.is_empty(), "the source is dropped");
+        let full = doc.full(&site.config).unwrap();
+        assert_eq!(full.doc.source, text);
+        let after = full.reading.blocks.iter().map(|b| b.text.clone()).collect::<Vec<_>>();
+        assert_eq!(after, before, "the reading text is made again as it was");
+        drop(full);
+        std::fs::write(seeds.join("a.md"), "# Titel\n\nDer Hund schläft.\n").unwrap();
+        let err = doc.full(&site.config).err().expect("an edited file is noticed");
+        assert!(err.reason.contains("changed"), "{err:?}");
+        std::fs::remove_file(seeds.join("a.md")).unwrap();
+        let err = doc.full(&site.config).err().expect("a removed file is noticed");
+        assert!(err.reason.contains("cannot read"), "{err:?}");
     }
 }
