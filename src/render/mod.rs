@@ -401,9 +401,18 @@ pub fn render_site(site: &Site, theme: &theme::Theme, sink: &dyn Sink) -> Result
         for (i, e) in entries.iter().enumerate() {
             kinds.entry(e.kind.as_str()).or_default().push(i);
         }
+        let mut slugs = std::collections::HashSet::new();
         let groups: Vec<Group> = kinds
             .into_iter()
             .map(|(kind, mut ids)| {
+                // Kinds are any words: as ids they are slugs, unique among the kinds.
+                let base = Some(crate::slug::slugify(kind))
+                    .filter(|s| !s.is_empty())
+                    .unwrap_or_else(|| "kind".into());
+                let slug = std::iter::once(base.clone())
+                    .chain((2..).map(|n| format!("{base}-{n}")))
+                    .find(|s| slugs.insert(s.clone()))
+                    .unwrap_or(base);
                 ids.sort_by(|&a, &b| {
                     sort_key(&entries[a].term)
                         .cmp(&sort_key(&entries[b].term))
@@ -411,6 +420,7 @@ pub fn render_site(site: &Site, theme: &theme::Theme, sink: &dyn Sink) -> Result
                 });
                 Group {
                     kind: kind.to_owned(),
+                    slug,
                     entries: ids
                         .into_iter()
                         .map(|i| EntrySummary {

@@ -220,7 +220,11 @@ impl PageRecord {
         }
         let fragment = Fragment {
             k: self.kind,
-            s: self.sections.iter().map(|s| (s.anchor.as_str(), s.kind, s.text.as_str())).collect(),
+            s: self
+                .sections
+                .iter()
+                .map(|s| (s.anchor.as_str(), s.kind, s.text.as_str()))
+                .collect(),
             t: &self.title,
             u: &self.url,
         };

@@ -94,6 +94,8 @@ pub struct EntrySummary {
 #[derive(Serialize)]
 pub struct Group {
     pub kind: String,
+    /// The kind as an id: `kind-SLUG` marks its section of the glossary index.
+    pub slug: String,
     pub entries: Vec<EntrySummary>,
 }
 

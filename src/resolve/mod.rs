@@ -716,7 +716,17 @@ pub fn resolve_doc(
         .chain(all.iter().map(|o| o.id(entries)))
         .collect();
     for a in &doc.annotations {
-        if ids.contains(&a.id) || generated.contains(&a.id) {
+        if reading::THEME_IDS.contains(&a.id.as_str()) {
+            diags.push(
+                value_error(
+                    &doc.sidecar_source,
+                    &sidecar,
+                    &a.key_path("id"),
+                    format!("the annotation id `{}` is the theme's", a.id),
+                )
+                .hint("every page has `<main id=\"main\">` for the skip link; choose another id"),
+            );
+        } else if ids.contains(&a.id) || generated.contains(&a.id) {
             diags.push(
                 value_error(&doc.sidecar_source, &sidecar, &a.key_path("id"), format!("the annotation id `{}` clashes with an id of the page", a.id))
                     .hint("paragraphs (`p-N`), headings, notes (`note-N`) and glossary occurrences (`t-ID-K`) have ids too; choose another"),

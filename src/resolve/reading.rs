@@ -241,8 +241,11 @@ fn is_reserved(id: &str) -> bool {
         id.strip_prefix(prefix)
             .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
     };
-    numbered("p-") || numbered("note-") || numbered("noteref-") || id.starts_with("t-") || id == "main"
+    numbered("p-") || numbered("note-") || numbered("noteref-") || id.starts_with("t-") || THEME_IDS.contains(&id)
 }
+
+/// Ids the themes give elements of every page: the skip link's target.
+pub const THEME_IDS: &[&str] = &["main"];
 
 #[cfg(test)]
 mod tests {

@@ -320,6 +320,18 @@ fn duplicate_annotation_ids() {
 }
 
 #[test]
+fn an_annotation_id_the_theme_uses() {
+    // Every page has `<main id="main">`: an annotation may not take its id.
+    fails(
+        &[(
+            "seeds/a.yaml",
+            "annotations:\n  - quote: bellt\n    note: a\n  - id: main\n    quote: schläft\n    note: b\n",
+        )],
+        &["seeds/a.yaml:4:", "`main`"],
+    );
+}
+
+#[test]
 fn duplicate_glossary_ids_across_files() {
     let run = fails(
         &[

@@ -456,6 +456,39 @@ fn the_glossary_index_groups_entries_by_kind_a_to_z() {
 }
 
 #[test]
+fn kinds_of_any_words_make_valid_unique_ids() {
+    let site = Site::new(&[
+        ("seeds/a.md", "# T\n\nDie UN, die NATO und die Krim.\n"),
+        (
+            "content/glossary.yaml",
+            "- id: un\n  term: UN\n  kind: Place name\n  definition: x\n\
+             - id: krim\n  term: Krim\n  kind: place-name\n  definition: x\n\
+             - id: nato\n  term: NATO\n  kind: Bündnis der Staaten\n  definition: x\n",
+        ),
+    ]);
+    site.build_ok(&[]);
+    let index = site.page("glossary/index.html");
+    let ids: Vec<String> = index
+        .all("section.kind-group")
+        .iter()
+        .map(|s| s.attr("id").expect("an id").to_owned())
+        .collect();
+    // Kinds in code point order: `Bündnis…`, `Place name`, `place-name`.
+    assert_eq!(
+        ids,
+        ["kind-buendnis-der-staaten", "kind-place-name", "kind-place-name-2"]
+    );
+    let jumps: Vec<String> = index
+        .all(".kind-jump a")
+        .iter()
+        .map(|a| a.attr("href").expect("a link").to_owned())
+        .collect();
+    assert_eq!(jumps, ids.iter().map(|id| format!("#{id}")).collect::<Vec<_>>());
+    // The heading still shows the kind as written.
+    assert!(text_of(&index.all("section.kind-group h2")[1]).contains("Place name"));
+}
+
+#[test]
 fn an_entry_with_no_occurrence_is_a_warning() {
     let site = site_with("# T\n\nNur die Krim.\n");
     let run = site.build_ok(&[]);
