@@ -84,16 +84,40 @@ pub fn serve(mut opts: ServeOptions) -> Result<(), String> {
             .route(EVENTS_PATH, get(events))
             .fallback(get(file))
             .with_state(live);
-        let shutdown = async {
-            let _ = tokio::signal::ctrl_c().await;
-        };
-        axum::serve(listener, app)
-            .with_graceful_shutdown(shutdown)
-            .await
-            .map_err(|e| e.to_string())
+        // Not a graceful shutdown: a page open in a browser keeps its reload stream open, and
+        // a local preview owes no request an answer once it is asked to stop.
+        tokio::select! {
+            served = axum::serve(listener, app) => served.map_err(|e| e.to_string()),
+            () = stopped() => Ok(()),
+        }
     })?;
     let _ = std::fs::remove_dir_all(&out);
     Ok(())
+}
+
+/// Resolves when the process is asked to stop: Ctrl-C, or (on Unix) SIGTERM, as `kill` and
+/// process managers send; either way the temporary output folder is removed.
+async fn stopped() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let terminate = async {
+            match signal(SignalKind::terminate()) {
+                Ok(mut s) => {
+                    s.recv().await;
+                }
+                Err(_) => std::future::pending().await,
+            }
+        };
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = terminate => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }
 
 fn build_options(opts: &ServeOptions, live: &Live) -> BuildOptions {

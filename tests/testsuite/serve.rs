@@ -22,25 +22,7 @@ impl Drop for Server {
 }
 
 fn start(site: &Site) -> Server {
-    let root = site.root();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_glossa"))
-        .args(["serve", "--root", root.to_str().unwrap(), "--port", "0"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start glossa serve");
-    let stdout = child.stdout.take().unwrap();
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            if let Some(rest) = line.strip_prefix("serving http://") {
-                let _ = tx.send(rest.split('/').next().unwrap_or_default().to_owned());
-            }
-        }
-    });
-    let addr = rx.recv_timeout(Duration::from_secs(20)).expect("serve prints its URL");
-    assert!(addr.starts_with("127.0.0.1:"), "binds 127.0.0.1 only: {addr}");
-    Server { child, addr }
+    start_watched(site).server
 }
 
 /// A raw GET (the path is sent exactly as given); returns the status code and the body.
@@ -167,6 +149,7 @@ fn start_watched(site: &Site) -> Watched {
             break rest.split('/').next().unwrap_or_default().to_owned();
         }
     };
+    assert!(addr.starts_with("127.0.0.1:"), "binds 127.0.0.1 only: {addr}");
     Watched {
         server: Server { child, addr },
         lines,
@@ -298,4 +281,33 @@ fn an_edit_rebuilds_exactly_the_pages_it_changes() {
         assert!(served[path] == *bytes, "{path} differs from a full build");
     }
     drop(w.server);
+}
+
+/// `kill` (SIGTERM) stops serve at once, even while a page holds its reload stream open, and
+/// serve removes the folder it built into.
+#[cfg(unix)]
+#[test]
+fn a_stopped_server_removes_its_folder_even_with_a_page_open() {
+    let site = Site::new(&[("seeds/a.txt", "Titel\n\nText.\n")]);
+    let mut w = start_watched(&site);
+    assert!(
+        w.out.join("a/index.html").exists(),
+        "serve builds into {}",
+        w.out.display()
+    );
+    let mut stream = TcpStream::connect(&w.server.addr).unwrap();
+    write!(
+        stream,
+        "GET /__glossa/events HTTP/1.1\r\nHost: {}\r\n\r\n",
+        w.server.addr
+    )
+    .unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    let mut head = [0u8; 12];
+    stream.read_exact(&mut head).unwrap();
+    assert_eq!(&head, b"HTTP/1.1 200", "the reload stream is open");
+    let pid = w.server.child.id().to_string();
+    assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+    wait_for("serve to exit", || w.server.child.try_wait().unwrap().is_some());
+    assert!(!w.out.exists(), "{} is left behind", w.out.display());
 }
