@@ -399,7 +399,7 @@ impl LiveSite {
     /// Rewrites annotations.jsonld and the search index, which hold every document: after an
     /// [`LiveSite::update`], once its pages are served. It takes as long as rendering every
     /// document, so it gives up as soon as `cancel` is set (by the next edit), and says
-    /// whether it finished.
+    /// whether it is done (false: cancelled, to be tried again).
     pub fn write_annotations(&self, cancel: &std::sync::atomic::AtomicBool) -> Result<bool, Fatal> {
         // The search index, like annotations.jsonld, needs every document.
         let wanted = ["annotations.jsonld".to_owned(), "search/".to_owned()].into();
@@ -422,6 +422,9 @@ impl LiveSite {
                 Ok(true)
             }
             Err(_) if cancel.load(std::sync::atomic::Ordering::Relaxed) => Ok(false),
+            // A document is being edited: no need to try again now, since the watcher reports
+            // the edit, and the update it brings makes this due again.
+            Err(render::RenderError::Changed(_)) => Ok(true),
             Err(e) => Err(Fatal(format!("cannot write annotations.jsonld: {e:?}"))),
         }
     }
