@@ -30,15 +30,9 @@ pub fn classify(dest: &str) -> Result<Target, String> {
             None => (rest.to_owned(), None),
         }
     };
-    let lower = dest.trim_start().to_ascii_lowercase();
-    if ["javascript:", "vbscript:", "data:"]
-        .iter()
-        .any(|s| lower.starts_with(s))
-    {
-        return Err(format!(
-            "`{}` links are not allowed",
-            &lower[..lower.find(':').unwrap_or(0) + 1]
-        ));
+    // As a browser reads the scheme: `java\tscript:` is `javascript:`.
+    if let Some(scheme) = crate::parse::document::refused_scheme(dest) {
+        return Err(format!("`{scheme}:` links are not allowed"));
     }
     if let Some(rest) = dest.strip_prefix("doc:") {
         let (slug, fragment) = split(rest);

@@ -793,13 +793,19 @@ fn doc_links(d: &ResolvedDoc) -> Vec<LinkRef> {
         .iter()
         .chain(doc.footnotes.iter().flat_map(|(_, e)| e.iter()));
     for (e, range) in body {
-        if let Event::Start(Tag::Link { dest_url, .. }) = e {
-            out.push(LinkRef {
-                dest: dest_url.to_string(),
-                file: doc.path.clone(),
-                at: LinkAt::Source(range.start),
-            });
-        }
+        // An image's address is a file of the site, not checked; a script URL is refused.
+        let dest = match e {
+            Event::Start(Tag::Link { dest_url, .. }) => dest_url,
+            Event::Start(Tag::Image { dest_url, .. }) if crate::parse::document::refused_scheme(dest_url).is_some() => {
+                dest_url
+            }
+            _ => continue,
+        };
+        out.push(LinkRef {
+            dest: dest.to_string(),
+            file: doc.path.clone(),
+            at: LinkAt::Source(range.start),
+        });
     }
     let sidecar = doc.sidecar_path.clone().unwrap_or_else(|| doc.path.clone());
     for a in &doc.annotations {

@@ -320,6 +320,26 @@ fn duplicate_annotation_ids() {
 }
 
 #[test]
+fn a_script_link_spelt_as_a_browser_reads_it() {
+    // A tab inside the scheme: a browser ignores it and runs the script.
+    fails(
+        &[(
+            "seeds/a.yaml",
+            "annotations:\n  - quote: bellt\n    note: a\n  - quote: schläft\n    see: \"java\\tscript:alert(1)\"\n",
+        )],
+        &["seeds/a.yaml:5:", "`javascript:` links are not allowed"],
+    );
+}
+
+#[test]
+fn a_script_url_as_an_image() {
+    fails(
+        &[("seeds/b.md", "# B\n\nEin Bild: ![x](javascript:alert(1))\n")],
+        &["seeds/b.md:3:", "`javascript:`"],
+    );
+}
+
+#[test]
 fn an_annotation_id_the_theme_uses() {
     // Every page has `<main id="main">`: an annotation may not take its id.
     fails(
