@@ -858,6 +858,12 @@ pub fn markdown_links(md: &str) -> Vec<(String, usize)> {
         .into_offset_iter()
         .filter_map(|(e, r)| match e {
             Event::Start(Tag::Link { dest_url, .. }) => Some((dest_url.to_string(), r.start)),
+            // An image's address is not checked, but a script URL is refused.
+            Event::Start(Tag::Image { dest_url, .. })
+                if crate::parse::document::refused_scheme(&dest_url).is_some() =>
+            {
+                Some((dest_url.to_string(), r.start))
+            }
             _ => None,
         })
         .collect()

@@ -334,8 +334,14 @@ fn a_script_link_spelt_as_a_browser_reads_it() {
 #[test]
 fn a_script_url_as_an_image() {
     fails(
-        &[("seeds/b.md", "# B\n\nEin Bild: ![x](javascript:alert(1))\n")],
-        &["seeds/b.md:3:", "`javascript:`"],
+        &[
+            ("seeds/b.md", "# B\n\nEin Bild: ![x](javascript:alert(1))\n"),
+            (
+                "seeds/a.yaml",
+                "annotations:\n  - quote: bellt\n    note: \"Bild: ![n](data:text/html,x)\"\n",
+            ),
+        ],
+        &["seeds/b.md:3:", "`javascript:`", "seeds/a.yaml:3:", "`data:`"],
     );
 }
 
