@@ -335,10 +335,6 @@ impl IndexBuilder {
         (format!("search/f/{n}.js"), text)
     }
 
-    pub fn pages(&self) -> usize {
-        self.pages as usize
-    }
-
     pub fn folding(&self) -> Folding {
         self.folding
     }
