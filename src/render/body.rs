@@ -142,6 +142,53 @@ fn is_harmless_attr(name: &str) -> bool {
             || name.strip_prefix("data-").is_some_and(|rest| !rest.is_empty()))
 }
 
+/// An event of the document, borrowing its text rather than copying it: the page's events
+/// live only as long as the document they render.
+fn borrowed<'a>(e: &'a Event<'static>) -> Event<'a> {
+    let b = |s: &'a CowStr<'static>| CowStr::Borrowed(s.as_ref());
+    match e {
+        Event::Start(tag) => Event::Start(borrowed_tag(tag)),
+        Event::Text(s) => Event::Text(b(s)),
+        Event::Code(s) => Event::Code(b(s)),
+        Event::Html(s) => Event::Html(b(s)),
+        Event::InlineHtml(s) => Event::InlineHtml(b(s)),
+        Event::InlineMath(s) => Event::InlineMath(b(s)),
+        Event::DisplayMath(s) => Event::DisplayMath(b(s)),
+        Event::FootnoteReference(s) => Event::FootnoteReference(b(s)),
+        other => other.clone(),
+    }
+}
+
+/// A tag of the document, borrowing its strings (see [`borrowed`]).
+fn borrowed_tag<'a>(tag: &'a Tag<'static>) -> Tag<'a> {
+    let b = |s: &'a CowStr<'static>| CowStr::Borrowed(s.as_ref());
+    match tag {
+        Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        } => Tag::Link {
+            link_type: *link_type,
+            dest_url: b(dest_url),
+            title: b(title),
+            id: b(id),
+        },
+        Tag::Image {
+            link_type,
+            dest_url,
+            title,
+            id,
+        } => Tag::Image {
+            link_type: *link_type,
+            dest_url: b(dest_url),
+            title: b(title),
+            id: b(id),
+        },
+        other => other.clone(),
+    }
+}
+
 fn block_ops(rd: &ResolvedDoc) -> Vec<Vec<(usize, Op)>> {
     let mut items: Vec<Vec<(usize, usize, u8, Mark)>> = vec![Vec::new(); rd.reading.blocks.len()];
     for (i, a) in rd.anchors.iter().enumerate() {
@@ -186,9 +233,9 @@ fn block_ops(rd: &ResolvedDoc) -> Vec<Vec<(usize, Op)>> {
         .collect()
 }
 
-enum Open {
+enum Open<'a> {
     /// A Markdown inline element and the offset in its block where it ends.
-    Md(Tag<'static>, usize),
+    Md(Tag<'a>, usize),
     Mark(Mark),
 }
 
@@ -198,8 +245,9 @@ struct Renderer<'a> {
     root: &'a str,
     raw_html: bool,
     opts: &'a BodyOptions<'a>,
-    out: Vec<Event<'static>>,
-    stack: Vec<Open>,
+    /// The page's events: the document's own, borrowed, with the marks' HTML among them.
+    out: Vec<Event<'a>>,
+    stack: Vec<Open<'a>>,
     /// Note numbers waiting for the end of their block, one list per open block.
     pending: Vec<Vec<usize>>,
     notes: Vec<RenderedNote>,
@@ -260,7 +308,7 @@ pub fn render_body(rd: &ResolvedDoc, entries: &[Entry], opts: &BodyOptions) -> R
                     r.op(op, at);
                     cursor[p.block] += 1;
                 }
-                r.out.push(event.clone());
+                r.out.push(borrowed(event));
             }
             Event::Start(Tag::Paragraph) => {
                 paragraph += 1;
@@ -290,16 +338,16 @@ pub fn render_body(rd: &ResolvedDoc, entries: &[Entry], opts: &BodyOptions) -> R
                 r.out.push(heading_attrs(heading, r.raw_html));
             }
             Event::End(TagEnd::Heading(_)) => {
-                r.out.push(event.clone());
+                r.out.push(borrowed(event));
                 r.flush_notes();
             }
             Event::Start(Tag::Item | Tag::TableCell) => {
                 r.pending.push(Vec::new());
-                r.out.push(event.clone());
+                r.out.push(borrowed(event));
             }
             Event::End(TagEnd::Item | TagEnd::TableCell) => {
                 r.flush_notes();
-                r.out.push(event.clone());
+                r.out.push(borrowed(event));
             }
             Event::Start(
                 tag @ (Tag::Emphasis
@@ -309,9 +357,9 @@ pub fn render_body(rd: &ResolvedDoc, entries: &[Entry], opts: &BodyOptions) -> R
                 | Tag::Subscript
                 | Tag::Link { .. }),
             ) => {
-                let tag = match rewrite_link(Event::Start(tag.clone()), root) {
-                    Event::Start(t) => t.into_static(),
-                    _ => tag.clone(),
+                let tag = match rewrite_link(Event::Start(borrowed_tag(tag)), root) {
+                    Event::Start(t) => t,
+                    _ => borrowed_tag(tag),
                 };
                 let end = rd.reading.inline_end.get(&i).copied().unwrap_or(usize::MAX);
                 r.stack.push(Open::Md(tag.clone(), end));
@@ -332,11 +380,11 @@ pub fn render_body(rd: &ResolvedDoc, entries: &[Entry], opts: &BodyOptions) -> R
                 if matches!(r.stack.last(), Some(Open::Md(..))) {
                     r.stack.pop();
                 }
-                r.out.push(event.clone());
+                r.out.push(borrowed(event));
             }
             Event::FootnoteReference(label) => r.footnote_ref(label),
-            Event::Start(Tag::Image { .. }) => r.out.push(rewrite_link(event.clone(), root)),
-            other => r.out.push(other.clone()),
+            Event::Start(Tag::Image { .. }) => r.out.push(rewrite_link(borrowed(event), root)),
+            other => r.out.push(borrowed(other)),
         }
     }
     let mut html = String::with_capacity(rd.doc.source.len() * 2);
@@ -379,9 +427,9 @@ fn endnotes_html(notes: &[RenderedNote], opts: &BodyOptions) -> String {
     s
 }
 
-impl Renderer<'_> {
-    fn text(&mut self, s: &str, code: bool) {
-        let s = CowStr::from(s.to_owned());
+impl<'a> Renderer<'a> {
+    fn text(&mut self, s: &'a str, code: bool) {
+        let s = CowStr::Borrowed(s);
         self.out.push(if code { Event::Code(s) } else { Event::Text(s) });
     }
 
@@ -391,7 +439,7 @@ impl Renderer<'_> {
 
     /// Closes an inline element before a mark's tag: an element opened right before (still
     /// empty) is taken back instead of being left empty.
-    fn close_md(&mut self, tag: &Tag<'static>) {
+    fn close_md(&mut self, tag: &Tag<'a>) {
         if matches!(self.out.last(), Some(Event::Start(t)) if t == tag) {
             self.out.pop();
         } else {
@@ -399,7 +447,7 @@ impl Renderer<'_> {
         }
     }
 
-    fn reopen(&mut self, reopened: Vec<(Tag<'static>, usize)>) {
+    fn reopen(&mut self, reopened: Vec<(Tag<'a>, usize)>) {
         for (tag, end) in reopened.into_iter().rev() {
             self.out.push(Event::Start(tag.clone()));
             self.stack.push(Open::Md(tag, end));
@@ -481,7 +529,7 @@ impl Renderer<'_> {
 
     /// Closes the Markdown inline elements on top of the stack down to the outermost link
     /// among them; returns those that go on after `at`, to reopen.
-    fn leave_links(&mut self, at: usize) -> Vec<(Tag<'static>, usize)> {
+    fn leave_links(&mut self, at: usize) -> Vec<(Tag<'a>, usize)> {
         let (run, outermost_link) = self.inline_run();
         let Some(depth) = outermost_link else {
             return Vec::new();

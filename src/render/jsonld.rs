@@ -149,7 +149,7 @@ fn push_part(out: &mut String, part: &Part) {
 
 /// A JSON string with serde_json's escapes: `"`, `\\`, and control characters (the common
 /// ones by letter, the rest as `\u00XX`); everything else as it is.
-fn push_json_string(out: &mut String, s: &str) {
+pub(crate) fn push_json_string(out: &mut String, s: &str) {
     out.push('"');
     let mut from = 0;
     for (i, b) in s.bytes().enumerate() {

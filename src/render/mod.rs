@@ -60,15 +60,19 @@ pub struct Stats {
 struct Ctx<'a> {
     site: &'a Site,
     theme: &'a theme::Theme,
-    site_view: SiteView,
-    theme_view: ThemeView,
+    /// What every page's template sees the same (`site`, `t`, `theme`, `has_glossary`), made
+    /// into template values once: a Tera value shares its maps and strings when it is cloned,
+    /// so each page gets them without serializing them again.
+    shared: Vec<(&'static str, tera::Value)>,
     nav_pages: Vec<(String, String)>,
 }
 
 impl Ctx<'_> {
     fn base(&self, kind: &str, root: &str, lang: &str, title: &str, path: &str) -> tera::Context {
         let mut c = tera::Context::new();
-        c.insert("site", &self.site_view);
+        for (key, value) in &self.shared {
+            c.insert_value(*key, value.clone());
+        }
         c.insert("root", root);
         c.insert("lang", lang);
         c.insert("page_title", title);
@@ -88,9 +92,6 @@ impl Ctx<'_> {
             })
             .collect();
         c.insert("nav", &nav);
-        c.insert("has_glossary", &!self.site.entries.is_empty());
-        c.insert("t", self.theme.strings.map());
-        c.insert("theme", &self.theme_view);
         c
     }
 
@@ -270,21 +271,30 @@ struct Wants {
 
 pub fn render_site(site: &Site, theme: &theme::Theme, sink: &dyn Sink) -> Result<Stats, RenderError> {
     let config = &site.config;
+    let site_view = SiteView {
+        title: config.title.clone(),
+        description: config.description.clone(),
+        lang: config.lang.clone(),
+        base_url: config.base_url.clone().unwrap_or_default(),
+        search: config.search,
+    };
+    let theme_view = ThemeView {
+        name: theme.name.clone(),
+        notes: theme.notes,
+        stylesheets: theme.stylesheets.clone(),
+    };
     let ctx = Ctx {
         site,
         theme,
-        site_view: SiteView {
-            title: config.title.clone(),
-            description: config.description.clone(),
-            lang: config.lang.clone(),
-            base_url: config.base_url.clone().unwrap_or_default(),
-            search: config.search,
-        },
-        theme_view: ThemeView {
-            name: theme.name.clone(),
-            notes: theme.notes,
-            stylesheets: theme.stylesheets.clone(),
-        },
+        shared: vec![
+            ("site", tera::Value::from_serializable(&site_view)),
+            (
+                "has_glossary",
+                tera::Value::from_serializable(&!site.entries.is_empty()),
+            ),
+            ("t", tera::Value::from_serializable(theme.strings.map())),
+            ("theme", tera::Value::from_serializable(&theme_view)),
+        ],
         nav_pages: site
             .pages
             .iter()

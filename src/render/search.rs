@@ -25,7 +25,6 @@ use std::collections::HashMap;
 /// Word maps hash with foldhash, fixed-seeded: several times faster than the standard
 /// SipHash on short words, and the same from run to run.
 type WordMap<K, V> = HashMap<K, V, foldhash::fast::FixedState>;
-use std::fmt::Write as _;
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
@@ -78,14 +77,22 @@ pub fn fold(s: &str, folding: Folding) -> String {
 
 /// [`fold`] without the digraphs, appended to `out`.
 fn fold_into(s: &str, out: &mut String) {
-    for c in s.chars() {
-        // Most text is ASCII: no case mapping tables, no decomposition.
-        if c.is_ascii() {
-            out.push(c.to_ascii_lowercase());
-        } else if let Some(folded) = latin(c) {
-            out.push_str(folded);
-        } else {
-            fold_char(c, out);
+    let mut rest = s;
+    while !rest.is_empty() {
+        // Most text is ASCII: a run of it is copied and lowered at once, with no case mapping
+        // tables and no decomposition.
+        let ascii = rest.bytes().position(|b| !b.is_ascii()).unwrap_or(rest.len());
+        let start = out.len();
+        out.push_str(&rest[..ascii]);
+        out[start..].make_ascii_lowercase();
+        rest = &rest[ascii..];
+        let mut chars = rest.chars();
+        if let Some(c) = chars.next() {
+            match latin(c) {
+                Some(folded) => out.push_str(folded),
+                None => fold_char(c, out),
+            }
+            rest = chars.as_str();
         }
     }
 }
@@ -134,28 +141,56 @@ fn fold_char(c: char, out: &mut String) {
 }
 
 /// `ae`, `oe`, `ue` → `a`, `o`, `u`, scanning left to right without overlaps (as a global
-/// regex replace of `/ae|oe|ue/` does).
+/// regex replace of `/ae|oe|ue/` does). Without overlaps, an `e` goes exactly when the letter
+/// before it in the text is `a`, `o` or `u`: that letter is never an `e`, so it always stays.
 fn fold_digraphs(s: &mut String) {
     // Byte by byte: the letters are ASCII, and an ASCII byte is never part of another
     // character, so dropping one leaves valid UTF-8.
     let mut bytes = std::mem::take(s).into_bytes();
-    let mut after_vowel = false;
-    bytes.retain(|&b| {
-        if after_vowel && b == b'e' {
-            after_vowel = false;
-            return false;
+    let (mut kept, mut from, mut next) = (0, 0, 0);
+    while let Some(i) = memchr::memchr(b'e', &bytes[next..]) {
+        let at = next + i;
+        next = at + 1;
+        if at > 0 && matches!(bytes[at - 1], b'a' | b'o' | b'u') {
+            bytes.copy_within(from..at, kept);
+            kept += at - from;
+            from = next;
         }
-        after_vowel = matches!(b, b'a' | b'o' | b'u');
-        true
-    });
+    }
+    bytes.copy_within(from.., kept);
+    bytes.truncate(kept + bytes.len() - from);
     *s = String::from_utf8(bytes).unwrap_or_default();
 }
 
 /// The words of folded text: runs of letters and digits.
 pub fn words(folded: &str) -> impl Iterator<Item = &str> {
-    folded
-        .split(|c: char| !(c.is_alphabetic() || c.is_numeric()))
-        .filter(|w| !w.is_empty())
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        let mut start = None;
+        while at < folded.len() {
+            let (word_char, width) = char_at(folded, at);
+            match (word_char, start) {
+                (true, None) => start = Some(at),
+                (false, Some(s)) => return Some(&folded[s..at]),
+                _ => {}
+            }
+            at += width;
+        }
+        start.map(|s| &folded[s..])
+    })
+}
+
+/// Whether the character at byte `at` of `s` is a letter or digit, and its width. ASCII is
+/// told from its byte; only other characters are decoded.
+fn char_at(s: &str, at: usize) -> (bool, usize) {
+    let b = s.as_bytes()[at];
+    if b.is_ascii() {
+        return (b.is_ascii_alphanumeric(), 1);
+    }
+    match s[at..].chars().next() {
+        Some(c) => (c.is_alphabetic() || c.is_numeric(), c.len_utf8()),
+        None => (false, 1),
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -228,8 +263,16 @@ impl PageRecord {
             t: &self.title,
             u: &self.url,
         };
+        let mut words = String::with_capacity(counts.keys().map(|w| w.len() + 1).sum());
+        let mut numbers = Vec::with_capacity(counts.len());
+        for (w, n) in counts {
+            words.push_str(w);
+            words.push('\n');
+            numbers.push(n);
+        }
         PageEntry {
-            words: counts.into_iter().map(|(w, n)| (w.to_owned(), n)).collect(),
+            words,
+            counts: numbers,
             fragment: serde_json::to_string(&fragment).unwrap_or_default(),
         }
     }
@@ -238,8 +281,11 @@ impl PageRecord {
 /// What one page adds to the index; made in parallel where the page is rendered, added in
 /// page order.
 pub struct PageEntry {
-    /// Each folded word with its count, in no particular order.
-    pub words: Vec<(String, u32)>,
+    /// Its folded words, in no particular order, each followed by a line break (one string,
+    /// not one per word: words never hold white space).
+    words: String,
+    /// How often each word occurs, in the order of `words`.
+    counts: Vec<u32>,
     /// The page's fragment as JSON: `{"t": title, "u": url, "k": kind, "s": sections}`.
     pub fragment: String,
 }
@@ -313,8 +359,12 @@ impl IndexBuilder {
     pub fn add(&mut self, entry: PageEntry) -> Option<(String, String)> {
         let page = self.pages;
         self.pages += 1;
-        for (word, count) in entry.words {
-            self.words.entry(word).or_default().push(page, count);
+        for (word, count) in entry.words.lines().zip(entry.counts) {
+            // A word met before (most are) is looked up without being copied.
+            match self.words.get_mut(word) {
+                Some(postings) => postings.push(page, count),
+                None => self.words.entry(word.to_owned()).or_default().push(page, count),
+            }
         }
         if self.bundle.is_empty() {
             self.bundle_starts.push(page);
@@ -364,12 +414,14 @@ impl IndexBuilder {
         let mut entry = String::new();
         for (word, postings) in &words {
             entry.clear();
-            let _ = write!(entry, "{}:[", serde_json::Value::String(word.clone()));
+            super::jsonld::push_json_string(&mut entry, word);
+            entry.push_str(":[");
+            let mut digits = itoa::Buffer::new();
             for (i, n) in postings.numbers().enumerate() {
                 if i > 0 {
                     entry.push(',');
                 }
-                let _ = write!(entry, "{n}");
+                entry.push_str(digits.format(n));
             }
             entry.push(']');
             // A word whose postings would take the chunk past the target starts a new one.
@@ -473,14 +525,56 @@ pub fn entry_record(e: &Entry) -> PageRecord {
     }
 }
 
+/// How a byte starts a character, for [`collapse`]: white space in ASCII, the lead byte of
+/// every white space character outside it (U+0085 … U+3000), or anything else.
+#[derive(Clone, Copy, PartialEq)]
+enum Starts {
+    Other,
+    Space,
+    MaybeSpace,
+}
+
+fn starts(b: u8) -> Starts {
+    match b {
+        b' ' | b'\t'..=b'\r' => Starts::Space,
+        0xC2 | 0xE1..=0xE3 => Starts::MaybeSpace,
+        _ => Starts::Other,
+    }
+}
+
+/// Whether `s` starts with white space (`char::is_whitespace`).
+fn space_first(s: &str) -> bool {
+    match s.as_bytes().first().map(|&b| starts(b)) {
+        Some(Starts::Space) => true,
+        Some(Starts::MaybeSpace) => s.chars().next().is_some_and(char::is_whitespace),
+        _ => false,
+    }
+}
+
 /// Runs of white space as one space, none at the ends.
 fn collapse(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for word in s.split_whitespace() {
+    let mut rest = s.trim_start();
+    while !rest.is_empty() {
+        // The longest stretch that stays as it is: words apart by single ASCII spaces. Most
+        // text is one such stretch, copied at once.
+        let bytes = rest.as_bytes();
+        let mut end = 0;
+        while end < bytes.len() {
+            match starts(bytes[end]) {
+                Starts::Other => end += 1,
+                Starts::Space if bytes[end] == b' ' && end + 1 < bytes.len() && !space_first(&rest[end + 1..]) => {
+                    end += 1
+                }
+                Starts::MaybeSpace if !space_first(&rest[end..]) => end += 1,
+                _ => break,
+            }
+        }
         if !out.is_empty() {
             out.push(' ');
         }
-        out.push_str(word);
+        out.push_str(&rest[..end]);
+        rest = rest[end..].trim_start();
     }
     out
 }
@@ -627,6 +721,101 @@ mod tests {
         assert_eq!(latin('a'), None);
     }
 
+    /// Text of every kind the fast paths treat apart: ASCII, Latin letters from the table,
+    /// letters outside it, every white space character, and digraph candidates at the edges.
+    fn mixed_texts() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        const PIECES: &[&str] = &[
+            "a",
+            "e",
+            "o",
+            "u",
+            "ae",
+            "Ue",
+            "OE",
+            "aee",
+            "aue",
+            "Müller",
+            "Größe",
+            "Ærø",
+            "ΟΔΟΣ",
+            "cafe\u{301}",
+            "İ",
+            "x",
+            "Zeile",
+            "1984",
+            "²",
+            "x1",
+            " ",
+            "  ",
+            "\t",
+            "\n",
+            "\r\n",
+            "\u{b}",
+            "\u{c}",
+            "\u{85}",
+            "\u{a0}",
+            "\u{1680}",
+            "\u{2003}",
+            "\u{200a}",
+            "\u{2028}",
+            "\u{2029}",
+            "\u{202f}",
+            "\u{205f}",
+            "\u{3000}",
+            "\u{200b}",
+            "—",
+            "„",
+            "é",
+            "\u{e2}\u{80}",
+        ];
+        proptest::collection::vec(proptest::sample::select(PIECES), 0..30).prop_map(|v| v.concat())
+    }
+
+    proptest::proptest! {
+        /// The folding, whitespace, digraph and word passes give exactly what their plain
+        /// definitions give: char by char folding, `split_whitespace`, the left-to-right scan
+        /// of `/ae|oe|ue/`, and a split at every character that is no letter or digit.
+        #[test]
+        fn fast_paths_match_the_plain_definitions(text in mixed_texts()) {
+            let mut plain = String::new();
+            for c in text.chars() {
+                if c.is_ascii() {
+                    plain.push(c.to_ascii_lowercase());
+                } else {
+                    fold_char(c, &mut plain);
+                }
+            }
+            let mut fast = String::new();
+            fold_into(&text, &mut fast);
+            proptest::prop_assert_eq!(&fast, &plain);
+
+            let mut scanned = String::new();
+            let mut after_vowel = false;
+            for c in plain.chars() {
+                if after_vowel && c == 'e' {
+                    after_vowel = false;
+                    continue;
+                }
+                after_vowel = matches!(c, 'a' | 'o' | 'u');
+                scanned.push(c);
+            }
+            fold_digraphs(&mut fast);
+            proptest::prop_assert_eq!(&fast, &scanned);
+
+            let words: Vec<&str> = text.split_whitespace().collect();
+            proptest::prop_assert_eq!(collapse(&text), words.join(" "));
+
+            for t in [&text, &fast] {
+                let split: Vec<&str> = t
+                    .split(|c: char| !(c.is_alphabetic() || c.is_numeric()))
+                    .filter(|w| !w.is_empty())
+                    .collect();
+                proptest::prop_assert_eq!(super::words(t).collect::<Vec<_>>(), split);
+            }
+        }
+    }
+
     /// The chunks `search.js` loads for a query word: those whose word range can hold words
     /// starting with it, at most three.
     fn chunks_for(firsts: &[String], term: &str) -> Vec<usize> {
@@ -679,8 +868,10 @@ mod tests {
                 let rank = ((1.0 / u) as usize).min(vocabulary.len()) - 1;
                 *counts.entry(vocabulary[rank].clone()).or_insert(0) += 1;
             }
+            let (words, counts): (Vec<String>, Vec<u32>) = counts.into_iter().unzip();
             b.add(PageEntry {
-                words: counts.into_iter().collect(),
+                words: words.iter().map(|w| format!("{w}\n")).collect(),
+                counts,
                 fragment: "{}".into(),
             });
         }
