@@ -57,21 +57,15 @@ pub struct BodyOptions<'a> {
 
 /// Renders Markdown (a note, a definition, a page) with cross-links resolved from `root`.
 pub fn markdown_html(md: &str, root: &str, raw_html: bool) -> String {
-    let mut events: Vec<Event> = pulldown_cmark::Parser::new_ext(md, crate::parse::document::markdown_options(false))
+    let events = pulldown_cmark::Parser::new_ext(md, crate::parse::document::markdown_options(false))
         .map(|e| rewrite_link(e, root))
         .map(|e| heading_attrs(e, raw_html))
-        .collect();
-    if !raw_html {
-        events = events
-            .into_iter()
-            .map(|e| match e {
-                Event::Html(s) | Event::InlineHtml(s) => Event::Text(s),
-                other => other,
-            })
-            .collect();
-    }
-    let mut out = String::new();
-    html::push_html(&mut out, events.into_iter());
+        .map(|e| match e {
+            Event::Html(s) | Event::InlineHtml(s) if !raw_html => Event::Text(s),
+            other => other,
+        });
+    let mut out = String::with_capacity(md.len() + md.len() / 2);
+    html::push_html(&mut out, events);
     out
 }
 

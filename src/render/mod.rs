@@ -678,27 +678,25 @@ fn occurrence_view(d: &ResolvedDoc, o: &crate::resolve::Occurrence, entries: &[E
     let text = &d.reading.blocks[o.block].text;
     let before = &text[..o.range.start];
     let after = &text[o.range.end..];
+    // The last CONTEXT_CHARS characters before, from a word's start, and the first after, up
+    // to a word's end; `…` where the text goes on.
     let before: String = {
-        let chars: Vec<char> = before.chars().collect();
-        let cut = chars.len().saturating_sub(CONTEXT_CHARS);
-        let mut s: String = chars[cut..].iter().collect();
-        if cut > 0
-            && let Some(i) = s.find(' ')
-        {
-            s = format!("…{}", &s[i..]);
+        let cut = before.char_indices().rev().nth(CONTEXT_CHARS - 1).map_or(0, |(i, _)| i);
+        let s = &before[cut..];
+        match s.find(' ') {
+            Some(i) if cut > 0 => format!("…{}", &s[i..]),
+            _ => s.to_owned(),
         }
-        s
     };
     let after: String = {
-        let mut s: String = after.chars().take(CONTEXT_CHARS).collect();
-        if after.chars().count() > CONTEXT_CHARS
-            && let Some(i) = s.rfind(' ')
-        {
-            s = format!("{}…", &s[..i]);
+        let end = after.char_indices().nth(CONTEXT_CHARS).map_or(after.len(), |(i, _)| i);
+        let s = &after[..end];
+        match s.rfind(' ') {
+            Some(i) if end < after.len() => format!("{}…", &s[..i]),
+            _ => s.to_owned(),
         }
-        s
     };
-    let fold = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let fold = search::collapse;
     let lead = if before.ends_with(char::is_whitespace) { " " } else { "" };
     let trail = if after.starts_with(char::is_whitespace) {
         " "

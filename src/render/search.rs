@@ -552,7 +552,7 @@ fn space_first(s: &str) -> bool {
 }
 
 /// Runs of white space as one space, none at the ends.
-fn collapse(s: &str) -> String {
+pub(crate) fn collapse(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut rest = s.trim_start();
     while !rest.is_empty() {

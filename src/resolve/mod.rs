@@ -68,13 +68,12 @@ struct SourceCheck {
 
 impl SourceCheck {
     fn of(source: &str) -> SourceCheck {
-        use std::hash::{Hash, Hasher};
-        // SipHash with fixed keys: the same text always gives the same hash.
-        let mut h = std::hash::DefaultHasher::new();
-        source.hash(&mut h);
+        use std::hash::BuildHasher;
+        // foldhash with a fixed seed: the same text always gives the same hash, several times
+        // faster than SipHash (this tells an edit from no edit; nobody chooses the text to fool it).
         SourceCheck {
             len: source.len(),
-            hash: h.finish(),
+            hash: foldhash::fast::FixedState::default().hash_one(source),
         }
     }
 }
