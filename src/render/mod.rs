@@ -396,12 +396,81 @@ pub fn render_site(site: &Site, theme: &theme::Theme, sink: &dyn Sink) -> Result
         stats.pages += 1;
     }
 
+    // The rest goes two ways at once: the search index takes in the entries' words and is
+    // written out, while the home page, the glossary and the entry pages render.
+    let folding = index.as_ref().map(search::IndexBuilder::folding);
+    let entry_words: Vec<Option<search::PageEntry>> = entries
+        .par_iter()
+        .map(|e| folding.map(|f| search::entry_record(e).index_entry(f)))
+        .collect();
+    let (indexed, rendered) = rayon::join(
+        || write_index(&ctx, index, entry_words, sink),
+        || render_home_and_glossary(&ctx, &summaries, sink),
+    );
+    stats.pages += indexed? + rendered?;
+
+    // 404: GitHub Pages serves it at any depth, so its links are absolute when they can be.
+    let root404 = config.base_url.as_deref().map(url_path).unwrap_or_default();
+    let c = ctx.base(
+        "404",
+        &root404,
+        &config.lang,
+        theme.strings.get("not_found"),
+        "404.html",
+    );
+    sink.put("404.html", ctx.render("404.html", &c)?.as_bytes())?;
+    sink.put(".nojekyll", b"")?;
+    stats.pages += 1;
+
+    if let Some(base) = config.base_url.as_ref().filter(|_| sink.wants("sitemap.xml")) {
+        sink.put("sitemap.xml", sitemap(site, base).as_bytes())?;
+    }
+
+    for (rel, source) in &theme.static_files {
+        sink.put(&format!("static/{rel}"), &source.bytes()?)?;
+    }
+    Ok(stats)
+}
+
+/// The search index's last part: the entries' words, in entry order, then the chunks, the meta
+/// file and the search page. Returns the pages written.
+fn write_index(
+    ctx: &Ctx,
+    index: Option<search::IndexBuilder>,
+    entry_words: Vec<Option<search::PageEntry>>,
+    sink: &dyn Sink,
+) -> Result<usize, RenderError> {
+    let (config, theme) = (&ctx.site.config, ctx.theme);
+    if let Some(mut index) = index {
+        for entry in entry_words.into_iter().flatten() {
+            put_fragments(index.add(entry), sink)?;
+        }
+        for (path, text) in index.finish().files {
+            sink.put(&path, text.as_bytes())?;
+        }
+        let c = ctx.base(
+            "search",
+            "../",
+            &config.lang,
+            theme.strings.get("search"),
+            "search/index.html",
+        );
+        sink.put("search/index.html", ctx.render("search.html", &c)?.as_bytes())?;
+        return Ok(1);
+    }
+    Ok(0)
+}
+
+/// The home page, the glossary and its entries' pages. Returns the pages written.
+fn render_home_and_glossary(ctx: &Ctx, summaries: &[DocSummary], sink: &dyn Sink) -> Result<usize, RenderError> {
+    let (site, config, theme, entries) = (ctx.site, &ctx.site.config, ctx.theme, &ctx.site.entries);
+    let mut pages = 0;
     // Home.
     if sink.wants("index.html") {
         let mut c = ctx.base("home", "", &config.lang, &config.title, "");
         c.insert("documents", &summaries);
         sink.put("index.html", ctx.render("index.html", &c)?.as_bytes())?;
-        stats.pages += 1;
+        pages += 1;
     }
 
     // Glossary.
@@ -453,74 +522,32 @@ pub fn render_site(site: &Site, theme: &theme::Theme, sink: &dyn Sink) -> Result
         );
         c.insert("groups", &groups);
         sink.put("glossary/index.html", ctx.render("glossary.html", &c)?.as_bytes())?;
-        stats.pages += 1;
+        pages += 1;
     }
     if !entries.is_empty() {
-        // Rendered and written in parallel; their words join the index in entry order.
+        // Rendered and written in parallel.
         let uses = EntryIndex::new(site);
-        let folding = index.as_ref().map(search::IndexBuilder::folding);
-        let rendered: Vec<Result<(Option<search::PageEntry>, bool), RenderError>> = entries
+        let written: Vec<Result<bool, RenderError>> = entries
             .par_iter()
             .enumerate()
             .map(|(i, e)| {
-                let search = folding.map(|f| search::entry_record(e).index_entry(f));
                 let path = format!("glossary/{}/index.html", e.id);
                 if !sink.wants(&path) {
-                    return Ok((search, false));
+                    return Ok(false);
                 }
                 let root = "../../";
-                let view = entry_view(site, &uses, i, e, root, &ctx);
+                let view = entry_view(site, &uses, i, e, root, ctx);
                 let mut c = ctx.base("entry", root, &config.lang, &e.term, &path);
                 c.insert("entry", &view);
                 sink.put(&path, ctx.render("entry.html", &c)?.as_bytes())?;
-                Ok((search, true))
+                Ok(true)
             })
             .collect();
-        for r in rendered {
-            let (search, written) = r?;
-            stats.pages += usize::from(written);
-            if let (Some(index), Some(entry)) = (&mut index, search) {
-                put_fragments(index.add(entry), sink)?;
-            }
+        for w in written {
+            pages += usize::from(w?);
         }
     }
-
-    if let Some(index) = index {
-        for (path, text) in index.finish().files {
-            sink.put(&path, text.as_bytes())?;
-        }
-        let c = ctx.base(
-            "search",
-            "../",
-            &config.lang,
-            theme.strings.get("search"),
-            "search/index.html",
-        );
-        sink.put("search/index.html", ctx.render("search.html", &c)?.as_bytes())?;
-        stats.pages += 1;
-    }
-
-    // 404: GitHub Pages serves it at any depth, so its links are absolute when they can be.
-    let root404 = config.base_url.as_deref().map(url_path).unwrap_or_default();
-    let c = ctx.base(
-        "404",
-        &root404,
-        &config.lang,
-        theme.strings.get("not_found"),
-        "404.html",
-    );
-    sink.put("404.html", ctx.render("404.html", &c)?.as_bytes())?;
-    sink.put(".nojekyll", b"")?;
-    stats.pages += 1;
-
-    if let Some(base) = config.base_url.as_ref().filter(|_| sink.wants("sitemap.xml")) {
-        sink.put("sitemap.xml", sitemap(site, base).as_bytes())?;
-    }
-
-    for (rel, source) in &theme.static_files {
-        sink.put(&format!("static/{rel}"), &source.bytes()?)?;
-    }
-    Ok(stats)
+    Ok(pages)
 }
 
 /// Adds a page to the search index.

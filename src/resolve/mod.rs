@@ -400,10 +400,25 @@ fn link_site(
             backlinks.entry(to).or_default().insert(from.clone());
         }
     };
-    for d in docs {
+    // The documents' links are checked in parallel, and taken in in document order.
+    use rayon::prelude::*;
+    let checked: Vec<(Vec<Option<PageRef>>, Vec<Diagnostic>)> = docs
+        .par_iter()
+        .map(|d| {
+            let mut found = Vec::new();
+            let targets = d
+                .links
+                .iter()
+                .map(|link| check_link(&index, link, Some(&d.ids), &mut found))
+                .collect();
+            (targets, found)
+        })
+        .collect();
+    for (d, (targets, found)) in docs.iter().zip(checked) {
+        diags.extend(found);
         let from = PageRef::Doc(d.doc.slug.clone());
-        for link in &d.links {
-            add(&from, check_link(&index, link, Some(&d.ids), diags));
+        for to in targets {
+            add(&from, to);
         }
     }
     for p in pages {
