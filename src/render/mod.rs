@@ -445,9 +445,7 @@ fn write_index(
         for entry in entry_words.into_iter().flatten() {
             put_fragments(index.add(entry), sink)?;
         }
-        for (path, text) in index.finish().files {
-            sink.put(&path, text.as_bytes())?;
-        }
+        index.finish_into(&mut |path, text| sink.put(&path, text.as_bytes()))?;
         let c = ctx.base(
             "search",
             "../",

@@ -390,34 +390,53 @@ impl IndexBuilder {
     }
 
     /// The last fragment file, the chunks and the meta file.
-    pub fn finish(mut self) -> IndexFiles {
+    pub fn finish(self) -> IndexFiles {
         let mut files = Vec::new();
+        let _ = self.finish_into(&mut |path, text| {
+            files.push((path, text));
+            Ok(())
+        });
+        IndexFiles { files }
+    }
+
+    /// [`IndexBuilder::finish`], handing each file to `put` as soon as it is made, so that no
+    /// more than one chunk is held at a time.
+    pub fn finish_into(mut self, put: &mut dyn FnMut(String, String) -> std::io::Result<()>) -> std::io::Result<()> {
         if !self.bundle.is_empty() {
-            files.push(self.flush_bundle());
+            let (path, text) = self.flush_bundle();
+            put(path, text)?;
         }
-        let mut words: Vec<(String, Postings)> = std::mem::take(&mut self.words).into_iter().collect();
-        words.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        let mut firsts: Vec<String> = Vec::new();
+        // The words in order, by reference: the map stays as it is, and no second copy of it is made.
+        let mut words: Vec<&str> = self.words.keys().map(String::as_str).collect();
+        words.sort_unstable();
+        let mut firsts: Vec<&str> = Vec::new();
         let mut chunk = String::new();
-        let mut first: Option<String> = None;
-        let mut flush = |chunk: &mut String, first: &mut Option<String>, files: &mut Vec<(String, String)>| {
+        let mut first: Option<&str> = None;
+        /// Hands on the chunk being filled, if any, and notes its first word.
+        fn flush<'w>(
+            chunk: &mut String,
+            first: &mut Option<&'w str>,
+            firsts: &mut Vec<&'w str>,
+            put: &mut dyn FnMut(String, String) -> std::io::Result<()>,
+        ) -> std::io::Result<()> {
             if let Some(f) = first.take() {
                 let n = firsts.len();
-                files.push((
+                put(
                     format!("search/c/{n}.js"),
                     format!("glossaSearch.chunk({n},{{{chunk}}});\n"),
-                ));
+                )?;
                 firsts.push(f);
                 chunk.clear();
             }
-        };
+            Ok(())
+        }
         let mut entry = String::new();
-        for (word, postings) in &words {
+        for word in words {
             entry.clear();
             super::jsonld::push_json_string(&mut entry, word);
             entry.push_str(":[");
             let mut digits = itoa::Buffer::new();
-            for (i, n) in postings.numbers().enumerate() {
+            for (i, n) in self.words[word].numbers().enumerate() {
                 if i > 0 {
                     entry.push(',');
                 }
@@ -426,16 +445,16 @@ impl IndexBuilder {
             entry.push(']');
             // A word whose postings would take the chunk past the target starts a new one.
             if first.is_some() && chunk.len() + entry.len() > CHUNK_BYTES {
-                flush(&mut chunk, &mut first, &mut files);
+                flush(&mut chunk, &mut first, &mut firsts, put)?;
             }
             if first.is_none() {
-                first = Some(word.clone());
+                first = Some(word);
             } else {
                 chunk.push(',');
             }
             chunk.push_str(&entry);
         }
-        flush(&mut chunk, &mut first, &mut files);
+        flush(&mut chunk, &mut first, &mut firsts, put)?;
         let meta = serde_json::json!({
             "version": 2,
             "pages": self.pages,
@@ -443,8 +462,7 @@ impl IndexBuilder {
             "chunks": firsts,
             "fragments": self.bundle_starts,
         });
-        files.push(("search/meta.js".to_owned(), format!("glossaSearch.meta({meta});\n")));
-        IndexFiles { files }
+        put("search/meta.js".to_owned(), format!("glossaSearch.meta({meta});\n"))
     }
 }
 
