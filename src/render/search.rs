@@ -164,19 +164,32 @@ fn fold_digraphs(s: &mut String) {
 
 /// The words of folded text: runs of letters and digits.
 pub fn words(folded: &str) -> impl Iterator<Item = &str> {
+    let bytes = folded.as_bytes();
     let mut at = 0;
+    // The width of the letter or digit at `i`, if there is one there (0 if not).
+    let word_char = move |i: usize| match bytes[i] {
+        b if b.is_ascii_alphanumeric() => 1,
+        b if b.is_ascii() => 0,
+        _ => match char_at(folded, i) {
+            (true, width) => width,
+            (false, _) => 0,
+        },
+    };
     std::iter::from_fn(move || {
-        let mut start = None;
-        while at < folded.len() {
-            let (word_char, width) = char_at(folded, at);
-            match (word_char, start) {
-                (true, None) => start = Some(at),
-                (false, Some(s)) => return Some(&folded[s..at]),
-                _ => {}
+        while at < bytes.len() {
+            match word_char(at) {
+                0 => at += char_at(folded, at).1,
+                _ => break,
             }
-            at += width;
         }
-        start.map(|s| &folded[s..])
+        let start = at;
+        while at < bytes.len() {
+            match word_char(at) {
+                0 => break,
+                width => at += width,
+            }
+        }
+        (at > start).then(|| &folded[start..at])
     })
 }
 
@@ -238,7 +251,8 @@ impl PageRecord {
         if folding.digraphs {
             fold_digraphs(&mut body);
         }
-        let mut counts: WordMap<&str, u32> = WordMap::default();
+        // About one word in eight bytes of text, and fewer different ones.
+        let mut counts: WordMap<&str, u32> = WordMap::with_capacity_and_hasher(body.len() / 16, Default::default());
         for w in words(&title) {
             *counts.entry(w).or_insert(0) += TITLE_WEIGHT;
         }
