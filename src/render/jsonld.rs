@@ -45,10 +45,8 @@ pub fn doc_items(site: &Site, d: &ResolvedDoc) -> (String, usize) {
         let exact = &text[anchor.range.clone()];
         let before = &text[..anchor.range.start];
         let before_chars = before.chars().count();
-        let prefix_at = before
-            .char_indices()
-            .nth(before_chars.saturating_sub(32))
-            .map_or(before.len(), |(i, _)| i);
+        // The last 32 characters before, counted from the end.
+        let prefix_at = before.char_indices().rev().nth(31).map_or(0, |(i, _)| i);
         let prefix = &before[prefix_at..];
         let after = &text[anchor.range.end..];
         let suffix = &after[..after.char_indices().nth(32).map_or(after.len(), |(i, _)| i)];
@@ -151,8 +149,14 @@ fn push_part(out: &mut String, part: &Part) {
 /// ones by letter, the rest as `\u00XX`); everything else as it is.
 pub(crate) fn push_json_string(out: &mut String, s: &str) {
     out.push('"');
-    let mut from = 0;
-    for (i, b) in s.bytes().enumerate() {
+    // Most strings need no escape: they go out in one piece.
+    let clean = s
+        .bytes()
+        .position(|b| b < 0x20 || b == b'"' || b == b'\\')
+        .unwrap_or(s.len());
+    out.push_str(&s[..clean]);
+    let mut from = clean;
+    for (i, b) in s.bytes().enumerate().skip(clean) {
         let escape = match b {
             b'"' => "\\\"",
             b'\\' => "\\\\",

@@ -107,11 +107,16 @@ impl Ctx<'_> {
         }
     }
 
-    fn render(&self, template: &str, ctx: &tera::Context) -> Result<String, RenderError> {
+    /// The page's bytes. `size` is about how long it will be: the page is written once into a
+    /// buffer that holds it, and handed on as bytes (Tera writes only whole strings, so they are
+    /// UTF-8 without a check).
+    fn render(&self, template: &str, ctx: &tera::Context, size: usize) -> Result<Vec<u8>, RenderError> {
+        let mut out = Vec::with_capacity(size);
         self.theme
             .tera
-            .render(template, ctx)
-            .map_err(|e| RenderError::Template(e.to_string()))
+            .render_to(template, ctx, &mut out)
+            .map_err(|e| RenderError::Template(e.to_string()))?;
+        Ok(out)
     }
 
     fn backlinks(&self, target: &PageRef, root: &str) -> Vec<Link> {
@@ -140,6 +145,10 @@ impl Ctx<'_> {
         .unwrap_or_default()
     }
 }
+
+/// About how long a page is, besides its text: the buffer a page is rendered into starts this
+/// large.
+const PAGE_BYTES: usize = 16 * 1024;
 
 /// How many documents are rendered at once: enough to keep every thread busy, few enough
 /// that the pages in flight stay small.
@@ -242,7 +251,8 @@ fn render_doc(ctx: &Ctx, rd: &ResolvedDoc, sink: &dyn Sink, wants: Wants) -> Res
         if written {
             let mut c = ctx.base("document", root, &summary.lang, &doc.title, path);
             c.insert("doc", &view);
-            sink.put(path, ctx.render("document.html", &c)?.as_bytes())?;
+            let size = PAGE_BYTES + view.body_html.len() + view.notes_html.len();
+            sink.put(path, &ctx.render("document.html", &c, size)?)?;
         }
     }
     Ok(RenderedDoc {
@@ -392,7 +402,7 @@ pub fn render_site(site: &Site, theme: &theme::Theme, sink: &dyn Sink) -> Result
         let path = format!("{}/index.html", p.doc.slug);
         let mut c = ctx.base("page", root, &lang, &p.doc.title, &path);
         c.insert("page", &view);
-        sink.put(&path, ctx.render("page.html", &c)?.as_bytes())?;
+        sink.put(&path, &ctx.render("page.html", &c, PAGE_BYTES)?)?;
         stats.pages += 1;
     }
 
@@ -418,7 +428,7 @@ pub fn render_site(site: &Site, theme: &theme::Theme, sink: &dyn Sink) -> Result
         theme.strings.get("not_found"),
         "404.html",
     );
-    sink.put("404.html", ctx.render("404.html", &c)?.as_bytes())?;
+    sink.put("404.html", &ctx.render("404.html", &c, PAGE_BYTES)?)?;
     sink.put(".nojekyll", b"")?;
     stats.pages += 1;
 
@@ -453,7 +463,7 @@ fn write_index(
             theme.strings.get("search"),
             "search/index.html",
         );
-        sink.put("search/index.html", ctx.render("search.html", &c)?.as_bytes())?;
+        sink.put("search/index.html", &ctx.render("search.html", &c, PAGE_BYTES)?)?;
         return Ok(1);
     }
     Ok(0)
@@ -467,7 +477,7 @@ fn render_home_and_glossary(ctx: &Ctx, summaries: &[DocSummary], sink: &dyn Sink
     if sink.wants("index.html") {
         let mut c = ctx.base("home", "", &config.lang, &config.title, "");
         c.insert("documents", &summaries);
-        sink.put("index.html", ctx.render("index.html", &c)?.as_bytes())?;
+        sink.put("index.html", &ctx.render("index.html", &c, PAGE_BYTES)?)?;
         pages += 1;
     }
 
@@ -519,7 +529,7 @@ fn render_home_and_glossary(ctx: &Ctx, summaries: &[DocSummary], sink: &dyn Sink
             "glossary/index.html",
         );
         c.insert("groups", &groups);
-        sink.put("glossary/index.html", ctx.render("glossary.html", &c)?.as_bytes())?;
+        sink.put("glossary/index.html", &ctx.render("glossary.html", &c, PAGE_BYTES)?)?;
         pages += 1;
     }
     if !entries.is_empty() {
@@ -537,7 +547,7 @@ fn render_home_and_glossary(ctx: &Ctx, summaries: &[DocSummary], sink: &dyn Sink
                 let view = entry_view(site, &uses, i, e, root, ctx);
                 let mut c = ctx.base("entry", root, &config.lang, &e.term, &path);
                 c.insert("entry", &view);
-                sink.put(&path, ctx.render("entry.html", &c)?.as_bytes())?;
+                sink.put(&path, &ctx.render("entry.html", &c, PAGE_BYTES)?)?;
                 Ok(true)
             })
             .collect();

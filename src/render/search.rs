@@ -20,11 +20,9 @@ use super::body::RenderedNote;
 use crate::parse::Entry;
 use crate::resolve::ResolvedDoc;
 use serde::Serialize;
-use std::collections::HashMap;
 
-/// Word maps hash with foldhash, fixed-seeded: several times faster than the standard
-/// SipHash on short words, and the same from run to run.
-type WordMap<K, V> = HashMap<K, V, foldhash::fast::FixedState>;
+/// Word maps hash with foldhash ([`crate::FastMap`]).
+type WordMap<K, V> = crate::FastMap<K, V>;
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
@@ -485,7 +483,7 @@ impl IndexBuilder {
 pub fn document_record(rd: &ResolvedDoc, notes: &[RenderedNote], kind: &'static str) -> PageRecord {
     let reading = &rd.reading;
     // The block of each heading: the block of the first text after the heading's start event.
-    let mut heading_of_block: HashMap<usize, &str> = HashMap::new();
+    let mut heading_of_block: WordMap<usize, &str> = WordMap::default();
     for (event, id) in &reading.heading_ids {
         if let Some(piece) = reading.pieces.iter().skip(event + 1).flatten().next() {
             heading_of_block.entry(piece.block).or_insert(id);
@@ -893,7 +891,7 @@ mod tests {
             .collect();
         let mut b = IndexBuilder::new(DE);
         for _ in 0..10_000 {
-            let mut counts = HashMap::new();
+            let mut counts = std::collections::HashMap::new();
             for _ in 0..700 {
                 // Zipf-like: rank ~ 1/u.
                 let u = (next() % 1_000_000) as f64 / 1_000_000.0 + 1e-6;

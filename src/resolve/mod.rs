@@ -15,11 +15,12 @@ use crate::config::{Config, GlossaryLink};
 use crate::diagnostics::{Diagnostic, did_you_mean};
 use crate::parse::yaml::value_error;
 use crate::parse::{Document, Entry};
+use crate::{FastMap, FastSet};
 use anchor::Anchor;
 use links::{PageIds, PageRef, SiteIndex, Target, classify};
 use pulldown_cmark::{Event, Parser, Tag};
 use reading::Reading;
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 use std::path::Path;
 use std::sync::Arc;
@@ -109,7 +110,7 @@ impl ResolvedDoc {
         }
         let r = &mut self.reading;
         r.pieces = Vec::new();
-        r.inline_end = HashMap::new();
+        r.inline_end = FastMap::default();
         let mut quoted = vec![false; r.blocks.len()];
         for o in &self.occurrences {
             quoted[o.block] = true;
@@ -189,7 +190,7 @@ pub struct Relinked {
 /// What resolving a document needs from the glossary: made once, shared by every document.
 pub struct Glossary {
     matcher: glossary::Matcher,
-    term_ids: HashMap<String, usize>,
+    term_ids: FastMap<String, usize>,
     /// Forms listed by two entries: `(form, first entry, second entry)`.
     clashes: Vec<(String, usize, usize)>,
 }
@@ -446,7 +447,7 @@ fn read_or_empty(path: &Path) -> String {
 }
 
 fn check_entries(entries: &[Entry], diags: &mut Vec<Diagnostic>) {
-    let mut seen: HashMap<&str, &Entry> = HashMap::new();
+    let mut seen: FastMap<&str, &Entry> = FastMap::default();
     for e in entries {
         if let Some(first) = seen.insert(&e.id, e) {
             diags.push(
@@ -481,7 +482,7 @@ fn check_entries(entries: &[Entry], diags: &mut Vec<Diagnostic>) {
 }
 
 fn check_slugs(root: &Path, docs: &[ResolvedDoc], pages: &[ResolvedDoc], diags: &mut Vec<Diagnostic>) {
-    let mut seen: HashMap<&str, &Path> = HashMap::new();
+    let mut seen: FastMap<&str, &Path> = FastMap::default();
     for d in docs.iter().chain(pages) {
         let slug = d.doc.slug.as_str();
         // Point at the `slug:` line where there is one, else at the file.
@@ -661,8 +662,8 @@ pub fn resolve_doc(
     }
     // `first`: the first occurrence in text order links, whether it is a form or an explicit
     // `term:` annotation (which always links where it can).
-    let mut linked_once: HashSet<usize> = HashSet::new();
-    let mut count: HashMap<usize, usize> = HashMap::new();
+    let mut linked_once: FastSet<usize> = FastSet::default();
+    let mut count: FastMap<usize, usize> = FastMap::default();
     for o in all.iter_mut() {
         if o.linked {
             linked_once.insert(o.entry);
@@ -682,7 +683,7 @@ pub fn resolve_doc(
         o.k = *k;
     }
 
-    let defined: HashSet<&str> = doc.footnotes.iter().map(|(l, _)| l.as_str()).collect();
+    let defined: FastSet<&str> = doc.footnotes.iter().map(|(l, _)| l.as_str()).collect();
     let notes = doc
         .annotations
         .iter()
@@ -708,7 +709,7 @@ pub fn resolve_doc(
     }
 
     // The page's ids, and clashes between them.
-    let mut ids: HashSet<String> = HashSet::new();
+    let mut ids: FastSet<String> = FastSet::default();
     for id in reading.ids() {
         if !ids.insert(id.clone()) {
             let at = reading

@@ -8,8 +8,8 @@
 
 use crate::parse::document::Spanned;
 use crate::slug::slugify;
+use crate::{FastMap, FastSet};
 use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
-use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 #[derive(Clone, Debug, Default)]
@@ -55,7 +55,7 @@ pub struct Reading {
     pub footnote_order: Vec<String>,
     /// For each inline element's start event (emphasis, strong, link, …), the offset in its
     /// block where it ends: the renderer needs it to keep marks and inline elements nested.
-    pub inline_end: HashMap<usize, usize>,
+    pub inline_end: FastMap<usize, usize>,
 }
 
 impl Reading {
@@ -125,7 +125,7 @@ pub fn analyze(events: &[Spanned]) -> Reading {
     let mut inline_starts: Vec<(usize, usize, usize)> = Vec::new();
     let mut hidden = 0usize; // inside an image or code block
     let mut heading: Option<(usize, String, bool)> = None;
-    let mut used: HashSet<String> = events
+    let mut used: FastSet<String> = events
         .iter()
         .filter_map(|(e, _)| match e {
             Event::Start(Tag::Heading { id: Some(id), .. }) => Some(id.to_string()),
@@ -218,7 +218,7 @@ fn code_offset(event: &Event, range: &Range<usize>, _t: &CowStr) -> usize {
     }
 }
 
-fn unique_id(base: &str, used: &HashSet<String>) -> String {
+fn unique_id(base: &str, used: &FastSet<String>) -> String {
     let base = if base.is_empty() { "section" } else { base };
     // A digit cannot start an id; `t-` is the glossary occurrences' (no suffix would free it).
     let base = if base.starts_with(|c: char| c.is_ascii_digit()) || base.starts_with("t-") {
