@@ -20,6 +20,7 @@ use super::body::RenderedNote;
 use crate::parse::Entry;
 use crate::resolve::ResolvedDoc;
 use serde::Serialize;
+use std::hash::BuildHasher;
 
 /// Word maps hash with foldhash ([`crate::FastMap`]).
 type WordMap<K, V> = crate::FastMap<K, V>;
@@ -214,6 +215,19 @@ pub enum SectionKind {
     Entry,
 }
 
+impl SectionKind {
+    /// Its name in the index, as serde writes it.
+    fn name(self) -> &'static str {
+        match self {
+            SectionKind::Text => "text",
+            SectionKind::Heading => "heading",
+            SectionKind::Note => "note",
+            SectionKind::Gloss => "gloss",
+            SectionKind::Entry => "entry",
+        }
+    }
+}
+
 /// A piece of a page that a result can link to.
 #[derive(Debug, Serialize)]
 pub struct Section {
@@ -238,55 +252,151 @@ impl PageRecord {
     /// The page's share of the index: its folded words with their counts (title words
     /// weighted) and its fragment.
     pub fn index_entry(&self, folding: Folding) -> PageEntry {
-        // One folded buffer for the sections: a line break between them keeps words apart
-        // and cannot join a digraph.
-        let title = fold(&self.title, folding);
-        let mut body = String::with_capacity(self.sections.iter().map(|s| s.text.len() + 1).sum());
-        for s in &self.sections {
-            fold_into(&s.text, &mut body);
-            body.push('\n');
-        }
-        if folding.digraphs {
-            fold_digraphs(&mut body);
-        }
         // About one word in eight bytes of text, and fewer different ones.
-        let mut counts: WordMap<&str, u32> = WordMap::with_capacity_and_hasher(body.len() / 16, Default::default());
-        for w in words(&title) {
-            *counts.entry(w).or_insert(0) += TITLE_WEIGHT;
-        }
-        for w in words(&body) {
-            *counts.entry(w).or_insert(0) += 1;
-        }
-        /// The fragment as search.js reads it (keys in sorted order).
-        #[derive(Serialize)]
-        struct Fragment<'a> {
-            k: &'a str,
-            s: Vec<(&'a str, SectionKind, &'a str)>,
-            t: &'a str,
-            u: &'a str,
-        }
-        let fragment = Fragment {
-            k: self.kind,
-            s: self
-                .sections
-                .iter()
-                .map(|s| (s.anchor.as_str(), s.kind, s.text.as_str()))
-                .collect(),
-            t: &self.title,
-            u: &self.url,
-        };
-        let mut words = String::with_capacity(counts.keys().map(|w| w.len() + 1).sum());
-        let mut numbers = Vec::with_capacity(counts.len());
-        for (w, n) in counts {
-            words.push_str(w);
-            words.push('\n');
-            numbers.push(n);
+        let size: usize = self.sections.iter().map(|s| s.text.len()).sum();
+        let mut counter = WordCounter::new(folding, size / 16);
+        counter.add(&self.title, TITLE_WEIGHT);
+        for s in &self.sections {
+            counter.add(&s.text, 1);
         }
         PageEntry {
-            words,
-            counts: numbers,
-            fragment: serde_json::to_string(&fragment).unwrap_or_default(),
+            words: counter.words,
+            counts: counter.counts,
+            fragment: self.fragment(),
         }
+    }
+}
+
+/// Counts the words of a page in one pass over its text: each character is folded as [`fold`]
+/// does, runs of letters and digits are words as [`words`] finds them, and each word, with
+/// its digraphs folded, is counted where it first stood. The same as folding, splitting and
+/// counting in turn, without the folded copy of the text.
+struct WordCounter {
+    folding: Folding,
+    /// Each word once, in the order met, each followed by a line break.
+    words: String,
+    /// Where each word stands in `words`.
+    spans: Vec<(u32, u32)>,
+    counts: Vec<u32>,
+    /// The words' numbers, by the hash of the word.
+    table: hashbrown::HashTable<u32>,
+    hasher: foldhash::fast::FixedState,
+    /// The word being read, folded so far.
+    word: String,
+}
+
+impl WordCounter {
+    fn new(folding: Folding, capacity: usize) -> Self {
+        WordCounter {
+            folding,
+            words: String::with_capacity(capacity * 8),
+            spans: Vec::with_capacity(capacity),
+            counts: Vec::with_capacity(capacity),
+            table: hashbrown::HashTable::with_capacity(capacity),
+            hasher: foldhash::fast::FixedState::default(),
+            word: String::new(),
+        }
+    }
+
+    /// Counts the words of `text`, each `weight` times.
+    fn add(&mut self, text: &str, weight: u32) {
+        for c in text.chars() {
+            if c.is_ascii() {
+                if c.is_ascii_alphanumeric() {
+                    self.word.push(c.to_ascii_lowercase());
+                } else {
+                    self.end(weight);
+                }
+            } else if let Some(folded) = latin(c) {
+                for f in folded.chars() {
+                    self.push(f, weight);
+                }
+            } else {
+                let mut folded = String::new();
+                fold_char(c, &mut folded);
+                for f in folded.chars() {
+                    self.push(f, weight);
+                }
+            }
+        }
+        self.end(weight);
+    }
+
+    fn push(&mut self, folded: char, weight: u32) {
+        if folded.is_alphabetic() || folded.is_numeric() {
+            self.word.push(folded);
+        } else {
+            self.end(weight);
+        }
+    }
+
+    /// Counts the word read so far, if there is one.
+    fn end(&mut self, weight: u32) {
+        if self.word.is_empty() {
+            return;
+        }
+        if self.folding.digraphs
+            && self
+                .word
+                .as_bytes()
+                .windows(2)
+                .any(|w| matches!(w, [b'a' | b'o' | b'u', b'e']))
+        {
+            fold_digraphs(&mut self.word);
+        }
+        let (words, spans, hasher) = (&self.words, &self.spans, &self.hasher);
+        let text = |i: u32| {
+            let (start, end) = spans[i as usize];
+            &words[start as usize..end as usize]
+        };
+        let hash = hasher.hash_one(self.word.as_str());
+        match self.table.find(hash, |&i| text(i) == self.word) {
+            Some(&i) => self.counts[i as usize] += weight,
+            None => {
+                let i = self.counts.len() as u32;
+                let start = self.words.len() as u32;
+                self.words.push_str(&self.word);
+                self.spans.push((start, self.words.len() as u32));
+                self.words.push('\n');
+                self.counts.push(weight);
+                let (words, spans) = (&self.words, &self.spans);
+                self.table.insert_unique(hash, i, |&i| {
+                    let (start, end) = spans[i as usize];
+                    hasher.hash_one(&words[start as usize..end as usize])
+                });
+            }
+        }
+        self.word.clear();
+    }
+}
+
+impl PageRecord {
+    /// The page's fragment as search.js reads it: compact JSON, keys in sorted order,
+    /// `{"k": kind, "s": [[anchor, section kind, text], …], "t": title, "u": url}`.
+    fn fragment(&self) -> String {
+        use super::jsonld::push_json_string;
+        let mut out = String::with_capacity(self.sections.iter().map(|s| s.text.len() + 32).sum::<usize>() + 256);
+        out.push_str("{\"k\":");
+        push_json_string(&mut out, self.kind);
+        out.push_str(",\"s\":[");
+        for (i, s) in self.sections.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push('[');
+            push_json_string(&mut out, &s.anchor);
+            out.push_str(",\"");
+            out.push_str(s.kind.name());
+            out.push_str("\",");
+            push_json_string(&mut out, &s.text);
+            out.push(']');
+        }
+        out.push_str("],\"t\":");
+        push_json_string(&mut out, &self.title);
+        out.push_str(",\"u\":");
+        push_json_string(&mut out, &self.url);
+        out.push('}');
+        out
     }
 }
 
@@ -836,6 +946,24 @@ mod tests {
             let words: Vec<&str> = text.split_whitespace().collect();
             proptest::prop_assert_eq!(collapse(&text), words.join(" "));
 
+            for folding in [DE, EN] {
+                let record = page("Titel Mueller", &text);
+                let entry = record.index_entry(folding);
+                let counted: std::collections::BTreeMap<&str, u32> =
+                    entry.words.lines().zip(entry.counts.iter().copied()).collect();
+                proptest::prop_assert_eq!(counted.len(), entry.counts.len(), "each word once");
+                let mut expected: std::collections::BTreeMap<&str, u32> = Default::default();
+                let title = fold(&record.title, folding);
+                let body = fold(&record.sections[0].text, folding);
+                for w in super::words(&title) {
+                    *expected.entry(w).or_default() += TITLE_WEIGHT;
+                }
+                for w in super::words(&body) {
+                    *expected.entry(w).or_default() += 1;
+                }
+                proptest::prop_assert_eq!(counted, expected);
+            }
+
             for t in [&text, &fast] {
                 let split: Vec<&str> = t
                     .split(|c: char| !(c.is_alphabetic() || c.is_numeric()))
@@ -844,6 +972,50 @@ mod tests {
                 proptest::prop_assert_eq!(super::words(t).collect::<Vec<_>>(), split);
             }
         }
+    }
+
+    #[test]
+    fn fragments_are_the_json_serde_writes() {
+        #[derive(Serialize)]
+        struct Fragment<'a> {
+            k: &'a str,
+            s: Vec<(&'a str, SectionKind, &'a str)>,
+            t: &'a str,
+            u: &'a str,
+        }
+        let kinds = [
+            SectionKind::Text,
+            SectionKind::Heading,
+            SectionKind::Note,
+            SectionKind::Gloss,
+            SectionKind::Entry,
+        ];
+        let record = PageRecord {
+            title: "Ein \"Titel\" \\ mit\tTab".into(),
+            url: "a/index.html".into(),
+            kind: "document",
+            sections: kinds
+                .iter()
+                .enumerate()
+                .map(|(i, &kind)| Section {
+                    anchor: format!("p-{i}"),
+                    kind,
+                    text: format!("Text {i}: „Zitat“ \u{1} \n ende"),
+                })
+                .collect(),
+        };
+        let serde = serde_json::to_string(&Fragment {
+            k: record.kind,
+            s: record
+                .sections
+                .iter()
+                .map(|s| (s.anchor.as_str(), s.kind, s.text.as_str()))
+                .collect(),
+            t: &record.title,
+            u: &record.url,
+        })
+        .unwrap();
+        assert_eq!(record.fragment(), serde);
     }
 
     /// The chunks `search.js` loads for a query word: those whose word range can hold words
