@@ -15,9 +15,20 @@ struct Server {
 }
 
 impl Drop for Server {
+    /// Stops serve as a user does (SIGTERM), so that it removes its folder in the system's
+    /// temp folder; killed outright, if it does not stop, with the folder removed here.
     fn drop(&mut self) {
+        let pid = self.child.id().to_string();
+        let _ = Command::new("kill").args(["-TERM", &pid]).status();
+        for _ in 0..100 {
+            if matches!(self.child.try_wait(), Ok(Some(_))) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(std::env::temp_dir().join(format!("glossa-serve-{pid}")));
     }
 }
 
