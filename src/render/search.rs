@@ -300,22 +300,35 @@ impl WordCounter {
 
     /// Counts the words of `text`, each `weight` times.
     fn add(&mut self, text: &str, weight: u32) {
-        for c in text.chars() {
-            if c.is_ascii() {
-                if c.is_ascii_alphanumeric() {
-                    self.word.push(c.to_ascii_lowercase());
-                } else {
-                    self.end(weight);
-                }
-            } else if let Some(folded) = latin(c) {
-                for f in folded.chars() {
-                    self.push(f, weight);
-                }
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            if bytes[i].is_ascii_alphanumeric() {
+                // A run of ASCII letters and digits joins the word at once, lowered.
+                let end = bytes[i..]
+                    .iter()
+                    .position(|b| !b.is_ascii_alphanumeric())
+                    .map_or(bytes.len(), |n| i + n);
+                let start = self.word.len();
+                self.word.push_str(&text[i..end]);
+                self.word[start..].make_ascii_lowercase();
+                i = end;
+            } else if bytes[i].is_ascii() {
+                self.end(weight);
+                i += 1;
             } else {
-                let mut folded = String::new();
-                fold_char(c, &mut folded);
-                for f in folded.chars() {
-                    self.push(f, weight);
+                let Some(c) = text[i..].chars().next() else { break };
+                i += c.len_utf8();
+                if let Some(folded) = latin(c) {
+                    for f in folded.chars() {
+                        self.push(f, weight);
+                    }
+                } else {
+                    let mut folded = String::new();
+                    fold_char(c, &mut folded);
+                    for f in folded.chars() {
+                        self.push(f, weight);
+                    }
                 }
             }
         }
