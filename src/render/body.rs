@@ -57,16 +57,42 @@ pub struct BodyOptions<'a> {
 
 /// Renders Markdown (a note, a definition, a page) with cross-links resolved from `root`.
 pub fn markdown_html(md: &str, root: &str, raw_html: bool) -> String {
-    let events = pulldown_cmark::Parser::new_ext(md, crate::parse::document::markdown_options(false))
-        .map(|e| rewrite_link(e, root))
-        .map(|e| heading_attrs(e, raw_html))
-        .map(|e| match e {
+    let events = pulldown_cmark::Parser::new_ext(md, crate::parse::document::markdown_options(false));
+    let mut out = String::with_capacity(md.len() + md.len() / 2);
+    html::push_html(&mut out, markdown_events(events, root, raw_html));
+    out
+}
+
+/// The events of [`markdown_html`]: links resolved, heading attributes and raw HTML as allowed.
+fn markdown_events<'e>(
+    events: impl Iterator<Item = Event<'e>>,
+    root: &str,
+    raw_html: bool,
+) -> impl Iterator<Item = Event<'e>> {
+    events
+        .map(move |e| rewrite_link(e, root))
+        .map(move |e| heading_attrs(e, raw_html))
+        .map(move |e| match e {
             Event::Html(s) | Event::InlineHtml(s) if !raw_html => Event::Text(s),
             other => other,
-        });
-    let mut out = String::with_capacity(md.len() + md.len() / 2);
-    html::push_html(&mut out, events);
-    out
+        })
+}
+
+/// A note's HTML ([`markdown_html`]) and its plain text ([`super::plain_text`]), from one parse
+/// when one gives both: `plain_text` reads Markdown without the extensions (tables, footnotes,
+/// strikethrough, task lists, heading attributes), and a note with none of the characters that
+/// start them parses the same either way.
+fn note_html_and_text(note: &str, root: &str, raw_html: bool) -> (String, String) {
+    let extended = note.contains(['|', '~', '^', '{']) || ["[ ]", "[x]", "[X]"].iter().any(|t| note.contains(t));
+    if extended {
+        return (markdown_html(note, root, raw_html), super::plain_text(note));
+    }
+    let events: Vec<Event> =
+        pulldown_cmark::Parser::new_ext(note, crate::parse::document::markdown_options(false)).collect();
+    let text = super::plain_text_of(events.iter());
+    let mut html = String::with_capacity(note.len() + note.len() / 2);
+    html::push_html(&mut html, markdown_events(events.into_iter(), root, raw_html));
+    (html, text)
 }
 
 /// Cross-links become relative URLs; a destination that would run script (refused as an error
@@ -495,10 +521,10 @@ impl<'a> Renderer<'a> {
                 if let Mark::Annotation(i) = m
                     && let Some(note) = &self.rd.doc.annotations[i].note
                 {
-                    let html = markdown_html(note, self.root, self.raw_html);
+                    let (html, text) = note_html_and_text(note, self.root, self.raw_html);
                     // A note reference is a link: it may not sit inside a Markdown link.
                     let outside = self.leave_links(at);
-                    self.note_ref(html, super::plain_text(note));
+                    self.note_ref(html, text);
                     self.reopen(outside);
                 }
             }
@@ -717,4 +743,38 @@ pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     pulldown_cmark_escape::escape_html(&mut out, s).ok();
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// One parse gives a note's HTML and text exactly as two do, and notes that use a
+    /// Markdown extension (which the text's parse does not read) still get two.
+    #[test]
+    fn a_note_parsed_once_renders_as_parsed_twice() {
+        let notes = [
+            "Eine Anmerkung zu *dunkel*, mit [Verweis](doc:d00001).",
+            "`code` and **strong**,\nover two lines  \nwith a hard break",
+            "# A heading {#id .c}\n\ntext",
+            "<b>raw</b> HTML and <!-- a comment -->",
+            "> a quote\n\n- a\n- list\n\n1. one",
+            "a ~~struck~~ word",
+            "| a | b |\n| - | - |\n| 1 | 2 |",
+            "a footnote[^1]\n\n[^1]: the note",
+            "- [ ] a task\n- [x] done",
+            "[a link](https://example.org \"title\") and ![img](pic.png)",
+            "an entity &amp; and an escape \\*",
+            "",
+        ];
+        for note in notes {
+            for raw_html in [false, true] {
+                assert_eq!(
+                    note_html_and_text(note, "../", raw_html),
+                    (markdown_html(note, "../", raw_html), crate::render::plain_text(note)),
+                    "{note:?}, raw_html {raw_html}"
+                );
+            }
+        }
+    }
 }

@@ -596,10 +596,15 @@ fn first_sentence(md: &str) -> String {
 
 /// The text of a Markdown string, without markup.
 pub fn plain_text(md: &str) -> String {
+    plain_text_of(pulldown_cmark::Parser::new(md))
+}
+
+/// The text of Markdown events, without markup.
+fn plain_text_of<'e, E: std::borrow::Borrow<pulldown_cmark::Event<'e>>>(events: impl Iterator<Item = E>) -> String {
     let mut out = String::new();
-    for e in pulldown_cmark::Parser::new(md) {
-        match e {
-            pulldown_cmark::Event::Text(t) | pulldown_cmark::Event::Code(t) => out.push_str(&t),
+    for e in events {
+        match e.borrow() {
+            pulldown_cmark::Event::Text(t) | pulldown_cmark::Event::Code(t) => out.push_str(t),
             pulldown_cmark::Event::SoftBreak | pulldown_cmark::Event::HardBreak => out.push(' '),
             pulldown_cmark::Event::End(pulldown_cmark::TagEnd::Paragraph) => out.push(' '),
             _ => {}
