@@ -714,7 +714,7 @@ impl<'a> Renderer<'a> {
                 _ => {}
             }
         }
-        let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        let text = super::search::collapse(&text);
         self.footnote_numbers.push((label.to_owned(), self.notes.len() + 1));
         self.note_ref(body, text);
     }

@@ -455,7 +455,7 @@ fn write_index(
         for entry in entry_words.into_iter().flatten() {
             put_fragments(index.add(entry), sink)?;
         }
-        index.finish_into(&mut |path, text| sink.put(&path, text.as_bytes()))?;
+        index.finish(&mut |path, text| sink.put(&path, text.as_bytes()))?;
         let c = ctx.base(
             "search",
             "../",
@@ -610,7 +610,7 @@ fn plain_text_of<'e, E: std::borrow::Borrow<pulldown_cmark::Event<'e>>>(events: 
             _ => {}
         }
     }
-    out.split_whitespace().collect::<Vec<_>>().join(" ")
+    search::collapse(&out)
 }
 
 fn occurrence_counts(site: &Site) -> Vec<usize> {

@@ -22,8 +22,6 @@ use crate::resolve::ResolvedDoc;
 use serde::Serialize;
 use std::hash::BuildHasher;
 
-/// Word maps hash with foldhash ([`crate::FastMap`]).
-type WordMap<K, V> = crate::FastMap<K, V>;
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
@@ -71,16 +69,23 @@ pub fn fold(s: &str, folding: Folding) -> String {
     for c in s.chars() {
         if c.is_ascii() {
             out.push(c.to_ascii_lowercase());
-        } else if let Some(folded) = latin(c) {
-            out.push_str(folded);
         } else {
-            fold_char(c, &mut out);
+            fold_other(c, &mut out);
         }
     }
     if folding.digraphs {
         fold_digraphs(&mut out);
     }
     out
+}
+
+/// Folds a character outside ASCII into `out`: from the table for Latin letters, by the
+/// general rules for the rest.
+fn fold_other(c: char, out: &mut String) {
+    match latin(c) {
+        Some(folded) => out.push_str(folded),
+        None => fold_char(c, out),
+    }
 }
 
 /// Code points below this are folded once, into a table: the Latin letters of most European
@@ -236,6 +241,8 @@ struct WordCounter {
     hasher: foldhash::fast::FixedState,
     /// The word being read, folded so far.
     word: String,
+    /// One character outside ASCII, folded (a buffer kept for reuse).
+    folded: String,
 }
 
 impl WordCounter {
@@ -248,6 +255,7 @@ impl WordCounter {
             table: hashbrown::HashTable::with_capacity(capacity),
             hasher: foldhash::fast::FixedState::default(),
             word: String::new(),
+            folded: String::new(),
         }
     }
 
@@ -272,17 +280,13 @@ impl WordCounter {
             } else {
                 let Some(c) = text[i..].chars().next() else { break };
                 i += c.len_utf8();
-                if let Some(folded) = latin(c) {
-                    for f in folded.chars() {
-                        self.push(f, weight);
-                    }
-                } else {
-                    let mut folded = String::new();
-                    fold_char(c, &mut folded);
-                    for f in folded.chars() {
-                        self.push(f, weight);
-                    }
+                let mut folded = std::mem::take(&mut self.folded);
+                folded.clear();
+                fold_other(c, &mut folded);
+                for f in folded.chars() {
+                    self.push(f, weight);
                 }
+                self.folded = folded;
             }
         }
         self.end(weight);
@@ -384,7 +388,7 @@ pub struct IndexBuilder {
     folding: Folding,
     pages: u32,
     /// For each word, its postings so far.
-    words: WordMap<String, Postings>,
+    words: crate::FastMap<String, Postings>,
     /// The fragment file being filled: its pages' fragments, comma-separated.
     bundle: String,
     /// The first page of every fragment file, the one being filled included.
@@ -430,11 +434,6 @@ impl Postings {
     }
 }
 
-/// The files of a finished index: paths relative to the output root, and their text.
-pub struct IndexFiles {
-    pub files: Vec<(String, String)>,
-}
-
 impl IndexBuilder {
     pub fn new(folding: Folding) -> Self {
         IndexBuilder {
@@ -477,19 +476,9 @@ impl IndexBuilder {
         self.folding
     }
 
-    /// The last fragment file, the chunks and the meta file.
-    pub fn finish(self) -> IndexFiles {
-        let mut files = Vec::new();
-        let _ = self.finish_into(&mut |path, text| {
-            files.push((path, text));
-            Ok(())
-        });
-        IndexFiles { files }
-    }
-
-    /// [`IndexBuilder::finish`], handing each file to `put` as soon as it is made, so that no
-    /// more than one chunk is held at a time.
-    pub fn finish_into(mut self, put: &mut dyn FnMut(String, String) -> std::io::Result<()>) -> std::io::Result<()> {
+    /// The last fragment file, the chunks and the meta file, each handed to `put` as soon as it
+    /// is made, so that no more than one chunk is held at a time.
+    pub fn finish(mut self, put: &mut dyn FnMut(String, String) -> std::io::Result<()>) -> std::io::Result<()> {
         if !self.bundle.is_empty() {
             let (path, text) = self.flush_bundle();
             put(path, text)?;
@@ -559,7 +548,7 @@ impl IndexBuilder {
 pub fn document_record(rd: &ResolvedDoc, notes: &[RenderedNote], kind: &'static str) -> PageRecord {
     let reading = &rd.reading;
     // The block of each heading: the block of the first text after the heading's start event.
-    let mut heading_of_block: WordMap<usize, &str> = WordMap::default();
+    let mut heading_of_block: crate::FastMap<usize, &str> = crate::FastMap::default();
     for (event, id) in &reading.heading_ids {
         if let Some(piece) = reading.pieces.iter().skip(event + 1).flatten().next() {
             heading_of_block.entry(piece.block).or_insert(id);
@@ -692,6 +681,17 @@ mod tests {
     const DE: Folding = Folding { digraphs: true };
     const EN: Folding = Folding { digraphs: false };
 
+    /// A finished index's files: paths relative to the output root, and their text.
+    fn files_of(b: IndexBuilder) -> Vec<(String, String)> {
+        let mut files = Vec::new();
+        b.finish(&mut |path, text| {
+            files.push((path, text));
+            Ok(())
+        })
+        .unwrap();
+        files
+    }
+
     #[test]
     fn folds_case_diacritics_and_sharp_s() {
         assert_eq!(fold("Außenminister", EN), "aussenminister");
@@ -758,7 +758,7 @@ mod tests {
                 "three small pages fill no file"
             );
         }
-        let files = b.finish().files;
+        let files = files_of(b);
         let chunk = &files.iter().find(|(p, _)| p == "search/c/0.js").unwrap().1;
         assert!(chunk.contains("\"rot\":[0,2,2,1]"), "{chunk}");
         assert!(chunk.contains("\"blau\":[0,1]"), "{chunk}");
@@ -773,7 +773,7 @@ mod tests {
     fn fragments_carry_sections() {
         let mut b = IndexBuilder::new(EN);
         b.add(page("Titel", "Text <b>").index_entry(EN));
-        let files = b.finish().files;
+        let files = files_of(b);
         let js = &files.iter().find(|(p, _)| p == "search/f/0.js").unwrap().1;
         assert!(js.starts_with("glossaSearch.fragments(0,0,[{"), "{js}");
         assert!(js.contains("[\"p-1\",\"text\",\"Text <b>\"]"), "{js}");
@@ -787,7 +787,7 @@ mod tests {
         for n in 0..10 {
             written.extend(b.add(page(&format!("Seite {n}"), &text).index_entry(EN)));
         }
-        let files = b.finish().files;
+        let files = files_of(b);
         written.extend(files.iter().filter(|(p, _)| p.starts_with("search/f/")).cloned());
         // Four pages pass 32 kB: pages 0–3, 4–7, then 8–9 in the last file.
         let heads: Vec<&str> = written.iter().map(|(_, t)| &t[..t.find('[').unwrap()]).collect();
@@ -1026,7 +1026,7 @@ mod tests {
                 fragment: "{}".into(),
             });
         }
-        let files = b.finish().files;
+        let files = files_of(b);
         let size = |path: &str| files.iter().find(|(p, _)| p == path).map(|(_, t)| t.len()).unwrap();
         let meta = &files.iter().find(|(p, _)| p == "search/meta.js").unwrap().1;
         let json = meta.trim_start_matches("glossaSearch.meta(").trim_end_matches(");\n");
