@@ -225,6 +225,20 @@ impl PageRecord {
     }
 }
 
+/// Each ASCII letter or digit lowered, 0 for every other byte: the inner loop of
+/// [`WordCounter::add`].
+static ASCII_WORD: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 128 {
+        if (b as u8).is_ascii_alphanumeric() {
+            table[b] = (b as u8).to_ascii_lowercase();
+        }
+        b += 1;
+    }
+    table
+};
+
 /// Counts the words of a page in one pass over its text: each character is folded as [`fold`]
 /// does, runs of letters and digits are words as [`words`] finds them, and each word, with
 /// its digraphs folded, is counted where it first stood. The same as folding, splitting and
@@ -264,16 +278,13 @@ impl WordCounter {
         let bytes = text.as_bytes();
         let mut i = 0;
         while i < bytes.len() {
-            if bytes[i].is_ascii_alphanumeric() {
-                // A run of ASCII letters and digits joins the word at once, lowered.
-                let end = bytes[i..]
-                    .iter()
-                    .position(|b| !b.is_ascii_alphanumeric())
-                    .map_or(bytes.len(), |n| i + n);
-                let start = self.word.len();
-                self.word.push_str(&text[i..end]);
-                self.word[start..].make_ascii_lowercase();
-                i = end;
+            if ASCII_WORD[bytes[i] as usize] != 0 {
+                // A run of ASCII letters and digits joins the word, lowered, a byte at a time:
+                // runs are short, shorter than a call to copy them would be worth.
+                while let Some(&lower) = bytes.get(i).map(|&b| &ASCII_WORD[b as usize]).filter(|&&l| l != 0) {
+                    self.word.push(char::from(lower));
+                    i += 1;
+                }
             } else if bytes[i].is_ascii() {
                 self.end(weight);
                 i += 1;
@@ -629,17 +640,24 @@ enum Starts {
     MaybeSpace,
 }
 
-fn starts(b: u8) -> Starts {
-    match b {
-        b' ' | b'\t'..=b'\r' => Starts::Space,
-        0xC2 | 0xE1..=0xE3 => Starts::MaybeSpace,
-        _ => Starts::Other,
+/// [`Starts`] of every byte, looked up in the inner loop of [`collapse`].
+static STARTS: [Starts; 256] = {
+    let mut table = [Starts::Other; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = match b as u8 {
+            b' ' | b'\t'..=b'\r' => Starts::Space,
+            0xC2 | 0xE1..=0xE3 => Starts::MaybeSpace,
+            _ => Starts::Other,
+        };
+        b += 1;
     }
-}
+    table
+};
 
 /// Whether `s` starts with white space (`char::is_whitespace`).
 fn space_first(s: &str) -> bool {
-    match s.as_bytes().first().map(|&b| starts(b)) {
+    match s.as_bytes().first().map(|&b| STARTS[b as usize]) {
         Some(Starts::Space) => true,
         Some(Starts::MaybeSpace) => s.chars().next().is_some_and(char::is_whitespace),
         _ => false,
@@ -655,15 +673,20 @@ pub(crate) fn collapse(s: &str) -> String {
         // text is one such stretch, copied at once.
         let bytes = rest.as_bytes();
         let mut end = 0;
-        while end < bytes.len() {
-            match starts(bytes[end]) {
-                Starts::Other => end += 1,
-                Starts::Space if bytes[end] == b' ' && end + 1 < bytes.len() && !space_first(&rest[end + 1..]) => {
-                    end += 1
-                }
-                Starts::MaybeSpace if !space_first(&rest[end..]) => end += 1,
-                _ => break,
+        loop {
+            end += bytes[end..]
+                .iter()
+                .position(|&b| STARTS[b as usize] != Starts::Other)
+                .unwrap_or(bytes.len() - end);
+            let Some(&b) = bytes.get(end) else { break };
+            let stays = match STARTS[b as usize] {
+                Starts::Space => b == b' ' && end + 1 < bytes.len() && !space_first(&rest[end + 1..]),
+                _ => !space_first(&rest[end..]),
+            };
+            if !stays {
+                break;
             }
+            end += 1;
         }
         if !out.is_empty() {
             out.push(' ');
