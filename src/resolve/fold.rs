@@ -34,6 +34,20 @@ fn canonical(c: char) -> char {
     }
 }
 
+/// The bytes that may start a character folding changes: white space in ASCII, and the lead
+/// bytes of the white space characters (U+0085 … U+3000) and quotation marks („ “ ” « » ‚ ‘ ’)
+/// outside it. `"` and `'` are already canonical. Every other byte, continuation bytes
+/// included, is copied as it is.
+static MAY_FOLD: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = matches!(b as u8, b' ' | b'\t'..=b'\r' | 0xC2 | 0xE1..=0xE3);
+        b += 1;
+    }
+    table
+};
+
 impl Folded {
     pub fn new(original: &str) -> Folded {
         let bytes = original.as_bytes();
@@ -45,9 +59,14 @@ impl Folded {
         let mut i = 0;
         while i < bytes.len() {
             let b = bytes[i];
-            // ASCII other than whitespace stays as it is (`"` and `'` are already canonical).
-            if b < 0x80 && !matches!(b, b' ' | b'\t'..=b'\r') {
+            // Most bytes stay as they are, and so does a space before one of them: a word's
+            // letters, umlauts included, and the single space after it.
+            if !MAY_FOLD[b as usize] {
                 i += 1;
+                continue;
+            }
+            if b == b' ' && bytes.get(i + 1).is_some_and(|&n| !MAY_FOLD[n as usize]) {
+                i += 2;
                 continue;
             }
             let Some(c) = original[i..].chars().next() else { break };
@@ -189,6 +208,36 @@ mod tests {
         assert!(!strict_eq("„x“", "“x”"));
         assert!(!strict_eq("'x'", "\"x\""));
         assert!(!strict_eq("Abc", "abc"));
+    }
+
+    /// The plain definition: every run of white space one space, every mark straight.
+    fn fold_plain(s: &str) -> String {
+        let mut out = String::new();
+        let mut chars = s.chars().peekable();
+        while let Some(c) = chars.next() {
+            if c.is_whitespace() {
+                while chars.next_if(|w| w.is_whitespace()).is_some() {}
+                out.push(' ');
+            } else {
+                out.push(canonical(c));
+            }
+        }
+        out
+    }
+
+    proptest::proptest! {
+        /// The folded text is the plain definition's, and every folded offset maps back to
+        /// the original offset whose prefix folds to the folded prefix.
+        #[test]
+        fn folding_matches_the_plain_definition(s in "[ a\t\n\u{a0}\u{2003}\u{3000}äöü„“”«»‚‘’\"'ßé€]{0,40}") {
+            let f = Folded::new(&s);
+            proptest::prop_assert_eq!(&f.text, &fold_plain(&s));
+            for (i, _) in f.text.char_indices().chain([(f.text.len(), ' ')]) {
+                let o = f.original(i);
+                proptest::prop_assert!(s.is_char_boundary(o), "{} → {}", i, o);
+                proptest::prop_assert_eq!(fold_plain(&s[..o]), &f.text[..i]);
+            }
+        }
     }
 
     #[test]
