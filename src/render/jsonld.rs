@@ -145,15 +145,23 @@ fn push_part(out: &mut String, part: &Part) {
     out.push('}');
 }
 
+/// The bytes a JSON string escapes: `"`, `\\` and control characters.
+static ESCAPED: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = b < 0x20 || b == b'"' as usize || b == b'\\' as usize;
+        b += 1;
+    }
+    table
+};
+
 /// A JSON string with serde_json's escapes: `"`, `\\`, and control characters (the common
 /// ones by letter, the rest as `\u00XX`); everything else as it is.
 pub(crate) fn push_json_string(out: &mut String, s: &str) {
     out.push('"');
     // Most strings need no escape: they go out in one piece.
-    let clean = s
-        .bytes()
-        .position(|b| b < 0x20 || b == b'"' || b == b'\\')
-        .unwrap_or(s.len());
+    let clean = s.bytes().position(|b| ESCAPED[b as usize]).unwrap_or(s.len());
     out.push_str(&s[..clean]);
     let mut from = clean;
     for (i, b) in s.bytes().enumerate().skip(clean) {

@@ -325,13 +325,15 @@ impl WordCounter {
         {
             fold_digraphs(&mut self.word);
         }
-        let (words, spans, hasher) = (&self.words, &self.spans, &self.hasher);
+        // Words are compared and hashed as bytes: no character boundaries to check.
+        let (words, spans, hasher) = (self.words.as_bytes(), &self.spans, &self.hasher);
         let text = |i: u32| {
             let (start, end) = spans[i as usize];
             &words[start as usize..end as usize]
         };
-        let hash = hasher.hash_one(self.word.as_str());
-        match self.table.find(hash, |&i| text(i) == self.word) {
+        let word = self.word.as_bytes();
+        let hash = hasher.hash_one(word);
+        match self.table.find(hash, |&i| text(i) == word) {
             Some(&i) => self.counts[i as usize] += weight,
             None => {
                 let i = self.counts.len() as u32;
@@ -340,7 +342,7 @@ impl WordCounter {
                 self.spans.push((start, self.words.len() as u32));
                 self.words.push('\n');
                 self.counts.push(weight);
-                let (words, spans) = (&self.words, &self.spans);
+                let (words, spans) = (self.words.as_bytes(), &self.spans);
                 self.table.insert_unique(hash, i, |&i| {
                     let (start, end) = spans[i as usize];
                     hasher.hash_one(&words[start as usize..end as usize])
