@@ -4,7 +4,7 @@
 //! seeds/ is paired with the document of the same path and stem.
 
 use crate::diagnostics::Diagnostic;
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
 
@@ -41,11 +41,14 @@ fn files(dir: &Path) -> Vec<PathBuf> {
 pub fn discover(root: &Path, diags: &mut Vec<Diagnostic>) -> Found {
     let mut found = Found::default();
     let seeds = root.join("seeds");
-    let mut docs: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
+    // Documents as (stem, path), in the walk's order; paths compare component by component,
+    // which is slow enough to count on 10,000 files, so they are sorted (by stem) only when
+    // the walk's order is not already that order, and looked up by hash.
+    let mut docs: Vec<(PathBuf, PathBuf)> = Vec::new();
     let mut sidecars: Vec<PathBuf> = Vec::new();
     for path in files(&seeds) {
         match path.extension().and_then(|e| e.to_str()) {
-            Some("txt" | "md") => docs.entry(path.with_extension("")).or_default().push(path),
+            Some("txt" | "md") => docs.push((path.with_extension(""), path)),
             Some("yaml") => sidecars.push(path),
             Some("yml") => {
                 diags.push(Diagnostic::warning(&path, "ignored: sidecars end in `.yaml`").hint("rename it to .yaml"))
@@ -56,12 +59,20 @@ pub fn discover(root: &Path, diags: &mut Vec<Diagnostic>) -> Found {
             )),
         }
     }
-    let mut paired: BTreeMap<PathBuf, PathBuf> = BTreeMap::new();
+    if !docs.is_sorted_by(|a, b| a.0 <= b.0) {
+        // Stable: the documents of one stem stay in the walk's order.
+        docs.sort_by(|a, b| a.0.cmp(&b.0));
+    }
+    let mut by_stem: HashMap<&Path, Vec<&Path>> = HashMap::with_capacity(docs.len());
+    for (stem, path) in &docs {
+        by_stem.entry(stem).or_default().push(path);
+    }
+    let mut paired: HashMap<PathBuf, PathBuf> = HashMap::with_capacity(sidecars.len());
     for s in sidecars {
         let stem = s.with_extension("");
-        match docs.get(&stem) {
+        match by_stem.get(stem.as_path()) {
             Some(d) if d.len() == 1 => {
-                paired.insert(d[0].clone(), s);
+                paired.insert(d[0].to_path_buf(), s);
             }
             Some(d) => diags.push(
                 Diagnostic::error(&s, "this sidecar could belong to more than one document").hint(format!(
@@ -80,11 +91,10 @@ pub fn discover(root: &Path, diags: &mut Vec<Diagnostic>) -> Found {
                 ))),
         }
     }
-    for (_, paths) in docs {
-        for p in paths {
-            let side = paired.remove(&p);
-            found.documents.push((p, side));
-        }
+    drop(by_stem);
+    for (_, p) in docs {
+        let side = paired.remove(&p);
+        found.documents.push((p, side));
     }
     let content = root.join("content");
     found.pages = files(&content.join("pages"))
@@ -114,4 +124,47 @@ pub fn static_files(root: &Path) -> Vec<(String, PathBuf)> {
             Some((rel, p))
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Documents come in the order of their paths without extension, component by component
+    /// (`a` before `a/x` before `a-b`), documents of one stem in file-name order; each sidecar
+    /// pairs with the one document of its stem.
+    #[test]
+    fn documents_in_stem_order_with_their_sidecars() {
+        let dir = tempfile::tempdir().unwrap();
+        let seeds = dir.path().join("seeds");
+        std::fs::create_dir_all(seeds.join("a")).unwrap();
+        for f in ["a.md", "a.txt", "a/x.md", "a/x.yaml", "a-b.md", "a.b.md", "a.b.yaml"] {
+            std::fs::write(seeds.join(f), "x").unwrap();
+        }
+        let mut diags = Vec::new();
+        let found = discover(dir.path(), &mut diags);
+        let names: Vec<(String, Option<String>)> = found
+            .documents
+            .iter()
+            .map(|(d, s)| {
+                let rel = |p: &Path| p.strip_prefix(&seeds).unwrap().to_string_lossy().into_owned();
+                (rel(d), s.as_deref().map(rel))
+            })
+            .collect();
+        let expected = [
+            ("a.md", None),
+            ("a.txt", None),
+            ("a/x.md", Some("a/x.yaml")),
+            ("a-b.md", None),
+            ("a.b.md", Some("a.b.yaml")),
+        ];
+        assert_eq!(
+            names,
+            expected
+                .iter()
+                .map(|(d, s)| (d.to_string(), s.map(str::to_owned)))
+                .collect::<Vec<_>>()
+        );
+        assert!(diags.is_empty(), "{diags:?}");
+    }
 }
