@@ -55,14 +55,16 @@ pub fn parse_glossary(source: &str, path: &Path, diags: &mut Vec<Diagnostic>) ->
             return Vec::new();
         }
     };
-    let positions = YamlPositions::index(source);
+    // Positions only for messages: the file is read for them on the first one.
+    let positions = std::cell::OnceCell::new();
+    let positions = || positions.get_or_init(|| YamlPositions::index(source));
     let mut out = Vec::with_capacity(raw.len());
     for (index, e) in raw.into_iter().enumerate() {
         let at = |key: &str| vec![Seg::Index(index), Seg::from(key)];
         if !is_valid_id(&e.id) {
             diags.push(
                 value_error_in(
-                    &positions,
+                    positions(),
                     source,
                     path,
                     &at("id"),
@@ -75,7 +77,7 @@ pub fn parse_glossary(source: &str, path: &Path, diags: &mut Vec<Diagnostic>) ->
         let forms: Vec<String> = e.forms.unwrap_or_else(|| vec![e.term.clone()]);
         if forms.iter().any(|f| f.trim().is_empty()) {
             diags.push(value_error_in(
-                &positions,
+                positions(),
                 source,
                 path,
                 &at("forms"),
@@ -86,7 +88,7 @@ pub fn parse_glossary(source: &str, path: &Path, diags: &mut Vec<Diagnostic>) ->
         let kind = e.kind.unwrap_or_else(|| "term".into());
         if kind.trim().is_empty() {
             diags.push(
-                value_error_in(&positions, source, path, &at("kind"), "`kind` is empty")
+                value_error_in(positions(), source, path, &at("kind"), "`kind` is empty")
                     .hint("leave it out for `term`"),
             );
             continue;

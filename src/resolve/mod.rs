@@ -351,9 +351,8 @@ impl Site {
 
     /// Drops the documents' links once they are checked (a build needs them no more).
     pub fn forget_links(&mut self) {
-        for d in &mut self.docs {
-            d.links = Vec::new();
-        }
+        use rayon::prelude::*;
+        self.docs.par_iter_mut().for_each(|d| d.links = Vec::new());
     }
 }
 
@@ -393,12 +392,14 @@ fn link_site(
     for e in entries {
         index.terms.insert(e.id.clone(), e.term.clone());
     }
-    let mut backlinks: BTreeMap<PageRef, BTreeSet<PageRef>> = BTreeMap::new();
+    // Every link as (target, source), gathered and sorted, then made into the map at once:
+    // on a large site, inserting them one by one into ordered maps is slow serial work.
+    let mut pairs: Vec<(PageRef, PageRef)> = Vec::new();
     let mut add = |from: &PageRef, to: Option<PageRef>| {
         if let Some(to) = to
             && to != *from
         {
-            backlinks.entry(to).or_default().insert(from.clone());
+            pairs.push((to, from.clone()));
         }
     };
     // The documents' links are checked in parallel, and taken in in document order.
@@ -439,6 +440,19 @@ fn link_site(
             add(&from, check_link(&index, &link, None, diags));
         }
     }
+    pairs.par_sort_unstable();
+    pairs.dedup();
+    let mut backlinks = Vec::new();
+    let mut pairs = pairs.into_iter().peekable();
+    while let Some((to, from)) = pairs.next() {
+        let mut sources = vec![from];
+        while let Some((_, from)) = pairs.next_if(|(next, _)| *next == to) {
+            sources.push(from);
+        }
+        // Sorted input: both maps are built in one pass, not by repeated insertion.
+        backlinks.push((to, sources.into_iter().collect::<BTreeSet<_>>()));
+    }
+    let backlinks: BTreeMap<PageRef, BTreeSet<PageRef>> = backlinks.into_iter().collect();
     (index, backlinks)
 }
 
