@@ -188,13 +188,42 @@ impl Selector {
 }
 
 /// Every match of every pattern in `text`, overlapping ones included, as `(pattern, start)` in
-/// text order. A document's quotes are a few dozen short strings: one pass over the text checks
-/// each position's first two bytes against a table of the quotes' first two bytes, and compares
-/// the quotes in full only where one may start. (An Aho-Corasick automaton does the same in
-/// theory, but building one per document costs more than the search itself.) An empty pattern
-/// matches nowhere.
+/// text order (matches at one position in pattern order). An empty pattern matches nowhere.
+///
+/// A document's quotes are usually a few dozen short strings: each is searched on its own
+/// with memchr's vectorized substring search, which skips over text many bytes at a time.
+/// With many quotes that costs more than one pass over the text that checks every position
+/// against a table of the quotes' first two bytes ([`find_by_pairs`]). (An Aho-Corasick
+/// automaton does the same in theory, but building one per document costs more than the
+/// search itself.)
 fn find_all(text: &str, patterns: &[&str]) -> Vec<(usize, usize)> {
-    let text = text.as_bytes();
+    const ONE_BY_ONE: usize = 64;
+    let mut out = if patterns.len() <= ONE_BY_ONE {
+        find_each(text.as_bytes(), patterns)
+    } else {
+        find_by_pairs(text.as_bytes(), patterns)
+    };
+    out.sort_unstable_by_key(|&(i, at)| (at, i));
+    out
+}
+
+/// [`find_all`], unordered, one pattern at a time.
+fn find_each(text: &[u8], patterns: &[&str]) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    for (i, p) in patterns.iter().enumerate().filter(|(_, p)| !p.is_empty()) {
+        let finder = memchr::memmem::Finder::new(p.as_bytes());
+        let mut from = 0;
+        // From one byte past each match, so that overlapping matches are found too.
+        while let Some(at) = text.get(from..).and_then(|rest| finder.find(rest)) {
+            out.push((i, from + at));
+            from += at + 1;
+        }
+    }
+    out
+}
+
+/// [`find_all`], unordered, in one pass over the text.
+fn find_by_pairs(text: &[u8], patterns: &[&str]) -> Vec<(usize, usize)> {
     let pair = |a: u8, b: u8| (a as usize) << 8 | b as usize;
     let mut pairs = vec![0u64; 1 << 10];
     let mut singles = [false; 256];
@@ -235,8 +264,6 @@ fn find_all(text: &str, patterns: &[&str]) -> Vec<(usize, usize)> {
             }
         }
     }
-    // Matches at one position in pattern order, one-byte patterns included.
-    out.sort_by_key(|&(i, at)| (at, i));
     out
 }
 
@@ -593,7 +620,7 @@ mod tests {
     }
 
     #[test]
-    fn every_pattern_is_found_in_one_pass_overlaps_included() {
+    fn every_pattern_is_found_overlaps_included() {
         let found = find_all("aaa ab b\nba", &["aa", "b", "", "ab b", "a"]);
         assert_eq!(
             found,
@@ -611,6 +638,32 @@ mod tests {
                 (4, 10)
             ]
         );
+    }
+
+    proptest::proptest! {
+        /// Both ways of finding every match agree with trying every pattern at every position.
+        #[test]
+        fn both_searches_find_every_match(
+            text in "[ab„ä ]{0,40}",
+            patterns in proptest::collection::vec("[ab„ä ]{0,3}", 0..8),
+        ) {
+            let patterns: Vec<&str> = patterns.iter().map(String::as_str).collect();
+            let mut naive = Vec::new();
+            for at in 0..text.len() {
+                for (i, p) in patterns.iter().enumerate() {
+                    if !p.is_empty() && text.as_bytes()[at..].starts_with(p.as_bytes()) {
+                        naive.push((i, at));
+                    }
+                }
+            }
+            let sorted = |mut v: Vec<(usize, usize)>| {
+                v.sort_unstable_by_key(|&(i, at)| (at, i));
+                v
+            };
+            proptest::prop_assert_eq!(&sorted(find_each(text.as_bytes(), &patterns)), &naive);
+            proptest::prop_assert_eq!(&sorted(find_by_pairs(text.as_bytes(), &patterns)), &naive);
+            proptest::prop_assert_eq!(&find_all(&text, &patterns), &naive);
+        }
     }
 
     #[test]
