@@ -668,15 +668,6 @@ fn space_first(s: &str) -> bool {
 
 /// Runs of white space as one space, none at the ends.
 pub(crate) fn collapse(s: &str) -> String {
-    // Most text is collapsed already: words apart by single ASCII spaces, none at the ends.
-    let bytes = s.as_bytes();
-    let collapsed = bytes.first() != Some(&b' ')
-        && bytes.last() != Some(&b' ')
-        && !bytes.iter().any(|&b| b != b' ' && STARTS[b as usize] != Starts::Other)
-        && memchr::memmem::find(bytes, b"  ").is_none();
-    if collapsed {
-        return s.to_owned();
-    }
     let mut out = String::with_capacity(s.len());
     let mut rest = s.trim_start();
     while !rest.is_empty() {
