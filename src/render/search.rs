@@ -281,7 +281,7 @@ impl WordCounter {
             if ASCII_WORD[bytes[i] as usize] != 0 {
                 // A run of ASCII letters and digits joins the word, lowered, a byte at a time:
                 // runs are short, shorter than a call to copy them would be worth.
-                while let Some(&lower) = bytes.get(i).map(|&b| &ASCII_WORD[b as usize]).filter(|&&l| l != 0) {
+                while let Some(lower) = bytes.get(i).map(|&b| ASCII_WORD[b as usize]).filter(|&l| l != 0) {
                     self.word.push(char::from(lower));
                     i += 1;
                 }
