@@ -39,6 +39,24 @@ struct Live {
     /// The diagnostics of a broken build, shown over every page until a build succeeds.
     overlay: Arc<Mutex<Option<String>>>,
     reload: broadcast::Sender<()>,
+    /// Held while a rebuild writes into `out`; `true` once serve stops, after which nothing
+    /// writes there again. So the folder is removed after the rebuild under way, not during it.
+    writing: Arc<Mutex<bool>>,
+}
+
+impl Live {
+    /// The right to write into `out` until it is dropped; `None` once serve is stopping.
+    fn begin_writing(&self) -> Option<std::sync::MutexGuard<'_, bool>> {
+        let writing = self.writing.lock().unwrap_or_else(|e| e.into_inner());
+        (!*writing).then_some(writing)
+    }
+
+    /// Waits for the rebuild under way, if any, lets none start after it, and removes `out`.
+    fn stop_writing(&self) {
+        let mut writing = self.writing.lock().unwrap_or_else(|e| e.into_inner());
+        *writing = true;
+        let _ = std::fs::remove_dir_all(&self.out);
+    }
 }
 
 const EVENTS_PATH: &str = "/__glossa/events";
@@ -52,10 +70,12 @@ pub fn serve(mut opts: ServeOptions) -> Result<(), String> {
     let out = std::env::temp_dir().join(format!("glossa-serve-{}", std::process::id()));
     let (reload, _) = broadcast::channel(16);
     let live = Live {
-        out: out.clone(),
+        out,
         overlay: Arc::new(Mutex::new(None)),
         reload,
+        writing: Arc::new(Mutex::new(false)),
     };
+    let stopping = live.clone();
     let watcher = start_watching(&opts.root);
     let site = rebuild(&opts, &live);
 
@@ -91,7 +111,7 @@ pub fn serve(mut opts: ServeOptions) -> Result<(), String> {
             () = stopped() => Ok(()),
         }
     })?;
-    let _ = std::fs::remove_dir_all(&out);
+    stopping.stop_writing();
     Ok(())
 }
 
@@ -261,6 +281,7 @@ fn watch(w: Watcher, root: &Path, drafts: bool, live: &Live, mut site: Option<Li
             match rx.recv_timeout(Duration::from_millis(300)) {
                 Ok(events) => events,
                 Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+                    let Some(_writing) = live.begin_writing() else { return };
                     pending.store(false, std::sync::atomic::Ordering::Relaxed);
                     annotations_due = match site.as_ref().map(|s| s.write_annotations(&pending)) {
                         Some(Ok(done)) => !done,
@@ -320,6 +341,7 @@ fn watch(w: Watcher, root: &Path, drafts: bool, live: &Live, mut site: Option<Li
                     continue;
                 }
             }
+            let Some(_writing) = live.begin_writing() else { return };
             let partial = match (&mut site, appeared_or_went) {
                 (Some(s), false) => update(&opts, live, s, &changed),
                 _ => Err(()),

@@ -322,3 +322,35 @@ fn a_stopped_server_removes_its_folder_even_with_a_page_open() {
     wait_for("serve to exit", || w.server.child.try_wait().unwrap().is_some());
     assert!(!w.out.exists(), "{} is left behind", w.out.display());
 }
+
+/// Stopped while it builds the site again, serve lets that build finish before it removes its
+/// folder: neither the folder nor the build's staging folder beside it is left behind.
+#[cfg(unix)]
+#[test]
+fn a_server_stopped_during_a_rebuild_leaves_nothing_behind() {
+    // Enough documents that building them all again takes a while.
+    let docs: Vec<(String, String)> = (0..300)
+        .map(|i| {
+            (
+                format!("seeds/d{i:03}.md"),
+                format!("# Titel {i}\n\nDer Hund {i} bellt, und die Katze {i} schläft.\n"),
+            )
+        })
+        .collect();
+    let files: Vec<(&str, &str)> = docs.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect();
+    let site = Site::new(&files);
+    let w = start_watched(&site);
+    let staging = w.out.with_file_name(format!(
+        ".{}.glossa-staging",
+        w.out.file_name().unwrap().to_string_lossy()
+    ));
+    // A new document: the whole site is built again, into a staging folder.
+    std::fs::write(site.root().join("seeds/neu.md"), "# Neu\n\nNeu.\n").unwrap();
+    wait_for("the rebuild to start", || staging.exists());
+    let pid = w.server.child.id().to_string();
+    assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+    let mut w = w;
+    wait_for("serve to exit", || w.server.child.try_wait().unwrap().is_some());
+    assert!(!w.out.exists(), "{} is left behind", w.out.display());
+    assert!(!staging.exists(), "{} is left behind", staging.display());
+}
