@@ -30,6 +30,7 @@ pub type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedSt
 /// See [`FastMap`].
 pub type FastSet<K> = std::collections::HashSet<K, foldhash::fast::FixedState>;
 
+mod concat;
 pub mod config;
 pub mod diagnostics;
 pub mod discover;

@@ -1,5 +1,6 @@
 //! Sidecar and front-matter schema: metadata plus annotations.
 
+use crate::concat::cat;
 use crate::diagnostics::Diagnostic;
 use crate::parse::yaml::value_error_in;
 use crate::parse::yamlpos::{Seg, YamlPositions};
@@ -162,7 +163,7 @@ pub fn validate_annotations(
     let mut seen = std::collections::HashMap::new();
     for (index, a) in raw.into_iter().enumerate() {
         let at = |key: &str| -> Vec<Seg> { vec!["annotations".into(), index.into(), key.into()] };
-        let id = a.id.clone().unwrap_or_else(|| format!("a-{}", index + 1));
+        let id = a.id.clone().unwrap_or_else(|| cat!["a-", index + 1]);
         let mut ok = true;
         if !is_valid_id(&id) {
             diags.push(

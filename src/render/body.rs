@@ -7,13 +7,13 @@
 //! the mark's tag (`<em>a</em><span><em>b</em> c</span>`), as browsers do with misnested
 //! tags; one that wholly contains the mark or lies wholly inside it is left whole.
 
+use crate::concat::{cat, push};
 use crate::parse::Entry;
 use crate::parse::document::{Spanned, refused_scheme};
 use crate::render::theme::{NotePlacement, Strings};
 use crate::resolve::ResolvedDoc;
 use crate::resolve::links::{classify, href};
 use pulldown_cmark::{CowStr, Event, Tag, TagEnd, html};
-use std::fmt::Write as _;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Mark {
@@ -333,7 +333,7 @@ pub fn render_body(rd: &ResolvedDoc, entries: &[Entry], opts: &BodyOptions) -> R
             Event::Start(Tag::Paragraph) => {
                 paragraph += 1;
                 r.pending.push(Vec::new());
-                r.out.push(Event::Html(format!("<p id=\"p-{paragraph}\">").into()));
+                r.out.push(Event::Html(cat!["<p id=\"p-", paragraph, "\">"].into()));
             }
             Event::End(TagEnd::Paragraph) => {
                 r.out.push(Event::Html("</p>\n".into()));
@@ -425,23 +425,33 @@ pub fn render_body(rd: &ResolvedDoc, entries: &[Entry], opts: &BodyOptions) -> R
 /// ` lang="…"` for notes and glosses in a document of another language than the site's.
 fn lang_attr(opts: &BodyOptions) -> String {
     opts.site_lang
-        .map(|l| format!(" lang=\"{}\"", escape(l)))
+        .map(|l| cat![" lang=\"", escape(l), "\""])
         .unwrap_or_default()
 }
 
 /// One note's body element: the hook `id="note-N" role="doc-footnote"` with its backlink.
 fn note_html(n: usize, body: &str, opts: &BodyOptions) -> String {
-    format!(
-        "<div class=\"note\" id=\"note-{n}\" role=\"doc-footnote\"><a class=\"note-backlink\" role=\"doc-backlink\" href=\"#noteref-{n}\" aria-label=\"{label}\">{n}</a><div class=\"note-body\">{body}</div></div>",
-        label = escape(&opts.strings.with_number("back_to_reference", n)),
-    )
+    let label = escape(&opts.strings.with_number("back_to_reference", n));
+    cat![
+        "<div class=\"note\" id=\"note-",
+        n,
+        "\" role=\"doc-footnote\"><a class=\"note-backlink\" role=\"doc-backlink\" href=\"#noteref-",
+        n,
+        "\" aria-label=\"",
+        label,
+        "\">",
+        n,
+        "</a><div class=\"note-body\">",
+        body,
+        "</div></div>",
+    ]
 }
 
 /// The notes for the end of the text: an ordered list, one item per note.
 fn endnotes_html(notes: &[RenderedNote], opts: &BodyOptions) -> String {
-    let mut s = format!("<ol class=\"endnotes\"{}>\n", lang_attr(opts));
+    let mut s = cat!["<ol class=\"endnotes\"", lang_attr(opts), ">\n"];
     for note in notes {
-        let _ = writeln!(s, "<li>{}</li>", note_html(note.number, &note.html, opts));
+        push!(&mut s, "<li>", note_html(note.number, &note.html, opts), "</li>\n");
     }
     s.push_str("</ol>\n");
     s
@@ -585,10 +595,15 @@ impl<'a> Renderer<'a> {
                 } else {
                     "annotation"
                 };
-                let _ = write!(
-                    s,
-                    "<span class=\"{class}\" id=\"{id}\" data-annotation=\"{id}\"",
-                    id = a.id
+                push!(
+                    &mut s,
+                    "<span class=\"",
+                    class,
+                    "\" id=\"",
+                    a.id,
+                    "\" data-annotation=\"",
+                    a.id,
+                    "\""
                 );
                 // Focusable unless a link around or inside it already is (and no tabindex may
                 // stand inside a link).
@@ -603,7 +618,7 @@ impl<'a> Renderer<'a> {
                     };
                     // Escaped as pulldown-cmark escapes a Markdown link's destination: control
                     // characters and spaces percent-encoded, so none can hide a scheme.
-                    let _ = write!(s, "<a class=\"see\" href=\"{}\">", escape_href(&url));
+                    push!(&mut s, "<a class=\"see\" href=\"", escape_href(&url), "\">");
                 }
                 s
             }
@@ -611,12 +626,18 @@ impl<'a> Renderer<'a> {
                 let o = &self.rd.occurrences[j];
                 let id = o.id(self.entries);
                 if self.occurrence_linked(j) {
-                    format!(
-                        "<a class=\"term\" id=\"{id}\" href=\"{}glossary/{}/index.html\">",
-                        self.root, self.entries[o.entry].id
-                    )
+                    let entry = &self.entries[o.entry].id;
+                    cat![
+                        "<a class=\"term\" id=\"",
+                        id,
+                        "\" href=\"",
+                        self.root,
+                        "glossary/",
+                        entry,
+                        "/index.html\">"
+                    ]
                 } else {
-                    format!("<span class=\"term\" id=\"{id}\">")
+                    cat!["<span class=\"term\" id=\"", id, "\">"]
                 }
             }
         }
@@ -659,11 +680,13 @@ impl<'a> Renderer<'a> {
                     s.push_str("</a>");
                 }
                 if let Some(g) = &a.gloss {
-                    let _ = write!(
-                        s,
-                        "<span class=\"gloss-text\"{}>{}</span>",
+                    push!(
+                        &mut s,
+                        "<span class=\"gloss-text\"",
                         lang_attr(self.opts),
-                        escape(g.trim())
+                        ">",
+                        escape(g.trim()),
+                        "</span>"
                     );
                 }
                 s.push_str("</span>");
@@ -675,9 +698,15 @@ impl<'a> Renderer<'a> {
 
     fn note_ref(&mut self, body_html: String, text: String) {
         let n = self.notes.len() + 1;
-        self.html(format!(
-            "<a class=\"noteref\" role=\"doc-noteref\" id=\"noteref-{n}\" href=\"#note-{n}\">{n}</a>"
-        ));
+        self.html(cat![
+            "<a class=\"noteref\" role=\"doc-noteref\" id=\"noteref-",
+            n,
+            "\" href=\"#note-",
+            n,
+            "\">",
+            n,
+            "</a>"
+        ]);
         self.notes.push(RenderedNote {
             number: n,
             html: body_html,
@@ -691,13 +720,17 @@ impl<'a> Renderer<'a> {
     fn footnote_ref(&mut self, label: &str) {
         if let Some((_, n)) = self.footnote_numbers.iter().find(|(l, _)| l == label) {
             let n = *n;
-            self.html(format!(
-                "<a class=\"noteref\" role=\"doc-noteref\" href=\"#note-{n}\">{n}</a>"
-            ));
+            self.html(cat![
+                "<a class=\"noteref\" role=\"doc-noteref\" href=\"#note-",
+                n,
+                "\">",
+                n,
+                "</a>"
+            ]);
             return;
         }
         let Some((_, evs)) = self.rd.doc.footnotes.iter().find(|(l, _)| l == label) else {
-            self.out.push(Event::Text(format!("[^{label}]").into()));
+            self.out.push(Event::Text(cat!["[^", label, "]"].into()));
             return;
         };
         let mut body = String::new();
@@ -724,7 +757,7 @@ impl<'a> Renderer<'a> {
         if numbers.is_empty() || self.opts.notes == NotePlacement::End {
             return;
         }
-        let mut s = format!("<aside class=\"notes\"{}>", lang_attr(self.opts));
+        let mut s = cat!["<aside class=\"notes\"", lang_attr(self.opts), ">"];
         for n in numbers {
             s.push_str(&note_html(n, &self.notes[n - 1].html, self.opts));
         }

@@ -7,6 +7,7 @@
 //! (keys sorted, two-space indent); the JSON is written by hand because going through serde
 //! cost more than rendering the pages. A test holds the two to the same bytes.
 
+use crate::concat::{cat, push};
 use crate::resolve::links::{Target as LinkTarget, classify, href};
 use crate::resolve::{ResolvedDoc, Site};
 use std::fmt::Write as _;
@@ -29,7 +30,7 @@ enum Part<'a> {
 /// there are.
 pub fn doc_items(site: &Site, d: &ResolvedDoc) -> (String, usize) {
     let base = site.config.base_url.as_deref().unwrap_or_default();
-    let doc_url = format!("{base}{}/index.html", d.doc.slug);
+    let doc_url = cat![base, d.doc.slug, "/index.html"];
     let mut out = String::new();
     let mut count = 0;
     // Code-point offsets of each block in the reading text (blocks joined by "\n").
@@ -69,13 +70,13 @@ pub fn doc_items(site: &Site, d: &ResolvedDoc) -> (String, usize) {
         }
         if let Some(term) = &a.term {
             parts.push(Part::Link {
-                id: format!("{base}glossary/{term}/index.html"),
+                id: cat![base, "glossary/", term, "/index.html"],
                 purpose: "identifying",
             });
         }
         if let Some(see) = &a.see {
             let url = match classify(see) {
-                Ok(LinkTarget::Fragment(f)) => format!("{doc_url}#{f}"),
+                Ok(LinkTarget::Fragment(f)) => cat![doc_url, "#", f],
                 Ok(t) => href(&t, see, base),
                 Err(_) => String::new(),
             };
@@ -102,8 +103,8 @@ pub fn doc_items(site: &Site, d: &ResolvedDoc) -> (String, usize) {
             out.push(']');
         }
         out.push_str(",\"id\":");
-        push_json_string(&mut out, &format!("{doc_url}#{}", a.id));
-        let _ = write!(out, ",\"motivation\":\"{motivation}\",\"target\":{{");
+        push_json_string(&mut out, &cat![doc_url, "#", a.id]);
+        push!(&mut out, ",\"motivation\":\"", motivation, "\",\"target\":{");
         if let Some(lang) = &d.doc.meta.lang {
             out.push_str("\"language\":");
             push_json_string(&mut out, lang);
@@ -115,9 +116,13 @@ pub fn doc_items(site: &Site, d: &ResolvedDoc) -> (String, usize) {
         push_json_string(&mut out, prefix);
         out.push_str(",\"suffix\":");
         push_json_string(&mut out, suffix);
-        let _ = write!(
-            out,
-            ",\"type\":\"TextQuoteSelector\"}},{{\"end\":{end},\"start\":{start},\"type\":\"TextPositionSelector\"}}],\"source\":"
+        push!(
+            &mut out,
+            ",\"type\":\"TextQuoteSelector\"},{\"end\":",
+            end,
+            ",\"start\":",
+            start,
+            ",\"type\":\"TextPositionSelector\"}],\"source\":"
         );
         push_json_string(&mut out, &doc_url);
         out.push_str("},\"type\":\"Annotation\"},\n");
@@ -130,16 +135,20 @@ pub fn doc_items(site: &Site, d: &ResolvedDoc) -> (String, usize) {
 fn push_part(out: &mut String, part: &Part) {
     match part {
         Part::Text { format, purpose, value } => {
-            let _ = write!(
+            push!(
                 out,
-                "{{\"format\":\"{format}\",\"purpose\":\"{purpose}\",\"type\":\"TextualBody\",\"value\":"
+                "{\"format\":\"",
+                format,
+                "\",\"purpose\":\"",
+                purpose,
+                "\",\"type\":\"TextualBody\",\"value\":"
             );
             push_json_string(out, value);
         }
         Part::Link { id, purpose } => {
             out.push_str("{\"id\":");
             push_json_string(out, id);
-            let _ = write!(out, ",\"purpose\":\"{purpose}\"");
+            push!(out, ",\"purpose\":\"", purpose, "\"");
         }
     }
     out.push('}');

@@ -9,6 +9,7 @@ pub mod search;
 pub mod theme;
 pub mod views;
 
+use crate::concat::cat;
 use crate::parse::Entry;
 use crate::resolve::links::{PageRef, page_path};
 use crate::resolve::{ResolvedDoc, Site};
@@ -79,7 +80,7 @@ impl Ctx<'_> {
         c.insert("kind", kind);
         // 404.html is served at every missing address: it has no address of its own.
         let canonical = match &self.site.config.base_url {
-            Some(b) if kind != "404" => format!("{b}{path}"),
+            Some(b) if kind != "404" => cat![b, path],
             _ => String::new(),
         };
         c.insert("canonical", &canonical);
@@ -88,7 +89,7 @@ impl Ctx<'_> {
             .iter()
             .map(|(name, title)| Link {
                 title: title.clone(),
-                url: format!("{root}{name}/index.html"),
+                url: cat![root, name, "/index.html"],
             })
             .collect();
         c.insert("nav", &nav);
@@ -128,7 +129,7 @@ impl Ctx<'_> {
             .flatten()
             .map(|from| Link {
                 title: self.title_of(from),
-                url: format!("{root}{}", page_path(from)),
+                url: cat![root, page_path(from)],
             })
             .collect();
         out.sort_by(|a, b| a.title.cmp(&b.title).then_with(|| a.url.cmp(&b.url)));
@@ -173,7 +174,7 @@ fn doc_summary(site: &Site, strings: &theme::Strings, rd: &ResolvedDoc) -> DocSu
     let doc = &rd.doc;
     DocSummary {
         title: doc.title.clone(),
-        url: format!("{}/index.html", doc.slug),
+        url: cat![doc.slug, "/index.html"],
         author: doc.meta.author.clone().unwrap_or_default(),
         date: doc.meta.date.clone().unwrap_or_default(),
         date_display: doc.meta.date.as_deref().map(|d| strings.date(d)).unwrap_or_default(),
@@ -193,7 +194,7 @@ fn doc_summary(site: &Site, strings: &theme::Strings, rd: &ResolvedDoc) -> DocSu
 /// Renders one document page and hands it to the sink, if the sink wants it.
 fn render_doc(ctx: &Ctx, rd: &ResolvedDoc, sink: &dyn Sink, wants: Wants) -> Result<RenderedDoc, RenderError> {
     let (site, entries, config) = (ctx.site, &ctx.site.entries, &ctx.site.config);
-    let path = &format!("{}/index.html", rd.doc.slug);
+    let path = &cat![rd.doc.slug, "/index.html"];
     let written = sink.wants(path);
     let jsonld = wants.jsonld;
     if !written && !jsonld && !wants.home && wants.search.is_none() {
@@ -227,7 +228,7 @@ fn render_doc(ctx: &Ctx, rd: &ResolvedDoc, sink: &dyn Sink, wants: Wants) -> Res
             .map(|(e, count)| TermUse {
                 id: entries[e].id.clone(),
                 term: entries[e].term.clone(),
-                url: format!("{root}glossary/{}/index.html", entries[e].id),
+                url: cat![root, "glossary/", entries[e].id, "/index.html"],
                 count,
             })
             .collect();
@@ -379,7 +380,7 @@ pub fn render_site(site: &Site, theme: &theme::Theme, sink: &dyn Sink) -> Result
 
     // Extra pages.
     for p in &site.pages {
-        let wanted = sink.wants(&format!("{}/index.html", p.doc.slug));
+        let wanted = sink.wants(&cat![p.doc.slug, "/index.html"]);
         if !wanted && index.is_none() {
             continue;
         }
@@ -399,7 +400,7 @@ pub fn render_site(site: &Site, theme: &theme::Theme, sink: &dyn Sink) -> Result
             notes_html: body.endnotes_html,
             backlinks: ctx.backlinks(&PageRef::Page(p.doc.slug.clone()), root),
         };
-        let path = format!("{}/index.html", p.doc.slug);
+        let path = cat![p.doc.slug, "/index.html"];
         let mut c = ctx.base("page", root, &lang, &p.doc.title, &path);
         c.insert("page", &view);
         sink.put(&path, &ctx.render("page.html", &c, PAGE_BYTES)?)?;
@@ -513,7 +514,7 @@ fn render_home_and_glossary(ctx: &Ctx, summaries: &[DocSummary], sink: &dyn Sink
                         .map(|i| EntrySummary {
                             id: entries[i].id.clone(),
                             term: entries[i].term.clone(),
-                            url: format!("{}/index.html", entries[i].id),
+                            url: cat![entries[i].id, "/index.html"],
                             summary: first_sentence(&entries[i].definition),
                             count: counts[i],
                         })
@@ -539,7 +540,7 @@ fn render_home_and_glossary(ctx: &Ctx, summaries: &[DocSummary], sink: &dyn Sink
             .par_iter()
             .enumerate()
             .map(|(i, e)| {
-                let path = format!("glossary/{}/index.html", e.id);
+                let path = cat!["glossary/", e.id, "/index.html"];
                 if !sink.wants(&path) {
                     return Ok(false);
                 }
@@ -676,7 +677,7 @@ fn entry_view(site: &Site, index: &EntryIndex, i: usize, e: &Entry, root: &str, 
         .map(|x| RelatedView {
             id: x.id.clone(),
             term: x.term.clone(),
-            url: format!("../{}/index.html", x.id),
+            url: cat!["../", x.id, "/index.html"],
         })
         .collect();
     let mut documents: Vec<OccurrenceGroup> = Vec::new();
@@ -687,7 +688,7 @@ fn entry_view(site: &Site, index: &EntryIndex, i: usize, e: &Entry, root: &str, 
             last_doc = Some(d);
             documents.push(OccurrenceGroup {
                 title: doc.doc.title.clone(),
-                url: format!("{root}{}/index.html", doc.doc.slug),
+                url: cat![root, doc.doc.slug, "/index.html"],
                 lang: doc.doc.meta.lang.clone().unwrap_or_else(|| site.config.lang.clone()),
                 occurrences: Vec::new(),
             });
@@ -724,7 +725,7 @@ fn occurrence_view(d: &ResolvedDoc, o: &crate::resolve::Occurrence, entries: &[E
         let cut = before.char_indices().rev().nth(CONTEXT_CHARS - 1).map_or(0, |(i, _)| i);
         let s = &before[cut..];
         match s.find(' ') {
-            Some(i) if cut > 0 => format!("…{}", &s[i..]),
+            Some(i) if cut > 0 => cat!["…", &s[i..]],
             _ => s.to_owned(),
         }
     };
@@ -732,7 +733,7 @@ fn occurrence_view(d: &ResolvedDoc, o: &crate::resolve::Occurrence, entries: &[E
         let end = after.char_indices().nth(CONTEXT_CHARS).map_or(after.len(), |(i, _)| i);
         let s = &after[..end];
         match s.rfind(' ') {
-            Some(i) if end < after.len() => format!("{}…", &s[..i]),
+            Some(i) if end < after.len() => cat![&s[..i], "…"],
             _ => s.to_owned(),
         }
     };
@@ -744,10 +745,10 @@ fn occurrence_view(d: &ResolvedDoc, o: &crate::resolve::Occurrence, entries: &[E
         ""
     };
     OccurrenceView {
-        before: format!("{}{lead}", fold(&before)),
+        before: cat![fold(&before), lead],
         text: fold(&text[o.range.clone()]),
-        after: format!("{trail}{}", fold(&after)),
-        url: format!("{root}{}/index.html#{}", d.doc.slug, o.id(entries)),
+        after: cat![trail, fold(&after)],
+        url: cat![root, d.doc.slug, "/index.html#", o.id(entries)],
     }
 }
 

@@ -17,6 +17,7 @@
 //! a few chunks and ten fragments, however large the site.
 
 use super::body::RenderedNote;
+use crate::concat::cat;
 use crate::parse::Entry;
 use crate::resolve::ResolvedDoc;
 use serde::Serialize;
@@ -480,9 +481,9 @@ impl IndexBuilder {
     fn flush_bundle(&mut self) -> (String, String) {
         let n = self.bundle_starts.len() - 1;
         let first = self.bundle_starts[n];
-        let text = format!("glossaSearch.fragments({n},{first},[{}]);\n", self.bundle);
+        let text = cat!["glossaSearch.fragments(", n, ",", first, ",[", self.bundle, "]);\n"];
         self.bundle.clear();
-        (format!("search/f/{n}.js"), text)
+        (cat!["search/f/", n, ".js"], text)
     }
 
     pub fn folding(&self) -> Folding {
@@ -572,7 +573,7 @@ pub fn document_record(rd: &ResolvedDoc, notes: &[RenderedNote], kind: &'static 
     let mut anchor = String::new();
     for (i, block) in reading.blocks.iter().enumerate() {
         let kind = if let Some(n) = block.paragraph {
-            anchor = format!("p-{n}");
+            anchor = cat!["p-", n];
             SectionKind::Text
         } else if let Some(id) = heading_of_block.get(&i) {
             anchor = (*id).to_owned();
@@ -595,20 +596,20 @@ pub fn document_record(rd: &ResolvedDoc, notes: &[RenderedNote], kind: &'static 
             sections.push(Section {
                 anchor: a.id.clone(),
                 kind: SectionKind::Gloss,
-                text: format!("{}: {}", collapse(quote), collapse(gloss)),
+                text: cat![collapse(quote), ": ", collapse(gloss)],
             });
         }
     }
     for n in notes {
         sections.push(Section {
-            anchor: format!("note-{}", n.number),
+            anchor: cat!["note-", n.number],
             kind: SectionKind::Note,
             text: n.text.clone(),
         });
     }
     PageRecord {
         title: rd.doc.title.clone(),
-        url: format!("{}/index.html", rd.doc.slug),
+        url: cat![rd.doc.slug, "/index.html"],
         kind,
         sections,
     }
@@ -623,7 +624,7 @@ pub fn entry_record(e: &Entry) -> PageRecord {
     text.push_str(&super::plain_text(&e.definition));
     PageRecord {
         title: e.term.clone(),
-        url: format!("glossary/{}/index.html", e.id),
+        url: cat!["glossary/", e.id, "/index.html"],
         kind: "entry",
         sections: vec![Section {
             anchor: String::new(),

@@ -1,5 +1,6 @@
 //! Cross-links: `doc:SLUG[#ID]`, `term:ID`, `page:NAME[#ID]` → relative URLs, checked.
 
+use crate::concat::cat;
 use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 
@@ -83,12 +84,10 @@ impl PageIds {
     pub fn is_numbered(id: &str, paragraphs: usize, notes: usize) -> bool {
         let numbered = |prefix: &str, max: usize| {
             id.strip_prefix(prefix)
-                .and_then(|n| {
-                    n.parse::<usize>()
-                        .ok()
-                        .filter(|k| (1..=max).contains(k) && k.to_string() == n)
-                })
-                .is_some()
+                // Digits only (`parse` takes a `+` too), no leading zero.
+                .filter(|n| n.bytes().all(|b| b.is_ascii_digit()) && !n.starts_with('0'))
+                .and_then(|n| n.parse::<usize>().ok())
+                .is_some_and(|k| (1..=max).contains(&k))
         };
         numbered("p-", paragraphs) || numbered("note-", notes) || numbered("noteref-", notes)
     }
@@ -166,12 +165,20 @@ impl SiteIndex {
 
 /// The URL of a target from a page whose way back to the site root is `root` (`../`).
 pub fn href(target: &Target, dest: &str, root: &str) -> String {
-    let frag = |f: &Option<String>| f.as_ref().map(|f| format!("#{f}")).unwrap_or_default();
+    fn frag(f: &Option<String>) -> [&str; 2] {
+        f.as_deref().map_or(["", ""], |f| ["#", f])
+    }
     match target {
-        Target::Doc { slug, fragment } => format!("{root}{slug}/index.html{}", frag(fragment)),
-        Target::Page { name, fragment } => format!("{root}{name}/index.html{}", frag(fragment)),
-        Target::Term { id } => format!("{root}glossary/{id}/index.html"),
-        Target::Fragment(f) => format!("#{f}"),
+        Target::Doc { slug, fragment } => {
+            let [hash, f] = frag(fragment);
+            cat![root, slug, "/index.html", hash, f]
+        }
+        Target::Page { name, fragment } => {
+            let [hash, f] = frag(fragment);
+            cat![root, name, "/index.html", hash, f]
+        }
+        Target::Term { id } => cat![root, "glossary/", id, "/index.html"],
+        Target::Fragment(f) => cat!["#", f],
         Target::Other => dest.to_owned(),
     }
 }
@@ -179,8 +186,8 @@ pub fn href(target: &Target, dest: &str, root: &str) -> String {
 /// A page's URL relative to the site root.
 pub fn page_path(r: &PageRef) -> String {
     match r {
-        PageRef::Doc(s) | PageRef::Page(s) => format!("{s}/index.html"),
-        PageRef::Term(id) => format!("glossary/{id}/index.html"),
+        PageRef::Doc(s) | PageRef::Page(s) => cat![s, "/index.html"],
+        PageRef::Term(id) => cat!["glossary/", id, "/index.html"],
     }
 }
 
@@ -218,7 +225,16 @@ mod tests {
                     .is_ok()
             );
         }
-        for id in ["p-01", "p-0", "note-2", "noteref-", "p-1x"] {
+        for id in [
+            "p-01",
+            "p-0",
+            "note-2",
+            "noteref-",
+            "p-1x",
+            "p-+1",
+            "note-+1",
+            "p-18446744073709551617",
+        ] {
             assert!(
                 idx.check(&classify(&format!("doc:erlkoenig#{id}")).unwrap(), None)
                     .is_err(),

@@ -11,6 +11,7 @@ pub mod links;
 pub mod reading;
 pub mod relocate;
 
+use crate::concat::cat;
 use crate::config::{Config, GlossaryLink};
 use crate::diagnostics::{Diagnostic, did_you_mean};
 use crate::parse::yaml::value_error;
@@ -40,7 +41,7 @@ pub struct Occurrence {
 
 impl Occurrence {
     pub fn id(&self, entries: &[Entry]) -> String {
-        format!("t-{}-{}", entries[self.entry].id, self.k)
+        cat!["t-", entries[self.entry].id, "-", self.k]
     }
 }
 
@@ -741,7 +742,7 @@ pub fn resolve_doc(
         }
     }
     let generated: Vec<String> = (1..=notes)
-        .flat_map(|n| [format!("note-{n}"), format!("noteref-{n}")])
+        .flat_map(|n| [cat!["note-", n], cat!["noteref-", n]])
         .chain(all.iter().map(|o| o.id(entries)))
         .collect();
     for a in &doc.annotations {

@@ -6,6 +6,7 @@
 //! inline-code events, with soft breaks as a space. Image alt text, code blocks and raw HTML
 //! (when allowed) are not reading text.
 
+use crate::concat::cat;
 use crate::parse::document::Spanned;
 use crate::slug::slugify;
 use crate::{FastMap, FastSet};
@@ -62,7 +63,7 @@ impl Reading {
     /// Every id the reading text itself defines (paragraphs and headings).
     pub fn ids(&self) -> impl Iterator<Item = String> + '_ {
         (1..=self.paragraphs)
-            .map(|n| format!("p-{n}"))
+            .map(|n| cat!["p-", n])
             .chain(self.heading_ids.iter().map(|(_, id)| id.clone()))
     }
 }
