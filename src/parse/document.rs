@@ -97,7 +97,16 @@ pub fn markdown_options(smart_punctuation: bool) -> Options {
 /// Decodes a file's bytes: a BOM is dropped, CRLF becomes LF; not UTF-8 is an error with the
 /// byte offset.
 pub fn decode(bytes: Vec<u8>, path: &Path) -> Result<String, Diagnostic> {
-    match String::from_utf8(bytes) {
+    // Checked with SIMD first: German prose has a letter outside ASCII every few dozen bytes,
+    // which keeps the standard library's check off its fast path (2.5 % of a build's
+    // instructions, as every source is read twice). Only a file that fails is checked again,
+    // for the offset of its first bad byte.
+    let checked = match simdutf8::basic::from_utf8(&bytes) {
+        // SAFETY: the bytes were just checked to be UTF-8.
+        Ok(_) => Ok(unsafe { String::from_utf8_unchecked(bytes) }),
+        Err(_) => String::from_utf8(bytes),
+    };
+    match checked {
         Ok(mut s) => {
             if s.starts_with('\u{feff}') {
                 s.drain(..3);
