@@ -884,6 +884,11 @@ fn warn_unused_entries(entries: &[Entry], docs: &[ResolvedDoc], diags: &mut Vec<
 
 /// Link destinations in a Markdown string, with their byte offsets.
 pub fn markdown_links(md: &str) -> Vec<(String, usize)> {
+    // Every link and image starts with `[` (`![` for an image) or `<` (an autolink): a note
+    // with neither has none, and is not parsed.
+    if !md.contains(['[', '<']) {
+        return Vec::new();
+    }
     Parser::new_ext(md, crate::parse::document::markdown_options(false))
         .into_offset_iter()
         .filter_map(|(e, r)| match e {
@@ -1010,5 +1015,21 @@ mod tests {
         std::fs::remove_file(seeds.join("a.md")).unwrap();
         let err = doc.full(&site.config).err().expect("a removed file is noticed");
         assert!(err.reason.contains("cannot read"), "{err:?}");
+    }
+
+    #[test]
+    fn markdown_links_are_found_with_their_offsets() {
+        let links = |md: &str| super::markdown_links(md);
+        assert_eq!(links("Eine Anmerkung ohne Verweis, *betont*."), vec![]);
+        assert_eq!(
+            links("Siehe [dort](doc:a#p-2) und <https://example.org/>."),
+            vec![("doc:a#p-2".to_owned(), 6), ("https://example.org/".to_owned(), 28)]
+        );
+        assert_eq!(links("[Referenz][r]\n\n[r]: term:x"), vec![("term:x".to_owned(), 0)]);
+        // Images are not checked, but a script address in one is refused.
+        assert_eq!(links("![Bild](bild.png)"), vec![]);
+        assert_eq!(links("![Bild](javascript:x)"), vec![("javascript:x".to_owned(), 0)]);
+        // Brackets and angle brackets that make no link.
+        assert_eq!(links("a [b] c < d"), vec![]);
     }
 }
