@@ -220,6 +220,7 @@ impl PageRecord {
         }
         PageEntry {
             words: counter.words,
+            spans: counter.spans,
             counts: counter.counts,
             fragment: self.fragment(),
         }
@@ -390,6 +391,8 @@ pub struct PageEntry {
     /// Its folded words, in no particular order, each followed by a line break (one string,
     /// not one per word: words never hold white space).
     words: String,
+    /// Where each word stands in `words`, its line break left out.
+    spans: Vec<(u32, u32)>,
     /// How often each word occurs, in the order of `words`.
     counts: Vec<u32>,
     /// The page's fragment as JSON: `{"t": title, "u": url, "k": kind, "s": sections}`.
@@ -460,7 +463,8 @@ impl IndexBuilder {
     pub fn add(&mut self, entry: PageEntry) -> Option<(String, String)> {
         let page = self.pages;
         self.pages += 1;
-        for (word, count) in entry.words.lines().zip(entry.counts) {
+        for (&(start, end), count) in entry.spans.iter().zip(entry.counts) {
+            let word = &entry.words[start as usize..end as usize];
             // A word met before (most are) is looked up without being copied.
             match self.words.get_mut(word) {
                 Some(postings) => postings.push(page, count),
@@ -1046,8 +1050,16 @@ mod tests {
                 *counts.entry(vocabulary[rank].clone()).or_insert(0) += 1;
             }
             let (words, counts): (Vec<String>, Vec<u32>) = counts.into_iter().unzip();
+            let (mut text, mut spans) = (String::new(), Vec::new());
+            for w in &words {
+                let start = text.len() as u32;
+                text.push_str(w);
+                spans.push((start, text.len() as u32));
+                text.push('\n');
+            }
             b.add(PageEntry {
-                words: words.iter().map(|w| format!("{w}\n")).collect(),
+                words: text,
+                spans,
                 counts,
                 fragment: "{}".into(),
             });
