@@ -3,9 +3,9 @@
 //! The file grows with the site (about 17 KB per annotated document), so it is never built
 //! whole in memory: each document's items are made on their own (in parallel with its page)
 //! and streamed out in document order between a fixed head and tail. The bytes are exactly
-//! those of `serde_json::to_string_pretty` on the whole collection as a `serde_json::Value`
-//! (keys sorted, two-space indent); the JSON is written by hand because going through serde
-//! cost more than rendering the pages. A test holds the two to the same bytes.
+//! those of `serde_json::to_string` on the collection as a `serde_json::Value` (keys sorted,
+//! no spaces), with each item on a line of its own; the JSON is written by hand because going
+//! through serde cost more than rendering the pages. A test holds the two to the same bytes.
 
 use crate::concat::{cat, push};
 use crate::resolve::links::{Target as LinkTarget, classify, href};
