@@ -30,15 +30,6 @@ impl Piece for String {
     }
 }
 
-impl Piece for char {
-    fn size(&self) -> usize {
-        self.len_utf8()
-    }
-    fn push_to(&self, out: &mut String) {
-        out.push(*self);
-    }
-}
-
 impl<T: Piece + ?Sized> Piece for &T {
     fn size(&self) -> usize {
         (**self).size()
@@ -52,7 +43,7 @@ macro_rules! integer_pieces {
     ($($t:ty),*) => {$(
         impl Piece for $t {
             fn size(&self) -> usize {
-                // The widest value, sign included: `i64::MIN` has 20 characters.
+                // The widest value: `usize::MAX` has 20 digits on 64 bits.
                 20
             }
             fn push_to(&self, out: &mut String) {
@@ -61,7 +52,7 @@ macro_rules! integer_pieces {
         }
     )*};
 }
-integer_pieces!(usize, u32, u64, i64);
+integer_pieces!(usize, u32);
 
 /// The pieces, one after another, in a string allocated once.
 pub fn concat(pieces: &[&dyn Piece]) -> String {
@@ -80,7 +71,7 @@ pub fn append(out: &mut String, pieces: &[&dyn Piece]) {
     }
 }
 
-/// `cat![a, b, …]`: a new string of the pieces (text, `char`s and integers), in order.
+/// `cat![a, b, …]`: a new string of the pieces (text and integers), in order.
 macro_rules! cat {
     ($($piece:expr),+ $(,)?) => {
         $crate::concat::concat(&[$(&$piece as &dyn $crate::concat::Piece),+])
@@ -107,8 +98,8 @@ mod tests {
             format!("../{slug}/index.html#{id}")
         );
         assert_eq!(
-            cat!['…', "x", 0u32, u64::MAX, i64::MIN],
-            format!("…x0{}{}", u64::MAX, i64::MIN)
+            cat!["…", "x", 0u32, u32::MAX, usize::MAX],
+            format!("…x0{}{}", u32::MAX, usize::MAX)
         );
         let mut s = String::from("<ol");
         push!(&mut s, " start=\"", 7usize, "\">");
