@@ -1,7 +1,7 @@
 //! Cross-links: `doc:SLUG[#ID]`, `term:ID`, `page:NAME[#ID]` → relative URLs, checked.
 
 use crate::concat::cat;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -71,7 +71,7 @@ pub struct SiteIndex {
 pub struct PageIds {
     pub paragraphs: usize,
     pub notes: usize,
-    pub named: HashSet<String>,
+    pub named: crate::FastSet<String>,
 }
 
 impl PageIds {
@@ -215,7 +215,7 @@ mod tests {
         let ids = PageIds {
             paragraphs: 1,
             notes: 1,
-            named: ["intro".to_string()].into(),
+            named: ["intro".to_string()].into_iter().collect(),
         };
         idx.docs.insert("erlkoenig".into(), ("Erlkönig".into(), Arc::new(ids)));
         idx.terms.insert("goethe".into(), "Goethe".into());

@@ -723,14 +723,20 @@ pub fn resolve_doc(
         }
     }
 
-    // The page's ids, and clashes between them.
-    let mut ids: FastSet<String> = FastSet::default();
-    for id in reading.ids() {
-        if !ids.insert(id.clone()) {
+    // The page's ids, and clashes between them. The numbered ones (`p-N`, `note-N`,
+    // `noteref-N`) are known by their counts; only the others are kept, by name.
+    let paragraphs = reading.paragraphs;
+    let mut named: FastSet<String> = FastSet::with_capacity_and_hasher(
+        reading.heading_ids.len() + doc.annotations.len() + all.len(),
+        Default::default(),
+    );
+    let occurrence_ids: Vec<String> = all.iter().map(|o| o.id(entries)).collect();
+    for (_, id) in &reading.heading_ids {
+        if PageIds::is_numbered(id, paragraphs, notes) || occurrence_ids.contains(id) || !named.insert(id.clone()) {
             let at = reading
                 .heading_ids
                 .iter()
-                .find(|(_, h)| *h == id)
+                .find(|(_, h)| h == id)
                 .map_or(0, |(e, _)| doc.events[*e].1.start);
             diags.push(
                 Diagnostic::error(&doc.path, format!("the id `{id}` is used twice in this page")).at_offset(
@@ -741,11 +747,8 @@ pub fn resolve_doc(
             );
         }
     }
-    let generated: Vec<String> = (1..=notes)
-        .flat_map(|n| [cat!["note-", n], cat!["noteref-", n]])
-        .chain(all.iter().map(|o| o.id(entries)))
-        .collect();
     for a in &doc.annotations {
+        let numbered = PageIds::is_numbered(&a.id, paragraphs, notes);
         if reading::THEME_IDS.contains(&a.id.as_str()) {
             diags.push(
                 value_error(
@@ -756,23 +759,21 @@ pub fn resolve_doc(
                 )
                 .hint("every page has `<main id=\"main\">` for the skip link; choose another id"),
             );
-        } else if ids.contains(&a.id) || generated.contains(&a.id) {
+        } else if numbered || named.contains(&a.id) || occurrence_ids.contains(&a.id) {
             diags.push(
                 value_error(&doc.sidecar_source, &sidecar, &a.key_path("id"), format!("the annotation id `{}` clashes with an id of the page", a.id))
                     .hint("paragraphs (`p-N`), headings, notes (`note-N`) and glossary occurrences (`t-ID-K`) have ids too; choose another"),
             );
         }
-        ids.insert(a.id.clone());
+        if !numbered {
+            named.insert(a.id.clone());
+        }
     }
-    ids.extend(generated);
-    let paragraphs = reading.paragraphs;
+    named.extend(occurrence_ids);
     let ids = PageIds {
         paragraphs,
         notes,
-        named: ids
-            .into_iter()
-            .filter(|id| !PageIds::is_numbered(id, paragraphs, notes))
-            .collect(),
+        named,
     };
 
     let mut resolved = ResolvedDoc {

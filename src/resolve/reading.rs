@@ -138,7 +138,11 @@ pub fn analyze(events: &[Spanned]) -> Reading {
             Event::Start(Tag::Image { .. } | Tag::CodeBlock(_)) => hidden += 1,
             Event::End(TagEnd::Image | TagEnd::CodeBlock) => hidden = hidden.saturating_sub(1),
             Event::Start(tag) if is_block(tag) => {
-                let mut block = Block::default();
+                // The block's text is about as long as its source: made at that size once.
+                let mut block = Block {
+                    text: String::with_capacity(range.len()),
+                    ..Block::default()
+                };
                 if matches!(tag, Tag::Paragraph) {
                     r.paragraphs += 1;
                     block.paragraph = Some(r.paragraphs);

@@ -644,3 +644,82 @@ fn every_bad_annotation_of_a_sidecar_is_reported_not_only_the_first() {
     );
     assert_eq!(run.errors().len(), 3, "{run}");
 }
+
+#[test]
+fn an_annotation_id_that_clashes_with_an_id_of_the_page() {
+    // A heading's id, a paragraph's, a note's and a glossary occurrence's: each is an id the
+    // page already has.
+    let doc = "# Hunde\n\n## Der Hund {#bellen}\n\nDer Hund bellt.\n\nDer Hund schläft, die Katze nicht.\n";
+    for id in ["bellen", "p-2", "note-1", "noteref-1", "t-katze-1"] {
+        let sidecar =
+            format!("annotations:\n  - quote: bellt\n    note: a\n  - id: {id}\n    quote: schläft\n    gloss: b\n");
+        let run = fails(
+            &[
+                ("seeds/a.md", doc),
+                ("seeds/a.yaml", &sidecar),
+                (
+                    "content/glossary.yaml",
+                    "- id: katze\n  term: Katze\n  definition: A cat.\n",
+                ),
+            ],
+            &[
+                "seeds/a.yaml:4:",
+                &format!("the annotation id `{id}` clashes with an id of the page"),
+            ],
+        );
+        assert!(run.stderr.contains("choose another"), "{run}");
+    }
+    // Past the page's counts, a numbered shape is an id like any other.
+    let site = site(&[(
+        "seeds/a.yaml",
+        "annotations:\n  - id: p-9\n    quote: bellt\n    note: a\n",
+    )]);
+    site.build_ok(&[]);
+}
+
+#[test]
+fn a_heading_id_used_twice() {
+    // Two headings with one id, or a heading with a paragraph's, a note's or a glossary
+    // occurrence's.
+    let sidecar = "annotations:\n  - quote: bellt\n    note: a\n";
+    let glossary = "- id: katze\n  term: Katze\n  definition: A cat.\n";
+    for (doc, id, line) in [
+        (
+            "# Hunde\n\n## Eins {#x}\n\nDer Hund bellt.\n\n## Zwei {#x}\n\nDie Katze schläft.\n",
+            "x",
+            3,
+        ),
+        (
+            "# Hunde\n\nDer Hund bellt.\n\n## Eins {#p-1}\n\nDie Katze schläft.\n",
+            "p-1",
+            5,
+        ),
+        (
+            "# Hunde\n\nDer Hund bellt.\n\n## Eins {#note-1}\n\nDie Katze schläft.\n",
+            "note-1",
+            5,
+        ),
+        (
+            "# Hunde\n\nDer Hund bellt.\n\n## Eins {#noteref-1}\n\nDie Katze schläft.\n",
+            "noteref-1",
+            5,
+        ),
+        (
+            "# Hunde\n\nDer Hund bellt.\n\n## Eins {#t-katze-1}\n\nDie Katze schläft.\n",
+            "t-katze-1",
+            5,
+        ),
+    ] {
+        fails(
+            &[
+                ("seeds/a.md", doc),
+                ("seeds/a.yaml", sidecar),
+                ("content/glossary.yaml", glossary),
+            ],
+            &[
+                &format!("seeds/a.md:{line}:"),
+                &format!("the id `{id}` is used twice in this page"),
+            ],
+        );
+    }
+}
