@@ -160,7 +160,7 @@ pub fn validate_annotations(
     let positions = std::cell::OnceCell::new();
     let positions = || positions.get_or_init(|| YamlPositions::index(source));
     let mut out: Vec<Annotation> = Vec::with_capacity(raw.len());
-    let mut seen = std::collections::HashMap::new();
+    let mut seen = crate::FastMap::with_capacity_and_hasher(raw.len(), Default::default());
     for (index, a) in raw.into_iter().enumerate() {
         let at = |key: &str| -> Vec<Seg> { vec!["annotations".into(), index.into(), key.into()] };
         let id = a.id.clone().unwrap_or_else(|| cat!["a-", index + 1]);

@@ -589,7 +589,8 @@ impl<'a> Renderer<'a> {
         match m {
             Mark::Annotation(i) => {
                 let a = &self.rd.doc.annotations[i];
-                let mut s = String::new();
+                // Room for the tag with its ids and a `see` link: no growing on the way.
+                let mut s = String::with_capacity(96 + 2 * a.id.len() + a.see.as_ref().map_or(0, |u| 32 + u.len()));
                 let class = if a.gloss.is_some() {
                     "annotation gloss"
                 } else {
@@ -675,7 +676,7 @@ impl<'a> Renderer<'a> {
         match m {
             Mark::Annotation(i) => {
                 let a = &self.rd.doc.annotations[i];
-                let mut s = String::new();
+                let mut s = String::with_capacity(64 + a.gloss.as_ref().map_or(0, |g| 2 * g.len()));
                 if a.see.is_some() {
                     s.push_str("</a>");
                 }

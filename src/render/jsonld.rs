@@ -169,7 +169,15 @@ static ESCAPED: [bool; 256] = {
 /// ones by letter, the rest as `\u00XX`); everything else as it is.
 pub(crate) fn push_json_string(out: &mut String, s: &str) {
     out.push('"');
-    // Most strings need no escape: they go out in one piece.
+    // Most strings need no escape: told without a branch a byte, they go out in one piece.
+    if !s
+        .bytes()
+        .fold(false, |any, b| any | (b < 0x20) | (b == b'"') | (b == b'\\'))
+    {
+        out.push_str(s);
+        out.push('"');
+        return;
+    }
     let clean = s.bytes().position(|b| ESCAPED[b as usize]).unwrap_or(s.len());
     out.push_str(&s[..clean]);
     let mut from = clean;

@@ -671,8 +671,27 @@ fn space_first(s: &str) -> bool {
     }
 }
 
+/// Whether `s` is as [`collapse`] leaves it, told without a branch a byte: it holds no byte
+/// that can start white space other than an ASCII space (controls, and the lead bytes of
+/// white space outside ASCII), no two spaces in a row, and no space at either end. Most
+/// reading text is (a soft break is a space in it already); the rest is collapsed.
+fn is_collapsed(s: &str) -> bool {
+    let bytes = s.as_bytes();
+    let (Some(&first), Some(&last)) = (bytes.first(), bytes.last()) else {
+        return true;
+    };
+    let other_space = |b: u8| (b < 0x20) | (b == 0xC2) | (0xE1..=0xE3).contains(&b);
+    let inside = bytes.iter().zip(&bytes[1..]).fold(false, |any, (&a, &b)| {
+        any | other_space(a) | ((a == b' ') & (b == b' '))
+    });
+    !inside && !other_space(last) && first != b' ' && last != b' '
+}
+
 /// Runs of white space as one space, none at the ends.
 pub(crate) fn collapse(s: &str) -> String {
+    if is_collapsed(s) {
+        return s.to_owned();
+    }
     let mut out = String::with_capacity(s.len());
     let mut rest = s.trim_start();
     while !rest.is_empty() {
