@@ -232,7 +232,7 @@ fn render_doc(ctx: &Ctx, rd: &ResolvedDoc, sink: &dyn Sink, wants: Wants) -> Res
                 count,
             })
             .collect();
-        terms.sort_by_key(|t| t.term.to_lowercase());
+        terms.sort_by_cached_key(|t| t.term.to_lowercase());
         let view = DocView {
             title: doc.title.clone(),
             slug: doc.slug.clone(),
@@ -501,11 +501,8 @@ fn render_home_and_glossary(ctx: &Ctx, summaries: &[DocSummary], sink: &dyn Sink
                     .chain((2..).map(|n| format!("{base}-{n}")))
                     .find(|s| slugs.insert(s.clone()))
                     .unwrap_or(base);
-                ids.sort_by(|&a, &b| {
-                    sort_key(&entries[a].term)
-                        .cmp(&sort_key(&entries[b].term))
-                        .then_with(|| entries[a].id.cmp(&entries[b].id))
-                });
+                // Each key made once, not once a comparison: a slug is made from the term.
+                ids.sort_by_cached_key(|&i| (sort_key(&entries[i].term), entries[i].id.clone()));
                 Group {
                     kind: kind.to_owned(),
                     slug,
