@@ -6,7 +6,6 @@
 //! inline-code events, with soft breaks as a space. Image alt text, code blocks and raw HTML
 //! (when allowed) are not reading text.
 
-use crate::concat::cat;
 use crate::parse::document::Spanned;
 use crate::slug::slugify;
 use crate::{FastMap, FastSet};
@@ -57,15 +56,6 @@ pub struct Reading {
     /// For each inline element's start event (emphasis, strong, link, …), the offset in its
     /// block where it ends: the renderer needs it to keep marks and inline elements nested.
     pub inline_end: FastMap<usize, usize>,
-}
-
-impl Reading {
-    /// Every id the reading text itself defines (paragraphs and headings).
-    pub fn ids(&self) -> impl Iterator<Item = String> + '_ {
-        (1..=self.paragraphs)
-            .map(|n| cat!["p-", n])
-            .chain(self.heading_ids.iter().map(|(_, id)| id.clone()))
-    }
 }
 
 /// Prepares the event stream for reading: raw HTML becomes text unless allowed.
@@ -138,9 +128,15 @@ pub fn analyze(events: &[Spanned]) -> Reading {
             Event::Start(Tag::Image { .. } | Tag::CodeBlock(_)) => hidden += 1,
             Event::End(TagEnd::Image | TagEnd::CodeBlock) => hidden = hidden.saturating_sub(1),
             Event::Start(tag) if is_block(tag) => {
-                // The block's text is about as long as its source: made at that size once.
+                // A paragraph's or heading's text is about as long as its source: made at that
+                // size once. (A list item's source holds its nested blocks too.)
+                let size = if matches!(tag, Tag::Paragraph | Tag::Heading { .. }) {
+                    range.len()
+                } else {
+                    0
+                };
                 let mut block = Block {
-                    text: String::with_capacity(range.len()),
+                    text: String::with_capacity(size),
                     ..Block::default()
                 };
                 if matches!(tag, Tag::Paragraph) {
