@@ -673,8 +673,9 @@ fn space_first(s: &str) -> bool {
 
 /// Whether `s` is as [`collapse`] leaves it, told without a branch a byte: it holds no byte
 /// that can start white space other than an ASCII space (controls, and the lead bytes of
-/// white space outside ASCII), no two spaces in a row, and no space at either end. Most
-/// reading text is (a soft break is a space in it already); the rest is collapsed.
+/// white space outside ASCII), no two spaces in a row, and no space at either end. Such a
+/// text is copied whole. Reading text often is not (a double or trailing space where markup
+/// stood, or a `„` or `…`, whose first byte is one white space shares): it is collapsed.
 fn is_collapsed(s: &str) -> bool {
     let bytes = s.as_bytes();
     let (Some(&first), Some(&last)) = (bytes.first(), bytes.last()) else {
