@@ -84,7 +84,7 @@ pub fn fold(s: &str, folding: Folding) -> String {
 /// general rules for the rest.
 fn fold_other(c: char, out: &mut String) {
     match latin(c) {
-        Some(folded) => out.push_str(folded),
+        Some(folded) => out.push_str(&folded.text),
         None => fold_char(c, out),
     }
 }
@@ -93,18 +93,43 @@ fn fold_other(c: char, out: &mut String) {
 /// languages.
 const LATIN_END: u32 = 0x250;
 
+/// General punctuation (spaces, dashes, quotation marks, `…`): never part of a word, folded or
+/// not, so [`WordCounter`] ends the word there without folding.
+const PUNCTUATION: std::ops::RangeInclusive<char> = '\u{2000}'..='\u{206F}';
+
+/// A character of the Latin table, folded.
+struct LatinFold {
+    text: String,
+    /// Whether what it folds to is letters and digits only (`ä` → `a`), none of them (`×`),
+    /// or both.
+    shape: Shape,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Shape {
+    Word,
+    Break,
+    Mixed,
+}
+
 /// The folding of `c` from the table, if it is non-ASCII Latin.
-fn latin(c: char) -> Option<&'static str> {
-    static TABLE: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+fn latin(c: char) -> Option<&'static LatinFold> {
+    static TABLE: std::sync::OnceLock<Vec<LatinFold>> = std::sync::OnceLock::new();
     let i = (c as u32).checked_sub(0x80).filter(|&i| i < LATIN_END - 0x80)?;
     let table = TABLE.get_or_init(|| {
         (0x80..LATIN_END)
             .map(|u| {
-                let mut folded = String::new();
+                let mut text = String::new();
                 if let Some(c) = char::from_u32(u) {
-                    fold_char(c, &mut folded);
+                    fold_char(c, &mut text);
                 }
-                folded
+                // Nothing at all is a word's part too: the word goes on.
+                let shape = match (text.chars().all(is_word_char), text.chars().any(is_word_char)) {
+                    (true, _) => Shape::Word,
+                    (false, false) => Shape::Break,
+                    (false, true) => Shape::Mixed,
+                };
+                LatinFold { text, shape }
             })
             .collect()
     });
@@ -293,13 +318,27 @@ impl WordCounter {
             } else {
                 let Some(c) = text[i..].chars().next() else { break };
                 i += c.len_utf8();
-                let mut folded = std::mem::take(&mut self.folded);
-                folded.clear();
-                fold_other(c, &mut folded);
-                for f in folded.chars() {
-                    self.push(f, weight);
+                // What the characters fold to is known for the Latin ones, and for general
+                // punctuation: only the others are folded here, a character at a time.
+                match latin(c) {
+                    Some(f) if f.shape == Shape::Word => self.word.push_str(&f.text),
+                    Some(f) if f.shape == Shape::Break => self.end(weight),
+                    Some(f) => {
+                        for f in f.text.chars() {
+                            self.push(f, weight);
+                        }
+                    }
+                    None if PUNCTUATION.contains(&c) => self.end(weight),
+                    None => {
+                        let mut folded = std::mem::take(&mut self.folded);
+                        folded.clear();
+                        fold_char(c, &mut folded);
+                        for f in folded.chars() {
+                            self.push(f, weight);
+                        }
+                        self.folded = folded;
+                    }
                 }
-                self.folded = folded;
             }
         }
         self.end(weight);
@@ -871,10 +910,20 @@ mod tests {
             let Some(c) = char::from_u32(u) else { continue };
             let mut general = String::new();
             fold_char(c, &mut general);
-            assert_eq!(latin(c), Some(general.as_str()), "U+{u:04X}");
+            assert_eq!(latin(c).map(|f| f.text.as_str()), Some(general.as_str()), "U+{u:04X}");
         }
-        assert_eq!(latin('\u{250}'), None);
-        assert_eq!(latin('a'), None);
+        assert!(latin('\u{250}').is_none());
+        assert!(latin('a').is_none());
+    }
+
+    #[test]
+    fn general_punctuation_folds_to_no_word_character() {
+        for c in PUNCTUATION {
+            let mut folded = String::new();
+            fold_char(c, &mut folded);
+            assert!(!folded.is_empty(), "U+{:04X}", c as u32);
+            assert!(!folded.chars().any(is_word_char), "U+{:04X} → {folded}", c as u32);
+        }
     }
 
     /// Text of every kind the fast paths treat apart: ASCII, Latin letters from the table,
@@ -923,6 +972,11 @@ mod tests {
             "—",
             "„",
             "é",
+            "…",
+            "“",
+            "×",
+            "\u{ad}",
+            "ª",
             "\u{e2}\u{80}",
         ];
         proptest::collection::vec(proptest::sample::select(PIECES), 0..30).prop_map(|v| v.concat())
