@@ -77,6 +77,9 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if !matches!(cli.command, Command::Serve { .. }) {
+        glossa::keep_freed_memory();
+    }
     match cli.command {
         Command::Build {
             root,
