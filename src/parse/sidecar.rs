@@ -100,7 +100,12 @@ pub struct Annotation {
 impl Annotation {
     /// The path of one of this annotation's keys in the sidecar, for positions.
     pub fn key_path(&self, key: &str) -> Vec<Seg> {
-        vec!["annotations".into(), self.index.into(), key.into()]
+        Annotation::key_path_of(self.index, key)
+    }
+
+    /// [`Annotation::key_path`] of the annotation at `index`.
+    pub fn key_path_of(index: usize, key: &str) -> Vec<Seg> {
+        vec!["annotations".into(), index.into(), key.into()]
     }
 }
 

@@ -338,7 +338,7 @@ impl Site {
                         for (dest, offset) in markdown_links(&e.definition) {
                             let link = LinkRef {
                                 dest,
-                                file: e.path.clone(),
+                                file: Arc::from(e.path.as_path()),
                                 at: LinkAt::Yaml(e.key_path("definition"), offset),
                             };
                             check_link(&self.index, &link, None, diags);
@@ -435,7 +435,7 @@ fn link_site(
         for (dest, offset) in markdown_links(&e.definition) {
             let link = LinkRef {
                 dest,
-                file: e.path.clone(),
+                file: Arc::from(e.path.as_path()),
                 at: LinkAt::Yaml(e.key_path("definition"), offset),
             };
             add(&from, check_link(&index, &link, None, diags));
@@ -798,11 +798,19 @@ fn crosses(a: &Range<usize>, b: &Range<usize>) -> bool {
     overlaps(a, b) && !(a.start <= b.start && b.end <= a.end) && !(b.start <= a.start && a.end <= b.end)
 }
 
-/// Where a link is written, for its error.
+/// Where a link is written, for its error. Every document keeps its links until the site's
+/// links are checked, so an annotation's key is kept as its number and name, and made into a
+/// path into the YAML only for an error.
 #[derive(Clone)]
 enum LinkAt {
     /// A byte offset in the document's source.
     Source(usize),
+    /// An annotation's value (`note`, `see`) in the sidecar, and a byte offset inside its text.
+    Annotation {
+        index: usize,
+        key: &'static str,
+        offset: usize,
+    },
     /// A YAML value, and a byte offset inside that value's text.
     Yaml(Vec<crate::parse::yamlpos::Seg>, usize),
 }
@@ -810,7 +818,8 @@ enum LinkAt {
 #[derive(Clone)]
 struct LinkRef {
     dest: String,
-    file: std::path::PathBuf,
+    /// Shared by the links of a file.
+    file: Arc<Path>,
     at: LinkAt,
 }
 
@@ -819,6 +828,7 @@ struct LinkRef {
 fn doc_links(d: &ResolvedDoc) -> Vec<LinkRef> {
     let doc = &d.doc;
     let mut out = Vec::new();
+    let source: Arc<Path> = Arc::from(doc.path.as_path());
     let body = doc
         .events
         .iter()
@@ -834,18 +844,22 @@ fn doc_links(d: &ResolvedDoc) -> Vec<LinkRef> {
         };
         out.push(LinkRef {
             dest: dest.to_string(),
-            file: doc.path.clone(),
+            file: source.clone(),
             at: LinkAt::Source(range.start),
         });
     }
-    let sidecar = doc.sidecar_path.clone().unwrap_or_else(|| doc.path.clone());
+    let sidecar: Arc<Path> = doc.sidecar_path.as_deref().map_or(source, Arc::from);
     for a in &doc.annotations {
         if let Some(note) = &a.note {
             for (dest, offset) in markdown_links(note) {
                 out.push(LinkRef {
                     dest,
                     file: sidecar.clone(),
-                    at: LinkAt::Yaml(a.key_path("note"), offset),
+                    at: LinkAt::Annotation {
+                        index: a.index,
+                        key: "note",
+                        offset,
+                    },
                 });
             }
         }
@@ -853,7 +867,11 @@ fn doc_links(d: &ResolvedDoc) -> Vec<LinkRef> {
             out.push(LinkRef {
                 dest: see.clone(),
                 file: sidecar.clone(),
-                at: LinkAt::Yaml(a.key_path("see"), 0),
+                at: LinkAt::Annotation {
+                    index: a.index,
+                    key: "see",
+                    offset: 0,
+                },
             });
         }
     }
@@ -920,15 +938,13 @@ fn check_link(
             let source = read_or_empty(&link.file);
             let mut d = match &link.at {
                 LinkAt::Source(offset) => {
-                    Diagnostic::error(&link.file, message).at_offset(&source, *offset, link.dest.chars().count())
+                    Diagnostic::error(&*link.file, message).at_offset(&source, *offset, link.dest.chars().count())
                 }
-                LinkAt::Yaml(path, offset) => {
-                    let d = value_error(&source, &link.file, path, message);
-                    match (d.line, link_line_in_block(&source, d.line, *offset)) {
-                        (Some(_), Some(pos)) => d.at(&source, pos),
-                        _ => d,
-                    }
+                LinkAt::Annotation { index, key, offset } => {
+                    let path = crate::parse::sidecar::Annotation::key_path_of(*index, key);
+                    yaml_link_error(&source, &link.file, &path, *offset, message)
                 }
+                LinkAt::Yaml(path, offset) => yaml_link_error(&source, &link.file, path, *offset, message),
             };
             if let Some(h) = hint {
                 d = d.hint(h);
@@ -936,6 +952,22 @@ fn check_link(
             diags.push(d);
             None
         }
+    }
+}
+
+/// An error about a link inside a YAML string value, on the link's line when the value is a
+/// block of lines.
+fn yaml_link_error(
+    source: &str,
+    file: &Path,
+    path: &[crate::parse::yamlpos::Seg],
+    offset: usize,
+    message: String,
+) -> Diagnostic {
+    let d = value_error(source, file, path, message);
+    match (d.line, link_line_in_block(source, d.line, offset)) {
+        (Some(_), Some(pos)) => d.at(source, pos),
+        _ => d,
     }
 }
 
