@@ -71,7 +71,55 @@ pub struct SiteIndex {
 pub struct PageIds {
     pub paragraphs: usize,
     pub notes: usize,
-    pub named: crate::FastSet<String>,
+    pub named: Names,
+}
+
+/// A set of names kept small: sorted, in one string. Every document keeps its ids until the
+/// site's links are checked, a few dozen each; in a hash set of strings, each costs about 80
+/// bytes, here its own bytes and four more. Looked up only for a link with a fragment.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Names {
+    text: String,
+    /// Where each name ends in `text`.
+    ends: Vec<u32>,
+}
+
+impl Names {
+    pub fn new(names: impl IntoIterator<Item = String>) -> Names {
+        let mut names: Vec<String> = names.into_iter().collect();
+        names.sort_unstable();
+        names.dedup();
+        let mut text = String::with_capacity(names.iter().map(String::len).sum());
+        let mut ends = Vec::with_capacity(names.len());
+        for n in &names {
+            text.push_str(n);
+            ends.push(text.len() as u32);
+        }
+        Names { text, ends }
+    }
+
+    pub fn contains(&self, name: &str) -> bool {
+        let (mut lo, mut hi) = (0, self.ends.len());
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            match self.get(mid).cmp(name) {
+                std::cmp::Ordering::Less => lo = mid + 1,
+                std::cmp::Ordering::Greater => hi = mid,
+                std::cmp::Ordering::Equal => return true,
+            }
+        }
+        false
+    }
+
+    /// The names, sorted.
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
+        (0..self.ends.len()).map(|i| self.get(i))
+    }
+
+    fn get(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        &self.text[start..self.ends[i] as usize]
+    }
 }
 
 impl PageIds {
@@ -97,7 +145,7 @@ impl PageIds {
         (1..=self.paragraphs)
             .map(|n| format!("p-{n}"))
             .chain((1..=self.notes).flat_map(|n| [format!("note-{n}"), format!("noteref-{n}")]))
-            .chain(self.named.iter().cloned())
+            .chain(self.named.iter().map(str::to_owned))
     }
 }
 
@@ -210,12 +258,25 @@ mod tests {
     }
 
     #[test]
+    fn names_are_found_by_their_whole_text() {
+        let names = Names::new(["t-katze-1", "a-2", "intro", "a-10", "a-2"].map(String::from));
+        assert_eq!(names.iter().collect::<Vec<_>>(), ["a-10", "a-2", "intro", "t-katze-1"]);
+        for n in ["a-10", "a-2", "intro", "t-katze-1"] {
+            assert!(names.contains(n), "{n}");
+        }
+        for n in ["", "a", "a-1", "a-100", "a-2 ", "intr", "introx", "t-katze", "zz"] {
+            assert!(!names.contains(n), "{n}");
+        }
+        assert!(!Names::default().contains(""));
+    }
+
+    #[test]
     fn checks_targets_with_suggestions() {
         let mut idx = SiteIndex::default();
         let ids = PageIds {
             paragraphs: 1,
             notes: 1,
-            named: ["intro".to_string()].into_iter().collect(),
+            named: Names::new(["intro".to_string()]),
         };
         idx.docs.insert("erlkoenig".into(), ("Erlkönig".into(), Arc::new(ids)));
         idx.terms.insert("goethe".into(), "Goethe".into());

@@ -773,7 +773,7 @@ pub fn resolve_doc(
     let ids = PageIds {
         paragraphs,
         notes,
-        named,
+        named: links::Names::new(named),
     };
 
     let mut resolved = ResolvedDoc {
