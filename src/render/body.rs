@@ -78,13 +78,43 @@ fn markdown_events<'e>(
         })
 }
 
+/// Where the pages that hold notes stand, one folder below the site's root (`SLUG/index.html`,
+/// `NAME/index.html`): a note rendered ahead, while its links are read, is rendered from there.
+pub const NOTE_ROOT: &str = "../";
+
+/// A note's links with their byte offsets, for resolving to check and, from the same parse
+/// when one gives them, its HTML and text as [`note_html_and_text`] makes them from
+/// [`NOTE_ROOT`]: resolving and rendering would each parse the note otherwise.
+pub fn note_links_and_html(note: &str, raw_html: bool) -> (Vec<(String, usize)>, Option<(String, String)>) {
+    let events: Vec<(Event, std::ops::Range<usize>)> =
+        pulldown_cmark::Parser::new_ext(note, crate::parse::document::markdown_options(false))
+            .into_offset_iter()
+            .collect();
+    let links = crate::resolve::link_destinations(events.iter().map(|(e, r)| (e, r.start)));
+    if extended(note) {
+        return (links, None);
+    }
+    let text = super::plain_text_of(events.iter().map(|(e, _)| e));
+    let mut html = String::with_capacity(note.len() + note.len() / 2);
+    html::push_html(
+        &mut html,
+        markdown_events(events.into_iter().map(|(e, _)| e), NOTE_ROOT, raw_html),
+    );
+    (links, Some((html, text)))
+}
+
+/// Whether a note uses a Markdown extension, which [`super::plain_text`] does not read: then
+/// its HTML and its text come from two parses.
+fn extended(note: &str) -> bool {
+    note.contains(['|', '~', '^', '{']) || ["[ ]", "[x]", "[X]"].iter().any(|t| note.contains(t))
+}
+
 /// A note's HTML ([`markdown_html`]) and its plain text ([`super::plain_text`]), from one parse
 /// when one gives both: `plain_text` reads Markdown without the extensions (tables, footnotes,
 /// strikethrough, task lists, heading attributes), and a note with none of the characters that
 /// start them parses the same either way.
 fn note_html_and_text(note: &str, root: &str, raw_html: bool) -> (String, String) {
-    let extended = note.contains(['|', '~', '^', '{']) || ["[ ]", "[x]", "[X]"].iter().any(|t| note.contains(t));
-    if extended {
+    if extended(note) {
         return (markdown_html(note, root, raw_html), super::plain_text(note));
     }
     let events: Vec<Event> =
@@ -531,7 +561,10 @@ impl<'a> Renderer<'a> {
                 if let Mark::Annotation(i) = m
                     && let Some(note) = &self.rd.doc.annotations[i].note
                 {
-                    let (html, text) = note_html_and_text(note, self.root, self.raw_html);
+                    let (html, text) = match self.rd.note_html.get(i) {
+                        Some(Some((html, text))) if self.root == NOTE_ROOT => (html.to_string(), text.to_string()),
+                        _ => note_html_and_text(note, self.root, self.raw_html),
+                    };
                     // A note reference is a link: it may not sit inside a Markdown link.
                     let outside = self.leave_links(at);
                     self.note_ref(html, text);
@@ -808,6 +841,13 @@ mod tests {
                     (markdown_html(note, "../", raw_html), crate::render::plain_text(note)),
                     "{note:?}, raw_html {raw_html}"
                 );
+                // Rendered ahead, while resolving reads its links: the same links, and the
+                // same HTML and text when they come with them.
+                let (links, ahead) = note_links_and_html(note, raw_html);
+                assert_eq!(links, crate::resolve::markdown_links(note), "{note:?}");
+                if let Some(ahead) = ahead {
+                    assert_eq!(ahead, note_html_and_text(note, NOTE_ROOT, raw_html), "{note:?}");
+                }
             }
         }
     }

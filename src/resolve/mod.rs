@@ -56,6 +56,9 @@ pub struct ResolvedDoc {
     pub ids: Arc<PageIds>,
     /// The links written in the document, its notes and `see:` values.
     links: Vec<LinkRef>,
+    /// By annotation, its note's HTML and text, when they came from the parse that read the
+    /// note's links ([`crate::render::body::note_links_and_html`]).
+    pub note_html: Arc<Vec<Option<(Box<str>, Box<str>)>>>,
     /// Set when [`ResolvedDoc::compact`] dropped what [`ResolvedDoc::full`] makes again: the
     /// source it must read again, as it was.
     compact: Option<SourceCheck>,
@@ -163,6 +166,7 @@ impl ResolvedDoc {
             notes: self.notes,
             ids: self.ids.clone(),
             links: Vec::new(),
+            note_html: self.note_html.clone(),
             compact: None,
         }))
     }
@@ -784,9 +788,12 @@ pub fn resolve_doc(
         notes,
         ids: Arc::new(ids),
         links: Vec::new(),
+        note_html: Arc::default(),
         compact: None,
     };
-    resolved.links = doc_links(&resolved);
+    let (links, note_html) = doc_links(&resolved, config.raw_html);
+    resolved.links = links;
+    resolved.note_html = Arc::new(note_html);
     resolved
 }
 
@@ -824,8 +831,8 @@ struct LinkRef {
 }
 
 /// Every link written in a document or page: Markdown links of the body and footnotes, notes,
-/// and `see:` values.
-fn doc_links(d: &ResolvedDoc) -> Vec<LinkRef> {
+/// and `see:` values; and, by annotation, the HTML and text of the notes parsed for their links.
+fn doc_links(d: &ResolvedDoc, raw_html: bool) -> (Vec<LinkRef>, Vec<Option<(Box<str>, Box<str>)>>) {
     let doc = &d.doc;
     let mut out = Vec::new();
     let source: Arc<Path> = Arc::from(doc.path.as_path());
@@ -849,9 +856,18 @@ fn doc_links(d: &ResolvedDoc) -> Vec<LinkRef> {
         });
     }
     let sidecar: Arc<Path> = doc.sidecar_path.as_deref().map_or(source, Arc::from);
-    for a in &doc.annotations {
-        if let Some(note) = &a.note {
-            for (dest, offset) in markdown_links(note) {
+    let mut note_html = Vec::new();
+    for (i, a) in doc.annotations.iter().enumerate() {
+        // Every link starts with `[` (`![` for an image) or `<` (an autolink): a note with
+        // neither has none, and is parsed only when it renders.
+        if let Some(note) = a.note.as_ref().filter(|n| n.contains(['[', '<'])) {
+            let (links, html) = crate::render::body::note_links_and_html(note, raw_html);
+            if let Some((html, text)) = html {
+                // Kept until the page renders, at their size.
+                note_html.resize(i, None);
+                note_html.push(Some((html.into_boxed_str(), text.into_boxed_str())));
+            }
+            for (dest, offset) in links {
                 out.push(LinkRef {
                     dest,
                     file: sidecar.clone(),
@@ -875,7 +891,7 @@ fn doc_links(d: &ResolvedDoc) -> Vec<LinkRef> {
             });
         }
     }
-    out
+    (out, note_html)
 }
 
 /// A warning for each glossary entry that occurs in none of `docs`.
@@ -908,15 +924,20 @@ pub fn markdown_links(md: &str) -> Vec<(String, usize)> {
     if !md.contains(['[', '<']) {
         return Vec::new();
     }
-    Parser::new_ext(md, crate::parse::document::markdown_options(false))
-        .into_offset_iter()
-        .filter_map(|(e, r)| match e {
-            Event::Start(Tag::Link { dest_url, .. }) => Some((dest_url.to_string(), r.start)),
+    let events = Parser::new_ext(md, crate::parse::document::markdown_options(false)).into_offset_iter();
+    link_destinations(events.map(|(e, r)| (e, r.start)))
+}
+
+/// The links of Markdown events that are checked, with their byte offsets.
+pub fn link_destinations<'e, E: std::borrow::Borrow<Event<'e>>>(
+    events: impl Iterator<Item = (E, usize)>,
+) -> Vec<(String, usize)> {
+    events
+        .filter_map(|(e, at)| match e.borrow() {
+            Event::Start(Tag::Link { dest_url, .. }) => Some((dest_url.to_string(), at)),
             // An image's address is not checked, but a script URL is refused.
-            Event::Start(Tag::Image { dest_url, .. })
-                if crate::parse::document::refused_scheme(&dest_url).is_some() =>
-            {
-                Some((dest_url.to_string(), r.start))
+            Event::Start(Tag::Image { dest_url, .. }) if crate::parse::document::refused_scheme(dest_url).is_some() => {
+                Some((dest_url.to_string(), at))
             }
             _ => None,
         })
