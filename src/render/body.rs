@@ -85,7 +85,7 @@ pub const NOTE_ROOT: &str = "../";
 /// A note's links with their byte offsets, for resolving to check and, from the same parse
 /// when one gives them, its HTML and text as [`note_html_and_text`] makes them from
 /// [`NOTE_ROOT`]: resolving and rendering would each parse the note otherwise.
-pub fn note_links_and_html(note: &str, raw_html: bool) -> (Vec<(String, usize)>, Option<(String, String)>) {
+pub fn note_links_and_html(note: &str, raw_html: bool) -> (Vec<(String, usize)>, Option<NoteAhead>) {
     let events: Vec<(Event, std::ops::Range<usize>)> =
         pulldown_cmark::Parser::new_ext(note, crate::parse::document::markdown_options(false))
             .into_offset_iter()
@@ -100,7 +100,19 @@ pub fn note_links_and_html(note: &str, raw_html: bool) -> (Vec<(String, usize)>,
         &mut html,
         markdown_events(events.into_iter().map(|(e, _)| e), NOTE_ROOT, raw_html),
     );
-    (links, Some((html, text)))
+    let ahead = NoteAhead {
+        html: html.into_boxed_str(),
+        text: text.into_boxed_str(),
+    };
+    (links, Some(ahead))
+}
+
+/// A note's HTML, from [`NOTE_ROOT`], and its text, made while its links were read; kept, at
+/// their size, until its page renders.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NoteAhead {
+    pub html: Box<str>,
+    pub text: Box<str>,
 }
 
 /// Whether a note uses a Markdown extension, which [`super::plain_text`] does not read: then
@@ -562,7 +574,7 @@ impl<'a> Renderer<'a> {
                     && let Some(note) = &self.rd.doc.annotations[i].note
                 {
                     let (html, text) = match self.rd.note_html.get(i) {
-                        Some(Some((html, text))) if self.root == NOTE_ROOT => (html.to_string(), text.to_string()),
+                        Some(Some(ahead)) if self.root == NOTE_ROOT => (ahead.html.to_string(), ahead.text.to_string()),
                         _ => note_html_and_text(note, self.root, self.raw_html),
                     };
                     // A note reference is a link: it may not sit inside a Markdown link.
@@ -846,7 +858,8 @@ mod tests {
                 let (links, ahead) = note_links_and_html(note, raw_html);
                 assert_eq!(links, crate::resolve::markdown_links(note), "{note:?}");
                 if let Some(ahead) = ahead {
-                    assert_eq!(ahead, note_html_and_text(note, NOTE_ROOT, raw_html), "{note:?}");
+                    let made = (ahead.html.to_string(), ahead.text.to_string());
+                    assert_eq!(made, note_html_and_text(note, NOTE_ROOT, raw_html), "{note:?}");
                 }
             }
         }

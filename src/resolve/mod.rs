@@ -58,7 +58,7 @@ pub struct ResolvedDoc {
     links: Vec<LinkRef>,
     /// By annotation, its note's HTML and text, when they came from the parse that read the
     /// note's links ([`crate::render::body::note_links_and_html`]).
-    pub note_html: Arc<Vec<Option<(Box<str>, Box<str>)>>>,
+    pub note_html: Arc<Vec<Option<crate::render::body::NoteAhead>>>,
     /// Set when [`ResolvedDoc::compact`] dropped what [`ResolvedDoc::full`] makes again: the
     /// source it must read again, as it was.
     compact: Option<SourceCheck>,
@@ -832,7 +832,7 @@ struct LinkRef {
 
 /// Every link written in a document or page: Markdown links of the body and footnotes, notes,
 /// and `see:` values; and, by annotation, the HTML and text of the notes parsed for their links.
-fn doc_links(d: &ResolvedDoc, raw_html: bool) -> (Vec<LinkRef>, Vec<Option<(Box<str>, Box<str>)>>) {
+fn doc_links(d: &ResolvedDoc, raw_html: bool) -> (Vec<LinkRef>, Vec<Option<crate::render::body::NoteAhead>>) {
     let doc = &d.doc;
     let mut out = Vec::new();
     let source: Arc<Path> = Arc::from(doc.path.as_path());
@@ -862,10 +862,9 @@ fn doc_links(d: &ResolvedDoc, raw_html: bool) -> (Vec<LinkRef>, Vec<Option<(Box<
         // neither has none, and is parsed only when it renders.
         if let Some(note) = a.note.as_ref().filter(|n| n.contains(['[', '<'])) {
             let (links, html) = crate::render::body::note_links_and_html(note, raw_html);
-            if let Some((html, text)) = html {
-                // Kept until the page renders, at their size.
+            if html.is_some() {
                 note_html.resize(i, None);
-                note_html.push(Some((html.into_boxed_str(), text.into_boxed_str())));
+                note_html.push(html);
             }
             for (dest, offset) in links {
                 out.push(LinkRef {
