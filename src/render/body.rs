@@ -86,20 +86,12 @@ pub const NOTE_ROOT: &str = "../";
 /// when one gives them, its HTML and text as [`note_html_and_text`] makes them from
 /// [`NOTE_ROOT`]: resolving and rendering would each parse the note otherwise.
 pub fn note_links_and_html(note: &str, raw_html: bool) -> (Vec<(String, usize)>, Option<NoteAhead>) {
-    let events: Vec<(Event, std::ops::Range<usize>)> =
-        pulldown_cmark::Parser::new_ext(note, crate::parse::document::markdown_options(false))
-            .into_offset_iter()
-            .collect();
+    let events = note_events(note);
     let links = crate::resolve::link_destinations(events.iter().map(|(e, r)| (e, r.start)));
     if extended(note) {
         return (links, None);
     }
-    let text = super::plain_text_of(events.iter().map(|(e, _)| e));
-    let mut html = String::with_capacity(note.len() + note.len() / 2);
-    html::push_html(
-        &mut html,
-        markdown_events(events.into_iter().map(|(e, _)| e), NOTE_ROOT, raw_html),
-    );
+    let (html, text) = html_and_text(events, note.len(), NOTE_ROOT, raw_html);
     let ahead = NoteAhead {
         html: html.into_boxed_str(),
         text: text.into_boxed_str(),
@@ -129,11 +121,29 @@ fn note_html_and_text(note: &str, root: &str, raw_html: bool) -> (String, String
     if extended(note) {
         return (markdown_html(note, root, raw_html), super::plain_text(note));
     }
-    let events: Vec<Event> =
-        pulldown_cmark::Parser::new_ext(note, crate::parse::document::markdown_options(false)).collect();
-    let text = super::plain_text_of(events.iter());
-    let mut html = String::with_capacity(note.len() + note.len() / 2);
-    html::push_html(&mut html, markdown_events(events.into_iter(), root, raw_html));
+    html_and_text(note_events(note), note.len(), root, raw_html)
+}
+
+/// A note's events, with their byte offsets.
+fn note_events(note: &str) -> Vec<(Event<'_>, std::ops::Range<usize>)> {
+    pulldown_cmark::Parser::new_ext(note, crate::parse::document::markdown_options(false))
+        .into_offset_iter()
+        .collect()
+}
+
+/// The HTML and the plain text of a note's events (of a note `len` bytes long).
+fn html_and_text(
+    events: Vec<(Event<'_>, std::ops::Range<usize>)>,
+    len: usize,
+    root: &str,
+    raw_html: bool,
+) -> (String, String) {
+    let text = super::plain_text_of(events.iter().map(|(e, _)| e));
+    let mut html = String::with_capacity(len + len / 2);
+    html::push_html(
+        &mut html,
+        markdown_events(events.into_iter().map(|(e, _)| e), root, raw_html),
+    );
     (html, text)
 }
 

@@ -76,12 +76,12 @@ pub struct PageIds {
 
 /// A set of names kept small: sorted, in one string. Every document keeps its ids until the
 /// site's links are checked, a few dozen each; in a hash set of strings, each costs about 80
-/// bytes, here its own bytes and four more. Looked up only for a link with a fragment.
+/// bytes, here its own bytes and eight more. Looked up only for a link with a fragment.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Names {
     text: String,
-    /// Where each name ends in `text`.
-    ends: Vec<u32>,
+    /// Where each name stands in `text`, in order.
+    spans: Vec<(u32, u32)>,
 }
 
 impl Names {
@@ -90,35 +90,26 @@ impl Names {
         names.sort_unstable();
         names.dedup();
         let mut text = String::with_capacity(names.iter().map(String::len).sum());
-        let mut ends = Vec::with_capacity(names.len());
+        let mut spans = Vec::with_capacity(names.len());
         for n in &names {
+            let start = text.len() as u32;
             text.push_str(n);
-            ends.push(text.len() as u32);
+            spans.push((start, text.len() as u32));
         }
-        Names { text, ends }
+        Names { text, spans }
     }
 
     pub fn contains(&self, name: &str) -> bool {
-        let (mut lo, mut hi) = (0, self.ends.len());
-        while lo < hi {
-            let mid = (lo + hi) / 2;
-            match self.get(mid).cmp(name) {
-                std::cmp::Ordering::Less => lo = mid + 1,
-                std::cmp::Ordering::Greater => hi = mid,
-                std::cmp::Ordering::Equal => return true,
-            }
-        }
-        false
+        self.spans.binary_search_by(|&span| self.get(span).cmp(name)).is_ok()
     }
 
     /// The names, sorted.
     pub fn iter(&self) -> impl Iterator<Item = &str> {
-        (0..self.ends.len()).map(|i| self.get(i))
+        self.spans.iter().map(|&span| self.get(span))
     }
 
-    fn get(&self, i: usize) -> &str {
-        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
-        &self.text[start..self.ends[i] as usize]
+    fn get(&self, (start, end): (u32, u32)) -> &str {
+        &self.text[start as usize..end as usize]
     }
 }
 

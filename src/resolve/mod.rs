@@ -858,9 +858,8 @@ fn doc_links(d: &ResolvedDoc, raw_html: bool) -> (Vec<LinkRef>, Vec<Option<crate
     let sidecar: Arc<Path> = doc.sidecar_path.as_deref().map_or(source, Arc::from);
     let mut note_html = Vec::new();
     for (i, a) in doc.annotations.iter().enumerate() {
-        // Every link starts with `[` (`![` for an image) or `<` (an autolink): a note with
-        // neither has none, and is parsed only when it renders.
-        if let Some(note) = a.note.as_ref().filter(|n| n.contains(['[', '<'])) {
+        // A note that cannot hold a link is parsed only when it renders.
+        if let Some(note) = a.note.as_deref().filter(|n| may_link(n)) {
             let (links, html) = crate::render::body::note_links_and_html(note, raw_html);
             if html.is_some() {
                 note_html.resize(i, None);
@@ -918,13 +917,17 @@ fn warn_unused_entries(entries: &[Entry], docs: &[ResolvedDoc], diags: &mut Vec<
 
 /// Link destinations in a Markdown string, with their byte offsets.
 pub fn markdown_links(md: &str) -> Vec<(String, usize)> {
-    // Every link and image starts with `[` (`![` for an image) or `<` (an autolink): a note
-    // with neither has none, and is not parsed.
-    if !md.contains(['[', '<']) {
+    if !may_link(md) {
         return Vec::new();
     }
     let events = Parser::new_ext(md, crate::parse::document::markdown_options(false)).into_offset_iter();
     link_destinations(events.map(|(e, r)| (e, r.start)))
+}
+
+/// Whether Markdown may hold a link: every link and image starts with `[` (`![` for an image)
+/// or `<` (an autolink). Text without either is not parsed to look for them.
+fn may_link(md: &str) -> bool {
+    md.contains(['[', '<'])
 }
 
 /// The links of Markdown events that are checked, with their byte offsets.
