@@ -39,7 +39,15 @@ fn files(dir: &Path) -> Vec<PathBuf> {
 }
 
 pub fn discover(root: &Path, diags: &mut Vec<Diagnostic>) -> Found {
-    let mut found = Found::default();
+    Found {
+        documents: documents(root, diags),
+        ..content(root)
+    }
+}
+
+/// The documents under seeds/ with their sidecars, in path order (the walk that takes long on
+/// a large site: [`content`] can be read meanwhile).
+pub fn documents(root: &Path, diags: &mut Vec<Diagnostic>) -> Vec<(PathBuf, Option<PathBuf>)> {
     let seeds = root.join("seeds");
     // Documents as (stem, path), in the walk's order; paths compare component by component,
     // which is slow enough to count on 10,000 files, so they are sorted (by stem) only when
@@ -92,10 +100,17 @@ pub fn discover(root: &Path, diags: &mut Vec<Diagnostic>) -> Found {
         }
     }
     drop(by_stem);
-    for (_, p) in docs {
-        let side = paired.remove(&p);
-        found.documents.push((p, side));
-    }
+    docs.into_iter()
+        .map(|(_, p)| {
+            let side = paired.remove(&p);
+            (p, side)
+        })
+        .collect()
+}
+
+/// What content/ holds: pages, glossary files and static files (no documents).
+pub fn content(root: &Path) -> Found {
+    let mut found = Found::default();
     let content = root.join("content");
     found.pages = files(&content.join("pages"))
         .into_iter()

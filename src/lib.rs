@@ -130,8 +130,30 @@ fn load_site(opts: &BuildOptions, compact: bool, diags: &mut Vec<Diagnostic>) ->
             format!("{url}/")
         });
     }
-    let found = discover::discover(root, diags);
-    if found.documents.is_empty() {
+    let read = |p: &Path| std::fs::read(p).map_err(|e| Fatal(format!("cannot read {}: {e}", p.display())));
+    // The glossary first: every document is resolved against it as soon as it is parsed. It is
+    // read while seeds/ is walked.
+    let ((documents, walk_diags), glossary) = rayon::join(
+        || {
+            let mut diags = Vec::new();
+            (discover::documents(root, &mut diags), diags)
+        },
+        || -> Result<_, Fatal> {
+            let found = discover::content(root);
+            let mut diags = Vec::new();
+            let mut entries = Vec::new();
+            for path in &found.glossary {
+                match decode(read(path)?, path) {
+                    Ok(text) => entries.extend(parse::glossary::parse_glossary(&text, path, &mut diags)),
+                    Err(d) => diags.push(d),
+                }
+            }
+            let glossary = resolve::Glossary::new(&entries);
+            Ok((found, entries, glossary, diags))
+        },
+    );
+    diags.extend(walk_diags);
+    if documents.is_empty() {
         diags.push(
             Diagnostic::error(
                 root.join("seeds"),
@@ -141,24 +163,15 @@ fn load_site(opts: &BuildOptions, compact: bool, diags: &mut Vec<Diagnostic>) ->
         );
         return Ok(None);
     }
+    let (found, entries, glossary, glossary_diags) = glossary?;
+    diags.extend(glossary_diags);
     let opts_parse = ParseOptions {
         smart_punctuation: config.smart_punctuation,
     };
-    let read = |p: &Path| std::fs::read(p).map_err(|e| Fatal(format!("cannot read {}: {e}", p.display())));
-    // The glossary first: every document is resolved against it as soon as it is parsed.
-    let mut entries = Vec::new();
-    for path in &found.glossary {
-        match decode(read(path)?, path) {
-            Ok(text) => entries.extend(parse::glossary::parse_glossary(&text, path, diags)),
-            Err(d) => diags.push(d),
-        }
-    }
-    let glossary = resolve::Glossary::new(&entries);
     // Each document is read, parsed and resolved on its own, in parallel; results keep
     // discovery order, and the site-wide checks come after.
     type Loaded = Result<(Option<resolve::ResolvedDoc>, Vec<Diagnostic>), Fatal>;
-    let loaded: Vec<Loaded> = found
-        .documents
+    let loaded: Vec<Loaded> = documents
         .par_iter()
         .map(|(path, sidecar)| {
             let mut diags = Vec::new();
