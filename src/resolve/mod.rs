@@ -362,10 +362,10 @@ impl Site {
 }
 
 /// Home-page order: weight, then date (newest first), then title.
-fn sort_docs(docs: &mut Vec<ResolvedDoc>) {
+fn sort_docs(docs: &mut [ResolvedDoc]) {
     use rayon::prelude::*;
-    // Their order is found by number, in parallel, and each document moved once: a document is
-    // a large value, slow to move at every step of a sort on a large site.
+    // Their order is found by number, in parallel, and then the documents are moved into it: a
+    // document is a large value, slow to move at every step of a sort on a large site.
     let mut order: Vec<usize> = (0..docs.len()).collect();
     order.par_sort_by(|&a, &b| {
         let (a, b) = (&docs[a].doc, &docs[b].doc);
@@ -376,11 +376,18 @@ fn sort_docs(docs: &mut Vec<ResolvedDoc>) {
             .then_with(|| a.title.cmp(&b.title))
             .then_with(|| a.slug.cmp(&b.slug))
     });
-    if order.iter().enumerate().all(|(i, &at)| i == at) {
-        return;
+    // Position k takes the document at order[k]: each cycle of the permutation is followed
+    // with swaps, in place (a second list of documents would be as large as the first).
+    for start in 0..order.len() {
+        let mut k = start;
+        while order[k] != start {
+            let next = order[k];
+            docs.swap(k, next);
+            order[k] = k;
+            k = next;
+        }
+        order[k] = k;
     }
-    let mut slots: Vec<Option<ResolvedDoc>> = std::mem::take(docs).into_iter().map(Some).collect();
-    *docs = order.into_iter().filter_map(|i| slots[i].take()).collect();
 }
 
 /// The index of every page's ids, every link checked against it, and who links to whom.
