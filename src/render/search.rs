@@ -710,21 +710,27 @@ fn space_first(s: &str) -> bool {
     }
 }
 
-/// Whether `s` is as [`collapse`] leaves it, told without a branch a byte: it holds no byte
-/// that can start white space other than an ASCII space (controls, and the lead bytes of
-/// white space outside ASCII), no two spaces in a row, and no space at either end. Such a
-/// text is copied whole. Reading text often is not (a double or trailing space where markup
-/// stood, or a `„` or `…`, whose first byte is one white space shares): it is collapsed.
+/// Whether `s` is as [`collapse`] leaves it: no white space but single ASCII spaces, and
+/// none at either end. Such a text is copied whole. Told by quick scans (each without a
+/// branch a byte): for control characters, for two spaces in a row, and for the bytes that
+/// can start white space outside ASCII, where the character that starts there is looked at
+/// (`„`, `“`, `–` and `…` share the first byte of the spaces U+2000–U+205F).
 fn is_collapsed(s: &str) -> bool {
     let bytes = s.as_bytes();
     let (Some(&first), Some(&last)) = (bytes.first(), bytes.last()) else {
         return true;
     };
-    let other_space = |b: u8| (b < 0x20) | (b == 0xC2) | (0xE1..=0xE3).contains(&b);
-    let inside = bytes.iter().zip(&bytes[1..]).fold(false, |any, (&a, &b)| {
-        any | other_space(a) | ((a == b' ') & (b == b' '))
-    });
-    !inside && !other_space(last) && first != b' ' && last != b' '
+    if first == b' ' || last == b' ' || bytes.iter().fold(false, |any, &b| any | (b < 0x20)) {
+        return false;
+    }
+    static TWO_SPACES: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+        std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"  "));
+    if TWO_SPACES.find(bytes).is_some() {
+        return false;
+    }
+    // A lead byte starts a character: `at` is a character boundary.
+    let mut leads = memchr::memchr3_iter(0xC2, 0xE2, 0xE3, bytes).chain(memchr::memchr_iter(0xE1, bytes));
+    !leads.any(|at| s[at..].chars().next().is_some_and(char::is_whitespace))
 }
 
 /// Runs of white space as one space, none at the ends.
@@ -924,6 +930,23 @@ mod tests {
             assert!(!folded.is_empty(), "U+{:04X}", c as u32);
             assert!(!folded.chars().any(is_word_char), "U+{:04X} → {folded}", c as u32);
         }
+    }
+
+    /// The quick check takes text with typographic punctuation as it is, and no text with a
+    /// white space character other than a single ASCII space inside it.
+    #[test]
+    fn collapsed_text_is_told_by_its_characters() {
+        for kept in ["„Wort“ – und … ‚so‘", "a\u{200b}b", "Ærø → ½", "x", ""] {
+            assert!(is_collapsed(kept), "{kept:?}");
+            assert_eq!(collapse(kept), kept);
+        }
+        let spaces = (0..=0x10FFFF).filter_map(char::from_u32).filter(|c| c.is_whitespace());
+        for space in spaces {
+            for text in [format!("a{space}b"), format!("{space}a"), format!("a{space}")] {
+                assert_eq!(is_collapsed(&text), text == "a b", "{text:?}");
+            }
+        }
+        assert!(!is_collapsed("a  b") && !is_collapsed("a\u{1f}b"));
     }
 
     /// Text of every kind the fast paths treat apart: ASCII, Latin letters from the table,
