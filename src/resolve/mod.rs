@@ -376,13 +376,18 @@ fn sort_docs(docs: &mut [ResolvedDoc]) {
             .then_with(|| a.title.cmp(&b.title))
             .then_with(|| a.slug.cmp(&b.slug))
     });
-    // Position k takes the document at order[k]: each cycle of the permutation is followed
-    // with swaps, in place (a second list of documents would be as large as the first).
+    permute(docs, order);
+}
+
+/// Puts `items` in `order`: position k takes the item at `order[k]` (a permutation of the
+/// positions). Each cycle of the permutation is followed with swaps, in place: a second list
+/// of documents would be as large as the first.
+fn permute<T>(items: &mut [T], mut order: Vec<usize>) {
     for start in 0..order.len() {
         let mut k = start;
         while order[k] != start {
             let next = order[k];
-            docs.swap(k, next);
+            items.swap(k, next);
             order[k] = k;
             k = next;
         }
@@ -1056,6 +1061,23 @@ pub fn target_page(t: &Target) -> Option<PageRef> {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
+    proptest::proptest! {
+        /// Putting items in an order by the permutation's cycles gives what picking them
+        /// one by one in that order gives.
+        #[test]
+        fn permute_puts_items_in_the_order_given(
+            order in (0usize..40).prop_flat_map(|n| Just((0..n).collect::<Vec<_>>()).prop_shuffle())
+        ) {
+            let items: Vec<String> = (0..order.len()).map(|i| format!("item {i}")).collect();
+            let expected: Vec<String> = order.iter().map(|&i| items[i].clone()).collect();
+            let mut permuted = items;
+            super::permute(&mut permuted, order);
+            proptest::prop_assert_eq!(permuted, expected);
+        }
+    }
+
     /// A compacted document reads its source again to render, and refuses a file that no
     /// longer holds the text it was resolved from.
     #[test]
