@@ -486,8 +486,7 @@ struct HomeLine {
 struct Shown {
     slug: String,
     k: usize,
-    range: std::ops::Range<usize>,
-    block: String,
+    context: render::Context,
 }
 
 /// What the pages of a site show about its documents, to tell which pages an edit changed.
@@ -527,12 +526,11 @@ impl Snapshot {
             .collect();
         let mut occurrences = vec![Vec::new(); site.entries.len()];
         for d in site.docs.iter().filter(|d| slugs.contains(&d.doc.slug)) {
-            for o in &d.occurrences {
+            for (o, context) in d.occurrences.iter().zip(&d.contexts) {
                 occurrences[o.entry].push(Shown {
                     slug: d.doc.slug.clone(),
                     k: o.k,
-                    range: o.range.clone(),
-                    block: d.reading.blocks[o.block].text.clone(),
+                    context: context.clone(),
                 });
             }
         }

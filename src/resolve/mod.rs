@@ -51,6 +51,9 @@ pub struct ResolvedDoc {
     pub reading: Reading,
     pub anchors: Vec<Option<Anchor>>,
     pub occurrences: Vec<Occurrence>,
+    /// What the entry pages show of each occurrence, by its place in `occurrences`. Not in
+    /// the copy [`ResolvedDoc::full`] makes: a document's own page does not show them.
+    pub contexts: Vec<crate::render::Context>,
     pub notes: usize,
     /// Every id of the page, shared with the site's index.
     pub ids: Arc<PageIds>,
@@ -94,10 +97,10 @@ pub struct SourceChanged {
 impl ResolvedDoc {
     /// Drops what rendering can make again from the source: the event streams, the reading
     /// text's maps back into them, the sidecar's text (only errors point into it) and the
-    /// annotations' selectors, and the source itself, which [`ResolvedDoc::full`] reads again
-    /// from the file. What stays is the annotations' bodies, where they and the glossary
-    /// occurrences stand, and the text of the blocks that hold an occurrence (entry pages quote
-    /// it). Its links go once they are checked, in [`resolve`]. A build compacts each document
+    /// annotations' selectors, the reading text, and the source itself, which
+    /// [`ResolvedDoc::full`] reads again from the file. What stays is the annotations' bodies,
+    /// where they and the glossary occurrences stand, and the occurrences' contexts (entry pages
+    /// quote them). Its links go once they are checked, in [`resolve`]. A build compacts each document
     /// as soon as it is resolved, so that memory holds one document's events at a time per
     /// thread rather than the whole site's.
     pub fn compact(&mut self) {
@@ -112,26 +115,7 @@ impl ResolvedDoc {
             a.prefix = None;
             a.suffix = None;
         }
-        let r = &mut self.reading;
-        r.pieces = Vec::new();
-        r.inline_end = FastMap::default();
-        let mut quoted = vec![false; r.blocks.len()];
-        for o in &self.occurrences {
-            quoted[o.block] = true;
-        }
-        for (b, quoted) in r.blocks.iter_mut().zip(quoted) {
-            if quoted {
-                b.text.shrink_to_fit();
-            } else {
-                b.text = String::new();
-            }
-            b.links = Vec::new();
-            b.code = Vec::new();
-            b.sources = Vec::new();
-        }
-        let last_quoted = self.occurrences.iter().map(|o| o.block + 1).max().unwrap_or(0);
-        r.blocks.truncate(last_quoted);
-        r.blocks.shrink_to_fit();
+        self.reading = Reading::default();
     }
 
     /// The document with everything rendering needs: itself, or, when compacted, a copy with
@@ -163,6 +147,7 @@ impl ResolvedDoc {
             reading,
             anchors: self.anchors.clone(),
             occurrences: self.occurrences.clone(),
+            contexts: Vec::new(),
             notes: self.notes,
             ids: self.ids.clone(),
             links: Vec::new(),
@@ -801,11 +786,16 @@ pub fn resolve_doc(
         named: links::Names::new(named),
     };
 
+    let contexts = all
+        .iter()
+        .map(|o| crate::render::Context::of(&reading.blocks[o.block].text, o.range.clone()))
+        .collect();
     let mut resolved = ResolvedDoc {
         doc,
         reading,
         anchors,
         occurrences: all,
+        contexts,
         notes,
         ids: Arc::new(ids),
         links: Vec::new(),
