@@ -30,6 +30,15 @@ impl Piece for String {
     }
 }
 
+impl Piece for Box<str> {
+    fn size(&self) -> usize {
+        self.len()
+    }
+    fn push_to(&self, out: &mut String) {
+        out.push_str(self);
+    }
+}
+
 impl<T: Piece + ?Sized> Piece for &T {
     fn size(&self) -> usize {
         (**self).size()

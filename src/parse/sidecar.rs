@@ -84,17 +84,20 @@ pub struct RawAnnotation {
 
 /// One annotation as written, with its index in the sidecar (for positions) and its final id.
 #[derive(Clone, Debug)]
+///
+/// Every site keeps these until its pages are rendered, 20 or more a document: the strings are
+/// boxed (16 bytes each instead of 24), which takes a quarter off the struct.
 pub struct Annotation {
     pub index: usize,
-    pub id: String,
-    pub quote: String,
-    pub prefix: Option<String>,
-    pub suffix: Option<String>,
+    pub id: Box<str>,
+    pub quote: Box<str>,
+    pub prefix: Option<Box<str>>,
+    pub suffix: Option<Box<str>>,
     pub occurrence: Option<usize>,
-    pub note: Option<String>,
-    pub gloss: Option<String>,
-    pub term: Option<String>,
-    pub see: Option<String>,
+    pub note: Option<Box<str>>,
+    pub gloss: Option<Box<str>>,
+    pub term: Option<Box<str>>,
+    pub see: Option<Box<str>>,
 }
 
 impl Annotation {
@@ -251,15 +254,15 @@ pub fn validate_annotations(
         if ok {
             out.push(Annotation {
                 index,
-                id,
-                quote: a.quote,
-                prefix: a.prefix,
-                suffix: a.suffix,
+                id: id.into(),
+                quote: a.quote.into(),
+                prefix: a.prefix.map(Into::into),
+                suffix: a.suffix.map(Into::into),
                 occurrence: a.occurrence,
-                note: a.note,
-                gloss: a.gloss,
-                term: a.term,
-                see: a.see,
+                note: a.note.map(Into::into),
+                gloss: a.gloss.map(Into::into),
+                term: a.term.map(Into::into),
+                see: a.see.map(Into::into),
             });
         }
     }

@@ -637,7 +637,7 @@ pub fn document_record(rd: &ResolvedDoc, notes: &[RenderedNote], kind: &'static 
         if let (Some(gloss), Some(at)) = (&a.gloss, at) {
             let quote = &reading.blocks[at.block].text[at.range.clone()];
             sections.push(Section {
-                anchor: a.id.clone(),
+                anchor: a.id.to_string(),
                 kind: SectionKind::Gloss,
                 text: cat![collapse(quote), ": ", collapse(gloss)],
             });

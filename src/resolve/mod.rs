@@ -111,7 +111,7 @@ impl ResolvedDoc {
         self.doc.sidecar_source = String::new();
         // The selectors have done their work: the anchors say where the quotes stand.
         for a in &mut self.doc.annotations {
-            a.quote = String::new();
+            a.quote = Box::default();
             a.prefix = None;
             a.suffix = None;
         }
@@ -568,7 +568,7 @@ pub fn resolve_doc(
     let mut explicit = Vec::new();
     for (i, a) in doc.annotations.iter().enumerate() {
         let Some(term) = &a.term else { continue };
-        match term_ids.get(term.as_str()) {
+        match term_ids.get(&**term) {
             Some(&entry) => {
                 if let Some(anchor) = &anchors[i] {
                     explicit.push(Occurrence {
@@ -759,7 +759,7 @@ pub fn resolve_doc(
     }
     for a in &doc.annotations {
         let numbered = PageIds::is_numbered(&a.id, paragraphs, notes);
-        if reading::THEME_IDS.contains(&a.id.as_str()) {
+        if reading::THEME_IDS.contains(&&*a.id) {
             diags.push(
                 value_error(
                     &doc.sidecar_source,
@@ -769,14 +769,14 @@ pub fn resolve_doc(
                 )
                 .hint("every page has `<main id=\"main\">` for the skip link; choose another id"),
             );
-        } else if numbered || named.contains(&a.id) || occurrence_ids.contains(&a.id) {
+        } else if numbered || named.contains(&*a.id) || occurrence_ids.iter().any(|o| **o == *a.id) {
             diags.push(
                 value_error(&doc.sidecar_source, &sidecar, &a.key_path("id"), format!("the annotation id `{}` clashes with an id of the page", a.id))
                     .hint("paragraphs (`p-N`), headings, notes (`note-N`) and glossary occurrences (`t-ID-K`) have ids too; choose another"),
             );
         }
         if !numbered {
-            named.insert(a.id.clone());
+            named.insert(a.id.to_string());
         }
     }
     named.extend(occurrence_ids);
@@ -890,7 +890,7 @@ fn doc_links(d: &ResolvedDoc, raw_html: bool) -> (Vec<LinkRef>, Vec<Option<crate
         }
         if let Some(see) = &a.see {
             out.push(LinkRef {
-                dest: see.clone(),
+                dest: see.to_string(),
                 file: sidecar.clone(),
                 at: LinkAt::Annotation {
                     index: a.index,
