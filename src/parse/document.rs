@@ -53,7 +53,9 @@ pub struct Document {
     /// Where an explicit `slug:` was written, as a diagnostic to reuse for errors about it.
     pub slug_origin: Option<Diagnostic>,
     pub meta: Meta,
-    pub annotations: Vec<Annotation>,
+    /// Shared: rendering works on a copy of the document ([`crate::resolve::ResolvedDoc::full`]),
+    /// which then shares these instead of copying every string of them.
+    pub annotations: std::sync::Arc<Vec<Annotation>>,
     /// The body (title removed), with byte ranges into `source`.
     pub events: Vec<Spanned>,
     /// Markdown footnote definitions by label, in order of definition.
@@ -341,7 +343,7 @@ pub fn parse_document(
         slug,
         slug_origin,
         meta,
-        annotations,
+        annotations: annotations.into(),
         events,
         footnotes,
         body_start,

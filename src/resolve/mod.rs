@@ -110,7 +110,7 @@ impl ResolvedDoc {
         self.doc.footnotes = Vec::new();
         self.doc.sidecar_source = String::new();
         // The selectors have done their work: the anchors say where the quotes stand.
-        for a in &mut self.doc.annotations {
+        for a in std::sync::Arc::make_mut(&mut self.doc.annotations) {
             a.quote = Box::default();
             a.prefix = None;
             a.suffix = None;
@@ -757,7 +757,7 @@ pub fn resolve_doc(
             );
         }
     }
-    for a in &doc.annotations {
+    for a in doc.annotations.iter() {
         let numbered = PageIds::is_numbered(&a.id, paragraphs, notes);
         if reading::THEME_IDS.contains(&&*a.id) {
             diags.push(
