@@ -54,7 +54,7 @@ fn fix_sidecar(d: &ResolvedDoc) -> (String, Vec<Diagnostic>) {
             severity,
             ..Diagnostic::error(&d.doc.path, message).at(source, at)
         };
-        match relocate(&d.reading, &a.quote) {
+        match relocate(&d.reading, &a.selector.quote) {
             Relocation::Moved {
                 block,
                 range,
@@ -123,12 +123,12 @@ fn fix_sidecar(d: &ResolvedDoc) -> (String, Vec<Diagnostic>) {
 /// The new `quote`, and `prefix`/`suffix` of the same length where the annotation has them.
 fn new_selector(a: &Annotation, text: &str, range: &Range<usize>) -> Vec<(&'static str, String)> {
     let mut out = vec![("quote", text[range.clone()].to_owned())];
-    if let Some(p) = &a.prefix {
+    if let Some(p) = &a.selector.prefix {
         let n = p.chars().count();
         let before: Vec<char> = text[..range.start].chars().collect();
         out.push(("prefix", before[before.len().saturating_sub(n)..].iter().collect()));
     }
-    if let Some(s) = &a.suffix {
+    if let Some(s) = &a.selector.suffix {
         out.push(("suffix", text[range.end..].chars().take(s.chars().count()).collect()));
     }
     out

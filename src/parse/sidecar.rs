@@ -86,18 +86,34 @@ pub struct RawAnnotation {
 #[derive(Clone, Debug)]
 ///
 /// Every site keeps these until its pages are rendered, 20 or more a document: the strings are
-/// boxed (16 bytes each instead of 24), which takes a quarter off the struct.
+/// boxed (16 bytes each instead of 24), and the selector, which a resolved document no longer
+/// needs, is shared and dropped then ([`Selector::none`]): 96 bytes instead of 216.
 pub struct Annotation {
     pub index: usize,
     pub id: Box<str>,
-    pub quote: Box<str>,
-    pub prefix: Option<Box<str>>,
-    pub suffix: Option<Box<str>>,
-    pub occurrence: Option<usize>,
+    pub selector: std::sync::Arc<Selector>,
     pub note: Option<Box<str>>,
     pub gloss: Option<Box<str>>,
     pub term: Option<Box<str>>,
     pub see: Option<Box<str>>,
+}
+
+/// What picks an annotation's passage in the text: its quote, and what tells one match of it
+/// from another.
+#[derive(Clone, Debug, Default)]
+pub struct Selector {
+    pub quote: Box<str>,
+    pub prefix: Option<Box<str>>,
+    pub suffix: Option<Box<str>>,
+    pub occurrence: Option<usize>,
+}
+
+impl Selector {
+    /// The empty selector of a resolved document's annotations, one for all of them.
+    pub fn none() -> std::sync::Arc<Selector> {
+        static NONE: std::sync::LazyLock<std::sync::Arc<Selector>> = std::sync::LazyLock::new(Default::default);
+        NONE.clone()
+    }
 }
 
 impl Annotation {
@@ -255,10 +271,12 @@ pub fn validate_annotations(
             out.push(Annotation {
                 index,
                 id: id.into(),
-                quote: a.quote.into(),
-                prefix: a.prefix.map(Into::into),
-                suffix: a.suffix.map(Into::into),
-                occurrence: a.occurrence,
+                selector: std::sync::Arc::new(Selector {
+                    quote: a.quote.into(),
+                    prefix: a.prefix.map(Into::into),
+                    suffix: a.suffix.map(Into::into),
+                    occurrence: a.occurrence,
+                }),
                 note: a.note.map(Into::into),
                 gloss: a.gloss.map(Into::into),
                 term: a.term.map(Into::into),

@@ -60,7 +60,10 @@ impl<'r> Haystack<'r> {
     /// text finds every quote at once ([`find_all`]); prefix, suffix and the strict check then
     /// filter each candidate.
     fn hits_all(&self, annotations: &[Annotation]) -> Vec<Vec<Hit>> {
-        let quotes: Vec<String> = annotations.iter().map(|a| fold_pattern(a.quote.trim())).collect();
+        let quotes: Vec<String> = annotations
+            .iter()
+            .map(|a| fold_pattern(a.selector.quote.trim()))
+            .collect();
         let selectors: Vec<Selector> = annotations.iter().map(Selector::new).collect();
         let patterns: Vec<&str> = quotes.iter().map(String::as_str).collect();
         let mut hits: Vec<Vec<Hit>> = vec![Vec::new(); annotations.len()];
@@ -103,12 +106,12 @@ impl<'r> Haystack<'r> {
         let f = &self.folded[block];
         let text = &self.reading.blocks[block].text;
         let span = |s: usize, e: usize| &text[f.original(s)..f.original(e)];
-        let quote_ok = strict_eq(a.quote.trim(), span(start, end).trim_end());
-        let prefix_ok = match (prefix, &a.prefix) {
+        let quote_ok = strict_eq(a.selector.quote.trim(), span(start, end).trim_end());
+        let prefix_ok = match (prefix, &a.selector.prefix) {
             (Some(p), Some(raw)) => strict_eq(raw, span(start - p.len(), start)),
             _ => true,
         };
-        let suffix_ok = match (suffix, &a.suffix) {
+        let suffix_ok = match (suffix, &a.selector.suffix) {
             (Some(s), Some(raw)) => strict_eq(raw, span(end, end + s.len())),
             _ => true,
         };
@@ -178,11 +181,11 @@ struct Selector {
 impl Selector {
     fn new(a: &Annotation) -> Selector {
         Selector {
-            prefix: a.prefix.as_deref().map(fold_pattern),
-            suffix: a.suffix.as_deref().map(fold_pattern),
-            strict: needs_strict(&a.quote)
-                || a.prefix.as_deref().is_some_and(needs_strict)
-                || a.suffix.as_deref().is_some_and(needs_strict),
+            prefix: a.selector.prefix.as_deref().map(fold_pattern),
+            suffix: a.selector.suffix.as_deref().map(fold_pattern),
+            strict: needs_strict(&a.selector.quote)
+                || a.selector.prefix.as_deref().is_some_and(needs_strict)
+                || a.selector.suffix.as_deref().is_some_and(needs_strict),
         }
     }
 }
@@ -305,12 +308,12 @@ pub fn anchor_all(
             let at = hay.folded[h.block].original(h.start);
             line_at(source_of_doc, block.source_offset(at))
         };
-        let chosen = match (hits.len(), a.occurrence) {
+        let chosen = match (hits.len(), a.selector.occurrence) {
             (0, _) => {
                 // The most similar passage (as `check --fix` scores them), else the longest piece
                 // of the quote's start or end that the text has.
-                let similar =
-                    crate::resolve::relocate::most_similar(reading, &a.quote).filter(|(_, _, sim)| *sim >= 0.5);
+                let similar = crate::resolve::relocate::most_similar(reading, &a.selector.quote)
+                    .filter(|(_, _, sim)| *sim >= 0.5);
                 let hint = if let Some((b, range, sim)) = similar {
                     let block = &reading.blocks[b];
                     let line = line_at(source_of_doc, block.source_offset(range.start));
@@ -319,10 +322,10 @@ pub fn anchor_all(
                         &block.text[range]
                     ))
                 } else {
-                    hay.closest(&a.quote).map(|(b, i)| {
+                    hay.closest(&a.selector.quote).map(|(b, i)| {
                         let text = &reading.blocks[b].text;
                         let start = hay.folded[b].original(i);
-                        let passage = excerpt(text, start, a.quote.chars().count() + 10);
+                        let passage = excerpt(text, start, a.selector.quote.chars().count() + 10);
                         let line = line_of(&Hit {
                             block: b,
                             start: i,
@@ -331,14 +334,14 @@ pub fn anchor_all(
                         format!("the closest passage (line {line} of the document) reads:\n«{passage}»")
                     })
                 };
-                let what = if a.prefix.is_some() || a.suffix.is_some() {
+                let what = if a.selector.prefix.is_some() || a.selector.suffix.is_some() {
                     "quote (with its prefix/suffix)"
                 } else {
                     "quote"
                 };
                 error(
                     "quote",
-                    format!("{what} not found in the document: \"{}\"", a.quote.trim()),
+                    format!("{what} not found in the document: \"{}\"", a.selector.quote.trim()),
                     hint,
                 );
                 None
@@ -373,7 +376,7 @@ pub fn anchor_all(
         if let Some(an) = &anchor {
             // Matched, but only thanks to folding: worth tidying so the sidecar says what the text says.
             let text = &reading.blocks[an.block].text[an.range.clone()];
-            if text != a.quote.trim() {
+            if text != a.selector.quote.trim() {
                 let pos = positions.get_or_insert_with(|| YamlPositions::index(sidecar_source));
                 let d = value_error_in(
                     pos,
@@ -525,10 +528,10 @@ mod tests {
         Annotation {
             index: 0,
             id: "a".into(),
-            quote: quote.into(),
-            prefix: None,
-            suffix: None,
-            occurrence: None,
+            selector: std::sync::Arc::new(crate::parse::sidecar::Selector {
+                quote: quote.into(),
+                ..Default::default()
+            }),
             note: None,
             gloss: Some("g".into()),
             term: None,
@@ -583,17 +586,17 @@ mod tests {
     fn prefix_suffix_and_occurrence_pick_one() {
         let text = "der Hund und der Hund und der Hund.";
         let mut p = ann("Hund");
-        p.prefix = Some("und der ".into());
-        p.suffix = Some(".".into());
+        std::sync::Arc::make_mut(&mut p.selector).prefix = Some("und der ".into());
+        std::sync::Arc::make_mut(&mut p.selector).suffix = Some(".".into());
         let mut o = ann("Hund");
-        o.occurrence = Some(2);
+        std::sync::Arc::make_mut(&mut o.selector).occurrence = Some(2);
         let (a, d) = run(text, &[p, o]);
         assert!(d.is_empty(), "{d:?}");
         assert!(a.iter().all(Option::is_some));
         let (_, d) = run(text, &[ann("Hund")]);
         assert!(d[0].message.contains("matches 3 times"), "{}", d[0].message);
         let mut far = ann("Hund");
-        far.occurrence = Some(4);
+        std::sync::Arc::make_mut(&mut far.selector).occurrence = Some(4);
         let (_, d) = run(text, &[far]);
         assert!(d[0].message.contains("only 3 times"), "{}", d[0].message);
     }

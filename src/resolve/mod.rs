@@ -111,9 +111,7 @@ impl ResolvedDoc {
         self.doc.sidecar_source = String::new();
         // The selectors have done their work: the anchors say where the quotes stand.
         for a in std::sync::Arc::make_mut(&mut self.doc.annotations) {
-            a.quote = Box::default();
-            a.prefix = None;
-            a.suffix = None;
+            a.selector = crate::parse::sidecar::Selector::none();
         }
         self.reading = Reading::default();
     }
