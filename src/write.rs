@@ -8,6 +8,9 @@ use std::path::{Component, Path, PathBuf};
 pub struct Staging {
     dir: PathBuf,
     progress: std::sync::Mutex<Progress>,
+    /// The folders made so far: a file into one of them needs no `mkdir` first (the search
+    /// index's thousands of files go into two folders).
+    made: std::sync::Mutex<crate::FastSet<PathBuf>>,
 }
 
 /// A progress bar on a terminal, shown only once a build has taken more than a second.
@@ -56,6 +59,7 @@ impl Staging {
         Ok(Staging {
             dir,
             progress: std::sync::Mutex::new(progress),
+            made: Default::default(),
         })
     }
 
@@ -64,7 +68,9 @@ impl Staging {
         if let Some(bar) = self.progress.get_mut().ok().and_then(|p| p.bar.take()) {
             bar.finish_and_clear();
         }
-        let dir = self.dir.clone();
+        // Taken out, so that forgetting `self` (its drop would remove the folder) leaks nothing.
+        let dir = std::mem::take(&mut self.dir);
+        drop(std::mem::take(&mut self.made));
         std::mem::forget(self);
         if out.exists() {
             let old = dir.with_file_name(format!(
@@ -100,7 +106,13 @@ impl Staging {
         }
         let to = self.dir.join(rel);
         if let Some(parent) = to.parent() {
-            std::fs::create_dir_all(parent)?;
+            let made = |m: &crate::FastSet<PathBuf>| m.contains(parent);
+            if !self.made.lock().is_ok_and(|m| made(&m)) {
+                std::fs::create_dir_all(parent)?;
+                if let Ok(mut m) = self.made.lock() {
+                    m.insert(parent.to_owned());
+                }
+            }
         }
         Ok(to)
     }
