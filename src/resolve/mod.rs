@@ -871,6 +871,9 @@ fn doc_links(d: &ResolvedDoc, raw_html: bool) -> (Vec<LinkRef>, Vec<Option<crate
         if let Some(note) = a.note.as_deref().filter(|n| may_link(n)) {
             let (links, html) = crate::render::body::note_links_and_html(note, raw_html);
             if html.is_some() {
+                // At most one an annotation, kept until the page renders: made at that size
+                // rather than grown by doubling.
+                note_html.reserve_exact(doc.annotations.len().saturating_sub(note_html.len()));
                 note_html.resize(i, None);
                 note_html.push(html);
             }
