@@ -83,11 +83,11 @@ pub struct RawAnnotation {
 }
 
 /// One annotation as written, with its index in the sidecar (for positions) and its final id.
-#[derive(Clone, Debug)]
 ///
 /// Every site keeps these until its pages are rendered, 20 or more a document: the strings are
 /// boxed (16 bytes each instead of 24), and the selector, which a resolved document no longer
 /// needs, is shared and dropped then ([`Selector::none`]): 96 bytes instead of 216.
+#[derive(Clone, Debug)]
 pub struct Annotation {
     pub index: usize,
     pub id: Box<str>,

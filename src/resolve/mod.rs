@@ -99,10 +99,10 @@ impl ResolvedDoc {
     /// text's maps back into them, the sidecar's text (only errors point into it) and the
     /// annotations' selectors, the reading text, and the source itself, which
     /// [`ResolvedDoc::full`] reads again from the file. What stays is the annotations' bodies,
-    /// where they and the glossary occurrences stand, and the occurrences' contexts (entry pages
-    /// quote them). Its links go once they are checked, in [`resolve`]. A build compacts each document
-    /// as soon as it is resolved, so that memory holds one document's events at a time per
-    /// thread rather than the whole site's.
+    /// where they and the glossary occurrences stand, and the occurrences' contexts (entry
+    /// pages quote them). Its links go once they are checked, in [`resolve`]. A build compacts
+    /// each document as soon as it is resolved, so that memory holds one document's events at
+    /// a time per thread rather than the whole site's.
     pub fn compact(&mut self) {
         self.compact = Some(SourceCheck::of(&self.doc.source));
         self.doc.source = String::new();
