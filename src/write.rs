@@ -105,13 +105,12 @@ impl Staging {
             )));
         }
         let to = self.dir.join(rel);
-        if let Some(parent) = to.parent() {
-            let made = |m: &crate::FastSet<PathBuf>| m.contains(parent);
-            if !self.made.lock().is_ok_and(|m| made(&m)) {
-                std::fs::create_dir_all(parent)?;
-                if let Ok(mut m) = self.made.lock() {
-                    m.insert(parent.to_owned());
-                }
+        if let Some(parent) = to.parent()
+            && !self.made.lock().is_ok_and(|m| m.contains(parent))
+        {
+            std::fs::create_dir_all(parent)?;
+            if let Ok(mut m) = self.made.lock() {
+                m.insert(parent.to_owned());
             }
         }
         Ok(to)
