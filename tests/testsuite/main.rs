@@ -14,6 +14,7 @@ mod crawl;
 mod demo;
 mod documents;
 mod glossary;
+mod golden;
 mod hooks;
 mod hostile;
 mod jsonld;
