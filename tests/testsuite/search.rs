@@ -342,3 +342,25 @@ fn hostile_text_stays_data_in_the_index() {
     assert_eq!(text.matches("glossaSearch.").count(), 1, "{text}");
     assert_eq!(text.lines().count(), 1, "{text}");
 }
+
+/// A "word" of 200,000 letters would be a chunk of its own, and meta.js lists the first word
+/// of every chunk: words are cut to `WORD_CHARS` characters, and a query for the whole word,
+/// cut as search.js cuts it, still finds it.
+#[test]
+fn long_words_are_cut_and_still_found() {
+    let long: Vec<String> = (0..4).map(|i| format!("{i}{}", "ab".repeat(100_000))).collect();
+    let text = format!("Titel\n\n{}\n\nDer Rest.\n", long.join(" "));
+    let site = Site::new(&[("seeds/a.txt", text.as_str())]);
+    site.build_ok(&[]);
+    let meta = std::fs::metadata(site.out().join("search/meta.js"))
+        .expect("meta.js")
+        .len();
+    assert!(meta < 4_000, "meta.js is {meta} bytes");
+    let index = Index::open(&site.out());
+    for word in &long {
+        let query: Vec<&str> = words(word).collect();
+        assert_eq!(query.len(), 1);
+        assert_eq!(query[0].chars().count(), glossa::render::search::WORD_CHARS);
+        assert_eq!(index.hits(query[0]), ["a/index.html#p-1"]);
+    }
+}
