@@ -678,12 +678,12 @@ pub fn document_record(rd: &ResolvedDoc, notes: &[RenderedNote], kind: &'static 
 }
 
 /// A glossary entry as a search page: its forms and its definition.
-pub fn entry_record(e: &Entry) -> PageRecord {
+pub fn entry_record(e: &Entry, raw_html: bool) -> PageRecord {
     let mut text = e.forms.join(", ");
     if !text.is_empty() {
         text.push_str(": ");
     }
-    text.push_str(&super::plain_text(&e.definition));
+    text.push_str(&super::plain_text(&e.definition, raw_html));
     PageRecord {
         title: e.term.clone(),
         url: cat!["glossary/", e.id, "/index.html"],

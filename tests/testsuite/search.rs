@@ -364,3 +364,43 @@ fn long_words_are_cut_and_still_found() {
         assert_eq!(index.hits(query[0]), ["a/index.html#p-1"]);
     }
 }
+
+/// Without `raw_html`, HTML in a note or a definition is shown as text, an HTML block as a
+/// paragraph of it, as in a document: the search text holds what the reader sees, `<b>` too.
+#[test]
+fn escaped_html_in_notes_and_definitions_is_searched_as_shown() {
+    let site = Site::new(&[
+        ("seeds/a.txt", "Titel\n\nDer Hund bellt laut.\n"),
+        (
+            "seeds/a.yaml",
+            "annotations:\n  - quote: Hund\n    note: \"Use &lt;b&gt; or <b>fett</b> here.\"\n  - quote: bellt\n    note: \"<div>\\nblockhtml\\n</div>\"\n",
+        ),
+        (
+            "content/glossary.yaml",
+            "- id: hund\n  term: Hund\n  definition: \"Ein Tier, <i>treu</i>.\"\n",
+        ),
+    ]);
+    site.build_ok(&[]);
+    let page = site.page("a/index.html");
+    let first = page.by_id("note-1").html();
+    assert!(
+        first.contains("Use &lt;b&gt; or &lt;b&gt;fett&lt;/b&gt; here."),
+        "{first}"
+    );
+    let block = page.by_id("note-2").html();
+    assert!(block.contains("<p>&lt;div&gt;\nblockhtml\n&lt;/div&gt;</p>"), "{block}");
+
+    let index = Index::open(&site.out());
+    let sections = index.fragment(0)["s"].clone();
+    let notes: Vec<&str> = sections
+        .as_array()
+        .expect("sections")
+        .iter()
+        .filter(|s| s[1] == "note")
+        .map(|s| s[2].as_str().expect("text"))
+        .collect();
+    assert_eq!(notes, ["Use <b> or <b>fett</b> here.", "<div> blockhtml </div>"]);
+    assert_eq!(index.hits("blockhtml"), ["a/index.html#note-2"]);
+    let entry = index.fragment(1)["s"][0][2].clone();
+    assert_eq!(entry, "Hund: Ein Tier, <i>treu</i>.");
+}
