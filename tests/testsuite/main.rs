@@ -21,5 +21,7 @@ mod links;
 mod notes;
 mod props;
 mod search;
+#[cfg(unix)]
+mod site_files;
 mod subpath;
 mod themes;
