@@ -153,9 +153,14 @@ pub fn parse(source: &str, path: &Path) -> (Config, Vec<Diagnostic>) {
     (config, diags)
 }
 
-/// Reads `content/site.yaml` under `root` if it exists.
+/// Reads `content/site.yaml` under `root` if it exists (and is a file to read: see
+/// [`crate::discover::is_file`]).
 pub fn load(root: &Path) -> Result<(Config, Vec<Diagnostic>), std::io::Error> {
     let path = root.join("content").join("site.yaml");
+    let mut skipped = Vec::new();
+    if !crate::discover::is_file(root, &path, &mut skipped) {
+        return Ok((Config::default(), skipped));
+    }
     match std::fs::read_to_string(&path) {
         Ok(source) => Ok(parse(&source, &path)),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok((Config::default(), Vec::new())),

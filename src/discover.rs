@@ -1,12 +1,13 @@
 //! Discover: walk `seeds/` and `content/` and say what is there. Reads no file contents.
 //!
-//! Hidden files and folders are skipped and symlinks are not followed. Each `*.yaml` under
-//! seeds/ is paired with the document of the same path and stem.
+//! Hidden files and folders are skipped; a symlink is followed only when it stays inside the
+//! site, and special files (FIFOs, sockets, devices) are skipped with a warning, never opened
+//! ([`look_at`] is that rule, for every path glossa reads). Each `*.yaml` under seeds/ is
+//! paired with the document of the same path and stem.
 
 use crate::diagnostics::Diagnostic;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use walkdir::WalkDir;
 
 #[derive(Debug, Default)]
 pub struct Found {
@@ -22,26 +23,181 @@ fn is_hidden(name: &std::ffi::OsStr) -> bool {
     name.to_string_lossy().starts_with('.')
 }
 
-/// Files under `dir`, sorted, skipping hidden entries and symlinks.
-fn files(dir: &Path) -> Vec<PathBuf> {
-    if !dir.is_dir() {
-        return Vec::new();
+/// What stands at a path of the site, by the one rule for symlinks and special files.
+enum Entry {
+    /// Nothing, or nothing glossa can look at.
+    Missing,
+    /// Something glossa does not read, with a warning already given.
+    Skipped,
+    File,
+    /// A folder, with its real path (every symlink on the way resolved).
+    Dir(PathBuf),
+}
+
+/// The site's root with every symlink resolved: where a symlink must lead to be followed.
+fn real_root(root: &Path) -> PathBuf {
+    std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf())
+}
+
+/// Looks at `path` without opening it. A symlink (at `path`, or a folder on the way to it) is
+/// followed when it leads to a place inside the site's root, as Jekyll's safe mode does: a
+/// site may link its own files, but a build never reads what lies outside it. A symlink that
+/// leads out of the site or nowhere, and anything that is neither a file nor a folder (a FIFO,
+/// a socket, a device), is skipped with a warning: reading a FIFO would wait for a writer
+/// forever.
+fn look_at(real_root: &Path, path: &Path, diags: &mut Vec<Diagnostic>) -> Entry {
+    let Ok(meta) = std::fs::symlink_metadata(path) else {
+        return Entry::Missing;
+    };
+    let is_link = meta.file_type().is_symlink();
+    let real = match std::fs::canonicalize(path) {
+        Ok(real) => real,
+        Err(_) if is_link => {
+            diags.push(
+                Diagnostic::warning(path, "skipped: a symlink that leads nowhere")
+                    .hint("what it points to does not exist"),
+            );
+            return Entry::Skipped;
+        }
+        Err(_) => return Entry::Missing,
+    };
+    if !real.starts_with(real_root) {
+        diags.push(
+            Diagnostic::warning(path, "skipped: a symlink that leads out of the site").hint(format!(
+                "it leads to {}; glossa follows only symlinks that stay inside the site's folder",
+                real.display()
+            )),
+        );
+        return Entry::Skipped;
     }
-    WalkDir::new(dir)
-        .follow_links(false)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name()))
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| e.into_path())
-        .collect()
+    match std::fs::metadata(&real) {
+        Ok(m) if m.is_file() => Entry::File,
+        Ok(m) if m.is_dir() => Entry::Dir(real),
+        Ok(m) => {
+            skip_special(path, m.file_type(), diags);
+            Entry::Skipped
+        }
+        Err(_) => Entry::Missing,
+    }
+}
+
+/// Warns that `path` is neither a file nor a folder, naming what it is where the system says.
+fn skip_special(path: &Path, kind: std::fs::FileType, diags: &mut Vec<Diagnostic>) {
+    #[cfg(unix)]
+    let what = {
+        use std::os::unix::fs::FileTypeExt;
+        if kind.is_fifo() {
+            "a named pipe (FIFO)"
+        } else if kind.is_socket() {
+            "a socket"
+        } else if kind.is_block_device() || kind.is_char_device() {
+            "a device"
+        } else {
+            "not a regular file"
+        }
+    };
+    #[cfg(not(unix))]
+    let what = {
+        let _ = kind;
+        "not a regular file"
+    };
+    diags.push(
+        Diagnostic::warning(path, format!("skipped: {what}, not a file or a folder"))
+            .hint("glossa reads only regular files, and symlinks to them inside the site"),
+    );
+}
+
+/// Whether `path` is a file to read, by the rule of [`look_at`] (which warns about what it skips).
+pub fn is_file(root: &Path, path: &Path, diags: &mut Vec<Diagnostic>) -> bool {
+    matches!(look_at(&real_root(root), path, diags), Entry::File)
+}
+
+/// Whether `path` is a folder to read, by the rule of [`look_at`].
+pub fn is_dir(root: &Path, path: &Path, diags: &mut Vec<Diagnostic>) -> bool {
+    matches!(look_at(&real_root(root), path, diags), Entry::Dir(_))
+}
+
+/// Files under `dir`, sorted by path, skipping hidden entries; symlinks and special files by
+/// the rule of [`look_at`], at every level, `dir` itself included.
+pub fn files(root: &Path, dir: &Path, diags: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
+    let real_root = real_root(root);
+    let mut out = Vec::new();
+    if let Entry::Dir(real) = look_at(&real_root, dir, diags) {
+        let mut walk = Walk {
+            real_root,
+            open: vec![real],
+            out: &mut out,
+            diags,
+        };
+        walk.folder(dir);
+    }
+    out
+}
+
+/// One walk of [`files`].
+struct Walk<'a> {
+    real_root: PathBuf,
+    /// The real paths of the folders being walked, outermost first: a symlink to one of them
+    /// (or to a folder holding one) would be walked without end.
+    open: Vec<PathBuf>,
+    out: &'a mut Vec<PathBuf>,
+    diags: &'a mut Vec<Diagnostic>,
+}
+
+impl Walk<'_> {
+    fn folder(&mut self, dir: &Path) {
+        let mut entries: Vec<std::fs::DirEntry> = match std::fs::read_dir(dir) {
+            Ok(rd) => rd
+                .filter_map(Result::ok)
+                .filter(|e| !is_hidden(&e.file_name()))
+                .collect(),
+            Err(e) => {
+                self.diags.push(Diagnostic::warning(
+                    dir,
+                    format!("skipped: cannot read this folder: {e}"),
+                ));
+                return;
+            }
+        };
+        entries.sort_by_key(std::fs::DirEntry::file_name);
+        for entry in entries {
+            let path = entry.path();
+            let Ok(kind) = entry.file_type() else { continue };
+            if kind.is_file() {
+                self.out.push(path);
+            } else if kind.is_dir() {
+                let real = self
+                    .open
+                    .last()
+                    .map_or_else(|| path.clone(), |p| p.join(entry.file_name()));
+                self.enter(&path, real);
+            } else if kind.is_symlink() {
+                match look_at(&self.real_root, &path, self.diags) {
+                    Entry::File => self.out.push(path),
+                    Entry::Dir(real) if self.open.iter().any(|o| o.starts_with(&real)) => self.diags.push(
+                        Diagnostic::warning(&path, "skipped: a symlink to a folder that holds it")
+                            .hint("following it would walk the same folders without end"),
+                    ),
+                    Entry::Dir(real) => self.enter(&path, real),
+                    Entry::Missing | Entry::Skipped => {}
+                }
+            } else {
+                skip_special(&path, kind, self.diags);
+            }
+        }
+    }
+
+    fn enter(&mut self, dir: &Path, real: PathBuf) {
+        self.open.push(real);
+        self.folder(dir);
+        self.open.pop();
+    }
 }
 
 pub fn discover(root: &Path, diags: &mut Vec<Diagnostic>) -> Found {
     Found {
         documents: documents(root, diags),
-        ..content(root)
+        ..content(root, diags)
     }
 }
 
@@ -54,7 +210,7 @@ pub fn documents(root: &Path, diags: &mut Vec<Diagnostic>) -> Vec<(PathBuf, Opti
     // the walk's order is not already that order, and looked up by hash.
     let mut docs: Vec<(PathBuf, PathBuf)> = Vec::new();
     let mut sidecars: Vec<PathBuf> = Vec::new();
-    for path in files(&seeds) {
+    for path in files(root, &seeds, diags) {
         match path.extension().and_then(|e| e.to_str()) {
             Some("txt" | "md") => docs.push((path.with_extension(""), path)),
             Some("yaml") => sidecars.push(path),
@@ -109,30 +265,30 @@ pub fn documents(root: &Path, diags: &mut Vec<Diagnostic>) -> Vec<(PathBuf, Opti
 }
 
 /// What content/ holds: pages, glossary files and static files (no documents).
-pub fn content(root: &Path) -> Found {
+pub fn content(root: &Path, diags: &mut Vec<Diagnostic>) -> Found {
     let mut found = Found::default();
     let content = root.join("content");
-    found.pages = files(&content.join("pages"))
+    found.pages = files(root, &content.join("pages"), diags)
         .into_iter()
         .filter(|p| p.extension().is_some_and(|e| e == "md"))
         .collect();
     let main_glossary = content.join("glossary.yaml");
-    if main_glossary.is_file() {
+    if is_file(root, &main_glossary, diags) {
         found.glossary.push(main_glossary);
     }
     found.glossary.extend(
-        files(&content.join("glossary"))
+        files(root, &content.join("glossary"), diags)
             .into_iter()
             .filter(|p| p.extension().is_some_and(|e| e == "yaml")),
     );
-    found.static_files = static_files(root);
+    found.static_files = static_files(root, diags);
     found
 }
 
 /// `content/static/**`: (path relative to the output root, source path).
-pub fn static_files(root: &Path) -> Vec<(String, PathBuf)> {
+pub fn static_files(root: &Path, diags: &mut Vec<Diagnostic>) -> Vec<(String, PathBuf)> {
     let static_dir = root.join("content").join("static");
-    files(&static_dir)
+    files(root, &static_dir, diags)
         .into_iter()
         .filter_map(|p| {
             let rel = p.strip_prefix(&static_dir).ok()?.to_string_lossy().replace('\\', "/");

@@ -139,8 +139,8 @@ fn load_site(opts: &BuildOptions, compact: bool, diags: &mut Vec<Diagnostic>) ->
             (discover::documents(root, &mut diags), diags)
         },
         || -> Result<_, Fatal> {
-            let found = discover::content(root);
             let mut diags = Vec::new();
+            let found = discover::content(root, &mut diags);
             let mut entries = Vec::new();
             for path in &found.glossary {
                 match decode(read(path)?, path) {
@@ -293,7 +293,7 @@ pub fn build_site(opts: &BuildOptions, keep: bool) -> Result<(Outcome, Option<Li
         Err(e) => return render_failure(opts, &theme, e, outcome).map(|o| (o, None)),
     };
     // Only content/static is walked again: not the whole site, and without its warnings.
-    for (rel, path) in &discover::static_files(&opts.root) {
+    for (rel, path) in &discover::static_files(&opts.root, &mut Vec::new()) {
         staging
             .copy(rel, path)
             .map_err(|e| Fatal(format!("cannot copy {}: {e}", path.display())))?;

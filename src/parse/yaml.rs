@@ -4,6 +4,8 @@ use crate::diagnostics::{Diagnostic, Pos, did_you_mean};
 use crate::parse::yamlpos::{Seg, YamlPositions};
 use serde::de::DeserializeOwned;
 use std::path::Path;
+use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
+use yaml_rust2::scanner::Marker;
 
 /// Deserializes `source`; an empty document is `Ok(None)`. A syntax or type error becomes a
 /// diagnostic at serde_yaml's position, with a did-you-mean for unknown keys and values.
@@ -16,9 +18,21 @@ fn yaml_error(source: &str, path: &Path, e: &serde_yaml::Error) -> Diagnostic {
     if let Some(at) = message.find(" at line ") {
         message.truncate(at);
     }
+    // libyaml reports a control character at a byte offset in the message, with no location.
+    let control_at = message
+        .split_once(" at position ")
+        .and_then(|(head, offset)| Some((head.len(), offset.parse::<usize>().ok()?)));
+    if let Some((head, _)) = control_at {
+        message.truncate(head);
+    }
     let hint = suggestion(&message);
+    let duplicate_at = duplicate_key(&message).and_then(|key| second_key(source, key));
     let mut d = Diagnostic::error(path, message);
-    if let Some(loc) = e.location() {
+    if let Some((_, offset)) = control_at {
+        d = d.at_offset(source, offset, 1);
+    } else if let Some(pos) = duplicate_at {
+        d = d.at(source, pos);
+    } else if let Some(loc) = e.location() {
         let width = source
             .lines()
             .nth(loc.line().saturating_sub(1))
@@ -42,6 +56,60 @@ fn yaml_error(source: &str, path: &Path, e: &serde_yaml::Error) -> Diagnostic {
         Some(h) => d.hint(h),
         None => d,
     }
+}
+
+/// The key of serde's "duplicate field `quote`" (serde_yaml places it at the mapping's start).
+fn duplicate_key(message: &str) -> Option<&str> {
+    let (_, rest) = message.split_once("duplicate field `")?;
+    rest.split_once('`').map(|(key, _)| key)
+}
+
+/// Where `key` first stands a second time in one mapping: the duplicate serde stopped at, as
+/// serde reads a document in order and stops at its first error.
+fn second_key(source: &str, key: &str) -> Option<Pos> {
+    /// The keys seen so far in each open mapping (`None` for a sequence), innermost last.
+    #[derive(Default)]
+    struct Keys<'k> {
+        key: &'k str,
+        open: Vec<Option<(Vec<String>, bool)>>,
+        found: Option<Pos>,
+    }
+    impl MarkedEventReceiver for Keys<'_> {
+        fn on_event(&mut self, ev: Event, mark: Marker) {
+            if self.found.is_some() {
+                return;
+            }
+            // Whether this node is a key: in a mapping, every other node is.
+            let at_key = match self.open.last_mut() {
+                Some(Some((_, expect_key))) => std::mem::replace(expect_key, !*expect_key),
+                _ => false,
+            };
+            match ev {
+                Event::Scalar(value, ..) if at_key => {
+                    if let Some(Some((seen, _))) = self.open.last_mut() {
+                        if value == self.key && seen.contains(&value) {
+                            let width = value.chars().count();
+                            self.found = Some(Pos {
+                                line: mark.line(),
+                                col: mark.col() + 1,
+                                width,
+                            });
+                        }
+                        seen.push(value);
+                    }
+                }
+                Event::MappingStart(..) => self.open.push(Some((Vec::new(), true))),
+                Event::SequenceStart(..) => self.open.push(None),
+                Event::MappingEnd | Event::SequenceEnd => {
+                    self.open.pop();
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut keys = Keys { key, ..Keys::default() };
+    let _ = Parser::new_from_str(source).load(&mut keys, false);
+    keys.found
 }
 
 /// From serde's "unknown field `qoute`, expected one of `id`, `quote`" make "did you mean `quote`?".
@@ -90,6 +158,51 @@ pub fn value_error_in(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)] // only deserialized, for its errors
+    struct Note {
+        id: Option<String>,
+        quote: Option<String>,
+        note: Option<String>,
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)] // only deserialized, for its errors
+    struct Notes {
+        title: Option<String>,
+        annotations: Vec<Note>,
+    }
+
+    fn error_at(source: &str) -> (String, usize, usize) {
+        let d = from_yaml::<Notes>(source, Path::new("a.yaml")).unwrap_err();
+        (d.message, d.line.unwrap(), d.col.unwrap())
+    }
+
+    /// serde_yaml places a duplicate key at its mapping's first key; the error names the
+    /// duplicate itself, in a nested mapping as at the top.
+    #[test]
+    fn duplicate_key_at_the_duplicate() {
+        let src = "annotations:\n  - id: a\n    quote: x\n  - quote: Hello\n    note: hi\n    quote: world\n";
+        assert_eq!(error_at(src), ("annotations[1]: duplicate field `quote`".into(), 6, 5));
+        let src = "title: x\nannotations: []\n\"title\": y\n";
+        assert_eq!(error_at(src), ("duplicate field `title`".into(), 3, 1));
+        let src = "annotations: [{ quote: a, note: b, quote: c }]\n";
+        assert_eq!(error_at(src), ("annotations[0]: duplicate field `quote`".into(), 1, 36));
+    }
+
+    /// libyaml reports a control character at a byte offset in its message: the error points at
+    /// its line and column (in characters), and the message leaves the offset out.
+    #[test]
+    fn control_character_at_its_place() {
+        let src = "title: \"äöü\"\nannotations: []\n# a\0b\n";
+        let (message, line, col) = error_at(src);
+        assert_eq!(
+            (message.as_str(), line, col),
+            ("control characters are not allowed", 3, 4)
+        );
+    }
 
     #[test]
     fn suggestion_from_serde_message() {

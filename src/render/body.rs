@@ -13,6 +13,7 @@ use crate::parse::document::{Spanned, refused_scheme};
 use crate::render::theme::{NotePlacement, Strings};
 use crate::resolve::ResolvedDoc;
 use crate::resolve::links::{classify, href};
+use crate::resolve::reading::html_as_text;
 use pulldown_cmark::{CowStr, Event, Tag, TagEnd, html};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -72,10 +73,7 @@ fn markdown_events<'e>(
     events
         .map(move |e| rewrite_link(e, root))
         .map(move |e| heading_attrs(e, raw_html))
-        .map(move |e| match e {
-            Event::Html(s) | Event::InlineHtml(s) if !raw_html => Event::Text(s),
-            other => other,
-        })
+        .map(move |e| if raw_html { e } else { html_as_text(e) })
 }
 
 /// Where the pages that hold notes stand, one folder below the site's root (`SLUG/index.html`,
@@ -119,7 +117,7 @@ fn extended(note: &str) -> bool {
 /// start them parses the same either way.
 fn note_html_and_text(note: &str, root: &str, raw_html: bool) -> (String, String) {
     if extended(note) {
-        return (markdown_html(note, root, raw_html), super::plain_text(note));
+        return (markdown_html(note, root, raw_html), super::plain_text(note, raw_html));
     }
     html_and_text(note_events(note), note.len(), root, raw_html)
 }
@@ -138,6 +136,12 @@ fn html_and_text(
     root: &str,
     raw_html: bool,
 ) -> (String, String) {
+    let mut events = events;
+    if !raw_html {
+        for (e, _) in &mut events {
+            *e = html_as_text(std::mem::replace(e, Event::SoftBreak));
+        }
+    }
     let text = super::plain_text_of(events.iter().map(|(e, _)| e));
     let mut html = String::with_capacity(len + len / 2);
     html::push_html(
@@ -860,7 +864,10 @@ mod tests {
             for raw_html in [false, true] {
                 assert_eq!(
                     note_html_and_text(note, "../", raw_html),
-                    (markdown_html(note, "../", raw_html), crate::render::plain_text(note)),
+                    (
+                        markdown_html(note, "../", raw_html),
+                        crate::render::plain_text(note, raw_html)
+                    ),
                     "{note:?}, raw_html {raw_html}"
                 );
                 // Rendered ahead, while resolving reads its links: the same links, and the

@@ -412,7 +412,7 @@ pub fn render_site(site: &Site, theme: &theme::Theme, sink: &dyn Sink) -> Result
     let folding = index.as_ref().map(search::IndexBuilder::folding);
     let entry_words: Vec<Option<search::PageEntry>> = entries
         .par_iter()
-        .map(|e| folding.map(|f| search::entry_record(e).index_entry(f)))
+        .map(|e| folding.map(|f| search::entry_record(e, site.config.raw_html).index_entry(f)))
         .collect();
     let (indexed, rendered) = rayon::join(
         || write_index(&ctx, index, entry_words, sink),
@@ -512,7 +512,7 @@ fn render_home_and_glossary(ctx: &Ctx, summaries: &[DocSummary], sink: &dyn Sink
                             id: entries[i].id.clone(),
                             term: entries[i].term.clone(),
                             url: cat![entries[i].id, "/index.html"],
-                            summary: first_sentence(&entries[i].definition),
+                            summary: first_sentence(&entries[i].definition, site.config.raw_html),
                             count: counts[i],
                         })
                         .collect(),
@@ -583,8 +583,8 @@ fn sort_key(s: &str) -> String {
     crate::slug::slugify(s)
 }
 
-fn first_sentence(md: &str) -> String {
-    let text = plain_text(md);
+fn first_sentence(md: &str, raw_html: bool) -> String {
+    let text = plain_text(md, raw_html);
     let end = text
         .char_indices()
         .find(|&(i, c)| c == '.' && text[i + 1..].starts_with(' '))
@@ -592,9 +592,15 @@ fn first_sentence(md: &str) -> String {
     text[..end].to_owned()
 }
 
-/// The text of a Markdown string, without markup.
-pub fn plain_text(md: &str) -> String {
-    plain_text_of(pulldown_cmark::Parser::new(md))
+/// The text of a Markdown string, without markup; raw HTML, unless `raw_html`, is the text the
+/// page shows for it.
+pub fn plain_text(md: &str, raw_html: bool) -> String {
+    let events = pulldown_cmark::Parser::new(md);
+    if raw_html {
+        plain_text_of(events)
+    } else {
+        plain_text_of(events.map(crate::resolve::reading::html_as_text))
+    }
 }
 
 /// The text of Markdown events, without markup.

@@ -179,9 +179,27 @@ fn fold_digraphs(s: &mut String) {
     *s = String::from_utf8(bytes).unwrap_or_default();
 }
 
-/// The words of folded text: runs of letters and digits.
+/// Words are cut to this many characters (after folding), as `search.js` cuts a query's words:
+/// a run of letters hundreds of kilobytes long would otherwise be a chunk of its own, and the
+/// first word of every chunk is in `meta.js`, which every query loads. Cut words still find
+/// themselves, as a query for the whole word is cut the same way.
+pub const WORD_CHARS: usize = 64;
+
+/// The words of folded text: runs of letters and digits, each cut to [`WORD_CHARS`].
 pub fn words(folded: &str) -> impl Iterator<Item = &str> {
-    folded.split(|c: char| !is_word_char(c)).filter(|w| !w.is_empty())
+    folded
+        .split(|c: char| !is_word_char(c))
+        .filter(|w| !w.is_empty())
+        .map(|w| &w[..capped_len(w)])
+}
+
+/// The length in bytes of `word` cut to [`WORD_CHARS`] characters.
+fn capped_len(word: &str) -> usize {
+    // Fewer bytes than the cap are fewer characters: the common case needs no count.
+    if word.len() <= WORD_CHARS {
+        return word.len();
+    }
+    word.char_indices().nth(WORD_CHARS).map_or(word.len(), |(i, _)| i)
 }
 
 /// Letters and digits: what words are made of.
@@ -366,6 +384,7 @@ impl WordCounter {
         {
             fold_digraphs(&mut self.word);
         }
+        self.word.truncate(capped_len(&self.word));
         // Words are compared and hashed as bytes: no character boundaries to check.
         let (words, spans, hasher) = (self.words.as_bytes(), &self.spans, &self.hasher);
         let text = |i: u32| {
@@ -659,12 +678,12 @@ pub fn document_record(rd: &ResolvedDoc, notes: &[RenderedNote], kind: &'static 
 }
 
 /// A glossary entry as a search page: its forms and its definition.
-pub fn entry_record(e: &Entry) -> PageRecord {
+pub fn entry_record(e: &Entry, raw_html: bool) -> PageRecord {
     let mut text = e.forms.join(", ");
     if !text.is_empty() {
         text.push_str(": ");
     }
-    text.push_str(&super::plain_text(&e.definition));
+    text.push_str(&super::plain_text(&e.definition, raw_html));
     PageRecord {
         title: e.term.clone(),
         url: cat!["glossary/", e.id, "/index.html"],

@@ -238,13 +238,13 @@ pub fn load(root: &Path, name: &str, lang: &str, diags: &mut Vec<Diagnostic>) ->
         return None;
     }
 
-    let (templates, static_files) = gather_files(&chain, diags);
+    let (templates, static_files) = gather_files(root, &chain, diags);
     let notes = chain
         .iter()
         .find_map(|m| m.key(|r| r.notes))
         .map_or(NotePlacement::Side, |(n, ..)| n);
     let stylesheets = stylesheets(&chain, &static_files, diags);
-    let strings = load_strings(&chain, lang, diags);
+    let strings = load_strings(root, &chain, lang, diags);
 
     let origins: BTreeMap<String, Origin> = templates.iter().map(|(n, (_, o))| (n.clone(), o.clone())).collect();
     if let Err(e) = tera.add_raw_templates(templates.iter().map(|(n, (text, _))| (n.as_str(), text.as_str()))) {
@@ -269,6 +269,7 @@ pub fn load(root: &Path, name: &str, lang: &str, diags: &mut Vec<Diagnostic>) ->
 /// site folder's over them), and the static files of the whole chain, the most specific
 /// theme's under each name.
 fn gather_files(
+    root: &Path,
     chain: &[Member],
     diags: &mut Vec<Diagnostic>,
 ) -> (BTreeMap<String, (String, Origin)>, BTreeMap<String, StaticSource>) {
@@ -287,7 +288,7 @@ fn gather_files(
             }
         }
         if let Some(dir) = &member.dir {
-            for (rel, path) in files_under(&dir.join("templates")) {
+            for (rel, path) in files_under(root, &dir.join("templates"), diags) {
                 match std::fs::read_to_string(&path) {
                     Ok(text) => {
                         own.insert(rel, (text, Origin::Disk(path)));
@@ -295,7 +296,7 @@ fn gather_files(
                     Err(e) => diags.push(Diagnostic::error(&path, format!("cannot read this template: {e}"))),
                 }
             }
-            for (rel, path) in files_under(&dir.join("static")) {
+            for (rel, path) in files_under(root, &dir.join("static"), diags) {
                 static_files.insert(rel, StaticSource::Disk(path));
             }
         }
@@ -372,7 +373,7 @@ fn resolve_chain(root: &Path, name: &str, diags: &mut Vec<Diagnostic>) -> Option
             return None;
         }
         let builtin = BUILTIN.iter().find(|b| b.name == current);
-        let dir = Some(root.join("themes").join(&current)).filter(|d| d.is_dir());
+        let dir = Some(root.join("themes").join(&current)).filter(|d| crate::discover::is_dir(root, d, diags));
         if builtin.is_none() && dir.is_none() {
             let known = known_themes(root);
             let d = error_here(format!(
@@ -392,13 +393,17 @@ fn resolve_chain(root: &Path, name: &str, diags: &mut Vec<Diagnostic>) -> Option
         }
         if let Some(dir) = &dir {
             let path = dir.join("theme.yaml");
-            match std::fs::read_to_string(&path) {
-                Ok(source) => {
+            match Some(&path)
+                .filter(|p| crate::discover::is_file(root, p, diags))
+                .map(std::fs::read_to_string)
+            {
+                None => {}
+                Some(Ok(source)) => {
                     let raw = read_manifest(&path, &source, diags);
                     manifests.push((path, source, raw));
                 }
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                Err(e) => diags.push(Diagnostic::error(&path, format!("cannot read theme.yaml: {e}"))),
+                Some(Err(e)) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Some(Err(e)) => diags.push(Diagnostic::error(&path, format!("cannot read theme.yaml: {e}"))),
             }
         }
         let member = Member {
@@ -452,7 +457,10 @@ fn known_themes(root: &Path) -> Vec<String> {
     if let Ok(entries) = std::fs::read_dir(root.join("themes")) {
         for entry in entries.flatten() {
             let name = entry.file_name().to_string_lossy().into_owned();
-            if entry.path().is_dir() && !name.starts_with('.') && !names.contains(&name) {
+            if !name.starts_with('.')
+                && !names.contains(&name)
+                && crate::discover::is_dir(root, &entry.path(), &mut Vec::new())
+            {
                 names.push(name);
             }
         }
@@ -465,26 +473,18 @@ fn quoted_list(names: &[String]) -> String {
     names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
 }
 
-/// Files under `dir` as `(path relative to dir with /, path)`, sorted, skipping hidden ones and
-/// not following symlinks.
-fn files_under(dir: &Path) -> Vec<(String, PathBuf)> {
-    if !dir.is_dir() {
-        return Vec::new();
-    }
-    walkdir::WalkDir::new(dir)
-        .sort_by_file_name()
+/// Files under `dir` as `(path relative to dir with /, path)`, sorted, skipping hidden ones;
+/// symlinks and special files by the site's one rule ([`crate::discover::files`]).
+fn files_under(root: &Path, dir: &Path, diags: &mut Vec<Diagnostic>) -> Vec<(String, PathBuf)> {
+    crate::discover::files(root, dir, diags)
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'))
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            let rel = e
-                .path()
+        .map(|path| {
+            let rel = path
                 .strip_prefix(dir)
-                .unwrap_or(e.path())
+                .unwrap_or(&path)
                 .to_string_lossy()
                 .replace('\\', "/");
-            (rel, e.into_path())
+            (rel, path)
         })
         .collect()
 }
@@ -513,7 +513,7 @@ struct I18nFile {
 }
 
 /// The strings in `lang`, with English under every key the language lacks.
-fn load_strings(chain: &[Member], lang: &str, diags: &mut Vec<Diagnostic>) -> Strings {
+fn load_strings(root: &Path, chain: &[Member], lang: &str, diags: &mut Vec<Diagnostic>) -> Strings {
     // Every i18n file of the chain, most general theme first, the built-in before the site's.
     let mut files: Vec<I18nFile> = Vec::new();
     for member in chain.iter().rev() {
@@ -527,7 +527,7 @@ fn load_strings(chain: &[Member], lang: &str, diags: &mut Vec<Diagnostic>) -> St
             }
         }
         if let Some(dir) = &member.dir {
-            for (rel, path) in files_under(&dir.join("i18n")) {
+            for (rel, path) in files_under(root, &dir.join("i18n"), diags) {
                 let Some(l) = rel.strip_suffix(".yaml").filter(|l| !l.contains('/')) else {
                     continue;
                 };

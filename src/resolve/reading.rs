@@ -64,12 +64,19 @@ pub fn sanitize(events: &mut [Spanned], raw_html: bool) {
         return;
     }
     for (e, _) in events.iter_mut() {
-        *e = match std::mem::replace(e, Event::SoftBreak) {
-            Event::Html(s) | Event::InlineHtml(s) => Event::Text(s),
-            Event::Start(Tag::HtmlBlock) => Event::Start(Tag::Paragraph),
-            Event::End(TagEnd::HtmlBlock) => Event::End(TagEnd::Paragraph),
-            other => other,
-        };
+        *e = html_as_text(std::mem::replace(e, Event::SoftBreak));
+    }
+}
+
+/// Raw HTML as the page shows it without `raw_html`: its text, escaped, and an HTML block as a
+/// paragraph of that text. The one rule for documents, notes and definitions, their HTML and
+/// their text alike.
+pub fn html_as_text(e: Event<'_>) -> Event<'_> {
+    match e {
+        Event::Html(s) | Event::InlineHtml(s) => Event::Text(s),
+        Event::Start(Tag::HtmlBlock) => Event::Start(Tag::Paragraph),
+        Event::End(TagEnd::HtmlBlock) => Event::End(TagEnd::Paragraph),
+        other => other,
     }
 }
 

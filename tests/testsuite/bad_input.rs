@@ -723,3 +723,52 @@ fn a_heading_id_used_twice() {
         );
     }
 }
+
+/// serde_yaml places a duplicate key at the first key of its mapping; the error points at the
+/// second `quote:` or `slug:` itself (in a sidecar, and in front matter below its `---`).
+#[test]
+fn a_duplicate_key_points_at_the_duplicate() {
+    let site = Site::new(&[
+        (
+            "seeds/a.md",
+            "---\ntitle: A\nslug: one\nslug: two\n---\n# Hunde\n\nDer Hund bellt.\n",
+        ),
+        ("seeds/b.txt", "Titel\n\nDer Hund bellt.\n"),
+        (
+            "seeds/b.yaml",
+            "annotations:\n  - quote: Hund\n    note: x\n    quote: bellt\n",
+        ),
+    ]);
+    let run = site.build(&[]);
+    site.assert_fails(&run, &[]);
+    let errors = run.errors();
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.contains("seeds/a.md:4:1: error: duplicate field `slug`")),
+        "{run}"
+    );
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.contains("seeds/b.yaml:4:5: error: annotations[0]: duplicate field `quote`")),
+        "{run}"
+    );
+}
+
+/// libyaml reports a NUL byte by its offset alone; the error points at its line and column.
+#[test]
+fn a_nul_byte_in_yaml_points_at_its_place() {
+    let site = Site::new(&[
+        ("seeds/a.txt", "Titel\n\nDer Hund bellt.\n"),
+        (
+            "seeds/a.yaml",
+            "title: Hünde\nannotations:\n  - quote: \"Hu\0nd\"\n    note: x\n",
+        ),
+    ]);
+    let run = site.build(&[]);
+    site.assert_fails(
+        &run,
+        &["seeds/a.yaml:3:15: error: control characters are not allowed\n"],
+    );
+}

@@ -22,5 +22,7 @@ mod links;
 mod notes;
 mod props;
 mod search;
+#[cfg(unix)]
+mod site_files;
 mod subpath;
 mod themes;

@@ -342,3 +342,65 @@ fn hostile_text_stays_data_in_the_index() {
     assert_eq!(text.matches("glossaSearch.").count(), 1, "{text}");
     assert_eq!(text.lines().count(), 1, "{text}");
 }
+
+/// A "word" of 200,000 letters would be a chunk of its own, and meta.js lists the first word
+/// of every chunk: words are cut to `WORD_CHARS` characters, and a query for the whole word,
+/// cut as search.js cuts it, still finds it.
+#[test]
+fn long_words_are_cut_and_still_found() {
+    let long: Vec<String> = (0..4).map(|i| format!("{i}{}", "ab".repeat(100_000))).collect();
+    let text = format!("Titel\n\n{}\n\nDer Rest.\n", long.join(" "));
+    let site = Site::new(&[("seeds/a.txt", text.as_str())]);
+    site.build_ok(&[]);
+    let meta = std::fs::metadata(site.out().join("search/meta.js"))
+        .expect("meta.js")
+        .len();
+    assert!(meta < 4_000, "meta.js is {meta} bytes");
+    let index = Index::open(&site.out());
+    for word in &long {
+        let query: Vec<&str> = words(word).collect();
+        assert_eq!(query.len(), 1);
+        assert_eq!(query[0].chars().count(), glossa::render::search::WORD_CHARS);
+        assert_eq!(index.hits(query[0]), ["a/index.html#p-1"]);
+    }
+}
+
+/// Without `raw_html`, HTML in a note or a definition is shown as text, an HTML block as a
+/// paragraph of it, as in a document: the search text holds what the reader sees, `<b>` too.
+#[test]
+fn escaped_html_in_notes_and_definitions_is_searched_as_shown() {
+    let site = Site::new(&[
+        ("seeds/a.txt", "Titel\n\nDer Hund bellt laut.\n"),
+        (
+            "seeds/a.yaml",
+            "annotations:\n  - quote: Hund\n    note: \"Use &lt;b&gt; or <b>fett</b> here.\"\n  - quote: bellt\n    note: \"<div>\\nblockhtml\\n</div>\"\n",
+        ),
+        (
+            "content/glossary.yaml",
+            "- id: hund\n  term: Hund\n  definition: \"Ein Tier, <i>treu</i>.\"\n",
+        ),
+    ]);
+    site.build_ok(&[]);
+    let page = site.page("a/index.html");
+    let first = page.by_id("note-1").html();
+    assert!(
+        first.contains("Use &lt;b&gt; or &lt;b&gt;fett&lt;/b&gt; here."),
+        "{first}"
+    );
+    let block = page.by_id("note-2").html();
+    assert!(block.contains("<p>&lt;div&gt;\nblockhtml\n&lt;/div&gt;</p>"), "{block}");
+
+    let index = Index::open(&site.out());
+    let sections = index.fragment(0)["s"].clone();
+    let notes: Vec<&str> = sections
+        .as_array()
+        .expect("sections")
+        .iter()
+        .filter(|s| s[1] == "note")
+        .map(|s| s[2].as_str().expect("text"))
+        .collect();
+    assert_eq!(notes, ["Use <b> or <b>fett</b> here.", "<div> blockhtml </div>"]);
+    assert_eq!(index.hits("blockhtml"), ["a/index.html#note-2"]);
+    let entry = index.fragment(1)["s"][0][2].clone();
+    assert_eq!(entry, "Hund: Ein Tier, <i>treu</i>.");
+}

@@ -60,8 +60,13 @@
     if (digraphs) s = s.replace(/ae|oe|ue/g, function (d) { return d[0]; });
     return s;
   }
+  /* Words are cut to WORD_CHARS characters, as the index's are (search.rs). */
+  var WORD_CHARS = 64;
   function words(folded) {
-    return folded.match(WORD) || [];
+    return (folded.match(WORD) || []).map(function (w) {
+      var chars = Array.from(w);
+      return chars.length > WORD_CHARS ? chars.slice(0, WORD_CHARS).join('') : w;
+    });
   }
   /* Code point order, as Rust sorts the words. */
   function cmp(a, b) {
