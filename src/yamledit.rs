@@ -551,3 +551,157 @@ fn double_quoted(value: &str) -> String {
     out.push('"');
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn path(s: &str) -> Vec<Seg> {
+        s.split('.')
+            .map(|p| match p.parse::<usize>() {
+                Ok(i) => Seg::Index(i),
+                Err(_) => Seg::Key(p.to_owned()),
+            })
+            .collect()
+    }
+
+    fn one(source: &str, at: &str, value: &str) -> Result<String, EditError> {
+        edit(
+            source,
+            &[Edit {
+                path: path(at),
+                value: value.to_owned(),
+            }],
+        )
+    }
+
+    #[test]
+    fn plain_and_quoted_values_keep_their_style_when_they_can() {
+        let src = "a:\n  - quote: plain text # a comment\n    note: x\n  - quote: \"dq \\\" x\"\n  - quote: 'it''s'\n";
+        let out = one(src, "a.0.quote", "Gespräche mit Russen").unwrap();
+        assert_eq!(out, src.replace("plain text", "Gespräche mit Russen"));
+        let out = one(src, "a.0.quote", "Titel: „Der Westen“").unwrap();
+        assert_eq!(out, src.replace("plain text", "\"Titel: „Der Westen“\""));
+        let out = one(src, "a.0.quote", " lead").unwrap();
+        assert_eq!(out, src.replace("plain text", "\" lead\""));
+        let out = one(src, "a.0.quote", "true").unwrap();
+        assert_eq!(out, src.replace("plain text", "\"true\""));
+        let out = one(src, "a.1.quote", "say \"hi\"").unwrap();
+        assert_eq!(out, src.replace("\"dq \\\" x\"", "\"say \\\"hi\\\"\""));
+        let out = one(src, "a.2.quote", "it's hers").unwrap();
+        assert_eq!(out, src.replace("'it''s'", "'it''s hers'"));
+        let out = one(src, "a.2.quote", "two\nlines").unwrap();
+        assert_eq!(out, src.replace("'it''s'", "\"two\\nlines\""));
+    }
+
+    #[test]
+    fn a_plain_value_over_several_lines_is_replaced_whole() {
+        let src = "- quote: one\n    two\n\n    three\n  note: x\n";
+        let out = one(src, "0.quote", "new").unwrap();
+        assert_eq!(out, "- quote: new\n  note: x\n");
+    }
+
+    #[test]
+    fn flow_collections_keep_their_other_items() {
+        let src = "annotations:\n- {quote: Wer reitet so spat durch Nacht, gloss: who rides, note: n}\n";
+        let out = one(src, "annotations.0.quote", "Wer reitet so spät durch Nacht").unwrap();
+        assert_eq!(out, src.replace("spat", "spät"));
+        // In a flow collection a comma ends a plain value: quoted.
+        let out = one(src, "annotations.0.quote", "Wer, reitet").unwrap();
+        assert_eq!(
+            out,
+            "annotations:\n- {quote: \"Wer, reitet\", gloss: who rides, note: n}\n"
+        );
+        let src = "annotations: [{quote: a b, note: x}, {quote: 'c d', note: y}]\n";
+        let out = edit(
+            src,
+            &[
+                Edit {
+                    path: path("annotations.0.quote"),
+                    value: "A B".into(),
+                },
+                Edit {
+                    path: path("annotations.1.quote"),
+                    value: "C]D".into(),
+                },
+            ],
+        )
+        .unwrap();
+        assert_eq!(out, "annotations: [{quote: A B, note: x}, {quote: 'C]D', note: y}]\n");
+        let src = "annotations:\n  - {quote: over\n      two lines, note: x}\n";
+        let out = one(src, "annotations.0.quote", "one line").unwrap();
+        assert_eq!(out, "annotations:\n  - {quote: one line, note: x}\n");
+    }
+
+    #[test]
+    fn blocks_are_rewritten_under_their_own_header() {
+        let src = "- quote: |  # kept\n    old text\n    here\n\n  note: x\n";
+        let out = one(src, "0.quote", "new text\nthere: # not a comment\n").unwrap();
+        assert_eq!(
+            out,
+            "- quote: |  # kept\n    new text\n    there: # not a comment\n\n  note: x\n"
+        );
+        let src = "- quote: >-\n    folded\n    text\n  note: x\n";
+        let out = one(src, "0.quote", "new \"text\"").unwrap();
+        assert_eq!(out, "- quote: >-\n    new \"text\"\n  note: x\n");
+        let refused = |src: &str, value: &str| matches!(one(src, "0.quote", value), Err(EditError::BlockUnfit { .. }));
+        assert!(refused(src, "two\nlines"), "a folded block holds one line");
+        assert!(refused(src, "ends with a break\n"), "the chomping decides the final breaks");
+        assert!(refused("- quote: |\n    x\n", " leading space\n"));
+        assert_eq!(
+            one("- quote: |2\n    x\n", "0.quote", " leading space\n").unwrap(),
+            "- quote: |2\n     leading space\n"
+        );
+    }
+
+    #[test]
+    fn crlf_a_bom_and_comments_stay() {
+        let src = "\u{feff}# c\r\ntitle: T\r\nannotations:\r\n  - quote: old  # why\r\n    note: |\r\n      a\r\n      b\r\n";
+        let out = one(src, "annotations.0.quote", "new: text").unwrap();
+        assert_eq!(out, src.replace("quote: old", "quote: \"new: text\""));
+        let out = one(src, "annotations.0.note", "c\nd\n").unwrap();
+        assert_eq!(out, src.replace("      a\r\n      b", "      c\r\n      d"));
+    }
+
+    #[test]
+    fn refuses_what_it_cannot_edit_safely() {
+        let err = |src: &str, at: &str| one(src, at, "x").unwrap_err();
+        assert_eq!(err("a: &x b\nc: *x\n", "a"), EditError::Anchored("a".into()));
+        assert_eq!(err("a: &x {q: b}\nc: *x\n", "a.q"), EditError::Anchored("a.q".into()));
+        assert_eq!(err("a: &x b\nc: *x\n", "c"), EditError::NotAScalar("c".into()));
+        assert_eq!(err("a: !!str b\n", "a"), EditError::Tagged("a".into()));
+        assert_eq!(err("a: b\n---\na: c\n", "a"), EditError::MultipleDocuments);
+        assert_eq!(err("a: b\n", "c"), EditError::NotFound("c".into()));
+        assert_eq!(err("a:\nb: c\n", "a"), EditError::Empty("a".into()));
+        assert_eq!(err("a: [b]\n", "a"), EditError::NotAScalar("a".into()));
+        assert!(matches!(err("a: [b\n", "a"), EditError::NotYaml(_)));
+        let twice = edit(
+            "a: b\n",
+            &[
+                Edit {
+                    path: path("a"),
+                    value: "c".into(),
+                },
+                Edit {
+                    path: path("a"),
+                    value: "d".into(),
+                },
+            ],
+        );
+        assert_eq!(twice, Err(EditError::EditedTwice("a".into())));
+        assert_eq!(
+            EditError::Anchored("annotations[0].quote".into()).to_string(),
+            "`annotations[0].quote` is, or is inside, a value with an anchor (`&`): its aliases would change too"
+        );
+    }
+
+    #[test]
+    fn double_quoting_escapes_what_cannot_stand_in_the_file() {
+        assert_eq!(double_quoted("a\"b\\c\td\u{7}\u{2028}é"), "\"a\\\"b\\\\c\\td\\u0007\\u2028é\"");
+        for value in ["\u{85}x", "\u{feff}", "a\r\nb", "\u{1f}", "🎉", "x\u{ffff}"] {
+            let out = one("a: b\n", "a", value).unwrap();
+            let back: serde_yaml::Value = serde_yaml::from_str(&out).unwrap();
+            assert_eq!(back["a"].as_str(), Some(value), "{out:?}");
+        }
+    }
+}
