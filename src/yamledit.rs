@@ -253,8 +253,9 @@ fn value_at<'v>(mut v: &'v mut serde_yaml::Value, path: &[Seg]) -> Option<&'v mu
 /// Collects the nodes of a document with their paths, from the event parser.
 struct Indexer<'s> {
     body: &'s str,
-    /// Byte offset of each character, for sources that are not ASCII (markers count chars).
-    char_bytes: Option<Vec<usize>>,
+    /// Where each line starts. A marker's line and column (in characters) locate a node;
+    /// its `index` does not: yaml-rust2 counts a block's characters in bytes there.
+    line_starts: Vec<usize>,
     walk: PathWalk,
     /// Per open collection: (flow, anchored, tagged).
     context: Vec<(bool, bool, bool)>,
@@ -266,10 +267,18 @@ struct Indexer<'s> {
 
 impl<'s> Indexer<'s> {
     fn new(body: &'s str) -> Indexer<'s> {
-        let char_bytes = (!body.is_ascii()).then(|| body.char_indices().map(|(i, _)| i).collect());
+        // Line breaks as yaml-rust2 counts them: CRLF, LF, or a CR alone.
+        let b = body.as_bytes();
+        let line_starts = std::iter::once(0)
+            .chain((0..b.len()).filter_map(|i| match b[i] {
+                b'\n' => Some(i + 1),
+                b'\r' if b.get(i + 1) != Some(&b'\n') => Some(i + 1),
+                _ => None,
+            }))
+            .collect();
         Indexer {
             body,
-            char_bytes,
+            line_starts,
             walk: PathWalk::default(),
             context: Vec::new(),
             nodes: Vec::new(),
@@ -279,10 +288,11 @@ impl<'s> Indexer<'s> {
     }
 
     fn byte(&self, mark: Marker) -> usize {
-        match &self.char_bytes {
-            Some(t) => t.get(mark.index()).copied().unwrap_or(self.body.len()),
-            None => mark.index().min(self.body.len()),
-        }
+        let Some(&line) = self.line_starts.get(mark.line().wrapping_sub(1)) else {
+            return self.body.len();
+        };
+        let mut chars = self.body[line..].char_indices().map(|(i, _)| line + i);
+        chars.nth(mark.col()).unwrap_or(self.body.len())
     }
 }
 
@@ -655,6 +665,13 @@ mod tests {
     }
 
     #[test]
+    fn values_after_a_block_with_wide_characters_are_found() {
+        // yaml-rust2's markers count a block's characters in bytes: lines and columns are used.
+        let src = "a: |\n  Straße 東京\nb: Hund\n";
+        assert_eq!(one(src, "b", "Katze").unwrap(), "a: |\n  Straße 東京\nb: Katze\n");
+    }
+
+    #[test]
     fn crlf_a_bom_and_comments_stay() {
         let src = "\u{feff}# c\r\ntitle: T\r\nannotations:\r\n  - quote: old  # why\r\n    note: |\r\n      a\r\n      b\r\n";
         let out = one(src, "annotations.0.quote", "new: text").unwrap();
@@ -705,3 +722,6 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod props;
