@@ -147,7 +147,9 @@ fn relocations(d: &ResolvedDoc) -> (Vec<Move>, Vec<Diagnostic>) {
                         Severity::Error,
                         "orphaned: a close passage exists, but glossa cannot rewrite this quote".into(),
                     )
-                    .hint(format!("the close passage (similarity {similarity:.2}) reads: \"{found}\"")),
+                    .hint(format!(
+                        "the close passage (similarity {similarity:.2}) reads: \"{found}\""
+                    )),
                 });
             }
             Relocation::NoneClose { best } => {

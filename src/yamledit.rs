@@ -65,7 +65,10 @@ pub enum EditError {
     Empty(String),
     EditedTwice(String),
     /// The value cannot be written as the block scalar that stands there.
-    BlockUnfit { path: String, why: &'static str },
+    BlockUnfit {
+        path: String,
+        why: &'static str,
+    },
     /// The edited text did not read back as intended: a bug of this editor, caught in time.
     ReadBack(String),
 }
@@ -78,7 +81,10 @@ impl fmt::Display for EditError {
             EditError::NotFound(p) => write!(f, "`{p}` is not in the file as written"),
             EditError::NotAScalar(p) => write!(f, "`{p}` is a list, a mapping or an alias, not one value"),
             EditError::Anchored(p) => {
-                write!(f, "`{p}` is, or is inside, a value with an anchor (`&`): its aliases would change too")
+                write!(
+                    f,
+                    "`{p}` is, or is inside, a value with an anchor (`&`): its aliases would change too"
+                )
             }
             EditError::Tagged(p) => write!(f, "`{p}` is, or is inside, a value with a tag (`!`)"),
             EditError::Empty(p) => write!(f, "`{p}` is empty: there is no text to replace"),
@@ -137,7 +143,11 @@ struct Scalar {
 impl<'s> Editor<'s> {
     /// Parses `source`. Refuses a file that is not YAML or holds several documents.
     pub fn new(source: &'s str) -> Result<Editor<'s>, EditError> {
-        let bom = if source.starts_with('\u{feff}') { '\u{feff}'.len_utf8() } else { 0 };
+        let bom = if source.starts_with('\u{feff}') {
+            '\u{feff}'.len_utf8()
+        } else {
+            0
+        };
         let body = &source[bom..];
         let mut index = Indexer::new(body);
         Parser::new_from_str(body)
@@ -230,7 +240,15 @@ impl<'s> Editor<'s> {
             let slot = value_at(&mut expected, &e.path).ok_or_else(|| EditError::NotFound(path_text(&e.path)))?;
             *slot = serde_yaml::Value::String(e.value.clone());
         }
-        let fail = || EditError::ReadBack(edits.iter().map(|e| path_text(&e.path)).collect::<Vec<_>>().join("`, `"));
+        let fail = || {
+            EditError::ReadBack(
+                edits
+                    .iter()
+                    .map(|e| path_text(&e.path))
+                    .collect::<Vec<_>>()
+                    .join("`, `"),
+            )
+        };
         let got: serde_yaml::Value = serde_yaml::from_str(&out[self.bom..]).map_err(|_| fail())?;
         if got != expected {
             return Err(fail());
@@ -443,7 +461,10 @@ fn block_place(body: &str, start: usize, after: usize) -> Option<BlockPlace> {
     };
     let header = &body[header_start.max(after).min(header_end)..header_end];
     let at = header.find(['|', '>'])?;
-    let indicators: String = header[at + 1..].chars().take_while(|c| matches!(c, '1'..='9' | '+' | '-')).collect();
+    let indicators: String = header[at + 1..]
+        .chars()
+        .take_while(|c| matches!(c, '1'..='9' | '+' | '-'))
+        .collect();
     let rest = &header[at + 1 + indicators.len()..];
     if indicators.len() > 2 || !(rest.is_empty() || rest.starts_with([' ', '\t', '\r'])) {
         return None;
@@ -466,7 +487,11 @@ fn block_place(body: &str, start: usize, after: usize) -> Option<BlockPlace> {
         content: header_end + 1..end,
         indent,
         explicit_indent: indicators.contains(|c: char| c.is_ascii_digit()),
-        newline: if body[..header_end].ends_with('\r') { "\r\n" } else { "\n" },
+        newline: if body[..header_end].ends_with('\r') {
+            "\r\n"
+        } else {
+            "\n"
+        },
     })
 }
 
@@ -480,7 +505,10 @@ fn render_block(place: &BlockPlace, old: &Scalar, value: &str) -> Result<String,
     if body.is_empty() {
         return Err("the new value is empty");
     }
-    if body.chars().any(|c| c == '\r' || is_special_break(c) || (!printable(c) && c != '\t')) {
+    if body
+        .chars()
+        .any(|c| c == '\r' || is_special_break(c) || (!printable(c) && c != '\t'))
+    {
         return Err("the new value holds a character a block cannot hold");
     }
     if old.style == TScalarStyle::Folded && body.contains('\n') {
@@ -493,7 +521,13 @@ fn render_block(place: &BlockPlace, old: &Scalar, value: &str) -> Result<String,
     let indent = " ".repeat(place.indent);
     let lines: Vec<String> = body
         .split('\n')
-        .map(|l| if l.is_empty() { String::new() } else { format!("{indent}{l}") })
+        .map(|l| {
+            if l.is_empty() {
+                String::new()
+            } else {
+                format!("{indent}{l}")
+            }
+        })
         .collect();
     Ok(lines.join(place.newline))
 }
@@ -520,7 +554,9 @@ fn plain_fits(value: &str, flow: bool) -> bool {
         && !value.contains(": ")
         && !value.contains(" #")
         && !value.ends_with(':')
-        && !value.chars().any(|c| !printable(c) || is_special_break(c) || matches!(c, '\t' | '\n' | '\r'))
+        && !value
+            .chars()
+            .any(|c| !printable(c) || is_special_break(c) || matches!(c, '\t' | '\n' | '\r'))
         && !(flow && value.contains([',', '[', ']', '{', '}', ':']));
     let reads_back = || {
         let doc = format!("k: {value}\n");
@@ -532,7 +568,9 @@ fn plain_fits(value: &str, flow: bool) -> bool {
 
 /// Whether `value` may be written single-quoted: one line of printable characters.
 fn single_fits(value: &str) -> bool {
-    !value.chars().any(|c| !printable(c) || is_special_break(c) || matches!(c, '\t' | '\n' | '\r'))
+    !value
+        .chars()
+        .any(|c| !printable(c) || is_special_break(c) || matches!(c, '\t' | '\n' | '\r'))
 }
 
 /// `value` as a double-quoted scalar on one line: line breaks, tabs and every character that
@@ -656,7 +694,10 @@ mod tests {
         assert_eq!(out, "- quote: >-\n    new \"text\"\n  note: x\n");
         let refused = |src: &str, value: &str| matches!(one(src, "0.quote", value), Err(EditError::BlockUnfit { .. }));
         assert!(refused(src, "two\nlines"), "a folded block holds one line");
-        assert!(refused(src, "ends with a break\n"), "the chomping decides the final breaks");
+        assert!(
+            refused(src, "ends with a break\n"),
+            "the chomping decides the final breaks"
+        );
         assert!(refused("- quote: |\n    x\n", " leading space\n"));
         assert_eq!(
             one("- quote: |2\n    x\n", "0.quote", " leading space\n").unwrap(),
@@ -673,7 +714,8 @@ mod tests {
 
     #[test]
     fn crlf_a_bom_and_comments_stay() {
-        let src = "\u{feff}# c\r\ntitle: T\r\nannotations:\r\n  - quote: old  # why\r\n    note: |\r\n      a\r\n      b\r\n";
+        let src =
+            "\u{feff}# c\r\ntitle: T\r\nannotations:\r\n  - quote: old  # why\r\n    note: |\r\n      a\r\n      b\r\n";
         let out = one(src, "annotations.0.quote", "new: text").unwrap();
         assert_eq!(out, src.replace("quote: old", "quote: \"new: text\""));
         let out = one(src, "annotations.0.note", "c\nd\n").unwrap();
@@ -714,7 +756,10 @@ mod tests {
 
     #[test]
     fn double_quoting_escapes_what_cannot_stand_in_the_file() {
-        assert_eq!(double_quoted("a\"b\\c\td\u{7}\u{2028}é"), "\"a\\\"b\\\\c\\td\\u0007\\u2028é\"");
+        assert_eq!(
+            double_quoted("a\"b\\c\td\u{7}\u{2028}é"),
+            "\"a\\\"b\\\\c\\td\\u0007\\u2028é\""
+        );
         for value in ["\u{85}x", "\u{feff}", "a\r\nb", "\u{1f}", "🎉", "x\u{ffff}"] {
             let out = one("a: b\n", "a", value).unwrap();
             let back: serde_yaml::Value = serde_yaml::from_str(&out).unwrap();

@@ -82,7 +82,8 @@ impl Writer<'_> {
                 self.out.push_str("  - quote: ");
                 self.value(path("quote"), *qs, q, 6);
                 let block = matches!(qs, Style::Literal | Style::Folded);
-                self.out.push_str(&format!("{}{nl}    note: ", if block { "" } else { c }));
+                self.out
+                    .push_str(&format!("{}{nl}    note: ", if block { "" } else { c }));
                 self.value(path("note"), *ns, n, 6);
                 self.out.push_str(nl);
             }
@@ -90,7 +91,11 @@ impl Writer<'_> {
                 self.out.push_str("  - {quote: ");
                 self.value(path("quote"), flow_style(*qs), q, 6);
                 self.out.push(',');
-                self.out.push_str(if matches!(item.layout, Layout::FlowItem) { " " } else { nl });
+                self.out.push_str(if matches!(item.layout, Layout::FlowItem) {
+                    " "
+                } else {
+                    nl
+                });
                 self.out.push_str("      note: ");
                 self.value(path("note"), flow_style(*ns), n, 6);
                 self.out.push_str(&format!("}}{c}{nl}"));
@@ -152,13 +157,20 @@ fn write(items: &[Item], flow_list: bool, crlf: bool, bom: bool, comments: bool)
 }
 
 /// Values as people write them: they may stand plain in any of the styles.
-const OLD: &[&str] = &["Hund bellt", "Straße", "東京 und Ελλάδα", "naïve x y", "it's", "e\u{301}tre"];
+const OLD: &[&str] = &[
+    "Hund bellt",
+    "Straße",
+    "東京 und Ελλάδα",
+    "naïve x y",
+    "it's",
+    "e\u{301}tre",
+];
 
 /// Pieces of new values: YAML's indicators, quotes, escapes, line breaks, words that read as
 /// other types, unicode, and characters some readers take for line breaks.
 const PIECES: &[&str] = &[
-    "Hund", "Straße", " ", "  ", ": ", ":", "#", " #", "'", "\"", "\\", ",", "[", "]", "{", "}", "-", "- ", "? ",
-    "&a", "*a", "!t", "|", ">", "%", "@", "`", "\n", "\n\n", "\t", "\r", "true", "1", "~", "null", "0x1F", "—", "東京",
+    "Hund", "Straße", " ", "  ", ": ", ":", "#", " #", "'", "\"", "\\", ",", "[", "]", "{", "}", "-", "- ", "? ", "&a",
+    "*a", "!t", "|", ">", "%", "@", "`", "\n", "\n\n", "\t", "\r", "true", "1", "~", "null", "0x1F", "—", "東京",
     "\u{85}", "\u{2028}", "\u{feff}", "🎉", "\u{7}", "---", "...",
 ];
 
@@ -176,7 +188,11 @@ fn style() -> impl Strategy<Value = Style> {
 fn old_value() -> impl Strategy<Value = (Style, String)> {
     (style(), proptest::sample::select(OLD)).prop_map(|(s, v)| {
         // Two lines need a space to break at.
-        let s = if s == Style::PlainTwoLines && !v.contains(' ') { Style::Plain } else { s };
+        let s = if s == Style::PlainTwoLines && !v.contains(' ') {
+            Style::Plain
+        } else {
+            s
+        };
         (s, v.to_owned())
     })
 }

@@ -21,7 +21,10 @@ fn fixed(sidecar: &str) -> String {
     let after = std::fs::read(site.root().join("seeds/a.yaml")).unwrap();
     let after = String::from_utf8(after).unwrap();
     let root = site.root();
-    let check = glossa(&root, &["check", "--root", root.to_str().unwrap_or_default(), "--deny-warnings"]);
+    let check = glossa(
+        &root,
+        &["check", "--root", root.to_str().unwrap_or_default(), "--deny-warnings"],
+    );
     assert_eq!(check.code, 0, "the fixed sidecar checks clean\n{after}\n{check}");
     after
 }
@@ -71,7 +74,8 @@ fn fix_rewrites_a_folded_block_over_two_lines_whole() {
 
 #[test]
 fn fix_keeps_crlf_line_endings_and_a_byte_order_mark() {
-    let sidecar = "\u{feff}# Notes\r\nannotations:\r\n  - quote: Gesprache mit Russen  # typo\r\n    note: |\r\n      Talks.\r\n";
+    let sidecar =
+        "\u{feff}# Notes\r\nannotations:\r\n  - quote: Gesprache mit Russen  # typo\r\n    note: |\r\n      Talks.\r\n";
     assert_eq!(fixed(sidecar), sidecar.replace("Gesprache", "Gespräche"));
 }
 
