@@ -59,6 +59,7 @@ pub mod schema;
 pub mod serve;
 pub mod slug;
 pub mod write;
+pub mod yamledit;
 
 use diagnostics::Diagnostic;
 use parse::document::{ParseOptions, decode, parse_document};

@@ -27,6 +27,22 @@ impl From<usize> for Seg {
     }
 }
 
+/// A path as people write it: `annotations[3].quote`.
+pub fn path_text(path: &[Seg]) -> String {
+    let mut out = String::new();
+    for seg in path {
+        match seg {
+            Seg::Key(k) if out.is_empty() => out.push_str(k),
+            Seg::Key(k) => {
+                out.push('.');
+                out.push_str(k);
+            }
+            Seg::Index(i) => out.push_str(&format!("[{i}]")),
+        }
+    }
+    out
+}
+
 /// Positions of every value (and every mapping key) of one YAML document.
 #[derive(Debug, Default)]
 pub struct YamlPositions {
@@ -66,28 +82,76 @@ enum Frame {
     Seq { index: usize },
 }
 
-#[derive(Default)]
-struct Receiver {
-    stack: Vec<Frame>,
-    path: Vec<Seg>,
-    out: YamlPositions,
+/// Whether a node is a mapping key or a value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Role {
+    Key,
+    Value,
 }
 
-impl Receiver {
-    fn pos(mark: Marker, width: usize) -> Pos {
-        // yaml-rust2 counts lines from 1 and columns from 0.
-        Pos {
-            line: mark.line(),
-            col: mark.col() + 1,
-            width,
+/// The path of each node as a document's events go by: the one place that turns the event
+/// stream into `annotations[3].quote` paths, for positions here and for the source editor
+/// ([`crate::yamledit`]).
+#[derive(Default)]
+pub struct PathWalk {
+    stack: Vec<Frame>,
+    path: Vec<Seg>,
+}
+
+impl PathWalk {
+    /// The role and path of the node `ev` starts (a scalar, an alias or a collection), or
+    /// `None` for events that start no node. A key's path ends with the key itself; a
+    /// top-level node's path is empty. Nodes below a complex key get no useful path.
+    pub fn step(&mut self, ev: &Event) -> Option<(Role, Vec<Seg>)> {
+        match ev {
+            Event::Scalar(value, ..) if self.is_key_position() => {
+                let mut path = self.path.clone();
+                path.push(Seg::Key(value.clone()));
+                if let Some(Frame::Map { key }) = self.stack.last_mut() {
+                    *key = Some(value.clone());
+                }
+                Some((Role::Key, path))
+            }
+            Event::Scalar(..) | Event::Alias(_) => {
+                let path = self.value_path();
+                self.finish_value();
+                path.map(|p| (Role::Value, p))
+            }
+            Event::MappingStart(..) | Event::SequenceStart(..) => {
+                if self.is_key_position() {
+                    // A complex key: not something our files use; index nothing below it.
+                    if let Some(Frame::Map { key }) = self.stack.last_mut() {
+                        *key = Some(String::new());
+                    }
+                }
+                let path = self.value_path().unwrap_or_default();
+                if !self.stack.is_empty() {
+                    self.path = path.clone();
+                }
+                self.stack.push(match ev {
+                    Event::MappingStart(..) => Frame::Map { key: None },
+                    _ => Frame::Seq { index: 0 },
+                });
+                Some((Role::Value, path))
+            }
+            Event::MappingEnd | Event::SequenceEnd => {
+                self.stack.pop();
+                if !self.stack.is_empty() {
+                    self.path.pop();
+                }
+                self.finish_value();
+                None
+            }
+            _ => None,
         }
     }
 
-    /// Called for every node that is a value; returns its path.
-    fn value_path(&mut self) -> Option<Vec<Seg>> {
-        let seg = match self.stack.last()? {
-            Frame::Map { key } => Seg::Key(key.clone()?),
-            Frame::Seq { index } => Seg::Index(*index),
+    /// The path of the value about to start: `None` in a key position.
+    fn value_path(&self) -> Option<Vec<Seg>> {
+        let seg = match self.stack.last() {
+            None => return Some(Vec::new()),
+            Some(Frame::Map { key }) => Seg::Key(key.clone()?),
+            Some(Frame::Seq { index }) => Seg::Index(*index),
         };
         let mut path = self.path.clone();
         path.push(seg);
@@ -107,55 +171,38 @@ impl Receiver {
     }
 }
 
+#[derive(Default)]
+struct Receiver {
+    walk: PathWalk,
+    out: YamlPositions,
+}
+
+fn pos(mark: Marker, width: usize) -> Pos {
+    // yaml-rust2 counts lines from 1 and columns from 0.
+    Pos {
+        line: mark.line(),
+        col: mark.col() + 1,
+        width,
+    }
+}
+
 impl MarkedEventReceiver for Receiver {
     fn on_event(&mut self, ev: Event, mark: Marker) {
-        match ev {
+        let width = match &ev {
+            Event::Scalar(value, ..) if value.contains('\n') => 1,
             Event::Scalar(value, style, ..) => {
                 let quoted = !matches!(style, yaml_rust2::scanner::TScalarStyle::Plain);
-                let width = value.chars().count() + if quoted { 2 } else { 0 };
-                let width = if value.contains('\n') { 1 } else { width };
-                if self.is_key_position() {
-                    let mut path = self.path.clone();
-                    path.push(Seg::Key(value.clone()));
-                    self.out.keys.push((path, Self::pos(mark, value.chars().count())));
-                    if let Some(Frame::Map { key }) = self.stack.last_mut() {
-                        *key = Some(value);
-                    }
-                } else {
-                    if let Some(path) = self.value_path() {
-                        self.out.values.push((path, Self::pos(mark, width)));
-                    } else if self.stack.is_empty() {
-                        self.out.values.push((Vec::new(), Self::pos(mark, width)));
-                    }
-                    self.finish_value();
-                }
+                value.chars().count() + if quoted { 2 } else { 0 }
             }
-            Event::MappingStart(..) | Event::SequenceStart(..) => {
-                if self.is_key_position() {
-                    // A complex key: not something our files use; index nothing below it.
-                    if let Some(Frame::Map { key }) = self.stack.last_mut() {
-                        *key = Some(String::new());
-                    }
-                }
-                let path = self.value_path().unwrap_or_default();
-                self.out.values.push((path.clone(), Self::pos(mark, 1)));
-                if !self.stack.is_empty() {
-                    self.path = path;
-                }
-                let frame = match ev {
-                    Event::MappingStart(..) => Frame::Map { key: None },
-                    _ => Frame::Seq { index: 0 },
-                };
-                self.stack.push(frame);
+            _ => 1,
+        };
+        match (self.walk.step(&ev), &ev) {
+            (Some((Role::Key, path)), Event::Scalar(value, ..)) => {
+                self.out.keys.push((path, pos(mark, value.chars().count())));
             }
-            Event::MappingEnd | Event::SequenceEnd => {
-                self.stack.pop();
-                if !self.stack.is_empty() {
-                    self.path.pop();
-                }
-                self.finish_value();
+            (Some((Role::Value, path)), Event::Scalar(..) | Event::MappingStart(..) | Event::SequenceStart(..)) => {
+                self.out.values.push((path, pos(mark, width)));
             }
-            Event::Alias(_) => self.finish_value(),
             _ => {}
         }
     }

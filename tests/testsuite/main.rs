@@ -13,6 +13,7 @@ mod check;
 mod crawl;
 mod demo;
 mod documents;
+mod fix;
 mod glossary;
 mod golden;
 mod hooks;
