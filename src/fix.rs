@@ -3,7 +3,7 @@
 //! report the rest as orphaned. Only the scalar values of `quote`, `prefix` and `suffix` change;
 //! every other byte of the file — comments, order, layout — stays as it was.
 
-use crate::diagnostics::{Diagnostic, Pos, Severity};
+use crate::diagnostics::{Diagnostic, Pos, Severity, visible};
 use crate::parse::Annotation;
 use crate::parse::yamlpos::YamlPositions;
 use crate::resolve::ResolvedDoc;
@@ -74,7 +74,7 @@ fn fix_sidecar(d: &ResolvedDoc) -> (String, Vec<Diagnostic>) {
                     notes.push(
                         note(
                             Severity::Note,
-                            format!("fixed: the quote now reads \"{}\"", &text[range.clone()]),
+                            format!("fixed: the quote now reads \"{}\"", visible(&text[range.clone()])),
                         )
                         .hint(format!("the only close passage (similarity {similarity:.2})")),
                     );
@@ -86,7 +86,7 @@ fn fix_sidecar(d: &ResolvedDoc) -> (String, Vec<Diagnostic>) {
                 let hint = best.map(|(b, r, s)| {
                     format!(
                         "the closest passage (similarity {s:.2}) reads: \"{}\"",
-                        &d.reading.blocks[b].text[r]
+                        visible(&d.reading.blocks[b].text[r])
                     )
                 });
                 let n = note(
@@ -100,7 +100,7 @@ fn fix_sidecar(d: &ResolvedDoc) -> (String, Vec<Diagnostic>) {
             }
             Relocation::Competing { first, second } => {
                 let show = |(b, r, s): &(usize, Range<usize>, f64)| {
-                    format!("\"{}\" ({s:.2})", &d.reading.blocks[*b].text[r.clone()])
+                    format!("\"{}\" ({s:.2})", visible(&d.reading.blocks[*b].text[r.clone()]))
                 };
                 notes.push(
                     note(

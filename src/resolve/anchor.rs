@@ -8,10 +8,13 @@ use crate::diagnostics::Diagnostic;
 use crate::parse::Annotation;
 use crate::parse::yaml::value_error_in;
 use crate::parse::yamlpos::YamlPositions;
-use crate::resolve::fold::{Folded, fold_pattern, needs_strict, strict_eq};
+use crate::diagnostics::{visible, yaml_string};
+use crate::resolve::fold::{Folded, cluster_around, fold_pattern, is_cluster_boundary, needs_strict, strict_eq};
 use crate::resolve::reading::Reading;
 use std::ops::Range;
 use std::path::Path;
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc, is_nfc_quick, is_nfd};
+use unicode_segmentation::UnicodeSegmentation;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Anchor {
@@ -57,9 +60,10 @@ impl<'r> Haystack<'r> {
     }
 
     /// The matches of every annotation's selector, each list in text order. One pass over the
-    /// text finds every quote at once ([`find_all`]); prefix, suffix and the strict check then
-    /// filter each candidate.
-    fn hits_all(&self, annotations: &[Annotation]) -> Vec<Vec<Hit>> {
+    /// text finds every quote at once ([`find_all`]); prefix, suffix, the strict check and
+    /// the edges of characters then filter each candidate. Beside them, for each annotation,
+    /// the first candidate that fit but for starting or ending inside a character (to say so).
+    fn hits_all(&self, annotations: &[Annotation]) -> (Vec<Vec<Hit>>, Vec<Option<Hit>>) {
         let quotes: Vec<String> = annotations
             .iter()
             .map(|a| fold_pattern(a.selector.quote.trim()))
@@ -67,15 +71,29 @@ impl<'r> Haystack<'r> {
         let selectors: Vec<Selector> = annotations.iter().map(Selector::new).collect();
         let patterns: Vec<&str> = quotes.iter().map(String::as_str).collect();
         let mut hits: Vec<Vec<Hit>> = vec![Vec::new(); annotations.len()];
+        let mut split: Vec<Option<Hit>> = vec![None; annotations.len()];
         for (i, at) in find_all(&self.joined, &patterns) {
             let block = self.starts.partition_point(|&s| s <= at) - 1;
             let start = at - self.starts[block];
             let end = start + patterns[i].len();
             if self.fits(&annotations[i], &selectors[i], block, start, end) {
-                hits[i].push(Hit { block, start, end });
+                let hit = Hit { block, start, end };
+                if self.on_character_edges(hit) {
+                    hits[i].push(hit);
+                } else {
+                    split[i].get_or_insert(hit);
+                }
             }
         }
-        hits
+        (hits, split)
+    }
+
+    /// Whether a match starts and ends between characters as a reader sees them, not inside
+    /// one (`Cafe` in `Café` spelled with a combining accent).
+    fn on_character_edges(&self, h: Hit) -> bool {
+        let f = &self.folded[h.block];
+        let text = &self.reading.blocks[h.block].text;
+        is_cluster_boundary(text, f.original(h.start)) && is_cluster_boundary(text, f.original(h.end))
     }
 
     /// Whether the quote found at `start..end` of `block` fits the rest of the selector.
@@ -272,7 +290,7 @@ fn find_by_pairs(text: &[u8], patterns: &[&str]) -> Vec<(usize, usize)> {
 
 /// How many passages fit an annotation's selector (quote, prefix and suffix).
 pub fn count_matches(reading: &Reading, a: &Annotation) -> usize {
-    Haystack::new(reading).hits_all(std::slice::from_ref(a))[0].len()
+    Haystack::new(reading).hits_all(std::slice::from_ref(a)).0[0].len()
 }
 
 /// The 1-based line of a byte offset, which may fall inside a character (a block's source
@@ -294,7 +312,8 @@ pub fn anchor_all(
     let hay = Haystack::new(reading);
     let mut positions: Option<YamlPositions> = None;
     let mut out = Vec::with_capacity(annotations.len());
-    for (a, hits) in annotations.iter().zip(hay.hits_all(annotations)) {
+    let (all_hits, split) = hay.hits_all(annotations);
+    for ((a, hits), split) in annotations.iter().zip(all_hits).zip(split) {
         let mut error = |key: &str, message: String, hint: Option<String>| {
             let pos = positions.get_or_insert_with(|| YamlPositions::index(sidecar_source));
             let d = value_error_in(pos, sidecar_source, sidecar, &a.key_path(key), message);
@@ -312,14 +331,22 @@ pub fn anchor_all(
             (0, _) => {
                 // The most similar passage (as `check --fix` scores them), else the longest piece
                 // of the quote's start or end that the text has.
-                let similar = crate::resolve::relocate::most_similar(reading, &a.selector.quote)
+                // A match split a character, or the text spells the quote's letters in another
+                // normalisation: said first, as the passages below would look the same.
+                let unicode = unicode_hint(&hay, a, split, source_of_doc);
+                let similar = unicode
+                    .is_none()
+                    .then(|| crate::resolve::relocate::most_similar(reading, &a.selector.quote))
+                    .flatten()
                     .filter(|(_, _, sim)| *sim >= 0.5);
-                let hint = if let Some((b, range, sim)) = similar {
+                let hint = if unicode.is_some() {
+                    unicode
+                } else if let Some((b, range, sim)) = similar {
                     let block = &reading.blocks[b];
                     let line = line_at(source_of_doc, block.source_offset(range.start));
                     Some(format!(
                         "the most similar passage (line {line} of the document, similarity {sim:.2}) reads:\n«{}»",
-                        &block.text[range]
+                        visible(&block.text[range])
                     ))
                 } else {
                     hay.closest(&a.selector.quote).map(|(b, i)| {
@@ -331,7 +358,7 @@ pub fn anchor_all(
                             start: i,
                             end: i,
                         });
-                        format!("the closest passage (line {line} of the document) reads:\n«{passage}»")
+                        format!("the closest passage (line {line} of the document) reads:\n«{}»", visible(&passage))
                     })
                 };
                 let what = if a.selector.prefix.is_some() || a.selector.suffix.is_some() {
@@ -341,7 +368,7 @@ pub fn anchor_all(
                 };
                 error(
                     "quote",
-                    format!("{what} not found in the document: \"{}\"", a.selector.quote.trim()),
+                    format!("{what} not found in the document: \"{}\"", visible(a.selector.quote.trim())),
                     hint,
                 );
                 None
@@ -456,19 +483,132 @@ fn disambiguation_hint(hay: &Haystack, hits: &[Hit], line_of: &dyn Fn(&Hit) -> u
     lines.join("\n")
 }
 
-/// A YAML double-quoted string (JSON's escapes are valid YAML).
-fn yaml_string(s: &str) -> String {
-    serde_json::to_string(s).unwrap_or_default()
+/// About `width` characters of `text` starting near byte `start`: whole characters as a reader
+/// sees them (grapheme clusters), so neither starting nor ending inside one.
+fn excerpt(text: &str, start: usize, width: usize) -> String {
+    let start = cluster_around(text, start).start;
+    let end = text[start..].char_indices().nth(width).map_or(text.len(), |(i, _)| start + i);
+    let end = if is_cluster_boundary(text, end) {
+        end
+    } else {
+        cluster_around(text, end).end
+    };
+    text[start..end].split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// Up to `width` characters of `text` starting near byte `start`.
-fn excerpt(text: &str, start: usize, width: usize) -> String {
-    let start = (0..=start.min(text.len()))
-        .rev()
-        .find(|&i| text.is_char_boundary(i))
-        .unwrap_or(0);
-    let s: String = text[start..].chars().take(width).collect();
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+/// Why a quote whose letters the text has was not found, where Unicode is the reason: the
+/// match would start or end inside a character, or the text spells the same words in another
+/// normalisation (`Ü` as one code point, or as `U` and a combining diaeresis).
+fn unicode_hint(hay: &Haystack, a: &Annotation, split: Option<Hit>, source_of_doc: &str) -> Option<String> {
+    let line = |block: usize, at: usize| line_at(source_of_doc, hay.reading.blocks[block].source_offset(at));
+    if let Some(h) = split {
+        let text = &hay.reading.blocks[h.block].text;
+        let f = &hay.folded[h.block];
+        let (start, end) = (f.original(h.start), f.original(h.end));
+        let inside = |at: usize| (!is_cluster_boundary(text, at)).then(|| cluster_around(text, at));
+        let (first, last) = (inside(start), inside(end));
+        let edges: Vec<String> = [("start", &first), ("end", &last)]
+            .into_iter()
+            .filter_map(|(edge, r)| {
+                let r = r.clone()?;
+                Some(format!("{edge} inside the character `{}` (`{}`)", &text[r.clone()], spelled(&text[r])))
+            })
+            .collect();
+        let whole = first.map_or(start, |r| r.start)..last.map_or(end, |r| r.end);
+        return Some(format!(
+            "the text has these letters (line {} of the document), but a match would {}; a quote starts and ends with whole characters:\n«{}»",
+            line(h.block, start),
+            edges.join(" and "),
+            visible(&text[whole])
+        ));
+    }
+    let (block, range) = in_other_normalisation(hay, a.selector.quote.trim())?;
+    let passage = &hay.reading.blocks[block].text[range.clone()];
+    Some(format!(
+        "the text has the same words in another Unicode normalisation (line {} of the document, {} there; the quote is {}):\n«{}»\nwrite the quote as it stands in the text, or save both files as NFC",
+        line(block, range.start),
+        normal_form(passage),
+        normal_form(a.selector.quote.trim()),
+        visible(passage)
+    ))
+}
+
+/// The first passage that is `quote` once both are composed (NFC), though spelled otherwise.
+/// Only blocks that are not composed are composed to be searched, one character (grapheme
+/// cluster) at a time so as to know where each stands in the text; when the quote is composed,
+/// the blocks that are too are skipped, as the quote would have matched there as it is.
+fn in_other_normalisation(hay: &Haystack, quote: &str) -> Option<(usize, Range<usize>)> {
+    let composed_quote: String = quote.nfc().collect();
+    let quote_is_composed = composed_quote == quote;
+    let pattern = fold_pattern(&composed_quote);
+    let as_spelled = fold_pattern(quote);
+    if pattern.is_empty() {
+        return None;
+    }
+    for (b, block) in hay.reading.blocks.iter().enumerate() {
+        let text = &block.text;
+        let composed = is_nfc_quick(text.chars()) == IsNormalized::Yes;
+        if composed && quote_is_composed {
+            continue;
+        }
+        let passages = if composed {
+            matches_in(&hay.folded[b], text, &pattern)
+        } else {
+            let (nfc, clusters) = composed_by_cluster(text);
+            // The text offset of the cluster that starts at or before (or at or after) `at`.
+            let before = |at: usize| clusters[clusters.partition_point(|&(n, _)| n <= at) - 1].1;
+            let after = |at: usize| clusters[clusters.partition_point(|&(n, _)| n < at)].1;
+            matches_in(&Folded::new(&nfc), &nfc, &pattern)
+                .into_iter()
+                .map(|r| before(r.start)..after(r.end))
+                .collect()
+        };
+        if let Some(r) = passages.into_iter().find(|r| fold_pattern(&text[r.clone()]) != as_spelled) {
+            return Some((b, r));
+        }
+    }
+    None
+}
+
+/// Where `pattern` stands in `text`, searched in its folded form `folded`.
+fn matches_in(folded: &Folded, text: &str, pattern: &str) -> Vec<Range<usize>> {
+    folded
+        .text
+        .match_indices(pattern)
+        .map(|(at, _)| folded.original_range(at, at + pattern.len(), text))
+        .collect()
+}
+
+/// `text` composed (NFC) one grapheme cluster at a time, and where each cluster starts in both,
+/// `(composed, text)`, with both ends last.
+fn composed_by_cluster(text: &str) -> (String, Vec<(usize, usize)>) {
+    let mut composed = String::with_capacity(text.len());
+    let mut starts = Vec::new();
+    for (at, cluster) in text.grapheme_indices(true) {
+        starts.push((composed.len(), at));
+        composed.extend(cluster.nfc());
+    }
+    starts.push((composed.len(), text.len()));
+    (composed, starts)
+}
+
+/// Which normalisation `text` is in, for a message.
+fn normal_form(text: &str) -> &'static str {
+    if is_nfc(text) {
+        "NFC"
+    } else if is_nfd(text) {
+        "NFD"
+    } else {
+        "neither NFC nor NFD"
+    }
+}
+
+/// Each character of a cluster as `\u{…}`, ASCII letters apart: `e\u{301}`.
+fn spelled(cluster: &str) -> String {
+    cluster
+        .chars()
+        .map(|c| if c.is_ascii_graphic() { c.to_string() } else { format!("\\u{{{:X}}}", c as u32) })
+        .collect()
 }
 
 /// Two quotes may nest or coincide; they may not overlap in part.
