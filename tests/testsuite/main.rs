@@ -23,3 +23,4 @@ mod props;
 mod search;
 mod subpath;
 mod themes;
+mod unicode;
