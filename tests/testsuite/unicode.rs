@@ -134,3 +134,19 @@ fn only_normalisation_differs_is_said() {
     let run = site.build(&[]);
     site.assert_fails(&run, &["NFC there; the quote is NFD"]);
 }
+
+#[test]
+fn a_glossary_form_is_whole_characters_too() {
+    let site = Site::new(&[
+        ("seeds/a.md", "# T\n\nIm Cafe\u{301} und im Cafe.\n"),
+        (
+            "content/glossary.yaml",
+            "- id: cafe\n  term: Cafe\n  kind: place\n  definition: A coffee house.\n",
+        ),
+    ]);
+    site.build_ok(&[]);
+    let page = site.page("a/index.html");
+    let found: Vec<String> = page.all(".term[id^=\"t-\"]").iter().map(reading_text).collect();
+    assert_eq!(found, ["Cafe"], "only the second, whole `Cafe`");
+    assert_eq!(crate::support::surroundings(&page.all(".term[id^=\"t-\"]")[0]).0, "Im Cafe\u{301} und im ");
+}
