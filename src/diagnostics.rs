@@ -171,7 +171,10 @@ pub fn floor_char_boundary(s: &str, mut i: usize) -> usize {
 /// before it to combine with is written as `\u{200B}`, so that two passages that look alike but
 /// differ show the difference. Everything else stays as it is.
 pub fn visible(text: &str) -> Cow<'_, str> {
-    if text.bytes().all(|b| b == b'\n' || b == b'\t' || (b' '..=b'~').contains(&b)) {
+    if text
+        .bytes()
+        .all(|b| b == b'\n' || b == b'\t' || (b' '..=b'~').contains(&b))
+    {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);
@@ -315,7 +318,10 @@ mod tests {
     #[test]
     fn unseen_characters_are_escaped_for_messages() {
         assert_eq!(visible("Größe „x“\tdone\n"), "Größe „x“\tdone\n");
-        assert_eq!(visible("a\u{200B}b\u{AD}c\u{A0}d\u{200F}e\u{FEFF}"), "a\\u{200B}b\\u{AD}c\\u{A0}d\\u{200F}e\\u{FEFF}");
+        assert_eq!(
+            visible("a\u{200B}b\u{AD}c\u{A0}d\u{200F}e\u{FEFF}"),
+            "a\\u{200B}b\\u{AD}c\\u{A0}d\\u{200F}e\\u{FEFF}"
+        );
         // A mark on a letter is seen with it; one at the start or after a space is not.
         assert_eq!(visible("Cafe\u{301}"), "Cafe\u{301}");
         assert_eq!(visible("\u{301}x \u{308}"), "\\u{301}x \\u{308}");

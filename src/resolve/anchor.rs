@@ -4,11 +4,10 @@
 //! must stand right before and after it in the same block, and our `occurrence` to pick the
 //! N-th of several fitting matches. Ambiguity is an error, never resolved silently.
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, visible, yaml_string};
 use crate::parse::Annotation;
 use crate::parse::yaml::value_error_in;
 use crate::parse::yamlpos::YamlPositions;
-use crate::diagnostics::{visible, yaml_string};
 use crate::resolve::fold::{Folded, cluster_around, fold_pattern, is_cluster_boundary, needs_strict, strict_eq};
 use crate::resolve::reading::Reading;
 use std::ops::Range;
@@ -358,7 +357,10 @@ pub fn anchor_all(
                             start: i,
                             end: i,
                         });
-                        format!("the closest passage (line {line} of the document) reads:\n«{}»", visible(&passage))
+                        format!(
+                            "the closest passage (line {line} of the document) reads:\n«{}»",
+                            visible(&passage)
+                        )
                     })
                 };
                 let what = if a.selector.prefix.is_some() || a.selector.suffix.is_some() {
@@ -368,7 +370,10 @@ pub fn anchor_all(
                 };
                 error(
                     "quote",
-                    format!("{what} not found in the document: \"{}\"", visible(a.selector.quote.trim())),
+                    format!(
+                        "{what} not found in the document: \"{}\"",
+                        visible(a.selector.quote.trim())
+                    ),
                     hint,
                 );
                 None
@@ -487,7 +492,10 @@ fn disambiguation_hint(hay: &Haystack, hits: &[Hit], line_of: &dyn Fn(&Hit) -> u
 /// sees them (grapheme clusters), so neither starting nor ending inside one.
 fn excerpt(text: &str, start: usize, width: usize) -> String {
     let start = cluster_around(text, start).start;
-    let end = text[start..].char_indices().nth(width).map_or(text.len(), |(i, _)| start + i);
+    let end = text[start..]
+        .char_indices()
+        .nth(width)
+        .map_or(text.len(), |(i, _)| start + i);
     let end = if is_cluster_boundary(text, end) {
         end
     } else {
@@ -511,7 +519,11 @@ fn unicode_hint(hay: &Haystack, a: &Annotation, split: Option<Hit>, source_of_do
             .into_iter()
             .filter_map(|(edge, r)| {
                 let r = r.clone()?;
-                Some(format!("{edge} inside the character `{}` (`{}`)", &text[r.clone()], spelled(&text[r])))
+                Some(format!(
+                    "{edge} inside the character `{}` (`{}`)",
+                    &text[r.clone()],
+                    spelled(&text[r])
+                ))
             })
             .collect();
         let whole = first.map_or(start, |r| r.start)..last.map_or(end, |r| r.end);
@@ -563,7 +575,10 @@ fn in_other_normalisation(hay: &Haystack, quote: &str) -> Option<(usize, Range<u
                 .map(|r| before(r.start)..after(r.end))
                 .collect()
         };
-        if let Some(r) = passages.into_iter().find(|r| fold_pattern(&text[r.clone()]) != as_spelled) {
+        if let Some(r) = passages
+            .into_iter()
+            .find(|r| fold_pattern(&text[r.clone()]) != as_spelled)
+        {
             return Some((b, r));
         }
     }
@@ -607,7 +622,13 @@ fn normal_form(text: &str) -> &'static str {
 fn spelled(cluster: &str) -> String {
     cluster
         .chars()
-        .map(|c| if c.is_ascii_graphic() { c.to_string() } else { format!("\\u{{{:X}}}", c as u32) })
+        .map(|c| {
+            if c.is_ascii_graphic() {
+                c.to_string()
+            } else {
+                format!("\\u{{{:X}}}", c as u32)
+            }
+        })
         .collect()
 }
 
@@ -807,6 +828,19 @@ mod tests {
             proptest::prop_assert_eq!(&sorted(find_by_pairs(text.as_bytes(), &patterns)), &naive);
             proptest::prop_assert_eq!(&find_all(&text, &patterns), &naive);
         }
+    }
+
+    #[test]
+    fn the_passage_in_another_normalisation_is_found_exactly() {
+        let (a, d) = run("Die U\u{308}bung, die U\u{308}bung war gut.", &[ann("\u{DC}bung war")]);
+        assert_eq!(a, [None]);
+        let hint = d[0].hint.as_deref().unwrap();
+        assert!(hint.contains("NFD there; the quote is NFC"), "{hint}");
+        assert!(hint.contains("\n«U\u{308}bung war»\n"), "{hint}");
+        let (_, d) = run("Ja, ein Cafe\u{301} oder ein Caf\u{E9}.", &[ann("ein Cafe\u{301}.")]);
+        let hint = d[0].hint.as_deref().unwrap();
+        assert!(hint.contains("NFC there; the quote is NFD"), "{hint}");
+        assert!(hint.contains("\n«ein Caf\u{E9}.»\n"), "{hint}");
     }
 
     #[test]

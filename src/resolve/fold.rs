@@ -297,6 +297,22 @@ mod tests {
         assert!(!is_cluster_boundary(text, text.len() + 1));
     }
 
+    proptest::proptest! {
+        /// The byte test agrees with the segmentation rules everywhere.
+        #[test]
+        fn cluster_boundaries_are_the_segmentation_rules(s in "[a \r\n.\u{301}\u{308}\u{200D}\u{FE0F}\u{1F469}\u{1F1E9}\u{1F1EA}\u{0600}\u{1100}\u{AC00}ä]{0,12}") {
+            use unicode_segmentation::UnicodeSegmentation;
+            let starts: Vec<usize> = s.grapheme_indices(true).map(|(i, _)| i).chain([s.len()]).collect();
+            for at in 0..=s.len() {
+                proptest::prop_assert_eq!(is_cluster_boundary(&s, at), starts.contains(&at), "at {}", at);
+                if s.is_char_boundary(at) && at < s.len() {
+                    let r = cluster_around(&s, at);
+                    proptest::prop_assert!(starts.contains(&r.start) && starts.contains(&r.end) && r.start <= at && at < r.end);
+                }
+            }
+        }
+    }
+
     #[test]
     fn original_range_skips_trailing_space() {
         let s = "foo   bar";

@@ -31,7 +31,11 @@ fn a_decomposed_heading_gets_the_composed_id() {
     site.build_ok(&[]);
     let page = site.page("a/index.html");
     assert!(page.has_id("ueber-uns"), "{:?}", page.ids());
-    assert!(page.has_id("strassenbahn"), "invisible characters leave no trace: {:?}", page.ids());
+    assert!(
+        page.has_id("strassenbahn"),
+        "invisible characters leave no trace: {:?}",
+        page.ids()
+    );
 }
 
 #[test]
@@ -41,7 +45,8 @@ fn a_quote_never_ends_inside_a_character() {
     let run = site.build(&[]);
     site.assert_fails(&run, &["quote not found in the document: \"im Cafe\""]);
     assert!(
-        run.stderr.contains("would end inside the character `e\u{301}` (`e\\u{301}`)"),
+        run.stderr
+            .contains("would end inside the character `e\u{301}` (`e\\u{301}`)"),
         "the hint names the split character\n{run}"
     );
     assert!(run.stderr.contains("«im Cafe\u{301}»"), "{run}");
@@ -97,17 +102,25 @@ fn messages_show_invisible_characters_escaped() {
         ],
     );
     assert!(
-        ['\u{200B}', '\u{200F}', '\u{AD}', '\u{A0}', '\u{301}'].iter().all(|&c| !run.stderr.contains(c)),
+        ['\u{200B}', '\u{200F}', '\u{AD}', '\u{A0}', '\u{301}']
+            .iter()
+            .all(|&c| !run.stderr.contains(c)),
         "no invisible character printed as it is\n{run}"
     );
 }
 
 #[test]
 fn a_quote_folded_onto_a_no_break_space_is_told_with_the_escape() {
-    let site = txt("Titel\n\nEs kostet 5\u{A0}Euro.\n", "annotations:\n  - quote: 5 Euro\n    note: n\n");
+    let site = txt(
+        "Titel\n\nEs kostet 5\u{A0}Euro.\n",
+        "annotations:\n  - quote: 5 Euro\n    note: n\n",
+    );
     let run = site.build_ok(&[]);
     assert!(run.stderr.contains("only after folding"), "{run}");
-    assert!(run.stderr.contains("the text reads: \"5\\u00A0Euro\""), "YAML to paste\n{run}");
+    assert!(
+        run.stderr.contains("the text reads: \"5\\u00A0Euro\""),
+        "YAML to paste\n{run}"
+    );
 }
 
 #[test]
@@ -148,5 +161,8 @@ fn a_glossary_form_is_whole_characters_too() {
     let page = site.page("a/index.html");
     let found: Vec<String> = page.all(".term[id^=\"t-\"]").iter().map(reading_text).collect();
     assert_eq!(found, ["Cafe"], "only the second, whole `Cafe`");
-    assert_eq!(crate::support::surroundings(&page.all(".term[id^=\"t-\"]")[0]).0, "Im Cafe\u{301} und im ");
+    assert_eq!(
+        crate::support::surroundings(&page.all(".term[id^=\"t-\"]")[0]).0,
+        "Im Cafe\u{301} und im "
+    );
 }
