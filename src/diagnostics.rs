@@ -335,6 +335,13 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// Where nothing is unseen but control characters, [`yaml_string`] writes what JSON does
+        /// (as glossa wrote before it escaped more).
+        #[test]
+        fn yaml_strings_are_json_where_all_is_seen(s in "[a-zäß€ „“\"\\\\/\n\t\r\u{1}\u{8}\u{c}\u{1f}\u{1F600}]{0,20}") {
+            proptest::prop_assert_eq!(yaml_string(&s), serde_json::to_string(&s).unwrap());
+        }
+
         /// What [`yaml_string`] writes, YAML reads back as the same text.
         #[test]
         fn yaml_strings_read_back(s in "[a \"\\\\\n\t\r\u{1}\u{7f}\u{85}ä\u{301}\u{200B}\u{AD}\u{A0}\u{2028}\u{FEFF}\u{1D173}\u{E0001}]{0,20}") {
