@@ -10,10 +10,9 @@ use crate::parse::yaml::value_error_in;
 use crate::parse::yamlpos::YamlPositions;
 use crate::resolve::fold::{Folded, cluster_around, fold_pattern, is_cluster_boundary, needs_strict, strict_eq};
 use crate::resolve::reading::Reading;
+use crate::resolve::unicode_hint;
 use std::ops::Range;
 use std::path::Path;
-use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc, is_nfc_quick, is_nfd};
-use unicode_segmentation::UnicodeSegmentation;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Anchor {
@@ -332,7 +331,12 @@ pub fn anchor_all(
                 // of the quote's start or end that the text has.
                 // A match split a character, or the text spells the quote's letters in another
                 // normalisation: said first, as the passages below would look the same.
-                let unicode = unicode_hint(&hay, a, split, source_of_doc);
+                let split = split.map(|h| {
+                    let f = &hay.folded[h.block];
+                    (h.block, f.original(h.start)..f.original(h.end))
+                });
+                let line = |b: usize, at: usize| line_at(source_of_doc, reading.blocks[b].source_offset(at));
+                let unicode = unicode_hint::hint(reading, &hay.folded, a.selector.quote.trim(), split, &line);
                 let similar = unicode
                     .is_none()
                     .then(|| crate::resolve::relocate::most_similar(reading, &a.selector.quote))
@@ -502,134 +506,6 @@ fn excerpt(text: &str, start: usize, width: usize) -> String {
         cluster_around(text, end).end
     };
     text[start..end].split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-/// Why a quote whose letters the text has was not found, where Unicode is the reason: the
-/// match would start or end inside a character, or the text spells the same words in another
-/// normalisation (`Ü` as one code point, or as `U` and a combining diaeresis).
-fn unicode_hint(hay: &Haystack, a: &Annotation, split: Option<Hit>, source_of_doc: &str) -> Option<String> {
-    let line = |block: usize, at: usize| line_at(source_of_doc, hay.reading.blocks[block].source_offset(at));
-    if let Some(h) = split {
-        let text = &hay.reading.blocks[h.block].text;
-        let f = &hay.folded[h.block];
-        let (start, end) = (f.original(h.start), f.original(h.end));
-        let inside = |at: usize| (!is_cluster_boundary(text, at)).then(|| cluster_around(text, at));
-        let (first, last) = (inside(start), inside(end));
-        let edges: Vec<String> = [("start", &first), ("end", &last)]
-            .into_iter()
-            .filter_map(|(edge, r)| {
-                let r = r.clone()?;
-                Some(format!(
-                    "{edge} inside the character `{}` (`{}`)",
-                    &text[r.clone()],
-                    spelled(&text[r])
-                ))
-            })
-            .collect();
-        let whole = first.map_or(start, |r| r.start)..last.map_or(end, |r| r.end);
-        return Some(format!(
-            "the text has these letters (line {} of the document), but a match would {}; a quote starts and ends with whole characters:\n«{}»",
-            line(h.block, start),
-            edges.join(" and "),
-            visible(&text[whole])
-        ));
-    }
-    let (block, range) = in_other_normalisation(hay, a.selector.quote.trim())?;
-    let passage = &hay.reading.blocks[block].text[range.clone()];
-    Some(format!(
-        "the text has the same words in another Unicode normalisation (line {} of the document, {} there; the quote is {}):\n«{}»\nwrite the quote as it stands in the text, or save both files as NFC",
-        line(block, range.start),
-        normal_form(passage),
-        normal_form(a.selector.quote.trim()),
-        visible(passage)
-    ))
-}
-
-/// The first passage that is `quote` once both are composed (NFC), though spelled otherwise.
-/// Only blocks that are not composed are composed to be searched, one character (grapheme
-/// cluster) at a time so as to know where each stands in the text; when the quote is composed,
-/// the blocks that are too are skipped, as the quote would have matched there as it is.
-fn in_other_normalisation(hay: &Haystack, quote: &str) -> Option<(usize, Range<usize>)> {
-    let composed_quote: String = quote.nfc().collect();
-    let quote_is_composed = composed_quote == quote;
-    let pattern = fold_pattern(&composed_quote);
-    let as_spelled = fold_pattern(quote);
-    if pattern.is_empty() {
-        return None;
-    }
-    for (b, block) in hay.reading.blocks.iter().enumerate() {
-        let text = &block.text;
-        let composed = is_nfc_quick(text.chars()) == IsNormalized::Yes;
-        if composed && quote_is_composed {
-            continue;
-        }
-        let passages = if composed {
-            matches_in(&hay.folded[b], text, &pattern)
-        } else {
-            let (nfc, clusters) = composed_by_cluster(text);
-            // The text offset of the cluster that starts at or before (or at or after) `at`.
-            let before = |at: usize| clusters[clusters.partition_point(|&(n, _)| n <= at) - 1].1;
-            let after = |at: usize| clusters[clusters.partition_point(|&(n, _)| n < at)].1;
-            matches_in(&Folded::new(&nfc), &nfc, &pattern)
-                .into_iter()
-                .map(|r| before(r.start)..after(r.end))
-                .collect()
-        };
-        if let Some(r) = passages
-            .into_iter()
-            .find(|r| fold_pattern(&text[r.clone()]) != as_spelled)
-        {
-            return Some((b, r));
-        }
-    }
-    None
-}
-
-/// Where `pattern` stands in `text`, searched in its folded form `folded`.
-fn matches_in(folded: &Folded, text: &str, pattern: &str) -> Vec<Range<usize>> {
-    folded
-        .text
-        .match_indices(pattern)
-        .map(|(at, _)| folded.original_range(at, at + pattern.len(), text))
-        .collect()
-}
-
-/// `text` composed (NFC) one grapheme cluster at a time, and where each cluster starts in both,
-/// `(composed, text)`, with both ends last.
-fn composed_by_cluster(text: &str) -> (String, Vec<(usize, usize)>) {
-    let mut composed = String::with_capacity(text.len());
-    let mut starts = Vec::new();
-    for (at, cluster) in text.grapheme_indices(true) {
-        starts.push((composed.len(), at));
-        composed.extend(cluster.nfc());
-    }
-    starts.push((composed.len(), text.len()));
-    (composed, starts)
-}
-
-/// Which normalisation `text` is in, for a message.
-fn normal_form(text: &str) -> &'static str {
-    if is_nfc(text) {
-        "NFC"
-    } else if is_nfd(text) {
-        "NFD"
-    } else {
-        "neither NFC nor NFD"
-    }
-}
-
-/// Each character of a cluster as `\u{…}`, ASCII letters apart: `e\u{301}`.
-fn spelled(cluster: &str) -> String {
-    cluster
-        .chars()
-        .map(|c| {
-            if c.is_ascii_graphic() {
-                c.to_string()
-            } else {
-                format!("\\u{{{:X}}}", c as u32)
-            }
-        })
-        .collect()
 }
 
 /// Two quotes may nest or coincide; they may not overlap in part.
