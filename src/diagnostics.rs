@@ -3,6 +3,7 @@
 //! Stages never stop at the first bad item. They push a [`Diagnostic`] and go on, so that one
 //! run shows an author every error at once. Only `main.rs` turns them into an exit code.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -164,6 +165,77 @@ pub fn floor_char_boundary(s: &str, mut i: usize) -> usize {
     i
 }
 
+/// Document text or a quote as a message shows it: every character a reader would not see
+/// (a zero-width space, a soft hyphen, a no-break space, a bidi mark, a control character other
+/// than a line break or tab, an unassigned code point) and every combining mark with nothing
+/// before it to combine with is written as `\u{200B}`, so that two passages that look alike but
+/// differ show the difference. Everything else stays as it is.
+pub fn visible(text: &str) -> Cow<'_, str> {
+    if text
+        .bytes()
+        .all(|b| b == b'\n' || b == b'\t' || (b' '..=b'~').contains(&b))
+    {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for (c, unseen) in unseen_chars(text) {
+        if unseen && c != '\n' && c != '\t' {
+            let _ = write!(out, "\\u{{{:X}}}", c as u32);
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// `text` as a YAML double-quoted string, to paste into a sidecar: `"`, `\` and control
+/// characters escaped as JSON escapes them (valid YAML), and the other characters [`visible`]
+/// escapes as YAML's `\u200B` (`\U0001D173` above the first plane).
+pub fn yaml_string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for (c, unseen) in unseen_chars(text) {
+        let _ = match c {
+            '"' => write!(out, "\\\""),
+            '\\' => write!(out, "\\\\"),
+            '\n' => write!(out, "\\n"),
+            '\t' => write!(out, "\\t"),
+            '\r' => write!(out, "\\r"),
+            '\u{8}' => write!(out, "\\b"),
+            '\u{c}' => write!(out, "\\f"),
+            c if (c as u32) < 0x20 => write!(out, "\\u{:04x}", c as u32),
+            c if !unseen => write!(out, "{c}"),
+            c if (c as u32) <= 0xFFFF => write!(out, "\\u{:04X}", c as u32),
+            c => write!(out, "\\U{:08X}", c as u32),
+        };
+    }
+    out.push('"');
+    out
+}
+
+/// Each character of `text`, and whether a reader would not see it: it is invisible (format,
+/// control, separator other than the space, unassigned, private use), or a combining mark at
+/// the start or after white space or another such character, where it has nothing to combine
+/// with.
+fn unseen_chars(text: &str) -> impl Iterator<Item = (char, bool)> + '_ {
+    use unicode_general_category::{GeneralCategory as G, get_general_category};
+    let mut base = false;
+    text.chars().map(move |c| {
+        let unseen = match c {
+            ' '..='~' => false,
+            c if c.is_ascii() => true,
+            c => match get_general_category(c) {
+                G::Format | G::Control | G::SpaceSeparator | G::LineSeparator | G::ParagraphSeparator => true,
+                G::Unassigned | G::PrivateUse | G::Surrogate => true,
+                G::NonspacingMark | G::SpacingMark | G::EnclosingMark => !base,
+                _ => false,
+            },
+        };
+        base = !unseen && !c.is_whitespace();
+        (c, unseen)
+    })
+}
+
 /// The candidate closest to `word` by edit distance, if it is close enough to be a likely typo.
 pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let limit = (word.chars().count() / 3).max(2);
@@ -241,6 +313,41 @@ mod tests {
                 width: 1
             }
         );
+    }
+
+    #[test]
+    fn unseen_characters_are_escaped_for_messages() {
+        assert_eq!(visible("Größe „x“\tdone\n"), "Größe „x“\tdone\n");
+        assert_eq!(
+            visible("a\u{200B}b\u{AD}c\u{A0}d\u{200F}e\u{FEFF}"),
+            "a\\u{200B}b\\u{AD}c\\u{A0}d\\u{200F}e\\u{FEFF}"
+        );
+        // A mark on a letter is seen with it; one at the start or after a space is not.
+        assert_eq!(visible("Cafe\u{301}"), "Cafe\u{301}");
+        assert_eq!(visible("\u{301}x \u{308}"), "\\u{301}x \\u{308}");
+        assert_eq!(visible("\r\u{7}"), "\\u{D}\\u{7}");
+    }
+
+    #[test]
+    fn yaml_strings_escape_what_json_does_and_the_unseen() {
+        assert_eq!(yaml_string("a \"b\" \\ c\nd"), r#""a \"b\" \\ c\nd""#);
+        assert_eq!(yaml_string("Größe\u{200B}\u{1D173}"), r#""Größe\u200B\U0001D173""#);
+    }
+
+    proptest::proptest! {
+        /// Where nothing is unseen but control characters, [`yaml_string`] writes what JSON does
+        /// (as glossa wrote before it escaped more).
+        #[test]
+        fn yaml_strings_are_json_where_all_is_seen(s in "[a-zäß€ „“\"\\\\/\n\t\r\u{1}\u{8}\u{c}\u{1f}\u{1F600}]{0,20}") {
+            proptest::prop_assert_eq!(yaml_string(&s), serde_json::to_string(&s).unwrap());
+        }
+
+        /// What [`yaml_string`] writes, YAML reads back as the same text.
+        #[test]
+        fn yaml_strings_read_back(s in "[a \"\\\\\n\t\r\u{1}\u{7f}\u{85}ä\u{301}\u{200B}\u{AD}\u{A0}\u{2028}\u{FEFF}\u{1D173}\u{E0001}]{0,20}") {
+            let back: String = serde_yaml::from_str(&yaml_string(&s)).unwrap();
+            proptest::prop_assert_eq!(back, s);
+        }
     }
 
     #[test]

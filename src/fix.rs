@@ -6,7 +6,7 @@
 //! editor refuses to rewrite is orphaned with its reason, and the file is written only if
 //! something changed, atomically ([`crate::write::replace_file`]).
 
-use crate::diagnostics::{Diagnostic, Pos, Severity};
+use crate::diagnostics::{Diagnostic, Pos, Severity, visible};
 use crate::parse::Annotation;
 use crate::parse::yamlpos::YamlPositions;
 use crate::resolve::ResolvedDoc;
@@ -132,7 +132,7 @@ fn relocations(d: &ResolvedDoc) -> (Vec<Move>, Vec<Diagnostic>) {
                 similarity,
             } => {
                 let text = &d.reading.blocks[block].text;
-                let found = &text[range.clone()];
+                let found = visible(&text[range.clone()]);
                 moves.push(Move {
                     edits: new_selector(a, text, &range)
                         .into_iter()
@@ -156,7 +156,7 @@ fn relocations(d: &ResolvedDoc) -> (Vec<Move>, Vec<Diagnostic>) {
                 let hint = best.map(|(b, r, s)| {
                     format!(
                         "the closest passage (similarity {s:.2}) reads: \"{}\"",
-                        &d.reading.blocks[b].text[r]
+                        visible(&d.reading.blocks[b].text[r])
                     )
                 });
                 let n = note(
@@ -170,7 +170,7 @@ fn relocations(d: &ResolvedDoc) -> (Vec<Move>, Vec<Diagnostic>) {
             }
             Relocation::Competing { first, second } => {
                 let show = |(b, r, s): &(usize, Range<usize>, f64)| {
-                    format!("\"{}\" ({s:.2})", &d.reading.blocks[*b].text[r.clone()])
+                    format!("\"{}\" ({s:.2})", visible(&d.reading.blocks[*b].text[r.clone()]))
                 };
                 notes.push(
                     note(

@@ -3,10 +3,23 @@
 //! German is the first language of our users, so umlauts become `ae`, `oe`, `ue` and `ß`
 //! becomes `ss` (as German writers do without the keys) before the general transliteration.
 
+use std::borrow::Cow;
+use unicode_general_category::{GeneralCategory, get_general_category};
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
+
 /// `Außenminister Lawrow` → `aussenminister-lawrow`.
+///
+/// The same look gives the same slug: text is composed (NFC) first, so `Ü` typed as `U` and a
+/// combining diaeresis (as macOS spells file names) is `Ü`, and becomes `ue`, not `u`; and
+/// characters that are not seen at all leave no trace.
 pub fn slugify(text: &str) -> String {
+    let composed: Cow<str> = if is_nfc_quick(text.chars()) == IsNormalized::Yes {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Owned(text.nfc().collect())
+    };
     let mut ascii = String::with_capacity(text.len());
-    for c in text.chars() {
+    for c in composed.chars() {
         match c {
             'ä' => ascii.push_str("ae"),
             'ö' => ascii.push_str("oe"),
@@ -17,6 +30,8 @@ pub fn slugify(text: &str) -> String {
             'ß' => ascii.push_str("ss"),
             'ẞ' => ascii.push_str("SS"),
             c if c.is_ascii() => ascii.push(c),
+            // Invisible (a soft hyphen, a zero-width space, a bidi mark): no trace in the slug either.
+            c if get_general_category(c) == GeneralCategory::Format => {}
             c => ascii.push_str(deunicode::deunicode_char(c).unwrap_or("-")),
         }
     }
@@ -60,6 +75,20 @@ mod tests {
         assert_eq!(slugify("Лавров"), "lavrov");
         assert_eq!(slugify("--a  b--"), "a-b");
         assert_eq!(slugify("…"), "");
+    }
+
+    #[test]
+    fn composed_and_decomposed_spellings_give_one_slug() {
+        assert_eq!(slugify("U\u{308}ber uns"), "ueber-uns");
+        assert_eq!(slugify("Cafe\u{301} cre\u{300}me"), "cafe-creme");
+        assert_eq!(slugify("Erlko\u{308}nig"), slugify("Erlkönig"));
+    }
+
+    #[test]
+    fn invisible_characters_leave_no_trace() {
+        for c in ['\u{200B}', '\u{AD}', '\u{200D}', '\u{200E}', '\u{2060}', '\u{FEFF}'] {
+            assert_eq!(slugify(&format!("Über{c}uns")), "ueberuns", "{:X}", c as u32);
+        }
     }
 
     #[test]

@@ -4,12 +4,13 @@
 //! must stand right before and after it in the same block, and our `occurrence` to pick the
 //! N-th of several fitting matches. Ambiguity is an error, never resolved silently.
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, visible, yaml_string};
 use crate::parse::Annotation;
 use crate::parse::yaml::value_error_in;
 use crate::parse::yamlpos::YamlPositions;
-use crate::resolve::fold::{Folded, fold_pattern, needs_strict, strict_eq};
+use crate::resolve::fold::{Folded, cluster_around, fold_pattern, is_cluster_boundary, needs_strict, strict_eq};
 use crate::resolve::reading::Reading;
+use crate::resolve::unicode_hint;
 use std::ops::Range;
 use std::path::Path;
 
@@ -57,9 +58,10 @@ impl<'r> Haystack<'r> {
     }
 
     /// The matches of every annotation's selector, each list in text order. One pass over the
-    /// text finds every quote at once ([`find_all`]); prefix, suffix and the strict check then
-    /// filter each candidate.
-    fn hits_all(&self, annotations: &[Annotation]) -> Vec<Vec<Hit>> {
+    /// text finds every quote at once ([`find_all`]); prefix, suffix, the strict check and
+    /// the edges of characters then filter each candidate. Beside them, for each annotation,
+    /// the first candidate that fit but for starting or ending inside a character (to say so).
+    fn hits_all(&self, annotations: &[Annotation]) -> (Vec<Vec<Hit>>, Vec<Option<Hit>>) {
         let quotes: Vec<String> = annotations
             .iter()
             .map(|a| fold_pattern(a.selector.quote.trim()))
@@ -67,15 +69,29 @@ impl<'r> Haystack<'r> {
         let selectors: Vec<Selector> = annotations.iter().map(Selector::new).collect();
         let patterns: Vec<&str> = quotes.iter().map(String::as_str).collect();
         let mut hits: Vec<Vec<Hit>> = vec![Vec::new(); annotations.len()];
+        let mut split: Vec<Option<Hit>> = vec![None; annotations.len()];
         for (i, at) in find_all(&self.joined, &patterns) {
             let block = self.starts.partition_point(|&s| s <= at) - 1;
             let start = at - self.starts[block];
             let end = start + patterns[i].len();
             if self.fits(&annotations[i], &selectors[i], block, start, end) {
-                hits[i].push(Hit { block, start, end });
+                let hit = Hit { block, start, end };
+                if self.on_character_edges(hit) {
+                    hits[i].push(hit);
+                } else {
+                    split[i].get_or_insert(hit);
+                }
             }
         }
-        hits
+        (hits, split)
+    }
+
+    /// Whether a match starts and ends between characters as a reader sees them, not inside
+    /// one (`Cafe` in `Café` spelled with a combining accent).
+    fn on_character_edges(&self, h: Hit) -> bool {
+        let f = &self.folded[h.block];
+        let text = &self.reading.blocks[h.block].text;
+        is_cluster_boundary(text, f.original(h.start)) && is_cluster_boundary(text, f.original(h.end))
     }
 
     /// Whether the quote found at `start..end` of `block` fits the rest of the selector.
@@ -272,7 +288,7 @@ fn find_by_pairs(text: &[u8], patterns: &[&str]) -> Vec<(usize, usize)> {
 
 /// How many passages fit an annotation's selector (quote, prefix and suffix).
 pub fn count_matches(reading: &Reading, a: &Annotation) -> usize {
-    Haystack::new(reading).hits_all(std::slice::from_ref(a))[0].len()
+    Haystack::new(reading).hits_all(std::slice::from_ref(a)).0[0].len()
 }
 
 /// The 1-based line of a byte offset, which may fall inside a character (a block's source
@@ -294,7 +310,8 @@ pub fn anchor_all(
     let hay = Haystack::new(reading);
     let mut positions: Option<YamlPositions> = None;
     let mut out = Vec::with_capacity(annotations.len());
-    for (a, hits) in annotations.iter().zip(hay.hits_all(annotations)) {
+    let (all_hits, split) = hay.hits_all(annotations);
+    for ((a, hits), split) in annotations.iter().zip(all_hits).zip(split) {
         let mut error = |key: &str, message: String, hint: Option<String>| {
             let pos = positions.get_or_insert_with(|| YamlPositions::index(sidecar_source));
             let d = value_error_in(pos, sidecar_source, sidecar, &a.key_path(key), message);
@@ -312,14 +329,27 @@ pub fn anchor_all(
             (0, _) => {
                 // The most similar passage (as `check --fix` scores them), else the longest piece
                 // of the quote's start or end that the text has.
-                let similar = crate::resolve::relocate::most_similar(reading, &a.selector.quote)
+                // A match split a character, or the text spells the quote's letters in another
+                // normalisation: said first, as the passages below would look the same.
+                let split = split.map(|h| {
+                    let f = &hay.folded[h.block];
+                    (h.block, f.original(h.start)..f.original(h.end))
+                });
+                let line = |b: usize, at: usize| line_at(source_of_doc, reading.blocks[b].source_offset(at));
+                let unicode = unicode_hint::hint(reading, &hay.folded, a.selector.quote.trim(), split, &line);
+                let similar = unicode
+                    .is_none()
+                    .then(|| crate::resolve::relocate::most_similar(reading, &a.selector.quote))
+                    .flatten()
                     .filter(|(_, _, sim)| *sim >= 0.5);
-                let hint = if let Some((b, range, sim)) = similar {
+                let hint = if unicode.is_some() {
+                    unicode
+                } else if let Some((b, range, sim)) = similar {
                     let block = &reading.blocks[b];
                     let line = line_at(source_of_doc, block.source_offset(range.start));
                     Some(format!(
                         "the most similar passage (line {line} of the document, similarity {sim:.2}) reads:\n«{}»",
-                        &block.text[range]
+                        visible(&block.text[range])
                     ))
                 } else {
                     hay.closest(&a.selector.quote).map(|(b, i)| {
@@ -331,7 +361,10 @@ pub fn anchor_all(
                             start: i,
                             end: i,
                         });
-                        format!("the closest passage (line {line} of the document) reads:\n«{passage}»")
+                        format!(
+                            "the closest passage (line {line} of the document) reads:\n«{}»",
+                            visible(&passage)
+                        )
                     })
                 };
                 let what = if a.selector.prefix.is_some() || a.selector.suffix.is_some() {
@@ -341,7 +374,10 @@ pub fn anchor_all(
                 };
                 error(
                     "quote",
-                    format!("{what} not found in the document: \"{}\"", a.selector.quote.trim()),
+                    format!(
+                        "{what} not found in the document: \"{}\"",
+                        visible(a.selector.quote.trim())
+                    ),
                     hint,
                 );
                 None
@@ -456,19 +492,20 @@ fn disambiguation_hint(hay: &Haystack, hits: &[Hit], line_of: &dyn Fn(&Hit) -> u
     lines.join("\n")
 }
 
-/// A YAML double-quoted string (JSON's escapes are valid YAML).
-fn yaml_string(s: &str) -> String {
-    serde_json::to_string(s).unwrap_or_default()
-}
-
-/// Up to `width` characters of `text` starting near byte `start`.
+/// About `width` characters of `text` starting near byte `start`: whole characters as a reader
+/// sees them (grapheme clusters), so neither starting nor ending inside one.
 fn excerpt(text: &str, start: usize, width: usize) -> String {
-    let start = (0..=start.min(text.len()))
-        .rev()
-        .find(|&i| text.is_char_boundary(i))
-        .unwrap_or(0);
-    let s: String = text[start..].chars().take(width).collect();
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+    let start = cluster_around(text, start).start;
+    let end = text[start..]
+        .char_indices()
+        .nth(width)
+        .map_or(text.len(), |(i, _)| start + i);
+    let end = if is_cluster_boundary(text, end) {
+        end
+    } else {
+        cluster_around(text, end).end
+    };
+    text[start..end].split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Two quotes may nest or coincide; they may not overlap in part.
@@ -667,6 +704,19 @@ mod tests {
             proptest::prop_assert_eq!(&sorted(find_by_pairs(text.as_bytes(), &patterns)), &naive);
             proptest::prop_assert_eq!(&find_all(&text, &patterns), &naive);
         }
+    }
+
+    #[test]
+    fn the_passage_in_another_normalisation_is_found_exactly() {
+        let (a, d) = run("Die U\u{308}bung, die U\u{308}bung war gut.", &[ann("\u{DC}bung war")]);
+        assert_eq!(a, [None]);
+        let hint = d[0].hint.as_deref().unwrap();
+        assert!(hint.contains("NFD there; the quote is NFC"), "{hint}");
+        assert!(hint.contains("\n«U\u{308}bung war»\n"), "{hint}");
+        let (_, d) = run("Ja, ein Cafe\u{301} oder ein Caf\u{E9}.", &[ann("ein Cafe\u{301}.")]);
+        let hint = d[0].hint.as_deref().unwrap();
+        assert!(hint.contains("NFC there; the quote is NFD"), "{hint}");
+        assert!(hint.contains("\n«ein Caf\u{E9}.»\n"), "{hint}");
     }
 
     #[test]

@@ -4,7 +4,10 @@
 //! „ “ ” « » and a straight `'` matches ‚ ‘ ’. We search a canonical form of both sides
 //! (whitespace runs → one space, every quotation mark → its straight form) with a fast
 //! substring search, then confirm each candidate strictly when the quote itself contains a
-//! typographic mark (which must match exactly).
+//! typographic mark (which must match exactly). A match must also start and end between two
+//! characters as a reader sees them ([`is_cluster_boundary`]): `Cafe` is not found in `Café`
+//! written with a combining accent. Nothing is normalised (NFC, NFD): a quote matches the text
+//! as it is spelled, and the message for one that is not found says when only normalisation differs.
 
 /// A folded string, and the way back to byte offsets in the original.
 pub struct Folded {
@@ -158,6 +161,41 @@ pub fn strict_eq(pattern: &str, text: &str) -> bool {
     }
 }
 
+/// Whether byte `at` of `text` lies between two characters as a reader sees them (grapheme
+/// clusters: `e` and a combining accent are one, so are the parts of a ZWJ emoji). A quote
+/// may start and end only there.
+///
+/// Run on every match, so cheap where it can be: between two ASCII characters (CR LF apart)
+/// there is always a boundary, and only other text asks the segmentation rules.
+pub fn is_cluster_boundary(text: &str, at: usize) -> bool {
+    let bytes = text.as_bytes();
+    if at == 0 || at >= bytes.len() {
+        return at <= bytes.len();
+    }
+    let (before, after) = (bytes[at - 1], bytes[at]);
+    if before.is_ascii() && after.is_ascii() {
+        return !(before == b'\r' && after == b'\n');
+    }
+    text.is_char_boundary(at)
+        && unicode_segmentation::GraphemeCursor::new(at, text.len(), true)
+            .is_boundary(text, 0)
+            .unwrap_or(true)
+}
+
+/// The character (grapheme cluster) that byte `at` of `text` lies in or starts.
+pub fn cluster_around(text: &str, at: usize) -> std::ops::Range<usize> {
+    use unicode_segmentation::GraphemeCursor;
+    let at = crate::diagnostics::floor_char_boundary(text, at.min(text.len()));
+    let mut cursor = GraphemeCursor::new(at, text.len(), true);
+    let start = match cursor.is_boundary(text, 0) {
+        Ok(true) => at,
+        _ => cursor.prev_boundary(text, 0).ok().flatten().unwrap_or(0),
+    };
+    let mut cursor = GraphemeCursor::new(at, text.len(), true);
+    let end = cursor.next_boundary(text, 0).ok().flatten().unwrap_or(text.len());
+    start..end
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -236,6 +274,41 @@ mod tests {
                 let o = f.original(i);
                 proptest::prop_assert!(s.is_char_boundary(o), "{} → {}", i, o);
                 proptest::prop_assert_eq!(fold_plain(&s[..o]), &f.text[..i]);
+            }
+        }
+    }
+
+    #[test]
+    fn cluster_boundaries() {
+        let text = "Im Cafe\u{301} am Ku\u{308}\u{323}rfu\u{308}rstendamm 👩‍🔬.\r\n";
+        let inside = [
+            "Im Cafe".len(),
+            "Im Cafe\u{301} am Ku".len(),
+            "Im Cafe\u{301} am Ku\u{308}".len(),
+            "Im Cafe\u{301} am Ku\u{308}\u{323}rfu".len(),
+            "Im Cafe\u{301} am Ku\u{308}\u{323}rfu\u{308}rstendamm 👩".len(),
+            "Im Cafe\u{301} am Ku\u{308}\u{323}rfu\u{308}rstendamm 👩\u{200D}".len(),
+            text.len() - 1,
+        ];
+        for at in 0..=text.len() {
+            let expected = text.is_char_boundary(at) && !inside.contains(&at);
+            assert_eq!(is_cluster_boundary(text, at), expected, "at {at}");
+        }
+        assert!(!is_cluster_boundary(text, text.len() + 1));
+    }
+
+    proptest::proptest! {
+        /// The byte test agrees with the segmentation rules everywhere.
+        #[test]
+        fn cluster_boundaries_are_the_segmentation_rules(s in "[a \r\n.\u{301}\u{308}\u{200D}\u{FE0F}\u{1F469}\u{1F1E9}\u{1F1EA}\u{0600}\u{1100}\u{AC00}ä]{0,12}") {
+            use unicode_segmentation::UnicodeSegmentation;
+            let starts: Vec<usize> = s.grapheme_indices(true).map(|(i, _)| i).chain([s.len()]).collect();
+            for at in 0..=s.len() {
+                proptest::prop_assert_eq!(is_cluster_boundary(&s, at), starts.contains(&at), "at {}", at);
+                if s.is_char_boundary(at) && at < s.len() {
+                    let r = cluster_around(&s, at);
+                    proptest::prop_assert!(starts.contains(&r.start) && starts.contains(&r.end) && r.start <= at && at < r.end);
+                }
             }
         }
     }

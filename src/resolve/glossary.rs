@@ -2,11 +2,12 @@
 //!
 //! One Aho-Corasick automaton holds all forms, so matching stays linear in the text whatever
 //! the glossary's size. We collect overlapping candidates, keep those that stand as whole words
-//! (no Unicode letter or digit right before or after) and lie outside inline code, then choose
-//! leftmost-longest among them — so a shorter form still matches where a longer one failed the
-//! word test.
+//! (no Unicode letter or digit right before or after, whole grapheme clusters) and lie outside
+//! inline code, then choose leftmost-longest among them — so a shorter form still matches where
+//! a longer one failed the word test.
 
 use crate::parse::Entry;
+use crate::resolve::fold::is_cluster_boundary;
 use crate::resolve::reading::Block;
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use std::collections::HashMap;
@@ -85,10 +86,16 @@ impl Matcher {
     }
 }
 
+/// No letter or digit right before or after, and no combining mark or joiner either: a form
+/// is whole characters as a reader sees them (`Cafe` is not a word of `Café` spelled with a
+/// combining accent).
 fn is_whole_word(text: &str, start: usize, end: usize) -> bool {
     let before = text[..start].chars().next_back();
     let after = text[end..].chars().next();
-    !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+    !before.is_some_and(char::is_alphanumeric)
+        && !after.is_some_and(char::is_alphanumeric)
+        && is_cluster_boundary(text, start)
+        && is_cluster_boundary(text, end)
 }
 
 #[cfg(test)]
@@ -136,6 +143,13 @@ mod tests {
                 ("un".into(), "UN".into())
             ]
         );
+    }
+
+    #[test]
+    fn a_form_is_whole_characters() {
+        let e = [entry("cafe", &["Cafe"]), entry("frau", &["\u{1F469}"])];
+        assert_eq!(find(&e, "im Cafe\u{301} \u{1F469}\u{200D}\u{1F52C}"), []);
+        assert_eq!(find(&e, "im Cafe, \u{1F469}!").len(), 2);
     }
 
     #[test]

@@ -10,6 +10,7 @@ pub mod glossary;
 pub mod links;
 pub mod reading;
 pub mod relocate;
+pub mod unicode_hint;
 
 use crate::concat::cat;
 use crate::config::{Config, GlossaryLink};

@@ -27,3 +27,4 @@ mod search;
 mod site_files;
 mod subpath;
 mod themes;
+mod unicode;
