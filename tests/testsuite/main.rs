@@ -19,6 +19,7 @@ mod hostile;
 mod jsonld;
 mod links;
 mod notes;
+mod output;
 mod props;
 mod search;
 mod subpath;
