@@ -271,14 +271,13 @@ pub fn build_site(opts: &BuildOptions, keep: bool) -> Result<(Outcome, Option<Li
         site.forget_links();
     }
     let plan = output::Plan::new(&opts.root, opts.out.as_deref(), &site.config.output, opts.force);
-    if let Err(refused) = plan.check() {
-        outcome.diagnostics.push(refused);
-    }
-    if outcome.has_errors() {
-        // Still, what a killed build left beside an output folder that exists is tidied up.
-        if plan.out.parent().is_some_and(Path::is_dir) && !plan.out.is_symlink() {
-            let _ = lock_and_recover(&plan.out, &mut outcome);
+    let refused = plan.check().err();
+    if outcome.has_errors() || refused.is_some() {
+        // Still, what a killed build left beside an allowed output folder is tidied up.
+        if refused.is_none() && plan.out.parent().is_some_and(Path::is_dir) {
+            let _ = write::claim(&plan.out, &mut outcome.diagnostics);
         }
+        outcome.diagnostics.extend(refused);
         return Ok((outcome, None));
     }
     let out = match plan.prepare() {
@@ -288,8 +287,8 @@ pub fn build_site(opts: &BuildOptions, keep: bool) -> Result<(Outcome, Option<Li
             return Ok((outcome, None));
         }
     };
-    // Held until this function returns: the build is the only one writing beside `out`.
-    let _lock = lock_and_recover(&out, &mut outcome)?;
+    // Held until this function returns: no other build writes beside `out` meanwhile.
+    let _lock = write::claim(&out, &mut outcome.diagnostics).map_err(Fatal)?;
     let mut staging = write::Staging::new(&out).map_err(|e| {
         Fatal(format!(
             "cannot create the staging folder beside {}: {e}",
@@ -570,31 +569,6 @@ impl Snapshot {
             wanted.insert("glossary/index.html".to_owned());
         }
     }
-}
-
-/// Takes the output's lock (saying so on stderr when another build holds it) and tidies up
-/// what failed or killed builds left beside it (see `write::swap`).
-fn lock_and_recover(out: &Path, outcome: &mut Outcome) -> Result<write::OutputLock, Fatal> {
-    let lock = write::OutputLock::acquire(out, || {
-        eprintln!("waiting for another build of {} to finish", out.display());
-    })
-    .map_err(|e| Fatal(format!("cannot lock the output folder {}: {e}", out.display())))?;
-    let kept = write::recover(out).map_err(|e| {
-        Fatal(format!(
-            "cannot remove what a stopped build left beside {}: {e}",
-            out.display()
-        ))
-    })?;
-    for path in kept {
-        outcome.diagnostics.push(
-            Diagnostic::warning(
-                &path,
-                "left as it is: named like a build's staging folder, but glossa did not make it",
-            )
-            .hint("remove it or rename it"),
-        );
-    }
-    Ok(lock)
 }
 
 /// The theme along its `extends:` chain, or `None` with diagnostics (an unknown theme, a bad

@@ -22,6 +22,7 @@
 //! Reads the disk (and creates the output's parent folder); writes nothing else.
 
 use crate::diagnostics::Diagnostic;
+use crate::parse::yamlpos::YamlPositions;
 use std::path::{Component, Path, PathBuf};
 
 /// The file glossa writes into every output folder it builds: a folder that has it may be
@@ -58,25 +59,29 @@ pub enum Refusal {
 }
 
 impl Refusal {
-    /// What is wrong, naming the rule.
-    pub fn message(&self, out: &Path) -> String {
-        let out = out.display();
+    /// What is wrong, naming the rule; with `out`, naming the folder too (when the message
+    /// stands at another file's line).
+    pub fn message(&self, out: Option<&Path>) -> String {
+        let the = match out {
+            Some(out) => format!("the output folder {}", out.display()),
+            None => "the output folder".to_owned(),
+        };
         match self {
             Refusal::LeavesSite => "`output` must be a folder inside the site's folder".to_owned(),
-            Refusal::HoldsSite => format!("cannot build into {out}: it is the site's folder or holds it"),
+            Refusal::HoldsSite => format!("{the} is the site's folder or holds it"),
             Refusal::Sources { folder, holds: false } => {
-                format!("cannot build into {out}: it is or lies inside {folder}, one of the site's sources")
+                format!("{the} is or lies inside {folder}, one of the site's sources")
             }
             Refusal::Sources { folder, holds: true } => {
-                format!("cannot build into {out}: it holds {folder}, one of the site's sources")
+                format!("{the} holds {folder}, one of the site's sources")
             }
-            Refusal::NotAFolder => format!("cannot build into {out}: it is a file, not a folder"),
-            Refusal::SymbolicLink => format!("cannot build into {out}: it is a symbolic link"),
-            Refusal::MountPoint => format!("cannot build into {out}: it is a mount point"),
-            Refusal::NotBuiltByGlossa => format!(
-                "cannot build into {out}: it is not empty, and glossa did not build it (it has no {MARKER} file)"
-            ),
-            Refusal::Unusable(e) => format!("cannot build into {out}: {e}"),
+            Refusal::NotAFolder => format!("{the} is a file, not a folder"),
+            Refusal::SymbolicLink => format!("{the} is a symbolic link"),
+            Refusal::MountPoint => format!("{the} is a mount point"),
+            Refusal::NotBuiltByGlossa => {
+                format!("{the} is not empty, and glossa did not build it (it has no {MARKER} file)")
+            }
+            Refusal::Unusable(e) => format!("cannot use {the}: {e}"),
         }
     }
 
@@ -248,19 +253,27 @@ pub struct Plan {
     force: bool,
     /// From `--out` (else from site.yaml's `output`): where messages point.
     flag: bool,
+    /// The site's site.yaml, as the other diagnostics name it (under the root as given).
+    site_yaml: PathBuf,
 }
 
 impl Plan {
     /// `out` from `--out` (relative to the current folder), else site.yaml's `output`
     /// (relative to the root).
-    pub fn new(root: &Path, flag_out: Option<&Path>, config_out: &Path, force: bool) -> Plan {
+    pub fn new(given_root: &Path, flag_out: Option<&Path>, config_out: &Path, force: bool) -> Plan {
         let cwd = std::env::current_dir().unwrap_or_default();
-        let root = lexical(&cwd, root);
+        let root = lexical(&cwd, given_root);
         let (out, flag) = match flag_out {
             Some(out) => (lexical(&cwd, out), true),
             None => (lexical(&root, config_out), false),
         };
-        Plan { root, out, force, flag }
+        Plan {
+            site_yaml: given_root.join("content").join("site.yaml"),
+            root,
+            out,
+            force,
+            flag,
+        }
     }
 
     /// The rule, before anything is created.
@@ -285,24 +298,22 @@ impl Plan {
         Ok(real_out)
     }
 
-    /// A refusal as an error: at site.yaml's `output` line when the path came from there.
+    /// A refusal as an error: at site.yaml's `output` line when the path came from there,
+    /// else at the folder (relative to the current folder when inside it).
     fn diagnostic(&self, refusal: &Refusal) -> Diagnostic {
-        let message = refusal.message(&self.out);
+        let cwd = std::env::current_dir().unwrap_or_default();
+        let shown = self.out.strip_prefix(&cwd).unwrap_or(&self.out);
         let d = if self.flag {
-            Diagnostic::error(&self.out, message)
+            None
         } else {
-            config_diagnostic(&self.root, message)
+            let source = std::fs::read_to_string(&self.site_yaml).unwrap_or_default();
+            YamlPositions::index(&source)
+                .value(&["output".into()])
+                .map(|pos| Diagnostic::error(&self.site_yaml, refusal.message(Some(shown))).at(&source, pos))
         };
-        d.hint(refusal.hint(self.flag))
-    }
-}
-
-/// An error at the `output` line of the site's site.yaml.
-fn config_diagnostic(root: &Path, message: String) -> Diagnostic {
-    let path = root.join("content").join("site.yaml");
-    match std::fs::read_to_string(&path) {
-        Ok(source) => crate::parse::yaml::value_error(&source, &path, &["output".into()], message),
-        Err(_) => Diagnostic::error(path, message),
+        // Without `output` in site.yaml (the default, `public`), at the folder too.
+        d.unwrap_or_else(|| Diagnostic::error(shown, refusal.message(None)))
+            .hint(refusal.hint(self.flag))
     }
 }
 
@@ -473,7 +484,13 @@ mod proptests {
             let before: Vec<_> = ["seeds", "content", "themes", ".git"].iter().map(|d| listing(&root.join(d))).collect();
             let rel: PathBuf = parts.iter().collect();
             let start = if from_site { root.clone() } else { root.join("other") };
-            let plan = Plan { root: root.clone(), out: lexical(&start, &rel), force: false, flag: true };
+            let plan = Plan {
+                root: root.clone(),
+                out: lexical(&start, &rel),
+                force: false,
+                flag: true,
+                site_yaml: root.join("content/site.yaml"),
+            };
             // Only paths inside the case's own folder are created; the others are only checked.
             let accepted = if plan.out.starts_with(&base) {
                 plan.prepare().ok()

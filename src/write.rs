@@ -7,7 +7,7 @@ use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 
 mod swap;
-pub use swap::{OutputLock, recover};
+pub use swap::{OutputLock, claim, recover};
 use swap::{STAGING, beside, swap_in, unique_suffix};
 
 pub struct Staging {

@@ -15,6 +15,7 @@
 //!   back where the output is missing, and removes the rest, each only if it carries the output
 //!   marker (or is empty): a folder glossa did not make is left, and named.
 
+use crate::diagnostics::Diagnostic;
 use std::path::{Path, PathBuf};
 
 pub(crate) const STAGING: &str = "staging";
@@ -145,6 +146,28 @@ fn swap_by_renames(staging: &Path, out: &Path) -> std::io::Result<()> {
     }
     let _ = std::fs::remove_dir_all(&old);
     Ok(())
+}
+
+/// Takes the lock of `out` (saying so on stderr when another build holds it) and tidies up
+/// what failed or killed builds left beside it ([`recover`]), with a warning for each
+/// leftover it keeps.
+pub fn claim(out: &Path, diags: &mut Vec<Diagnostic>) -> Result<OutputLock, String> {
+    let lock = OutputLock::acquire(out, || {
+        eprintln!("waiting for another build of {} to finish", out.display());
+    })
+    .map_err(|e| format!("cannot lock the output folder {}: {e}", out.display()))?;
+    let kept =
+        recover(out).map_err(|e| format!("cannot remove what a stopped build left beside {}: {e}", out.display()))?;
+    for path in kept {
+        diags.push(
+            Diagnostic::warning(
+                &path,
+                "left as it is: named like a build's staging folder, but glossa did not make it",
+            )
+            .hint("remove it or rename it"),
+        );
+    }
+    Ok(lock)
 }
 
 /// After a failed or killed build of `out`, to be called with its lock held: an old output

@@ -83,10 +83,10 @@ fn site_yaml_output_through_a_missing_folder_cannot_replace_content() {
 fn out_that_names_the_site_from_inside_it_is_refused() {
     let site = small_site();
     let run = build_in(&site, &site.root(), &["--out", "nonexist/../../site"]);
-    assert_refused(&run, "it is the site's folder or holds it", "--out");
+    assert_refused(&run, "is the site's folder or holds it", "--out");
     assert!(site.root().join("seeds/alpha.md").is_file(), "the site is where it was");
     let run = build_in(&site, &site.root(), &["--out", "."]);
-    assert_refused(&run, "it is the site's folder or holds it", "--out");
+    assert_refused(&run, "is the site's folder or holds it", "--out");
     assert!(site.root().join("seeds/alpha.md").is_file());
 }
 
@@ -146,7 +146,7 @@ fn a_folder_glossa_did_not_build_needs_force() {
     std::fs::create_dir_all(&mine).expect("a folder");
     std::fs::write(mine.join("notes.txt"), "my notes").expect("a file");
     let run = site.build(&["--out", s(&mine)]);
-    assert_refused(&run, "it is not empty, and glossa did not build it", "--force");
+    assert_refused(&run, "is not empty, and glossa did not build it", "--force");
     assert_eq!(
         std::fs::read_to_string(mine.join("notes.txt")).ok().as_deref(),
         Some("my notes")
@@ -164,6 +164,19 @@ fn a_folder_glossa_did_not_build_needs_force() {
 }
 
 #[test]
+fn the_default_output_is_checked_too() {
+    let site = small_site();
+    site.write("public/notes.txt", "my notes");
+    let run = site.build(&[]);
+    assert_refused(&run, "glossa did not build it", "--force");
+    assert!(
+        run.errors().iter().any(|e| e.starts_with("public: error:")),
+        "without `output` in site.yaml, the error names the folder\n{run}"
+    );
+    assert!(site.root().join("public/notes.txt").is_file());
+}
+
+#[test]
 fn every_output_carries_the_marker() {
     let site = small_site();
     site.build_ok(&[]);
@@ -178,7 +191,7 @@ fn an_output_that_is_a_file_is_refused() {
     std::fs::write(&file, "an archive").expect("a file");
     for args in [vec!["--out", s(&file)], vec!["--out", s(&file), "--force"]] {
         let run = site.build(&args);
-        assert_refused(&run, "it is a file, not a folder", "--out");
+        assert_refused(&run, "is a file, not a folder", "--out");
         assert_eq!(std::fs::read_to_string(&file).ok().as_deref(), Some("an archive"));
         assert!(stray_staging(&site.beside("")).is_empty(), "{run}");
     }
@@ -205,7 +218,7 @@ fn a_link_to_the_sources_is_followed_and_refused() {
     let link = site.beside("link");
     std::os::unix::fs::symlink(&real, &link).expect("a link");
     let run = site.build(&["--out", s(&link)]);
-    assert_refused(&run, "it is a symbolic link", "--out");
+    assert_refused(&run, "is a symbolic link", "--out");
 }
 
 #[test]
