@@ -15,9 +15,9 @@
 //! - be a non-empty folder that glossa did not build (one without the [`MARKER`] file),
 //!   unless `--force` is given.
 //!
-//! site.yaml's `output` is relative to the site's root and must stay inside it
-//! ([`config_output_refusal`]): a repository's configuration must not make a build empty a
-//! folder elsewhere on the disk.
+//! site.yaml's `output` is relative to the site's root and must stay inside it, as written
+//! ([`config_output_refusal`]) and as a real path (through no link): a repository's
+//! configuration must not make a build empty a folder elsewhere on the disk.
 //!
 //! Reads the disk (and creates the output's parent folder); writes nothing else.
 
@@ -278,7 +278,16 @@ impl Plan {
 
     /// The rule, before anything is created.
     pub fn check(&self) -> Result<(), Diagnostic> {
-        check(&self.root, &self.out, self.force).map_err(|r| self.diagnostic(&r))
+        self.rule(&self.out).map_err(|r| self.diagnostic(&r))
+    }
+
+    /// [`check`], and for site.yaml's `output`, that its real path stays inside the site's
+    /// (a link in the repository must not lead it out).
+    fn rule(&self, out: &Path) -> Result<(), Refusal> {
+        if !self.flag && !real(out)?.starts_with(real(&self.root)?) {
+            return Err(Refusal::LeavesSite);
+        }
+        check(&self.root, out, self.force)
     }
 
     /// Creates the output's parent folder and checks the rule again on the real path, now
@@ -294,7 +303,7 @@ impl Plan {
         let real_parent = std::fs::canonicalize(parent)
             .map_err(|e| self.diagnostic(&Refusal::Unusable(format!("cannot resolve {}: {e}", parent.display()))))?;
         let real_out = real_parent.join(name);
-        check(&self.root, &real_out, self.force).map_err(|r| self.diagnostic(&r))?;
+        self.rule(&real_out).map_err(|r| self.diagnostic(&r))?;
         Ok(real_out)
     }
 

@@ -115,6 +115,26 @@ fn site_yaml_output_must_stay_inside_the_site() {
     assert!(elsewhere.join("alpha/index.html").is_file());
 }
 
+/// A link in the site's folder does not lead site.yaml's `output` out of it either.
+#[cfg(unix)]
+#[test]
+fn site_yaml_output_through_a_link_must_stay_inside_the_site() {
+    let site = small_site();
+    let elsewhere = site.beside("elsewhere");
+    std::fs::create_dir_all(&elsewhere).expect("a folder");
+    std::os::unix::fs::symlink(&elsewhere, site.root().join("link")).expect("a link");
+    site.write("content/site.yaml", "output: link/site\n");
+    let run = site.build(&[]);
+    assert_refused(&run, "`output` must be a folder inside the site's folder", "pass --out");
+    assert!(
+        run.errors()
+            .iter()
+            .any(|e| e.starts_with("content/site.yaml:1:9: error:")),
+        "{run}"
+    );
+    assert!(!elsewhere.join("site").exists());
+}
+
 #[test]
 fn the_sites_sources_and_dot_folders_are_refused() {
     let site = small_site();
