@@ -186,7 +186,8 @@ fn sources(root: &Path) -> Result<Vec<(PathBuf, String)>, Refusal> {
         .collect()
 }
 
-/// The rule, without touching the disk: `root` and `out` absolute and normalised.
+/// The rule, which reads the disk but writes nothing: `root` and `out` absolute and
+/// normalised.
 pub fn check(root: &Path, out: &Path, force: bool) -> Result<(), Refusal> {
     let root = real(root)?;
     let real_out = real(out)?;
