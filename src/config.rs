@@ -129,6 +129,11 @@ pub fn parse(source: &str, path: &Path) -> (Config, Vec<Diagnostic>) {
         );
         config.base_url = None;
     }
+    if let Some(refusal) = crate::output::config_output_refusal(&config.output) {
+        diags
+            .push(yaml::value_error(source, path, &["output".into()], refusal.message(None)).hint(refusal.hint(false)));
+        config.output = Config::default().output;
+    }
     if !crate::slug::is_valid_id(&config.theme) {
         diags.push(yaml::value_error(
             source,
@@ -212,6 +217,16 @@ mod tests {
         assert_eq!(d[0].line, Some(2));
         assert!(d[0].message.contains("descripton"), "{}", d[0].message);
         assert_eq!(d[0].hint.as_deref(), Some("did you mean `description`?"));
+    }
+
+    #[test]
+    fn an_output_outside_the_site_points_at_its_line() {
+        for bad in ["/tmp/x", "../elsewhere", "a/../../x"] {
+            let (c, d) = parse(&format!("title: T\noutput: {bad}\n"), Path::new("site.yaml"));
+            assert_eq!(d.len(), 1, "{bad}");
+            assert_eq!((d[0].line, d[0].col), (Some(2), Some(9)), "{bad}");
+            assert_eq!(c.output, PathBuf::from("public"));
+        }
     }
 
     #[test]

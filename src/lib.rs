@@ -51,6 +51,7 @@ pub mod config;
 pub mod diagnostics;
 pub mod discover;
 pub mod fix;
+pub mod output;
 pub mod parse;
 pub mod render;
 pub mod resolve;
@@ -77,6 +78,8 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     /// Warn that sitemap.xml is left out when there is no base URL (build, not check).
     pub warn_sitemap: bool,
+    /// Replace an output folder that is not empty although glossa did not build it.
+    pub force: bool,
 }
 
 /// What a run found: every diagnostic, and the summary when it got that far.
@@ -268,21 +271,25 @@ pub fn build_site(opts: &BuildOptions, keep: bool) -> Result<(Outcome, Option<Li
     if !keep {
         site.forget_links();
     }
-    if outcome.has_errors() {
+    let plan = output::Plan::new(&opts.root, opts.out.as_deref(), &site.config.output, opts.force);
+    let refused = plan.check().err();
+    if outcome.has_errors() || refused.is_some() {
+        // Still, what a killed build left beside an allowed output folder is tidied up.
+        if refused.is_none() && plan.out.parent().is_some_and(Path::is_dir) {
+            let _ = write::claim(&plan.out, &mut outcome.diagnostics);
+        }
+        outcome.diagnostics.extend(refused);
         return Ok((outcome, None));
     }
-    let out = match &opts.out {
-        Some(o) if o.is_absolute() => o.clone(),
-        Some(o) => std::env::current_dir().map(|d| d.join(o)).unwrap_or_else(|_| o.clone()),
-        None => opts.root.join(&site.config.output),
+    let out = match plan.prepare() {
+        Ok(out) => out,
+        Err(refused) => {
+            outcome.diagnostics.push(refused);
+            return Ok((outcome, None));
+        }
     };
-    if let Some(reason) = unsafe_output(&opts.root, &out) {
-        outcome.diagnostics.push(
-            Diagnostic::error(opts.root.join("content").join("site.yaml"), reason)
-                .hint("the output folder is replaced on every build: point `output` or --out at a folder of its own, such as `public`"),
-        );
-        return Ok((outcome, None));
-    }
+    // Held until this function returns: no other build writes beside `out` meanwhile.
+    let _lock = write::claim(&out, &mut outcome.diagnostics).map_err(Fatal)?;
     let mut staging = write::Staging::new(&out).map_err(|e| {
         Fatal(format!(
             "cannot create the staging folder beside {}: {e}",
@@ -309,7 +316,7 @@ pub fn build_site(opts: &BuildOptions, keep: bool) -> Result<(Outcome, Option<Li
         occurrences: stats.occurrences,
         pages: stats.pages,
         seconds: start.elapsed().as_secs_f64(),
-        out: out.clone(),
+        out: plan.out.clone(),
     });
     if !keep {
         // A large site is millions of small allocations, a tenth of a second to free at 10,000
@@ -563,36 +570,6 @@ impl Snapshot {
             wanted.insert("glossary/index.html".to_owned());
         }
     }
-}
-
-/// Why `out` must not be the output folder, if it must not: the build replaces it whole, so it
-/// may not be the site itself, hold it, or lie in the folders the site is made of.
-fn unsafe_output(root: &Path, out: &Path) -> Option<String> {
-    // The output may not exist yet: resolve its nearest existing ancestor.
-    let canon = |p: &Path| {
-        let mut rest = Vec::new();
-        let mut at = p;
-        loop {
-            if let Ok(c) = std::fs::canonicalize(at) {
-                return Some(rest.iter().rev().fold(c, |acc: PathBuf, part| acc.join(part)));
-            }
-            rest.push(at.file_name()?.to_owned());
-            at = at.parent()?;
-        }
-    };
-    let (root, out) = (canon(root)?, canon(out)?);
-    if root.starts_with(&out) {
-        return Some(format!(
-            "the output folder {} is the site's folder or holds it",
-            out.display()
-        ));
-    }
-    for part in ["seeds", "content", "themes"] {
-        if out.starts_with(root.join(part)) {
-            return Some(format!("the output folder {} lies inside {part}/", out.display()));
-        }
-    }
-    None
 }
 
 /// The theme along its `extends:` chain, or `None` with diagnostics (an unknown theme, a bad

@@ -19,9 +19,12 @@ enum Command {
         /// The site's folder
         #[arg(long, default_value = ".")]
         root: PathBuf,
-        /// Where to write the site (default: ROOT/public)
+        /// Where to write the site (default: ROOT/public); the folder is replaced whole
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Replace the output folder even if it is not empty and glossa did not build it
+        #[arg(long)]
+        force: bool,
         /// Build drafts too
         #[arg(long)]
         drafts: bool,
@@ -84,6 +87,7 @@ fn main() -> ExitCode {
         Command::Build {
             root,
             out,
+            force,
             drafts,
             base_url,
             quiet,
@@ -103,6 +107,7 @@ fn main() -> ExitCode {
                 drafts,
                 base_url,
                 warn_sitemap: true,
+                force,
             };
             finish(glossa::build(&opts), &root, quiet, false, true)
         }

@@ -1,7 +1,8 @@
 //! `glossa serve`: build, serve on 127.0.0.1, rebuild on every change, reload open pages.
 //!
-//! The site is built with the same [`crate::build_site`] as always, into a folder of its own in
-//! the system's temp folder, and kept in memory. A watcher (debounced) rebuilds on changes
+//! The site is built with the same [`crate::build_site`] as always, into `site/` of a private
+//! folder of its own in the system's temp folder (an unguessable name, mode 0700, made by the
+//! tempfile crate: no other user can make it first or read it), and kept in memory. A watcher (debounced) rebuilds on changes
 //! under seeds/, content/ and themes/: an edit to documents or sidecars rebuilds only the pages
 //! it changes ([`crate::LiveSite::update`]), anything else the whole site. Each rebuild pushes a
 //! `reload` server-sent event to every open page. Served HTML
@@ -51,11 +52,14 @@ impl Live {
         (!*writing).then_some(writing)
     }
 
-    /// Waits for the rebuild under way, if any, lets none start after it, and removes `out`.
+    /// Waits for the rebuild under way, if any, lets none start after it, and removes `out`'s
+    /// private folder (the output, and anything a build left beside it).
     fn stop_writing(&self) {
         let mut writing = self.writing.lock().unwrap_or_else(|e| e.into_inner());
         *writing = true;
-        let _ = std::fs::remove_dir_all(&self.out);
+        if let Some(folder) = self.out.parent() {
+            let _ = std::fs::remove_dir_all(folder);
+        }
     }
 }
 
@@ -67,10 +71,11 @@ pub fn serve(mut opts: ServeOptions) -> Result<(), String> {
     if let Ok(root) = std::path::absolute(&opts.root) {
         opts.root = root;
     }
-    let out = std::env::temp_dir().join(format!("glossa-serve-{}", std::process::id()));
+    // Removed by `stop_writing`, or by its drop when serve cannot start.
+    let folder = private_folder().map_err(|e| format!("cannot create a temporary folder to build into: {e}"))?;
     let (reload, _) = broadcast::channel(16);
     let live = Live {
-        out,
+        out: folder.path().join("site"),
         overlay: Arc::new(Mutex::new(None)),
         reload,
         writing: Arc::new(Mutex::new(false)),
@@ -84,7 +89,7 @@ pub fn serve(mut opts: ServeOptions) -> Result<(), String> {
         .enable_all()
         .build()
         .map_err(|e| format!("cannot start the server: {e}"))?;
-    runtime.block_on(async move {
+    let served = runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", opts.port))
             .await
             .map_err(|e| format!("cannot listen on 127.0.0.1:{}: {e}", opts.port))?;
@@ -110,19 +115,34 @@ pub fn serve(mut opts: ServeOptions) -> Result<(), String> {
             served = axum::serve(listener, app) => served.map_err(|e| e.to_string()),
             () = stopped() => Ok(()),
         }
-    })?;
+    });
     stopping.stop_writing();
-    Ok(())
+    drop(folder);
+    served
+}
+
+/// `TMP/glossa-serve-PID-RANDOM`, made new (never one that exists), readable by its owner only.
+fn private_folder() -> std::io::Result<tempfile::TempDir> {
+    let mut builder = tempfile::Builder::new();
+    let prefix = format!("glossa-serve-{}-", std::process::id());
+    builder.prefix(&prefix);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o700));
+    }
+    builder.tempdir()
 }
 
 /// Resolves when the process is asked to stop: Ctrl-C, or (on Unix) SIGTERM, as `kill` and
-/// process managers send; either way the temporary output folder is removed.
+/// process managers send, or SIGHUP, as a closed terminal sends; either way the temporary
+/// output folder is removed.
 async fn stopped() {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};
-        let terminate = async {
-            match signal(SignalKind::terminate()) {
+        let on = |kind: SignalKind| async move {
+            match signal(kind) {
                 Ok(mut s) => {
                     s.recv().await;
                 }
@@ -131,7 +151,8 @@ async fn stopped() {
         };
         tokio::select! {
             _ = tokio::signal::ctrl_c() => {}
-            _ = terminate => {}
+            _ = on(SignalKind::terminate()) => {}
+            _ = on(SignalKind::hangup()) => {}
         }
     }
     #[cfg(not(unix))]
@@ -147,6 +168,7 @@ fn build_options(opts: &ServeOptions, live: &Live) -> BuildOptions {
         drafts: opts.drafts,
         base_url: None,
         warn_sitemap: false,
+        force: false,
     }
 }
 

@@ -1,9 +1,14 @@
 //! Write: the only stage that writes. Everything goes into a staging folder beside the output,
-//! which replaces the output only when the whole build has succeeded.
+//! which replaces the output only when the whole build has succeeded ([`swap`]: the lock that
+//! makes builds into one output take turns, the swap, and the clean-up after a killed build).
 
 use crate::render::Sink;
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
+
+mod swap;
+pub use swap::{OutputLock, claim, recover};
+use swap::{STAGING, beside, swap_in, unique_suffix};
 
 pub struct Staging {
     dir: PathBuf,
@@ -36,34 +41,33 @@ impl Progress {
 }
 
 impl Staging {
-    /// A fresh staging folder beside `out`.
+    /// A fresh staging folder beside `out`, whose parent exists: a name of its own
+    /// ([`beside`]), so that no other build's folder is ever touched, with the output marker
+    /// in it from the start (what lets the next build remove it if this one is killed).
     pub fn new(out: &Path) -> std::io::Result<Staging> {
-        let name = out
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "public".into());
-        let parent = out
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        std::fs::create_dir_all(parent)?;
-        let dir = parent.join(format!(".{name}.glossa-staging"));
-        if dir.exists() {
-            std::fs::remove_dir_all(&dir)?;
-        }
-        std::fs::create_dir(&dir)?;
+        let dir = loop {
+            let dir = beside(out, STAGING, &unique_suffix());
+            match std::fs::create_dir(&dir) {
+                Ok(()) => break dir,
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+                Err(e) => return Err(e),
+            }
+        };
         let progress = Progress {
             start: std::time::Instant::now(),
             bar: None,
         };
-        Ok(Staging {
+        let staging = Staging {
             dir,
             progress: std::sync::Mutex::new(progress),
             made: Default::default(),
-        })
+        };
+        std::fs::write(staging.dir.join(crate::output::MARKER), crate::output::MARKER_TEXT)?;
+        Ok(staging)
     }
 
-    /// Swaps the staging folder in for `out`.
+    /// Swaps the staging folder in for `out`. On failure the staging folder is removed and
+    /// the output is as it was.
     pub fn commit(mut self, out: &Path) -> std::io::Result<()> {
         if let Some(bar) = self.progress.get_mut().ok().and_then(|p| p.bar.take()) {
             bar.finish_and_clear();
@@ -72,23 +76,11 @@ impl Staging {
         let dir = std::mem::take(&mut self.dir);
         drop(std::mem::take(&mut self.made));
         std::mem::forget(self);
-        if out.exists() {
-            let old = dir.with_file_name(format!(
-                "{}.old",
-                dir.file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default()
-            ));
-            if old.exists() {
-                std::fs::remove_dir_all(&old)?;
-            }
-            std::fs::rename(out, &old)?;
-            std::fs::rename(&dir, out)?;
-            std::fs::remove_dir_all(&old)?;
-        } else {
-            std::fs::rename(&dir, out)?;
+        let swapped = swap_in(&dir, out);
+        if swapped.is_err() {
+            let _ = std::fs::remove_dir_all(&dir);
         }
-        Ok(())
+        swapped
     }
 
     pub fn copy(&mut self, rel: &str, from: &Path) -> std::io::Result<()> {

@@ -21,6 +21,7 @@ mod hostile;
 mod jsonld;
 mod links;
 mod notes;
+mod output;
 mod props;
 mod search;
 #[cfg(unix)]

@@ -28,8 +28,20 @@ impl Drop for Server {
         }
         let _ = self.child.kill();
         let _ = self.child.wait();
-        let _ = std::fs::remove_dir_all(std::env::temp_dir().join(format!("glossa-serve-{pid}")));
+        if let Some(folder) = private_folder(self.child.id()) {
+            let _ = std::fs::remove_dir_all(folder);
+        }
     }
+}
+
+/// The private folder serve with this process id builds in (`TMP/glossa-serve-PID-RANDOM`).
+fn private_folder(pid: u32) -> Option<std::path::PathBuf> {
+    let prefix = format!("glossa-serve-{pid}-");
+    std::fs::read_dir(std::env::temp_dir())
+        .ok()?
+        .filter_map(Result::ok)
+        .find(|e| e.file_name().to_string_lossy().starts_with(&prefix))
+        .map(|e| e.path())
 }
 
 fn start(site: &Site) -> Server {
@@ -144,7 +156,6 @@ fn start_watched(site: &Site) -> Watched {
         .stderr(Stdio::null())
         .spawn()
         .expect("start glossa serve");
-    let out = std::env::temp_dir().join(format!("glossa-serve-{}", child.id()));
     let stdout = child.stdout.take().unwrap();
     let (tx, lines) = mpsc::channel();
     std::thread::spawn(move || {
@@ -161,6 +172,7 @@ fn start_watched(site: &Site) -> Watched {
         }
     };
     assert!(addr.starts_with("127.0.0.1:"), "binds 127.0.0.1 only: {addr}");
+    let out = private_folder(child.id()).expect("serve's folder").join("site");
     Watched {
         server: Server { child, addr },
         lines,
@@ -321,6 +333,34 @@ fn a_stopped_server_removes_its_folder_even_with_a_page_open() {
     assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
     wait_for("serve to exit", || w.server.child.try_wait().unwrap().is_some());
     assert!(!w.out.exists(), "{} is left behind", w.out.display());
+    assert!(
+        !w.out.parent().unwrap().exists(),
+        "serve's private folder is left behind"
+    );
+}
+
+/// serve builds in a folder of its own that no other user can have made first or can read
+/// (not `glossa-serve-PID`, which anyone can guess and make), and removes it on SIGHUP, as a
+/// closed terminal sends.
+#[cfg(unix)]
+#[test]
+fn serve_builds_in_a_private_folder_removed_on_hangup() {
+    use std::os::unix::fs::PermissionsExt;
+    let site = Site::new(&[("seeds/a.txt", "Titel\n\nText.\n")]);
+    let mut w = start_watched(&site);
+    let folder = w.out.parent().unwrap().to_owned();
+    let name = folder.file_name().unwrap().to_string_lossy().into_owned();
+    let pid = w.server.child.id().to_string();
+    assert!(
+        name.len() > format!("glossa-serve-{pid}-").len(),
+        "the name has a random part: {name}"
+    );
+    let mode = std::fs::metadata(&folder).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o700, "{} is private", folder.display());
+    assert!(w.out.join("a/index.html").is_file());
+    assert!(Command::new("kill").args(["-HUP", &pid]).status().unwrap().success());
+    wait_for("serve to exit", || w.server.child.try_wait().unwrap().is_some());
+    assert!(!folder.exists(), "{} is left behind", folder.display());
 }
 
 /// Stopped while it builds the site again, serve lets that build finish before it removes its
@@ -340,17 +380,14 @@ fn a_server_stopped_during_a_rebuild_leaves_nothing_behind() {
     let files: Vec<(&str, &str)> = docs.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect();
     let site = Site::new(&files);
     let w = start_watched(&site);
-    let staging = w.out.with_file_name(format!(
-        ".{}.glossa-staging",
-        w.out.file_name().unwrap().to_string_lossy()
-    ));
+    let folder = w.out.parent().unwrap().to_owned();
+    let staging = || crate::support::stray_staging(&folder);
     // A new document: the whole site is built again, into a staging folder.
     std::fs::write(site.root().join("seeds/neu.md"), "# Neu\n\nNeu.\n").unwrap();
-    wait_for("the rebuild to start", || staging.exists());
+    wait_for("the rebuild to start", || !staging().is_empty());
     let pid = w.server.child.id().to_string();
     assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
     let mut w = w;
     wait_for("serve to exit", || w.server.child.try_wait().unwrap().is_some());
-    assert!(!w.out.exists(), "{} is left behind", w.out.display());
-    assert!(!staging.exists(), "{} is left behind", staging.display());
+    assert!(!folder.exists(), "{} is left behind", folder.display());
 }
