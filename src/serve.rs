@@ -94,6 +94,7 @@ pub fn serve(mut opts: ServeOptions) -> Result<(), String> {
             .await
             .map_err(|e| format!("cannot listen on 127.0.0.1:{}: {e}", opts.port))?;
         let addr = listener.local_addr().map_err(|e| e.to_string())?;
+        let stop = StopSignals::listen();
         let url = format!("http://{addr}/");
         println!("serving {url} (Ctrl-C to stop)");
         if opts.open {
@@ -113,7 +114,7 @@ pub fn serve(mut opts: ServeOptions) -> Result<(), String> {
         // a local preview owes no request an answer once it is asked to stop.
         tokio::select! {
             served = axum::serve(listener, app) => served.map_err(|e| e.to_string()),
-            () = stopped() => Ok(()),
+            () = stop.stopped() => Ok(()),
         }
     });
     stopping.stop_writing();
@@ -134,30 +135,56 @@ fn private_folder() -> std::io::Result<tempfile::TempDir> {
     builder.tempdir()
 }
 
-/// Resolves when the process is asked to stop: Ctrl-C, or (on Unix) SIGTERM, as `kill` and
-/// process managers send, or SIGHUP, as a closed terminal sends; either way the temporary
-/// output folder is removed.
-async fn stopped() {
+/// The signals that stop serve, listened to from the moment this is made: Ctrl-C, or (on Unix)
+/// SIGTERM, as `kill` and process managers send, or SIGHUP, as a closed terminal sends. Made
+/// before serve says it is serving, so that a signal sent at once still removes the temporary
+/// output folder instead of ending the process with it left behind.
+struct StopSignals {
     #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        let on = |kind: SignalKind| async move {
-            match signal(kind) {
-                Ok(mut s) => {
-                    s.recv().await;
-                }
-                Err(_) => std::future::pending().await,
+    interrupt: Option<tokio::signal::unix::Signal>,
+    #[cfg(unix)]
+    terminate: Option<tokio::signal::unix::Signal>,
+    #[cfg(unix)]
+    hangup: Option<tokio::signal::unix::Signal>,
+}
+
+impl StopSignals {
+    fn listen() -> StopSignals {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            StopSignals {
+                interrupt: signal(SignalKind::interrupt()).ok(),
+                terminate: signal(SignalKind::terminate()).ok(),
+                hangup: signal(SignalKind::hangup()).ok(),
             }
-        };
-        tokio::select! {
-            _ = tokio::signal::ctrl_c() => {}
-            _ = on(SignalKind::terminate()) => {}
-            _ = on(SignalKind::hangup()) => {}
         }
+        #[cfg(not(unix))]
+        StopSignals {}
     }
-    #[cfg(not(unix))]
-    {
-        let _ = tokio::signal::ctrl_c().await;
+
+    /// Resolves when one of the signals arrives.
+    async fn stopped(mut self) {
+        #[cfg(unix)]
+        {
+            async fn on(signal: Option<&mut tokio::signal::unix::Signal>) {
+                match signal {
+                    Some(s) => {
+                        s.recv().await;
+                    }
+                    None => std::future::pending().await,
+                }
+            }
+            tokio::select! {
+                () = on(self.interrupt.as_mut()) => {}
+                () = on(self.terminate.as_mut()) => {}
+                () = on(self.hangup.as_mut()) => {}
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = tokio::signal::ctrl_c().await;
+        }
     }
 }
 
