@@ -6,9 +6,83 @@ use serde::de::DeserializeOwned;
 use std::path::Path;
 
 /// Deserializes `source`; an empty document is `Ok(None)`. A syntax or type error becomes a
-/// diagnostic at serde_yaml's position, with a did-you-mean for unknown keys and values.
+/// diagnostic at serde_yaml's position, with a did-you-mean for unknown keys and values. A file
+/// nested deeper than [`MAX_DEPTH`] is refused before serde_yaml reads it.
 pub fn from_yaml<T: DeserializeOwned>(source: &str, path: &Path) -> Result<Option<T>, Diagnostic> {
+    if let Some(d) = nesting_error(source, path) {
+        return Err(d);
+    }
     serde_yaml::from_str::<Option<T>>(source).map_err(|e| yaml_error(source, path, &e))
+}
+
+/// How deeply a YAML file may nest lists and mappings. glossa's own files need four levels;
+/// the scanners that read YAML cost the square of the depth in time (libyaml, yaml-rust2) or
+/// recurse once a level, so a file of 10,000 nested `[` would take minutes or overflow the
+/// stack.
+pub const MAX_DEPTH: usize = 64;
+
+/// An error at the list or mapping that nests deeper than [`MAX_DEPTH`], if `source` has one.
+///
+/// Most files are let through by a count that cannot be lower than their depth, in one quick
+/// pass over the bytes ([`depth_bound`]); only a file whose count exceeds the limit is read
+/// event by event, and only as far as its first level too deep.
+pub fn nesting_error(source: &str, path: &Path) -> Option<Diagnostic> {
+    if depth_bound(source) <= MAX_DEPTH {
+        return None;
+    }
+    let mut depth = 0usize;
+    for (ev, mark) in crate::parse::yamlpos::events(source) {
+        match ev {
+            yaml_rust2::parser::Event::SequenceStart(..) | yaml_rust2::parser::Event::MappingStart(..) => {
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    let pos = Pos {
+                        line: mark.line(),
+                        col: mark.col() + 1,
+                        width: 1,
+                    };
+                    return Some(
+                        Diagnostic::error(path, format!("lists and mappings nest deeper than {MAX_DEPTH} levels here"))
+                            .at(source, pos)
+                            .hint("glossa's files need only a few levels: look for an unclosed `[` or `{`, or indentation that runs away"),
+                    );
+                }
+            }
+            yaml_rust2::parser::Event::SequenceEnd | yaml_rust2::parser::Event::MappingEnd => {
+                depth = depth.saturating_sub(1);
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// A number no smaller than the deepest nesting of `source`. A flow collection opens with `[`
+/// or `{`, so there are no more levels of them than those bytes. A block collection starts
+/// its line, after the indentation and the `- ` or `? ` of the collections it is in (a
+/// mapping may also follow one of them on the line: `- key: value`), and of two levels of
+/// blocks one inside the other, the inner one is indented at least one column more than the
+/// outer one's parent (a list may stand at its mapping's column, nothing else at its parent's),
+/// so no node on a line stands deeper than twice its run of leading spaces, tabs, `-` and `?`,
+/// plus three.
+fn depth_bound(source: &str) -> usize {
+    let bytes = source.as_bytes();
+    let flow = memchr::memchr2_iter(b'[', b'{', bytes).count();
+    if flow > MAX_DEPTH {
+        return flow;
+    }
+    let lead_at = |start: usize| {
+        bytes[start..]
+            .iter()
+            .take_while(|b| matches!(b, b' ' | b'\t' | b'-' | b'?'))
+            .count()
+    };
+    let lead = std::iter::once(0)
+        .chain(memchr::memchr_iter(b'\n', bytes).map(|i| i + 1))
+        .map(lead_at)
+        .max()
+        .unwrap_or(0);
+    flow + 2 * lead + 3
 }
 
 fn yaml_error(source: &str, path: &Path, e: &serde_yaml::Error) -> Diagnostic {
@@ -64,12 +138,10 @@ pub fn suggestion(message: &str) -> Option<String> {
 }
 
 /// An error about a value that parsed but means something wrong, at that value's position.
+/// For one error in a file: where there may be many, index it once ([`value_error_in`],
+/// [`ErrorFiles`]).
 pub fn value_error(source: &str, path: &Path, at: &[Seg], message: impl Into<String>) -> Diagnostic {
-    let d = Diagnostic::error(path, message);
-    match YamlPositions::index(source).best(at) {
-        Some(pos) => d.at(source, pos),
-        None => d,
-    }
+    value_error_in(&YamlPositions::index(source), source, path, at, message)
 }
 
 /// Like [`value_error`], with positions already indexed (many errors in one file).
@@ -82,8 +154,54 @@ pub fn value_error_in(
 ) -> Diagnostic {
     let d = Diagnostic::error(path, message);
     match positions.best(at) {
-        Some(pos) => d.at(source, pos),
+        Some(pos) => d.at_indexed(source, positions.lines(), pos),
         None => d,
+    }
+}
+
+/// Files read again from disk for the diagnostics that point into them, each read once and
+/// indexed once, on its first diagnostic, however many follow.
+#[derive(Default)]
+pub struct ErrorFiles {
+    files: crate::FastMap<std::path::PathBuf, ErrorFile>,
+}
+
+/// The text of a file that diagnostics point into, and its indexes, each made when first asked.
+pub struct ErrorFile {
+    text: String,
+    yaml: std::cell::OnceCell<YamlPositions>,
+    lines: std::cell::OnceCell<crate::diagnostics::LineIndex>,
+}
+
+impl ErrorFiles {
+    /// The file at `path`, read on the first call (empty if it cannot be read).
+    pub fn get(&mut self, path: &Path) -> &ErrorFile {
+        self.files.entry(path.to_path_buf()).or_insert_with(|| ErrorFile {
+            text: std::fs::read_to_string(path).unwrap_or_default(),
+            yaml: std::cell::OnceCell::new(),
+            lines: std::cell::OnceCell::new(),
+        })
+    }
+}
+
+impl ErrorFile {
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// Its values' positions, for a YAML file.
+    pub fn yaml(&self) -> &YamlPositions {
+        self.yaml.get_or_init(|| YamlPositions::index(&self.text))
+    }
+
+    /// Where its lines start, for a file that is not YAML.
+    pub fn lines(&self) -> &crate::diagnostics::LineIndex {
+        self.lines.get_or_init(|| crate::diagnostics::LineIndex::new(&self.text))
+    }
+
+    /// [`value_error`] for this YAML file, at `path`.
+    pub fn value_error(&self, path: &Path, at: &[Seg], message: impl Into<String>) -> Diagnostic {
+        value_error_in(self.yaml(), &self.text, path, at, message)
     }
 }
 

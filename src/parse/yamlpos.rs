@@ -3,13 +3,16 @@
 //! serde_yaml reports positions only for syntax and type errors. An error about a valid value
 //! (a quote that is not found, an unknown glossary id) must point at that value too, so on the
 //! error path we read the file once more with an event parser and index the position of every
-//! value by its path (`annotations[3].quote`).
+//! value by its path (`annotations[3].quote`), and where each line starts. One index serves
+//! every diagnostic about the file: made once, each lookup is a hash lookup, so a file with
+//! thousands of errors (a glossary of unused entries) costs no more than one pass over it.
 
-use crate::diagnostics::Pos;
+use crate::FastMap;
+use crate::diagnostics::{LineIndex, Pos};
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
 use yaml_rust2::scanner::Marker;
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Seg {
     Key(String),
     Index(usize),
@@ -27,30 +30,46 @@ impl From<usize> for Seg {
     }
 }
 
-/// Positions of every value (and every mapping key) of one YAML document.
+/// Positions of every value (and every mapping key) of one YAML document, by path, and the
+/// lines of its text. Of two values at one path (a key written twice), the first counts.
 #[derive(Debug, Default)]
 pub struct YamlPositions {
-    values: Vec<(Vec<Seg>, Pos)>,
-    keys: Vec<(Vec<Seg>, Pos)>,
+    values: FastMap<Vec<Seg>, Pos>,
+    keys: FastMap<Vec<Seg>, Pos>,
+    lines: LineIndex,
 }
 
+/// How deep the index follows a document: no file of ours nests more than a few levels, and
+/// a path is copied for each value, so a deeper one would cost the square of its depth.
+/// Files deeper than [`crate::parse::yaml::MAX_DEPTH`] are refused before they are indexed;
+/// this bound keeps the index linear whatever it is given.
+const INDEX_DEPTH: usize = crate::parse::yaml::MAX_DEPTH + 1;
+
 impl YamlPositions {
-    /// Indexes `source`; a document that does not parse gives an empty index.
+    /// Indexes `source`; a document that does not parse gives an empty index (its lines are
+    /// still known).
     pub fn index(source: &str) -> YamlPositions {
         let mut recv = Receiver::default();
-        let mut parser = Parser::new_from_str(source);
-        let _ = parser.load(&mut recv, false);
+        recv.out.lines = LineIndex::new(source);
+        // Event by event, up to the first document's end or the first error: yaml-rust2's
+        // own `load` recurses once a level, which a deep file would overflow.
+        for (ev, mark) in events(source) {
+            if ev == Event::DocumentEnd {
+                break;
+            }
+            recv.on_event(ev, mark);
+        }
         recv.out
     }
 
     /// The position of the value at `path`, e.g. `&["annotations".into(), 2.into(), "quote".into()]`.
     pub fn value(&self, path: &[Seg]) -> Option<Pos> {
-        self.values.iter().find(|(p, _)| p == path).map(|(_, pos)| *pos)
+        self.values.get(path).copied()
     }
 
     /// The position of the key that ends `path`.
     pub fn key(&self, path: &[Seg]) -> Option<Pos> {
-        self.keys.iter().find(|(p, _)| p == path).map(|(_, pos)| *pos)
+        self.keys.get(path).copied()
     }
 
     /// The value's position, else its key's, else the nearest enclosing value's.
@@ -59,6 +78,34 @@ impl YamlPositions {
             .rev()
             .find_map(|n| self.value(&path[..n]).or_else(|| self.key(&path[..n])))
     }
+
+    /// Where the lines of the indexed text start.
+    pub fn lines(&self) -> &LineIndex {
+        &self.lines
+    }
+
+    fn add_value(&mut self, path: Vec<Seg>, pos: Pos) {
+        self.values.entry(path).or_insert(pos);
+    }
+}
+
+/// The events of `source` with their places, up to the end of its stream or its first
+/// syntax error.
+pub fn events(source: &str) -> impl Iterator<Item = (Event, Marker)> + '_ {
+    let mut parser = Parser::new_from_str(source);
+    let mut ended = false;
+    std::iter::from_fn(move || {
+        if ended {
+            return None;
+        }
+        match parser.next_token() {
+            Ok((Event::StreamEnd, _)) | Err(_) => {
+                ended = true;
+                None
+            }
+            Ok(event) => Some(event),
+        }
+    })
 }
 
 enum Frame {
@@ -85,6 +132,9 @@ impl Receiver {
 
     /// Called for every node that is a value; returns its path.
     fn value_path(&mut self) -> Option<Vec<Seg>> {
+        if self.too_deep() {
+            return None;
+        }
         let seg = match self.stack.last()? {
             Frame::Map { key } => Seg::Key(key.clone()?),
             Frame::Seq { index } => Seg::Index(*index),
@@ -102,6 +152,11 @@ impl Receiver {
         }
     }
 
+    /// Below [`INDEX_DEPTH`] nothing is indexed (and no path copied).
+    fn too_deep(&self) -> bool {
+        self.stack.len() > INDEX_DEPTH
+    }
+
     fn is_key_position(&self) -> bool {
         matches!(self.stack.last(), Some(Frame::Map { key: None }))
     }
@@ -115,17 +170,19 @@ impl MarkedEventReceiver for Receiver {
                 let width = value.chars().count() + if quoted { 2 } else { 0 };
                 let width = if value.contains('\n') { 1 } else { width };
                 if self.is_key_position() {
-                    let mut path = self.path.clone();
-                    path.push(Seg::Key(value.clone()));
-                    self.out.keys.push((path, Self::pos(mark, value.chars().count())));
+                    if !self.too_deep() {
+                        let mut path = self.path.clone();
+                        path.push(Seg::Key(value.clone()));
+                        self.out.keys.entry(path).or_insert(Self::pos(mark, value.chars().count()));
+                    }
                     if let Some(Frame::Map { key }) = self.stack.last_mut() {
                         *key = Some(value);
                     }
                 } else {
                     if let Some(path) = self.value_path() {
-                        self.out.values.push((path, Self::pos(mark, width)));
+                        self.out.add_value(path, Self::pos(mark, width));
                     } else if self.stack.is_empty() {
-                        self.out.values.push((Vec::new(), Self::pos(mark, width)));
+                        self.out.add_value(Vec::new(), Self::pos(mark, width));
                     }
                     self.finish_value();
                 }
@@ -137,10 +194,12 @@ impl MarkedEventReceiver for Receiver {
                         *key = Some(String::new());
                     }
                 }
-                let path = self.value_path().unwrap_or_default();
-                self.out.values.push((path.clone(), Self::pos(mark, 1)));
-                if !self.stack.is_empty() {
-                    self.path = path;
+                if !self.too_deep() {
+                    let path = self.value_path().unwrap_or_default();
+                    self.out.add_value(path.clone(), Self::pos(mark, 1));
+                    if !self.stack.is_empty() {
+                        self.path = path;
+                    }
                 }
                 let frame = match ev {
                     Event::MappingStart(..) => Frame::Map { key: None },
@@ -150,7 +209,8 @@ impl MarkedEventReceiver for Receiver {
             }
             Event::MappingEnd | Event::SequenceEnd => {
                 self.stack.pop();
-                if !self.stack.is_empty() {
+                // The path went one deeper at the start only where the start was indexed.
+                if !self.stack.is_empty() && !self.too_deep() {
                     self.path.pop();
                 }
                 self.finish_value();
