@@ -7,82 +7,12 @@ use std::path::Path;
 
 /// Deserializes `source`; an empty document is `Ok(None)`. A syntax or type error becomes a
 /// diagnostic at serde_yaml's position, with a did-you-mean for unknown keys and values. A file
-/// nested deeper than [`MAX_DEPTH`] is refused before serde_yaml reads it.
+/// nested deeper than [`crate::parse::nesting::MAX_DEPTH`] is refused before serde_yaml reads it.
 pub fn from_yaml<T: DeserializeOwned>(source: &str, path: &Path) -> Result<Option<T>, Diagnostic> {
-    if let Some(d) = nesting_error(source, path) {
+    if let Some(d) = crate::parse::nesting::nesting_error(source, path) {
         return Err(d);
     }
     serde_yaml::from_str::<Option<T>>(source).map_err(|e| yaml_error(source, path, &e))
-}
-
-/// How deeply a YAML file may nest lists and mappings. glossa's own files need four levels;
-/// the scanners that read YAML cost the square of the depth in time (libyaml, yaml-rust2) or
-/// recurse once a level, so a file of 10,000 nested `[` would take minutes or overflow the
-/// stack.
-pub const MAX_DEPTH: usize = 64;
-
-/// An error at the list or mapping that nests deeper than [`MAX_DEPTH`], if `source` has one.
-///
-/// Most files are let through by a count that cannot be lower than their depth, in one quick
-/// pass over the bytes ([`depth_bound`]); only a file whose count exceeds the limit is read
-/// event by event, and only as far as its first level too deep.
-pub fn nesting_error(source: &str, path: &Path) -> Option<Diagnostic> {
-    if depth_bound(source) <= MAX_DEPTH {
-        return None;
-    }
-    let mut depth = 0usize;
-    for (ev, mark) in crate::parse::yamlpos::events(source) {
-        match ev {
-            yaml_rust2::parser::Event::SequenceStart(..) | yaml_rust2::parser::Event::MappingStart(..) => {
-                depth += 1;
-                if depth > MAX_DEPTH {
-                    let pos = Pos {
-                        line: mark.line(),
-                        col: mark.col() + 1,
-                        width: 1,
-                    };
-                    return Some(
-                        Diagnostic::error(path, format!("lists and mappings nest deeper than {MAX_DEPTH} levels here"))
-                            .at(source, pos)
-                            .hint("glossa's files need only a few levels: look for an unclosed `[` or `{`, or indentation that runs away"),
-                    );
-                }
-            }
-            yaml_rust2::parser::Event::SequenceEnd | yaml_rust2::parser::Event::MappingEnd => {
-                depth = depth.saturating_sub(1);
-            }
-            _ => {}
-        }
-    }
-    None
-}
-
-/// A number no smaller than the deepest nesting of `source`. A flow collection opens with `[`
-/// or `{`, so there are no more levels of them than those bytes. A block collection starts
-/// its line, after the indentation and the `- ` or `? ` of the collections it is in (a
-/// mapping may also follow one of them on the line: `- key: value`), and of two levels of
-/// blocks one inside the other, the inner one is indented at least one column more than the
-/// outer one's parent (a list may stand at its mapping's column, nothing else at its parent's),
-/// so no node on a line stands deeper than twice its run of leading spaces, tabs, `-` and `?`,
-/// plus three.
-fn depth_bound(source: &str) -> usize {
-    let bytes = source.as_bytes();
-    let flow = memchr::memchr2_iter(b'[', b'{', bytes).count();
-    if flow > MAX_DEPTH {
-        return flow;
-    }
-    let lead_at = |start: usize| {
-        bytes[start..]
-            .iter()
-            .take_while(|b| matches!(b, b' ' | b'\t' | b'-' | b'?'))
-            .count()
-    };
-    let lead = std::iter::once(0)
-        .chain(memchr::memchr_iter(b'\n', bytes).map(|i| i + 1))
-        .map(lead_at)
-        .max()
-        .unwrap_or(0);
-    flow + 2 * lead + 3
 }
 
 fn yaml_error(source: &str, path: &Path, e: &serde_yaml::Error) -> Diagnostic {
