@@ -314,7 +314,12 @@ pub fn anchor_all(
                 // of the quote's start or end that the text has.
                 let similar = crate::resolve::relocate::most_similar(reading, &a.selector.quote)
                     .filter(|(_, _, sim)| *sim >= 0.5);
-                let hint = if let Some((b, range, sim)) = similar {
+                let hint = if crate::resolve::relocate::too_long_to_search(&a.selector.quote) {
+                    Some(format!(
+                        "no closest passage: the quote is longer than {} characters",
+                        crate::resolve::relocate::MAX_SIMILAR_CHARS
+                    ))
+                } else if let Some((b, range, sim)) = similar {
                     let block = &reading.blocks[b];
                     let line = line_at(source_of_doc, block.source_offset(range.start));
                     Some(format!(
