@@ -20,6 +20,7 @@ mod jsonld;
 mod links;
 mod notes;
 mod props;
+mod scale;
 mod search;
 mod subpath;
 mod themes;
