@@ -28,9 +28,12 @@ pub fn nesting_error(source: &str, path: &Path) -> Option<Diagnostic> {
         None => deep_events(source)?,
     };
     Some(
-        Diagnostic::error(path, format!("lists and mappings nest deeper than {MAX_DEPTH} levels here"))
-            .at(source, pos)
-            .hint("glossa's files need only a few levels: look for an unclosed `[` or `{`, or indentation that runs away"),
+        Diagnostic::error(
+            path,
+            format!("lists and mappings nest deeper than {MAX_DEPTH} levels here"),
+        )
+        .at(source, pos)
+        .hint("glossa's files need only a few levels: look for an unclosed `[` or `{`, or indentation that runs away"),
     )
 }
 
@@ -102,7 +105,11 @@ fn deep_flow(source: &str) -> Option<usize> {
             node_col = indent;
             value_start = true;
             let marker = b[i..].starts_with(b"---") || b[i..].starts_with(b"...");
-            i += if marker && b.get(i + 3).is_none_or(u8::is_ascii_whitespace) { 3 } else { indent };
+            i += if marker && b.get(i + 3).is_none_or(u8::is_ascii_whitespace) {
+                3
+            } else {
+                indent
+            };
             continue;
         }
         let next_is_space = b.get(i + 1).is_none_or(u8::is_ascii_whitespace);

@@ -126,7 +126,8 @@ impl ErrorFile {
 
     /// Where its lines start, for a file that is not YAML.
     pub fn lines(&self) -> &crate::diagnostics::LineIndex {
-        self.lines.get_or_init(|| crate::diagnostics::LineIndex::new(&self.text))
+        self.lines
+            .get_or_init(|| crate::diagnostics::LineIndex::new(&self.text))
     }
 
     /// [`value_error`] for this YAML file, at `path`.

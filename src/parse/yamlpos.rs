@@ -173,7 +173,10 @@ impl MarkedEventReceiver for Receiver {
                     if !self.too_deep() {
                         let mut path = self.path.clone();
                         path.push(Seg::Key(value.clone()));
-                        self.out.keys.entry(path).or_insert(Self::pos(mark, value.chars().count()));
+                        self.out
+                            .keys
+                            .entry(path)
+                            .or_insert(Self::pos(mark, value.chars().count()));
                     }
                     if let Some(Frame::Map { key }) = self.stack.last_mut() {
                         *key = Some(value);

@@ -214,11 +214,15 @@ pub fn resolve(
         diags.push(
             files
                 .get(&e.path)
-                .value_error(&e.path, &e.key_path("forms"), format!("the form `{form}` belongs to two entries"))
+                .value_error(
+                    &e.path,
+                    &e.key_path("forms"),
+                    format!("the form `{form}` belongs to two entries"),
+                )
                 .hint(format!(
-                "`{}` lists it too; a form may name only one entry",
-                entries[*first].id
-            )),
+                    "`{}` lists it too; a form may name only one entry",
+                    entries[*first].id
+                )),
         );
     }
     let mut site = Site {
@@ -483,11 +487,10 @@ fn check_entries(entries: &[Entry], files: &mut ErrorFiles, diags: &mut Vec<Diag
             if !seen.contains_key(related.as_str()) {
                 let mut path = e.key_path("see");
                 path.push(i.into());
-                let d = files.get(&e.path).value_error(
-                    &e.path,
-                    &path,
-                    format!("unknown glossary id `{related}` in `see`"),
-                );
+                let d =
+                    files
+                        .get(&e.path)
+                        .value_error(&e.path, &path, format!("unknown glossary id `{related}` in `see`"));
                 diags.push(match did_you_mean(related, seen.keys().copied()) {
                     Some(s) => d.hint(format!("did you mean `{s}`?")),
                     None => d,
@@ -750,7 +753,10 @@ pub fn resolve_doc(
         let numbered = PageIds::is_numbered(&a.id, paragraphs, notes);
         if reading::THEME_IDS.contains(&&*a.id) {
             diags.push(
-                sidecar_error(&a.key_path("id"), format!("the annotation id `{}` is the theme's", a.id))
+                sidecar_error(
+                    &a.key_path("id"),
+                    format!("the annotation id `{}` is the theme's", a.id),
+                )
                 .hint("every page has `<main id=\"main\">` for the skip link; choose another id"),
             );
         } else if numbered || named.contains(&*a.id) || occurrence_ids.iter().any(|o| **o == *a.id) {

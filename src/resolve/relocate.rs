@@ -248,7 +248,11 @@ impl Prefixes<'_> {
             let xh = ((eq & pv).wrapping_add(pv) ^ pv) | eq;
             let mut ph = mv | !(xh | pv);
             let mut mh = pv & xh;
-            let high = if b == last { 1 << ((self.pattern.len - 1) % 64) } else { 1 << 63 };
+            let high = if b == last {
+                1 << ((self.pattern.len - 1) % 64)
+            } else {
+                1 << 63
+            };
             let out = if ph & high != 0 {
                 1
             } else if mh & high != 0 {
@@ -345,9 +349,7 @@ mod tests {
             seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
             (b'a' + (seed >> 16) as u8 % 26) as char
         };
-        let words: Vec<String> = (0..3_000)
-            .map(|i| (0..2 + i % 7).map(|_| letter()).collect())
-            .collect();
+        let words: Vec<String> = (0..3_000).map(|i| (0..2 + i % 7).map(|_| letter()).collect()).collect();
         let text = words.join(" ");
         let r = reading(&[&text]);
         let cut = text[..8_000].rfind(' ').unwrap();

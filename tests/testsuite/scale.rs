@@ -21,7 +21,10 @@ const LIMIT: Duration = Duration::from_secs(20);
 fn one_document() -> Vec<(&'static str, String)> {
     vec![
         ("seeds/a.md", "# Titel\n\nDer Hund bellt.\n".to_owned()),
-        ("seeds/a.yaml", "annotations:\n  - quote: Hund\n    gloss: dog\n".to_owned()),
+        (
+            "seeds/a.yaml",
+            "annotations:\n  - quote: Hund\n    gloss: dog\n".to_owned(),
+        ),
     ]
 }
 
@@ -63,7 +66,12 @@ fn thousands_of_errors_in_one_sidecar_are_reported_in_linear_time() {
     ];
     let run = check_within(&site(&files), LIMIT);
     assert_eq!(run.code, 1, "{run}");
-    assert_eq!(run.errors().len(), n, "one error an annotation\n{}", &run.stderr[..2000]);
+    assert_eq!(
+        run.errors().len(),
+        n,
+        "one error an annotation\n{}",
+        &run.stderr[..2000]
+    );
     assert!(
         run.stderr
             .contains("seeds/a.yaml:9000:9: error: annotation id `Bad_2999` is not `[a-z0-9-]+`"),
@@ -75,8 +83,26 @@ fn thousands_of_errors_in_one_sidecar_are_reported_in_linear_time() {
 /// A paragraph of about `bytes` bytes of varied words.
 fn paragraph(bytes: usize) -> String {
     let words = [
-        "der", "Bericht", "wurde", "als", "Desinformation", "bezeichnet", "und", "die", "Regierung", "in",
-        "Moskau", "sagte", "dazu", "nichts", "weiter", "Hund", "bellt", "laut", "am", "Abend",
+        "der",
+        "Bericht",
+        "wurde",
+        "als",
+        "Desinformation",
+        "bezeichnet",
+        "und",
+        "die",
+        "Regierung",
+        "in",
+        "Moskau",
+        "sagte",
+        "dazu",
+        "nichts",
+        "weiter",
+        "Hund",
+        "bellt",
+        "laut",
+        "am",
+        "Abend",
     ];
     let mut out = String::new();
     let mut k = 0usize;
@@ -93,16 +119,22 @@ fn a_long_quote_with_a_typo_gets_its_hint_promptly() {
     let text = paragraph(8_000);
     let mut quote = text.clone();
     let middle = quote.len() / 2;
-    let at = (middle..).find(|&i| quote.is_char_boundary(i) && quote.as_bytes()[i].is_ascii_alphabetic()).unwrap();
+    let at = (middle..)
+        .find(|&i| quote.is_char_boundary(i) && quote.as_bytes()[i].is_ascii_alphabetic())
+        .unwrap();
     quote.replace_range(at..at + 1, "Q");
     let files = vec![
         ("seeds/a.md", format!("# Titel\n\n{text}\n")),
-        ("seeds/a.yaml", format!("annotations:\n  - quote: \"{quote}\"\n    gloss: g\n")),
+        (
+            "seeds/a.yaml",
+            format!("annotations:\n  - quote: \"{quote}\"\n    gloss: g\n"),
+        ),
     ];
     let run = check_within(&site(&files), LIMIT);
     assert_eq!(run.code, 1, "{run}");
     assert!(
-        run.stderr.contains("hint: the most similar passage (line 3 of the document, similarity 1.00)"),
+        run.stderr
+            .contains("hint: the most similar passage (line 3 of the document, similarity 1.00)"),
         "{}",
         &run.stderr[run.stderr.len().saturating_sub(600)..]
     );
@@ -114,7 +146,10 @@ fn a_quote_too_long_to_search_says_so() {
     let quote = format!("{}Q", &text[..text.len() - 1]);
     let files = vec![
         ("seeds/a.md", format!("# Titel\n\n{text}\n")),
-        ("seeds/a.yaml", format!("annotations:\n  - quote: \"{quote}\"\n    gloss: g\n")),
+        (
+            "seeds/a.yaml",
+            format!("annotations:\n  - quote: \"{quote}\"\n    gloss: g\n"),
+        ),
     ];
     let run = check_within(&site(&files), LIMIT);
     assert_eq!(run.code, 1, "{run}");
@@ -144,14 +179,18 @@ fn yaml_nested_thousands_deep_is_refused_at_the_limit() {
         let messages = run.errors();
         assert_eq!(messages.len(), 1, "{run}");
         assert!(
-            messages[0].starts_with(&expected) && messages[0].ends_with("lists and mappings nest deeper than 64 levels here"),
+            messages[0].starts_with(&expected)
+                && messages[0].ends_with("lists and mappings nest deeper than 64 levels here"),
             "{}",
             messages[0]
         );
     }
     // A glossary too.
     let mut files = one_document();
-    files.push(("content/glossary.yaml", format!("- id: a\n  forms: {}\n", "{a: ".repeat(50_000))));
+    files.push((
+        "content/glossary.yaml",
+        format!("- id: a\n  forms: {}\n", "{a: ".repeat(50_000)),
+    ));
     let run = check_within(&site(&files), LIMIT);
     assert!(run.stderr.contains("content/glossary.yaml:2:"), "{run}");
     assert!(run.stderr.contains("nest deeper than 64 levels"), "{run}");
