@@ -89,18 +89,9 @@ fn deep_flow(source: &str) -> Option<usize> {
             line_start = i;
             let indent = b[i..].iter().take_while(|&&c| c == b' ').count();
             let blank = b[i + indent..line_end(i)].iter().all(u8::is_ascii_whitespace);
-            if let Some((header, content)) = block_scalar {
-                let inside = match content {
-                    _ if blank => true,
-                    None => indent > header,
-                    Some(c) => indent >= c,
-                };
-                if inside {
-                    block_scalar = Some((header, content.or((!blank).then_some(indent))));
-                    i = line_end(i);
-                    continue;
-                }
-                block_scalar = None;
+            if holds_line(&mut block_scalar, indent, blank) {
+                i = line_end(i);
+                continue;
             }
             node_col = indent;
             value_start = true;
@@ -169,6 +160,22 @@ fn deep_flow(source: &str) -> Option<usize> {
         }
     }
     None
+}
+
+/// Whether a line of `indent` spaces (`blank` if nothing else) belongs to the block scalar
+/// being read, if any: `(column of the node that holds it, its content's indentation once
+/// seen)`. The first line that does not ends it.
+fn holds_line(block_scalar: &mut Option<(usize, Option<usize>)>, indent: usize, blank: bool) -> bool {
+    let Some((header, content)) = *block_scalar else {
+        return false;
+    };
+    let inside = match content {
+        _ if blank => true,
+        None => indent > header,
+        Some(c) => indent >= c,
+    };
+    *block_scalar = inside.then(|| (header, content.or((!blank).then_some(indent))));
+    inside
 }
 
 /// Where a plain scalar starting at `i` ends: at `: ` (its key's end), ` #`, the line's end,
