@@ -56,7 +56,8 @@ fn thousands_of_unused_glossary_entries_are_reported_in_linear_time() {
 
 #[test]
 fn thousands_of_errors_in_one_sidecar_are_reported_in_linear_time() {
-    let n = 3_000;
+    // 22 s before on a debug build (the whole file scanned for each error), 0.7 s now.
+    let n = 12_000;
     let sidecar: String = std::iter::once("annotations:\n".to_owned())
         .chain((0..n).map(|i| format!("  - quote: Hund\n    id: Bad_{i}\n    term: nix{i}\n")))
         .collect();
@@ -64,7 +65,7 @@ fn thousands_of_errors_in_one_sidecar_are_reported_in_linear_time() {
         ("seeds/a.md", "# Titel\n\nDer Hund bellt.\n".to_owned()),
         ("seeds/a.yaml", sidecar),
     ];
-    let run = check_within(&site(&files), LIMIT);
+    let run = check_within(&site(&files), Duration::from_secs(10));
     assert_eq!(run.code, 1, "{run}");
     assert_eq!(
         run.errors().len(),
@@ -74,7 +75,7 @@ fn thousands_of_errors_in_one_sidecar_are_reported_in_linear_time() {
     );
     assert!(
         run.stderr
-            .contains("seeds/a.yaml:9000:9: error: annotation id `Bad_2999` is not `[a-z0-9-]+`"),
+            .contains("seeds/a.yaml:36000:9: error: annotation id `Bad_11999` is not `[a-z0-9-]+`"),
         "{}",
         &run.stderr[run.stderr.len().saturating_sub(2000)..]
     );
