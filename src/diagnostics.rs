@@ -66,6 +66,16 @@ impl Diagnostic {
         self.at(source, pos)
     }
 
+    /// [`Diagnostic::at`] with the lines of `source` already found: many diagnostics about
+    /// one file each cost a lookup, not a scan of the file.
+    pub fn at_indexed(mut self, source: &str, lines: &LineIndex, pos: Pos) -> Self {
+        self.line = Some(pos.line);
+        self.col = Some(pos.col);
+        self.width = pos.width.max(1);
+        self.source_line = lines.line(source, pos.line).map(str::to_owned);
+        self
+    }
+
     pub fn hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
         self
@@ -153,6 +163,47 @@ impl Pos {
         let before = &source[..offset];
         let line = before.matches('\n').count() + 1;
         let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let col = source[line_start..offset].chars().count() + 1;
+        Pos { line, col, width }
+    }
+}
+
+/// Where each line of a text starts, to find a line or the position of an offset without
+/// scanning the text again.
+#[derive(Clone, Debug, Default)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(source: &str) -> LineIndex {
+        let mut starts = vec![0];
+        starts.extend(memchr::memchr_iter(b'\n', source.as_bytes()).map(|i| i + 1));
+        LineIndex { starts }
+    }
+
+    /// Line `n` (from 1) of `source`, the text this index was made from, as
+    /// `source.lines().nth(n - 1)` gives it: without its `\n` or `\r\n`, and none past the
+    /// last line.
+    pub fn line<'s>(&self, source: &'s str, n: usize) -> Option<&'s str> {
+        let start = *self.starts.get(n.saturating_sub(1))?;
+        if start >= source.len() {
+            return None;
+        }
+        let end = self.starts.get(n).map_or(source.len(), |next| next - 1);
+        let line = &source[start..end];
+        Some(if end < source.len() {
+            line.strip_suffix('\r').unwrap_or(line)
+        } else {
+            line
+        })
+    }
+
+    /// [`Pos::of_offset`], in the time of a binary search and the line up to the offset.
+    pub fn pos_of_offset(&self, source: &str, offset: usize, width: usize) -> Pos {
+        let offset = floor_char_boundary(source, offset.min(source.len()));
+        let line = self.starts.partition_point(|&s| s <= offset);
+        let line_start = self.starts[line - 1];
         let col = source[line_start..offset].chars().count() + 1;
         Pos { line, col, width }
     }
@@ -313,6 +364,19 @@ mod tests {
                 width: 1
             }
         );
+    }
+
+    proptest::proptest! {
+        /// The line index finds what scanning the text finds: each line as `lines()` gives
+        /// it, and the position of each offset.
+        #[test]
+        fn the_line_index_agrees_with_scanning(source in "[a\r\nß ]{0,30}", offset in 0usize..40) {
+            let index = LineIndex::new(&source);
+            for n in 1..source.len() + 3 {
+                proptest::prop_assert_eq!(index.line(&source, n), source.lines().nth(n - 1), "line {}", n);
+            }
+            proptest::prop_assert_eq!(index.pos_of_offset(&source, offset, 2), Pos::of_offset(&source, offset, 2));
+        }
     }
 
     #[test]

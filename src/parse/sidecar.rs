@@ -132,6 +132,10 @@ impl Annotation {
 /// of a run, each annotation is then read on its own, and the errors of those that do not
 /// contain the first error's line are reported too (at the annotation's or the key's line).
 pub fn other_annotation_errors(source: &str, path: &Path, first_error_line: Option<usize>) -> Vec<Diagnostic> {
+    // A file nested too deeply has that one error: nothing in it is read further.
+    if crate::parse::nesting::nesting_error(source, path).is_some() {
+        return Vec::new();
+    }
     let Ok(serde_yaml::Value::Mapping(map)) = serde_yaml::from_str::<serde_yaml::Value>(source) else {
         return Vec::new();
     };

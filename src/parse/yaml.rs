@@ -8,8 +8,12 @@ use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
 use yaml_rust2::scanner::Marker;
 
 /// Deserializes `source`; an empty document is `Ok(None)`. A syntax or type error becomes a
-/// diagnostic at serde_yaml's position, with a did-you-mean for unknown keys and values.
+/// diagnostic at serde_yaml's position, with a did-you-mean for unknown keys and values. A file
+/// nested deeper than [`crate::parse::nesting::MAX_DEPTH`] is refused before serde_yaml reads it.
 pub fn from_yaml<T: DeserializeOwned>(source: &str, path: &Path) -> Result<Option<T>, Diagnostic> {
+    if let Some(d) = crate::parse::nesting::nesting_error(source, path) {
+        return Err(d);
+    }
     serde_yaml::from_str::<Option<T>>(source).map_err(|e| yaml_error(source, path, &e))
 }
 
@@ -132,12 +136,10 @@ pub fn suggestion(message: &str) -> Option<String> {
 }
 
 /// An error about a value that parsed but means something wrong, at that value's position.
+/// For one error in a file: where there may be many, index it once ([`value_error_in`],
+/// [`ErrorFiles`]).
 pub fn value_error(source: &str, path: &Path, at: &[Seg], message: impl Into<String>) -> Diagnostic {
-    let d = Diagnostic::error(path, message);
-    match YamlPositions::index(source).best(at) {
-        Some(pos) => d.at(source, pos),
-        None => d,
-    }
+    value_error_in(&YamlPositions::index(source), source, path, at, message)
 }
 
 /// Like [`value_error`], with positions already indexed (many errors in one file).
@@ -150,8 +152,55 @@ pub fn value_error_in(
 ) -> Diagnostic {
     let d = Diagnostic::error(path, message);
     match positions.best(at) {
-        Some(pos) => d.at(source, pos),
+        Some(pos) => d.at_indexed(source, positions.lines(), pos),
         None => d,
+    }
+}
+
+/// Files read again from disk for the diagnostics that point into them, each read once and
+/// indexed once, on its first diagnostic, however many follow.
+#[derive(Default)]
+pub struct ErrorFiles {
+    files: crate::FastMap<std::path::PathBuf, ErrorFile>,
+}
+
+/// The text of a file that diagnostics point into, and its indexes, each made when first asked.
+pub struct ErrorFile {
+    text: String,
+    yaml: std::cell::OnceCell<YamlPositions>,
+    lines: std::cell::OnceCell<crate::diagnostics::LineIndex>,
+}
+
+impl ErrorFiles {
+    /// The file at `path`, read on the first call (empty if it cannot be read).
+    pub fn get(&mut self, path: &Path) -> &ErrorFile {
+        self.files.entry(path.to_path_buf()).or_insert_with(|| ErrorFile {
+            text: std::fs::read_to_string(path).unwrap_or_default(),
+            yaml: std::cell::OnceCell::new(),
+            lines: std::cell::OnceCell::new(),
+        })
+    }
+}
+
+impl ErrorFile {
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// Its values' positions, for a YAML file.
+    pub fn yaml(&self) -> &YamlPositions {
+        self.yaml.get_or_init(|| YamlPositions::index(&self.text))
+    }
+
+    /// Where its lines start, for a file that is not YAML.
+    pub fn lines(&self) -> &crate::diagnostics::LineIndex {
+        self.lines
+            .get_or_init(|| crate::diagnostics::LineIndex::new(&self.text))
+    }
+
+    /// [`value_error`] for this YAML file, at `path`.
+    pub fn value_error(&self, path: &Path, at: &[Seg], message: impl Into<String>) -> Diagnostic {
+        value_error_in(self.yaml(), &self.text, path, at, message)
     }
 }
 

@@ -3,13 +3,16 @@
 //! serde_yaml reports positions only for syntax and type errors. An error about a valid value
 //! (a quote that is not found, an unknown glossary id) must point at that value too, so on the
 //! error path we read the file once more with an event parser and index the position of every
-//! value by its path (`annotations[3].quote`).
+//! value by its path (`annotations[3].quote`), and where each line starts. One index serves
+//! every diagnostic about the file: made once, each lookup is a hash lookup, so a file with
+//! thousands of errors (a glossary of unused entries) costs no more than one pass over it.
 
-use crate::diagnostics::Pos;
-use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
+use crate::FastMap;
+use crate::diagnostics::{LineIndex, Pos};
+use yaml_rust2::parser::{Event, Parser};
 use yaml_rust2::scanner::Marker;
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Seg {
     Key(String),
     Index(usize),
@@ -43,30 +46,46 @@ pub fn path_text(path: &[Seg]) -> String {
     out
 }
 
-/// Positions of every value (and every mapping key) of one YAML document.
+/// Positions of every value (and every mapping key) of one YAML document, by path, and the
+/// lines of its text. Of two values at one path (a key written twice), the first counts.
 #[derive(Debug, Default)]
 pub struct YamlPositions {
-    values: Vec<(Vec<Seg>, Pos)>,
-    keys: Vec<(Vec<Seg>, Pos)>,
+    values: FastMap<Vec<Seg>, Pos>,
+    keys: FastMap<Vec<Seg>, Pos>,
+    lines: LineIndex,
 }
 
+/// How deep the index follows a document: no file of ours nests more than a few levels, and
+/// a path is copied for each value, so a deeper one would cost the square of its depth.
+/// Files deeper than [`crate::parse::nesting::MAX_DEPTH`] are refused before they are indexed;
+/// this bound keeps the index linear whatever it is given.
+const INDEX_DEPTH: usize = crate::parse::nesting::MAX_DEPTH + 1;
+
 impl YamlPositions {
-    /// Indexes `source`; a document that does not parse gives an empty index.
+    /// Indexes `source`; a document that does not parse gives an empty index (its lines are
+    /// still known).
     pub fn index(source: &str) -> YamlPositions {
         let mut recv = Receiver::default();
-        let mut parser = Parser::new_from_str(source);
-        let _ = parser.load(&mut recv, false);
+        recv.out.lines = LineIndex::new(source);
+        // Event by event, up to the first document's end or the first error: yaml-rust2's
+        // own `load` recurses once a level, which a deep file would overflow.
+        for (ev, mark) in events(source) {
+            if ev == Event::DocumentEnd {
+                break;
+            }
+            recv.on_event(ev, mark);
+        }
         recv.out
     }
 
     /// The position of the value at `path`, e.g. `&["annotations".into(), 2.into(), "quote".into()]`.
     pub fn value(&self, path: &[Seg]) -> Option<Pos> {
-        self.values.iter().find(|(p, _)| p == path).map(|(_, pos)| *pos)
+        self.values.get(path).copied()
     }
 
     /// The position of the key that ends `path`.
     pub fn key(&self, path: &[Seg]) -> Option<Pos> {
-        self.keys.iter().find(|(p, _)| p == path).map(|(_, pos)| *pos)
+        self.keys.get(path).copied()
     }
 
     /// The value's position, else its key's, else the nearest enclosing value's.
@@ -75,6 +94,34 @@ impl YamlPositions {
             .rev()
             .find_map(|n| self.value(&path[..n]).or_else(|| self.key(&path[..n])))
     }
+
+    /// Where the lines of the indexed text start.
+    pub fn lines(&self) -> &LineIndex {
+        &self.lines
+    }
+
+    fn add_value(&mut self, path: Vec<Seg>, pos: Pos) {
+        self.values.entry(path).or_insert(pos);
+    }
+}
+
+/// The events of `source` with their places, up to the end of its stream or its first
+/// syntax error.
+pub fn events(source: &str) -> impl Iterator<Item = (Event, Marker)> + '_ {
+    let mut parser = Parser::new_from_str(source);
+    let mut ended = false;
+    std::iter::from_fn(move || {
+        if ended {
+            return None;
+        }
+        match parser.next_token() {
+            Ok((Event::StreamEnd, _)) | Err(_) => {
+                ended = true;
+                None
+            }
+            Ok(event) => Some(event),
+        }
+    })
 }
 
 enum Frame {
@@ -105,12 +152,15 @@ impl PathWalk {
     pub fn step(&mut self, ev: &Event) -> Option<(Role, Vec<Seg>)> {
         match ev {
             Event::Scalar(value, ..) if self.is_key_position() => {
-                let mut path = self.path.clone();
-                path.push(Seg::Key(value.clone()));
+                let path = (!self.too_deep()).then(|| {
+                    let mut path = self.path.clone();
+                    path.push(Seg::Key(value.clone()));
+                    path
+                });
                 if let Some(Frame::Map { key }) = self.stack.last_mut() {
                     *key = Some(value.clone());
                 }
-                Some((Role::Key, path))
+                path.map(|p| (Role::Key, p))
             }
             Event::Scalar(..) | Event::Alias(_) => {
                 let path = self.value_path();
@@ -124,19 +174,22 @@ impl PathWalk {
                         *key = Some(String::new());
                     }
                 }
-                let path = self.value_path().unwrap_or_default();
-                if !self.stack.is_empty() {
+                let path = (!self.too_deep()).then(|| self.value_path().unwrap_or_default());
+                if let Some(path) = &path
+                    && !self.stack.is_empty()
+                {
                     self.path = path.clone();
                 }
                 self.stack.push(match ev {
                     Event::MappingStart(..) => Frame::Map { key: None },
                     _ => Frame::Seq { index: 0 },
                 });
-                Some((Role::Value, path))
+                path.map(|p| (Role::Value, p))
             }
             Event::MappingEnd | Event::SequenceEnd => {
                 self.stack.pop();
-                if !self.stack.is_empty() {
+                // The path went one deeper at the start only where the start was followed.
+                if !self.stack.is_empty() && !self.too_deep() {
                     self.path.pop();
                 }
                 self.finish_value();
@@ -146,8 +199,12 @@ impl PathWalk {
         }
     }
 
-    /// The path of the value about to start: `None` in a key position.
+    /// The path of the value about to start: `None` in a key position or below
+    /// [`INDEX_DEPTH`].
     fn value_path(&self) -> Option<Vec<Seg>> {
+        if self.too_deep() {
+            return None;
+        }
         let seg = match self.stack.last() {
             None => return Some(Vec::new()),
             Some(Frame::Map { key }) => Seg::Key(key.clone()?),
@@ -164,6 +221,11 @@ impl PathWalk {
             Some(Frame::Seq { index }) => *index += 1,
             None => {}
         }
+    }
+
+    /// Below [`INDEX_DEPTH`] no path is followed (and none copied).
+    fn too_deep(&self) -> bool {
+        self.stack.len() > INDEX_DEPTH
     }
 
     fn is_key_position(&self) -> bool {
@@ -186,7 +248,7 @@ fn pos(mark: Marker, width: usize) -> Pos {
     }
 }
 
-impl MarkedEventReceiver for Receiver {
+impl Receiver {
     fn on_event(&mut self, ev: Event, mark: Marker) {
         let width = match &ev {
             Event::Scalar(value, ..) if value.contains('\n') => 1,
@@ -198,10 +260,10 @@ impl MarkedEventReceiver for Receiver {
         };
         match (self.walk.step(&ev), &ev) {
             (Some((Role::Key, path)), Event::Scalar(value, ..)) => {
-                self.out.keys.push((path, pos(mark, value.chars().count())));
+                self.out.keys.entry(path).or_insert(pos(mark, value.chars().count()));
             }
             (Some((Role::Value, path)), Event::Scalar(..) | Event::MappingStart(..) | Event::SequenceStart(..)) => {
-                self.out.values.push((path, pos(mark, width)));
+                self.out.add_value(path, pos(mark, width));
             }
             _ => {}
         }

@@ -344,6 +344,11 @@ pub fn anchor_all(
                     .filter(|(_, _, sim)| *sim >= 0.5);
                 let hint = if unicode.is_some() {
                     unicode
+                } else if crate::resolve::relocate::too_long_to_search(&a.selector.quote) {
+                    Some(format!(
+                        "no closest passage: the quote is longer than {} characters",
+                        crate::resolve::relocate::MAX_SIMILAR_CHARS
+                    ))
                 } else if let Some((b, range, sim)) = similar {
                     let block = &reading.blocks[b];
                     let line = line_at(source_of_doc, block.source_offset(range.start));

@@ -15,7 +15,8 @@ pub mod unicode_hint;
 use crate::concat::cat;
 use crate::config::{Config, GlossaryLink};
 use crate::diagnostics::{Diagnostic, did_you_mean};
-use crate::parse::yaml::value_error;
+use crate::parse::yaml::{ErrorFiles, value_error_in};
+use crate::parse::yamlpos::YamlPositions;
 use crate::parse::{Document, Entry};
 use crate::{FastMap, FastSet};
 use anchor::Anchor;
@@ -207,20 +208,22 @@ pub fn resolve(
     glossary: Glossary,
     diags: &mut Vec<Diagnostic>,
 ) -> Site {
-    check_entries(&entries, diags);
+    let mut files = ErrorFiles::default();
+    check_entries(&entries, &mut files, diags);
     for (form, first, second) in &glossary.clashes {
         let e = &entries[*second];
         diags.push(
-            value_error(
-                &read_or_empty(&e.path),
-                &e.path,
-                &e.key_path("forms"),
-                format!("the form `{form}` belongs to two entries"),
-            )
-            .hint(format!(
-                "`{}` lists it too; a form may name only one entry",
-                entries[*first].id
-            )),
+            files
+                .get(&e.path)
+                .value_error(
+                    &e.path,
+                    &e.key_path("forms"),
+                    format!("the form `{form}` belongs to two entries"),
+                )
+                .hint(format!(
+                    "`{}` lists it too; a form may name only one entry",
+                    entries[*first].id
+                )),
         );
     }
     let mut site = Site {
@@ -289,6 +292,7 @@ impl Site {
         }
         self.backlinks.retain(|_, sources| !sources.is_empty());
         let edited_docs: Vec<&ResolvedDoc> = self.docs.iter().filter(|d| slugs.contains(&d.doc.slug)).collect();
+        let mut files = ErrorFiles::default();
         for d in &edited_docs {
             self.index
                 .docs
@@ -297,7 +301,7 @@ impl Site {
         for d in &edited_docs {
             let from = PageRef::Doc(d.doc.slug.clone());
             for link in &d.links {
-                if let Some(to) = check_link(&self.index, link, Some(&d.ids), diags)
+                if let Some(to) = check_link(&self.index, link, Some(&d.ids), &mut files, diags)
                     && to != from
                 {
                     self.backlinks.entry(to.clone()).or_default().insert(from.clone());
@@ -317,7 +321,7 @@ impl Site {
                     };
                     for d in list.iter().filter(|d| d.doc.slug == *slug && !slugs.contains(slug)) {
                         for link in &d.links {
-                            check_link(&self.index, link, Some(&d.ids), diags);
+                            check_link(&self.index, link, Some(&d.ids), &mut files, diags);
                         }
                     }
                 }
@@ -329,7 +333,7 @@ impl Site {
                                 file: Arc::from(e.path.as_path()),
                                 at: LinkAt::Yaml(e.key_path("definition"), offset),
                             };
-                            check_link(&self.index, &link, None, diags);
+                            check_link(&self.index, &link, None, &mut files, diags);
                         }
                     }
                 }
@@ -417,11 +421,11 @@ fn link_site(
     let checked: Vec<(Vec<Option<PageRef>>, Vec<Diagnostic>)> = docs
         .par_iter()
         .map(|d| {
-            let mut found = Vec::new();
+            let (mut found, mut files) = (Vec::new(), ErrorFiles::default());
             let targets = d
                 .links
                 .iter()
-                .map(|link| check_link(&index, link, Some(&d.ids), &mut found))
+                .map(|link| check_link(&index, link, Some(&d.ids), &mut files, &mut found))
                 .collect();
             (targets, found)
         })
@@ -433,10 +437,11 @@ fn link_site(
             add(&from, to);
         }
     }
+    let mut files = ErrorFiles::default();
     for p in pages {
         let from = PageRef::Page(p.doc.slug.clone());
         for link in &p.links {
-            add(&from, check_link(&index, link, Some(&p.ids), diags));
+            add(&from, check_link(&index, link, Some(&p.ids), &mut files, diags));
         }
     }
     for e in entries {
@@ -447,7 +452,7 @@ fn link_site(
                 file: Arc::from(e.path.as_path()),
                 at: LinkAt::Yaml(e.key_path("definition"), offset),
             };
-            add(&from, check_link(&index, &link, None, diags));
+            add(&from, check_link(&index, &link, None, &mut files, diags));
         }
     }
     pairs.par_sort_unstable();
@@ -466,22 +471,15 @@ fn link_site(
     (index, backlinks)
 }
 
-fn read_or_empty(path: &Path) -> String {
-    std::fs::read_to_string(path).unwrap_or_default()
-}
-
-fn check_entries(entries: &[Entry], diags: &mut Vec<Diagnostic>) {
+fn check_entries(entries: &[Entry], files: &mut ErrorFiles, diags: &mut Vec<Diagnostic>) {
     let mut seen: FastMap<&str, &Entry> = FastMap::default();
     for e in entries {
         if let Some(first) = seen.insert(&e.id, e) {
             diags.push(
-                value_error(
-                    &read_or_empty(&e.path),
-                    &e.path,
-                    &e.key_path("id"),
-                    format!("duplicate glossary id `{}`", e.id),
-                )
-                .hint(format!("also defined in {}", first.path.display())),
+                files
+                    .get(&e.path)
+                    .value_error(&e.path, &e.key_path("id"), format!("duplicate glossary id `{}`", e.id))
+                    .hint(format!("also defined in {}", first.path.display())),
             );
         }
     }
@@ -490,12 +488,10 @@ fn check_entries(entries: &[Entry], diags: &mut Vec<Diagnostic>) {
             if !seen.contains_key(related.as_str()) {
                 let mut path = e.key_path("see");
                 path.push(i.into());
-                let d = value_error(
-                    &read_or_empty(&e.path),
-                    &e.path,
-                    &path,
-                    format!("unknown glossary id `{related}` in `see`"),
-                );
+                let d =
+                    files
+                        .get(&e.path)
+                        .value_error(&e.path, &path, format!("unknown glossary id `{related}` in `see`"));
                 diags.push(match did_you_mean(related, seen.keys().copied()) {
                     Some(s) => d.hint(format!("did you mean `{s}`?")),
                     None => d,
@@ -563,6 +559,13 @@ pub fn resolve_doc(
         diags,
     );
 
+    // The sidecar's positions, indexed on its first error here and shared by the rest.
+    let positions = std::cell::OnceCell::new();
+    let sidecar_error = |at: &[crate::parse::yamlpos::Seg], message: String| {
+        let positions = positions.get_or_init(|| YamlPositions::index(&doc.sidecar_source));
+        value_error_in(positions, &doc.sidecar_source, &sidecar, at, message)
+    };
+
     // Explicit `term:` annotations.
     let mut explicit = Vec::new();
     for (i, a) in doc.annotations.iter().enumerate() {
@@ -581,12 +584,7 @@ pub fn resolve_doc(
                 }
             }
             None => {
-                let d = value_error(
-                    &doc.sidecar_source,
-                    &sidecar,
-                    &a.key_path("term"),
-                    format!("unknown glossary id `{term}`"),
-                );
+                let d = sidecar_error(&a.key_path("term"), format!("unknown glossary id `{term}`"));
                 diags.push(match did_you_mean(term, term_ids.keys().map(String::as_str)) {
                     Some(s) => d.hint(format!("did you mean `{s}`?")),
                     None => d.hint("glossary ids are defined in content/glossary.yaml"),
@@ -618,21 +616,17 @@ pub fn resolve_doc(
         });
         if a.see.is_some() && (reading.blocks[an.block].links.iter().any(|l| overlaps(l, &an.range)) || near_see) {
             diags.push(
-                value_error(
-                    &doc.sidecar_source,
-                    &sidecar,
+                sidecar_error(
                     &a.key_path("see"),
-                    "a `see` link would lie inside or around another link",
+                    "a `see` link would lie inside or around another link".into(),
                 )
                 .hint("links cannot nest; quote a passage outside the link, or use a `note` with the link in it"),
             );
         } else if a.note.is_some() && inside_see {
             diags.push(
-                value_error(
-                    &doc.sidecar_source,
-                    &sidecar,
+                sidecar_error(
                     &a.key_path("note"),
-                    "this note's reference would stand inside a `see` link",
+                    "this note's reference would stand inside a `see` link".into(),
                 )
                 .hint("a note reference is a link and links cannot nest; quote a passage outside the `see` quote"),
             );
@@ -760,9 +754,7 @@ pub fn resolve_doc(
         let numbered = PageIds::is_numbered(&a.id, paragraphs, notes);
         if reading::THEME_IDS.contains(&&*a.id) {
             diags.push(
-                value_error(
-                    &doc.sidecar_source,
-                    &sidecar,
+                sidecar_error(
                     &a.key_path("id"),
                     format!("the annotation id `{}` is the theme's", a.id),
                 )
@@ -770,7 +762,7 @@ pub fn resolve_doc(
             );
         } else if numbered || named.contains(&*a.id) || occurrence_ids.iter().any(|o| **o == *a.id) {
             diags.push(
-                value_error(&doc.sidecar_source, &sidecar, &a.key_path("id"), format!("the annotation id `{}` clashes with an id of the page", a.id))
+                sidecar_error(&a.key_path("id"), format!("the annotation id `{}` clashes with an id of the page", a.id))
                     .hint("paragraphs (`p-N`), headings, notes (`note-N`) and glossary occurrences (`t-ID-K`) have ids too; choose another"),
             );
         }
@@ -911,9 +903,10 @@ fn warn_unused_entries(entries: &[Entry], docs: &[ResolvedDoc], diags: &mut Vec<
     for o in docs.iter().flat_map(|d| &d.occurrences) {
         used[o.entry] = true;
     }
+    // Often many in one file: each glossary file is read and indexed once for all of them.
+    let mut files = ErrorFiles::default();
     for (e, _) in entries.iter().zip(&used).filter(|(_, used)| !**used) {
-        let d = value_error(
-            &read_or_empty(&e.path),
+        let d = files.get(&e.path).value_error(
             &e.path,
             &e.key_path("id"),
             format!("glossary entry `{}` occurs in no document", e.id),
@@ -959,10 +952,13 @@ pub fn link_destinations<'e, E: std::borrow::Borrow<Event<'e>>>(
         .collect()
 }
 
+/// Checks a link against the index; an error reads its file from `files`, where the other
+/// errors of that file find it read and indexed.
 fn check_link(
     index: &SiteIndex,
     link: &LinkRef,
     own: Option<&PageIds>,
+    files: &mut ErrorFiles,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<PageRef> {
     let result = classify(&link.dest)
@@ -971,16 +967,18 @@ fn check_link(
     match result {
         Ok(r) => r,
         Err((message, hint)) => {
-            let source = read_or_empty(&link.file);
+            let file = files.get(&link.file);
             let mut d = match &link.at {
                 LinkAt::Source(offset) => {
-                    Diagnostic::error(&*link.file, message).at_offset(&source, *offset, link.dest.chars().count())
+                    let (text, lines) = (file.text(), file.lines());
+                    let pos = lines.pos_of_offset(text, *offset, link.dest.chars().count());
+                    Diagnostic::error(&*link.file, message).at_indexed(text, lines, pos)
                 }
                 LinkAt::Annotation { index, key, offset } => {
                     let path = crate::parse::sidecar::Annotation::key_path_of(*index, key);
-                    yaml_link_error(&source, &link.file, &path, *offset, message)
+                    yaml_link_error(file, &link.file, &path, *offset, message)
                 }
-                LinkAt::Yaml(path, offset) => yaml_link_error(&source, &link.file, path, *offset, message),
+                LinkAt::Yaml(path, offset) => yaml_link_error(file, &link.file, path, *offset, message),
             };
             if let Some(h) = hint {
                 d = d.hint(h);
@@ -994,15 +992,16 @@ fn check_link(
 /// An error about a link inside a YAML string value, on the link's line when the value is a
 /// block of lines.
 fn yaml_link_error(
-    source: &str,
-    file: &Path,
+    file: &crate::parse::yaml::ErrorFile,
+    path_of_file: &Path,
     path: &[crate::parse::yamlpos::Seg],
     offset: usize,
     message: String,
 ) -> Diagnostic {
-    let d = value_error(source, file, path, message);
-    match (d.line, link_line_in_block(source, d.line, offset)) {
-        (Some(_), Some(pos)) => d.at(source, pos),
+    let d = file.value_error(path_of_file, path, message);
+    let (source, lines) = (file.text(), file.yaml().lines());
+    match (d.line, link_line_in_block(source, lines, d.line, offset)) {
+        (Some(_), Some(pos)) => d.at_indexed(source, lines, pos),
         _ => d,
     }
 }
@@ -1010,22 +1009,27 @@ fn yaml_link_error(
 /// Where a link stands inside a YAML string value: for a block scalar (`note: |`), the value's
 /// position is its first content line and the text continues on the indented lines below; for
 /// a one-line value, it is on the value's line.
-fn link_line_in_block(source: &str, value_line: Option<usize>, offset: usize) -> Option<crate::diagnostics::Pos> {
+fn link_line_in_block(
+    source: &str,
+    lines: &crate::diagnostics::LineIndex,
+    value_line: Option<usize>,
+    offset: usize,
+) -> Option<crate::diagnostics::Pos> {
     let line = value_line?;
     let is_indicator = |l: &str| {
         let t = l.trim_end();
         ["|", ">", "|-", ">-", "|+", ">+"].iter().any(|i| t.ends_with(i))
     };
-    let lines: Vec<&str> = source.lines().collect();
-    let first = if line >= 2 && is_indicator(lines.get(line - 2)?) {
+    let first = if line >= 2 && is_indicator(lines.line(source, line - 1)?) {
         line
-    } else if is_indicator(lines.get(line - 1)?) {
+    } else if is_indicator(lines.line(source, line)?) {
         line + 1
     } else {
         return None;
     };
     let mut consumed = 0;
-    for (i, l) in lines.iter().skip(first - 1).enumerate() {
+    let below = (first..).map_while(|n| lines.line(source, n));
+    for (i, l) in below.enumerate() {
         let content = l.trim_start();
         if consumed + content.len() + 1 > offset {
             let cut = crate::diagnostics::floor_char_boundary(content, offset - consumed);

@@ -23,6 +23,7 @@ mod links;
 mod notes;
 mod output;
 mod props;
+mod scale;
 mod search;
 #[cfg(unix)]
 mod site_files;
