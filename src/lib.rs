@@ -17,28 +17,6 @@
 // A Diagnostic is large, but errors are the cold path: boxing them would only add noise.
 #![allow(clippy::result_large_err)]
 
-/// mimalloc: the build allocates and frees many small strings from two threads at once, which
-/// it does with about half the instructions of the system allocator and less fragmentation
-/// (a flatter peak memory). Version 2 (Cargo.toml says why).
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
-/// Tells the allocator to keep the memory the process frees instead of handing it back to the
-/// system 10 ms later, as it does by default. A build frees and allocates again all the time
-/// (each chunk of pages, each document's events): handed back, that memory is faulted in and
-/// zeroed again by the kernel, 2–3 % of a build's time at 10,000 documents (bench/RESULTS.md)
-/// for about 6 % more peak memory. For the commands that run once and exit; `serve` keeps the
-/// default, so that memory goes back to the system while it waits for edits. Call it first
-/// thing, before any other thread runs.
-pub fn keep_freed_memory() {
-    /// `mi_option_purge_delay` in mimalloc 2's mimalloc.h (the sys crate does not name it):
-    /// milliseconds before freed memory is purged, -1 for never.
-    const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
-    // SAFETY: a plain store into mimalloc's table of options, which it reads when it purges;
-    // no other thread runs yet to read it at the same time.
-    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1) };
-}
-
 /// Hash maps and sets keyed by the build's own values (ids, offsets, words), hashed with
 /// foldhash, fixed-seeded: several times faster than the standard SipHash on short keys, and
 /// the same from run to run.
