@@ -125,11 +125,11 @@ pub fn files(root: &Path, dir: &Path, diags: &mut Vec<Diagnostic>) -> Vec<PathBu
     if let Entry::Dir(real) = look_at(&real_root, dir, diags) {
         let mut walk = Walk {
             real_root,
-            open: vec![real],
+            open: Vec::new(),
             out: &mut out,
             diags,
         };
-        walk.folder(dir);
+        walk.folder(dir, real);
     }
     out
 }
@@ -137,60 +137,80 @@ pub fn files(root: &Path, dir: &Path, diags: &mut Vec<Diagnostic>) -> Vec<PathBu
 /// One walk of [`files`].
 struct Walk<'a> {
     real_root: PathBuf,
-    /// The real paths of the folders being walked, outermost first: a symlink to one of them
-    /// (or to a folder holding one) would be walked without end.
+    /// The real paths of the folders being walked, outermost first: each walk's start, and the
+    /// folder holding each symlink followed. A symlink to one of them (or to a folder holding
+    /// one, or to a folder between) would be walked without end.
     open: Vec<PathBuf>,
     out: &'a mut Vec<PathBuf>,
     diags: &'a mut Vec<Diagnostic>,
 }
 
 impl Walk<'_> {
-    fn folder(&mut self, dir: &Path) {
-        let mut entries: Vec<std::fs::DirEntry> = match std::fs::read_dir(dir) {
-            Ok(rd) => rd
-                .filter_map(Result::ok)
-                .filter(|e| !is_hidden(&e.file_name()))
-                .collect(),
-            Err(e) => {
-                self.diags.push(Diagnostic::warning(
-                    dir,
-                    format!("skipped: cannot read this folder: {e}"),
-                ));
-                return;
-            }
-        };
-        entries.sort_by_key(std::fs::DirEntry::file_name);
+    /// Walks `dir`, whose real path is `real`, with walkdir: in file-name order, folders
+    /// entered where they stand, hidden entries skipped. walkdir follows no symlink here; each
+    /// one is looked at by the rule of [`look_at`] and, when it leads to a folder inside the
+    /// site, walked in its turn.
+    fn folder(&mut self, dir: &Path, real: PathBuf) {
+        self.open.push(real);
+        let entries = walkdir::WalkDir::new(dir)
+            .min_depth(1)
+            .follow_links(false)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| !is_hidden(e.file_name()));
         for entry in entries {
-            let path = entry.path();
-            let Ok(kind) = entry.file_type() else { continue };
-            if kind.is_file() {
-                self.out.push(path);
-            } else if kind.is_dir() {
-                let real = self
-                    .open
-                    .last()
-                    .map_or_else(|| path.clone(), |p| p.join(entry.file_name()));
-                self.enter(&path, real);
-            } else if kind.is_symlink() {
-                match look_at(&self.real_root, &path, self.diags) {
-                    Entry::File => self.out.push(path),
-                    Entry::Dir(real) if self.open.iter().any(|o| o.starts_with(&real)) => self.diags.push(
-                        Diagnostic::warning(&path, "skipped: a symlink to a folder that holds it")
-                            .hint("following it would walk the same folders without end"),
-                    ),
-                    Entry::Dir(real) => self.enter(&path, real),
-                    Entry::Missing | Entry::Skipped => {}
+            let entry = match entry {
+                Ok(entry) => entry,
+                Err(e) => {
+                    let at = e.path().unwrap_or(dir).to_owned();
+                    self.diags.push(Diagnostic::warning(
+                        at,
+                        format!("skipped: cannot read this folder: {e}"),
+                    ));
+                    continue;
                 }
-            } else {
-                skip_special(&path, kind, self.diags);
+            };
+            let (path, kind) = (entry.path(), entry.file_type());
+            if kind.is_file() {
+                self.out.push(path.to_owned());
+            } else if kind.is_symlink() {
+                self.symlink(dir, path);
+            } else if !kind.is_dir() {
+                skip_special(path, kind, self.diags);
             }
         }
+        self.open.pop();
     }
 
-    fn enter(&mut self, dir: &Path, real: PathBuf) {
-        self.open.push(real);
-        self.folder(dir);
-        self.open.pop();
+    /// A symlink met in the walk of `dir`.
+    fn symlink(&mut self, dir: &Path, path: &Path) {
+        match look_at(&self.real_root, path, self.diags) {
+            Entry::File => self.out.push(path.to_owned()),
+            Entry::Dir(real) => {
+                // The real folder holding the link: the walk's real path and the way down to it
+                // (no symlink was followed on that way).
+                let inside = path
+                    .parent()
+                    .and_then(|p| p.strip_prefix(dir).ok())
+                    .unwrap_or(Path::new(""));
+                let Some(holder) = self.open.last().map(|o| o.join(inside)) else {
+                    return;
+                };
+                if self.open.iter().chain([&holder]).any(|o| o.starts_with(&real)) {
+                    self.diags.push(
+                        Diagnostic::warning(path, "skipped: a symlink to a folder that holds it")
+                            .hint("following it would walk the same folders without end"),
+                    );
+                } else {
+                    // The holder stays open beside the folders of the walk: every folder
+                    // between it and the walk's start lies above it.
+                    self.open.push(holder);
+                    self.folder(path, real);
+                    self.open.pop();
+                }
+            }
+            Entry::Missing | Entry::Skipped => {}
+        }
     }
 }
 
