@@ -11,8 +11,8 @@
  * below its line only where references crowd one line, and then by a line of a note or two. A
  * note whose reference was followed (the link target), or into which keyboard focus moves, is
  * shown whole. Layout runs again when fonts load, when the text or a note changes size
- * (ResizeObserver), on load and when the width crosses the breakpoint; below it the notes are
- * left to the stylesheet (they open under their block when their reference is followed).
+ * (ResizeObserver), on load and on every resize of the window. Below the breakpoint the notes
+ * are left to the stylesheet (they open under their block when their reference is followed).
  *
  * The button's words come from the theme's interface strings, in data-more and data-less on this
  * script's own <script> element (document.html).
@@ -22,8 +22,6 @@
 
   /* The width from which notes stand in the margin: the same as section 9 of glossa.css. */
   var WIDE = '(min-width: 1024px)';
-  /* How many of the following notes the room of a note is weighed against. */
-  var LOOK_AHEAD = 12;
   /* How far a line may reach into the space before the next note and still be shown. */
   var FIT_PX = 3;
   /* The space between two notes, in lines of a note. */
@@ -151,18 +149,6 @@
     return cuts.length ? cuts : [text.offsetHeight];
   }
 
-  /* The room note i may take from `top` on, such that every later note can still start at its
-   * line, the notes between them shown at their smallest. */
-  function room(m, i, top, gap) {
-    var best = Infinity;
-    var between = 0;
-    for (var j = i + 1; j < m.length && j - i <= LOOK_AHEAD; j++) {
-      best = Math.min(best, m[j].want - top - (j - i) * gap - between);
-      between += m[j].least;
-    }
-    return best;
-  }
-
   function layout() {
     if (!wide.matches) {
       release();
@@ -199,7 +185,6 @@
         whole: box.height,
         textTop: textTop,
         cuts: cuts,
-        least: n.expanded ? box.height : Math.min(box.height, textTop + cuts[0]),
         origin: { x: pBox.left + parent.clientLeft, y: pBox.top + parent.clientTop },
         x: bodyBox.right - box.width,
       };
@@ -211,7 +196,9 @@
     var plan = m.map(function (g, i) {
       var top = Math.max(g.want, bottom + gap);
       var p = { top: top, height: g.whole, cut: 0 };
-      var fits = room(m, i, top, gap);
+      // The room before the next note's line: a longer note would push that one off it (and
+      // the notes after it only through that one).
+      var fits = i + 1 < m.length ? m[i + 1].want - gap - top : Infinity;
       if (!notes[i].expanded && g.whole > fits) {
         var k = 0;
         while (k + 1 < g.cuts.length && g.textTop + g.cuts[k + 1] <= fits + FIT_PX) k++;
@@ -270,6 +257,7 @@
   if (wide.addEventListener) wide.addEventListener('change', schedule);
   if (document.fonts && document.fonts.ready) document.fonts.ready.then(schedule);
   window.addEventListener('load', schedule);
+  window.addEventListener('resize', schedule); // the text may move without changing its size
   showTarget();
   layout();
 })();
