@@ -24,6 +24,13 @@
 //      glosses again with JavaScript disabled;
 //   5. screenshots of those pages at both widths (target/screenshots/, or $SCREENSHOT_DIR), and of
 //      a document with a note open and with a gloss shown.
+//   6. sidenotes, in every document whose notes stand beside the text (not endnotes), at 1280 and
+//      1024 px: each note starts at its reference's line (within 8 px), or right below the note
+//      before it and then within 100 px of its line; no two notes overlap, none covers the text
+//      column or runs into the page's footer; a collapsed note's "more" button opens it with the
+//      keyboard (aria-controls, aria-expanded) and closes it again; the notes follow text added
+//      to the page and a resize. Without JavaScript the margin notes overlap nothing either; at
+//      390 px notes stay closed in the text until their reference is followed.
 // The pages are chosen by the HTML hooks of the contract: the document with notes, glosses and
 // glossary links; the entry of its first glossary link; about/ (else the first extra page).
 // Prints one line per check, "ok - …" or "FAIL - …" (details follow on lines starting with "#"),
