@@ -235,12 +235,22 @@
     });
   }
 
+  /* The note the address points to, if any. */
+  function target() {
+    var id;
+    try {
+      id = decodeURIComponent(window.location.hash.slice(1));
+    } catch (e) {
+      return null;
+    }
+    for (var i = 0; i < notes.length; i++) if (notes[i].el.id === id) return notes[i];
+    return null;
+  }
+
   /* A followed reference, or keyboard focus inside a note, shows the note whole. */
   function showTarget() {
-    var id = decodeURIComponent(window.location.hash.slice(1));
-    notes.forEach(function (n) {
-      if (n.el.id === id) setExpanded(n, true);
-    });
+    var n = target();
+    if (n) setExpanded(n, true);
   }
   body.addEventListener('focusin', function (e) {
     notes.forEach(function (n) {
@@ -260,4 +270,7 @@
   window.addEventListener('resize', schedule); // the text may move without changing its size
   showTarget();
   layout();
+  // The browser may have scrolled to a note in the address before it was moved.
+  var first = target();
+  if (first && placed) first.el.scrollIntoView();
 })();
