@@ -74,12 +74,12 @@
     schedule();
   }
 
-  /* The top of the glyphs of the first line of text at or after `node`, and their height. */
+  /* The box of the glyph of the first letter of `root`'s text: where its first line stands. */
   function firstGlyphs(root) {
     var walk = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
     for (var t = walk.nextNode(); t; t = walk.nextNode()) {
       var i = t.data.search(/\S/);
-      if (i < 0) continue;
+      if (i < 0 || t.parentElement.closest('.gloss-text')) continue;
       var r = document.createRange();
       r.setStart(t, i);
       r.setEnd(t, i + 1);
@@ -89,12 +89,13 @@
     return null;
   }
 
-  /* The glyphs of the text just before a reference: the line it stands on. */
+  /* The box of the glyph just before a reference (a gloss's popover and the notes of earlier
+   * blocks not counted): the line the reference stands on. */
   function lineGlyphs(ref) {
-    var walk = document.createTreeWalker(ref.closest('p, li, h2, h3, h4, h5, h6, blockquote, dd, dt') || body, NodeFilter.SHOW_TEXT);
+    var block = ref.closest('p, li, h2, h3, h4, h5, h6, blockquote, dd, dt') || body;
+    var walk = document.createTreeWalker(block, NodeFilter.SHOW_TEXT);
     var last = null;
     for (var t = walk.nextNode(); t; t = walk.nextNode()) {
-      if (ref.contains(t)) break;
       if (ref.compareDocumentPosition(t) & Node.DOCUMENT_POSITION_FOLLOWING) break;
       if (/\S/.test(t.data) && !t.parentElement.closest('.gloss-text, aside.notes')) last = t;
     }
@@ -254,7 +255,8 @@
   }
   body.addEventListener('focusin', function (e) {
     notes.forEach(function (n) {
-      if (n.text.contains(e.target) && n.el.classList.contains('is-collapsed')) setExpanded(n, true);
+      var cut = n.el.classList.contains('is-collapsed');
+      if (cut && n.text.contains(e.target)) setExpanded(n, true);
     });
   });
   window.addEventListener('hashchange', showTarget);
