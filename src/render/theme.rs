@@ -61,6 +61,10 @@ pub const BUILTIN: &[Builtin] = &[
         static_files: &[
             ("glossa.css", include_bytes!("../../themes/default/static/glossa.css")),
             ("search.js", include_bytes!("../../themes/default/static/search.js")),
+            (
+                "sidenotes.js",
+                include_bytes!("../../themes/default/static/sidenotes.js"),
+            ),
         ],
         i18n: &[
             ("en", theme_file!("default", "i18n/en.yaml")),

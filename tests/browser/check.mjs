@@ -24,6 +24,13 @@
 //      glosses again with JavaScript disabled;
 //   5. screenshots of those pages at both widths (target/screenshots/, or $SCREENSHOT_DIR), and of
 //      a document with a note open and with a gloss shown.
+//   6. sidenotes, in every document whose notes stand beside the text (not endnotes), at 1280 and
+//      1024 px: each note starts at its reference's line (within 8 px), or right below the note
+//      before it and then within 100 px of its line; no two notes overlap, none covers the text
+//      column or runs into the page's footer; a collapsed note's "more" button opens it with the
+//      keyboard (aria-controls, aria-expanded) and closes it again; the notes follow text added
+//      to the page and a resize. Without JavaScript the margin notes overlap nothing either; at
+//      390 px notes stay closed in the text until their reference is followed.
 // The pages are chosen by the HTML hooks of the contract: the document with notes, glosses and
 // glossary links; the entry of its first glossary link; about/ (else the first extra page).
 // Prints one line per check, "ok - …" or "FAIL - …" (details follow on lines starting with "#"),
@@ -46,6 +53,8 @@ const WIDTHS = [
   { width: 1280, height: 800 },
   { width: 390, height: 844 },
 ];
+/** The width from which the default theme sets notes in the margin (docs/themes.md). */
+const SIDENOTES_FROM = 1024;
 const LAUNCH_ARGS = [
   '--no-sandbox',
   '--disable-gpu',
@@ -643,6 +652,7 @@ async function checkSite(browser, siteDir) {
 
     // 4. behaviour
     await behaviour(browser, name, origin, prefix, baseUrl, docs, chosen);
+    await sidenotes(browser, name, origin, prefix, baseUrl, docs);
     console.log(`# behaviour in ${((Date.now() - t) / 1000).toFixed(1)} s`);
   } finally {
     server.close();
@@ -681,7 +691,7 @@ async function behaviour(browser, name, origin, prefix, baseUrl, docs, chosen) {
           await back.click();
           if ((await hash(page)) !== '#noteref-1') problems.push(`after the backlink the address ends in "${await hash(page)}", not #noteref-1`);
           if (!(await waitInViewport(ref))) problems.push('the reference is not in view after the backlink');
-          if (vp.width < 1100 && !noteDoc.endnotes && (await note.isVisible())) problems.push('at this width the note should close again after the backlink');
+          if (vp.width < SIDENOTES_FROM && !noteDoc.endnotes && (await note.isVisible())) problems.push('at this width the note should close again after the backlink');
           return problems;
         });
       } else skip('notes');
@@ -920,6 +930,208 @@ async function behaviour(browser, name, origin, prefix, baseUrl, docs, chosen) {
           ...context.offsite.map((u) => `a request outside the site: ${u}`),
         ]);
       }
+      await context.close();
+    }
+  }
+}
+
+// ---------------------------------------------------------------- sidenotes
+
+/** Where every note of the page stands against its reference's line, the text column and the
+ *  other notes (run in the page). A reference's line top is the top of the glyphs of the text
+ *  just before it (a gloss's popover and earlier notes not counted), else the reference's own
+ *  box. Notes in table cells open in their cell and are left out. */
+function noteGeometry() {
+  function lineTop(ref) {
+    const root = ref.closest('p, li, h2, h3, h4, h5, h6, blockquote, dd, dt') || ref.parentElement;
+    const walk = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    let last = null;
+    for (let t = walk.nextNode(); t; t = walk.nextNode()) {
+      if (ref.compareDocumentPosition(t) & Node.DOCUMENT_POSITION_FOLLOWING) break;
+      if (/\S/.test(t.data) && !t.parentElement.closest('.gloss-text, aside.notes')) last = t;
+    }
+    if (last) {
+      const end = last.data.replace(/\s+$/, '').length;
+      const range = document.createRange();
+      range.setStart(last, end - 1);
+      range.setEnd(last, end);
+      const rects = range.getClientRects();
+      const box = rects[rects.length - 1];
+      if (box && box.height > 0) return box.top + scrollY;
+    }
+    return ref.getBoundingClientRect().top + scrollY;
+  }
+  const body = document.querySelector('.doc-body');
+  const b = body.getBoundingClientRect();
+  const column = { left: b.left + parseFloat(getComputedStyle(body).paddingLeft), right: b.right - parseFloat(getComputedStyle(body).paddingRight) };
+  const footer = document.querySelector('body > footer');
+  const notes = [];
+  for (const el of document.querySelectorAll('.doc-body aside.notes > .note[id^="note-"]')) {
+    if (el.closest('td, th')) continue;
+    const n = el.id.slice('note-'.length);
+    const ref = document.getElementById(`noteref-${n}`);
+    const r = el.getBoundingClientRect();
+    const button = el.querySelector('button.note-more');
+    notes.push({
+      n,
+      line: ref ? lineTop(ref) : null,
+      top: r.top + scrollY,
+      bottom: r.bottom + scrollY,
+      left: r.left,
+      right: r.right,
+      shown: el.checkVisibility(),
+      collapsed: !!button && button.checkVisibility() && button.getAttribute('aria-expanded') === 'false',
+    });
+  }
+  return { column, footerTop: footer ? footer.getBoundingClientRect().top + scrollY : Infinity, notes };
+}
+
+/** What is wrong with the margin notes of a page, given `noteGeometry`'s answer: a note off its
+ *  reference's line (unless right below the note before it, and then not too far), notes that
+ *  overlap, a note over the text column or below the document. `placed`: held to the lines. */
+function marginProblems(g, placed) {
+  const problems = [];
+  const LINE = 8; // a note's top may be this far from its line
+  const STACK = 16; // "right below the note before": at most this far below it
+  const FAR = 100; // and never this far below its line
+  let prev = null;
+  for (const note of g.notes) {
+    if (!note.shown) {
+      problems.push(`note ${note.n} is not shown`);
+      continue;
+    }
+    if (note.left < g.column.right - 1) problems.push(`note ${note.n} overlaps the text column (its left ${Math.round(note.left)}, the column's right ${Math.round(g.column.right)})`);
+    if (note.bottom > g.footerTop + 1) problems.push(`note ${note.n} runs into the page's footer`);
+    if (prev && note.top < prev.bottom - 1 && note.left < prev.right && prev.left < note.right) {
+      problems.push(`notes ${prev.n} and ${note.n} overlap (${Math.round(prev.bottom - note.top)} px)`);
+    }
+    if (placed && note.line !== null) {
+      const off = note.top - note.line;
+      const stacked = prev && note.top >= prev.bottom - 1 && note.top - prev.bottom <= STACK;
+      if (Math.abs(off) > LINE && !(stacked && off > 0 && off <= FAR)) {
+        problems.push(`note ${note.n} starts ${Math.round(off)} px ${off < 0 ? 'above' : 'below'} its reference's line${stacked ? ' (below the note before it)' : ''}`);
+      }
+    }
+    prev = note;
+  }
+  return problems;
+}
+
+/** Lets the page finish its layout: fonts loaded, two frames drawn (a script lays out notes in
+ *  the frame after a change). */
+async function laidOut(page) {
+  await page.evaluate(async () => {
+    await document.fonts.ready;
+    await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+  });
+  await page.waitForTimeout(50);
+}
+
+/** Sidenotes of a theme with notes beside the text (not endnotes): from SIDENOTES_FROM px each
+ *  note stands at its reference's line, or right below the note before it and then within
+ *  100 px of its line; no two notes overlap, none covers the text; a collapsed note's "more"
+ *  button opens it; the layout follows a resize and a change of the text. Without JavaScript the
+ *  margin notes still overlap nothing. At 390 px notes stay closed in the text until followed. */
+async function sidenotes(browser, name, origin, prefix, baseUrl, docs) {
+  const url = (p) => origin + prefix + p;
+  const sideDocs = docs.filter((d) => d.notes > 0 && !d.endnotes);
+  if (sideDocs.length === 0) {
+    console.log(`# skipped: ${name}: sidenotes (no document has notes beside its text)`);
+    return;
+  }
+  for (const js of [true, false]) {
+    for (const width of [1280, SIDENOTES_FROM, 390]) {
+      if (!js && width === 390) continue; // the behaviour checks cover notes without JavaScript there
+      const context = await browser.newContext({ viewport: { width, height: width < 500 ? 844 : 800 }, javaScriptEnabled: js });
+      await guard(context, origin, prefix, baseUrl);
+      const page = await context.newPage();
+      const errors = watch(page);
+      const at = `${width}px${js ? '' : ', JavaScript disabled'}`;
+      for (const d of sideDocs) {
+        await page.goto(url(d.page), { waitUntil: 'load' });
+        if (js) await laidOut(page);
+        if (width < SIDENOTES_FROM) {
+          await check(`${name}: ${at}: notes stay closed in the text until followed, then open inside the text column (${d.page})`, async () => {
+            const g = await page.evaluate(noteGeometry);
+            const problems = g.notes.filter((n) => n.shown).map((n) => `note ${n.n} is shown before its reference is followed`);
+            await page.locator('#noteref-1').click();
+            const after = await page.evaluate(noteGeometry);
+            const one = after.notes.find((n) => n.n === '1');
+            if (one && !one.shown) problems.push('note 1 is not shown after its reference is followed');
+            if (one && one.shown && (one.left < after.column.left - 1 || one.right > after.column.right + 1)) {
+              problems.push(`note 1 opens outside the text column (${Math.round(one.left)}–${Math.round(one.right)}, the column ${Math.round(after.column.left)}–${Math.round(after.column.right)})`);
+            }
+            return problems;
+          });
+          continue;
+        }
+        const what = js ? "every note starts at its reference's line (or right below the note before, within 100 px)" : 'notes in the margin after their block';
+        await check(`${name}: ${at}: ${what}; no two notes overlap, none covers the text (${d.page})`, async () => {
+          const g = await page.evaluate(noteGeometry);
+          if (js) {
+            const far = Math.max(0, ...g.notes.filter((n) => n.shown).map((n) => n.top - n.line));
+            console.log(`#   the farthest note starts ${Math.round(far)} px below its reference's line; ${g.notes.filter((n) => n.collapsed).length} of ${g.notes.length} notes collapsed`);
+          }
+          return marginProblems(g, js);
+        });
+        if (!js) continue;
+        await check(`${name}: ${at}: a collapsed note's "more" button (keyboard) opens it in place, aria-expanded flips, the notes after it make room (${d.page})`, async () => {
+          const before = await page.evaluate(noteGeometry);
+          const c = before.notes.find((n) => n.collapsed);
+          if (!c) {
+            console.log('#   no note is collapsed here: every one fits beside its text');
+            return [];
+          }
+          const note = page.locator(`[id="note-${c.n}"]`);
+          const button = note.locator('button.note-more');
+          const problems = [];
+          const a = await button.evaluate((b) => ({
+            controls: b.getAttribute('aria-controls'),
+            name: b.textContent.trim(),
+            tab: b.tabIndex,
+            lang: b.closest('[lang]').getAttribute('lang'),
+            html: document.documentElement.lang,
+          }));
+          if (a.controls !== `note-${c.n}`) problems.push(`aria-controls is "${a.controls}", not "note-${c.n}"`);
+          if (!a.name) problems.push('the button has no label');
+          if (a.tab < 0) problems.push('the button is not in the Tab order');
+          await button.focus();
+          await page.keyboard.press('Enter');
+          await laidOut(page);
+          if ((await button.getAttribute('aria-expanded')) !== 'true') problems.push('aria-expanded is not "true" after Enter');
+          const open = await page.evaluate(noteGeometry);
+          const o = open.notes.find((n) => n.n === c.n);
+          const whole = await note.locator('.note-body').evaluate((el) => el.scrollHeight <= el.clientHeight + 1);
+          if (!whole) problems.push(`note ${c.n} is still cut after Enter`);
+          if (!(o.bottom > before.notes.find((n) => n.n === c.n).bottom + 1)) problems.push(`note ${c.n} did not grow`);
+          for (const p of marginProblems(open, false)) problems.push(`once note ${c.n} is open: ${p}`);
+          await page.keyboard.press('Enter');
+          await laidOut(page);
+          if ((await button.getAttribute('aria-expanded')) !== 'false') problems.push('aria-expanded is not "false" after a second Enter');
+          for (const p of marginProblems(await page.evaluate(noteGeometry), true)) problems.push(`once note ${c.n} is closed again: ${p}`);
+          if (problems.length === 0) console.log(`#   note ${c.n}: "${a.name}" (${a.lang}) opens and closes it`);
+          return problems;
+        });
+        await check(`${name}: ${at}: the notes follow a change of the text and of the width (${d.page})`, async () => {
+          const problems = [];
+          await page.evaluate(() => {
+            const p = document.querySelector('.doc-body p');
+            p.append(document.createTextNode(' ' + p.textContent.repeat(3)));
+          });
+          await laidOut(page);
+          for (const p of marginProblems(await page.evaluate(noteGeometry), true)) problems.push(`after text was added: ${p}`);
+          await page.setViewportSize({ width: width === 1280 ? SIDENOTES_FROM : 1280, height: 800 });
+          await laidOut(page);
+          for (const p of marginProblems(await page.evaluate(noteGeometry), true)) problems.push(`after a resize: ${p}`);
+          await page.setViewportSize({ width: 390, height: 844 });
+          await laidOut(page);
+          const shown = (await page.evaluate(noteGeometry)).notes.filter((n) => n.shown);
+          if (shown.length) problems.push(`after a resize to 390 px, notes ${shown.map((n) => n.n).join(', ')} are still shown in the margin`);
+          await page.setViewportSize({ width, height: 800 });
+          return problems;
+        });
+      }
+      if (js) await check(`${name}: ${at}: no console errors during the sidenote checks`, async () => errors);
       await context.close();
     }
   }

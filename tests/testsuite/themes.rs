@@ -392,6 +392,53 @@ fn classic_puts_the_notes_at_the_end_with_the_note_hooks() {
     assert_eq!(stylesheets(&erl), ["../static/glossa.css", "../static/classic.css"]);
 }
 
+/// The `<script>` elements of a page's head: `(src, defer, data-more, data-less)`.
+fn head_scripts(page: &Page) -> Vec<(String, bool, String, String)> {
+    page.all("head script")
+        .iter()
+        .map(|s| {
+            let attr = |name: &str| s.attr(name).unwrap_or_default().to_owned();
+            (
+                attr("src"),
+                s.attr("defer").is_some(),
+                attr("data-more"),
+                attr("data-less"),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn the_default_theme_loads_its_sidenote_script_only_on_documents_with_sidenotes() {
+    let plain = "Ohne\n\nEin Absatz ohne Anmerkung.\n";
+    // a German site: the script's button words are the site's interface strings
+    let site = site_with(&[("content/site.yaml", "lang: de\n"), ("seeds/b.txt", plain)]);
+    site.build_ok(&[]);
+    let script = |more: &str, less: &str| {
+        vec![(
+            "../static/sidenotes.js".to_owned(),
+            true,
+            more.to_owned(),
+            less.to_owned(),
+        )]
+    };
+    assert_eq!(head_scripts(&site.page("a/index.html")), script("mehr", "weniger"));
+    assert!(site.out().join("static/sidenotes.js").is_file());
+    assert!(
+        head_scripts(&site.page("b/index.html")).is_empty(),
+        "a document without notes has nothing to place"
+    );
+    assert!(head_scripts(&site.page("index.html")).is_empty());
+    // English
+    let site = site_with(&[]);
+    site.build_ok(&[]);
+    assert_eq!(head_scripts(&site.page("a/index.html")), script("more", "less"));
+    // classic puts the notes at the end: no script
+    let site = site_with(&[("content/site.yaml", "theme: classic\n")]);
+    site.build_ok(&[]);
+    assert!(head_scripts(&site.page("a/index.html")).is_empty());
+}
+
 #[test]
 fn classic_builds_in_a_folder_without_themes() {
     let site = site_with(&[("content/site.yaml", "theme: classic\n")]);
