@@ -87,7 +87,7 @@ fuzz_target!(|data: &[u8]| {
         Some(Ok(g)) => glossa::parse::glossary::parse_glossary(&g, &glossary_path, &mut diags),
         _ => Vec::new(),
     };
-    let annotations: Vec<String> = doc.annotations.iter().map(|a| a.id.clone()).collect();
+    let annotations: Vec<String> = doc.annotations.iter().map(|a| a.id.to_string()).collect();
     let config = Config {
         raw_html: flags & 2 != 0,
         glossary_link: if flags & 4 != 0 {
