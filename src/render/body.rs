@@ -11,9 +11,9 @@ use crate::concat::{cat, push};
 use crate::parse::Entry;
 use crate::parse::document::{Spanned, refused_scheme};
 use crate::render::theme::{NotePlacement, Strings};
-use crate::resolve::ResolvedDoc;
 use crate::resolve::links::{classify, href};
 use crate::resolve::reading::html_as_text;
+use crate::resolve::{PageBody, ResolvedDoc};
 use pulldown_cmark::{CowStr, Event, Tag, TagEnd, html};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -265,8 +265,8 @@ fn borrowed_tag<'a>(tag: &'a Tag<'static>) -> Tag<'a> {
     }
 }
 
-fn block_ops(rd: &ResolvedDoc) -> Vec<Vec<(usize, Op)>> {
-    let mut items: Vec<Vec<(usize, usize, u8, Mark)>> = vec![Vec::new(); rd.reading.blocks.len()];
+fn block_ops(rd: &ResolvedDoc, page: &PageBody) -> Vec<Vec<(usize, Op)>> {
+    let mut items: Vec<Vec<(usize, usize, u8, Mark)>> = vec![Vec::new(); page.reading.blocks.len()];
     for (i, a) in rd.anchors.iter().enumerate() {
         if let Some(a) = a {
             items[a.block].push((a.range.start, a.range.end, 0, Mark::Annotation(i)));
@@ -317,6 +317,7 @@ enum Open<'a> {
 
 struct Renderer<'a> {
     rd: &'a ResolvedDoc,
+    page: &'a PageBody,
     entries: &'a [Entry],
     root: &'a str,
     raw_html: bool,
@@ -332,17 +333,18 @@ struct Renderer<'a> {
     skip_ends: usize,
 }
 
-pub fn render_body(rd: &ResolvedDoc, entries: &[Entry], opts: &BodyOptions) -> RenderedBody {
+pub fn render_body(rd: &ResolvedDoc, page: &PageBody, entries: &[Entry], opts: &BodyOptions) -> RenderedBody {
     let root = opts.root;
-    let ops = block_ops(rd);
+    let ops = block_ops(rd, page);
     let mut cursor = vec![0usize; ops.len()];
     let mut r = Renderer {
         rd,
+        page,
         entries,
         root,
         raw_html: opts.raw_html,
         opts,
-        out: Vec::with_capacity(rd.doc.events.len() * 2),
+        out: Vec::with_capacity(page.body.events.len() * 2),
         stack: Vec::new(),
         pending: Vec::new(),
         notes: Vec::new(),
@@ -350,8 +352,8 @@ pub fn render_body(rd: &ResolvedDoc, entries: &[Entry], opts: &BodyOptions) -> R
         skip_ends: 0,
     };
     let mut paragraph = 0usize;
-    for (i, (event, _)) in rd.doc.events.iter().enumerate() {
-        let piece = rd.reading.pieces[i];
+    for (i, (event, _)) in page.body.events.iter().enumerate() {
+        let piece = page.reading.pieces[i];
         match event {
             Event::Text(t) | Event::Code(t) if piece.is_some() => {
                 let p = piece.unwrap_or(crate::resolve::reading::Piece { block: 0, start: 0 });
@@ -399,7 +401,7 @@ pub fn render_body(rd: &ResolvedDoc, entries: &[Entry], opts: &BodyOptions) -> R
                 level, classes, attrs, ..
             }) => {
                 r.pending.push(Vec::new());
-                let id = rd
+                let id = page
                     .reading
                     .heading_ids
                     .iter()
@@ -437,7 +439,7 @@ pub fn render_body(rd: &ResolvedDoc, entries: &[Entry], opts: &BodyOptions) -> R
                     Event::Start(t) => t,
                     _ => borrowed_tag(tag),
                 };
-                let end = rd.reading.inline_end.get(&i).copied().unwrap_or(usize::MAX);
+                let end = page.reading.inline_end.get(&i).copied().unwrap_or(usize::MAX);
                 r.stack.push(Open::Md(tag.clone(), end));
                 r.out.push(Event::Start(tag));
             }
@@ -463,7 +465,7 @@ pub fn render_body(rd: &ResolvedDoc, entries: &[Entry], opts: &BodyOptions) -> R
             other => r.out.push(borrowed(other)),
         }
     }
-    let mut html = String::with_capacity(rd.doc.source.len() * 2);
+    let mut html = String::with_capacity(page.body.source.len() * 2);
     html::push_html(&mut html, r.out.into_iter());
     let mut notes = r.notes;
     notes.sort_by_key(|n| n.number);
@@ -789,7 +791,7 @@ impl<'a> Renderer<'a> {
             ]);
             return;
         }
-        let Some((_, evs)) = self.rd.doc.footnotes.iter().find(|(l, _)| l == label) else {
+        let Some((_, evs)) = self.page.body.footnotes.iter().find(|(l, _)| l == label) else {
             self.out.push(Event::Text(cat!["[^", label, "]"].into()));
             return;
         };

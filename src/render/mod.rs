@@ -12,7 +12,7 @@ pub mod views;
 use crate::concat::cat;
 use crate::parse::Entry;
 use crate::resolve::links::{PageRef, page_path};
-use crate::resolve::{ResolvedDoc, Site};
+use crate::resolve::{PageBody, ResolvedDoc, Site, SourceChanged};
 use body::{BodyOptions, escape, markdown_html, render_body};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
@@ -36,12 +36,18 @@ pub trait Sink: Sync {
     }
 }
 
+/// Gives the body a kept document's page renders from ([`PageBody`]): the loading edge makes
+/// it again from the document's file (`crate::load::Reload`), so that rendering reads no file.
+pub trait Bodies: Sync {
+    fn body(&self, doc: &ResolvedDoc) -> Result<PageBody, SourceChanged>;
+}
+
 #[derive(Debug)]
 pub enum RenderError {
     Template(String),
     Io(std::io::Error),
     /// A document's file changed between reading and rendering it.
-    Changed(crate::resolve::SourceChanged),
+    Changed(SourceChanged),
 }
 
 impl From<std::io::Error> for RenderError {
@@ -60,6 +66,7 @@ pub struct Stats {
 
 struct Ctx<'a> {
     site: &'a Site,
+    bodies: &'a dyn Bodies,
     theme: &'a theme::Theme,
     /// What every page's template sees the same (`site`, `t`, `theme`, `has_glossary`), made
     /// into template values once: a Tera value shares its maps and strings when it is cloned,
@@ -193,7 +200,7 @@ fn doc_summary(site: &Site, strings: &theme::Strings, rd: &ResolvedDoc) -> DocSu
 
 /// Renders one document page and hands it to the sink, if the sink wants it.
 fn render_doc(ctx: &Ctx, rd: &ResolvedDoc, sink: &dyn Sink, wants: Wants) -> Result<RenderedDoc, RenderError> {
-    let (site, entries, config) = (ctx.site, &ctx.site.entries, &ctx.site.config);
+    let (site, entries) = (ctx.site, &ctx.site.entries);
     let path = &cat![rd.doc.slug, "/index.html"];
     let written = sink.wants(path);
     let jsonld = wants.jsonld;
@@ -208,16 +215,15 @@ fn render_doc(ctx: &Ctx, rd: &ResolvedDoc, sink: &dyn Sink, wants: Wants) -> Res
         });
     }
     let summary = doc_summary(site, &ctx.theme.strings, rd);
-    let full = rd.full(config).map_err(RenderError::Changed)?;
-    let rd = full.as_ref();
+    let page = ctx.bodies.body(rd).map_err(RenderError::Changed)?;
     let mut search_entry = None;
     if written || wants.search.is_some() {
         let doc = &rd.doc;
         let root = "../";
-        let body = render_body(rd, entries, &ctx.body_options(root, &summary.lang));
+        let body = render_body(rd, &page, entries, &ctx.body_options(root, &summary.lang));
         // Its words and fragment join the index in document order.
         if let Some(folding) = wants.search {
-            search_entry = Some(search::document_record(rd, &body.notes, "document").index_entry(folding));
+            search_entry = Some(search::document_record(rd, &page, &body.notes, "document").index_entry(folding));
         }
         let mut terms: BTreeMap<usize, usize> = BTreeMap::new();
         for o in &rd.occurrences {
@@ -260,7 +266,7 @@ fn render_doc(ctx: &Ctx, rd: &ResolvedDoc, sink: &dyn Sink, wants: Wants) -> Res
         written,
         occurrences: rd.occurrences.len(),
         jsonld: if jsonld {
-            jsonld::doc_items(site, rd)
+            jsonld::doc_items(site, rd, &page)
         } else {
             (String::new(), 0)
         },
@@ -280,7 +286,14 @@ struct Wants {
     search: Option<search::Folding>,
 }
 
-pub fn render_site(site: &Site, theme: &theme::Theme, sink: &dyn Sink) -> Result<Stats, RenderError> {
+/// Renders every file of the site into `sink`; each document's and page's body comes from
+/// `bodies` as it renders.
+pub fn render_site(
+    site: &Site,
+    bodies: &dyn Bodies,
+    theme: &theme::Theme,
+    sink: &dyn Sink,
+) -> Result<Stats, RenderError> {
     let config = &site.config;
     let site_view = SiteView {
         title: config.title.clone(),
@@ -296,6 +309,7 @@ pub fn render_site(site: &Site, theme: &theme::Theme, sink: &dyn Sink) -> Result
     };
     let ctx = Ctx {
         site,
+        bodies,
         theme,
         shared: vec![
             ("site", tera::Value::from_serializable(&site_view)),
@@ -386,9 +400,10 @@ pub fn render_site(site: &Site, theme: &theme::Theme, sink: &dyn Sink) -> Result
         }
         let root = "../";
         let lang = p.doc.meta.lang.clone().unwrap_or_else(|| config.lang.clone());
-        let body = render_body(p, &[], &ctx.body_options(root, &lang));
+        let page = bodies.body(p).map_err(RenderError::Changed)?;
+        let body = render_body(p, &page, &[], &ctx.body_options(root, &lang));
         if let Some(index) = &mut index {
-            add_to_index(index, search::document_record(p, &body.notes, "page"), sink)?;
+            add_to_index(index, search::document_record(p, &page, &body.notes, "page"), sink)?;
         }
         if !wanted {
             continue;

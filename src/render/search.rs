@@ -19,7 +19,7 @@
 use super::body::RenderedNote;
 use crate::concat::cat;
 use crate::parse::Entry;
-use crate::resolve::ResolvedDoc;
+use crate::resolve::{PageBody, ResolvedDoc};
 use serde::Serialize;
 use std::hash::BuildHasher;
 
@@ -621,8 +621,8 @@ impl IndexBuilder {
 
 /// A document or extra page as a search page: its blocks (linked by paragraph or heading id),
 /// its glosses and its notes.
-pub fn document_record(rd: &ResolvedDoc, notes: &[RenderedNote], kind: &'static str) -> PageRecord {
-    let reading = &rd.reading;
+pub fn document_record(rd: &ResolvedDoc, page: &PageBody, notes: &[RenderedNote], kind: &'static str) -> PageRecord {
+    let reading = &page.reading;
     // The block of each heading: the block of the first text after the heading's start event.
     let mut heading_of_block: crate::FastMap<usize, &str> = crate::FastMap::default();
     for (event, id) in &reading.heading_ids {
