@@ -52,6 +52,7 @@ pub mod diagnostics;
 pub mod discover;
 pub mod fix;
 pub mod load;
+pub mod markdown;
 pub mod output;
 pub mod parse;
 pub mod render;
@@ -60,6 +61,8 @@ pub mod scaffold;
 pub mod schema;
 pub mod serve;
 pub mod slug;
+pub mod text;
+pub mod theme;
 pub mod write;
 pub mod yamledit;
 
@@ -201,7 +204,7 @@ pub fn build_site(opts: &BuildOptions, keep: bool) -> Result<(Outcome, Option<Li
 /// that wants only the affected pages.
 pub struct LiveSite {
     site: resolve::Site,
-    theme: render::theme::Theme,
+    theme: theme::Theme,
     out: PathBuf,
 }
 
@@ -362,7 +365,7 @@ struct HomeLine {
 struct Shown {
     slug: String,
     k: usize,
-    context: render::Context,
+    context: resolve::context::Context,
 }
 
 /// What the pages of a site show about its documents, to tell which pages an edit changed.
@@ -442,8 +445,8 @@ impl Snapshot {
 
 /// The theme along its `extends:` chain, or `None` with diagnostics (an unknown theme, a bad
 /// theme.yaml or i18n file, a template that does not compile).
-fn load_theme(opts: &BuildOptions, site: &resolve::Site, outcome: &mut Outcome) -> Option<render::theme::Theme> {
-    render::theme::load(
+fn load_theme(opts: &BuildOptions, site: &resolve::Site, outcome: &mut Outcome) -> Option<theme::Theme> {
+    theme::load(
         &opts.root,
         &site.config.theme,
         &site.config.lang,
@@ -453,7 +456,7 @@ fn load_theme(opts: &BuildOptions, site: &resolve::Site, outcome: &mut Outcome) 
 
 fn render_failure(
     opts: &BuildOptions,
-    theme: &render::theme::Theme,
+    theme: &theme::Theme,
     e: render::RenderError,
     mut outcome: Outcome,
 ) -> Result<Outcome, Fatal> {

@@ -6,14 +6,15 @@
 pub mod body;
 pub mod jsonld;
 pub mod search;
-pub mod theme;
 pub mod views;
 
 use crate::concat::cat;
+use crate::markdown::{escape, markdown_html, plain_text};
 use crate::parse::Entry;
 use crate::resolve::links::{PageRef, page_path};
 use crate::resolve::{PageBody, ResolvedDoc, Site, SourceChanged};
-use body::{BodyOptions, escape, markdown_html, render_body};
+use crate::theme;
+use body::{BodyOptions, render_body};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use views::*;
@@ -607,31 +608,6 @@ fn first_sentence(md: &str, raw_html: bool) -> String {
     text[..end].to_owned()
 }
 
-/// The text of a Markdown string, without markup; raw HTML, unless `raw_html`, is the text the
-/// page shows for it.
-pub fn plain_text(md: &str, raw_html: bool) -> String {
-    let events = pulldown_cmark::Parser::new(md);
-    if raw_html {
-        plain_text_of(events)
-    } else {
-        plain_text_of(events.map(crate::resolve::reading::html_as_text))
-    }
-}
-
-/// The text of Markdown events, without markup.
-fn plain_text_of<'e, E: std::borrow::Borrow<pulldown_cmark::Event<'e>>>(events: impl Iterator<Item = E>) -> String {
-    let mut out = String::new();
-    for e in events {
-        match e.borrow() {
-            pulldown_cmark::Event::Text(t) | pulldown_cmark::Event::Code(t) => out.push_str(t),
-            pulldown_cmark::Event::SoftBreak | pulldown_cmark::Event::HardBreak => out.push(' '),
-            pulldown_cmark::Event::End(pulldown_cmark::TagEnd::Paragraph) => out.push(' '),
-            _ => {}
-        }
-    }
-    search::collapse(&out)
-}
-
 fn occurrence_counts(site: &Site) -> Vec<usize> {
     let mut counts = vec![0; site.entries.len()];
     for d in &site.docs {
@@ -740,65 +716,6 @@ fn occurrence_view(d: &ResolvedDoc, k: usize, entries: &[Entry], root: &str) -> 
     }
 }
 
-const CONTEXT_CHARS: usize = 60;
-
-/// What an entry page shows of an occurrence: the words around it and the occurrence itself,
-/// each on one line (white space collapsed), in one string. Made when the document is
-/// resolved, so that a built site keeps these few words of each document instead of the
-/// text of every block that holds an occurrence.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Context {
-    text: Box<str>,
-    /// Where the occurrence starts and ends in `text`.
-    at: (usize, usize),
-}
-
-impl Context {
-    /// The context of `range` in a block's reading text: the last [`CONTEXT_CHARS`]
-    /// characters before it, from a word's start, and the first after it, up to a word's end;
-    /// `…` where the text goes on.
-    pub fn of(text: &str, range: std::ops::Range<usize>) -> Context {
-        let before = &text[..range.start];
-        let after = &text[range.end..];
-        let before: String = {
-            let cut = before.char_indices().rev().nth(CONTEXT_CHARS - 1).map_or(0, |(i, _)| i);
-            let s = &before[cut..];
-            match s.find(' ') {
-                Some(i) if cut > 0 => cat!["…", &s[i..]],
-                _ => s.to_owned(),
-            }
-        };
-        let after: String = {
-            let end = after.char_indices().nth(CONTEXT_CHARS).map_or(after.len(), |(i, _)| i);
-            let s = &after[..end];
-            match s.rfind(' ') {
-                Some(i) if end < after.len() => cat![&s[..i], "…"],
-                _ => s.to_owned(),
-            }
-        };
-        let fold = search::collapse;
-        let lead = if before.ends_with(char::is_whitespace) { " " } else { "" };
-        let trail = if after.starts_with(char::is_whitespace) {
-            " "
-        } else {
-            ""
-        };
-        let (before, quote, after) = (fold(&before), fold(&text[range]), fold(&after));
-        let start = before.len() + lead.len();
-        let end = start + quote.len();
-        Context {
-            text: cat![before, lead, quote, trail, after].into_boxed_str(),
-            at: (start, end),
-        }
-    }
-
-    /// The words before, the occurrence, the words after.
-    pub fn parts(&self) -> (&str, &str, &str) {
-        let (start, end) = self.at;
-        (&self.text[..start], &self.text[start..end], &self.text[end..])
-    }
-}
-
 fn sitemap(site: &Site, base: &str) -> String {
     let mut urls = vec![base.to_owned()];
     urls.extend(site.docs.iter().map(|d| format!("{base}{}/index.html", d.doc.slug)));
@@ -819,30 +736,4 @@ fn sitemap(site: &Site, base: &str) -> String {
     }
     s.push_str("</urlset>\n");
     s
-}
-
-#[cfg(test)]
-mod tests {
-    use super::Context;
-
-    #[test]
-    fn a_context_is_whole_words_around_the_occurrence_on_one_line() {
-        let before = "Wort ".repeat(20);
-        let text = format!("{before}die  Krim\nam Meer, {}", "und weiter ".repeat(10));
-        let start = before.len() + "die  ".len();
-        let c = Context::of(&text, start..start + "Krim\nam".len());
-        let (b, quote, a) = c.parts();
-        // It starts at the first space of the last 60 characters, so never inside a word.
-        assert_eq!(b, "… Wort Wort Wort Wort Wort Wort Wort Wort Wort Wort die ");
-        assert_eq!(quote, "Krim am");
-        // It ends at the last space of the first 60 characters after.
-        assert_eq!(a, " Meer, und weiter und weiter und weiter und weiter und…");
-        assert!(a.chars().count() <= 62, "{a}");
-    }
-
-    #[test]
-    fn a_context_at_the_edges_of_a_block_has_no_ellipsis() {
-        let c = Context::of("Krim am Meer", 0.."Krim".len());
-        assert_eq!(c.parts(), ("", "Krim", " am Meer"));
-    }
 }

@@ -5,6 +5,7 @@
 //! one run reports every error.
 
 pub mod anchor;
+pub mod context;
 pub mod fold;
 pub mod glossary;
 pub mod links;
@@ -15,14 +16,14 @@ pub mod unicode_hint;
 use crate::concat::cat;
 use crate::config::{Config, GlossaryLink};
 use crate::diagnostics::{Diagnostic, did_you_mean};
+use crate::markdown::{NoteAhead, link_destinations, note_links_and_html};
 use crate::parse::document::Body;
 use crate::parse::yaml::{ErrorFiles, value_error_in};
 use crate::parse::yamlpos::YamlPositions;
 use crate::parse::{Document, Entry};
-use crate::render::Context;
-use crate::render::body::{NoteAhead, note_links_and_html};
 use crate::{FastMap, FastSet};
 use anchor::Anchor;
+use context::Context;
 use links::{PageIds, PageRef, SiteIndex, Target, classify};
 use pulldown_cmark::{Event, Parser, Tag};
 use reading::Reading;
@@ -876,22 +877,6 @@ pub fn markdown_links(md: &str) -> Vec<(String, usize)> {
 /// or `<` (an autolink). Text without either is not parsed to look for them.
 fn may_link(md: &str) -> bool {
     md.contains(['[', '<'])
-}
-
-/// The links of Markdown events that are checked, with their byte offsets.
-pub fn link_destinations<'e, E: std::borrow::Borrow<Event<'e>>>(
-    events: impl Iterator<Item = (E, usize)>,
-) -> Vec<(String, usize)> {
-    events
-        .filter_map(|(e, at)| match e.borrow() {
-            Event::Start(Tag::Link { dest_url, .. }) => Some((dest_url.to_string(), at)),
-            // An image's address is not checked, but a script URL is refused.
-            Event::Start(Tag::Image { dest_url, .. }) if crate::parse::document::refused_scheme(dest_url).is_some() => {
-                Some((dest_url.to_string(), at))
-            }
-            _ => None,
-        })
-        .collect()
 }
 
 /// Checks a link against the index; an error reads its file from `files`, where the other
