@@ -1,4 +1,6 @@
-//! Render: a resolved [`Site`] → the files of the output, handed one by one to a sink.
+//! Render: a resolved [`Site`], and each document's [`PageBody`] as its page renders (from a
+//! [`Bodies`]) → the files of the output, handed one by one to a sink. No disk access: the
+//! bodies come from the loading edge (`crate::load::Reload`).
 //!
 //! Pages are rendered and passed on at once, never all held in memory. Everything here is
 //! deterministic: the same site gives the same bytes.

@@ -1,7 +1,10 @@
 //! Resolve: parsed documents, pages and glossary → a [`Site`] where every annotation has its
 //! span, every glossary occurrence its id, and every cross-link its target.
 //!
-//! Pure: no disk access. Problems become diagnostics; whatever still resolves is kept so that
+//! Input: parsed documents (a `Document`, its `Body` and its sidecar's text), pages and the
+//! glossary. Output: per document, the [`ResolvedDoc`] the site keeps and the short-lived
+//! [`PageBody`]; then the [`Site`]. No disk access, but for an error's position in a file
+//! (`parse::yaml::ErrorFiles`). Problems become diagnostics; whatever still resolves is kept so that
 //! one run reports every error.
 
 pub mod anchor;
