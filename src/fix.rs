@@ -9,8 +9,8 @@
 use crate::diagnostics::{Diagnostic, Pos, Severity, visible};
 use crate::parse::Annotation;
 use crate::parse::yamlpos::YamlPositions;
-use crate::resolve::ResolvedDoc;
 use crate::resolve::relocate::{Relocation, relocate};
+use crate::resolve::{PageBody, ResolvedDoc};
 use crate::yamledit::{Edit, Editor};
 use crate::{BuildOptions, Fatal, Outcome};
 use std::ops::Range;
@@ -26,14 +26,30 @@ pub struct FixOutcome {
 pub fn fix(opts: &BuildOptions) -> Result<FixOutcome, Fatal> {
     let mut diags = Vec::new();
     let mut changes = Vec::new();
-    if let Some(site) = crate::load(opts, &mut diags)? {
-        for d in &site.docs {
-            if let Some(path) = &d.doc.sidecar_path {
-                let (moves, orphans) = relocations(d);
-                changes.extend(orphans);
-                if !moves.is_empty() {
-                    changes.extend(rewrite_sidecar(d, path, moves)?);
-                }
+    // Each document's quotes are relocated while its reading text and its sidecar's text are
+    // at hand, as it is loaded; the sidecars are rewritten in the site's order.
+    let plan = |d: &ResolvedDoc, body: &PageBody, sidecar_source: &str| {
+        let path = d.doc.sidecar_path.clone()?;
+        let (moves, orphans) = relocations(d, body, sidecar_source);
+        let source = if moves.is_empty() {
+            String::new()
+        } else {
+            sidecar_source.to_owned()
+        };
+        Some((d.doc.path.clone(), path, source, moves, orphans))
+    };
+    if let Some((site, mut plans)) = crate::load::load_visiting(opts, &mut diags, &plan)? {
+        let order: std::collections::HashMap<&Path, usize> = site
+            .docs
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (d.doc.path.as_path(), i))
+            .collect();
+        plans.sort_by_key(|p| order.get(p.0.as_path()).copied());
+        for (_, path, source, moves, orphans) in plans {
+            changes.extend(orphans);
+            if !moves.is_empty() {
+                changes.extend(rewrite_sidecar(&source, &path, moves)?);
             }
         }
     }
@@ -59,9 +75,9 @@ impl Move {
 /// Reads the sidecar's file again as it is on disk (with its line endings and byte-order
 /// mark, which the parsed text no longer has), makes the moves the editor accepts, and
 /// writes the file when anything changed. Returns a note per quote moved or orphaned.
-fn rewrite_sidecar(d: &ResolvedDoc, path: &Path, moves: Vec<Move>) -> Result<Vec<Diagnostic>, Fatal> {
+fn rewrite_sidecar(sidecar_source: &str, path: &Path, moves: Vec<Move>) -> Result<Vec<Diagnostic>, Fatal> {
     let raw = std::fs::read(path).map_err(|e| Fatal(format!("cannot read {}: {e}", path.display())))?;
-    let same = crate::parse::document::decode(raw.clone(), path).is_ok_and(|s| s == d.doc.sidecar_source);
+    let same = crate::parse::document::decode(raw.clone(), path).is_ok_and(|s| s == sidecar_source);
     let raw = match String::from_utf8(raw) {
         Ok(raw) if same => raw,
         _ => {
@@ -110,14 +126,14 @@ fn apply_moves(raw: &str, moves: Vec<Move>) -> (Option<String>, Vec<Diagnostic>)
 
 /// For each quote that no longer matches: the move to its one close passage, or an orphan
 /// error that says why there is none.
-fn relocations(d: &ResolvedDoc) -> (Vec<Move>, Vec<Diagnostic>) {
-    let source = &d.doc.sidecar_source;
+fn relocations(d: &ResolvedDoc, body: &PageBody, source: &str) -> (Vec<Move>, Vec<Diagnostic>) {
+    let reading = &body.reading;
     let path = d.doc.sidecar_path.as_deref().unwrap_or(&d.doc.path);
     let positions = YamlPositions::index(source);
     let mut moves = Vec::new();
     let mut notes = Vec::new();
     for (i, a) in d.doc.annotations.iter().enumerate() {
-        if d.anchors[i].is_some() || crate::resolve::anchor::count_matches(&d.reading, a) > 0 {
+        if d.anchors[i].is_some() || crate::resolve::anchor::count_matches(reading, a) > 0 {
             continue; // anchored, or ambiguous: not a changed text
         }
         let at: Pos = positions.value(&a.key_path("quote")).unwrap_or_default();
@@ -125,13 +141,13 @@ fn relocations(d: &ResolvedDoc) -> (Vec<Move>, Vec<Diagnostic>) {
             severity,
             ..Diagnostic::error(path, message).at(source, at)
         };
-        match relocate(&d.reading, &a.selector.quote) {
+        match relocate(reading, &a.selector.quote) {
             Relocation::Moved {
                 block,
                 range,
                 similarity,
             } => {
-                let text = &d.reading.blocks[block].text;
+                let text = &reading.blocks[block].text;
                 let found = visible(&text[range.clone()]);
                 moves.push(Move {
                     edits: new_selector(a, text, &range)
@@ -156,7 +172,7 @@ fn relocations(d: &ResolvedDoc) -> (Vec<Move>, Vec<Diagnostic>) {
                 let hint = best.map(|(b, r, s)| {
                     format!(
                         "the closest passage (similarity {s:.2}) reads: \"{}\"",
-                        visible(&d.reading.blocks[b].text[r])
+                        visible(&reading.blocks[b].text[r])
                     )
                 });
                 let n = note(
@@ -170,7 +186,7 @@ fn relocations(d: &ResolvedDoc) -> (Vec<Move>, Vec<Diagnostic>) {
             }
             Relocation::Competing { first, second } => {
                 let show = |(b, r, s): &(usize, Range<usize>, f64)| {
-                    format!("\"{}\" ({s:.2})", visible(&d.reading.blocks[*b].text[r.clone()]))
+                    format!("\"{}\" ({s:.2})", visible(&reading.blocks[*b].text[r.clone()]))
                 };
                 notes.push(
                     note(

@@ -10,8 +10,8 @@
 //! [`config`] reads site.yaml, [`discover`] finds the files, [`parse`] turns texts and YAML into
 //! a document model, [`resolve`] anchors quotes, finds glossary occurrences and checks links,
 //! [`render`] produces HTML through the theme, and [`write`] swaps the result in atomically.
-//! Only `config`, `discover` and `write` touch the disk (and `load`, which reads the files
-//! `discover` found). Problems with the content are [`diagnostics::Diagnostic`]s, collected
+//! Only the edges touch the disk: `config`, `discover`, [`load`] (which reads the files
+//! `discover` found, and a document's file again when its page renders), `theme` and `write`. Problems with the content are [`diagnostics::Diagnostic`]s, collected
 //! across the whole run.
 
 // A Diagnostic is large, but errors are the cold path: boxing them would only add noise.
@@ -29,6 +29,8 @@ pub mod config;
 pub mod diagnostics;
 pub mod discover;
 pub mod fix;
+pub mod load;
+pub mod markdown;
 pub mod output;
 pub mod parse;
 pub mod render;
@@ -37,12 +39,15 @@ pub mod scaffold;
 pub mod schema;
 pub mod serve;
 pub mod slug;
+pub mod text;
+pub mod theme;
 pub mod write;
 pub mod yamledit;
 
 use diagnostics::Diagnostic;
-use parse::document::{ParseOptions, decode, parse_document};
-use rayon::prelude::*;
+pub use load::load;
+use load::{Reload, read_document};
+use parse::document::ParseOptions;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -94,141 +99,6 @@ impl std::fmt::Display for Fatal {
     }
 }
 
-/// Everything up to and including resolve: what `build` and `check` share.
-pub fn load(opts: &BuildOptions, diags: &mut Vec<Diagnostic>) -> Result<Option<resolve::Site>, Fatal> {
-    load_site(opts, false, diags)
-}
-
-/// [`load`]; with `compact`, each document keeps only what rendering cannot make again
-/// ([`resolve::ResolvedDoc::compact`]), so that memory stays flat on large sites.
-fn load_site(opts: &BuildOptions, compact: bool, diags: &mut Vec<Diagnostic>) -> Result<Option<resolve::Site>, Fatal> {
-    let root = &opts.root;
-    let (mut config, d) = config::load(root).map_err(|e| Fatal(format!("cannot read content/site.yaml: {e}")))?;
-    diags.extend(d);
-    if let Some(url) = &opts.base_url {
-        config.base_url = Some(if url.ends_with('/') {
-            url.clone()
-        } else {
-            format!("{url}/")
-        });
-    }
-    let read = |p: &Path| std::fs::read(p).map_err(|e| Fatal(format!("cannot read {}: {e}", p.display())));
-    // The glossary first: every document is resolved against it as soon as it is parsed. It is
-    // read while seeds/ is walked.
-    let ((documents, walk_diags), glossary) = rayon::join(
-        || {
-            let mut diags = Vec::new();
-            (discover::documents(root, &mut diags), diags)
-        },
-        || -> Result<_, Fatal> {
-            let mut diags = Vec::new();
-            let found = discover::content(root, &mut diags);
-            let mut entries = Vec::new();
-            for path in &found.glossary {
-                match decode(read(path)?, path) {
-                    Ok(text) => entries.extend(parse::glossary::parse_glossary(&text, path, &mut diags)),
-                    Err(d) => diags.push(d),
-                }
-            }
-            let glossary = resolve::Glossary::new(&entries);
-            Ok((found, entries, glossary, diags))
-        },
-    );
-    diags.extend(walk_diags);
-    if documents.is_empty() {
-        diags.push(
-            Diagnostic::error(
-                root.join("seeds"),
-                "no documents: there is no .txt or .md file under seeds/",
-            )
-            .hint("add a text, e.g. seeds/erlkoenig.txt, or create a site with `glossa new DIR`"),
-        );
-        return Ok(None);
-    }
-    let (found, entries, glossary, glossary_diags) = glossary?;
-    diags.extend(glossary_diags);
-    let opts_parse = ParseOptions {
-        smart_punctuation: config.smart_punctuation,
-    };
-    // Each document is read, parsed and resolved on its own, in parallel; results keep
-    // discovery order, and the site-wide checks come after.
-    type Loaded = Result<(Option<resolve::ResolvedDoc>, Vec<Diagnostic>), Fatal>;
-    let loaded: Vec<Loaded> = documents
-        .par_iter()
-        .map(|(path, sidecar)| {
-            let mut diags = Vec::new();
-            let doc = read_document(path, sidecar.as_deref(), &read, &opts_parse, &mut diags)?
-                .filter(|d| !d.meta.draft || opts.drafts)
-                .map(|doc| {
-                    let mut rd = resolve::resolve_doc(doc, &config, &entries, &glossary, &mut diags);
-                    if compact {
-                        rd.compact();
-                    }
-                    rd
-                });
-            Ok((doc, diags))
-        })
-        .collect();
-    let mut docs = Vec::with_capacity(loaded.len());
-    for result in loaded {
-        let (doc, d) = result?;
-        diags.extend(d);
-        docs.extend(doc);
-    }
-    let no_glossary = resolve::Glossary::new(&[]);
-    let mut pages = Vec::new();
-    for path in &found.pages {
-        match decode(read(path)?, path) {
-            Ok(text) => pages.extend(
-                parse_document(path, text, None, &opts_parse, diags)
-                    .filter(|p| !p.meta.draft || opts.drafts)
-                    .map(|p| resolve::resolve_doc(p, &config, &[], &no_glossary, diags)),
-            ),
-            Err(d) => diags.push(d),
-        }
-    }
-    let site = resolve::resolve(root, config, docs, pages, entries, glossary, diags);
-    if site.config.base_url.is_none() && opts.warn_sitemap {
-        diags.push(
-            Diagnostic::warning(
-                root.join("content").join("site.yaml"),
-                "no `base_url`: sitemap.xml is left out",
-            )
-            .hint("set `base_url` in site.yaml or pass --base-url"),
-        );
-    }
-    Ok(Some(site))
-}
-
-/// Reads and parses one document and its sidecar; `None` (with a diagnostic) when a file is
-/// not UTF-8 or the document cannot be built.
-fn read_document(
-    path: &Path,
-    sidecar: Option<&Path>,
-    read: &(dyn Fn(&Path) -> Result<Vec<u8>, Fatal> + Sync),
-    opts: &ParseOptions,
-    diags: &mut Vec<Diagnostic>,
-) -> Result<Option<parse::Document>, Fatal> {
-    let text = match decode(read(path)?, path) {
-        Ok(t) => t,
-        Err(d) => {
-            diags.push(d);
-            return Ok(None);
-        }
-    };
-    let side = match sidecar {
-        Some(s) => match decode(read(s)?, s) {
-            Ok(t) => Some((s, t)),
-            Err(d) => {
-                diags.push(d);
-                return Ok(None);
-            }
-        },
-        None => None,
-    };
-    Ok(parse_document(path, text, side, opts, diags))
-}
-
 /// `glossa build`: load, then render into a staging folder swapped in on success.
 pub fn build(opts: &BuildOptions) -> Result<Outcome, Fatal> {
     build_site(opts, false).map(|(outcome, _)| outcome)
@@ -239,7 +109,7 @@ pub fn build(opts: &BuildOptions) -> Result<Outcome, Fatal> {
 pub fn build_site(opts: &BuildOptions, keep: bool) -> Result<(Outcome, Option<LiveSite>), Fatal> {
     let start = Instant::now();
     let mut outcome = Outcome::default();
-    let site = load_site(opts, true, &mut outcome.diagnostics)?;
+    let site = load(opts, &mut outcome.diagnostics)?;
     // The theme's problems are reported with the content's, in one run.
     let theme = site.as_ref().and_then(|site| load_theme(opts, site, &mut outcome));
     diagnostics::sort(&mut outcome.diagnostics);
@@ -274,7 +144,7 @@ pub fn build_site(opts: &BuildOptions, keep: bool) -> Result<(Outcome, Option<Li
             out.display()
         ))
     })?;
-    let stats = match render::render_site(&site, &theme, &staging) {
+    let stats = match render::render_site(&site, &Reload::new(&site.config), &theme, &staging) {
         Ok(stats) => stats,
         Err(e) => return render_failure(opts, &theme, e, outcome).map(|o| (o, None)),
     };
@@ -312,7 +182,7 @@ pub fn build_site(opts: &BuildOptions, keep: bool) -> Result<(Outcome, Option<Li
 /// that wants only the affected pages.
 pub struct LiveSite {
     site: resolve::Site,
-    theme: render::theme::Theme,
+    theme: theme::Theme,
     out: PathBuf,
 }
 
@@ -351,7 +221,6 @@ impl LiveSite {
         let opts_parse = ParseOptions {
             smart_punctuation: config.smart_punctuation,
         };
-        let read = |p: &Path| std::fs::read(p).map_err(|e| Fatal(format!("cannot read {}: {e}", p.display())));
         let mut diags = Vec::new();
         let mut fresh = Vec::new();
         for &i in &edited {
@@ -361,14 +230,16 @@ impl LiveSite {
             if sidecar != old.sidecar_path {
                 return Ok(None);
             }
-            let Some(doc) = read_document(&old.path, sidecar.as_deref(), &read, &opts_parse, &mut diags)? else {
+            let Some(parsed) = read_document(&old.path, sidecar.as_deref(), &opts_parse, &mut diags)? else {
                 return Ok(None);
             };
+            let (doc, body, side) = (parsed.doc, parsed.body, parsed.sidecar_source);
             if doc.slug != old.slug || (doc.meta.draft && !opts.drafts) {
                 return Ok(None);
             }
-            let mut rd = resolve::resolve_doc(doc, config, &self.site.entries, &self.site.glossary, &mut diags);
-            rd.compact();
+            let (entries, glossary) = (&self.site.entries, &self.site.glossary);
+            let (mut rd, _) = resolve::resolve_doc(doc, body, &side, config, entries, glossary, &mut diags);
+            rd.forget_selectors();
             fresh.push((i, rd));
         }
         let slugs: Vec<String> = edited.iter().map(|&i| docs[i].doc.slug.clone()).collect();
@@ -403,7 +274,7 @@ impl LiveSite {
             }
         }
         let sink = write::Selective::new(&self.out, wanted, None);
-        if let Err(e) = render::render_site(&self.site, &self.theme, &sink) {
+        if let Err(e) = render::render_site(&self.site, &Reload::new(&self.site.config), &self.theme, &sink) {
             return render_failure(opts, &self.theme, e, outcome).map(|o| {
                 Some(Update {
                     outcome: o,
@@ -432,7 +303,7 @@ impl LiveSite {
         // The search index, like annotations.jsonld, needs every document.
         let wanted = ["annotations.jsonld".to_owned(), "search/".to_owned()].into();
         let sink = write::Selective::new(&self.out, wanted, Some(cancel));
-        match render::render_site(&self.site, &self.theme, &sink) {
+        match render::render_site(&self.site, &Reload::new(&self.site.config), &self.theme, &sink) {
             Ok(_) => {
                 // The index may have fewer chunk or fragment files than before.
                 let written: std::collections::BTreeSet<String> = sink.written().into_iter().collect();
@@ -472,7 +343,7 @@ struct HomeLine {
 struct Shown {
     slug: String,
     k: usize,
-    context: render::Context,
+    context: resolve::context::Context,
 }
 
 /// What the pages of a site show about its documents, to tell which pages an edit changed.
@@ -552,8 +423,8 @@ impl Snapshot {
 
 /// The theme along its `extends:` chain, or `None` with diagnostics (an unknown theme, a bad
 /// theme.yaml or i18n file, a template that does not compile).
-fn load_theme(opts: &BuildOptions, site: &resolve::Site, outcome: &mut Outcome) -> Option<render::theme::Theme> {
-    render::theme::load(
+fn load_theme(opts: &BuildOptions, site: &resolve::Site, outcome: &mut Outcome) -> Option<theme::Theme> {
+    theme::load(
         &opts.root,
         &site.config.theme,
         &site.config.lang,
@@ -563,7 +434,7 @@ fn load_theme(opts: &BuildOptions, site: &resolve::Site, outcome: &mut Outcome) 
 
 fn render_failure(
     opts: &BuildOptions,
-    theme: &render::theme::Theme,
+    theme: &theme::Theme,
     e: render::RenderError,
     mut outcome: Outcome,
 ) -> Result<Outcome, Fatal> {
@@ -588,12 +459,12 @@ pub fn check(opts: &BuildOptions) -> Result<Outcome, Fatal> {
     let mut outcome = Outcome::default();
     // Compacted, as `build` loads: the whole site's events would take about four times the
     // memory of a build (nearly 1 GB for the 10,000-document benchmark).
-    let site = load_site(opts, true, &mut outcome.diagnostics)?;
+    let site = load(opts, &mut outcome.diagnostics)?;
     let theme = site.as_ref().and_then(|site| load_theme(opts, site, &mut outcome));
     diagnostics::sort(&mut outcome.diagnostics);
     if let (Some(site), Some(theme)) = (site, theme)
         && !outcome.has_errors()
-        && let Err(e) = render::render_site(&site, &theme, &write::Discard)
+        && let Err(e) = render::render_site(&site, &Reload::new(&site.config), &theme, &write::Discard)
     {
         return render_failure(opts, &theme, e, outcome);
     }

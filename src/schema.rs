@@ -15,9 +15,6 @@ pub fn schemas() -> Vec<(&'static str, String)> {
         ),
         ("glossary.schema.json", pretty(&glossary)),
         ("site.schema.json", pretty(&schema_for!(crate::config::RawConfig))),
-        (
-            "theme.schema.json",
-            pretty(&schema_for!(crate::render::theme::RawManifest)),
-        ),
+        ("theme.schema.json", pretty(&schema_for!(crate::theme::RawManifest))),
     ]
 }

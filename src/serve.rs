@@ -500,7 +500,7 @@ fn overlay_html(overlay: Option<&str>) -> String {
     match overlay {
         Some(text) => format!(
             "<div id=\"glossa-overlay\" role=\"alert\" style=\"position:fixed;inset:auto 0 0 0;max-height:60vh;overflow:auto;z-index:99999;margin:0;padding:1rem 1.25rem;background:#1d1d1d;color:#f5f5f5;border-top:4px solid #d33;font:13px/1.45 ui-monospace,monospace\"><strong style=\"color:#ff8a80\">glossa: the last edit does not build — showing the last good site</strong><pre style=\"white-space:pre-wrap;margin:.6rem 0 0\">{}</pre></div>",
-            crate::render::body::escape(text)
+            crate::markdown::escape(text)
         ),
         None => String::new(),
     }

@@ -41,41 +41,59 @@ pub struct Meta {
 
 pub type Spanned = (Event<'static>, Range<usize>);
 
+/// A document as the site keeps it: where it is, what it is called, its metadata and its
+/// annotations as written. Its text is a [`Body`] of its own, which a build drops once the
+/// document is resolved and makes again for the moment its page renders.
 #[derive(Clone, Debug)]
 pub struct Document {
     pub path: PathBuf,
-    pub source: String,
     pub kind: Kind,
     pub sidecar_path: Option<PathBuf>,
-    pub sidecar_source: String,
     pub title: String,
     pub slug: String,
     /// Where an explicit `slug:` was written, as a diagnostic to reuse for errors about it.
     pub slug_origin: Option<Diagnostic>,
     pub meta: Meta,
-    /// Shared: rendering works on a copy of the document ([`crate::resolve::ResolvedDoc::full`]),
-    /// which then shares these instead of copying every string of them.
+    /// Shared (an `Arc`): the kept document and the moments that read it share one list.
     pub annotations: std::sync::Arc<Vec<Annotation>>,
-    /// The body (title removed), with byte ranges into `source`.
-    pub events: Vec<Spanned>,
-    /// Markdown footnote definitions by label, in order of definition.
-    pub footnotes: Vec<(String, Vec<Spanned>)>,
-    /// Where the body starts in `source` (after front matter), and whether its title was taken
-    /// from it: what [`Document::body_events`] needs to make `events` and `footnotes` again.
+    /// Where the body starts in the source (after front matter), and whether its title was
+    /// taken from it: what [`Document::body`] needs to make the events again.
     pub body_start: usize,
     pub title_in_body: bool,
 }
 
+/// A document's text and its events: short-lived, made by parsing and made again, from the
+/// same source, when the page renders ([`Document::body`]).
+#[derive(Clone, Debug, Default)]
+pub struct Body {
+    pub source: String,
+    /// The body (title removed), with byte ranges into `source`.
+    pub events: Vec<Spanned>,
+    /// Markdown footnote definitions by label, in order of definition.
+    pub footnotes: Vec<(String, Vec<Spanned>)>,
+}
+
+/// What parsing one document gives: the document, its body, and its sidecar's text (which
+/// only errors point into, while it is resolved).
+pub struct ParsedDocument {
+    pub doc: Document,
+    pub body: Body,
+    pub sidecar_source: String,
+}
+
 impl Document {
-    /// The body's events and footnotes, made again from the source exactly as parsing made
-    /// them: a build drops them once a document is resolved, to keep memory flat, and makes
-    /// them again for the moment its page is rendered.
-    pub fn body_events(&self, opts: &ParseOptions) -> (Vec<Spanned>, Vec<(String, Vec<Spanned>)>) {
+    /// The body's events and footnotes made from `source` exactly as parsing made them, for
+    /// the source read again when the page renders.
+    pub fn body(&self, source: String, opts: &ParseOptions) -> Body {
         let (_, events, footnotes) = match self.kind {
-            Kind::Txt => txt_events(&self.source, self.meta.lines, self.title_in_body),
-            Kind::Md => md_events(&self.source, self.body_start, opts, self.title_in_body),
+            Kind::Txt => txt_events(&source, self.meta.lines, self.title_in_body),
+            Kind::Md => md_events(&source, self.body_start, opts, self.title_in_body),
         };
-        (events, footnotes)
+        Body {
+            source,
+            events,
+            footnotes,
+        }
     }
 }
 
@@ -141,7 +159,7 @@ pub fn parse_document(
     sidecar: Option<(&Path, String)>,
     opts: &ParseOptions,
     diags: &mut Vec<Diagnostic>,
-) -> Option<Document> {
+) -> Option<ParsedDocument> {
     let kind = if path.extension().is_some_and(|e| e == "md") {
         Kind::Md
     } else {
@@ -333,21 +351,26 @@ pub fn parse_document(
     let title_in_body = explicit_title.is_none();
     let title = explicit_title.or(found_title).unwrap_or(stem);
 
-    Some(Document {
+    let doc = Document {
         path: path.to_path_buf(),
-        source,
         kind,
         sidecar_path,
-        sidecar_source,
         title,
         slug,
         slug_origin,
         meta,
         annotations: annotations.into(),
-        events,
-        footnotes,
         body_start,
         title_in_body,
+    };
+    Some(ParsedDocument {
+        doc,
+        body: Body {
+            source,
+            events,
+            footnotes,
+        },
+        sidecar_source,
     })
 }
 
@@ -565,7 +588,18 @@ mod tests {
             },
             &mut diags,
         );
-        (doc, diags)
+        (doc.map(|p| p.doc), diags)
+    }
+
+    /// The body's events of a document without a sidecar.
+    fn events(path: &str, src: &str) -> Vec<Spanned> {
+        let opts = ParseOptions {
+            smart_punctuation: false,
+        };
+        parse_document(Path::new(path), src.to_owned(), None, &opts, &mut Vec::new())
+            .unwrap()
+            .body
+            .events
     }
 
     #[test]
@@ -579,8 +613,11 @@ mod tests {
         assert!(d.is_empty());
         assert_eq!(doc.title, "Der Erlkönig");
         assert_eq!(doc.slug, "erlkoenig");
-        let texts: Vec<_> = doc
-            .events
+        let events = events(
+            "Erlkönig.txt",
+            "Der Erlkönig\n\nWer reitet so spät\ndurch Nacht und Wind?\n",
+        );
+        let texts: Vec<_> = events
             .iter()
             .filter_map(|(e, _)| {
                 if let Event::Text(t) = e {
@@ -591,7 +628,7 @@ mod tests {
             })
             .collect();
         assert_eq!(texts, ["Wer reitet so spät", "durch Nacht und Wind?"]);
-        assert!(doc.events.iter().any(|(e, _)| matches!(e, Event::SoftBreak)));
+        assert!(events.iter().any(|(e, _)| matches!(e, Event::SoftBreak)));
     }
 
     #[test]
@@ -607,7 +644,7 @@ mod tests {
         assert_eq!(doc.title, "The Title");
         assert_eq!(doc.meta.author.as_deref(), Some("X"));
         assert!(
-            !doc.events
+            !events("a.md", "---\nauthor: X\n---\n# The *Title*\n\nBody.\n")
                 .iter()
                 .any(|(e, _)| matches!(e, Event::Start(Tag::Heading { .. })))
         );
@@ -615,7 +652,7 @@ mod tests {
         let doc = doc.unwrap();
         assert_eq!(doc.title, "Given");
         assert!(
-            doc.events
+            events("a.md", "---\ntitle: Given\n---\n# Kept\n")
                 .iter()
                 .any(|(e, _)| matches!(e, Event::Start(Tag::Heading { .. })))
         );

@@ -8,12 +8,12 @@
 //! tags; one that wholly contains the mark or lies wholly inside it is left whole.
 
 use crate::concat::{cat, push};
+use crate::markdown::{NOTE_ROOT, escape, escape_href, heading_attrs, note_html_and_text, rewrite_link};
 use crate::parse::Entry;
 use crate::parse::document::{Spanned, refused_scheme};
-use crate::render::theme::{NotePlacement, Strings};
-use crate::resolve::ResolvedDoc;
 use crate::resolve::links::{classify, href};
-use crate::resolve::reading::html_as_text;
+use crate::resolve::{PageBody, ResolvedDoc};
+use crate::theme::{NotePlacement, Strings};
 use pulldown_cmark::{CowStr, Event, Tag, TagEnd, html};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -54,168 +54,6 @@ pub struct BodyOptions<'a> {
     /// The site's language when the document is in another one. Notes and glosses are written
     /// for the site's readers, in its language, so they carry it as their `lang`.
     pub site_lang: Option<&'a str>,
-}
-
-/// Renders Markdown (a note, a definition, a page) with cross-links resolved from `root`.
-pub fn markdown_html(md: &str, root: &str, raw_html: bool) -> String {
-    let events = pulldown_cmark::Parser::new_ext(md, crate::parse::document::markdown_options(false));
-    let mut out = String::with_capacity(md.len() + md.len() / 2);
-    html::push_html(&mut out, markdown_events(events, root, raw_html));
-    out
-}
-
-/// The events of [`markdown_html`]: links resolved, heading attributes and raw HTML as allowed.
-fn markdown_events<'e>(
-    events: impl Iterator<Item = Event<'e>>,
-    root: &str,
-    raw_html: bool,
-) -> impl Iterator<Item = Event<'e>> {
-    events
-        .map(move |e| rewrite_link(e, root))
-        .map(move |e| heading_attrs(e, raw_html))
-        .map(move |e| if raw_html { e } else { html_as_text(e) })
-}
-
-/// Where the pages that hold notes stand, one folder below the site's root (`SLUG/index.html`,
-/// `NAME/index.html`): a note rendered ahead, while its links are read, is rendered from there.
-pub const NOTE_ROOT: &str = "../";
-
-/// A note's links with their byte offsets, for resolving to check and, from the same parse
-/// when one gives them, its HTML and text as [`note_html_and_text`] makes them from
-/// [`NOTE_ROOT`]: resolving and rendering would each parse the note otherwise.
-pub fn note_links_and_html(note: &str, raw_html: bool) -> (Vec<(String, usize)>, Option<NoteAhead>) {
-    let events = note_events(note);
-    let links = crate::resolve::link_destinations(events.iter().map(|(e, r)| (e, r.start)));
-    if extended(note) {
-        return (links, None);
-    }
-    let (html, text) = html_and_text(events, note.len(), NOTE_ROOT, raw_html);
-    let ahead = NoteAhead {
-        html: html.into_boxed_str(),
-        text: text.into_boxed_str(),
-    };
-    (links, Some(ahead))
-}
-
-/// A note's HTML, from [`NOTE_ROOT`], and its text, made while its links were read; kept, at
-/// their size, until its page renders.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct NoteAhead {
-    pub html: Box<str>,
-    pub text: Box<str>,
-}
-
-/// Whether a note uses a Markdown extension, which [`super::plain_text`] does not read: then
-/// its HTML and its text come from two parses.
-fn extended(note: &str) -> bool {
-    note.contains(['|', '~', '^', '{']) || ["[ ]", "[x]", "[X]"].iter().any(|t| note.contains(t))
-}
-
-/// A note's HTML ([`markdown_html`]) and its plain text ([`super::plain_text`]), from one parse
-/// when one gives both: `plain_text` reads Markdown without the extensions (tables, footnotes,
-/// strikethrough, task lists, heading attributes), and a note with none of the characters that
-/// start them parses the same either way.
-fn note_html_and_text(note: &str, root: &str, raw_html: bool) -> (String, String) {
-    if extended(note) {
-        return (markdown_html(note, root, raw_html), super::plain_text(note, raw_html));
-    }
-    html_and_text(note_events(note), note.len(), root, raw_html)
-}
-
-/// A note's events, with their byte offsets.
-fn note_events(note: &str) -> Vec<(Event<'_>, std::ops::Range<usize>)> {
-    pulldown_cmark::Parser::new_ext(note, crate::parse::document::markdown_options(false))
-        .into_offset_iter()
-        .collect()
-}
-
-/// The HTML and the plain text of a note's events (of a note `len` bytes long).
-fn html_and_text(
-    events: Vec<(Event<'_>, std::ops::Range<usize>)>,
-    len: usize,
-    root: &str,
-    raw_html: bool,
-) -> (String, String) {
-    let mut events = events;
-    if !raw_html {
-        for (e, _) in &mut events {
-            *e = html_as_text(std::mem::replace(e, Event::SoftBreak));
-        }
-    }
-    let text = super::plain_text_of(events.iter().map(|(e, _)| e));
-    let mut html = String::with_capacity(len + len / 2);
-    html::push_html(
-        &mut html,
-        markdown_events(events.into_iter().map(|(e, _)| e), root, raw_html),
-    );
-    (html, text)
-}
-
-/// Cross-links become relative URLs; a destination that would run script (refused as an error
-/// during resolve) becomes `#`, so that none reaches a page whatever the checks upstream let by.
-fn rewrite_link<'e>(e: Event<'e>, root: &str) -> Event<'e> {
-    match e {
-        Event::Start(Tag::Link {
-            link_type,
-            dest_url,
-            title,
-            id,
-        }) => {
-            let url = match classify(&dest_url) {
-                Ok(t) if refused_scheme(&dest_url).is_none() => href(&t, &dest_url, root),
-                _ => "#".to_owned(),
-            };
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url: url.into(),
-                title,
-                id,
-            })
-        }
-        Event::Start(Tag::Image {
-            link_type,
-            dest_url,
-            title,
-            id,
-        }) if refused_scheme(&dest_url).is_some() => Event::Start(Tag::Image {
-            link_type,
-            dest_url: "#".into(),
-            title,
-            id,
-        }),
-        other => other,
-    }
-}
-
-/// Heading attributes (`## Title {#id .class key=value}`) are raw HTML in all but name: `key`
-/// may be `onclick`, or `x/onclick`, which a browser reads as two attributes. Unless raw HTML
-/// is allowed, only harmless ones stay: `data-*`, `lang`, `dir`, `title` and `translate`, with
-/// names of lower-case letters, digits and `-` only.
-fn heading_attrs(e: Event<'_>, raw_html: bool) -> Event<'_> {
-    match e {
-        Event::Start(Tag::Heading {
-            level,
-            id,
-            classes,
-            attrs,
-        }) if !raw_html => Event::Start(Tag::Heading {
-            level,
-            id,
-            classes,
-            attrs: attrs.into_iter().filter(|(name, _)| is_harmless_attr(name)).collect(),
-        }),
-        other => other,
-    }
-}
-
-fn is_harmless_attr(name: &str) -> bool {
-    let plain = !name.is_empty()
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-    plain
-        && (matches!(name, "lang" | "dir" | "title" | "translate")
-            || name.strip_prefix("data-").is_some_and(|rest| !rest.is_empty()))
 }
 
 /// An event of the document, borrowing its text rather than copying it: the page's events
@@ -265,8 +103,8 @@ fn borrowed_tag<'a>(tag: &'a Tag<'static>) -> Tag<'a> {
     }
 }
 
-fn block_ops(rd: &ResolvedDoc) -> Vec<Vec<(usize, Op)>> {
-    let mut items: Vec<Vec<(usize, usize, u8, Mark)>> = vec![Vec::new(); rd.reading.blocks.len()];
+fn block_ops(rd: &ResolvedDoc, page: &PageBody) -> Vec<Vec<(usize, Op)>> {
+    let mut items: Vec<Vec<(usize, usize, u8, Mark)>> = vec![Vec::new(); page.reading.blocks.len()];
     for (i, a) in rd.anchors.iter().enumerate() {
         if let Some(a) = a {
             items[a.block].push((a.range.start, a.range.end, 0, Mark::Annotation(i)));
@@ -317,6 +155,7 @@ enum Open<'a> {
 
 struct Renderer<'a> {
     rd: &'a ResolvedDoc,
+    page: &'a PageBody,
     entries: &'a [Entry],
     root: &'a str,
     raw_html: bool,
@@ -332,17 +171,18 @@ struct Renderer<'a> {
     skip_ends: usize,
 }
 
-pub fn render_body(rd: &ResolvedDoc, entries: &[Entry], opts: &BodyOptions) -> RenderedBody {
+pub fn render_body(rd: &ResolvedDoc, page: &PageBody, entries: &[Entry], opts: &BodyOptions) -> RenderedBody {
     let root = opts.root;
-    let ops = block_ops(rd);
+    let ops = block_ops(rd, page);
     let mut cursor = vec![0usize; ops.len()];
     let mut r = Renderer {
         rd,
+        page,
         entries,
         root,
         raw_html: opts.raw_html,
         opts,
-        out: Vec::with_capacity(rd.doc.events.len() * 2),
+        out: Vec::with_capacity(page.body.events.len() * 2),
         stack: Vec::new(),
         pending: Vec::new(),
         notes: Vec::new(),
@@ -350,8 +190,8 @@ pub fn render_body(rd: &ResolvedDoc, entries: &[Entry], opts: &BodyOptions) -> R
         skip_ends: 0,
     };
     let mut paragraph = 0usize;
-    for (i, (event, _)) in rd.doc.events.iter().enumerate() {
-        let piece = rd.reading.pieces[i];
+    for (i, (event, _)) in page.body.events.iter().enumerate() {
+        let piece = page.reading.pieces[i];
         match event {
             Event::Text(t) | Event::Code(t) if piece.is_some() => {
                 let p = piece.unwrap_or(crate::resolve::reading::Piece { block: 0, start: 0 });
@@ -399,7 +239,7 @@ pub fn render_body(rd: &ResolvedDoc, entries: &[Entry], opts: &BodyOptions) -> R
                 level, classes, attrs, ..
             }) => {
                 r.pending.push(Vec::new());
-                let id = rd
+                let id = page
                     .reading
                     .heading_ids
                     .iter()
@@ -437,7 +277,7 @@ pub fn render_body(rd: &ResolvedDoc, entries: &[Entry], opts: &BodyOptions) -> R
                     Event::Start(t) => t,
                     _ => borrowed_tag(tag),
                 };
-                let end = rd.reading.inline_end.get(&i).copied().unwrap_or(usize::MAX);
+                let end = page.reading.inline_end.get(&i).copied().unwrap_or(usize::MAX);
                 r.stack.push(Open::Md(tag.clone(), end));
                 r.out.push(Event::Start(tag));
             }
@@ -463,7 +303,7 @@ pub fn render_body(rd: &ResolvedDoc, entries: &[Entry], opts: &BodyOptions) -> R
             other => r.out.push(borrowed(other)),
         }
     }
-    let mut html = String::with_capacity(rd.doc.source.len() * 2);
+    let mut html = String::with_capacity(page.body.source.len() * 2);
     html::push_html(&mut html, r.out.into_iter());
     let mut notes = r.notes;
     notes.sort_by_key(|n| n.number);
@@ -789,7 +629,7 @@ impl<'a> Renderer<'a> {
             ]);
             return;
         }
-        let Some((_, evs)) = self.rd.doc.footnotes.iter().find(|(l, _)| l == label) else {
+        let Some((_, evs)) = self.page.body.footnotes.iter().find(|(l, _)| l == label) else {
             self.out.push(Event::Text(cat!["[^", label, "]"].into()));
             return;
         };
@@ -807,7 +647,7 @@ impl<'a> Renderer<'a> {
                 _ => {}
             }
         }
-        let text = super::search::collapse(&text);
+        let text = crate::text::collapse(&text);
         self.footnote_numbers.push((label.to_owned(), self.notes.len() + 1));
         self.note_ref(body, text);
     }
@@ -823,62 +663,5 @@ impl<'a> Renderer<'a> {
         }
         s.push_str("</aside>\n");
         self.out.push(Event::Html(s.into()));
-    }
-}
-
-fn escape_href(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    pulldown_cmark_escape::escape_href(&mut out, s).ok();
-    out
-}
-
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    pulldown_cmark_escape::escape_html(&mut out, s).ok();
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// One parse gives a note's HTML and text exactly as two do, and notes that use a
-    /// Markdown extension (which the text's parse does not read) still get two.
-    #[test]
-    fn a_note_parsed_once_renders_as_parsed_twice() {
-        let notes = [
-            "Eine Anmerkung zu *dunkel*, mit [Verweis](doc:d00001).",
-            "`code` and **strong**,\nover two lines  \nwith a hard break",
-            "# A heading {#id .c}\n\ntext",
-            "<b>raw</b> HTML and <!-- a comment -->",
-            "> a quote\n\n- a\n- list\n\n1. one",
-            "a ~~struck~~ word",
-            "| a | b |\n| - | - |\n| 1 | 2 |",
-            "a footnote[^1]\n\n[^1]: the note",
-            "- [ ] a task\n- [x] done",
-            "[a link](https://example.org \"title\") and ![img](pic.png)",
-            "an entity &amp; and an escape \\*",
-            "",
-        ];
-        for note in notes {
-            for raw_html in [false, true] {
-                assert_eq!(
-                    note_html_and_text(note, "../", raw_html),
-                    (
-                        markdown_html(note, "../", raw_html),
-                        crate::render::plain_text(note, raw_html)
-                    ),
-                    "{note:?}, raw_html {raw_html}"
-                );
-                // Rendered ahead, while resolving reads its links: the same links, and the
-                // same HTML and text when they come with them.
-                let (links, ahead) = note_links_and_html(note, raw_html);
-                assert_eq!(links, crate::resolve::markdown_links(note), "{note:?}");
-                if let Some(ahead) = ahead {
-                    let made = (ahead.html.to_string(), ahead.text.to_string());
-                    assert_eq!(made, note_html_and_text(note, NOTE_ROOT, raw_html), "{note:?}");
-                }
-            }
-        }
     }
 }

@@ -9,7 +9,7 @@
 
 use crate::concat::{cat, push};
 use crate::resolve::links::{Target as LinkTarget, classify, href};
-use crate::resolve::{ResolvedDoc, Site};
+use crate::resolve::{PageBody, ResolvedDoc, Site};
 use std::fmt::Write as _;
 use std::io::Write;
 
@@ -28,21 +28,21 @@ enum Part<'a> {
 
 /// The items of one document, each on a line of its own and followed by `,\n`, and how many
 /// there are.
-pub fn doc_items(site: &Site, d: &ResolvedDoc) -> (String, usize) {
+pub fn doc_items(site: &Site, d: &ResolvedDoc, page: &PageBody) -> (String, usize) {
     let base = site.config.base_url.as_deref().unwrap_or_default();
     let doc_url = cat![base, d.doc.slug, "/index.html"];
     let mut out = String::new();
     let mut count = 0;
     // Code-point offsets of each block in the reading text (blocks joined by "\n").
-    let mut starts = Vec::with_capacity(d.reading.blocks.len());
+    let mut starts = Vec::with_capacity(page.reading.blocks.len());
     let mut at = 0usize;
-    for b in &d.reading.blocks {
+    for b in &page.reading.blocks {
         starts.push(at);
         at += b.text.chars().count() + 1;
     }
     for (a, anchor) in d.doc.annotations.iter().zip(&d.anchors) {
         let Some(anchor) = anchor else { continue };
-        let text = &d.reading.blocks[anchor.block].text;
+        let text = &page.reading.blocks[anchor.block].text;
         let exact = &text[anchor.range.clone()];
         let before = &text[..anchor.range.start];
         let before_chars = before.chars().count();
@@ -289,7 +289,8 @@ mod tests {
         assert!(diags.iter().all(|d| !d.is_error()), "{diags:?}");
         let mut w = Writer::new(Vec::new(), &site).unwrap();
         for d in &site.docs {
-            w.items(&doc_items(&site, d)).unwrap();
+            let page = crate::load::page_body(d, &site.config).unwrap();
+            w.items(&doc_items(&site, d, &page)).unwrap();
         }
         String::from_utf8(w.finish(&site).unwrap()).unwrap()
     }

@@ -1,4 +1,6 @@
-//! Render: a resolved [`Site`] → the files of the output, handed one by one to a sink.
+//! Render: a resolved [`Site`], and each document's [`PageBody`] as its page renders (from a
+//! [`Bodies`]) → the files of the output, handed one by one to a sink. No disk access: the
+//! bodies come from the loading edge (`crate::load::Reload`).
 //!
 //! Pages are rendered and passed on at once, never all held in memory. Everything here is
 //! deterministic: the same site gives the same bytes.
@@ -6,14 +8,15 @@
 pub mod body;
 pub mod jsonld;
 pub mod search;
-pub mod theme;
 pub mod views;
 
 use crate::concat::cat;
+use crate::markdown::{escape, markdown_html, plain_text};
 use crate::parse::Entry;
 use crate::resolve::links::{PageRef, page_path};
-use crate::resolve::{ResolvedDoc, Site};
-use body::{BodyOptions, escape, markdown_html, render_body};
+use crate::resolve::{PageBody, ResolvedDoc, Site, SourceChanged};
+use crate::theme;
+use body::{BodyOptions, render_body};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use views::*;
@@ -36,12 +39,18 @@ pub trait Sink: Sync {
     }
 }
 
+/// Gives the body a kept document's page renders from ([`PageBody`]): the loading edge makes
+/// it again from the document's file (`crate::load::Reload`), so that rendering reads no file.
+pub trait Bodies: Sync {
+    fn body(&self, doc: &ResolvedDoc) -> Result<PageBody, SourceChanged>;
+}
+
 #[derive(Debug)]
 pub enum RenderError {
     Template(String),
     Io(std::io::Error),
     /// A document's file changed between reading and rendering it.
-    Changed(crate::resolve::SourceChanged),
+    Changed(SourceChanged),
 }
 
 impl From<std::io::Error> for RenderError {
@@ -60,6 +69,7 @@ pub struct Stats {
 
 struct Ctx<'a> {
     site: &'a Site,
+    bodies: &'a dyn Bodies,
     theme: &'a theme::Theme,
     /// What every page's template sees the same (`site`, `t`, `theme`, `has_glossary`), made
     /// into template values once: a Tera value shares its maps and strings when it is cloned,
@@ -193,7 +203,7 @@ fn doc_summary(site: &Site, strings: &theme::Strings, rd: &ResolvedDoc) -> DocSu
 
 /// Renders one document page and hands it to the sink, if the sink wants it.
 fn render_doc(ctx: &Ctx, rd: &ResolvedDoc, sink: &dyn Sink, wants: Wants) -> Result<RenderedDoc, RenderError> {
-    let (site, entries, config) = (ctx.site, &ctx.site.entries, &ctx.site.config);
+    let (site, entries) = (ctx.site, &ctx.site.entries);
     let path = &cat![rd.doc.slug, "/index.html"];
     let written = sink.wants(path);
     let jsonld = wants.jsonld;
@@ -208,16 +218,15 @@ fn render_doc(ctx: &Ctx, rd: &ResolvedDoc, sink: &dyn Sink, wants: Wants) -> Res
         });
     }
     let summary = doc_summary(site, &ctx.theme.strings, rd);
-    let full = rd.full(config).map_err(RenderError::Changed)?;
-    let rd = full.as_ref();
+    let page = ctx.bodies.body(rd).map_err(RenderError::Changed)?;
     let mut search_entry = None;
     if written || wants.search.is_some() {
         let doc = &rd.doc;
         let root = "../";
-        let body = render_body(rd, entries, &ctx.body_options(root, &summary.lang));
+        let body = render_body(rd, &page, entries, &ctx.body_options(root, &summary.lang));
         // Its words and fragment join the index in document order.
         if let Some(folding) = wants.search {
-            search_entry = Some(search::document_record(rd, &body.notes, "document").index_entry(folding));
+            search_entry = Some(search::document_record(rd, &page, &body.notes, "document").index_entry(folding));
         }
         let mut terms: BTreeMap<usize, usize> = BTreeMap::new();
         for o in &rd.occurrences {
@@ -260,7 +269,7 @@ fn render_doc(ctx: &Ctx, rd: &ResolvedDoc, sink: &dyn Sink, wants: Wants) -> Res
         written,
         occurrences: rd.occurrences.len(),
         jsonld: if jsonld {
-            jsonld::doc_items(site, rd)
+            jsonld::doc_items(site, rd, &page)
         } else {
             (String::new(), 0)
         },
@@ -280,7 +289,14 @@ struct Wants {
     search: Option<search::Folding>,
 }
 
-pub fn render_site(site: &Site, theme: &theme::Theme, sink: &dyn Sink) -> Result<Stats, RenderError> {
+/// Renders every file of the site into `sink`; each document's and page's body comes from
+/// `bodies` as it renders.
+pub fn render_site(
+    site: &Site,
+    bodies: &dyn Bodies,
+    theme: &theme::Theme,
+    sink: &dyn Sink,
+) -> Result<Stats, RenderError> {
     let config = &site.config;
     let site_view = SiteView {
         title: config.title.clone(),
@@ -296,6 +312,7 @@ pub fn render_site(site: &Site, theme: &theme::Theme, sink: &dyn Sink) -> Result
     };
     let ctx = Ctx {
         site,
+        bodies,
         theme,
         shared: vec![
             ("site", tera::Value::from_serializable(&site_view)),
@@ -386,9 +403,10 @@ pub fn render_site(site: &Site, theme: &theme::Theme, sink: &dyn Sink) -> Result
         }
         let root = "../";
         let lang = p.doc.meta.lang.clone().unwrap_or_else(|| config.lang.clone());
-        let body = render_body(p, &[], &ctx.body_options(root, &lang));
+        let page = bodies.body(p).map_err(RenderError::Changed)?;
+        let body = render_body(p, &page, &[], &ctx.body_options(root, &lang));
         if let Some(index) = &mut index {
-            add_to_index(index, search::document_record(p, &body.notes, "page"), sink)?;
+            add_to_index(index, search::document_record(p, &page, &body.notes, "page"), sink)?;
         }
         if !wanted {
             continue;
@@ -592,31 +610,6 @@ fn first_sentence(md: &str, raw_html: bool) -> String {
     text[..end].to_owned()
 }
 
-/// The text of a Markdown string, without markup; raw HTML, unless `raw_html`, is the text the
-/// page shows for it.
-pub fn plain_text(md: &str, raw_html: bool) -> String {
-    let events = pulldown_cmark::Parser::new(md);
-    if raw_html {
-        plain_text_of(events)
-    } else {
-        plain_text_of(events.map(crate::resolve::reading::html_as_text))
-    }
-}
-
-/// The text of Markdown events, without markup.
-fn plain_text_of<'e, E: std::borrow::Borrow<pulldown_cmark::Event<'e>>>(events: impl Iterator<Item = E>) -> String {
-    let mut out = String::new();
-    for e in events {
-        match e.borrow() {
-            pulldown_cmark::Event::Text(t) | pulldown_cmark::Event::Code(t) => out.push_str(t),
-            pulldown_cmark::Event::SoftBreak | pulldown_cmark::Event::HardBreak => out.push(' '),
-            pulldown_cmark::Event::End(pulldown_cmark::TagEnd::Paragraph) => out.push(' '),
-            _ => {}
-        }
-    }
-    search::collapse(&out)
-}
-
 fn occurrence_counts(site: &Site) -> Vec<usize> {
     let mut counts = vec![0; site.entries.len()];
     for d in &site.docs {
@@ -725,65 +718,6 @@ fn occurrence_view(d: &ResolvedDoc, k: usize, entries: &[Entry], root: &str) -> 
     }
 }
 
-const CONTEXT_CHARS: usize = 60;
-
-/// What an entry page shows of an occurrence: the words around it and the occurrence itself,
-/// each on one line (white space collapsed), in one string. Made when the document is
-/// resolved, so that a built site keeps these few words of each document instead of the
-/// text of every block that holds an occurrence.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Context {
-    text: Box<str>,
-    /// Where the occurrence starts and ends in `text`.
-    at: (usize, usize),
-}
-
-impl Context {
-    /// The context of `range` in a block's reading text: the last [`CONTEXT_CHARS`]
-    /// characters before it, from a word's start, and the first after it, up to a word's end;
-    /// `…` where the text goes on.
-    pub fn of(text: &str, range: std::ops::Range<usize>) -> Context {
-        let before = &text[..range.start];
-        let after = &text[range.end..];
-        let before: String = {
-            let cut = before.char_indices().rev().nth(CONTEXT_CHARS - 1).map_or(0, |(i, _)| i);
-            let s = &before[cut..];
-            match s.find(' ') {
-                Some(i) if cut > 0 => cat!["…", &s[i..]],
-                _ => s.to_owned(),
-            }
-        };
-        let after: String = {
-            let end = after.char_indices().nth(CONTEXT_CHARS).map_or(after.len(), |(i, _)| i);
-            let s = &after[..end];
-            match s.rfind(' ') {
-                Some(i) if end < after.len() => cat![&s[..i], "…"],
-                _ => s.to_owned(),
-            }
-        };
-        let fold = search::collapse;
-        let lead = if before.ends_with(char::is_whitespace) { " " } else { "" };
-        let trail = if after.starts_with(char::is_whitespace) {
-            " "
-        } else {
-            ""
-        };
-        let (before, quote, after) = (fold(&before), fold(&text[range]), fold(&after));
-        let start = before.len() + lead.len();
-        let end = start + quote.len();
-        Context {
-            text: cat![before, lead, quote, trail, after].into_boxed_str(),
-            at: (start, end),
-        }
-    }
-
-    /// The words before, the occurrence, the words after.
-    pub fn parts(&self) -> (&str, &str, &str) {
-        let (start, end) = self.at;
-        (&self.text[..start], &self.text[start..end], &self.text[end..])
-    }
-}
-
 fn sitemap(site: &Site, base: &str) -> String {
     let mut urls = vec![base.to_owned()];
     urls.extend(site.docs.iter().map(|d| format!("{base}{}/index.html", d.doc.slug)));
@@ -804,30 +738,4 @@ fn sitemap(site: &Site, base: &str) -> String {
     }
     s.push_str("</urlset>\n");
     s
-}
-
-#[cfg(test)]
-mod tests {
-    use super::Context;
-
-    #[test]
-    fn a_context_is_whole_words_around_the_occurrence_on_one_line() {
-        let before = "Wort ".repeat(20);
-        let text = format!("{before}die  Krim\nam Meer, {}", "und weiter ".repeat(10));
-        let start = before.len() + "die  ".len();
-        let c = Context::of(&text, start..start + "Krim\nam".len());
-        let (b, quote, a) = c.parts();
-        // It starts at the first space of the last 60 characters, so never inside a word.
-        assert_eq!(b, "… Wort Wort Wort Wort Wort Wort Wort Wort Wort Wort die ");
-        assert_eq!(quote, "Krim am");
-        // It ends at the last space of the first 60 characters after.
-        assert_eq!(a, " Meer, und weiter und weiter und weiter und weiter und…");
-        assert!(a.chars().count() <= 62, "{a}");
-    }
-
-    #[test]
-    fn a_context_at_the_edges_of_a_block_has_no_ellipsis() {
-        let c = Context::of("Krim am Meer", 0.."Krim".len());
-        assert_eq!(c.parts(), ("", "Krim", " am Meer"));
-    }
 }

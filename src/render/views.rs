@@ -18,7 +18,7 @@ pub struct ThemeView {
     /// The theme named in site.yaml.
     pub name: String,
     /// Where notes stand: `side` or `end`.
-    pub notes: crate::render::theme::NotePlacement,
+    pub notes: crate::theme::NotePlacement,
     /// Stylesheets under `static/` to link, the most general theme's first.
     pub stylesheets: Vec<String>,
 }

@@ -37,19 +37,12 @@ fn canonical(c: char) -> char {
     }
 }
 
-/// The bytes that may start a character folding changes: white space in ASCII, and the lead
-/// bytes of the white space characters (U+0085 … U+3000) and quotation marks („ “ ” « » ‚ ‘ ’)
-/// outside it. `"` and `'` are already canonical. Every other byte, continuation bytes
-/// included, is copied as it is.
-static MAY_FOLD: [bool; 256] = {
-    let mut table = [false; 256];
-    let mut b = 0;
-    while b < 256 {
-        table[b] = matches!(b as u8, b' ' | b'\t'..=b'\r' | 0xC2 | 0xE1..=0xE3);
-        b += 1;
-    }
-    table
-};
+/// Whether `b` may start a character folding changes: white space, or a quotation mark
+/// outside ASCII (`"` and `'` are already canonical). Every other byte, continuation bytes
+/// included, is copied as it is. The bytes are those of [`crate::text::STARTS`].
+fn may_fold(b: u8) -> bool {
+    crate::text::STARTS[b as usize] != crate::text::Starts::Other
+}
 
 impl Folded {
     pub fn new(original: &str) -> Folded {
@@ -64,11 +57,11 @@ impl Folded {
             let b = bytes[i];
             // Most bytes stay as they are, and so does a space before one of them: a word's
             // letters, umlauts included, and the single space after it.
-            if !MAY_FOLD[b as usize] {
+            if !may_fold(b) {
                 i += 1;
                 continue;
             }
-            if b == b' ' && bytes.get(i + 1).is_some_and(|&n| !MAY_FOLD[n as usize]) {
+            if b == b' ' && bytes.get(i + 1).is_some_and(|&n| !may_fold(n)) {
                 i += 2;
                 continue;
             }

@@ -1,10 +1,14 @@
 //! Resolve: parsed documents, pages and glossary → a [`Site`] where every annotation has its
 //! span, every glossary occurrence its id, and every cross-link its target.
 //!
-//! Pure: no disk access. Problems become diagnostics; whatever still resolves is kept so that
+//! Input: parsed documents (a `Document`, its `Body` and its sidecar's text), pages and the
+//! glossary. Output: per document, the [`ResolvedDoc`] the site keeps and the short-lived
+//! [`PageBody`]; then the [`Site`]. No disk access, but for an error's position in a file
+//! (`parse::yaml::ErrorFiles`). Problems become diagnostics; whatever still resolves is kept so that
 //! one run reports every error.
 
 pub mod anchor;
+pub mod context;
 pub mod fold;
 pub mod glossary;
 pub mod links;
@@ -15,11 +19,14 @@ pub mod unicode_hint;
 use crate::concat::cat;
 use crate::config::{Config, GlossaryLink};
 use crate::diagnostics::{Diagnostic, did_you_mean};
+use crate::markdown::{NoteAhead, link_destinations, note_links_and_html};
+use crate::parse::document::Body;
 use crate::parse::yaml::{ErrorFiles, value_error_in};
 use crate::parse::yamlpos::YamlPositions;
 use crate::parse::{Document, Entry};
 use crate::{FastMap, FastSet};
 use anchor::Anchor;
+use context::Context;
 use links::{PageIds, PageRef, SiteIndex, Target, classify};
 use pulldown_cmark::{Event, Parser, Tag};
 use reading::Reading;
@@ -47,37 +54,46 @@ impl Occurrence {
     }
 }
 
+/// A resolved document as the site keeps it until its page is rendered: small, so that a
+/// site of many thousand documents fits in memory. Its text is not in it: [`PageBody`] holds
+/// that, made when the document is resolved and made again from its file when the page
+/// renders (`crate::load::page_body`), checked against [`ResolvedDoc::source_check`].
 #[derive(Clone)]
 pub struct ResolvedDoc {
     pub doc: Document,
-    pub reading: Reading,
     pub anchors: Vec<Option<Anchor>>,
     pub occurrences: Vec<Occurrence>,
-    /// What the entry pages show of each occurrence, by its place in `occurrences`. Not in
-    /// the copy [`ResolvedDoc::full`] makes: a document's own page does not show them.
-    pub contexts: Vec<crate::render::Context>,
+    /// What the entry pages show of each occurrence, by its place in `occurrences`.
+    pub contexts: Vec<Context>,
     pub notes: usize,
     /// Every id of the page, shared with the site's index.
     pub ids: Arc<PageIds>,
     /// The links written in the document, its notes and `see:` values.
     links: Vec<LinkRef>,
     /// By annotation, its note's HTML and text, when they came from the parse that read the
-    /// note's links ([`crate::render::body::note_links_and_html`]).
-    pub note_html: Arc<Vec<Option<crate::render::body::NoteAhead>>>,
-    /// Set when [`ResolvedDoc::compact`] dropped what [`ResolvedDoc::full`] makes again: the
-    /// source it must read again, as it was.
-    compact: Option<SourceCheck>,
+    /// note's links ([`crate::markdown::note_links_and_html`]).
+    pub note_html: Arc<Vec<Option<NoteAhead>>>,
+    /// What the source was, to tell that reading it again gave the same text.
+    pub source_check: SourceCheck,
 }
 
-/// What a compacted document's source was, to tell that reading it again gave the same text.
+/// The text a page renders from: the document's source and events, and its reading text.
+/// Short-lived: made when a document is resolved (and dropped once it is), and made again,
+/// exactly so, for the moment its page renders.
+pub struct PageBody {
+    pub body: Body,
+    pub reading: Reading,
+}
+
+/// What a document's source was, to tell that reading it again gave the same text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct SourceCheck {
+pub struct SourceCheck {
     len: usize,
     hash: u64,
 }
 
 impl SourceCheck {
-    fn of(source: &str) -> SourceCheck {
+    pub fn of(source: &str) -> SourceCheck {
         use std::hash::BuildHasher;
         // foldhash with a fixed seed: the same text always gives the same hash, several times
         // faster than SipHash (this tells an edit from no edit; nobody chooses the text to fool it).
@@ -88,8 +104,8 @@ impl SourceCheck {
     }
 }
 
-/// A compacted document's file no longer holds the text it was resolved from: it was edited
-/// or removed while the site was being built.
+/// A document's file no longer holds the text it was resolved from: it was edited or removed
+/// while the site was being built.
 #[derive(Debug)]
 pub struct SourceChanged {
     pub path: std::path::PathBuf,
@@ -97,63 +113,13 @@ pub struct SourceChanged {
 }
 
 impl ResolvedDoc {
-    /// Drops what rendering can make again from the source: the event streams, the reading
-    /// text's maps back into them, the sidecar's text (only errors point into it) and the
-    /// annotations' selectors, the reading text, and the source itself, which
-    /// [`ResolvedDoc::full`] reads again from the file. What stays is the annotations' bodies,
-    /// where they and the glossary occurrences stand, and the occurrences' contexts (entry
-    /// pages quote them). Its links go once they are checked, in [`resolve`]. A build compacts
-    /// each document as soon as it is resolved, so that memory holds one document's events at
-    /// a time per thread rather than the whole site's.
-    pub fn compact(&mut self) {
-        self.compact = Some(SourceCheck::of(&self.doc.source));
-        self.doc.source = String::new();
-        self.doc.events = Vec::new();
-        self.doc.footnotes = Vec::new();
-        self.doc.sidecar_source = String::new();
-        // The selectors have done their work: the anchors say where the quotes stand.
-        for a in std::sync::Arc::make_mut(&mut self.doc.annotations) {
+    /// Drops the annotations' selectors: once anchored, the anchors say where the quotes
+    /// stand. A build drops them as soon as a document is resolved (`check --fix`, which
+    /// moves quotes, reads them first).
+    pub fn forget_selectors(&mut self) {
+        for a in Arc::make_mut(&mut self.doc.annotations) {
             a.selector = crate::parse::sidecar::Selector::none();
         }
-        self.reading = Reading::default();
-    }
-
-    /// The document with everything rendering needs: itself, or, when compacted, a copy with
-    /// its source read again and its events and reading text made again exactly as resolving
-    /// made them. Fails if the file no longer holds the text it was resolved from.
-    pub fn full(&self, config: &Config) -> Result<std::borrow::Cow<'_, ResolvedDoc>, SourceChanged> {
-        let Some(check) = self.compact else {
-            return Ok(std::borrow::Cow::Borrowed(self));
-        };
-        let changed = |reason: String| SourceChanged {
-            path: self.doc.path.clone(),
-            reason,
-        };
-        let bytes = std::fs::read(&self.doc.path).map_err(|e| changed(format!("cannot read it again: {e}")))?;
-        let source = crate::parse::document::decode(bytes, &self.doc.path)
-            .map_err(|_| changed("it is no longer UTF-8".into()))?;
-        if SourceCheck::of(&source) != check {
-            return Err(changed("it changed while the site was being built".into()));
-        }
-        let mut doc = self.doc.clone();
-        doc.source = source;
-        let opts = crate::parse::document::ParseOptions {
-            smart_punctuation: config.smart_punctuation,
-        };
-        (doc.events, doc.footnotes) = doc.body_events(&opts);
-        let reading = prepare(&mut doc, config);
-        Ok(std::borrow::Cow::Owned(ResolvedDoc {
-            doc,
-            reading,
-            anchors: self.anchors.clone(),
-            occurrences: self.occurrences.clone(),
-            contexts: Vec::new(),
-            notes: self.notes,
-            ids: self.ids.clone(),
-            links: Vec::new(),
-            note_html: self.note_html.clone(),
-            compact: None,
-        }))
     }
 }
 
@@ -351,36 +317,17 @@ impl Site {
 
 /// Home-page order: weight, then date (newest first), then title.
 fn sort_docs(docs: &mut [ResolvedDoc]) {
-    use rayon::prelude::*;
-    // Their order is found by number, in parallel, and then the documents are moved into it: a
-    // document is a large value, slow to move at every step of a sort on a large site.
-    let mut order: Vec<usize> = (0..docs.len()).collect();
-    order.par_sort_by(|&a, &b| {
-        let (a, b) = (&docs[a].doc, &docs[b].doc);
-        a.meta
-            .weight
-            .cmp(&b.meta.weight)
-            .then_with(|| b.meta.date.cmp(&a.meta.date))
-            .then_with(|| a.title.cmp(&b.title))
-            .then_with(|| a.slug.cmp(&b.slug))
+    // Each key made once, and the documents moved once into their order: a document is a
+    // large value, slow to move at every step of a sort on a large site.
+    docs.sort_by_cached_key(|d| {
+        let d = &d.doc;
+        (
+            d.meta.weight,
+            std::cmp::Reverse(d.meta.date.clone()),
+            d.title.clone(),
+            d.slug.clone(),
+        )
     });
-    permute(docs, order);
-}
-
-/// Puts `items` in `order`: position k takes the item at `order[k]` (a permutation of the
-/// positions). Each cycle of the permutation is followed with swaps, in place: a second list
-/// of documents would be as large as the first.
-fn permute<T>(items: &mut [T], mut order: Vec<usize>) {
-    for start in 0..order.len() {
-        let mut k = start;
-        while order[k] != start {
-            let next = order[k];
-            items.swap(k, next);
-            order[k] = k;
-            k = next;
-        }
-        order[k] = k;
-    }
 }
 
 /// The index of every page's ids, every link checked against it, and who links to whom.
@@ -529,41 +476,44 @@ fn check_slugs(root: &Path, docs: &[ResolvedDoc], pages: &[ResolvedDoc], diags: 
     }
 }
 
-/// The reading text of a parsed document: its events sanitized, then analyzed.
-fn prepare(doc: &mut Document, config: &Config) -> Reading {
-    reading::sanitize(&mut doc.events, config.raw_html);
-    for (_, evs) in &mut doc.footnotes {
-        reading::sanitize(evs, config.raw_html);
+/// The reading text of a parsed body: its events sanitized, then analyzed. Resolving and the
+/// reloading of a page's body (`crate::load`) both make it here, so that they make it alike.
+pub fn prepare(body: &mut Body, raw_html: bool) -> Reading {
+    reading::sanitize(&mut body.events, raw_html);
+    for (_, evs) in &mut body.footnotes {
+        reading::sanitize(evs, raw_html);
     }
-    reading::analyze(&doc.events)
+    reading::analyze(&body.events)
 }
 
 /// Resolves one document or page on its own: anchors, glossary occurrences (none for pages,
 /// which get an empty [`Glossary`]), notes, ids; its links are checked later, site-wide.
 pub fn resolve_doc(
-    mut doc: Document,
+    doc: Document,
+    mut body: Body,
+    sidecar_source: &str,
     config: &Config,
     entries: &[Entry],
     glossary: &Glossary,
     diags: &mut Vec<Diagnostic>,
-) -> ResolvedDoc {
+) -> (ResolvedDoc, PageBody) {
     let (matcher, term_ids) = (&glossary.matcher, &glossary.term_ids);
-    let reading = prepare(&mut doc, config);
+    let reading = prepare(&mut body, config.raw_html);
     let sidecar = doc.sidecar_path.clone().unwrap_or_else(|| doc.path.clone());
     let anchors = anchor::anchor_all(
         &doc.annotations,
         &reading,
-        &doc.source,
+        &body.source,
         &sidecar,
-        &doc.sidecar_source,
+        sidecar_source,
         diags,
     );
 
     // The sidecar's positions, indexed on its first error here and shared by the rest.
     let positions = std::cell::OnceCell::new();
     let sidecar_error = |at: &[crate::parse::yamlpos::Seg], message: String| {
-        let positions = positions.get_or_init(|| YamlPositions::index(&doc.sidecar_source));
-        value_error_in(positions, &doc.sidecar_source, &sidecar, at, message)
+        let positions = positions.get_or_init(|| YamlPositions::index(sidecar_source));
+        value_error_in(positions, sidecar_source, &sidecar, at, message)
     };
 
     // Explicit `term:` annotations.
@@ -701,7 +651,7 @@ pub fn resolve_doc(
         o.k = *k;
     }
 
-    let defined: FastSet<&str> = doc.footnotes.iter().map(|(l, _)| l.as_str()).collect();
+    let defined: FastSet<&str> = body.footnotes.iter().map(|(l, _)| l.as_str()).collect();
     let notes = doc
         .annotations
         .iter()
@@ -713,12 +663,12 @@ pub fn resolve_doc(
             .iter()
             .filter(|l| defined.contains(l.as_str()))
             .count();
-    for (label, evs) in &doc.footnotes {
+    for (label, evs) in &body.footnotes {
         if !reading.footnote_order.contains(label) {
             let at = evs.first().map_or(0, |(_, r)| r.start);
             diags.push(
                 Diagnostic::warning(&doc.path, format!("footnote `[^{label}]` is never referenced")).at_offset(
-                    &doc.source,
+                    &body.source,
                     at,
                     1,
                 ),
@@ -740,10 +690,10 @@ pub fn resolve_doc(
                 .heading_ids
                 .iter()
                 .find(|(_, h)| h == id)
-                .map_or(0, |(e, _)| doc.events[*e].1.start);
+                .map_or(0, |(e, _)| body.events[*e].1.start);
             diags.push(
                 Diagnostic::error(&doc.path, format!("the id `{id}` is used twice in this page")).at_offset(
-                    &doc.source,
+                    &body.source,
                     at,
                     1,
                 ),
@@ -779,24 +729,21 @@ pub fn resolve_doc(
 
     let contexts = all
         .iter()
-        .map(|o| crate::render::Context::of(&reading.blocks[o.block].text, o.range.clone()))
+        .map(|o| Context::of(&reading.blocks[o.block].text, o.range.clone()))
         .collect();
-    let mut resolved = ResolvedDoc {
+    let (links, note_html) = doc_links(&doc, &body, config.raw_html);
+    let resolved = ResolvedDoc {
+        source_check: SourceCheck::of(&body.source),
         doc,
-        reading,
         anchors,
         occurrences: all,
         contexts,
         notes,
         ids: Arc::new(ids),
-        links: Vec::new(),
-        note_html: Arc::default(),
-        compact: None,
+        links,
+        note_html: Arc::new(note_html),
     };
-    let (links, note_html) = doc_links(&resolved, config.raw_html);
-    resolved.links = links;
-    resolved.note_html = Arc::new(note_html);
-    resolved
+    (resolved, PageBody { body, reading })
 }
 
 fn overlaps(a: &Range<usize>, b: &Range<usize>) -> bool {
@@ -834,15 +781,14 @@ struct LinkRef {
 
 /// Every link written in a document or page: Markdown links of the body and footnotes, notes,
 /// and `see:` values; and, by annotation, the HTML and text of the notes parsed for their links.
-fn doc_links(d: &ResolvedDoc, raw_html: bool) -> (Vec<LinkRef>, Vec<Option<crate::render::body::NoteAhead>>) {
-    let doc = &d.doc;
+fn doc_links(doc: &Document, body: &Body, raw_html: bool) -> (Vec<LinkRef>, Vec<Option<NoteAhead>>) {
     let mut out = Vec::new();
     let source: Arc<Path> = Arc::from(doc.path.as_path());
-    let body = doc
+    let events = body
         .events
         .iter()
-        .chain(doc.footnotes.iter().flat_map(|(_, e)| e.iter()));
-    for (e, range) in body {
+        .chain(body.footnotes.iter().flat_map(|(_, e)| e.iter()));
+    for (e, range) in events {
         // An image's address is a file of the site, not checked; a script URL is refused.
         let dest = match e {
             Event::Start(Tag::Link { dest_url, .. }) => dest_url,
@@ -862,7 +808,7 @@ fn doc_links(d: &ResolvedDoc, raw_html: bool) -> (Vec<LinkRef>, Vec<Option<crate
     for (i, a) in doc.annotations.iter().enumerate() {
         // A note that cannot hold a link is parsed only when it renders.
         if let Some(note) = a.note.as_deref().filter(|n| may_link(n)) {
-            let (links, html) = crate::render::body::note_links_and_html(note, raw_html);
+            let (links, html) = note_links_and_html(note, raw_html);
             if html.is_some() {
                 // At most one an annotation, kept until the page renders: made at that size
                 // rather than grown by doubling.
@@ -934,22 +880,6 @@ pub fn markdown_links(md: &str) -> Vec<(String, usize)> {
 /// or `<` (an autolink). Text without either is not parsed to look for them.
 fn may_link(md: &str) -> bool {
     md.contains(['[', '<'])
-}
-
-/// The links of Markdown events that are checked, with their byte offsets.
-pub fn link_destinations<'e, E: std::borrow::Borrow<Event<'e>>>(
-    events: impl Iterator<Item = (E, usize)>,
-) -> Vec<(String, usize)> {
-    events
-        .filter_map(|(e, at)| match e.borrow() {
-            Event::Start(Tag::Link { dest_url, .. }) => Some((dest_url.to_string(), at)),
-            // An image's address is not checked, but a script URL is refused.
-            Event::Start(Tag::Image { dest_url, .. }) if crate::parse::document::refused_scheme(dest_url).is_some() => {
-                Some((dest_url.to_string(), at))
-            }
-            _ => None,
-        })
-        .collect()
 }
 
 /// Checks a link against the index; an error reads its file from `files`, where the other
@@ -1057,56 +987,6 @@ pub fn target_page(t: &Target) -> Option<PageRef> {
 
 #[cfg(test)]
 mod tests {
-    use proptest::prelude::*;
-
-    proptest::proptest! {
-        /// Putting items in an order by the permutation's cycles gives what picking them
-        /// one by one in that order gives.
-        #[test]
-        fn permute_puts_items_in_the_order_given(
-            order in (0usize..40).prop_flat_map(|n| Just((0..n).collect::<Vec<_>>()).prop_shuffle())
-        ) {
-            let items: Vec<String> = (0..order.len()).map(|i| format!("item {i}")).collect();
-            let expected: Vec<String> = order.iter().map(|&i| items[i].clone()).collect();
-            let mut permuted = items;
-            super::permute(&mut permuted, order);
-            proptest::prop_assert_eq!(permuted, expected);
-        }
-    }
-
-    /// A compacted document reads its source again to render, and refuses a file that no
-    /// longer holds the text it was resolved from.
-    #[test]
-    fn a_compacted_document_reads_its_source_again_and_notices_a_change() {
-        let dir = tempfile::tempdir().unwrap();
-        let seeds = dir.path().join("seeds");
-        std::fs::create_dir_all(&seeds).unwrap();
-        let text = "# Titel\n\nDer Hund bellt.\n";
-        std::fs::write(seeds.join("a.md"), text).unwrap();
-        std::fs::write(seeds.join("a.yaml"), "annotations:\n  - quote: Hund\n    gloss: dog\n").unwrap();
-        let opts = crate::BuildOptions {
-            root: dir.path().to_path_buf(),
-            ..Default::default()
-        };
-        let mut diags = Vec::new();
-        let site = crate::load(&opts, &mut diags).unwrap().unwrap();
-        let mut doc = site.docs[0].clone();
-        let before = doc.reading.blocks.iter().map(|b| b.text.clone()).collect::<Vec<_>>();
-        doc.compact();
-        assert!(doc.doc.source.is_empty(), "the source is dropped");
-        let full = doc.full(&site.config).unwrap();
-        assert_eq!(full.doc.source, text);
-        let after = full.reading.blocks.iter().map(|b| b.text.clone()).collect::<Vec<_>>();
-        assert_eq!(after, before, "the reading text is made again as it was");
-        drop(full);
-        std::fs::write(seeds.join("a.md"), "# Titel\n\nDer Hund schläft.\n").unwrap();
-        let err = doc.full(&site.config).err().expect("an edited file is noticed");
-        assert!(err.reason.contains("changed"), "{err:?}");
-        std::fs::remove_file(seeds.join("a.md")).unwrap();
-        let err = doc.full(&site.config).err().expect("a removed file is noticed");
-        assert!(err.reason.contains("cannot read"), "{err:?}");
-    }
-
     #[test]
     fn markdown_links_are_found_with_their_offsets() {
         let links = |md: &str| super::markdown_links(md);

@@ -6,6 +6,7 @@
 //! inline-code events, with soft breaks as a space. Image alt text, code blocks and raw HTML
 //! (when allowed) are not reading text.
 
+use crate::markdown::html_as_text;
 use crate::parse::document::Spanned;
 use crate::slug::slugify;
 use crate::{FastMap, FastSet};
@@ -65,18 +66,6 @@ pub fn sanitize(events: &mut [Spanned], raw_html: bool) {
     }
     for (e, _) in events.iter_mut() {
         *e = html_as_text(std::mem::replace(e, Event::SoftBreak));
-    }
-}
-
-/// Raw HTML as the page shows it without `raw_html`: its text, escaped, and an HTML block as a
-/// paragraph of that text. The one rule for documents, notes and definitions, their HTML and
-/// their text alike.
-pub fn html_as_text(e: Event<'_>) -> Event<'_> {
-    match e {
-        Event::Html(s) | Event::InlineHtml(s) => Event::Text(s),
-        Event::Start(Tag::HtmlBlock) => Event::Start(Tag::Paragraph),
-        Event::End(TagEnd::HtmlBlock) => Event::End(TagEnd::Paragraph),
-        other => other,
     }
 }
 

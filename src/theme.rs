@@ -39,7 +39,7 @@ pub struct Builtin {
 
 macro_rules! theme_file {
     ($theme:literal, $path:literal) => {
-        include_str!(concat!("../../themes/", $theme, "/", $path))
+        include_str!(concat!("../themes/", $theme, "/", $path))
     };
 }
 
@@ -59,12 +59,9 @@ pub const BUILTIN: &[Builtin] = &[
             ("search.html", theme_file!("default", "templates/search.html")),
         ],
         static_files: &[
-            ("glossa.css", include_bytes!("../../themes/default/static/glossa.css")),
-            ("search.js", include_bytes!("../../themes/default/static/search.js")),
-            (
-                "sidenotes.js",
-                include_bytes!("../../themes/default/static/sidenotes.js"),
-            ),
+            ("glossa.css", include_bytes!("../themes/default/static/glossa.css")),
+            ("search.js", include_bytes!("../themes/default/static/search.js")),
+            ("sidenotes.js", include_bytes!("../themes/default/static/sidenotes.js")),
         ],
         i18n: &[
             ("en", theme_file!("default", "i18n/en.yaml")),
@@ -75,7 +72,7 @@ pub const BUILTIN: &[Builtin] = &[
         name: "classic",
         manifest: theme_file!("classic", "theme.yaml"),
         templates: &[],
-        static_files: &[("classic.css", include_bytes!("../../themes/classic/static/classic.css"))],
+        static_files: &[("classic.css", include_bytes!("../themes/classic/static/classic.css"))],
         i18n: &[],
     },
 ];

@@ -1,0 +1,295 @@
+//! Load: the edge that reads the site. Input: the site's folder. Output: a resolved
+//! [`Site`](resolve::Site) (config, discover, reading the files, parse and resolve), and, when a
+//! page renders, its document's body made again from its file ([`Reload`]). Touches the disk:
+//! it reads every file the stages below it work on, so that they read none.
+
+use crate::diagnostics::Diagnostic;
+use crate::parse::Entry;
+use crate::parse::document::{ParseOptions, ParsedDocument, decode, parse_document};
+use crate::resolve::{self, Glossary, PageBody, ResolvedDoc, Site, SourceChanged, SourceCheck};
+use crate::{BuildOptions, Fatal, config, discover, parse};
+use rayon::prelude::*;
+use std::path::{Path, PathBuf};
+
+/// Everything up to and including resolve: what `build`, `check` and `serve` share. Each
+/// document keeps only what rendering cannot make again ([`ResolvedDoc`]; its body is dropped
+/// as soon as it is resolved), so that memory stays flat on large sites.
+pub fn load(opts: &BuildOptions, diags: &mut Vec<Diagnostic>) -> Result<Option<Site>, Fatal> {
+    Ok(load_visiting(opts, diags, &|_, _, _| None::<()>)?.map(|(site, _)| site))
+}
+
+/// What a document looks like to a visitor of [`load_visiting`]: resolved, its body, and its
+/// sidecar's text.
+pub type Visit<'v, T> = dyn Fn(&ResolvedDoc, &PageBody, &str) -> Option<T> + Sync + 'v;
+
+/// [`load`], showing each document to `visit` while its body and its sidecar's text are still
+/// at hand (`check --fix` moves quotes there); what it returns comes back in discovery order.
+pub fn load_visiting<T: Send>(
+    opts: &BuildOptions,
+    diags: &mut Vec<Diagnostic>,
+    visit: &Visit<'_, T>,
+) -> Result<Option<(Site, Vec<T>)>, Fatal> {
+    let root = &opts.root;
+    let config = site_config(opts, diags)?;
+    // The glossary first: every document is resolved against it as soon as it is parsed. It is
+    // read while seeds/ is walked.
+    let ((documents, walk_diags), glossary) = rayon::join(
+        || {
+            let mut diags = Vec::new();
+            (discover::documents(root, &mut diags), diags)
+        },
+        || read_glossary(root),
+    );
+    diags.extend(walk_diags);
+    if documents.is_empty() {
+        diags.push(
+            Diagnostic::error(
+                root.join("seeds"),
+                "no documents: there is no .txt or .md file under seeds/",
+            )
+            .hint("add a text, e.g. seeds/erlkoenig.txt, or create a site with `glossa new DIR`"),
+        );
+        return Ok(None);
+    }
+    let (found, entries, glossary, glossary_diags) = glossary?;
+    diags.extend(glossary_diags);
+    let opts_parse = ParseOptions {
+        smart_punctuation: config.smart_punctuation,
+    };
+    let resolving = Resolving {
+        config: &config,
+        entries: &entries,
+        glossary: &glossary,
+        parse: &opts_parse,
+        drafts: opts.drafts,
+    };
+    let (docs, visited) = resolving.documents(&documents, visit, diags)?;
+    let pages = resolving.pages(&found.pages, diags)?;
+    let site = resolve::resolve(root, config, docs, pages, entries, glossary, diags);
+    if site.config.base_url.is_none() && opts.warn_sitemap {
+        diags.push(
+            Diagnostic::warning(
+                root.join("content").join("site.yaml"),
+                "no `base_url`: sitemap.xml is left out",
+            )
+            .hint("set `base_url` in site.yaml or pass --base-url"),
+        );
+    }
+    Ok(Some((site, visited)))
+}
+
+/// site.yaml, with the command line's `--base-url`.
+fn site_config(opts: &BuildOptions, diags: &mut Vec<Diagnostic>) -> Result<config::Config, Fatal> {
+    let (mut config, d) = config::load(&opts.root).map_err(|e| Fatal(format!("cannot read content/site.yaml: {e}")))?;
+    diags.extend(d);
+    if let Some(url) = &opts.base_url {
+        config.base_url = Some(if url.ends_with('/') {
+            url.clone()
+        } else {
+            format!("{url}/")
+        });
+    }
+    Ok(config)
+}
+
+fn read(p: &Path) -> Result<Vec<u8>, Fatal> {
+    std::fs::read(p).map_err(|e| Fatal(format!("cannot read {}: {e}", p.display())))
+}
+
+type GlossaryRead = (discover::Found, Vec<Entry>, Glossary, Vec<Diagnostic>);
+
+/// content/ walked, its glossary files read and parsed, and the glossary's matcher made.
+fn read_glossary(root: &Path) -> Result<GlossaryRead, Fatal> {
+    let mut diags = Vec::new();
+    let found = discover::content(root, &mut diags);
+    let mut entries = Vec::new();
+    for path in &found.glossary {
+        match decode(read(path)?, path) {
+            Ok(text) => entries.extend(parse::glossary::parse_glossary(&text, path, &mut diags)),
+            Err(d) => diags.push(d),
+        }
+    }
+    let glossary = Glossary::new(&entries);
+    Ok((found, entries, glossary, diags))
+}
+
+/// What reading, parsing and resolving one document needs.
+struct Resolving<'a> {
+    config: &'a config::Config,
+    entries: &'a [Entry],
+    glossary: &'a Glossary,
+    parse: &'a ParseOptions,
+    drafts: bool,
+}
+
+impl Resolving<'_> {
+    /// Each document read, parsed and resolved on its own, in parallel, and its body dropped;
+    /// results keep discovery order, and the site-wide checks come after.
+    fn documents<T: Send>(
+        &self,
+        documents: &[(PathBuf, Option<PathBuf>)],
+        visit: &Visit<'_, T>,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Result<(Vec<ResolvedDoc>, Vec<T>), Fatal> {
+        type Loaded<T> = Result<(Option<ResolvedDoc>, Option<T>, Vec<Diagnostic>), Fatal>;
+        let loaded: Vec<Loaded<T>> = documents
+            .par_iter()
+            .map(|(path, sidecar)| {
+                let mut diags = Vec::new();
+                let Some(ParsedDocument {
+                    doc,
+                    body,
+                    sidecar_source: parsed_sidecar,
+                }) = read_document(path, sidecar.as_deref(), self.parse, &mut diags)?
+                    .filter(|p| !p.doc.meta.draft || self.drafts)
+                else {
+                    return Ok((None, None, diags));
+                };
+                let (mut kept, body) = resolve::resolve_doc(
+                    doc,
+                    body,
+                    &parsed_sidecar,
+                    self.config,
+                    self.entries,
+                    self.glossary,
+                    &mut diags,
+                );
+                let visited = visit(&kept, &body, &parsed_sidecar);
+                kept.forget_selectors();
+                Ok((Some(kept), visited, diags))
+            })
+            .collect();
+        let (mut docs, mut visited) = (Vec::with_capacity(loaded.len()), Vec::new());
+        for result in loaded {
+            let (doc, v, d) = result?;
+            diags.extend(d);
+            docs.extend(doc);
+            visited.extend(v);
+        }
+        Ok((docs, visited))
+    }
+
+    /// The extra pages of content/, resolved without the glossary; their bodies dropped too.
+    fn pages(&self, paths: &[PathBuf], diags: &mut Vec<Diagnostic>) -> Result<Vec<ResolvedDoc>, Fatal> {
+        let no_glossary = Glossary::new(&[]);
+        let mut pages = Vec::new();
+        for path in paths {
+            match decode(read(path)?, path) {
+                Ok(text) => pages.extend(
+                    parse_document(path, text, None, self.parse, diags)
+                        .filter(|p| !p.doc.meta.draft || self.drafts)
+                        .map(|p| resolve::resolve_doc(p.doc, p.body, "", self.config, &[], &no_glossary, diags).0),
+                ),
+                Err(d) => diags.push(d),
+            }
+        }
+        Ok(pages)
+    }
+}
+
+/// Reads and parses one document and its sidecar; `None` (with a diagnostic) when a file is
+/// not UTF-8 or the document cannot be built.
+pub fn read_document(
+    path: &Path,
+    sidecar: Option<&Path>,
+    opts: &ParseOptions,
+    diags: &mut Vec<Diagnostic>,
+) -> Result<Option<ParsedDocument>, Fatal> {
+    let text = match decode(read(path)?, path) {
+        Ok(t) => t,
+        Err(d) => {
+            diags.push(d);
+            return Ok(None);
+        }
+    };
+    let side = match sidecar {
+        Some(s) => match decode(read(s)?, s) {
+            Ok(t) => Some((s, t)),
+            Err(d) => {
+                diags.push(d);
+                return Ok(None);
+            }
+        },
+        None => None,
+    };
+    Ok(parse_document(path, text, side, opts, diags))
+}
+
+/// Makes the body of a kept document again when its page renders: its source read from its
+/// file and checked against what it was, its events and reading text made as resolving made
+/// them ([`page_body`]).
+pub struct Reload<'c> {
+    config: &'c config::Config,
+}
+
+impl<'c> Reload<'c> {
+    pub fn new(config: &'c config::Config) -> Reload<'c> {
+        Reload { config }
+    }
+}
+
+impl crate::render::Bodies for Reload<'_> {
+    fn body(&self, doc: &ResolvedDoc) -> Result<PageBody, SourceChanged> {
+        page_body(doc, self.config)
+    }
+}
+
+/// A kept document's body, made again from its file exactly as resolving made it. Fails if
+/// the file no longer holds the text it was resolved from.
+pub fn page_body(d: &ResolvedDoc, config: &config::Config) -> Result<PageBody, SourceChanged> {
+    let changed = |reason: String| SourceChanged {
+        path: d.doc.path.clone(),
+        reason,
+    };
+    let bytes = std::fs::read(&d.doc.path).map_err(|e| changed(format!("cannot read it again: {e}")))?;
+    let source = decode(bytes, &d.doc.path).map_err(|_| changed("it is no longer UTF-8".into()))?;
+    if SourceCheck::of(&source) != d.source_check {
+        return Err(changed("it changed while the site was being built".into()));
+    }
+    let opts = ParseOptions {
+        smart_punctuation: config.smart_punctuation,
+    };
+    let mut body = d.doc.body(source, &opts);
+    let reading = resolve::prepare(&mut body, config.raw_html);
+    Ok(PageBody { body, reading })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A kept document's body is read again to render, made as resolving made it, and a file
+    /// that no longer holds the text it was resolved from is refused.
+    #[test]
+    fn a_kept_documents_body_is_read_again_and_a_change_is_noticed() {
+        let dir = tempfile::tempdir().unwrap();
+        let seeds = dir.path().join("seeds");
+        std::fs::create_dir_all(&seeds).unwrap();
+        let text = "# Titel\n\nDer Hund bellt.\n";
+        std::fs::write(seeds.join("a.md"), text).unwrap();
+        std::fs::write(seeds.join("a.yaml"), "annotations:\n  - quote: Hund\n    gloss: dog\n").unwrap();
+        let opts = crate::BuildOptions {
+            root: dir.path().to_path_buf(),
+            ..Default::default()
+        };
+        let mut diags = Vec::new();
+        let texts = |p: &PageBody| p.reading.blocks.iter().map(|b| b.text.clone()).collect::<Vec<_>>();
+        let (site, mut visited) = load_visiting(&opts, &mut diags, &|_, body, _| Some(texts(body)))
+            .unwrap()
+            .unwrap();
+        let doc = &site.docs[0];
+        let again = page_body(doc, &site.config).unwrap();
+        assert_eq!(again.body.source, text);
+        assert_eq!(
+            texts(&again),
+            visited.remove(0),
+            "the reading text is made again as it was"
+        );
+        std::fs::write(seeds.join("a.md"), "# Titel\n\nDer Hund schläft.\n").unwrap();
+        let err = page_body(doc, &site.config).err().expect("an edited file is noticed");
+        assert!(err.reason.contains("changed"), "{err:?}");
+        std::fs::remove_file(seeds.join("a.md")).unwrap();
+        let err = page_body(doc, &site.config).err().expect("a removed file is noticed");
+        assert!(err.reason.contains("cannot read"), "{err:?}");
+    }
+}

@@ -1,0 +1,277 @@
+//! Markdown as every stage reads it: the HTML of notes, definitions and pages (links made
+//! relative, heading attributes and raw HTML as allowed), the plain text of events (one rule),
+//! the links a note or a definition holds, and HTML escaping. Input: Markdown text; output:
+//! HTML or text. No disk access.
+
+use crate::parse::document::refused_scheme;
+use crate::resolve::links::{classify, href};
+use pulldown_cmark::{Event, Tag, TagEnd, html};
+
+/// Raw HTML as the page shows it without `raw_html`: its text, escaped, and an HTML block as a
+/// paragraph of that text. The one rule for documents, notes and definitions, their HTML and
+/// their text alike.
+pub fn html_as_text(e: Event<'_>) -> Event<'_> {
+    match e {
+        Event::Html(s) | Event::InlineHtml(s) => Event::Text(s),
+        Event::Start(Tag::HtmlBlock) => Event::Start(Tag::Paragraph),
+        Event::End(TagEnd::HtmlBlock) => Event::End(TagEnd::Paragraph),
+        other => other,
+    }
+}
+
+/// Renders Markdown (a note, a definition, a page) with cross-links resolved from `root`.
+pub fn markdown_html(md: &str, root: &str, raw_html: bool) -> String {
+    let events = pulldown_cmark::Parser::new_ext(md, crate::parse::document::markdown_options(false));
+    let mut out = String::with_capacity(md.len() + md.len() / 2);
+    html::push_html(&mut out, markdown_events(events, root, raw_html));
+    out
+}
+
+/// The events of [`markdown_html`]: links resolved, heading attributes and raw HTML as allowed.
+fn markdown_events<'e>(
+    events: impl Iterator<Item = Event<'e>>,
+    root: &str,
+    raw_html: bool,
+) -> impl Iterator<Item = Event<'e>> {
+    events
+        .map(move |e| rewrite_link(e, root))
+        .map(move |e| heading_attrs(e, raw_html))
+        .map(move |e| if raw_html { e } else { html_as_text(e) })
+}
+
+/// Where the pages that hold notes stand, one folder below the site's root (`SLUG/index.html`,
+/// `NAME/index.html`): a note rendered ahead, while its links are read, is rendered from there.
+pub const NOTE_ROOT: &str = "../";
+
+/// A note's links with their byte offsets, for resolving to check and, from the same parse
+/// when one gives them, its HTML and text as [`note_html_and_text`] makes them from
+/// [`NOTE_ROOT`]: resolving and rendering would each parse the note otherwise.
+pub fn note_links_and_html(note: &str, raw_html: bool) -> (Vec<(String, usize)>, Option<NoteAhead>) {
+    let events = note_events(note);
+    let links = link_destinations(events.iter().map(|(e, r)| (e, r.start)));
+    if extended(note) {
+        return (links, None);
+    }
+    let (html, text) = html_and_text(events, note.len(), NOTE_ROOT, raw_html);
+    let ahead = NoteAhead {
+        html: html.into_boxed_str(),
+        text: text.into_boxed_str(),
+    };
+    (links, Some(ahead))
+}
+
+/// A note's HTML, from [`NOTE_ROOT`], and its text, made while its links were read; kept, at
+/// their size, until its page renders.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NoteAhead {
+    pub html: Box<str>,
+    pub text: Box<str>,
+}
+
+/// Whether a note uses a Markdown extension, which [`plain_text`] does not read: then
+/// its HTML and its text come from two parses.
+fn extended(note: &str) -> bool {
+    note.contains(['|', '~', '^', '{']) || ["[ ]", "[x]", "[X]"].iter().any(|t| note.contains(t))
+}
+
+/// A note's HTML ([`markdown_html`]) and its plain text ([`plain_text`]), from one parse
+/// when one gives both: `plain_text` reads Markdown without the extensions (tables, footnotes,
+/// strikethrough, task lists, heading attributes), and a note with none of the characters that
+/// start them parses the same either way.
+pub fn note_html_and_text(note: &str, root: &str, raw_html: bool) -> (String, String) {
+    if extended(note) {
+        return (markdown_html(note, root, raw_html), plain_text(note, raw_html));
+    }
+    html_and_text(note_events(note), note.len(), root, raw_html)
+}
+
+/// A note's events, with their byte offsets.
+fn note_events(note: &str) -> Vec<(Event<'_>, std::ops::Range<usize>)> {
+    pulldown_cmark::Parser::new_ext(note, crate::parse::document::markdown_options(false))
+        .into_offset_iter()
+        .collect()
+}
+
+/// The HTML and the plain text of a note's events (of a note `len` bytes long).
+fn html_and_text(
+    events: Vec<(Event<'_>, std::ops::Range<usize>)>,
+    len: usize,
+    root: &str,
+    raw_html: bool,
+) -> (String, String) {
+    let mut events = events;
+    if !raw_html {
+        for (e, _) in &mut events {
+            *e = html_as_text(std::mem::replace(e, Event::SoftBreak));
+        }
+    }
+    let text = plain_text_of(events.iter().map(|(e, _)| e));
+    let mut html = String::with_capacity(len + len / 2);
+    html::push_html(
+        &mut html,
+        markdown_events(events.into_iter().map(|(e, _)| e), root, raw_html),
+    );
+    (html, text)
+}
+
+/// Cross-links become relative URLs; a destination that would run script (refused as an error
+/// during resolve) becomes `#`, so that none reaches a page whatever the checks upstream let by.
+pub fn rewrite_link<'e>(e: Event<'e>, root: &str) -> Event<'e> {
+    match e {
+        Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => {
+            let url = match classify(&dest_url) {
+                Ok(t) if refused_scheme(&dest_url).is_none() => href(&t, &dest_url, root),
+                _ => "#".to_owned(),
+            };
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url: url.into(),
+                title,
+                id,
+            })
+        }
+        Event::Start(Tag::Image {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) if refused_scheme(&dest_url).is_some() => Event::Start(Tag::Image {
+            link_type,
+            dest_url: "#".into(),
+            title,
+            id,
+        }),
+        other => other,
+    }
+}
+
+/// Heading attributes (`## Title {#id .class key=value}`) are raw HTML in all but name: `key`
+/// may be `onclick`, or `x/onclick`, which a browser reads as two attributes. Unless raw HTML
+/// is allowed, only harmless ones stay: `data-*`, `lang`, `dir`, `title` and `translate`, with
+/// names of lower-case letters, digits and `-` only.
+pub fn heading_attrs(e: Event<'_>, raw_html: bool) -> Event<'_> {
+    match e {
+        Event::Start(Tag::Heading {
+            level,
+            id,
+            classes,
+            attrs,
+        }) if !raw_html => Event::Start(Tag::Heading {
+            level,
+            id,
+            classes,
+            attrs: attrs.into_iter().filter(|(name, _)| is_harmless_attr(name)).collect(),
+        }),
+        other => other,
+    }
+}
+
+fn is_harmless_attr(name: &str) -> bool {
+    let plain = !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    plain
+        && (matches!(name, "lang" | "dir" | "title" | "translate")
+            || name.strip_prefix("data-").is_some_and(|rest| !rest.is_empty()))
+}
+
+/// The text of a Markdown string, without markup; raw HTML, unless `raw_html`, is the text the
+/// page shows for it.
+pub fn plain_text(md: &str, raw_html: bool) -> String {
+    let events = pulldown_cmark::Parser::new(md);
+    if raw_html {
+        plain_text_of(events)
+    } else {
+        plain_text_of(events.map(html_as_text))
+    }
+}
+
+/// The text of Markdown events, without markup.
+pub fn plain_text_of<'e, E: std::borrow::Borrow<pulldown_cmark::Event<'e>>>(events: impl Iterator<Item = E>) -> String {
+    let mut out = String::new();
+    for e in events {
+        match e.borrow() {
+            pulldown_cmark::Event::Text(t) | pulldown_cmark::Event::Code(t) => out.push_str(t),
+            pulldown_cmark::Event::SoftBreak | pulldown_cmark::Event::HardBreak => out.push(' '),
+            pulldown_cmark::Event::End(pulldown_cmark::TagEnd::Paragraph) => out.push(' '),
+            _ => {}
+        }
+    }
+    crate::text::collapse(&out)
+}
+
+/// The links of Markdown events that are checked, with their byte offsets.
+pub fn link_destinations<'e, E: std::borrow::Borrow<Event<'e>>>(
+    events: impl Iterator<Item = (E, usize)>,
+) -> Vec<(String, usize)> {
+    events
+        .filter_map(|(e, at)| match e.borrow() {
+            Event::Start(Tag::Link { dest_url, .. }) => Some((dest_url.to_string(), at)),
+            // An image's address is not checked, but a script URL is refused.
+            Event::Start(Tag::Image { dest_url, .. }) if crate::parse::document::refused_scheme(dest_url).is_some() => {
+                Some((dest_url.to_string(), at))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+pub fn escape_href(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    pulldown_cmark_escape::escape_href(&mut out, s).ok();
+    out
+}
+
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    pulldown_cmark_escape::escape_html(&mut out, s).ok();
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// One parse gives a note's HTML and text exactly as two do, and notes that use a
+    /// Markdown extension (which the text's parse does not read) still get two.
+    #[test]
+    fn a_note_parsed_once_renders_as_parsed_twice() {
+        let notes = [
+            "Eine Anmerkung zu *dunkel*, mit [Verweis](doc:d00001).",
+            "`code` and **strong**,\nover two lines  \nwith a hard break",
+            "# A heading {#id .c}\n\ntext",
+            "<b>raw</b> HTML and <!-- a comment -->",
+            "> a quote\n\n- a\n- list\n\n1. one",
+            "a ~~struck~~ word",
+            "| a | b |\n| - | - |\n| 1 | 2 |",
+            "a footnote[^1]\n\n[^1]: the note",
+            "- [ ] a task\n- [x] done",
+            "[a link](https://example.org \"title\") and ![img](pic.png)",
+            "an entity &amp; and an escape \\*",
+            "",
+        ];
+        for note in notes {
+            for raw_html in [false, true] {
+                assert_eq!(
+                    note_html_and_text(note, "../", raw_html),
+                    (markdown_html(note, "../", raw_html), plain_text(note, raw_html)),
+                    "{note:?}, raw_html {raw_html}"
+                );
+                // Rendered ahead, while resolving reads its links: the same links, and the
+                // same HTML and text when they come with them.
+                let (links, ahead) = note_links_and_html(note, raw_html);
+                assert_eq!(links, crate::resolve::markdown_links(note), "{note:?}");
+                if let Some(ahead) = ahead {
+                    let made = (ahead.html.to_string(), ahead.text.to_string());
+                    assert_eq!(made, note_html_and_text(note, NOTE_ROOT, raw_html), "{note:?}");
+                }
+            }
+        }
+    }
+}
