@@ -14,7 +14,9 @@
 
 use glossa::config::{Config, GlossaryLink};
 use glossa::parse::document::{ParseOptions, decode, parse_document};
-use glossa::render::{Sink, render_site, theme};
+use glossa::render::{Bodies, Sink, render_site};
+use glossa::theme;
+use glossa::resolve::{PageBody, ResolvedDoc, SourceChanged};
 use libfuzzer_sys::fuzz_target;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
@@ -76,7 +78,8 @@ fuzz_target!(|data: &[u8]| {
     let opts = ParseOptions {
         smart_punctuation: flags & 8 != 0,
     };
-    let Some(doc) = parse_document(&doc_path, text, side, &opts, &mut diags) else {
+    let source = text.clone();
+    let Some(parsed) = parse_document(&doc_path, text, side, &opts, &mut diags) else {
         assert!(
             diags.iter().any(|d| d.is_error()),
             "a document dropped without an error"
@@ -87,7 +90,7 @@ fuzz_target!(|data: &[u8]| {
         Some(Ok(g)) => glossa::parse::glossary::parse_glossary(&g, &glossary_path, &mut diags),
         _ => Vec::new(),
     };
-    let annotations: Vec<String> = doc.annotations.iter().map(|a| a.id.to_string()).collect();
+    let annotations: Vec<String> = parsed.doc.annotations.iter().map(|a| a.id.to_string()).collect();
     let config = Config {
         raw_html: flags & 2 != 0,
         glossary_link: if flags & 4 != 0 {
@@ -98,7 +101,15 @@ fuzz_target!(|data: &[u8]| {
         ..Config::default()
     };
     let glossary = glossa::resolve::Glossary::new(&entries);
-    let resolved = glossa::resolve::resolve_doc(doc, &config, &entries, &glossary, &mut diags);
+    let (resolved, _) = glossa::resolve::resolve_doc(
+        parsed.doc,
+        parsed.body,
+        &parsed.sidecar_source,
+        &config,
+        &entries,
+        &glossary,
+        &mut diags,
+    );
     let site = glossa::resolve::resolve(root, config, vec![resolved], Vec::new(), entries, glossary, &mut diags);
     for d in &diags {
         assert!(d.path.starts_with(root), "a diagnostic outside the site: {d:?}");
@@ -109,7 +120,12 @@ fuzz_target!(|data: &[u8]| {
     }
 
     let pages = Pages::default();
-    render_site(&site, theme(), &pages).expect("rendering into memory");
+    let bodies = InMemory {
+        source,
+        opts,
+        raw_html: flags & 2 != 0,
+    };
+    render_site(&site, &bodies, theme(), &pages).expect("rendering into memory");
     let slug = &site.docs[0].doc.slug;
     let pages = pages.0.into_inner().expect("the page map");
     let page = pages
@@ -135,6 +151,22 @@ fuzz_target!(|data: &[u8]| {
         );
     }
 });
+
+/// The document's body made again from the text in memory, as `glossa build` makes it again
+/// from the file.
+struct InMemory {
+    source: String,
+    opts: ParseOptions,
+    raw_html: bool,
+}
+
+impl Bodies for InMemory {
+    fn body(&self, doc: &ResolvedDoc) -> Result<PageBody, SourceChanged> {
+        let mut body = doc.doc.body(self.source.clone(), &self.opts);
+        let reading = glossa::resolve::prepare(&mut body, self.raw_html);
+        Ok(PageBody { body, reading })
+    }
+}
 
 /// How often each value of an attribute stands in `html`, found by its lead (` id="`): one
 /// pass over the page, however many values are asked for.
