@@ -3,7 +3,7 @@
 //! [`parse`] takes the file's text, so it is testable without a disk; [`load`] reads it.
 
 use crate::diagnostics::Diagnostic;
-use crate::parse::yaml::{self, from_yaml};
+use crate::yaml::{self, from_yaml};
 use schemars::JsonSchema;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
@@ -159,11 +159,11 @@ pub fn parse(source: &str, path: &Path) -> (Config, Vec<Diagnostic>) {
 }
 
 /// Reads `content/site.yaml` under `root` if it exists (and is a file to read: see
-/// [`crate::discover::is_file`]).
+/// [`crate::site_files::is_file`]).
 pub fn load(root: &Path) -> Result<(Config, Vec<Diagnostic>), std::io::Error> {
     let path = root.join("content").join("site.yaml");
     let mut skipped = Vec::new();
-    if !crate::discover::is_file(root, &path, &mut skipped) {
+    if !crate::site_files::is_file(root, &path, &mut skipped) {
         return Ok((Config::default(), skipped));
     }
     match std::fs::read_to_string(&path) {

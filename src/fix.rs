@@ -8,9 +8,9 @@
 
 use crate::diagnostics::{Diagnostic, Pos, Severity, visible};
 use crate::parse::Annotation;
-use crate::parse::yamlpos::YamlPositions;
 use crate::resolve::relocate::{Relocation, relocate};
 use crate::resolve::{PageBody, ResolvedDoc};
+use crate::yaml::pos::YamlPositions;
 use crate::yamledit::{Edit, Editor};
 use crate::{BuildOptions, Fatal, Outcome};
 use std::ops::Range;

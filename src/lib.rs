@@ -29,6 +29,7 @@ pub mod config;
 pub mod diagnostics;
 pub mod discover;
 pub mod fix;
+pub mod layout;
 pub mod load;
 pub mod markdown;
 pub mod output;
@@ -38,10 +39,12 @@ pub mod resolve;
 pub mod scaffold;
 pub mod schema;
 pub mod serve;
+pub mod site_files;
 pub mod slug;
 pub mod text;
 pub mod theme;
 pub mod write;
+pub mod yaml;
 pub mod yamledit;
 
 use diagnostics::Diagnostic;
@@ -270,7 +273,7 @@ impl LiveSite {
         before.affected(&after, &self.site.entries, &slugs, title_changed, &mut wanted);
         for (target, r) in relinked {
             if r.before != r.after || title_changed {
-                wanted.insert(resolve::links::page_path(&target));
+                wanted.insert(layout::page_path(&target));
             }
         }
         let sink = write::Selective::new(&self.out, wanted, None);

@@ -3,8 +3,8 @@
 //! the links a note or a definition holds, and HTML escaping. Input: Markdown text; output:
 //! HTML or text. No disk access.
 
-use crate::parse::document::refused_scheme;
-use crate::resolve::links::{classify, href};
+use crate::layout::refused_scheme;
+use crate::layout::{classify, href};
 use pulldown_cmark::{Event, Tag, TagEnd, html};
 
 /// Raw HTML as the page shows it without `raw_html`: its text, escaped, and an HTML block as a
@@ -214,7 +214,7 @@ pub fn link_destinations<'e, E: std::borrow::Borrow<Event<'e>>>(
         .filter_map(|(e, at)| match e.borrow() {
             Event::Start(Tag::Link { dest_url, .. }) => Some((dest_url.to_string(), at)),
             // An image's address is not checked, but a script URL is refused.
-            Event::Start(Tag::Image { dest_url, .. }) if crate::parse::document::refused_scheme(dest_url).is_some() => {
+            Event::Start(Tag::Image { dest_url, .. }) if crate::layout::refused_scheme(dest_url).is_some() => {
                 Some((dest_url.to_string(), at))
             }
             _ => None,

@@ -22,7 +22,7 @@
 //! Reads the disk (and creates the output's parent folder); writes nothing else.
 
 use crate::diagnostics::Diagnostic;
-use crate::parse::yamlpos::YamlPositions;
+use crate::yaml::pos::YamlPositions;
 use std::path::{Component, Path, PathBuf};
 
 /// The file glossa writes into every output folder it builds: a folder that has it may be

@@ -20,7 +20,7 @@
 //!   strings of the theme it extends.
 
 use crate::diagnostics::{Diagnostic, Pos, did_you_mean};
-use crate::parse::yaml::{from_yaml, value_error};
+use crate::yaml::{from_yaml, value_error};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
@@ -374,7 +374,7 @@ fn resolve_chain(root: &Path, name: &str, diags: &mut Vec<Diagnostic>) -> Option
             return None;
         }
         let builtin = BUILTIN.iter().find(|b| b.name == current);
-        let dir = Some(root.join("themes").join(&current)).filter(|d| crate::discover::is_dir(root, d, diags));
+        let dir = Some(root.join("themes").join(&current)).filter(|d| crate::site_files::is_dir(root, d, diags));
         if builtin.is_none() && dir.is_none() {
             let known = known_themes(root);
             let d = error_here(format!(
@@ -395,7 +395,7 @@ fn resolve_chain(root: &Path, name: &str, diags: &mut Vec<Diagnostic>) -> Option
         if let Some(dir) = &dir {
             let path = dir.join("theme.yaml");
             match Some(&path)
-                .filter(|p| crate::discover::is_file(root, p, diags))
+                .filter(|p| crate::site_files::is_file(root, p, diags))
                 .map(std::fs::read_to_string)
             {
                 None => {}
@@ -460,7 +460,7 @@ fn known_themes(root: &Path) -> Vec<String> {
             let name = entry.file_name().to_string_lossy().into_owned();
             if !name.starts_with('.')
                 && !names.contains(&name)
-                && crate::discover::is_dir(root, &entry.path(), &mut Vec::new())
+                && crate::site_files::is_dir(root, &entry.path(), &mut Vec::new())
             {
                 names.push(name);
             }
@@ -475,9 +475,9 @@ fn quoted_list(names: &[String]) -> String {
 }
 
 /// Files under `dir` as `(path relative to dir with /, path)`, sorted, skipping hidden ones;
-/// symlinks and special files by the site's one rule ([`crate::discover::files`]).
+/// symlinks and special files by the site's one rule ([`crate::site_files::files`]).
 fn files_under(root: &Path, dir: &Path, diags: &mut Vec<Diagnostic>) -> Vec<(String, PathBuf)> {
-    crate::discover::files(root, dir, diags)
+    crate::site_files::files(root, dir, diags)
         .into_iter()
         .map(|path| {
             let rel = path
@@ -564,7 +564,7 @@ fn load_strings(root: &Path, chain: &[Member], lang: &str, diags: &mut Vec<Diagn
     for (file, map) in parsed.iter().filter(|(f, _)| f.lang != "en") {
         for key in map.keys().filter(|k| !english.contains(&k.as_str())) {
             if let Some(best) = did_you_mean(key, english.iter().copied()) {
-                let positions = crate::parse::yamlpos::YamlPositions::index(&file.source);
+                let positions = crate::yaml::pos::YamlPositions::index(&file.source);
                 let mut d = Diagnostic::warning(&file.path, format!("`{key}` is not an interface string"));
                 if let Some(pos) = positions.key(&[key.as_str().into()]) {
                     d = d.at(&file.source, pos);

@@ -29,7 +29,7 @@
 //! Everything here is a pure function of the text; [`crate::write::replace_file`] writes the
 //! result.
 
-use crate::parse::yamlpos::{PathWalk, Role, Seg, path_text};
+use crate::yaml::pos::{PathWalk, Role, Seg, path_text};
 use std::fmt;
 use std::ops::Range;
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};

@@ -5,10 +5,11 @@
 //! anchoring, glossary matching, rendering — has one input shape.
 
 use crate::diagnostics::{Diagnostic, Pos};
+use crate::layout::refused_scheme;
 use crate::parse::sidecar::{Annotation, Lines, RawMeta, RawSource, validate_annotations};
-use crate::parse::yaml::{from_yaml, value_error};
-use crate::parse::yamlpos::Seg;
 use crate::slug::{is_valid_id, slugify};
+use crate::yaml::pos::Seg;
+use crate::yaml::{from_yaml, value_error};
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -372,35 +373,6 @@ pub fn parse_document(
         },
         sidecar_source,
     })
-}
-
-/// The scheme of `url` when it is one that runs code or smuggles a document in
-/// (`javascript`, `vbscript`, `data`), as a browser reads it: leading and trailing control
-/// characters and spaces are dropped, tabs and line breaks anywhere are ignored, case does not
-/// count. So `" Java\tScript:alert(1)"` is refused, as a browser would run it.
-pub fn refused_scheme(url: &str) -> Option<&'static str> {
-    const REFUSED: [&str; 3] = ["javascript", "vbscript", "data"];
-    // Every link of a site passes here: the scheme is read into a buffer as long as the
-    // longest refused one, without a copy of the URL. The bytes dropped are ASCII, so dropping
-    // them byte by byte is dropping those characters.
-    let mut scheme = [0u8; 10];
-    let mut len = 0;
-    for b in url.trim_matches(|c: char| c <= ' ').bytes() {
-        match b {
-            b'\t' | b'\n' | b'\r' => {}
-            b':' => {
-                return REFUSED
-                    .into_iter()
-                    .find(|s| s.as_bytes().eq_ignore_ascii_case(&scheme[..len]));
-            }
-            _ if len == scheme.len() => return None,
-            _ => {
-                scheme[len] = b;
-                len += 1;
-            }
-        }
-    }
-    None
 }
 
 pub fn is_iso_date(d: &str) -> bool {

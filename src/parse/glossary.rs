@@ -1,9 +1,9 @@
 //! Glossary files: a YAML list of entries.
 
 use crate::diagnostics::Diagnostic;
-use crate::parse::yaml::{from_yaml, value_error_in};
-use crate::parse::yamlpos::{Seg, YamlPositions};
 use crate::slug::is_valid_id;
+use crate::yaml::pos::{Seg, YamlPositions};
+use crate::yaml::{from_yaml, value_error_in};
 use schemars::JsonSchema;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};

@@ -6,10 +6,7 @@
 
 pub mod document;
 pub mod glossary;
-pub mod nesting;
 pub mod sidecar;
-pub mod yaml;
-pub mod yamlpos;
 
 pub use document::{Document, Kind, Meta, Source};
 pub use glossary::Entry;

@@ -2,9 +2,9 @@
 
 use crate::concat::cat;
 use crate::diagnostics::Diagnostic;
-use crate::parse::yaml::value_error_in;
-use crate::parse::yamlpos::{Seg, YamlPositions};
 use crate::slug::is_valid_id;
+use crate::yaml::pos::{Seg, YamlPositions};
+use crate::yaml::value_error_in;
 use schemars::JsonSchema;
 use serde::Deserialize;
 use std::path::Path;
@@ -133,7 +133,7 @@ impl Annotation {
 /// contain the first error's line are reported too (at the annotation's or the key's line).
 pub fn other_annotation_errors(source: &str, path: &Path, first_error_line: Option<usize>) -> Vec<Diagnostic> {
     // A file nested too deeply has that one error: nothing in it is read further.
-    if crate::parse::nesting::nesting_error(source, path).is_some() {
+    if crate::yaml::nesting::nesting_error(source, path).is_some() {
         return Vec::new();
     }
     let Ok(serde_yaml::Value::Mapping(map)) = serde_yaml::from_str::<serde_yaml::Value>(source) else {
@@ -164,7 +164,7 @@ pub fn other_annotation_errors(source: &str, path: &Path, first_error_line: Opti
             Some(k) if message.contains("unknown field") => vec![Seg::from("annotations"), Seg::Index(i), Seg::Key(k)],
             _ => vec![Seg::from("annotations"), Seg::Index(i)],
         };
-        let hint = crate::parse::yaml::suggestion(&message);
+        let hint = crate::yaml::suggestion(&message);
         let d = match positions.key(&at) {
             Some(pos) => Diagnostic::error(path, message).at(source, pos),
             None => value_error_in(&positions, source, path, &at, message),

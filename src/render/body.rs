@@ -8,10 +8,11 @@
 //! tags; one that wholly contains the mark or lies wholly inside it is left whole.
 
 use crate::concat::{cat, push};
+use crate::layout::refused_scheme;
+use crate::layout::{classify, href};
 use crate::markdown::{NOTE_ROOT, escape, escape_href, heading_attrs, note_html_and_text, rewrite_link};
 use crate::parse::Entry;
-use crate::parse::document::{Spanned, refused_scheme};
-use crate::resolve::links::{classify, href};
+use crate::parse::document::Spanned;
 use crate::resolve::{PageBody, ResolvedDoc};
 use crate::theme::{NotePlacement, Strings};
 use pulldown_cmark::{CowStr, Event, Tag, TagEnd, html};

@@ -8,7 +8,7 @@
 //! through serde cost more than rendering the pages. A test holds the two to the same bytes.
 
 use crate::concat::{cat, push};
-use crate::resolve::links::{Target as LinkTarget, classify, href};
+use crate::layout::{self, Target as LinkTarget, classify, href};
 use crate::resolve::{PageBody, ResolvedDoc, Site};
 use std::fmt::Write as _;
 use std::io::Write;
@@ -30,7 +30,7 @@ enum Part<'a> {
 /// there are.
 pub fn doc_items(site: &Site, d: &ResolvedDoc, page: &PageBody) -> (String, usize) {
     let base = site.config.base_url.as_deref().unwrap_or_default();
-    let doc_url = cat![base, d.doc.slug, "/index.html"];
+    let doc_url = cat![base, layout::doc_page(&d.doc.slug)];
     let mut out = String::new();
     let mut count = 0;
     // Code-point offsets of each block in the reading text (blocks joined by "\n").
@@ -70,7 +70,7 @@ pub fn doc_items(site: &Site, d: &ResolvedDoc, page: &PageBody) -> (String, usiz
         }
         if let Some(term) = &a.term {
             parts.push(Part::Link {
-                id: cat![base, "glossary/", term, "/index.html"],
+                id: cat![base, layout::entry_page(term)],
                 purpose: "identifying",
             });
         }

@@ -11,9 +11,9 @@ pub mod search;
 pub mod views;
 
 use crate::concat::cat;
+use crate::layout::{self, PageRef, page_path};
 use crate::markdown::{escape, markdown_html, plain_text};
 use crate::parse::Entry;
-use crate::resolve::links::{PageRef, page_path};
 use crate::resolve::{PageBody, ResolvedDoc, Site, SourceChanged};
 use crate::theme;
 use body::{BodyOptions, render_body};
@@ -99,7 +99,7 @@ impl Ctx<'_> {
             .iter()
             .map(|(name, title)| Link {
                 title: title.clone(),
-                url: cat![root, name, "/index.html"],
+                url: cat![root, layout::doc_page(name)],
             })
             .collect();
         c.insert("nav", &nav);
@@ -184,7 +184,7 @@ fn doc_summary(site: &Site, strings: &theme::Strings, rd: &ResolvedDoc) -> DocSu
     let doc = &rd.doc;
     DocSummary {
         title: doc.title.clone(),
-        url: cat![doc.slug, "/index.html"],
+        url: layout::doc_page(&doc.slug),
         author: doc.meta.author.clone().unwrap_or_default(),
         date: doc.meta.date.clone().unwrap_or_default(),
         date_display: doc.meta.date.as_deref().map(|d| strings.date(d)).unwrap_or_default(),
@@ -204,7 +204,7 @@ fn doc_summary(site: &Site, strings: &theme::Strings, rd: &ResolvedDoc) -> DocSu
 /// Renders one document page and hands it to the sink, if the sink wants it.
 fn render_doc(ctx: &Ctx, rd: &ResolvedDoc, sink: &dyn Sink, wants: Wants) -> Result<RenderedDoc, RenderError> {
     let (site, entries) = (ctx.site, &ctx.site.entries);
-    let path = &cat![rd.doc.slug, "/index.html"];
+    let path = &layout::doc_page(&rd.doc.slug);
     let written = sink.wants(path);
     let jsonld = wants.jsonld;
     if !written && !jsonld && !wants.home && wants.search.is_none() {
@@ -237,7 +237,7 @@ fn render_doc(ctx: &Ctx, rd: &ResolvedDoc, sink: &dyn Sink, wants: Wants) -> Res
             .map(|(e, count)| TermUse {
                 id: entries[e].id.clone(),
                 term: entries[e].term.clone(),
-                url: cat![root, "glossary/", entries[e].id, "/index.html"],
+                url: cat![root, layout::entry_page(&entries[e].id)],
                 count,
             })
             .collect();
@@ -351,7 +351,7 @@ pub fn render_site(
         false => None,
     };
     let wants = Wants {
-        home: sink.wants("index.html"),
+        home: sink.wants(layout::HOME),
         jsonld: jsonld.is_some(),
         search: index.as_ref().map(search::IndexBuilder::folding),
     };
@@ -397,7 +397,7 @@ pub fn render_site(
 
     // Extra pages.
     for p in &site.pages {
-        let wanted = sink.wants(&cat![p.doc.slug, "/index.html"]);
+        let wanted = sink.wants(&layout::doc_page(&p.doc.slug));
         if !wanted && index.is_none() {
             continue;
         }
@@ -418,7 +418,7 @@ pub fn render_site(
             notes_html: body.endnotes_html,
             backlinks: ctx.backlinks(&PageRef::Page(p.doc.slug.clone()), root),
         };
-        let path = cat![p.doc.slug, "/index.html"];
+        let path = layout::doc_page(&p.doc.slug);
         let mut c = ctx.base("page", root, &lang, &p.doc.title, &path);
         c.insert("page", &view);
         sink.put(&path, &ctx.render("page.html", &c, PAGE_BYTES)?)?;
@@ -480,9 +480,9 @@ fn write_index(
             "../",
             &config.lang,
             theme.strings.get("search"),
-            "search/index.html",
+            layout::SEARCH,
         );
-        sink.put("search/index.html", &ctx.render("search.html", &c, PAGE_BYTES)?)?;
+        sink.put(layout::SEARCH, &ctx.render("search.html", &c, PAGE_BYTES)?)?;
         return Ok(1);
     }
     Ok(0)
@@ -493,15 +493,15 @@ fn render_home_and_glossary(ctx: &Ctx, summaries: &[DocSummary], sink: &dyn Sink
     let (site, config, theme, entries) = (ctx.site, &ctx.site.config, ctx.theme, &ctx.site.entries);
     let mut pages = 0;
     // Home.
-    if sink.wants("index.html") {
+    if sink.wants(layout::HOME) {
         let mut c = ctx.base("home", "", &config.lang, &config.title, "");
         c.insert("documents", &summaries);
-        sink.put("index.html", &ctx.render("index.html", &c, PAGE_BYTES)?)?;
+        sink.put(layout::HOME, &ctx.render("index.html", &c, PAGE_BYTES)?)?;
         pages += 1;
     }
 
     // Glossary.
-    if !entries.is_empty() && sink.wants("glossary/index.html") {
+    if !entries.is_empty() && sink.wants(layout::GLOSSARY) {
         let counts = occurrence_counts(site);
         let mut kinds: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
         for (i, e) in entries.iter().enumerate() {
@@ -529,7 +529,7 @@ fn render_home_and_glossary(ctx: &Ctx, summaries: &[DocSummary], sink: &dyn Sink
                         .map(|i| EntrySummary {
                             id: entries[i].id.clone(),
                             term: entries[i].term.clone(),
-                            url: cat![entries[i].id, "/index.html"],
+                            url: layout::entry_page_in_glossary(&entries[i].id),
                             summary: first_sentence(&entries[i].definition, site.config.raw_html),
                             count: counts[i],
                         })
@@ -542,10 +542,10 @@ fn render_home_and_glossary(ctx: &Ctx, summaries: &[DocSummary], sink: &dyn Sink
             "../",
             &config.lang,
             theme.strings.get("glossary"),
-            "glossary/index.html",
+            layout::GLOSSARY,
         );
         c.insert("groups", &groups);
-        sink.put("glossary/index.html", &ctx.render("glossary.html", &c, PAGE_BYTES)?)?;
+        sink.put(layout::GLOSSARY, &ctx.render("glossary.html", &c, PAGE_BYTES)?)?;
         pages += 1;
     }
     if !entries.is_empty() {
@@ -555,7 +555,7 @@ fn render_home_and_glossary(ctx: &Ctx, summaries: &[DocSummary], sink: &dyn Sink
             .par_iter()
             .enumerate()
             .map(|(i, e)| {
-                let path = cat!["glossary/", e.id, "/index.html"];
+                let path = layout::entry_page(&e.id);
                 if !sink.wants(&path) {
                     return Ok(false);
                 }
@@ -673,7 +673,7 @@ fn entry_view(site: &Site, index: &EntryIndex, i: usize, e: &Entry, root: &str, 
         .map(|x| RelatedView {
             id: x.id.clone(),
             term: x.term.clone(),
-            url: cat!["../", x.id, "/index.html"],
+            url: cat!["../", layout::entry_page_in_glossary(&x.id)],
         })
         .collect();
     let mut documents: Vec<OccurrenceGroup> = Vec::new();
@@ -684,7 +684,7 @@ fn entry_view(site: &Site, index: &EntryIndex, i: usize, e: &Entry, root: &str, 
             last_doc = Some(d);
             documents.push(OccurrenceGroup {
                 title: doc.doc.title.clone(),
-                url: cat![root, doc.doc.slug, "/index.html"],
+                url: cat![root, layout::doc_page(&doc.doc.slug)],
                 lang: doc.doc.meta.lang.clone().unwrap_or_else(|| site.config.lang.clone()),
                 occurrences: Vec::new(),
             });
@@ -720,15 +720,11 @@ fn occurrence_view(d: &ResolvedDoc, k: usize, entries: &[Entry], root: &str) -> 
 
 fn sitemap(site: &Site, base: &str) -> String {
     let mut urls = vec![base.to_owned()];
-    urls.extend(site.docs.iter().map(|d| format!("{base}{}/index.html", d.doc.slug)));
-    urls.extend(site.pages.iter().map(|p| format!("{base}{}/index.html", p.doc.slug)));
+    urls.extend(site.docs.iter().map(|d| cat![base, layout::doc_page(&d.doc.slug)]));
+    urls.extend(site.pages.iter().map(|p| cat![base, layout::doc_page(&p.doc.slug)]));
     if !site.entries.is_empty() {
-        urls.push(format!("{base}glossary/index.html"));
-        urls.extend(
-            site.entries
-                .iter()
-                .map(|e| format!("{base}glossary/{}/index.html", e.id)),
-        );
+        urls.push(cat![base, layout::GLOSSARY]);
+        urls.extend(site.entries.iter().map(|e| cat![base, layout::entry_page(&e.id)]));
     }
     let mut s = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",

@@ -18,6 +18,7 @@
 
 use super::body::RenderedNote;
 use crate::concat::cat;
+use crate::layout;
 use crate::parse::Entry;
 use crate::resolve::{PageBody, ResolvedDoc};
 use crate::text::collapse;
@@ -672,7 +673,7 @@ pub fn document_record(rd: &ResolvedDoc, page: &PageBody, notes: &[RenderedNote]
     }
     PageRecord {
         title: rd.doc.title.clone(),
-        url: cat![rd.doc.slug, "/index.html"],
+        url: layout::doc_page(&rd.doc.slug),
         kind,
         sections,
     }
@@ -687,7 +688,7 @@ pub fn entry_record(e: &Entry, raw_html: bool) -> PageRecord {
     text.push_str(&super::plain_text(&e.definition, raw_html));
     PageRecord {
         title: e.term.clone(),
-        url: cat!["glossary/", e.id, "/index.html"],
+        url: layout::entry_page(&e.id),
         kind: "entry",
         sections: vec![Section {
             anchor: String::new(),

@@ -6,11 +6,11 @@
 
 use crate::diagnostics::{Diagnostic, visible, yaml_string};
 use crate::parse::Annotation;
-use crate::parse::yaml::value_error_in;
-use crate::parse::yamlpos::YamlPositions;
 use crate::resolve::fold::{Folded, cluster_around, fold_pattern, is_cluster_boundary, needs_strict, strict_eq};
 use crate::resolve::reading::Reading;
 use crate::resolve::unicode_hint;
+use crate::yaml::pos::YamlPositions;
+use crate::yaml::value_error_in;
 use std::ops::Range;
 use std::path::Path;
 

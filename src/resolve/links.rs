@@ -1,59 +1,8 @@
 //! Cross-links: `doc:SLUG[#ID]`, `term:ID`, `page:NAME[#ID]` → relative URLs, checked.
 
-use crate::concat::cat;
+use crate::layout::{PageRef, Target};
 use std::collections::BTreeMap;
 use std::sync::Arc;
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Target {
-    Doc {
-        slug: String,
-        fragment: Option<String>,
-    },
-    Term {
-        id: String,
-    },
-    Page {
-        name: String,
-        fragment: Option<String>,
-    },
-    /// `#id` in the same page.
-    Fragment(String),
-    /// Anything else: an absolute URL, `mailto:`, a relative path. Passed through.
-    Other,
-}
-
-/// Reads a link destination. `javascript:` and friends are refused: they never reach a page.
-pub fn classify(dest: &str) -> Result<Target, String> {
-    let split = |rest: &str| -> (String, Option<String>) {
-        match rest.split_once('#') {
-            Some((a, f)) => (a.to_owned(), Some(f.to_owned())),
-            None => (rest.to_owned(), None),
-        }
-    };
-    // As a browser reads the scheme: `java\tscript:` is `javascript:`.
-    if let Some(scheme) = crate::parse::document::refused_scheme(dest) {
-        return Err(format!("`{scheme}:` links are not allowed"));
-    }
-    if let Some(rest) = dest.strip_prefix("doc:") {
-        let (slug, fragment) = split(rest);
-        return Ok(Target::Doc { slug, fragment });
-    }
-    if let Some(rest) = dest.strip_prefix("page:") {
-        let (name, fragment) = split(rest);
-        return Ok(Target::Page { name, fragment });
-    }
-    if let Some(id) = dest.strip_prefix("term:") {
-        if id.contains('#') {
-            return Err("a `term:` link names an entry, without a fragment".into());
-        }
-        return Ok(Target::Term { id: id.to_owned() });
-    }
-    if let Some(f) = dest.strip_prefix('#') {
-        return Ok(Target::Fragment(f.to_owned()));
-    }
-    Ok(Target::Other)
-}
 
 /// What exists in the site, to check links against.
 #[derive(Default)]
@@ -140,14 +89,6 @@ impl PageIds {
     }
 }
 
-/// The page a link resolves to (for backlinks), plus its URL relative to the site root.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum PageRef {
-    Doc(String),
-    Page(String),
-    Term(String),
-}
-
 impl SiteIndex {
     /// Checks a target. `own_ids` are the ids of the page the link is on, for `#id`.
     pub fn check(
@@ -202,51 +143,10 @@ impl SiteIndex {
     }
 }
 
-/// The URL of a target from a page whose way back to the site root is `root` (`../`).
-pub fn href(target: &Target, dest: &str, root: &str) -> String {
-    fn frag(f: &Option<String>) -> [&str; 2] {
-        f.as_deref().map_or(["", ""], |f| ["#", f])
-    }
-    match target {
-        Target::Doc { slug, fragment } => {
-            let [hash, f] = frag(fragment);
-            cat![root, slug, "/index.html", hash, f]
-        }
-        Target::Page { name, fragment } => {
-            let [hash, f] = frag(fragment);
-            cat![root, name, "/index.html", hash, f]
-        }
-        Target::Term { id } => cat![root, "glossary/", id, "/index.html"],
-        Target::Fragment(f) => cat!["#", f],
-        Target::Other => dest.to_owned(),
-    }
-}
-
-/// A page's URL relative to the site root.
-pub fn page_path(r: &PageRef) -> String {
-    match r {
-        PageRef::Doc(s) | PageRef::Page(s) => cat![s, "/index.html"],
-        PageRef::Term(id) => cat!["glossary/", id, "/index.html"],
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn classifies_and_builds_relative_urls() {
-        let t = classify("doc:erlkoenig#p-3").unwrap();
-        assert_eq!(href(&t, "", "../"), "../erlkoenig/index.html#p-3");
-        assert_eq!(
-            href(&classify("term:lawrow").unwrap(), "", "../../"),
-            "../../glossary/lawrow/index.html"
-        );
-        assert_eq!(href(&classify("page:about").unwrap(), "", ""), "about/index.html");
-        assert_eq!(classify("https://x.org/a#b").unwrap(), Target::Other);
-        assert!(classify(" JavaScript:alert(1)").is_err());
-        assert!(classify("term:a#b").is_err());
-    }
+    use crate::layout::classify;
 
     #[test]
     fn names_are_found_by_their_whole_text() {

@@ -4,7 +4,7 @@
 //! Input: parsed documents (a `Document`, its `Body` and its sidecar's text), pages and the
 //! glossary. Output: per document, the [`ResolvedDoc`] the site keeps and the short-lived
 //! [`PageBody`]; then the [`Site`]. No disk access, but for an error's position in a file
-//! (`parse::yaml::ErrorFiles`). Problems become diagnostics; whatever still resolves is kept so that
+//! (`yaml::ErrorFiles`). Problems become diagnostics; whatever still resolves is kept so that
 //! one run reports every error.
 
 pub mod anchor;
@@ -19,15 +19,16 @@ pub mod unicode_hint;
 use crate::concat::cat;
 use crate::config::{Config, GlossaryLink};
 use crate::diagnostics::{Diagnostic, did_you_mean};
+use crate::layout::{PageRef, Target, classify};
 use crate::markdown::{NoteAhead, link_destinations, note_links_and_html};
 use crate::parse::document::Body;
-use crate::parse::yaml::{ErrorFiles, value_error_in};
-use crate::parse::yamlpos::YamlPositions;
 use crate::parse::{Document, Entry};
+use crate::yaml::pos::YamlPositions;
+use crate::yaml::{ErrorFiles, value_error_in};
 use crate::{FastMap, FastSet};
 use anchor::Anchor;
 use context::Context;
-use links::{PageIds, PageRef, SiteIndex, Target, classify};
+use links::{PageIds, SiteIndex};
 use pulldown_cmark::{Event, Parser, Tag};
 use reading::Reading;
 use std::collections::{BTreeMap, BTreeSet};
@@ -511,7 +512,7 @@ pub fn resolve_doc(
 
     // The sidecar's positions, indexed on its first error here and shared by the rest.
     let positions = std::cell::OnceCell::new();
-    let sidecar_error = |at: &[crate::parse::yamlpos::Seg], message: String| {
+    let sidecar_error = |at: &[crate::yaml::pos::Seg], message: String| {
         let positions = positions.get_or_init(|| YamlPositions::index(sidecar_source));
         value_error_in(positions, sidecar_source, &sidecar, at, message)
     };
@@ -768,7 +769,7 @@ enum LinkAt {
         offset: usize,
     },
     /// A YAML value, and a byte offset inside that value's text.
-    Yaml(Vec<crate::parse::yamlpos::Seg>, usize),
+    Yaml(Vec<crate::yaml::pos::Seg>, usize),
 }
 
 #[derive(Clone)]
@@ -792,9 +793,7 @@ fn doc_links(doc: &Document, body: &Body, raw_html: bool) -> (Vec<LinkRef>, Vec<
         // An image's address is a file of the site, not checked; a script URL is refused.
         let dest = match e {
             Event::Start(Tag::Link { dest_url, .. }) => dest_url,
-            Event::Start(Tag::Image { dest_url, .. }) if crate::parse::document::refused_scheme(dest_url).is_some() => {
-                dest_url
-            }
+            Event::Start(Tag::Image { dest_url, .. }) if crate::layout::refused_scheme(dest_url).is_some() => dest_url,
             _ => continue,
         };
         out.push(LinkRef {
@@ -922,9 +921,9 @@ fn check_link(
 /// An error about a link inside a YAML string value, on the link's line when the value is a
 /// block of lines.
 fn yaml_link_error(
-    file: &crate::parse::yaml::ErrorFile,
+    file: &crate::yaml::ErrorFile,
     path_of_file: &Path,
-    path: &[crate::parse::yamlpos::Seg],
+    path: &[crate::yaml::pos::Seg],
     offset: usize,
     message: String,
 ) -> Diagnostic {

@@ -217,7 +217,7 @@ fn end_of_quoted(b: &[u8], i: usize) -> Option<usize> {
 fn deep_events(source: &str) -> Option<Pos> {
     use yaml_rust2::parser::Event;
     let mut depth = 0usize;
-    for (ev, mark) in crate::parse::yamlpos::events(source) {
+    for (ev, mark) in crate::yaml::pos::events(source) {
         match ev {
             Event::SequenceStart(..) | Event::MappingStart(..) => {
                 depth += 1;

@@ -1,7 +1,13 @@
-//! Reading YAML into typed structs, with errors that point into the file.
+//! YAML, for every stage that reads it: typed structs with errors that point into the file
+//! (here), where each value stands (`pos`), and the nesting limit checked before any parser
+//! reads a file (`nesting`). No disk access, except `ErrorFiles`, which reads a file again to
+//! point an error at its line.
+
+pub mod nesting;
+pub mod pos;
 
 use crate::diagnostics::{Diagnostic, Pos, did_you_mean};
-use crate::parse::yamlpos::{Seg, YamlPositions};
+use crate::yaml::pos::{Seg, YamlPositions};
 use serde::de::DeserializeOwned;
 use std::path::Path;
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
@@ -9,9 +15,9 @@ use yaml_rust2::scanner::Marker;
 
 /// Deserializes `source`; an empty document is `Ok(None)`. A syntax or type error becomes a
 /// diagnostic at serde_yaml's position, with a did-you-mean for unknown keys and values. A file
-/// nested deeper than [`crate::parse::nesting::MAX_DEPTH`] is refused before serde_yaml reads it.
+/// nested deeper than [`crate::yaml::nesting::MAX_DEPTH`] is refused before serde_yaml reads it.
 pub fn from_yaml<T: DeserializeOwned>(source: &str, path: &Path) -> Result<Option<T>, Diagnostic> {
-    if let Some(d) = crate::parse::nesting::nesting_error(source, path) {
+    if let Some(d) = crate::yaml::nesting::nesting_error(source, path) {
         return Err(d);
     }
     serde_yaml::from_str::<Option<T>>(source).map_err(|e| yaml_error(source, path, &e))

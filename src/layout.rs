@@ -1,0 +1,166 @@
+//! The output layout: every file path and URL of a built site, made here and nowhere else, and
+//! what a link written in a text may point at (`doc:`, `page:`, `term:`, `#id`).
+//!
+//! A document or an extra page is `SLUG/index.html`, a glossary entry
+//! `glossary/ID/index.html`; every link between pages is relative to the page it stands in
+//! (its `root`, such as `../`). Pure; below every stage.
+
+use crate::concat::cat;
+
+/// The home page.
+pub const HOME: &str = "index.html";
+/// The glossary's index page.
+pub const GLOSSARY: &str = "glossary/index.html";
+/// The search page.
+pub const SEARCH: &str = "search/index.html";
+
+/// The page of a document or an extra page, relative to the site root.
+pub fn doc_page(slug: &str) -> String {
+    cat![slug, "/index.html"]
+}
+
+/// The page of a glossary entry relative to the glossary's folder: the glossary's index links
+/// `ID/index.html`, an entry page `../ID/index.html` (shorter than going up to the root).
+pub fn entry_page_in_glossary(id: &str) -> String {
+    cat![id, "/index.html"]
+}
+
+/// The page of a glossary entry, relative to the site root.
+pub fn entry_page(id: &str) -> String {
+    cat!["glossary/", id, "/index.html"]
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Target {
+    Doc {
+        slug: String,
+        fragment: Option<String>,
+    },
+    Term {
+        id: String,
+    },
+    Page {
+        name: String,
+        fragment: Option<String>,
+    },
+    /// `#id` in the same page.
+    Fragment(String),
+    /// Anything else: an absolute URL, `mailto:`, a relative path. Passed through.
+    Other,
+}
+
+/// Reads a link destination. `javascript:` and friends are refused: they never reach a page.
+pub fn classify(dest: &str) -> Result<Target, String> {
+    let split = |rest: &str| -> (String, Option<String>) {
+        match rest.split_once('#') {
+            Some((a, f)) => (a.to_owned(), Some(f.to_owned())),
+            None => (rest.to_owned(), None),
+        }
+    };
+    // As a browser reads the scheme: `java\tscript:` is `javascript:`.
+    if let Some(scheme) = refused_scheme(dest) {
+        return Err(format!("`{scheme}:` links are not allowed"));
+    }
+    if let Some(rest) = dest.strip_prefix("doc:") {
+        let (slug, fragment) = split(rest);
+        return Ok(Target::Doc { slug, fragment });
+    }
+    if let Some(rest) = dest.strip_prefix("page:") {
+        let (name, fragment) = split(rest);
+        return Ok(Target::Page { name, fragment });
+    }
+    if let Some(id) = dest.strip_prefix("term:") {
+        if id.contains('#') {
+            return Err("a `term:` link names an entry, without a fragment".into());
+        }
+        return Ok(Target::Term { id: id.to_owned() });
+    }
+    if let Some(f) = dest.strip_prefix('#') {
+        return Ok(Target::Fragment(f.to_owned()));
+    }
+    Ok(Target::Other)
+}
+
+/// The page a link resolves to (for backlinks), plus its URL relative to the site root.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum PageRef {
+    Doc(String),
+    Page(String),
+    Term(String),
+}
+
+/// The URL of a target from a page whose way back to the site root is `root` (`../`).
+pub fn href(target: &Target, dest: &str, root: &str) -> String {
+    fn frag(f: &Option<String>) -> [&str; 2] {
+        f.as_deref().map_or(["", ""], |f| ["#", f])
+    }
+    match target {
+        Target::Doc { slug, fragment } => {
+            let [hash, f] = frag(fragment);
+            cat![root, slug, "/index.html", hash, f]
+        }
+        Target::Page { name, fragment } => {
+            let [hash, f] = frag(fragment);
+            cat![root, name, "/index.html", hash, f]
+        }
+        Target::Term { id } => cat![root, "glossary/", id, "/index.html"],
+        Target::Fragment(f) => cat!["#", f],
+        Target::Other => dest.to_owned(),
+    }
+}
+
+/// A page's URL relative to the site root.
+pub fn page_path(r: &PageRef) -> String {
+    match r {
+        PageRef::Doc(s) | PageRef::Page(s) => doc_page(s),
+        PageRef::Term(id) => entry_page(id),
+    }
+}
+
+/// The scheme of `url` when it is one that runs code or smuggles a document in
+/// (`javascript`, `vbscript`, `data`), as a browser reads it: leading and trailing control
+/// characters and spaces are dropped, tabs and line breaks anywhere are ignored, case does not
+/// count. So `" Java\tScript:alert(1)"` is refused, as a browser would run it.
+pub fn refused_scheme(url: &str) -> Option<&'static str> {
+    const REFUSED: [&str; 3] = ["javascript", "vbscript", "data"];
+    // Every link of a site passes here: the scheme is read into a buffer as long as the
+    // longest refused one, without a copy of the URL. The bytes dropped are ASCII, so dropping
+    // them byte by byte is dropping those characters.
+    let mut scheme = [0u8; 10];
+    let mut len = 0;
+    for b in url.trim_matches(|c: char| c <= ' ').bytes() {
+        match b {
+            b'\t' | b'\n' | b'\r' => {}
+            b':' => {
+                return REFUSED
+                    .into_iter()
+                    .find(|s| s.as_bytes().eq_ignore_ascii_case(&scheme[..len]));
+            }
+            _ if len == scheme.len() => return None,
+            _ => {
+                scheme[len] = b;
+                len += 1;
+            }
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classifies_and_builds_relative_urls() {
+        let t = classify("doc:erlkoenig#p-3").unwrap();
+        assert_eq!(href(&t, "", "../"), "../erlkoenig/index.html#p-3");
+        assert_eq!(
+            href(&classify("term:lawrow").unwrap(), "", "../../"),
+            "../../glossary/lawrow/index.html"
+        );
+        assert_eq!(href(&classify("page:about").unwrap(), "", ""), "about/index.html");
+        assert_eq!(classify("https://x.org/a#b").unwrap(), Target::Other);
+        assert!(classify(" JavaScript:alert(1)").is_err());
+        assert!(classify("term:a#b").is_err());
+    }
+}
