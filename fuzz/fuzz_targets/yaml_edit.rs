@@ -9,7 +9,7 @@
 
 #![no_main]
 
-use glossa::parse::yamlpos::Seg;
+use glossa::yaml::pos::Seg;
 use glossa::yamledit::{Edit, Editor};
 use libfuzzer_sys::fuzz_target;
 
