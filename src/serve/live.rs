@@ -7,7 +7,7 @@
 
 use crate::resolve::{self, links::page_path};
 use crate::write::{FileHashes, Selective};
-use crate::{BuildOptions, Built, Fatal, FastSet, Outcome, Summary, diagnostics};
+use crate::{BuildOptions, Built, FastSet, Fatal, Outcome, Summary, diagnostics};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
@@ -83,7 +83,11 @@ impl LiveSite {
         // and its entries' pages, and the sitemap (in home-page order).
         let mut pages: FastSet<String> = slugs.iter().map(|s| format!("{s}/index.html")).collect();
         pages.extend(relinked.into_keys().map(|target| page_path(&target)));
-        pages.extend(entries.iter().map(|&e| format!("glossary/{}/index.html", site.entries[e].id)));
+        pages.extend(
+            entries
+                .iter()
+                .map(|&e| format!("glossary/{}/index.html", site.entries[e].id)),
+        );
         pages.extend(["index.html", "glossary/index.html", "sitemap.xml"].map(str::to_owned));
         let sink = Selective::new(&self.built.out, |rel| pages.contains(rel), &self.hashes, None);
         if crate::render_into(opts, &self.built, &sink, &mut outcome)?.is_none() {

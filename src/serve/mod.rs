@@ -14,13 +14,13 @@
 mod live;
 mod watch;
 
-pub use live::{LiveSite, Update};
 use axum::Router;
 use axum::extract::State;
 use axum::http::{StatusCode, Uri, header};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+pub use live::{LiveSite, Update};
 use std::convert::Infallible;
 use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, Mutex};

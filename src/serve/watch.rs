@@ -232,7 +232,9 @@ impl Watching<'_> {
                     continue;
                 }
             }
-            let Some(_writing) = self.live.begin_writing() else { return false };
+            let Some(_writing) = self.live.begin_writing() else {
+                return false;
+            };
             let partial = match (&mut self.site, appeared_or_went) {
                 (Some(s), false) => update(&self.opts, self.live, s, &changed),
                 _ => Err(()),
