@@ -387,6 +387,34 @@ mod tests {
     use super::*;
 
     #[test]
+    fn selective_writes_only_wanted_files_whose_bytes_changed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = |rel: &str| dir.path().join(rel);
+        std::fs::write(path("a.html"), "same").unwrap();
+        std::fs::write(path("b.html"), "old").unwrap();
+        let hashes = FileHashes::default();
+        let sink = Selective::new(dir.path(), |rel| rel != "c.html", &hashes, None);
+        for (rel, bytes) in [("a.html", "same"), ("b.html", "new"), ("c.html", "unwanted")] {
+            sink.put(rel, bytes.as_bytes()).unwrap();
+        }
+        let done = sink.finish();
+        assert_eq!(done.rendered, ["a.html", "b.html"]);
+        assert_eq!(
+            done.written,
+            ["b.html"],
+            "a.html held its bytes already (read from the disk)"
+        );
+        assert_eq!(std::fs::read_to_string(path("b.html")).unwrap(), "new");
+        assert!(!path("c.html").exists());
+        // Then from the hashes of what was last written: the disk is not read again.
+        let sink = Selective::new(dir.path(), |_| true, &hashes, None);
+        sink.put("b.html", b"new").unwrap();
+        sink.put("a.html", b"other").unwrap();
+        assert_eq!(sink.finish().written, ["a.html"]);
+        assert_eq!(std::fs::read_to_string(path("a.html")).unwrap(), "other");
+    }
+
+    #[test]
     fn replace_file_keeps_permissions_and_leaves_no_temporary_file() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("a.yaml");
