@@ -215,6 +215,36 @@ pub fn read_document(
     Ok(parse_document(path, text, side, opts, diags))
 }
 
+/// Reads, parses and resolves one document again, as [`load`] does, against `site`'s
+/// configuration and glossary, and keeps what `build` keeps of it. `None` (with a diagnostic)
+/// when a file is not UTF-8 or the document cannot be built. Drafts are not left out: whether
+/// the edit changes the site's set of pages is for the caller (`serve`) to judge.
+pub fn reload_document(
+    site: &Site,
+    path: &Path,
+    sidecar: Option<&Path>,
+    diags: &mut Vec<Diagnostic>,
+) -> Result<Option<ResolvedDoc>, Fatal> {
+    let opts = ParseOptions {
+        smart_punctuation: site.config.smart_punctuation,
+    };
+    let Some(parsed) = read_document(path, sidecar, &opts, diags)? else {
+        return Ok(None);
+    };
+    let (entries, glossary) = (&site.entries, &site.glossary);
+    let (mut rd, _) = resolve::resolve_doc(
+        parsed.doc,
+        parsed.body,
+        &parsed.sidecar_source,
+        &site.config,
+        entries,
+        glossary,
+        diags,
+    );
+    rd.forget_selectors();
+    Ok(Some(rd))
+}
+
 /// Makes the body of a kept document again when its page renders: its source read from its
 /// file and checked against what it was, its events and reading text made as resolving made
 /// them ([`page_body`]).

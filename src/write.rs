@@ -149,36 +149,99 @@ impl Sink for Discard {
     }
 }
 
-/// A sink for `serve`'s partial rebuilds: it writes only the files it wants, straight into the
-/// live output folder, each through a temporary file renamed over the old one (a page is
-/// never served half-written), and records what it wrote.
+/// The hash of each file of `serve`'s output folder as it was last written (or, for a file not
+/// written since the full build, as found on the disk), by its path in that folder. A page
+/// rendered again after an edit is written only when its bytes differ: which pages an edit
+/// changed is decided by the pages themselves, never by a second account of what they show.
+#[derive(Default)]
+pub struct FileHashes(std::sync::Mutex<crate::FastMap<String, u64>>);
+
+impl FileHashes {
+    /// A 64-bit hash of a file's bytes (foldhash's quality hasher, fixed-seeded): two different
+    /// pages hashing alike is a chance of one in 2^64 per comparison.
+    fn of(bytes: &[u8]) -> u64 {
+        use std::hash::BuildHasher;
+        foldhash::quality::FixedState::default().hash_one(bytes)
+    }
+
+    /// Whether the file `rel` of `dir` holds `bytes` (of hash `hash`), as last written or, if
+    /// it is not known yet, as on the disk (then remembered).
+    fn holds(&self, dir: &Path, rel: &str, bytes: &[u8], hash: u64) -> bool {
+        if let Some(&known) = self.lock().get(rel) {
+            return known == hash;
+        }
+        let same = std::fs::read(dir.join(rel)).is_ok_and(|old| old == bytes);
+        if same {
+            self.set(rel, Some(hash));
+        }
+        same
+    }
+
+    /// Records the hash of what `rel` now holds; `None` for not known (written piece by piece,
+    /// or removed).
+    pub fn set(&self, rel: &str, hash: Option<u64>) {
+        let mut map = self.lock();
+        match hash {
+            Some(h) => map.insert(rel.to_owned(), h),
+            None => map.remove(rel),
+        };
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, crate::FastMap<String, u64>> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// A sink for `serve`'s partial rebuilds: it takes only the files `wanted` says, writes each
+/// straight into the live output folder only when its bytes differ from what the file holds
+/// ([`FileHashes`]), through a temporary file renamed over the old one (a page is never served
+/// half-written), and records what it rendered and what it wrote.
 pub struct Selective<'a> {
     dir: PathBuf,
-    wanted: std::collections::BTreeSet<String>,
+    wanted: Box<dyn Fn(&str) -> bool + Sync + 'a>,
+    hashes: &'a FileHashes,
+    /// Every wanted file rendered, and those of them written (their bytes had changed).
+    rendered: std::sync::Mutex<Vec<String>>,
     written: std::sync::Mutex<Vec<String>>,
     /// Set from elsewhere to give up: writes fail from then on, and rendering stops.
     cancel: Option<&'a std::sync::atomic::AtomicBool>,
 }
 
+/// What a [`Selective`] sink did, each list sorted.
+pub struct Selected {
+    /// The files rendered (wanted).
+    pub rendered: Vec<String>,
+    /// The files written: those rendered whose bytes had changed.
+    pub written: Vec<String>,
+}
+
 impl<'a> Selective<'a> {
     pub fn new(
         dir: &Path,
-        wanted: std::collections::BTreeSet<String>,
+        wanted: impl Fn(&str) -> bool + Sync + 'a,
+        hashes: &'a FileHashes,
         cancel: Option<&'a std::sync::atomic::AtomicBool>,
     ) -> Selective<'a> {
         Selective {
             dir: dir.to_path_buf(),
-            wanted,
-            written: std::sync::Mutex::new(Vec::new()),
+            wanted: Box::new(wanted),
+            hashes,
+            rendered: Default::default(),
+            written: Default::default(),
             cancel,
         }
     }
 
-    /// The files written, sorted.
-    pub fn written(self) -> Vec<String> {
-        let mut w = self.written.into_inner().unwrap_or_default();
-        w.sort();
-        w
+    pub fn finish(self) -> Selected {
+        let sorted = |list: std::sync::Mutex<Vec<String>>| {
+            let mut list = list.into_inner().unwrap_or_else(|e| e.into_inner());
+            list.sort();
+            list
+        };
+        Selected {
+            rendered: sorted(self.rendered),
+            written: sorted(self.written),
+        }
     }
 
     fn paths(&self, rel: &str) -> std::io::Result<(PathBuf, PathBuf)> {
@@ -198,40 +261,42 @@ impl<'a> Selective<'a> {
         Ok((to.with_file_name(format!(".{name}.glossa-new")), to))
     }
 
-    fn record(&self, rel: &str) {
-        if let Ok(mut w) = self.written.lock() {
-            w.push(rel.to_owned());
-        }
+    fn record(list: &std::sync::Mutex<Vec<String>>, rel: &str) {
+        list.lock().unwrap_or_else(|e| e.into_inner()).push(rel.to_owned());
     }
 }
 
 impl Sink for Selective<'_> {
-    /// A wanted name ending in `/` wants everything under that folder.
     fn wants(&self, rel: &str) -> bool {
-        self.wanted.contains(rel)
-            || self
-                .wanted
-                .iter()
-                .any(|w| w.ends_with('/') && rel.starts_with(w.as_str()))
+        (self.wanted)(rel)
     }
 
     fn put(&self, rel: &str, bytes: &[u8]) -> std::io::Result<()> {
         if !self.wants(rel) {
             return Ok(());
         }
+        Self::record(&self.rendered, rel);
+        let hash = FileHashes::of(bytes);
+        if self.hashes.holds(&self.dir, rel, bytes, hash) {
+            return Ok(());
+        }
         let (tmp, to) = self.paths(rel)?;
         std::fs::write(&tmp, bytes)?;
         std::fs::rename(&tmp, &to)?;
-        self.record(rel);
+        self.hashes.set(rel, Some(hash));
+        Self::record(&self.written, rel);
         Ok(())
     }
 
+    /// Written whole, without a comparison (annotations.jsonld, too large to hold).
     fn stream(&self, rel: &str) -> std::io::Result<Box<dyn Write + Send + '_>> {
         if !self.wants(rel) {
             return Ok(Box::new(std::io::sink()));
         }
         let (tmp, to) = self.paths(rel)?;
-        self.record(rel);
+        self.hashes.set(rel, None);
+        Self::record(&self.rendered, rel);
+        Self::record(&self.written, rel);
         Ok(Box::new(Swap {
             file: Some(std::io::BufWriter::new(std::fs::File::create(&tmp)?)),
             tmp,
@@ -320,6 +385,34 @@ pub fn replace_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn selective_writes_only_wanted_files_whose_bytes_changed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = |rel: &str| dir.path().join(rel);
+        std::fs::write(path("a.html"), "same").unwrap();
+        std::fs::write(path("b.html"), "old").unwrap();
+        let hashes = FileHashes::default();
+        let sink = Selective::new(dir.path(), |rel| rel != "c.html", &hashes, None);
+        for (rel, bytes) in [("a.html", "same"), ("b.html", "new"), ("c.html", "unwanted")] {
+            sink.put(rel, bytes.as_bytes()).unwrap();
+        }
+        let done = sink.finish();
+        assert_eq!(done.rendered, ["a.html", "b.html"]);
+        assert_eq!(
+            done.written,
+            ["b.html"],
+            "a.html held its bytes already (read from the disk)"
+        );
+        assert_eq!(std::fs::read_to_string(path("b.html")).unwrap(), "new");
+        assert!(!path("c.html").exists());
+        // Then from the hashes of what was last written: the disk is not read again.
+        let sink = Selective::new(dir.path(), |_| true, &hashes, None);
+        sink.put("b.html", b"new").unwrap();
+        sink.put("a.html", b"other").unwrap();
+        assert_eq!(sink.finish().written, ["a.html"]);
+        assert_eq!(std::fs::read_to_string(path("a.html")).unwrap(), "other");
+    }
 
     #[test]
     fn replace_file_keeps_permissions_and_leaves_no_temporary_file() {

@@ -207,9 +207,11 @@ fn render_doc(ctx: &Ctx, rd: &ResolvedDoc, sink: &dyn Sink, wants: Wants) -> Res
     let path = &layout::doc_page(&rd.doc.slug);
     let written = sink.wants(path);
     let jsonld = wants.jsonld;
-    if !written && !jsonld && !wants.home && wants.search.is_none() {
+    // serve (issue #18): the home page's line needs no reloaded body, so a page not wanted
+    // is not reloaded for it (that would read and parse every document of the site again).
+    if !written && !jsonld && wants.search.is_none() {
         return Ok(RenderedDoc {
-            summary: None,
+            summary: wants.home.then(|| doc_summary(site, &ctx.theme.strings, rd)),
             notes: rd.notes,
             written,
             occurrences: rd.occurrences.len(),

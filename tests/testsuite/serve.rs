@@ -391,3 +391,189 @@ fn a_server_stopped_during_a_rebuild_leaves_nothing_behind() {
     wait_for("serve to exit", || w.server.child.try_wait().unwrap().is_some());
     assert!(!folder.exists(), "{} is left behind", folder.display());
 }
+
+/// Every file of `dir` with its bytes; `None` while a file goes or comes under it (serve
+/// renames pages into place while this reads).
+fn files_now(dir: &std::path::Path) -> Option<std::collections::BTreeMap<String, Vec<u8>>> {
+    fn walk(
+        base: &std::path::Path,
+        dir: &std::path::Path,
+        out: &mut std::collections::BTreeMap<String, Vec<u8>>,
+    ) -> Option<()> {
+        for e in std::fs::read_dir(dir).ok()? {
+            let path = e.ok()?.path();
+            if path.is_dir() {
+                walk(base, &path, out)?;
+            } else {
+                let rel = path.strip_prefix(base).ok()?.to_string_lossy().replace('\\', "/");
+                out.insert(rel, std::fs::read(&path).ok()?);
+            }
+        }
+        Some(())
+    }
+    let mut out = std::collections::BTreeMap::new();
+    walk(dir, dir, &mut out)?;
+    Some(out)
+}
+
+/// Replaces a file as editors save it, waits for serve to report the rebuild — only the
+/// pages the edit can change when `partial`, the whole site otherwise — and then for every
+/// file serve holds (annotations.jsonld and the search index follow a moment later) to be,
+/// byte for byte, what a full `glossa build` of the same files makes.
+fn edit_and_compare(w: &Watched, site: &Site, n: usize, rel: &str, text: &str, partial: bool) {
+    let tmp = site.root().join(".edit.tmp");
+    std::fs::write(&tmp, text).unwrap();
+    std::fs::rename(&tmp, site.root().join(rel)).unwrap();
+    let line = loop {
+        let line = w
+            .lines
+            .recv_timeout(Duration::from_secs(20))
+            .unwrap_or_else(|_| panic!("serve reports edit {n} ({rel}) as built:\n{text}"));
+        if line.starts_with("rebuilt") {
+            break line;
+        }
+    };
+    if partial {
+        assert!(
+            line.starts_with(&format!("rebuilt {rel} in ")),
+            "a partial rebuild: {line}"
+        );
+    } else {
+        assert_eq!(line, "rebuilt", "a full rebuild");
+    }
+    let full = site.beside(&format!("full-{n}"));
+    let root = site.root();
+    let run = glossa(
+        &root,
+        &[
+            "build",
+            "--root",
+            root.to_str().unwrap(),
+            "--out",
+            full.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(run.code, 0, "{run}");
+    let expected = crate::support::files_under(&full);
+    let start = Instant::now();
+    loop {
+        let served = files_now(&w.out).unwrap_or_default();
+        if served == expected {
+            return;
+        }
+        if start.elapsed() > Duration::from_secs(20) {
+            let differ: std::collections::BTreeSet<&String> = expected
+                .keys()
+                .chain(served.keys())
+                .filter(|p| served.get(*p) != expected.get(*p))
+                .collect();
+            panic!("edit {n} ({rel}): serve's files differ from a full build: {differ:?}");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// Every field any page shows, edited under serve one at a time: after each edit, every file
+/// serve holds is what a full build makes (issue #18: a document's `lang` changed its page, but
+/// the home page and the glossary's entry pages went on showing the old one).
+#[test]
+fn after_any_edit_serve_holds_what_a_full_build_makes() {
+    let glossary = |term: &str, kind: &str, forms: &str, definition: &str, see: &str| {
+        format!(
+            "- id: hund\n  term: {term}\n  kind: {kind}\n  forms: {forms}\n  definition: {definition}\n  see: {see}\n\
+             - id: katze\n  term: Katze\n  definition: Auch ein Tier.\n"
+        )
+    };
+    let text = |title: &str| format!("# {title}\n\nDer Hund bellt laut und lange. Die Katze schläft.\n");
+    let sidecar = |meta: &str, annotations: &str| format!("{meta}annotations:\n{annotations}");
+    let meta = "author: Anna\nlang: de\ndate: 2024-01-02\nsummary: Vom Hund.\nweight: 1\n";
+    let notes = "  - quote: bellt\n    note: Ein *Laut*.\n  - quote: laut\n    gloss: loudly\n  \
+                 - quote: schläft\n    term: katze\n  - quote: Die\n    see: doc:b\n";
+    let site = Site::new(&[
+        (
+            "content/site.yaml",
+            "title: Lesen\nlang: en\nbase_url: https://example.org/\n",
+        ),
+        (
+            "content/glossary.yaml",
+            &glossary("Hund", "animal", "[Hund]", "Ein Tier.", "[katze]"),
+        ),
+        ("seeds/a.md", &text("Hunde")),
+        ("seeds/a.yaml", &sidecar(meta, notes)),
+        ("seeds/b.md", "# Zweiter\n\nEin Hund und eine Katze.\n"),
+        (
+            "seeds/b.yaml",
+            "date: 2024-03-04\nannotations:\n  - quote: eine\n    gloss: one\n",
+        ),
+    ]);
+    let w = start_watched(&site);
+    let a = "seeds/a.yaml";
+    let mut n = 0;
+    let mut edit = |rel: &str, text: &str, partial: bool| {
+        n += 1;
+        edit_and_compare(&w, &site, n, rel, text, partial);
+    };
+    // The document's fields, in its text and its sidecar.
+    edit("seeds/a.md", &text("Hunde und Katzen"), true);
+    let mut meta = meta.to_owned();
+    for (from, to) in [
+        ("author: Anna", "author: Berta"),
+        ("lang: de", "lang: fr"),
+        ("date: 2024-01-02", "date: 2023-05-06"),
+        ("summary: Vom Hund.", "summary: Von Hund und Katze."),
+        ("weight: 1", "weight: -1"),
+    ] {
+        meta = meta.replace(from, to);
+        edit(a, &sidecar(&meta, notes), true);
+    }
+    // The annotations' fields.
+    let mut notes = notes.to_owned();
+    for (from, to) in [
+        ("quote: laut", "quote: lange"),
+        ("note: Ein *Laut*.", "note: Ein Geräusch."),
+        ("gloss: loudly", "gloss: at length"),
+        ("term: katze", "term: hund"),
+        ("see: doc:b", "see: term:katze"),
+    ] {
+        notes = notes.replace(from, to);
+        edit(a, &sidecar(&meta, &notes), true);
+    }
+    // What changes the site's set of pages: a full build.
+    edit(a, &sidecar(&format!("{meta}draft: true\n"), &notes), false);
+    edit(a, &sidecar(&meta, &notes), false);
+    edit(a, &sidecar(&format!("slug: hunde\n{meta}"), &notes), false);
+    // After a full build, documents are rebuilt on their own again.
+    edit(
+        a,
+        &sidecar(&format!("slug: hunde\n{}", meta.replace("fr", "de")), &notes),
+        true,
+    );
+    // The glossary's fields and the site's title.
+    let g = "content/glossary.yaml";
+    edit(
+        g,
+        &glossary("Haushund", "animal", "[Hund]", "Ein Tier.", "[katze]"),
+        false,
+    );
+    edit(g, &glossary("Haushund", "pet", "[Hund]", "Ein Tier.", "[katze]"), false);
+    edit(
+        g,
+        &glossary("Haushund", "pet", "[Hund, Hunde]", "Ein Tier.", "[katze]"),
+        false,
+    );
+    edit(
+        g,
+        &glossary("Haushund", "pet", "[Hund, Hunde]", "Ein *bellendes* Tier.", "[katze]"),
+        false,
+    );
+    edit(
+        g,
+        &glossary("Haushund", "pet", "[Hund, Hunde]", "Ein *bellendes* Tier.", "[]"),
+        false,
+    );
+    edit(
+        "content/site.yaml",
+        "title: Lesen lernen\nlang: en\nbase_url: https://example.org/\n",
+        false,
+    );
+}

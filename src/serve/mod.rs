@@ -2,26 +2,28 @@
 //!
 //! The site is built with the same [`crate::build_site`] as always, into `site/` of a private
 //! folder of its own in the system's temp folder (an unguessable name, mode 0700, made by the
-//! tempfile crate: no other user can make it first or read it), and kept in memory. A watcher (debounced) rebuilds on changes
-//! under seeds/, content/ and themes/: an edit to documents or sidecars rebuilds only the pages
-//! it changes ([`crate::LiveSite::update`]), anything else the whole site. Each rebuild pushes a
-//! `reload` server-sent event to every open page. Served HTML
-//! pages get a small script for that, and, while the last edit is broken, an overlay with the
-//! same diagnostics as the terminal — over the last good site, which stays served. Built pages
-//! never carry either: they are added here, on the way out.
+//! tempfile crate: no other user can make it first or read it), and kept in memory. A watcher
+//! (debounced, [`watch`]) rebuilds on changes under seeds/, content/ and themes/: an edit to
+//! documents or sidecars renders again only the pages that can depend on them and writes those
+//! whose bytes changed ([`LiveSite::update`]), anything else builds the whole site. Each
+//! rebuild pushes a `reload` server-sent event to every open page. Served HTML pages get a
+//! small script for that, and, while the last edit is broken, an overlay with the same
+//! diagnostics as the terminal — over the last good site, which stays served. Built pages never
+//! carry either: they are added here, on the way out.
 
-use crate::{BuildOptions, LiveSite, Outcome};
+mod live;
+mod watch;
+
 use axum::Router;
 use axum::extract::State;
 use axum::http::{StatusCode, Uri, header};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use std::collections::HashMap;
+pub use live::{LiveSite, Update};
 use std::convert::Infallible;
 use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 use tokio::sync::broadcast;
 use tokio_stream::StreamExt;
 use tokio_stream::wrappers::BroadcastStream;
@@ -81,8 +83,8 @@ pub fn serve(mut opts: ServeOptions) -> Result<(), String> {
         writing: Arc::new(Mutex::new(false)),
     };
     let stopping = live.clone();
-    let watcher = start_watching(&opts.root);
-    let site = rebuild(&opts, &live);
+    let watcher = watch::start_watching(&opts.root);
+    let site = watch::rebuild(&opts, &live);
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -104,7 +106,7 @@ pub fn serve(mut opts: ServeOptions) -> Result<(), String> {
         let root = opts.root.clone();
         let drafts = opts.drafts;
         if let Some(w) = watcher {
-            std::thread::spawn(move || watch(w, &root, drafts, &watcher_live, site));
+            std::thread::spawn(move || watch::watch(w, &root, drafts, &watcher_live, site));
         }
         let app = Router::new()
             .route(EVENTS_PATH, get(events))
@@ -186,251 +188,6 @@ impl StopSignals {
             let _ = tokio::signal::ctrl_c().await;
         }
     }
-}
-
-fn build_options(opts: &ServeOptions, live: &Live) -> BuildOptions {
-    BuildOptions {
-        root: opts.root.clone(),
-        out: Some(live.out.clone()),
-        drafts: opts.drafts,
-        base_url: None,
-        warn_sitemap: false,
-        force: false,
-    }
-}
-
-/// A full build; the site it built, when it succeeded, for the next edit.
-fn rebuild(opts: &ServeOptions, live: &Live) -> Option<LiveSite> {
-    let (text, site) = match crate::build_site(&build_options(opts, live), true) {
-        Ok((outcome, site)) => (report(&opts.root, &outcome), site),
-        Err(fatal) => (Some(format!("error: {fatal}\n")), None),
-    };
-    match &text {
-        Some(t) => eprint!("{t}"),
-        None => println!("rebuilt"),
-    }
-    show(live, text);
-    site
-}
-
-/// Rebuilds only what an edit to documents or sidecars changed. `Err(())` when that cannot be
-/// done: the caller builds the whole site.
-fn update(opts: &ServeOptions, live: &Live, site: &mut LiveSite, changed: &[PathBuf]) -> Result<bool, ()> {
-    match site.update(&build_options(opts, live), changed) {
-        Ok(Some(update)) => {
-            let text = report(&opts.root, &update.outcome);
-            let ok = text.is_none();
-            match &text {
-                Some(t) => eprint!("{t}"),
-                None => println!(
-                    "rebuilt {} in {:.0} ms: {}",
-                    changed
-                        .iter()
-                        .map(|p| p.strip_prefix(&opts.root).unwrap_or(p).display().to_string())
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                    update.outcome.summary.as_ref().map_or(0.0, |s| s.seconds * 1000.0),
-                    update.written.join(" ")
-                ),
-            }
-            show(live, text);
-            Ok(ok)
-        }
-        Ok(None) => Err(()),
-        Err(fatal) => {
-            show(live, Some(format!("error: {fatal}\n")));
-            Ok(false)
-        }
-    }
-}
-
-/// Sets the overlay (`None` after a good build) and tells open pages to reload.
-fn show(live: &Live, text: Option<String>) {
-    if let Ok(mut overlay) = live.overlay.lock() {
-        *overlay = text;
-    }
-    let _ = live.reload.send(());
-}
-
-/// The diagnostics of a failed build as the terminal shows them; `None` when it succeeded.
-fn report(root: &Path, outcome: &Outcome) -> Option<String> {
-    if !outcome.has_errors() {
-        for d in &outcome.diagnostics {
-            eprint!("{}", d.render(root));
-        }
-        return None;
-    }
-    Some(outcome.diagnostics.iter().map(|d| d.render(root)).collect())
-}
-
-/// The watcher on seeds/, content/ and themes/, started before the first build so that no edit
-/// made during it is missed.
-struct Watcher {
-    _debouncer: notify_debouncer_mini::Debouncer<notify_debouncer_mini::notify::RecommendedWatcher>,
-    rx: std::sync::mpsc::Receiver<notify_debouncer_mini::DebounceEventResult>,
-    /// Set on every event, so that work that can wait (annotations.jsonld) gives way to it.
-    pending: std::sync::Arc<std::sync::atomic::AtomicBool>,
-    watched: Vec<PathBuf>,
-    /// Size and modification time of every file, as last built.
-    stamps: HashMap<PathBuf, Stamp>,
-}
-
-fn start_watching(root: &Path) -> Option<Watcher> {
-    use notify_debouncer_mini::{new_debouncer, notify::RecursiveMode};
-    let (tx, rx) = std::sync::mpsc::channel();
-    // Set on every event, so that work that can wait (annotations.jsonld) gives way to it.
-    let pending = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-    let flag = pending.clone();
-    let handler = move |events| {
-        flag.store(true, std::sync::atomic::Ordering::Relaxed);
-        let _ = tx.send(events);
-    };
-    let Ok(mut debouncer) = new_debouncer(Duration::from_millis(50), handler) else {
-        eprintln!("warning: cannot watch the site's files; rebuild by restarting `glossa serve`");
-        return None;
-    };
-    let watched: Vec<PathBuf> = ["seeds", "content", "themes"].iter().map(|d| root.join(d)).collect();
-    for dir in watched.iter().filter(|d| d.is_dir()) {
-        if let Err(e) = debouncer.watcher().watch(dir, RecursiveMode::Recursive) {
-            eprintln!("warning: cannot watch {}: {e}", dir.display());
-        }
-    }
-    let stamps = fingerprint(&watched);
-    Some(Watcher {
-        _debouncer: debouncer,
-        rx,
-        pending,
-        watched,
-        stamps,
-    })
-}
-
-/// Rebuilds after each burst of changes under seeds/, content/ and themes/.
-fn watch(w: Watcher, root: &Path, drafts: bool, live: &Live, mut site: Option<LiveSite>) {
-    // The debouncer watches for as long as it lives: all along this loop.
-    let Watcher {
-        _debouncer: _watching,
-        rx,
-        pending,
-        watched,
-        mut stamps,
-    } = w;
-    let opts = ServeOptions {
-        root: root.to_path_buf(),
-        port: 0,
-        open: false,
-        drafts,
-    };
-    // Watchers also report reads (the build's own), so a file counts as changed only when its
-    // size or modification time did; one that appears or goes changes the set of files.
-    // After a partial rebuild, annotations.jsonld is rewritten once no edit has come for a while.
-    let mut annotations_due = false;
-    loop {
-        let events = if annotations_due {
-            match rx.recv_timeout(Duration::from_millis(300)) {
-                Ok(events) => events,
-                Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
-                    let Some(_writing) = live.begin_writing() else { return };
-                    pending.store(false, std::sync::atomic::Ordering::Relaxed);
-                    annotations_due = match site.as_ref().map(|s| s.write_annotations(&pending)) {
-                        Some(Ok(done)) => !done,
-                        Some(Err(e)) => {
-                            eprintln!("error: {e}");
-                            false
-                        }
-                        None => false,
-                    };
-                    continue;
-                }
-                Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => break,
-            }
-        } else {
-            match rx.recv() {
-                Ok(events) => events,
-                Err(_) => break,
-            }
-        };
-        pending.store(false, std::sync::atomic::Ordering::Relaxed);
-        let Ok(events) = events else { continue };
-        let mut changed: Vec<PathBuf> = events.into_iter().map(|e| e.path).collect();
-        // Saving may truncate a file before writing it: one that has just become empty gets a
-        // moment to be written (after that it is built as it is).
-        let settle = std::time::Instant::now() + Duration::from_millis(200);
-        // A file may change again while it is read (an editor that truncates, then writes):
-        // what changed since its stamp was taken is done again.
-        loop {
-            let emptied = |p: &PathBuf, stamps: &HashMap<PathBuf, Stamp>| {
-                stamp(p).is_some_and(|(len, _)| len == 0) && stamps.get(p).is_some_and(|(len, _)| *len > 0)
-            };
-            while std::time::Instant::now() < settle && changed.iter().any(|p| emptied(p, &stamps)) {
-                std::thread::sleep(Duration::from_millis(5));
-            }
-            let mut appeared_or_went = false;
-            changed.retain(|path| {
-                let now = stamp(path);
-                if path.is_dir() || stamps.get(path) == now.as_ref() {
-                    return false;
-                }
-                appeared_or_went |= now.is_none() || !stamps.contains_key(path);
-                match now {
-                    Some(s) => stamps.insert(path.clone(), s),
-                    None => stamps.remove(path),
-                };
-                true
-            });
-            if changed.is_empty() {
-                break;
-            }
-            changed.sort();
-            changed.dedup();
-            // Emptied in the moment between the wait above and the stamp: look again.
-            if std::time::Instant::now() < settle && changed.iter().any(|p| stamp(p).is_some_and(|(len, _)| len == 0)) {
-                std::thread::sleep(Duration::from_millis(20));
-                if changed.iter().any(|p| stamps.get(p) != stamp(p).as_ref()) {
-                    continue;
-                }
-            }
-            let Some(_writing) = live.begin_writing() else { return };
-            let partial = match (&mut site, appeared_or_went) {
-                (Some(s), false) => update(&opts, live, s, &changed),
-                _ => Err(()),
-            };
-            match partial {
-                Ok(true) => annotations_due = true,
-                // A broken edit: the next change builds the whole site again.
-                Ok(false) => site = None,
-                Err(()) => {
-                    site = rebuild(&opts, live);
-                    stamps = fingerprint(&watched);
-                    annotations_due = false;
-                    break;
-                }
-            }
-        }
-    }
-}
-
-type Stamp = (u64, Option<std::time::SystemTime>);
-
-fn stamp(path: &Path) -> Option<Stamp> {
-    let meta = std::fs::metadata(path).ok().filter(|m| m.is_file())?;
-    Some((meta.len(), meta.modified().ok()))
-}
-
-fn fingerprint(dirs: &[PathBuf]) -> HashMap<PathBuf, Stamp> {
-    dirs.iter()
-        .flat_map(|d| {
-            walkdir::WalkDir::new(d)
-                .sort_by_file_name()
-                .into_iter()
-                .filter_map(Result::ok)
-        })
-        .filter(|e| e.file_type().is_file())
-        .filter_map(|e| {
-            let meta = e.metadata().ok()?;
-            Some((e.into_path(), (meta.len(), meta.modified().ok())))
-        })
-        .collect()
 }
 
 async fn events(State(live): State<Live>) -> Sse<impl tokio_stream::Stream<Item = Result<Event, Infallible>>> {

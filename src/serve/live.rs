@@ -1,0 +1,203 @@
+//! The live rebuild: after an edit to documents or sidecars, the edited documents are loaded
+//! and resolved again and the site relinked, through the pipeline's own functions, and every
+//! page that can depend on them is rendered again; a page is written only when its bytes
+//! differ from what its file holds ([`FileHashes`]). So what an edit changed is decided
+//! by the rendered pages themselves: there is no second account of what a page shows to keep
+//! in step with the templates.
+
+use crate::layout::page_path;
+use crate::resolve;
+use crate::write::{FileHashes, Selective};
+use crate::{BuildOptions, Built, FastSet, Fatal, Outcome, Summary, diagnostics};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Instant;
+
+/// A built site kept in memory by `glossa serve`, with the hash of each file of its output.
+pub struct LiveSite {
+    built: Built,
+    hashes: FileHashes,
+}
+
+/// What [`LiveSite::update`] did.
+#[derive(Debug)]
+pub struct Update {
+    pub outcome: Outcome,
+    /// The files rewritten (their bytes changed), relative to the output folder, sorted.
+    pub written: Vec<String>,
+}
+
+/// The whole-site files that wait until edits pause ([`LiveSite::write_annotations`]).
+fn whole_site_file(rel: &str) -> bool {
+    rel == "annotations.jsonld" || rel.starts_with("search/")
+}
+
+impl LiveSite {
+    pub fn new(built: Built) -> LiveSite {
+        LiveSite {
+            built,
+            hashes: FileHashes::default(),
+        }
+    }
+
+    /// Renders again, after the files `changed` were edited, the pages that can depend on
+    /// them, if they are all documents or sidecars of the site and the edit leaves its set of
+    /// pages as it was (no slug or draft changed, no sidecar added or removed). `None` asks for
+    /// a full build. With errors, nothing is written: the site served stays the last good one,
+    /// and this `LiveSite` must not be used again (build again in full).
+    pub fn update(&mut self, opts: &BuildOptions, changed: &[PathBuf]) -> Result<Option<Update>, Fatal> {
+        let start = Instant::now();
+        let Some(edited) = self.edited_documents(changed) else {
+            return Ok(None);
+        };
+        let mut diags = Vec::new();
+        let Some(fresh) = self.reload(&edited, opts.drafts, &mut diags)? else {
+            return Ok(None);
+        };
+        let site = &mut self.built.site;
+        let slugs: Vec<String> = edited.iter().map(|&i| site.docs[i].doc.slug.clone()).collect();
+        // The entries whose pages show an edited document: those it has occurrences of,
+        // before the edit and after.
+        let mut entries: FastSet<usize> = edited
+            .iter()
+            .flat_map(|&i| &site.docs[i].occurrences)
+            .map(|o| o.entry)
+            .collect();
+        for (i, rd) in fresh {
+            entries.extend(rd.occurrences.iter().map(|o| o.entry));
+            site.docs[i] = rd;
+        }
+        let relinked = site.relink_edited(&slugs, &mut diags);
+        diagnostics::sort(&mut diags);
+        let mut outcome = Outcome {
+            diagnostics: diags,
+            summary: None,
+        };
+        if outcome.has_errors() {
+            return Ok(Some(Update {
+                outcome,
+                written: Vec::new(),
+            }));
+        }
+        // The pages that can show what an edited document holds: its own, the pages it links
+        // to or linked to (their lists of who links to them), the home page, the glossary
+        // and its entries' pages, and the sitemap (in home-page order).
+        let mut pages: FastSet<String> = slugs.iter().map(|s| format!("{s}/index.html")).collect();
+        pages.extend(relinked.into_keys().map(|target| page_path(&target)));
+        pages.extend(
+            entries
+                .iter()
+                .map(|&e| format!("glossary/{}/index.html", site.entries[e].id)),
+        );
+        pages.extend(["index.html", "glossary/index.html", "sitemap.xml"].map(str::to_owned));
+        let sink = Selective::new(&self.built.out, |rel| pages.contains(rel), &self.hashes, None);
+        if crate::render_into(opts, &self.built, &sink, &mut outcome)?.is_none() {
+            return Ok(Some(Update {
+                outcome,
+                written: Vec::new(),
+            }));
+        }
+        let written = sink.finish().written;
+        outcome.summary = Some(Summary {
+            documents: edited.len(),
+            notes: 0,
+            entries: 0,
+            occurrences: 0,
+            pages: written.len(),
+            seconds: start.elapsed().as_secs_f64(),
+            out: self.built.out.clone(),
+        });
+        Ok(Some(Update { outcome, written }))
+    }
+
+    /// The places in the site of the documents `changed` are (or are the sidecars of); `None`
+    /// when one is neither, or is gone.
+    fn edited_documents(&self, changed: &[PathBuf]) -> Option<Vec<usize>> {
+        let docs = &self.built.site.docs;
+        let mut edited: Vec<usize> = Vec::new();
+        for path in changed {
+            let i = docs
+                .iter()
+                .position(|d| d.doc.path == *path || d.doc.sidecar_path.as_deref() == Some(path.as_path()))?;
+            if !path.is_file() {
+                return None;
+            }
+            if !edited.contains(&i) {
+                edited.push(i);
+            }
+        }
+        Some(edited)
+    }
+
+    /// The documents `edited` loaded and resolved again, each with its place; `None` when the
+    /// edit changes the site's set of pages or files (a sidecar added or removed, a new slug,
+    /// a document that became a draft) or a document cannot be built, for a full build to say.
+    fn reload(
+        &self,
+        edited: &[usize],
+        drafts: bool,
+        diags: &mut Vec<crate::diagnostics::Diagnostic>,
+    ) -> Result<Option<Vec<(usize, resolve::ResolvedDoc)>>, Fatal> {
+        let site = &self.built.site;
+        let mut fresh = Vec::new();
+        for &i in edited {
+            let old = &site.docs[i].doc;
+            let sidecar = old.path.with_extension("yaml");
+            let sidecar = sidecar.is_file().then_some(sidecar);
+            if sidecar != old.sidecar_path {
+                return Ok(None);
+            }
+            let Some(rd) = crate::load::reload_document(site, &old.path, sidecar.as_deref(), diags)? else {
+                return Ok(None);
+            };
+            if rd.doc.slug != old.slug || (rd.doc.meta.draft && !drafts) {
+                return Ok(None);
+            }
+            fresh.push((i, rd));
+        }
+        Ok(Some(fresh))
+    }
+
+    /// Rewrites annotations.jsonld and the search index, which hold every document: after an
+    /// [`LiveSite::update`], once its pages are served. It takes as long as rendering every
+    /// document, so it gives up as soon as `cancel` is set (by the next edit), and says
+    /// whether it is done (false: cancelled, to be tried again).
+    pub fn write_annotations(&self, cancel: &AtomicBool) -> Result<bool, Fatal> {
+        let out = &self.built.out;
+        let sink = Selective::new(out, whole_site_file, &self.hashes, Some(cancel));
+        match crate::render::render_site(
+            &self.built.site,
+            &crate::load::Reload::new(&self.built.site.config),
+            &self.built.theme,
+            &sink,
+        ) {
+            Ok(_) => {
+                // The index may have fewer chunk or fragment files than before.
+                let rendered: FastSet<String> = sink.finish().rendered.into_iter().collect();
+                for dir in ["search/c", "search/f"] {
+                    remove_others(out, dir, &rendered, &self.hashes);
+                }
+                Ok(true)
+            }
+            Err(_) if cancel.load(Ordering::Relaxed) => Ok(false),
+            // A document is being edited: no need to try again now, since the watcher reports
+            // the edit, and the update it brings makes this due again.
+            Err(crate::render::RenderError::Changed(_)) => Ok(true),
+            Err(e) => Err(Fatal(format!("cannot write annotations.jsonld: {e:?}"))),
+        }
+    }
+}
+
+/// Removes the files of the folder `dir` of `out` that are not among `kept`.
+fn remove_others(out: &Path, dir: &str, kept: &FastSet<String>, hashes: &FileHashes) {
+    let Ok(files) = std::fs::read_dir(out.join(dir)) else {
+        return;
+    };
+    for file in files.flatten() {
+        let rel = format!("{dir}/{}", file.file_name().to_string_lossy());
+        if !kept.contains(&rel) {
+            let _ = std::fs::remove_file(file.path());
+            hashes.set(&rel, None);
+        }
+    }
+}

@@ -1,0 +1,299 @@
+//! The watcher: which files changed in a burst of events (debounced, then told apart by size
+//! and modification time), and what is built for them — the pages an edit can change
+//! ([`LiveSite::update`]) or the whole site — with the result shown in the terminal and over
+//! the served pages.
+
+use super::live::LiveSite;
+use super::{Live, ServeOptions};
+use crate::{BuildOptions, Outcome};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+fn build_options(opts: &ServeOptions, live: &Live) -> BuildOptions {
+    BuildOptions {
+        root: opts.root.clone(),
+        out: Some(live.out.clone()),
+        drafts: opts.drafts,
+        base_url: None,
+        warn_sitemap: false,
+        force: false,
+    }
+}
+
+/// A full build; the site it built, when it succeeded, for the next edit.
+pub(super) fn rebuild(opts: &ServeOptions, live: &Live) -> Option<LiveSite> {
+    let (text, site) = match crate::build_site(&build_options(opts, live), true) {
+        Ok((outcome, built)) => (report(&opts.root, &outcome), built.map(LiveSite::new)),
+        Err(fatal) => (Some(format!("error: {fatal}\n")), None),
+    };
+    match &text {
+        Some(t) => eprint!("{t}"),
+        None => println!("rebuilt"),
+    }
+    show(live, text);
+    site
+}
+
+/// Renders again only what an edit to documents or sidecars can change. `Err(())` when that
+/// cannot be done: the caller builds the whole site. `Ok(false)` when the edit is broken.
+fn update(opts: &ServeOptions, live: &Live, site: &mut LiveSite, changed: &[PathBuf]) -> Result<bool, ()> {
+    match site.update(&build_options(opts, live), changed) {
+        Ok(Some(update)) => {
+            let text = report(&opts.root, &update.outcome);
+            let ok = text.is_none();
+            match &text {
+                Some(t) => eprint!("{t}"),
+                None => println!(
+                    "rebuilt {} in {:.0} ms: {}",
+                    changed
+                        .iter()
+                        .map(|p| p.strip_prefix(&opts.root).unwrap_or(p).display().to_string())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    update.outcome.summary.as_ref().map_or(0.0, |s| s.seconds * 1000.0),
+                    update.written.join(" ")
+                ),
+            }
+            show(live, text);
+            Ok(ok)
+        }
+        Ok(None) => Err(()),
+        Err(fatal) => {
+            show(live, Some(format!("error: {fatal}\n")));
+            Ok(false)
+        }
+    }
+}
+
+/// Sets the overlay (`None` after a good build) and tells open pages to reload.
+fn show(live: &Live, text: Option<String>) {
+    if let Ok(mut overlay) = live.overlay.lock() {
+        *overlay = text;
+    }
+    let _ = live.reload.send(());
+}
+
+/// The diagnostics of a failed build as the terminal shows them; `None` when it succeeded.
+fn report(root: &Path, outcome: &Outcome) -> Option<String> {
+    if !outcome.has_errors() {
+        for d in &outcome.diagnostics {
+            eprint!("{}", d.render(root));
+        }
+        return None;
+    }
+    Some(outcome.diagnostics.iter().map(|d| d.render(root)).collect())
+}
+
+/// The watcher on seeds/, content/ and themes/, started before the first build so that no edit
+/// made during it is missed.
+pub(super) struct Watcher {
+    _debouncer: notify_debouncer_mini::Debouncer<notify_debouncer_mini::notify::RecommendedWatcher>,
+    rx: std::sync::mpsc::Receiver<notify_debouncer_mini::DebounceEventResult>,
+    /// Set on every event, so that work that can wait (annotations.jsonld) gives way to it.
+    pending: Arc<AtomicBool>,
+    watched: Vec<PathBuf>,
+    /// Size and modification time of every file, as last built.
+    stamps: HashMap<PathBuf, Stamp>,
+}
+
+pub(super) fn start_watching(root: &Path) -> Option<Watcher> {
+    use notify_debouncer_mini::{new_debouncer, notify::RecursiveMode};
+    let (tx, rx) = std::sync::mpsc::channel();
+    let pending = Arc::new(AtomicBool::new(false));
+    let flag = pending.clone();
+    let handler = move |events| {
+        flag.store(true, Ordering::Relaxed);
+        let _ = tx.send(events);
+    };
+    let Ok(mut debouncer) = new_debouncer(Duration::from_millis(50), handler) else {
+        eprintln!("warning: cannot watch the site's files; rebuild by restarting `glossa serve`");
+        return None;
+    };
+    let watched: Vec<PathBuf> = ["seeds", "content", "themes"].iter().map(|d| root.join(d)).collect();
+    for dir in watched.iter().filter(|d| d.is_dir()) {
+        if let Err(e) = debouncer.watcher().watch(dir, RecursiveMode::Recursive) {
+            eprintln!("warning: cannot watch {}: {e}", dir.display());
+        }
+    }
+    let stamps = fingerprint(&watched);
+    Some(Watcher {
+        _debouncer: debouncer,
+        rx,
+        pending,
+        watched,
+        stamps,
+    })
+}
+
+/// What the watch loop holds between bursts of events.
+struct Watching<'a> {
+    opts: ServeOptions,
+    live: &'a Live,
+    site: Option<LiveSite>,
+    watched: Vec<PathBuf>,
+    stamps: HashMap<PathBuf, Stamp>,
+    /// After a partial rebuild, annotations.jsonld and the search index are rewritten once no
+    /// edit has come for a while.
+    annotations_due: bool,
+}
+
+/// Rebuilds after each burst of changes under seeds/, content/ and themes/.
+pub(super) fn watch(w: Watcher, root: &Path, drafts: bool, live: &Live, site: Option<LiveSite>) {
+    // The debouncer watches for as long as it lives: all along this loop.
+    let Watcher {
+        _debouncer: _watching,
+        rx,
+        pending,
+        watched,
+        stamps,
+    } = w;
+    let opts = ServeOptions {
+        root: root.to_path_buf(),
+        port: 0,
+        open: false,
+        drafts,
+    };
+    let mut state = Watching {
+        opts,
+        live,
+        site,
+        watched,
+        stamps,
+        annotations_due: false,
+    };
+    loop {
+        let events = if state.annotations_due {
+            match rx.recv_timeout(Duration::from_millis(300)) {
+                Ok(events) => events,
+                Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+                    let Some(_writing) = live.begin_writing() else { return };
+                    pending.store(false, Ordering::Relaxed);
+                    state.write_annotations(&pending);
+                    continue;
+                }
+                Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => break,
+            }
+        } else {
+            match rx.recv() {
+                Ok(events) => events,
+                Err(_) => break,
+            }
+        };
+        pending.store(false, Ordering::Relaxed);
+        let Ok(events) = events else { continue };
+        if !state.build_changes(events.into_iter().map(|e| e.path).collect()) {
+            return;
+        }
+    }
+}
+
+impl Watching<'_> {
+    /// Rewrites annotations.jsonld and the search index; due again if `pending` cut it short.
+    fn write_annotations(&mut self, pending: &AtomicBool) {
+        self.annotations_due = match self.site.as_ref().map(|s| s.write_annotations(pending)) {
+            Some(Ok(done)) => !done,
+            Some(Err(e)) => {
+                eprintln!("error: {e}");
+                false
+            }
+            None => false,
+        };
+    }
+
+    /// Builds for the files `changed` (as reported: reads too, and folders), until none has
+    /// changed again meanwhile. False once serve is stopping.
+    ///
+    /// Watchers also report reads (the build's own), so a file counts as changed only when
+    /// its size or modification time did; one that appears or goes changes the set of files.
+    fn build_changes(&mut self, mut changed: Vec<PathBuf>) -> bool {
+        // Saving may truncate a file before writing it: one that has just become empty gets a
+        // moment to be written (after that it is built as it is).
+        let settle = Instant::now() + Duration::from_millis(200);
+        // A file may change again while it is read (an editor that truncates, then writes):
+        // what changed since its stamp was taken is done again.
+        loop {
+            let emptied = |p: &PathBuf, stamps: &HashMap<PathBuf, Stamp>| {
+                stamp(p).is_some_and(|(len, _)| len == 0) && stamps.get(p).is_some_and(|(len, _)| *len > 0)
+            };
+            while Instant::now() < settle && changed.iter().any(|p| emptied(p, &self.stamps)) {
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            let appeared_or_went = self.take_stamps(&mut changed);
+            if changed.is_empty() {
+                return true;
+            }
+            // Emptied in the moment between the wait above and the stamp: look again.
+            if Instant::now() < settle && changed.iter().any(|p| stamp(p).is_some_and(|(len, _)| len == 0)) {
+                std::thread::sleep(Duration::from_millis(20));
+                if changed.iter().any(|p| self.stamps.get(p) != stamp(p).as_ref()) {
+                    continue;
+                }
+            }
+            let Some(_writing) = self.live.begin_writing() else {
+                return false;
+            };
+            let partial = match (&mut self.site, appeared_or_went) {
+                (Some(s), false) => update(&self.opts, self.live, s, &changed),
+                _ => Err(()),
+            };
+            match partial {
+                Ok(true) => self.annotations_due = true,
+                // A broken edit: the next change builds the whole site again.
+                Ok(false) => self.site = None,
+                Err(()) => {
+                    self.site = rebuild(&self.opts, self.live);
+                    self.stamps = fingerprint(&self.watched);
+                    self.annotations_due = false;
+                    return true;
+                }
+            }
+        }
+    }
+
+    /// Keeps in `changed` the files whose stamp changed (sorted, once each), and takes their
+    /// new stamps; whether one of them appeared or went.
+    fn take_stamps(&mut self, changed: &mut Vec<PathBuf>) -> bool {
+        let mut appeared_or_went = false;
+        changed.retain(|path| {
+            let now = stamp(path);
+            if path.is_dir() || self.stamps.get(path) == now.as_ref() {
+                return false;
+            }
+            appeared_or_went |= now.is_none() || !self.stamps.contains_key(path);
+            match now {
+                Some(s) => self.stamps.insert(path.clone(), s),
+                None => self.stamps.remove(path),
+            };
+            true
+        });
+        changed.sort();
+        changed.dedup();
+        appeared_or_went
+    }
+}
+
+type Stamp = (u64, Option<std::time::SystemTime>);
+
+fn stamp(path: &Path) -> Option<Stamp> {
+    let meta = std::fs::metadata(path).ok().filter(|m| m.is_file())?;
+    Some((meta.len(), meta.modified().ok()))
+}
+
+fn fingerprint(dirs: &[PathBuf]) -> HashMap<PathBuf, Stamp> {
+    dirs.iter()
+        .flat_map(|d| {
+            walkdir::WalkDir::new(d)
+                .sort_by_file_name()
+                .into_iter()
+                .filter_map(Result::ok)
+        })
+        .filter(|e| e.file_type().is_file())
+        .filter_map(|e| {
+            let meta = e.metadata().ok()?;
+            Some((e.into_path(), (meta.len(), meta.modified().ok())))
+        })
+        .collect()
+}
