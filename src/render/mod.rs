@@ -180,7 +180,7 @@ struct RenderedDoc {
 }
 
 /// A document's line on the home page: made without rendering it.
-fn doc_summary(site: &Site, strings: &theme::Strings, rd: &ResolvedDoc) -> DocSummary {
+pub fn doc_summary(site: &Site, strings: &theme::Strings, rd: &ResolvedDoc) -> DocSummary {
     let doc = &rd.doc;
     DocSummary {
         title: doc.title.clone(),
@@ -612,7 +612,9 @@ fn first_sentence(md: &str, raw_html: bool) -> String {
     text[..end].to_owned()
 }
 
-fn occurrence_counts(site: &Site) -> Vec<usize> {
+/// How many occurrences each entry has in the whole site, by entry: the counts the glossary's
+/// index shows.
+pub fn occurrence_counts(site: &Site) -> Vec<usize> {
     let mut counts = vec![0; site.entries.len()];
     for d in &site.docs {
         for o in &d.occurrences {

@@ -29,7 +29,7 @@ pub struct Link {
     pub url: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, PartialEq)]
 pub struct DocSummary {
     pub title: String,
     pub url: String,

@@ -5,7 +5,7 @@
 //! by the rendered pages themselves: there is no second account of what a page shows to keep
 //! in step with the templates.
 
-use crate::layout::page_path;
+use crate::layout::{self, page_path};
 use crate::resolve;
 use crate::write::{FileHashes, Selective};
 use crate::{BuildOptions, Built, FastSet, Fatal, Outcome, Summary, diagnostics};
@@ -54,6 +54,7 @@ impl LiveSite {
         let Some(fresh) = self.reload(&edited, opts.drafts, &mut diags)? else {
             return Ok(None);
         };
+        let before = SiteWide::of(&self.built, &edited);
         let site = &mut self.built.site;
         let slugs: Vec<String> = edited.iter().map(|&i| site.docs[i].doc.slug.clone()).collect();
         // The entries whose pages show an edited document: those it has occurrences of,
@@ -80,16 +81,23 @@ impl LiveSite {
             }));
         }
         // The pages that can show what an edited document holds: its own, the pages it links
-        // to or linked to (their lists of who links to them), the home page, the glossary
-        // and its entries' pages, and the sitemap (in home-page order).
-        let mut pages: FastSet<String> = slugs.iter().map(|s| format!("{s}/index.html")).collect();
+        // to or linked to (their lists of who links to them), its entries' pages, and the
+        // site-wide pages when what they are made from changed (the home page and the sitemap
+        // list every document; the glossary's index counts every occurrence).
+        let site = &self.built.site;
+        let edited_now: Vec<usize> = (0..site.docs.len())
+            .filter(|&i| slugs.contains(&site.docs[i].doc.slug))
+            .collect();
+        let after = SiteWide::of(&self.built, &edited_now);
+        let mut pages: FastSet<String> = slugs.iter().map(|s| layout::doc_page(s)).collect();
         pages.extend(relinked.into_keys().map(|target| page_path(&target)));
-        pages.extend(
-            entries
-                .iter()
-                .map(|&e| format!("glossary/{}/index.html", site.entries[e].id)),
-        );
-        pages.extend(["index.html", "glossary/index.html", "sitemap.xml"].map(str::to_owned));
+        pages.extend(entries.iter().map(|&e| layout::entry_page(&site.entries[e].id)));
+        if before.home != after.home {
+            pages.extend([layout::HOME, "sitemap.xml"].map(str::to_owned));
+        }
+        if before.counts != after.counts {
+            pages.insert(layout::GLOSSARY.to_owned());
+        }
         let sink = Selective::new(&self.built.out, |rel| pages.contains(rel), &self.hashes, None);
         if crate::render_into(opts, &self.built, &sink, &mut outcome)?.is_none() {
             return Ok(Some(Update {
@@ -184,6 +192,32 @@ impl LiveSite {
             // the edit, and the update it brings makes this due again.
             Err(crate::render::RenderError::Changed(_)) => Ok(true),
             Err(e) => Err(Fatal(format!("cannot write annotations.jsonld: {e:?}"))),
+        }
+    }
+}
+
+/// What the site-wide pages are made from, of the edited documents: their places in home-page
+/// order with the line the home page shows for each (the view the template receives), and the
+/// site's occurrence counts by entry. Compared before and after an edit, it says whether those
+/// pages must be made again: rendering the home page of a 10,000-document site takes longer
+/// than all the rest of an edit.
+struct SiteWide {
+    home: Vec<(usize, crate::render::views::DocSummary)>,
+    counts: Vec<usize>,
+}
+
+impl SiteWide {
+    fn of(built: &Built, docs: &[usize]) -> SiteWide {
+        let mut docs = docs.to_vec();
+        docs.sort_unstable();
+        let site = &built.site;
+        let strings = &built.theme.strings;
+        SiteWide {
+            home: docs
+                .iter()
+                .map(|&i| (i, crate::render::doc_summary(site, strings, &site.docs[i])))
+                .collect(),
+            counts: crate::render::occurrence_counts(site),
         }
     }
 }
