@@ -244,22 +244,28 @@ pub fn render_body(rd: &ResolvedDoc, page: &PageBody, entries: &[Entry], opts: &
             other => r.out.push(borrowed(other)),
         }
     }
-    let mut html = String::with_capacity(page.body.source.len() * 2);
-    html::push_html(&mut html, r.out.into_iter());
-    let mut notes = r.notes;
-    notes.sort_by_key(|n| n.number);
-    let endnotes_html = match opts.notes {
-        NotePlacement::End if !notes.is_empty() => endnotes_html(&notes, opts),
-        _ => String::new(),
-    };
-    RenderedBody {
-        html,
-        notes,
-        endnotes_html,
-    }
+    r.finish()
 }
 
 impl<'a> Renderer<'a> {
+    /// The page's events as HTML, with its notes in order (and as the end list, if the theme
+    /// puts them there).
+    fn finish(self) -> RenderedBody {
+        let mut html = String::with_capacity(self.page.body.source.len() * 2);
+        html::push_html(&mut html, self.out.into_iter());
+        let mut notes = self.notes;
+        notes.sort_by_key(|n| n.number);
+        let endnotes_html = match self.opts.notes {
+            NotePlacement::End if !notes.is_empty() => endnotes_html(&notes, self.opts),
+            _ => String::new(),
+        };
+        RenderedBody {
+            html,
+            notes,
+            endnotes_html,
+        }
+    }
+
     /// A text or code event of a block, with the marks' tags that open or close inside it or
     /// at its end spliced in; `cursor` is the next of the block's `ops`.
     fn marked_text(&mut self, t: &'a str, p: Piece, code: bool, ops: &[(usize, Op)], cursor: &mut usize) {
