@@ -16,6 +16,8 @@
 //! word, and loads the fragments of the first results. So a query downloads the meta file,
 //! a few chunks and ten fragments, however large the site.
 
+mod words;
+
 use super::body::RenderedNote;
 use crate::concat::cat;
 use crate::layout;
@@ -23,10 +25,9 @@ use crate::parse::Entry;
 use crate::resolve::{PageBody, ResolvedDoc};
 use crate::text::collapse;
 use serde::Serialize;
-use std::hash::BuildHasher;
 
-use unicode_normalization::UnicodeNormalization;
-use unicode_normalization::char::is_combining_mark;
+use words::WordCounter;
+pub use words::{Folding, WORD_CHARS, fold, words};
 
 /// Chunks are cut when they pass this many bytes (a single word's postings may make one
 /// larger).
@@ -38,176 +39,6 @@ pub const FRAGMENT_BYTES: usize = 32 * 1024;
 
 /// Words in a page's title count this many times over, so that title hits rank first.
 const TITLE_WEIGHT: u32 = 3;
-
-/// How text is folded for search: the same rules run in `search.js`.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct Folding {
-    /// German digraphs `ae`, `oe`, `ue` fold to `a`, `o`, `u`, as `ä`, `ö`, `ü` do: `Mueller`
-    /// finds `Müller`. On for sites whose language is German.
-    pub digraphs: bool,
-}
-
-impl Folding {
-    pub fn for_lang(lang: &str) -> Self {
-        let primary = lang.split(['-', '_']).next().unwrap_or("");
-        Folding {
-            digraphs: primary.eq_ignore_ascii_case("de"),
-        }
-    }
-
-    /// The rules for a site: German rules when the site or any of its documents is German
-    /// (one index serves every page, so the rules are the site's, not a page's).
-    pub fn for_site<'a>(site_lang: &'a str, doc_langs: impl IntoIterator<Item = &'a str>) -> Self {
-        let german = std::iter::once(site_lang)
-            .chain(doc_langs)
-            .any(|l| Folding::for_lang(l).digraphs);
-        Folding { digraphs: german }
-    }
-}
-
-/// Lower case, without diacritics, `ß` as `ss`: `Außenminister` → `aussenminister`. These are
-/// the rules `search.js` mirrors; [`WordCounter`] applies them as it reads a page.
-pub fn fold(s: &str, folding: Folding) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        if c.is_ascii() {
-            out.push(c.to_ascii_lowercase());
-        } else {
-            fold_other(c, &mut out);
-        }
-    }
-    if folding.digraphs {
-        fold_digraphs(&mut out);
-    }
-    out
-}
-
-/// Folds a character outside ASCII into `out`: from the table for Latin letters, by the
-/// general rules for the rest.
-fn fold_other(c: char, out: &mut String) {
-    match latin(c) {
-        Some(folded) => out.push_str(&folded.text),
-        None => fold_char(c, out),
-    }
-}
-
-/// Code points below this are folded once, into a table: the Latin letters of most European
-/// languages.
-const LATIN_END: u32 = 0x250;
-
-/// General punctuation (spaces, dashes, quotation marks, `…`): never part of a word, folded or
-/// not, so [`WordCounter`] ends the word there without folding.
-const PUNCTUATION: std::ops::RangeInclusive<char> = '\u{2000}'..='\u{206F}';
-
-/// A character of the Latin table, folded.
-struct LatinFold {
-    text: String,
-    /// Whether what it folds to is letters and digits only (`ä` → `a`), none of them (`×`),
-    /// or both.
-    shape: Shape,
-}
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Shape {
-    Word,
-    Break,
-    Mixed,
-}
-
-/// The folding of `c` from the table, if it is non-ASCII Latin.
-fn latin(c: char) -> Option<&'static LatinFold> {
-    static TABLE: std::sync::OnceLock<Vec<LatinFold>> = std::sync::OnceLock::new();
-    let i = (c as u32).checked_sub(0x80).filter(|&i| i < LATIN_END - 0x80)?;
-    let table = TABLE.get_or_init(|| {
-        (0x80..LATIN_END)
-            .map(|u| {
-                let mut text = String::new();
-                if let Some(c) = char::from_u32(u) {
-                    fold_char(c, &mut text);
-                }
-                // Nothing at all is a word's part too: the word goes on.
-                let shape = match (text.chars().all(is_word_char), text.chars().any(is_word_char)) {
-                    (true, _) => Shape::Word,
-                    (false, false) => Shape::Break,
-                    (false, true) => Shape::Mixed,
-                };
-                LatinFold { text, shape }
-            })
-            .collect()
-    });
-    Some(&table[i as usize])
-}
-
-fn fold_char(c: char, out: &mut String) {
-    for c in c.to_lowercase().nfd() {
-        if is_combining_mark(c) {
-            continue;
-        }
-        match c {
-            'ß' => out.push_str("ss"),
-            'æ' => out.push_str("ae"),
-            'œ' => out.push_str("oe"),
-            'ø' => out.push('o'),
-            'đ' => out.push('d'),
-            'ł' => out.push('l'),
-            'þ' => out.push_str("th"),
-            'ı' => out.push('i'),
-            // A final sigma is a sigma (JavaScript's toLowerCase writes `ς` at a word's end).
-            'ς' => out.push('σ'),
-            c => out.push(c),
-        }
-    }
-}
-
-/// `ae`, `oe`, `ue` → `a`, `o`, `u`, scanning left to right without overlaps (as a global
-/// regex replace of `/ae|oe|ue/` does). Without overlaps, an `e` goes exactly when the letter
-/// before it in the text is `a`, `o` or `u`: that letter is never an `e`, so it always stays.
-fn fold_digraphs(s: &mut String) {
-    // Byte by byte: the letters are ASCII, and an ASCII byte is never part of another
-    // character, so dropping one leaves valid UTF-8.
-    let mut bytes = std::mem::take(s).into_bytes();
-    let (mut kept, mut from, mut next) = (0, 0, 0);
-    while let Some(i) = memchr::memchr(b'e', &bytes[next..]) {
-        let at = next + i;
-        next = at + 1;
-        if at > 0 && matches!(bytes[at - 1], b'a' | b'o' | b'u') {
-            bytes.copy_within(from..at, kept);
-            kept += at - from;
-            from = next;
-        }
-    }
-    bytes.copy_within(from.., kept);
-    bytes.truncate(kept + bytes.len() - from);
-    *s = String::from_utf8(bytes).unwrap_or_default();
-}
-
-/// Words are cut to this many characters (after folding), as `search.js` cuts a query's words:
-/// a run of letters hundreds of kilobytes long would otherwise be a chunk of its own, and the
-/// first word of every chunk is in `meta.js`, which every query loads. Cut words still find
-/// themselves, as a query for the whole word is cut the same way.
-pub const WORD_CHARS: usize = 64;
-
-/// The words of folded text: runs of letters and digits, each cut to [`WORD_CHARS`].
-pub fn words(folded: &str) -> impl Iterator<Item = &str> {
-    folded
-        .split(|c: char| !is_word_char(c))
-        .filter(|w| !w.is_empty())
-        .map(|w| &w[..capped_len(w)])
-}
-
-/// The length in bytes of `word` cut to [`WORD_CHARS`] characters.
-fn capped_len(word: &str) -> usize {
-    // Fewer bytes than the cap are fewer characters: the common case needs no count.
-    if word.len() <= WORD_CHARS {
-        return word.len();
-    }
-    word.char_indices().nth(WORD_CHARS).map_or(word.len(), |(i, _)| i)
-}
-
-/// Letters and digits: what words are made of.
-fn is_word_char(c: char) -> bool {
-    c.is_alphabetic() || c.is_numeric()
-}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -269,149 +100,6 @@ impl PageRecord {
             counts: counter.counts,
             fragment: self.fragment(),
         }
-    }
-}
-
-/// Each ASCII letter or digit lowered, 0 for every other byte: the inner loop of
-/// [`WordCounter::add`].
-static ASCII_WORD: [u8; 256] = {
-    let mut table = [0u8; 256];
-    let mut b = 0;
-    while b < 128 {
-        if (b as u8).is_ascii_alphanumeric() {
-            table[b] = (b as u8).to_ascii_lowercase();
-        }
-        b += 1;
-    }
-    table
-};
-
-/// Counts the words of a page in one pass over its text: each character is folded as [`fold`]
-/// does, runs of letters and digits are words as [`words`] finds them, and each word, with
-/// its digraphs folded, is counted where it first stood. The same as folding, splitting and
-/// counting in turn, without the folded copy of the text.
-struct WordCounter {
-    folding: Folding,
-    /// Each word once, in the order met, each followed by a line break.
-    words: String,
-    /// Where each word stands in `words`.
-    spans: Vec<(u32, u32)>,
-    counts: Vec<u32>,
-    /// The words' numbers, by the hash of the word.
-    table: hashbrown::HashTable<u32>,
-    hasher: foldhash::fast::FixedState,
-    /// The word being read, folded so far.
-    word: String,
-    /// One character outside ASCII, folded (a buffer kept for reuse).
-    folded: String,
-}
-
-impl WordCounter {
-    fn new(folding: Folding, capacity: usize) -> Self {
-        WordCounter {
-            folding,
-            words: String::with_capacity(capacity * 8),
-            spans: Vec::with_capacity(capacity),
-            counts: Vec::with_capacity(capacity),
-            table: hashbrown::HashTable::with_capacity(capacity),
-            hasher: foldhash::fast::FixedState::default(),
-            word: String::new(),
-            folded: String::new(),
-        }
-    }
-
-    /// Counts the words of `text`, each `weight` times.
-    fn add(&mut self, text: &str, weight: u32) {
-        let bytes = text.as_bytes();
-        let mut i = 0;
-        while i < bytes.len() {
-            if ASCII_WORD[bytes[i] as usize] != 0 {
-                // A run of ASCII letters and digits joins the word, lowered, a byte at a time:
-                // runs are short, shorter than a call to copy them would be worth.
-                while let Some(lower) = bytes.get(i).map(|&b| ASCII_WORD[b as usize]).filter(|&l| l != 0) {
-                    self.word.push(char::from(lower));
-                    i += 1;
-                }
-            } else if bytes[i].is_ascii() {
-                self.end(weight);
-                i += 1;
-            } else {
-                let Some(c) = text[i..].chars().next() else { break };
-                i += c.len_utf8();
-                // What the characters fold to is known for the Latin ones, and for general
-                // punctuation: only the others are folded here, a character at a time.
-                match latin(c) {
-                    Some(f) if f.shape == Shape::Word => self.word.push_str(&f.text),
-                    Some(f) if f.shape == Shape::Break => self.end(weight),
-                    Some(f) => {
-                        for f in f.text.chars() {
-                            self.push(f, weight);
-                        }
-                    }
-                    None if PUNCTUATION.contains(&c) => self.end(weight),
-                    None => {
-                        let mut folded = std::mem::take(&mut self.folded);
-                        folded.clear();
-                        fold_char(c, &mut folded);
-                        for f in folded.chars() {
-                            self.push(f, weight);
-                        }
-                        self.folded = folded;
-                    }
-                }
-            }
-        }
-        self.end(weight);
-    }
-
-    fn push(&mut self, folded: char, weight: u32) {
-        if is_word_char(folded) {
-            self.word.push(folded);
-        } else {
-            self.end(weight);
-        }
-    }
-
-    /// Counts the word read so far, if there is one.
-    fn end(&mut self, weight: u32) {
-        if self.word.is_empty() {
-            return;
-        }
-        if self.folding.digraphs
-            && self
-                .word
-                .as_bytes()
-                .windows(2)
-                .any(|w| matches!(w, [b'a' | b'o' | b'u', b'e']))
-        {
-            fold_digraphs(&mut self.word);
-        }
-        self.word.truncate(capped_len(&self.word));
-        // Words are compared and hashed as bytes: no character boundaries to check.
-        let (words, spans, hasher) = (self.words.as_bytes(), &self.spans, &self.hasher);
-        let text = |i: u32| {
-            let (start, end) = spans[i as usize];
-            &words[start as usize..end as usize]
-        };
-        let word = self.word.as_bytes();
-        let hash = hasher.hash_one(word);
-        match self.table.find(hash, |&i| text(i) == word) {
-            Some(&i) => self.counts[i as usize] += weight,
-            None => {
-                let i = self.counts.len() as u32;
-                let start = self.words.len() as u32;
-                self.words.push_str(&self.word);
-                self.spans.push((start, self.words.len() as u32));
-                self.words.push('\n');
-                self.counts.push(weight);
-                let (words, spans) = (self.words.as_bytes(), &self.spans);
-                self.table.insert_unique(hash, i, |&i| {
-                    let (start, end) = spans[i as usize];
-                    hasher.hash_one(&words[start as usize..end as usize])
-                });
-            }
-        }
-        self.word.clear();
     }
 }
 
@@ -700,6 +388,7 @@ pub fn entry_record(e: &Entry, raw_html: bool) -> PageRecord {
 
 #[cfg(test)]
 mod tests {
+    use super::words::*;
     use super::*;
     use crate::text::is_collapsed;
 

@@ -12,10 +12,15 @@ use crate::layout::refused_scheme;
 use crate::layout::{classify, href};
 use crate::markdown::{NOTE_ROOT, escape, escape_href, heading_attrs, note_html_and_text, rewrite_link};
 use crate::parse::Entry;
-use crate::parse::document::Spanned;
+use crate::resolve::reading::Piece;
 use crate::resolve::{PageBody, ResolvedDoc};
 use crate::theme::{NotePlacement, Strings};
 use pulldown_cmark::{CowStr, Event, Tag, TagEnd, html};
+
+mod notes;
+
+pub use notes::RenderedNote;
+use notes::{endnotes_html, lang_attr};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Mark {
@@ -27,13 +32,6 @@ enum Mark {
 enum Op {
     Open(Mark),
     Close(Mark),
-}
-
-/// One note as rendered: its number, its body's HTML, and its plain text (for search).
-pub struct RenderedNote {
-    pub number: usize,
-    pub html: String,
-    pub text: String,
 }
 
 pub struct RenderedBody {
@@ -195,37 +193,13 @@ pub fn render_body(rd: &ResolvedDoc, page: &PageBody, entries: &[Entry], opts: &
         let piece = page.reading.pieces[i];
         match event {
             Event::Text(t) | Event::Code(t) if piece.is_some() => {
-                let p = piece.unwrap_or(crate::resolve::reading::Piece { block: 0, start: 0 });
+                let p = piece.unwrap_or(Piece { block: 0, start: 0 });
                 let code = matches!(event, Event::Code(_));
-                let end = p.start + t.len();
-                let mut last = p.start;
-                let block_ops = &ops[p.block];
-                while let Some(&(at, op)) = block_ops.get(cursor[p.block]) {
-                    let due = at < end || (at == end && matches!(op, Op::Close(_)));
-                    if !due {
-                        break;
-                    }
-                    if at > last {
-                        r.text(&t[last - p.start..at - p.start], code);
-                        last = at;
-                    }
-                    r.op(op, at);
-                    cursor[p.block] += 1;
-                }
-                if end > last {
-                    r.text(&t[last - p.start..], code);
-                }
+                r.marked_text(t, p, code, &ops[p.block], &mut cursor[p.block]);
             }
             Event::SoftBreak | Event::HardBreak if piece.is_some() => {
-                let p = piece.unwrap_or(crate::resolve::reading::Piece { block: 0, start: 0 });
-                while let Some(&(at, op)) = ops[p.block].get(cursor[p.block]) {
-                    if at > p.start {
-                        break;
-                    }
-                    r.op(op, at);
-                    cursor[p.block] += 1;
-                }
-                r.out.push(borrowed(event));
+                let p = piece.unwrap_or(Piece { block: 0, start: 0 });
+                r.marked_break(event, p, &ops[p.block], &mut cursor[p.block]);
             }
             Event::Start(Tag::Paragraph) => {
                 paragraph += 1;
@@ -236,24 +210,7 @@ pub fn render_body(rd: &ResolvedDoc, page: &PageBody, entries: &[Entry], opts: &
                 r.out.push(Event::Html("</p>\n".into()));
                 r.flush_notes();
             }
-            Event::Start(Tag::Heading {
-                level, classes, attrs, ..
-            }) => {
-                r.pending.push(Vec::new());
-                let id = page
-                    .reading
-                    .heading_ids
-                    .iter()
-                    .find(|(e, _)| *e == i)
-                    .map(|(_, id)| CowStr::from(id.clone()));
-                let heading = Event::Start(Tag::Heading {
-                    level: *level,
-                    id,
-                    classes: classes.clone(),
-                    attrs: attrs.clone(),
-                });
-                r.out.push(heading_attrs(heading, r.raw_html));
-            }
+            Event::Start(heading @ Tag::Heading { .. }) => r.open_heading(heading, i),
             Event::End(TagEnd::Heading(_)) => {
                 r.out.push(borrowed(event));
                 r.flush_notes();
@@ -273,15 +230,7 @@ pub fn render_body(rd: &ResolvedDoc, page: &PageBody, entries: &[Entry], opts: &
                 | Tag::Superscript
                 | Tag::Subscript
                 | Tag::Link { .. }),
-            ) => {
-                let tag = match rewrite_link(Event::Start(borrowed_tag(tag)), root) {
-                    Event::Start(t) => t,
-                    _ => borrowed_tag(tag),
-                };
-                let end = page.reading.inline_end.get(&i).copied().unwrap_or(usize::MAX);
-                r.stack.push(Open::Md(tag.clone(), end));
-                r.out.push(Event::Start(tag));
-            }
+            ) => r.open_inline(tag, i),
             Event::End(
                 TagEnd::Emphasis
                 | TagEnd::Strong
@@ -289,72 +238,117 @@ pub fn render_body(rd: &ResolvedDoc, page: &PageBody, entries: &[Entry], opts: &
                 | TagEnd::Superscript
                 | TagEnd::Subscript
                 | TagEnd::Link,
-            ) => {
-                if r.skip_ends > 0 {
-                    r.skip_ends -= 1;
-                    continue;
-                }
-                if matches!(r.stack.last(), Some(Open::Md(..))) {
-                    r.stack.pop();
-                }
-                r.out.push(borrowed(event));
-            }
+            ) => r.close_inline(event),
             Event::FootnoteReference(label) => r.footnote_ref(label),
             Event::Start(Tag::Image { .. }) => r.out.push(rewrite_link(borrowed(event), root)),
             other => r.out.push(borrowed(other)),
         }
     }
-    let mut html = String::with_capacity(page.body.source.len() * 2);
-    html::push_html(&mut html, r.out.into_iter());
-    let mut notes = r.notes;
-    notes.sort_by_key(|n| n.number);
-    let endnotes_html = match opts.notes {
-        NotePlacement::End if !notes.is_empty() => endnotes_html(&notes, opts),
-        _ => String::new(),
-    };
-    RenderedBody {
-        html,
-        notes,
-        endnotes_html,
-    }
-}
-
-/// ` lang="…"` for notes and glosses in a document of another language than the site's.
-fn lang_attr(opts: &BodyOptions) -> String {
-    opts.site_lang
-        .map(|l| cat![" lang=\"", escape(l), "\""])
-        .unwrap_or_default()
-}
-
-/// One note's body element: the hook `id="note-N" role="doc-footnote"` with its backlink.
-fn note_html(n: usize, body: &str, opts: &BodyOptions) -> String {
-    let label = escape(&opts.strings.with_number("back_to_reference", n));
-    cat![
-        "<div class=\"note\" id=\"note-",
-        n,
-        "\" role=\"doc-footnote\"><a class=\"note-backlink\" role=\"doc-backlink\" href=\"#noteref-",
-        n,
-        "\" aria-label=\"",
-        label,
-        "\">",
-        n,
-        "</a><div class=\"note-body\">",
-        body,
-        "</div></div>",
-    ]
-}
-
-/// The notes for the end of the text: an ordered list, one item per note.
-fn endnotes_html(notes: &[RenderedNote], opts: &BodyOptions) -> String {
-    let mut s = cat!["<ol class=\"endnotes\"", lang_attr(opts), ">\n"];
-    for note in notes {
-        push!(&mut s, "<li>", note_html(note.number, &note.html, opts), "</li>\n");
-    }
-    s.push_str("</ol>\n");
-    s
+    r.finish()
 }
 
 impl<'a> Renderer<'a> {
+    /// The page's events as HTML, with its notes in order (and as the end list, if the theme
+    /// puts them there).
+    fn finish(self) -> RenderedBody {
+        let mut html = String::with_capacity(self.page.body.source.len() * 2);
+        html::push_html(&mut html, self.out.into_iter());
+        let mut notes = self.notes;
+        notes.sort_by_key(|n| n.number);
+        let endnotes_html = match self.opts.notes {
+            NotePlacement::End if !notes.is_empty() => endnotes_html(&notes, self.opts),
+            _ => String::new(),
+        };
+        RenderedBody {
+            html,
+            notes,
+            endnotes_html,
+        }
+    }
+
+    /// A text or code event of a block, with the marks' tags that open or close inside it or
+    /// at its end spliced in; `cursor` is the next of the block's `ops`.
+    fn marked_text(&mut self, t: &'a str, p: Piece, code: bool, ops: &[(usize, Op)], cursor: &mut usize) {
+        let end = p.start + t.len();
+        let mut last = p.start;
+        while let Some(&(at, op)) = ops.get(*cursor) {
+            let due = at < end || (at == end && matches!(op, Op::Close(_)));
+            if !due {
+                break;
+            }
+            if at > last {
+                self.text(&t[last - p.start..at - p.start], code);
+                last = at;
+            }
+            self.op(op, at);
+            *cursor += 1;
+        }
+        if end > last {
+            self.text(&t[last - p.start..], code);
+        }
+    }
+
+    /// A line break of a block, after the marks' tags due before it.
+    fn marked_break(&mut self, event: &'a Event<'static>, p: Piece, ops: &[(usize, Op)], cursor: &mut usize) {
+        while let Some(&(at, op)) = ops.get(*cursor) {
+            if at > p.start {
+                break;
+            }
+            self.op(op, at);
+            *cursor += 1;
+        }
+        self.out.push(borrowed(event));
+    }
+
+    /// A heading's start, with the id resolve gave it; its notes wait for its end.
+    fn open_heading(&mut self, heading: &'a Tag<'static>, event: usize) {
+        let Tag::Heading {
+            level, classes, attrs, ..
+        } = heading
+        else {
+            return;
+        };
+        self.pending.push(Vec::new());
+        let id = self
+            .page
+            .reading
+            .heading_ids
+            .iter()
+            .find(|(e, _)| *e == event)
+            .map(|(_, id)| CowStr::from(id.clone()));
+        let heading = Event::Start(Tag::Heading {
+            level: *level,
+            id,
+            classes: classes.clone(),
+            attrs: attrs.clone(),
+        });
+        self.out.push(heading_attrs(heading, self.raw_html));
+    }
+
+    /// A Markdown inline element's start (a link's address rewritten), kept open with the
+    /// offset where it ends, so that a mark can close and reopen it.
+    fn open_inline(&mut self, tag: &'a Tag<'static>, event: usize) {
+        let tag = match rewrite_link(Event::Start(borrowed_tag(tag)), self.root) {
+            Event::Start(t) => t,
+            _ => borrowed_tag(tag),
+        };
+        let end = self.page.reading.inline_end.get(&event).copied().unwrap_or(usize::MAX);
+        self.stack.push(Open::Md(tag.clone(), end));
+        self.out.push(Event::Start(tag));
+    }
+
+    /// A Markdown inline element's end, unless a mark already closed it.
+    fn close_inline(&mut self, event: &'a Event<'static>) {
+        if self.skip_ends > 0 {
+            self.skip_ends -= 1;
+            return;
+        }
+        if matches!(self.stack.last(), Some(Open::Md(..))) {
+            self.stack.pop();
+        }
+        self.out.push(borrowed(event));
+    }
+
     fn text(&mut self, s: &'a str, code: bool) {
         let s = CowStr::Borrowed(s);
         self.out.push(if code { Event::Code(s) } else { Event::Text(s) });
@@ -595,74 +589,5 @@ impl<'a> Renderer<'a> {
             }
             Mark::Occurrence(j) => if self.occurrence_linked(j) { "</a>" } else { "</span>" }.into(),
         }
-    }
-
-    fn note_ref(&mut self, body_html: String, text: String) {
-        let n = self.notes.len() + 1;
-        self.html(cat![
-            "<a class=\"noteref\" role=\"doc-noteref\" id=\"noteref-",
-            n,
-            "\" href=\"#note-",
-            n,
-            "\">",
-            n,
-            "</a>"
-        ]);
-        self.notes.push(RenderedNote {
-            number: n,
-            html: body_html,
-            text,
-        });
-        if let Some(p) = self.pending.last_mut() {
-            p.push(n);
-        }
-    }
-
-    fn footnote_ref(&mut self, label: &str) {
-        if let Some((_, n)) = self.footnote_numbers.iter().find(|(l, _)| l == label) {
-            let n = *n;
-            self.html(cat![
-                "<a class=\"noteref\" role=\"doc-noteref\" href=\"#note-",
-                n,
-                "\">",
-                n,
-                "</a>"
-            ]);
-            return;
-        }
-        let Some((_, evs)) = self.page.body.footnotes.iter().find(|(l, _)| l == label) else {
-            self.out.push(Event::Text(cat!["[^", label, "]"].into()));
-            return;
-        };
-        let mut body = String::new();
-        html::push_html(
-            &mut body,
-            evs.iter()
-                .map(|(e, _): &Spanned| heading_attrs(rewrite_link(e.clone(), self.root), self.raw_html)),
-        );
-        let mut text = String::new();
-        for (e, _) in evs {
-            match e {
-                Event::Text(t) | Event::Code(t) => text.push_str(t),
-                Event::SoftBreak | Event::HardBreak | Event::End(_) => text.push(' '),
-                _ => {}
-            }
-        }
-        let text = crate::text::collapse(&text);
-        self.footnote_numbers.push((label.to_owned(), self.notes.len() + 1));
-        self.note_ref(body, text);
-    }
-
-    fn flush_notes(&mut self) {
-        let Some(numbers) = self.pending.pop() else { return };
-        if numbers.is_empty() || self.opts.notes == NotePlacement::End {
-            return;
-        }
-        let mut s = cat!["<aside class=\"notes\"", lang_attr(self.opts), ">"];
-        for n in numbers {
-            s.push_str(&note_html(n, &self.notes[n - 1].html, self.opts));
-        }
-        s.push_str("</aside>\n");
-        self.out.push(Event::Html(s.into()));
     }
 }

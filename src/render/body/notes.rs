@@ -1,0 +1,123 @@
+//! A page's notes: the reference that stands in the text, the note's element (after its block
+//! or in the list at the end of the text), and the numbering of Markdown footnotes among the
+//! annotations' notes.
+
+use super::{BodyOptions, Renderer};
+use crate::concat::{cat, push};
+use crate::markdown::{escape, heading_attrs, rewrite_link};
+use crate::parse::document::Spanned;
+use crate::theme::NotePlacement;
+use pulldown_cmark::{Event, html};
+
+/// One note as rendered: its number, its body's HTML, and its plain text (for search).
+pub struct RenderedNote {
+    pub number: usize,
+    pub html: String,
+    pub text: String,
+}
+
+/// ` lang="…"` for notes and glosses in a document of another language than the site's.
+pub(super) fn lang_attr(opts: &BodyOptions) -> String {
+    opts.site_lang
+        .map(|l| cat![" lang=\"", escape(l), "\""])
+        .unwrap_or_default()
+}
+
+/// One note's body element: the hook `id="note-N" role="doc-footnote"` with its backlink.
+pub(super) fn note_html(n: usize, body: &str, opts: &BodyOptions) -> String {
+    let label = escape(&opts.strings.with_number("back_to_reference", n));
+    cat![
+        "<div class=\"note\" id=\"note-",
+        n,
+        "\" role=\"doc-footnote\"><a class=\"note-backlink\" role=\"doc-backlink\" href=\"#noteref-",
+        n,
+        "\" aria-label=\"",
+        label,
+        "\">",
+        n,
+        "</a><div class=\"note-body\">",
+        body,
+        "</div></div>",
+    ]
+}
+
+/// The notes for the end of the text: an ordered list, one item per note.
+pub(super) fn endnotes_html(notes: &[RenderedNote], opts: &BodyOptions) -> String {
+    let mut s = cat!["<ol class=\"endnotes\"", lang_attr(opts), ">\n"];
+    for note in notes {
+        push!(&mut s, "<li>", note_html(note.number, &note.html, opts), "</li>\n");
+    }
+    s.push_str("</ol>\n");
+    s
+}
+
+impl Renderer<'_> {
+    pub(super) fn note_ref(&mut self, body_html: String, text: String) {
+        let n = self.notes.len() + 1;
+        self.html(cat![
+            "<a class=\"noteref\" role=\"doc-noteref\" id=\"noteref-",
+            n,
+            "\" href=\"#note-",
+            n,
+            "\">",
+            n,
+            "</a>"
+        ]);
+        self.notes.push(RenderedNote {
+            number: n,
+            html: body_html,
+            text,
+        });
+        if let Some(p) = self.pending.last_mut() {
+            p.push(n);
+        }
+    }
+
+    pub(super) fn footnote_ref(&mut self, label: &str) {
+        if let Some((_, n)) = self.footnote_numbers.iter().find(|(l, _)| l == label) {
+            let n = *n;
+            self.html(cat![
+                "<a class=\"noteref\" role=\"doc-noteref\" href=\"#note-",
+                n,
+                "\">",
+                n,
+                "</a>"
+            ]);
+            return;
+        }
+        let Some((_, evs)) = self.page.body.footnotes.iter().find(|(l, _)| l == label) else {
+            self.out.push(Event::Text(cat!["[^", label, "]"].into()));
+            return;
+        };
+        let mut body = String::new();
+        html::push_html(
+            &mut body,
+            evs.iter()
+                .map(|(e, _): &Spanned| heading_attrs(rewrite_link(e.clone(), self.root), self.raw_html)),
+        );
+        let mut text = String::new();
+        for (e, _) in evs {
+            match e {
+                Event::Text(t) | Event::Code(t) => text.push_str(t),
+                Event::SoftBreak | Event::HardBreak | Event::End(_) => text.push(' '),
+                _ => {}
+            }
+        }
+        let text = crate::text::collapse(&text);
+        self.footnote_numbers.push((label.to_owned(), self.notes.len() + 1));
+        self.note_ref(body, text);
+    }
+
+    pub(super) fn flush_notes(&mut self) {
+        let Some(numbers) = self.pending.pop() else { return };
+        if numbers.is_empty() || self.opts.notes == NotePlacement::End {
+            return;
+        }
+        let mut s = cat!["<aside class=\"notes\"", lang_attr(self.opts), ">"];
+        for n in numbers {
+            s.push_str(&note_html(n, &self.notes[n - 1].html, self.opts));
+        }
+        s.push_str("</aside>\n");
+        self.out.push(Event::Html(s.into()));
+    }
+}
