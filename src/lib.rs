@@ -9,8 +9,8 @@
 //!
 //! [`config`] reads site.yaml, [`discover`] finds the files, [`parse`] turns texts and YAML into
 //! a document model, [`resolve`] anchors quotes, finds glossary occurrences and checks links,
-//! [`render`] produces HTML through the theme, and [`write`] swaps the result in atomically.
-//! Only the edges touch the disk: `config`, `discover`, [`load`] (which reads the files
+//! [`render`] produces HTML through the theme, and [`write`](mod@write) swaps the result in atomically.
+//! Only the edges touch the disk: `config`, `discover`, [`load`](mod@load) (which reads the files
 //! `discover` found, and a document's file again when its page renders), `theme` and `write`. Problems with the content are [`diagnostics::Diagnostic`]s, collected
 //! across the whole run.
 

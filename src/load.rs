@@ -1,5 +1,5 @@
 //! Load: the edge that reads the site. Input: the site's folder. Output: a resolved
-//! [`Site`](resolve::Site) (config, discover, reading the files, parse and resolve), and, when a
+//! [`Site`] (config, discover, reading the files, parse and resolve), and, when a
 //! page renders, its document's body made again from its file ([`Reload`]). Touches the disk:
 //! it reads every file the stages below it work on, so that they read none.
 

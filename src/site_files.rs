@@ -3,7 +3,7 @@
 //!
 //! Hidden files and folders are skipped. A symlink is followed only when it stays inside the
 //! site; special files (FIFOs, sockets, devices) are skipped with a warning, never opened
-//! ([`look_at`] is that rule). Looks at paths and walks folders; reads no file contents. Below
+//! (`look_at` is that rule). Looks at paths and walks folders; reads no file contents. Below
 //! every stage, so that `config` and `theme` read by the same rule as `discover` walks.
 
 use crate::diagnostics::Diagnostic;
@@ -97,18 +97,18 @@ fn skip_special(path: &Path, kind: std::fs::FileType, diags: &mut Vec<Diagnostic
     );
 }
 
-/// Whether `path` is a file to read, by the rule of [`look_at`] (which warns about what it skips).
+/// Whether `path` is a file to read, by the rule of `look_at` (which warns about what it skips).
 pub fn is_file(root: &Path, path: &Path, diags: &mut Vec<Diagnostic>) -> bool {
     matches!(look_at(&real_root(root), path, diags), Entry::File)
 }
 
-/// Whether `path` is a folder to read, by the rule of [`look_at`].
+/// Whether `path` is a folder to read, by the rule of `look_at`.
 pub fn is_dir(root: &Path, path: &Path, diags: &mut Vec<Diagnostic>) -> bool {
     matches!(look_at(&real_root(root), path, diags), Entry::Dir(_))
 }
 
 /// Files under `dir`, sorted by path, skipping hidden entries; symlinks and special files by
-/// the rule of [`look_at`], at every level, `dir` itself included.
+/// the rule of `look_at`, at every level, `dir` itself included.
 pub fn files(root: &Path, dir: &Path, diags: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
     let real_root = real_root(root);
     let mut out = Vec::new();

@@ -1,9 +1,9 @@
-//! Plain-text rules every stage may use: white space collapsed ([`collapse`]) and the table of
+//! Plain-text rules every stage may use: white space collapsed (`collapse`) and the table of
 //! the bytes that may start white space. No disk access.
 
 /// How a byte starts a character: white space in ASCII, the lead byte of every white space
 /// character outside it (U+0085 … U+3000) and of the quotation marks folding changes
-/// („ “ ” « » ‚ ‘ ’), or anything else. The one table of these bytes, for [`collapse`] and
+/// („ “ ” « » ‚ ‘ ’), or anything else. The one table of these bytes, for `collapse` and
 /// for folding (`resolve::fold`).
 #[derive(Clone, Copy, PartialEq)]
 pub enum Starts {
@@ -12,7 +12,7 @@ pub enum Starts {
     MaybeSpace,
 }
 
-/// [`Starts`] of every byte, looked up in the inner loop of [`collapse`].
+/// [`Starts`] of every byte, looked up in the inner loop of `collapse`.
 pub static STARTS: [Starts; 256] = {
     let mut table = [Starts::Other; 256];
     let mut b = 0;

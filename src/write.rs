@@ -1,5 +1,5 @@
 //! Write: the only stage that writes. Everything goes into a staging folder beside the output,
-//! which replaces the output only when the whole build has succeeded ([`swap`]: the lock that
+//! which replaces the output only when the whole build has succeeded (`swap`: the lock that
 //! makes builds into one output take turns, the swap, and the clean-up after a killed build).
 
 use crate::render::Sink;
@@ -42,7 +42,7 @@ impl Progress {
 
 impl Staging {
     /// A fresh staging folder beside `out`, whose parent exists: a name of its own
-    /// ([`beside`]), so that no other build's folder is ever touched, with the output marker
+    /// (`beside`), so that no other build's folder is ever touched, with the output marker
     /// in it from the start (what lets the next build remove it if this one is killed).
     pub fn new(out: &Path) -> std::io::Result<Staging> {
         let dir = loop {

@@ -6,7 +6,7 @@
 //! deterministic: the same site gives the same bytes.
 //!
 //! This file holds the order of a build ([`render_site`]) and what every page is made with
-//! ([`PageMaker`]); the document pages are in `document`, the site's other pages in `pages`,
+//! (`PageMaker`); the document pages are in `document`, the site's other pages in `pages`,
 //! the sitemap in `sitemap`.
 
 pub mod body;

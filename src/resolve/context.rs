@@ -16,7 +16,7 @@ pub struct Context {
 }
 
 impl Context {
-    /// The context of `range` in a block's reading text: the last [`CONTEXT_CHARS`]
+    /// The context of `range` in a block's reading text: the last `CONTEXT_CHARS`
     /// characters before it, from a word's start, and the first after it, up to a word's end;
     /// `…` where the text goes on.
     pub fn of(text: &str, range: std::ops::Range<usize>) -> Context {

@@ -13,11 +13,11 @@
 //! edit inside a quote is followed, an edit that changes where it starts or ends is not.
 //!
 //! The search is bounded. For each candidate start, one pass over the text after it gives the
-//! distance of every candidate end at once ([`Prefixes`], Myers' bit-vector algorithm: 64
+//! distance of every candidate end at once (`Prefixes`, Myers' bit-vector algorithm: 64
 //! characters of the quote in one machine word, so a passage costs its length times the
 //! quote's length / 64, where a distance per passage cost that product for each of them). A
 //! quote longer than [`MAX_SIMILAR_CHARS`] is not searched at all, and a search that has done
-//! [`MAX_STEPS`] steps of work stops with what it found: a long quote on a text where its
+//! `MAX_STEPS` steps of work stops with what it found: a long quote on a text where its
 //! first word stands everywhere cannot hold `check` or `serve` up.
 
 use crate::resolve::fold::{fold_pattern, is_double_quote, is_single_quote};

@@ -3,7 +3,7 @@
 //! The site is built with the same [`crate::build_site`] as always, into `site/` of a private
 //! folder of its own in the system's temp folder (an unguessable name, mode 0700, made by the
 //! tempfile crate: no other user can make it first or read it), and kept in memory. A watcher
-//! (debounced, [`watch`]) rebuilds on changes under seeds/, content/ and themes/: an edit to
+//! (debounced, `watch`) rebuilds on changes under seeds/, content/ and themes/: an edit to
 //! documents or sidecars renders again only the pages that can depend on them and writes those
 //! whose bytes changed ([`LiveSite::update`]), anything else builds the whole site. Each
 //! rebuild pushes a `reload` server-sent event to every open page. Served HTML pages get a

@@ -7,10 +7,10 @@
 //! of 10,000 nested `[` costs seconds and one of a million never finishes or overflows the stack.
 //!
 //! Three steps, each only when the one before cannot tell: a bound from counting bytes
-//! ([`depth_bound`]), which lets nearly every file through at once; a scan of the flow
-//! collections that knows quotes, comments and block scalars ([`deep_flow`]), so that no YAML
+//! (`depth_bound`), which lets nearly every file through at once; a scan of the flow
+//! collections that knows quotes, comments and block scalars (`deep_flow`), so that no YAML
 //! parser meets flow nesting deeper than the limit; and yaml-rust2's events, counted up to the
-//! first level too deep ([`deep_events`]), for block nesting.
+//! first level too deep (`deep_events`), for block nesting.
 
 use crate::diagnostics::{Diagnostic, Pos};
 use std::path::Path;

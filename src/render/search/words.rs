@@ -33,7 +33,7 @@ impl Folding {
 }
 
 /// Lower case, without diacritics, `ß` as `ss`: `Außenminister` → `aussenminister`. These are
-/// the rules `search.js` mirrors; [`WordCounter`] applies them as it reads a page.
+/// the rules `search.js` mirrors; `WordCounter` applies them as it reads a page.
 pub fn fold(s: &str, folding: Folding) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
