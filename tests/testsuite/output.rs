@@ -391,16 +391,7 @@ fn missing_pages(out: &Path, docs: usize) -> Vec<PathBuf> {
 #[test]
 fn two_builds_into_one_output_never_leave_it_missing_or_half_built() {
     const DOCS: usize = 300;
-    let docs: Vec<(String, String)> = (0..DOCS)
-        .map(|i| {
-            (
-                format!("seeds/d{i:03}.md"),
-                format!("# Titel {i}\n\nDer Hund {i} bellt, und die Katze {i} schläft.\n"),
-            )
-        })
-        .collect();
-    let files: Vec<(&str, &str)> = docs.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect();
-    let site = Site::new(&files);
+    let site = Site::of_documents(DOCS);
     let out = site.out();
     site.build_ok(&["--quiet"]);
     let seed = std::time::SystemTime::now()

@@ -369,16 +369,7 @@ fn serve_builds_in_a_private_folder_removed_on_hangup() {
 #[test]
 fn a_server_stopped_during_a_rebuild_leaves_nothing_behind() {
     // Enough documents that building them all again takes a while.
-    let docs: Vec<(String, String)> = (0..300)
-        .map(|i| {
-            (
-                format!("seeds/d{i:03}.md"),
-                format!("# Titel {i}\n\nDer Hund {i} bellt, und die Katze {i} schläft.\n"),
-            )
-        })
-        .collect();
-    let files: Vec<(&str, &str)> = docs.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect();
-    let site = Site::new(&files);
+    let site = Site::of_documents(300);
     let w = start_watched(&site);
     let folder = w.out.parent().unwrap().to_owned();
     let staging = || crate::support::stray_staging(&folder);

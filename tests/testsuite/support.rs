@@ -29,6 +29,21 @@ impl Site {
         site
     }
 
+    /// A site of `n` small Markdown documents (`seeds/d000.md`, …), enough for a build that
+    /// takes a while.
+    pub fn of_documents(n: usize) -> Site {
+        let docs: Vec<(String, String)> = (0..n)
+            .map(|i| {
+                (
+                    format!("seeds/d{i:03}.md"),
+                    format!("# Titel {i}\n\nDer Hund {i} bellt, und die Katze {i} schläft.\n"),
+                )
+            })
+            .collect();
+        let files: Vec<(&str, &str)> = docs.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect();
+        Site::new(&files)
+    }
+
     /// A copy of a fixture folder under `tests/testsuite/fixtures/`.
     pub fn from_fixture(name: &str) -> Site {
         let site = Site::new(&[]);
