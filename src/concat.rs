@@ -6,7 +6,7 @@
 //! counted at their widest) and each piece copied in.
 
 /// A piece of a string made by [`cat!`]: text, or an integer written in decimal.
-pub trait Piece {
+pub(crate) trait Piece {
     /// How many bytes the piece takes at most.
     fn size(&self) -> usize;
     fn push_to(&self, out: &mut String);
@@ -64,7 +64,7 @@ macro_rules! integer_pieces {
 integer_pieces!(usize, u32);
 
 /// The pieces, one after another, in a string allocated once.
-pub fn concat(pieces: &[&dyn Piece]) -> String {
+pub(crate) fn concat(pieces: &[&dyn Piece]) -> String {
     let mut out = String::with_capacity(pieces.iter().map(|p| p.size()).sum());
     for p in pieces {
         p.push_to(&mut out);
@@ -73,7 +73,7 @@ pub fn concat(pieces: &[&dyn Piece]) -> String {
 }
 
 /// Appends the pieces to `out`, growing it at most once.
-pub fn append(out: &mut String, pieces: &[&dyn Piece]) {
+pub(crate) fn append(out: &mut String, pieces: &[&dyn Piece]) {
     out.reserve(pieces.iter().map(|p| p.size()).sum());
     for p in pieces {
         p.push_to(out);

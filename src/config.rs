@@ -159,7 +159,7 @@ pub fn parse(source: &str, path: &Path) -> (Config, Vec<Diagnostic>) {
 }
 
 /// Reads `content/site.yaml` under `root` if it exists (and is a file to read: see
-/// [`crate::site_files::is_file`]).
+/// `crate::site_files::is_file`).
 pub fn load(root: &Path) -> Result<(Config, Vec<Diagnostic>), std::io::Error> {
     let path = root.join("content").join("site.yaml");
     let mut skipped = Vec::new();

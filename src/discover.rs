@@ -9,26 +9,19 @@ use crate::site_files::{files, is_file};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+/// What `content/` holds ([`content`]); the documents under `seeds/` are walked apart
+/// ([`documents`]), at the same time.
 #[derive(Debug, Default)]
-pub struct Found {
-    /// Documents with their sidecar, in path order.
-    pub documents: Vec<(PathBuf, Option<PathBuf>)>,
+pub(crate) struct Found {
     pub pages: Vec<PathBuf>,
     pub glossary: Vec<PathBuf>,
     /// `content/static/**`: (path relative to the output root, source path).
     pub static_files: Vec<(String, PathBuf)>,
 }
 
-pub fn discover(root: &Path, diags: &mut Vec<Diagnostic>) -> Found {
-    Found {
-        documents: documents(root, diags),
-        ..content(root, diags)
-    }
-}
-
 /// The documents under seeds/ with their sidecars, in path order (the walk that takes long on
 /// a large site: [`content`] can be read meanwhile).
-pub fn documents(root: &Path, diags: &mut Vec<Diagnostic>) -> Vec<(PathBuf, Option<PathBuf>)> {
+pub(crate) fn documents(root: &Path, diags: &mut Vec<Diagnostic>) -> Vec<(PathBuf, Option<PathBuf>)> {
     let seeds = root.join("seeds");
     // Documents as (stem, path), in the walk's order; paths compare component by component,
     // which is slow enough to count on 10,000 files, so they are sorted (by stem) only when
@@ -90,7 +83,7 @@ pub fn documents(root: &Path, diags: &mut Vec<Diagnostic>) -> Vec<(PathBuf, Opti
 }
 
 /// What content/ holds: pages, glossary files and static files (no documents).
-pub fn content(root: &Path, diags: &mut Vec<Diagnostic>) -> Found {
+pub(crate) fn content(root: &Path, diags: &mut Vec<Diagnostic>) -> Found {
     let mut found = Found::default();
     let content = root.join("content");
     found.pages = files(root, &content.join("pages"), diags)
@@ -111,7 +104,7 @@ pub fn content(root: &Path, diags: &mut Vec<Diagnostic>) -> Found {
 }
 
 /// `content/static/**`: (path relative to the output root, source path).
-pub fn static_files(root: &Path, diags: &mut Vec<Diagnostic>) -> Vec<(String, PathBuf)> {
+pub(crate) fn static_files(root: &Path, diags: &mut Vec<Diagnostic>) -> Vec<(String, PathBuf)> {
     let static_dir = root.join("content").join("static");
     files(root, &static_dir, diags)
         .into_iter()
@@ -138,9 +131,8 @@ mod tests {
             std::fs::write(seeds.join(f), "x").unwrap();
         }
         let mut diags = Vec::new();
-        let found = discover(dir.path(), &mut diags);
+        let found = documents(dir.path(), &mut diags);
         let names: Vec<(String, Option<String>)> = found
-            .documents
             .iter()
             .map(|(d, s)| {
                 let rel = |p: &Path| p.strip_prefix(&seeds).unwrap().to_string_lossy().into_owned();

@@ -4,7 +4,7 @@
 //! through the YAML source editor ([`crate::yamledit`]): every other byte of the file —
 //! comments, order, layout, line endings, a byte-order mark — stays as it was. A quote the
 //! editor refuses to rewrite is orphaned with its reason, and the file is written only if
-//! something changed, atomically ([`crate::write::replace_file`]).
+//! something changed, atomically (`crate::write::replace_file`).
 
 use crate::diagnostics::{Diagnostic, Pos, Severity, visible};
 use crate::parse::Annotation;

@@ -8,25 +8,25 @@
 use crate::concat::cat;
 
 /// The home page.
-pub const HOME: &str = "index.html";
+pub(crate) const HOME: &str = "index.html";
 /// The glossary's index page.
-pub const GLOSSARY: &str = "glossary/index.html";
+pub(crate) const GLOSSARY: &str = "glossary/index.html";
 /// The search page.
-pub const SEARCH: &str = "search/index.html";
+pub(crate) const SEARCH: &str = "search/index.html";
 
 /// The page of a document or an extra page, relative to the site root.
-pub fn doc_page(slug: &str) -> String {
+pub(crate) fn doc_page(slug: &str) -> String {
     cat![slug, "/index.html"]
 }
 
 /// The page of a glossary entry relative to the glossary's folder: the glossary's index links
 /// `ID/index.html`, an entry page `../ID/index.html` (shorter than going up to the root).
-pub fn entry_page_in_glossary(id: &str) -> String {
+pub(crate) fn entry_page_in_glossary(id: &str) -> String {
     cat![id, "/index.html"]
 }
 
 /// The page of a glossary entry, relative to the site root.
-pub fn entry_page(id: &str) -> String {
+pub(crate) fn entry_page(id: &str) -> String {
     cat!["glossary/", id, "/index.html"]
 }
 
@@ -50,7 +50,7 @@ pub enum Target {
 }
 
 /// Reads a link destination. `javascript:` and friends are refused: they never reach a page.
-pub fn classify(dest: &str) -> Result<Target, String> {
+pub(crate) fn classify(dest: &str) -> Result<Target, String> {
     let split = |rest: &str| -> (String, Option<String>) {
         match rest.split_once('#') {
             Some((a, f)) => (a.to_owned(), Some(f.to_owned())),
@@ -90,7 +90,7 @@ pub enum PageRef {
 }
 
 /// The URL of a target from a page whose way back to the site root is `root` (`../`).
-pub fn href(target: &Target, dest: &str, root: &str) -> String {
+pub(crate) fn href(target: &Target, dest: &str, root: &str) -> String {
     fn frag(f: &Option<String>) -> [&str; 2] {
         f.as_deref().map_or(["", ""], |f| ["#", f])
     }
@@ -110,7 +110,7 @@ pub fn href(target: &Target, dest: &str, root: &str) -> String {
 }
 
 /// A page's URL relative to the site root.
-pub fn page_path(r: &PageRef) -> String {
+pub(crate) fn page_path(r: &PageRef) -> String {
     match r {
         PageRef::Doc(s) | PageRef::Page(s) => doc_page(s),
         PageRef::Term(id) => entry_page(id),
@@ -121,7 +121,7 @@ pub fn page_path(r: &PageRef) -> String {
 /// (`javascript`, `vbscript`, `data`), as a browser reads it: leading and trailing control
 /// characters and spaces are dropped, tabs and line breaks anywhere are ignored, case does not
 /// count. So `" Java\tScript:alert(1)"` is refused, as a browser would run it.
-pub fn refused_scheme(url: &str) -> Option<&'static str> {
+pub(crate) fn refused_scheme(url: &str) -> Option<&'static str> {
     const REFUSED: [&str; 3] = ["javascript", "vbscript", "data"];
     // Every link of a site passes here: the scheme is read into a buffer as long as the
     // longest refused one, without a copy of the URL. The bytes dropped are ASCII, so dropping

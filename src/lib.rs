@@ -7,10 +7,10 @@
 //! config → discover → parse → resolve → render → write
 //! ```
 //!
-//! [`config`] reads site.yaml, [`discover`] finds the files, [`parse`] turns texts and YAML into
+//! [`config`] reads site.yaml, `discover` finds the files, [`parse`] turns texts and YAML into
 //! a document model, [`resolve`] anchors quotes, finds glossary occurrences and checks links,
-//! [`render`] produces HTML through the theme, and [`write`](mod@write) swaps the result in atomically.
-//! Only the edges touch the disk: `config`, `discover`, [`load`](mod@load) (which reads the files
+//! [`render`] produces HTML through the theme, and `write` swaps the result in atomically.
+//! Only the edges touch the disk: `config`, `discover`, `load` (which reads the files
 //! `discover` found, and a document's file again when its page renders), `theme` and `write`. Problems with the content are [`diagnostics::Diagnostic`]s, collected
 //! across the whole run.
 
@@ -27,23 +27,23 @@ pub type FastSet<K> = std::collections::HashSet<K, foldhash::fast::FixedState>;
 mod concat;
 pub mod config;
 pub mod diagnostics;
-pub mod discover;
+mod discover;
 pub mod fix;
-pub mod layout;
-pub mod load;
-pub mod markdown;
-pub mod output;
+mod layout;
+mod load;
+mod markdown;
+mod output;
 pub mod parse;
 pub mod render;
 pub mod resolve;
 pub mod scaffold;
 pub mod schema;
 pub mod serve;
-pub mod site_files;
-pub mod slug;
-pub mod text;
+mod site_files;
+mod slug;
+mod text;
 pub mod theme;
-pub mod write;
+mod write;
 pub mod yaml;
 pub mod yamledit;
 
@@ -179,7 +179,7 @@ pub fn build_site(opts: &BuildOptions, keep: bool) -> Result<(Outcome, Option<Bu
 
 /// A site built and kept in memory ([`build_site`] with `keep`): what it was made from, the
 /// theme it was rendered with, and the output folder it went into. `serve` renders pages of it
-/// again after an edit ([`load::reload_document`], [`resolve::Site::relink_edited`], [`render_into`]).
+/// again after an edit (`load::reload_document`, [`resolve::Site::relink_edited`], [`render_into`]).
 pub struct Built {
     pub site: resolve::Site,
     pub theme: theme::Theme,

@@ -20,11 +20,11 @@ pub fn load(opts: &BuildOptions, diags: &mut Vec<Diagnostic>) -> Result<Option<S
 
 /// What a document looks like to a visitor of [`load_visiting`]: resolved, its body, and its
 /// sidecar's text.
-pub type Visit<'v, T> = dyn Fn(&ResolvedDoc, &PageBody, &str) -> Option<T> + Sync + 'v;
+pub(crate) type Visit<'v, T> = dyn Fn(&ResolvedDoc, &PageBody, &str) -> Option<T> + Sync + 'v;
 
 /// [`load`], showing each document to `visit` while its body and its sidecar's text are still
 /// at hand (`check --fix` moves quotes there); what it returns comes back in discovery order.
-pub fn load_visiting<T: Send>(
+pub(crate) fn load_visiting<T: Send>(
     opts: &BuildOptions,
     diags: &mut Vec<Diagnostic>,
     visit: &Visit<'_, T>,
@@ -189,7 +189,7 @@ impl Resolving<'_> {
 
 /// Reads and parses one document and its sidecar; `None` (with a diagnostic) when a file is
 /// not UTF-8 or the document cannot be built.
-pub fn read_document(
+pub(crate) fn read_document(
     path: &Path,
     sidecar: Option<&Path>,
     opts: &ParseOptions,
@@ -219,7 +219,7 @@ pub fn read_document(
 /// configuration and glossary, and keeps what `build` keeps of it. `None` (with a diagnostic)
 /// when a file is not UTF-8 or the document cannot be built. Drafts are not left out: whether
 /// the edit changes the site's set of pages is for the caller (`serve`) to judge.
-pub fn reload_document(
+pub(crate) fn reload_document(
     site: &Site,
     path: &Path,
     sidecar: Option<&Path>,
@@ -248,12 +248,12 @@ pub fn reload_document(
 /// Makes the body of a kept document again when its page renders: its source read from its
 /// file and checked against what it was, its events and reading text made as resolving made
 /// them ([`page_body`]).
-pub struct Reload<'c> {
+pub(crate) struct Reload<'c> {
     config: &'c config::Config,
 }
 
 impl<'c> Reload<'c> {
-    pub fn new(config: &'c config::Config) -> Reload<'c> {
+    pub(crate) fn new(config: &'c config::Config) -> Reload<'c> {
         Reload { config }
     }
 }
@@ -266,7 +266,7 @@ impl crate::render::Bodies for Reload<'_> {
 
 /// A kept document's body, made again from its file exactly as resolving made it. Fails if
 /// the file no longer holds the text it was resolved from.
-pub fn page_body(d: &ResolvedDoc, config: &config::Config) -> Result<PageBody, SourceChanged> {
+pub(crate) fn page_body(d: &ResolvedDoc, config: &config::Config) -> Result<PageBody, SourceChanged> {
     let changed = |reason: String| SourceChanged {
         path: d.doc.path.clone(),
         reason,

@@ -10,7 +10,7 @@ use pulldown_cmark::{Event, Tag, TagEnd, html};
 /// Raw HTML as the page shows it without `raw_html`: its text, escaped, and an HTML block as a
 /// paragraph of that text. The one rule for documents, notes and definitions, their HTML and
 /// their text alike.
-pub fn html_as_text(e: Event<'_>) -> Event<'_> {
+pub(crate) fn html_as_text(e: Event<'_>) -> Event<'_> {
     match e {
         Event::Html(s) | Event::InlineHtml(s) => Event::Text(s),
         Event::Start(Tag::HtmlBlock) => Event::Start(Tag::Paragraph),
@@ -20,7 +20,7 @@ pub fn html_as_text(e: Event<'_>) -> Event<'_> {
 }
 
 /// Renders Markdown (a note, a definition, a page) with cross-links resolved from `root`.
-pub fn markdown_html(md: &str, root: &str, raw_html: bool) -> String {
+pub(crate) fn markdown_html(md: &str, root: &str, raw_html: bool) -> String {
     let events = pulldown_cmark::Parser::new_ext(md, crate::parse::document::markdown_options(false));
     let mut out = String::with_capacity(md.len() + md.len() / 2);
     html::push_html(&mut out, markdown_events(events, root, raw_html));
@@ -41,12 +41,12 @@ fn markdown_events<'e>(
 
 /// Where the pages that hold notes stand, one folder below the site's root (`SLUG/index.html`,
 /// `NAME/index.html`): a note rendered ahead, while its links are read, is rendered from there.
-pub const NOTE_ROOT: &str = "../";
+pub(crate) const NOTE_ROOT: &str = "../";
 
 /// A note's links with their byte offsets, for resolving to check and, from the same parse
 /// when one gives them, its HTML and text as [`note_html_and_text`] makes them from
 /// [`NOTE_ROOT`]: resolving and rendering would each parse the note otherwise.
-pub fn note_links_and_html(note: &str, raw_html: bool) -> (Vec<(String, usize)>, Option<NoteAhead>) {
+pub(crate) fn note_links_and_html(note: &str, raw_html: bool) -> (Vec<(String, usize)>, Option<NoteAhead>) {
     let events = note_events(note);
     let links = link_destinations(events.iter().map(|(e, r)| (e, r.start)));
     if extended(note) {
@@ -78,7 +78,7 @@ fn extended(note: &str) -> bool {
 /// when one gives both: `plain_text` reads Markdown without the extensions (tables, footnotes,
 /// strikethrough, task lists, heading attributes), and a note with none of the characters that
 /// start them parses the same either way.
-pub fn note_html_and_text(note: &str, root: &str, raw_html: bool) -> (String, String) {
+pub(crate) fn note_html_and_text(note: &str, root: &str, raw_html: bool) -> (String, String) {
     if extended(note) {
         return (markdown_html(note, root, raw_html), plain_text(note, raw_html));
     }
@@ -116,7 +116,7 @@ fn html_and_text(
 
 /// Cross-links become relative URLs; a destination that would run script (refused as an error
 /// during resolve) becomes `#`, so that none reaches a page whatever the checks upstream let by.
-pub fn rewrite_link<'e>(e: Event<'e>, root: &str) -> Event<'e> {
+pub(crate) fn rewrite_link<'e>(e: Event<'e>, root: &str) -> Event<'e> {
     match e {
         Event::Start(Tag::Link {
             link_type,
@@ -154,7 +154,7 @@ pub fn rewrite_link<'e>(e: Event<'e>, root: &str) -> Event<'e> {
 /// may be `onclick`, or `x/onclick`, which a browser reads as two attributes. Unless raw HTML
 /// is allowed, only harmless ones stay: `data-*`, `lang`, `dir`, `title` and `translate`, with
 /// names of lower-case letters, digits and `-` only.
-pub fn heading_attrs(e: Event<'_>, raw_html: bool) -> Event<'_> {
+pub(crate) fn heading_attrs(e: Event<'_>, raw_html: bool) -> Event<'_> {
     match e {
         Event::Start(Tag::Heading {
             level,
@@ -183,7 +183,7 @@ fn is_harmless_attr(name: &str) -> bool {
 
 /// The text of a Markdown string, without markup; raw HTML, unless `raw_html`, is the text the
 /// page shows for it.
-pub fn plain_text(md: &str, raw_html: bool) -> String {
+pub(crate) fn plain_text(md: &str, raw_html: bool) -> String {
     let events = pulldown_cmark::Parser::new(md);
     if raw_html {
         plain_text_of(events)
@@ -193,7 +193,9 @@ pub fn plain_text(md: &str, raw_html: bool) -> String {
 }
 
 /// The text of Markdown events, without markup.
-pub fn plain_text_of<'e, E: std::borrow::Borrow<pulldown_cmark::Event<'e>>>(events: impl Iterator<Item = E>) -> String {
+pub(crate) fn plain_text_of<'e, E: std::borrow::Borrow<pulldown_cmark::Event<'e>>>(
+    events: impl Iterator<Item = E>,
+) -> String {
     let mut out = String::new();
     for e in events {
         match e.borrow() {
@@ -207,7 +209,7 @@ pub fn plain_text_of<'e, E: std::borrow::Borrow<pulldown_cmark::Event<'e>>>(even
 }
 
 /// The links of Markdown events that are checked, with their byte offsets.
-pub fn link_destinations<'e, E: std::borrow::Borrow<Event<'e>>>(
+pub(crate) fn link_destinations<'e, E: std::borrow::Borrow<Event<'e>>>(
     events: impl Iterator<Item = (E, usize)>,
 ) -> Vec<(String, usize)> {
     events
@@ -222,13 +224,13 @@ pub fn link_destinations<'e, E: std::borrow::Borrow<Event<'e>>>(
         .collect()
 }
 
-pub fn escape_href(s: &str) -> String {
+pub(crate) fn escape_href(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     pulldown_cmark_escape::escape_href(&mut out, s).ok();
     out
 }
 
-pub fn escape(s: &str) -> String {
+pub(crate) fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     pulldown_cmark_escape::escape_html(&mut out, s).ok();
     out

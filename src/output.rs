@@ -27,10 +27,10 @@ use std::path::{Component, Path, PathBuf};
 
 /// The file glossa writes into every output folder it builds: a folder that has it may be
 /// replaced by the next build; a non-empty one without it needs `--force`.
-pub const MARKER: &str = ".glossa-output";
+pub(crate) const MARKER: &str = ".glossa-output";
 
 /// The marker's contents, the same in every build (the output stays byte-identical).
-pub const MARKER_TEXT: &str =
+pub(crate) const MARKER_TEXT: &str =
     "This folder is built by glossa. Every build replaces it whole: keep nothing else in it.\n";
 
 /// The site's folders that no build may touch, besides every dot-folder of the root.
@@ -38,7 +38,7 @@ const SOURCES: [&str; 5] = ["seeds", "content", "themes", "schema", ".git"];
 
 /// Why a folder may not be the output.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Refusal {
+pub(crate) enum Refusal {
     /// site.yaml's `output` is absolute or leaves the site's folder.
     LeavesSite,
     /// The site's folder itself, or a folder that holds it.
@@ -61,7 +61,7 @@ pub enum Refusal {
 impl Refusal {
     /// What is wrong, naming the rule; with `out`, naming the folder too (when the message
     /// stands at another file's line).
-    pub fn message(&self, out: Option<&Path>) -> String {
+    pub(crate) fn message(&self, out: Option<&Path>) -> String {
         let the = match out {
             Some(out) => format!("the output folder {}", out.display()),
             None => "the output folder".to_owned(),
@@ -86,7 +86,7 @@ impl Refusal {
     }
 
     /// How to proceed; `flag` when the output came from `--out`, else from site.yaml.
-    pub fn hint(&self, flag: bool) -> String {
+    pub(crate) fn hint(&self, flag: bool) -> String {
         let point = if flag { "--out" } else { "`output`" };
         match self {
             Refusal::LeavesSite => {
@@ -115,7 +115,7 @@ impl Refusal {
 
 /// `path` made absolute against `base` and normalised without reading the disk: `.` dropped,
 /// each `..` removes the part before it (at the filesystem root it stays there).
-pub fn lexical(base: &Path, path: &Path) -> PathBuf {
+pub(crate) fn lexical(base: &Path, path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     let joined = base.join(path);
     for part in joined.components() {
@@ -132,7 +132,7 @@ pub fn lexical(base: &Path, path: &Path) -> PathBuf {
 
 /// Why site.yaml's `output` may not be used as it is: absolute, or leaving the site's folder
 /// once normalised (`a/../../x`). The real-path rule ([`Plan`]) applies to it after that.
-pub fn config_output_refusal(output: &Path) -> Option<Refusal> {
+pub(crate) fn config_output_refusal(output: &Path) -> Option<Refusal> {
     if output.has_root() || output.components().any(|c| matches!(c, Component::Prefix(_))) {
         return Some(Refusal::LeavesSite);
     }
@@ -188,7 +188,7 @@ fn sources(root: &Path) -> Result<Vec<(PathBuf, String)>, Refusal> {
 
 /// The rule, which reads the disk but writes nothing: `root` and `out` absolute and
 /// normalised.
-pub fn check(root: &Path, out: &Path, force: bool) -> Result<(), Refusal> {
+pub(crate) fn check(root: &Path, out: &Path, force: bool) -> Result<(), Refusal> {
     let root = real(root)?;
     let real_out = real(out)?;
     if root.starts_with(&real_out) {
@@ -246,7 +246,7 @@ fn check_existing(out: &Path, force: bool) -> Result<(), Refusal> {
 }
 
 /// One build's output folder, as asked for, not yet checked.
-pub struct Plan {
+pub(crate) struct Plan {
     /// The site's root, absolute and normalised.
     root: PathBuf,
     /// The output, absolute and normalised: what messages and the summary show.
@@ -261,7 +261,7 @@ pub struct Plan {
 impl Plan {
     /// `out` from `--out` (relative to the current folder), else site.yaml's `output`
     /// (relative to the root).
-    pub fn new(given_root: &Path, flag_out: Option<&Path>, config_out: &Path, force: bool) -> Plan {
+    pub(crate) fn new(given_root: &Path, flag_out: Option<&Path>, config_out: &Path, force: bool) -> Plan {
         let cwd = std::env::current_dir().unwrap_or_default();
         let root = lexical(&cwd, given_root);
         let (out, flag) = match flag_out {
@@ -278,7 +278,7 @@ impl Plan {
     }
 
     /// The rule, before anything is created.
-    pub fn check(&self) -> Result<(), Diagnostic> {
+    pub(crate) fn check(&self) -> Result<(), Diagnostic> {
         self.rule(&self.out).map_err(|r| self.diagnostic(&r))
     }
 
@@ -294,7 +294,7 @@ impl Plan {
     /// Creates the output's parent folder and checks the rule again on the real path, now
     /// that it exists (a link or a folder may have appeared in between). Returns the real
     /// path: the one the build locks, stages beside and swaps.
-    pub fn prepare(&self) -> Result<PathBuf, Diagnostic> {
+    pub(crate) fn prepare(&self) -> Result<PathBuf, Diagnostic> {
         self.check()?;
         let (Some(parent), Some(name)) = (self.out.parent(), self.out.file_name()) else {
             return Err(self.diagnostic(&Refusal::HoldsSite));

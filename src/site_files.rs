@@ -98,18 +98,18 @@ fn skip_special(path: &Path, kind: std::fs::FileType, diags: &mut Vec<Diagnostic
 }
 
 /// Whether `path` is a file to read, by the rule of `look_at` (which warns about what it skips).
-pub fn is_file(root: &Path, path: &Path, diags: &mut Vec<Diagnostic>) -> bool {
+pub(crate) fn is_file(root: &Path, path: &Path, diags: &mut Vec<Diagnostic>) -> bool {
     matches!(look_at(&real_root(root), path, diags), Entry::File)
 }
 
 /// Whether `path` is a folder to read, by the rule of `look_at`.
-pub fn is_dir(root: &Path, path: &Path, diags: &mut Vec<Diagnostic>) -> bool {
+pub(crate) fn is_dir(root: &Path, path: &Path, diags: &mut Vec<Diagnostic>) -> bool {
     matches!(look_at(&real_root(root), path, diags), Entry::Dir(_))
 }
 
 /// Files under `dir`, sorted by path, skipping hidden entries; symlinks and special files by
 /// the rule of `look_at`, at every level, `dir` itself included.
-pub fn files(root: &Path, dir: &Path, diags: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
+pub(crate) fn files(root: &Path, dir: &Path, diags: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
     let real_root = real_root(root);
     let mut out = Vec::new();
     if let Entry::Dir(real) = look_at(&real_root, dir, diags) {

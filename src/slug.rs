@@ -12,7 +12,7 @@ use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 /// The same look gives the same slug: text is composed (NFC) first, so `Ü` typed as `U` and a
 /// combining diaeresis (as macOS spells file names) is `Ü`, and becomes `ue`, not `u`; and
 /// characters that are not seen at all leave no trace.
-pub fn slugify(text: &str) -> String {
+pub(crate) fn slugify(text: &str) -> String {
     let composed: Cow<str> = if is_nfc_quick(text.chars()) == IsNormalized::Yes {
         Cow::Borrowed(text)
     } else {
@@ -50,7 +50,7 @@ pub fn slugify(text: &str) -> String {
 }
 
 /// Ids and slugs written by hand must already be `[a-z0-9-]+`.
-pub fn is_valid_id(id: &str) -> bool {
+pub(crate) fn is_valid_id(id: &str) -> bool {
     !id.is_empty()
         && id
             .bytes()

@@ -6,14 +6,14 @@
 /// („ “ ” « » ‚ ‘ ’), or anything else. The one table of these bytes, for `collapse` and
 /// for folding (`resolve::fold`).
 #[derive(Clone, Copy, PartialEq)]
-pub enum Starts {
+pub(crate) enum Starts {
     Other,
     Space,
     MaybeSpace,
 }
 
 /// [`Starts`] of every byte, looked up in the inner loop of `collapse`.
-pub static STARTS: [Starts; 256] = {
+pub(crate) static STARTS: [Starts; 256] = {
     let mut table = [Starts::Other; 256];
     let mut b = 0;
     while b < 256 {

@@ -7,10 +7,10 @@ use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 
 mod swap;
-pub use swap::{OutputLock, claim, recover};
+pub(crate) use swap::claim;
 use swap::{STAGING, beside, swap_in, unique_suffix};
 
-pub struct Staging {
+pub(crate) struct Staging {
     dir: PathBuf,
     progress: std::sync::Mutex<Progress>,
     /// The folders made so far: a file into one of them needs no `mkdir` first (the search
@@ -44,7 +44,7 @@ impl Staging {
     /// A fresh staging folder beside `out`, whose parent exists: a name of its own
     /// (`beside`), so that no other build's folder is ever touched, with the output marker
     /// in it from the start (what lets the next build remove it if this one is killed).
-    pub fn new(out: &Path) -> std::io::Result<Staging> {
+    pub(crate) fn new(out: &Path) -> std::io::Result<Staging> {
         let dir = loop {
             let dir = beside(out, STAGING, &unique_suffix());
             match std::fs::create_dir(&dir) {
@@ -68,7 +68,7 @@ impl Staging {
 
     /// Swaps the staging folder in for `out`. On failure the staging folder is removed and
     /// the output is as it was.
-    pub fn commit(mut self, out: &Path) -> std::io::Result<()> {
+    pub(crate) fn commit(mut self, out: &Path) -> std::io::Result<()> {
         if let Some(bar) = self.progress.get_mut().ok().and_then(|p| p.bar.take()) {
             bar.finish_and_clear();
         }
@@ -83,7 +83,7 @@ impl Staging {
         swapped
     }
 
-    pub fn copy(&mut self, rel: &str, from: &Path) -> std::io::Result<()> {
+    pub(crate) fn copy(&mut self, rel: &str, from: &Path) -> std::io::Result<()> {
         let to = self.target(rel)?;
         std::fs::copy(from, to).map(|_| ())
     }
@@ -137,7 +137,7 @@ impl Sink for Staging {
 }
 
 /// A sink that keeps nothing: `check` renders through it to catch template errors.
-pub struct Discard;
+pub(crate) struct Discard;
 
 impl Sink for Discard {
     fn put(&self, _: &str, _: &[u8]) -> std::io::Result<()> {
@@ -154,7 +154,7 @@ impl Sink for Discard {
 /// rendered again after an edit is written only when its bytes differ: which pages an edit
 /// changed is decided by the pages themselves, never by a second account of what they show.
 #[derive(Default)]
-pub struct FileHashes(std::sync::Mutex<crate::FastMap<String, u64>>);
+pub(crate) struct FileHashes(std::sync::Mutex<crate::FastMap<String, u64>>);
 
 impl FileHashes {
     /// A 64-bit hash of a file's bytes (foldhash's quality hasher, fixed-seeded): two different
@@ -179,7 +179,7 @@ impl FileHashes {
 
     /// Records the hash of what `rel` now holds; `None` for not known (written piece by piece,
     /// or removed).
-    pub fn set(&self, rel: &str, hash: Option<u64>) {
+    pub(crate) fn set(&self, rel: &str, hash: Option<u64>) {
         let mut map = self.lock();
         match hash {
             Some(h) => map.insert(rel.to_owned(), h),
@@ -196,7 +196,7 @@ impl FileHashes {
 /// straight into the live output folder only when its bytes differ from what the file holds
 /// ([`FileHashes`]), through a temporary file renamed over the old one (a page is never served
 /// half-written), and records what it rendered and what it wrote.
-pub struct Selective<'a> {
+pub(crate) struct Selective<'a> {
     dir: PathBuf,
     wanted: Box<dyn Fn(&str) -> bool + Sync + 'a>,
     hashes: &'a FileHashes,
@@ -208,7 +208,7 @@ pub struct Selective<'a> {
 }
 
 /// What a [`Selective`] sink did, each list sorted.
-pub struct Selected {
+pub(crate) struct Selected {
     /// The files rendered (wanted).
     pub rendered: Vec<String>,
     /// The files written: those rendered whose bytes had changed.
@@ -216,7 +216,7 @@ pub struct Selected {
 }
 
 impl<'a> Selective<'a> {
-    pub fn new(
+    pub(crate) fn new(
         dir: &Path,
         wanted: impl Fn(&str) -> bool + Sync + 'a,
         hashes: &'a FileHashes,
@@ -232,7 +232,7 @@ impl<'a> Selective<'a> {
         }
     }
 
-    pub fn finish(self) -> Selected {
+    pub(crate) fn finish(self) -> Selected {
         let sorted = |list: std::sync::Mutex<Vec<String>>| {
             let mut list = list.into_inner().unwrap_or_else(|e| e.into_inner());
             list.sort();
@@ -353,7 +353,7 @@ impl Write for Swap<'_> {
 /// folder (a rename within one file system is atomic), which takes the old file's permissions,
 /// is flushed to the disk, and is renamed over the old one. For the files people edit, such
 /// as sidecars rewritten by `check --fix`.
-pub fn replace_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+pub(crate) fn replace_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),

@@ -26,7 +26,7 @@
 //!   a folded (`>`) block must hold one line, and a first line that starts with a space needs
 //!   an indentation indicator in the header. Otherwise the edit is refused.
 //!
-//! Everything here is a pure function of the text; [`crate::write::replace_file`] writes the
+//! Everything here is a pure function of the text; `crate::write::replace_file` writes the
 //! result.
 
 use crate::yaml::pos::{PathWalk, Role, Seg, path_text};

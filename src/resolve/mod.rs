@@ -81,7 +81,7 @@ pub struct ResolvedDoc {
     /// The links written in the document, its notes and `see:` values.
     links: Vec<LinkRef>,
     /// By annotation, its note's HTML and text, when they came from the parse that read the
-    /// note's links ([`crate::markdown::note_links_and_html`]).
+    /// note's links (`crate::markdown::note_links_and_html`).
     pub note_html: Arc<Vec<Option<NoteAhead>>>,
     /// What the source was, to tell that reading it again gave the same text.
     pub source_check: SourceCheck,

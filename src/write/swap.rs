@@ -46,7 +46,7 @@ pub(crate) fn unique_suffix() -> String {
 
 /// A build's turn at its output folder: an advisory lock on a file beside it, held until
 /// dropped. The file is removed, still locked, when the build ends, so none is left behind.
-pub struct OutputLock {
+pub(crate) struct OutputLock {
     file: std::fs::File,
     path: PathBuf,
 }
@@ -54,7 +54,7 @@ pub struct OutputLock {
 impl OutputLock {
     /// Takes the lock of `out` (whose parent exists), waiting as long as another build holds
     /// it; `waiting` is called once before a wait.
-    pub fn acquire(out: &Path, waiting: impl FnOnce()) -> std::io::Result<OutputLock> {
+    pub(crate) fn acquire(out: &Path, waiting: impl FnOnce()) -> std::io::Result<OutputLock> {
         let path = out.with_file_name(format!(".{}.glossa-lock", name(out)));
         let mut waiting = Some(waiting);
         loop {
@@ -151,7 +151,7 @@ fn swap_by_renames(staging: &Path, out: &Path) -> std::io::Result<()> {
 /// Takes the lock of `out` (saying so on stderr when another build holds it) and tidies up
 /// what failed or killed builds left beside it ([`recover`]), with a warning for each
 /// leftover it keeps.
-pub fn claim(out: &Path, diags: &mut Vec<Diagnostic>) -> Result<OutputLock, String> {
+pub(crate) fn claim(out: &Path, diags: &mut Vec<Diagnostic>) -> Result<OutputLock, String> {
     let lock = OutputLock::acquire(out, || {
         eprintln!("waiting for another build of {} to finish", out.display());
     })
@@ -174,7 +174,7 @@ pub fn claim(out: &Path, diags: &mut Vec<Diagnostic>) -> Result<OutputLock, Stri
 /// left where the output is missing is put back, and the other leftovers (staging and old
 /// folders) are removed. Returns the leftovers it did not remove because glossa did not make
 /// them (no output marker, not empty).
-pub fn recover(out: &Path) -> std::io::Result<Vec<PathBuf>> {
+pub(crate) fn recover(out: &Path) -> std::io::Result<Vec<PathBuf>> {
     let Some(parent) = out.parent() else {
         return Ok(Vec::new());
     };
