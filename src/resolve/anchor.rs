@@ -355,51 +355,7 @@ pub fn anchor_all(
         };
         let chosen = match (hits.len(), a.selector.occurrence) {
             (0, _) => {
-                // The most similar passage (as `check --fix` scores them), else the longest piece
-                // of the quote's start or end that the text has.
-                // A match split a character, or the text spells the quote's letters in another
-                // normalisation: said first, as the passages below would look the same.
-                let split = split.map(|h| {
-                    let f = &hay.folded[h.block];
-                    (h.block, f.original(h.start)..f.original(h.end))
-                });
-                let line = |b: usize, at: usize| line_at(source_of_doc, reading.blocks[b].source_offset(at));
-                let unicode = unicode_hint::hint(reading, &hay.folded, a.selector.quote.trim(), split, &line);
-                let similar = unicode
-                    .is_none()
-                    .then(|| crate::resolve::relocate::most_similar(reading, &a.selector.quote))
-                    .flatten()
-                    .filter(|(_, _, sim)| *sim >= 0.5);
-                let hint = if unicode.is_some() {
-                    unicode
-                } else if crate::resolve::relocate::too_long_to_search(&a.selector.quote) {
-                    Some(format!(
-                        "no closest passage: the quote is longer than {} characters",
-                        crate::resolve::relocate::MAX_SIMILAR_CHARS
-                    ))
-                } else if let Some((b, range, sim)) = similar {
-                    let block = &reading.blocks[b];
-                    let line = line_at(source_of_doc, block.source_offset(range.start));
-                    Some(format!(
-                        "the most similar passage (line {line} of the document, similarity {sim:.2}) reads:\n«{}»",
-                        visible(&block.text[range])
-                    ))
-                } else {
-                    hay.closest(&a.selector.quote).map(|(b, i)| {
-                        let text = &reading.blocks[b].text;
-                        let start = hay.folded[b].original(i);
-                        let passage = excerpt(text, start, a.selector.quote.chars().count() + 10);
-                        let line = line_of(&Hit {
-                            block: b,
-                            start: i,
-                            end: i,
-                        });
-                        format!(
-                            "the closest passage (line {line} of the document) reads:\n«{}»",
-                            visible(&passage)
-                        )
-                    })
-                };
+                let hint = not_found_hint(&hay, source_of_doc, a, split);
                 let what = if a.selector.prefix.is_some() || a.selector.suffix.is_some() {
                     "quote (with its prefix/suffix)"
                 } else {
@@ -447,26 +403,86 @@ pub fn anchor_all(
             let text = &reading.blocks[an.block].text[an.range.clone()];
             if text != a.selector.quote.trim() {
                 let pos = positions.get_or_insert_with(|| YamlPositions::index(sidecar_source));
-                let d = value_error_in(
-                    pos,
-                    sidecar_source,
-                    sidecar,
-                    &a.key_path("quote"),
-                    "quote matched only after folding whitespace or quotation marks",
-                );
-                diags.push(
-                    crate::diagnostics::Diagnostic {
-                        severity: crate::diagnostics::Severity::Warning,
-                        ..d
-                    }
-                    .hint(format!("the text reads: {}", yaml_string(text))),
-                );
+                diags.push(folded_warning(pos, sidecar_source, sidecar, a, text));
             }
         }
         out.push(anchor);
     }
     check_crossing(annotations, &out, sidecar, sidecar_source, diags);
     out
+}
+
+/// The warning for a quote that matched only after folding whitespace or quotation marks,
+/// with the text as it stands, as YAML to paste.
+fn folded_warning(pos: &YamlPositions, sidecar_source: &str, sidecar: &Path, a: &Annotation, text: &str) -> Diagnostic {
+    let d = value_error_in(
+        pos,
+        sidecar_source,
+        sidecar,
+        &a.key_path("quote"),
+        "quote matched only after folding whitespace or quotation marks",
+    );
+    Diagnostic {
+        severity: crate::diagnostics::Severity::Warning,
+        ..d
+    }
+    .hint(format!("the text reads: {}", yaml_string(text)))
+}
+
+/// What the message of a quote that is not found suggests: that a match would split a
+/// character or the text is in another normalisation, else the most similar passage (as
+/// `check --fix` scores them), else the longest piece of the quote's start or end that the
+/// text has. `split` is the first match dropped for splitting a character.
+fn not_found_hint(hay: &Haystack, source_of_doc: &str, a: &Annotation, split: Option<Hit>) -> Option<String> {
+    let reading = hay.reading;
+    let line_of = |h: &Hit| {
+        let block = &reading.blocks[h.block];
+        let at = hay.folded[h.block].original(h.start);
+        line_at(source_of_doc, block.source_offset(at))
+    };
+    // A match split a character, or the text spells the quote's letters in another
+    // normalisation: said first, as the passages below would look the same.
+    let split = split.map(|h| {
+        let f = &hay.folded[h.block];
+        (h.block, f.original(h.start)..f.original(h.end))
+    });
+    let line = |b: usize, at: usize| line_at(source_of_doc, reading.blocks[b].source_offset(at));
+    let unicode = unicode_hint::hint(reading, &hay.folded, a.selector.quote.trim(), split, &line);
+    let similar = unicode
+        .is_none()
+        .then(|| crate::resolve::relocate::most_similar(reading, &a.selector.quote))
+        .flatten()
+        .filter(|(_, _, sim)| *sim >= 0.5);
+    if unicode.is_some() {
+        unicode
+    } else if crate::resolve::relocate::too_long_to_search(&a.selector.quote) {
+        Some(format!(
+            "no closest passage: the quote is longer than {} characters",
+            crate::resolve::relocate::MAX_SIMILAR_CHARS
+        ))
+    } else if let Some((b, range, sim)) = similar {
+        let block = &reading.blocks[b];
+        let line = line_at(source_of_doc, block.source_offset(range.start));
+        Some(format!(
+            "the most similar passage (line {line} of the document, similarity {sim:.2}) reads:\n«{}»",
+            visible(&block.text[range])
+        ))
+    } else {
+        hay.closest(&a.selector.quote).map(|(b, i)| {
+            let text = &reading.blocks[b].text;
+            let start = hay.folded[b].original(i);
+            let passage = excerpt(text, start, a.selector.quote.chars().count() + 10);
+            let line = line_of(&Hit {
+                block: b,
+                start: i,
+                end: i,
+            });
+            format!(
+                "the closest passage (line {line} of the document) reads:\n«{}»",
+                visible(&passage)
+            )
+        })
+    }
 }
 
 /// For each match (up to five), the shortest `prefix` or `suffix` that picks it alone, as
