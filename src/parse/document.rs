@@ -170,188 +170,30 @@ pub fn parse_document(
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
-
-    // Front matter (Markdown only).
     let (front, body_start) = match kind {
         Kind::Md => split_front_matter(&source),
         Kind::Txt => (None, 0),
     };
-    let mut front_meta = RawMeta::default();
-    if let Some((text, offset)) = front {
-        let first_line = source[..offset].matches('\n').count();
-        match from_yaml::<RawMeta>(text, path) {
-            Ok(Some(m)) => front_meta = m,
-            Ok(None) => {}
-            Err(mut d) => {
-                if let Some(line) = d.line {
-                    let pos = Pos {
-                        line: line + first_line,
-                        col: d.col.unwrap_or(1),
-                        width: d.width,
-                    };
-                    d = d.at(&source, pos);
-                }
-                diags.push(d);
-            }
-        }
-        if front_meta.annotations.is_some() {
-            diags.push(
-                Diagnostic::error(path, "annotations belong in the sidecar, not in front matter")
-                    .hint(format!("move them to `{stem}.yaml` beside this file")),
-            );
-            front_meta.annotations = None;
-        }
-    }
-    let mut side_meta = RawMeta::default();
-    let (sidecar_path, sidecar_source) = match sidecar {
-        Some((p, s)) => {
-            match from_yaml::<RawMeta>(&s, p) {
-                Ok(Some(m)) => side_meta = m,
-                Ok(None) => {}
-                Err(d) => {
-                    let first_line = d.line;
-                    diags.push(d);
-                    diags.extend(crate::parse::sidecar::other_annotation_errors(&s, p, first_line));
-                }
-            }
-            (Some(p.to_path_buf()), s)
-        }
-        None => (None, String::new()),
-    };
+    let mut front_meta = front_matter_meta(path, &source, front, &stem, diags);
+    let (sidecar_path, sidecar_source, mut side_meta) = sidecar_meta(sidecar, diags);
     let annotations = match (side_meta.annotations.take(), &sidecar_path) {
         (Some(raw), Some(p)) => validate_annotations(raw, &sidecar_source, p, diags),
         _ => Vec::new(),
     };
-
-    // Where a metadata value came from, for error positions.
-    let meta_error_at = |at: &[Seg], side_has: bool, message: String| -> Diagnostic {
-        match (&sidecar_path, side_has) {
-            (Some(p), true) => value_error(&sidecar_source, p, at, message),
-            _ => match front {
-                Some((text, offset)) => {
-                    let d = value_error(text, path, at, message);
-                    let first_line = source[..offset].matches('\n').count();
-                    match d.line {
-                        Some(l) => d.clone().at(
-                            &source,
-                            Pos {
-                                line: l + first_line,
-                                col: d.col.unwrap_or(1),
-                                width: d.width,
-                            },
-                        ),
-                        None => d,
-                    }
-                }
-                None => Diagnostic::error(path, message),
-            },
-        }
+    let origin = MetaOrigin {
+        path,
+        source: &source,
+        front,
+        sidecar: sidecar_path.as_deref().map(|p| (p, sidecar_source.as_str())),
     };
-    let meta_error = |key: &str, side_has: bool, message: String| meta_error_at(&[Seg::from(key)], side_has, message);
-
-    macro_rules! pick {
-        ($field:ident) => {
-            (
-                side_meta.$field.is_some(),
-                side_meta.$field.take().or(front_meta.$field.take()),
-            )
-        };
-    }
-    let (side_slug, slug) = pick!(slug);
-    let (_, explicit_title) = pick!(title);
-    let (side_date, date) = pick!(date);
-    let (side_lang, lang) = pick!(lang);
-    let (side_source, source_meta) = pick!(source);
-    let (_, author) = pick!(author);
-    let (_, summary) = pick!(summary);
-    let (_, tags) = pick!(tags);
-    let (_, weight) = pick!(weight);
-    let (_, draft) = pick!(draft);
-    let (side_lines, lines) = pick!(lines);
-
-    let slug_origin = slug.as_ref().map(|_| meta_error("slug", side_slug, String::new()));
-    let slug = match slug {
-        Some(s) if is_valid_id(&s) => s,
-        Some(s) => {
-            diags.push(
-                meta_error("slug", side_slug, format!("slug `{s}` is not `[a-z0-9-]+`"))
-                    .hint(format!("try `{}`", slugify(&s))),
-            );
-            slugify(&s)
-        }
-        None => slugify(&stem),
-    };
-    if slug.is_empty() {
-        diags.push(Diagnostic::error(path, "this file name gives an empty slug").hint("set `slug:` in the metadata"));
-    }
-    if let Some(d) = &date
-        && !is_iso_date(d)
-    {
-        diags.push(
-            meta_error("date", side_date, format!("date `{d}` is not YYYY-MM-DD")).hint("for example `2023-07-06`"),
-        );
-    }
-    if let Some(l) = &lang
-        && !crate::config::is_valid_lang(l)
-    {
-        diags.push(
-            meta_error("lang", side_lang, format!("`{l}` is not a BCP 47 language tag"))
-                .hint("for example `de` or `en-GB`"),
-        );
-    }
-    if kind == Kind::Md && lines.is_some() {
-        diags.push(
-            meta_error("lines", side_lines, "`lines` applies to .txt documents only".into())
-                .hint("in Markdown, end a line with two spaces or a backslash to keep the break"),
-        );
-    }
-    // The source is a link on the page: a script URL there would run when a reader follows it.
-    let source_meta = source_meta.filter(|s| {
-        let (url, at) = match s {
-            RawSource::Url(url) => (url, vec![Seg::from("source")]),
-            RawSource::Full { url, .. } => (url, vec![Seg::from("source"), Seg::from("url")]),
-        };
-        let Some(scheme) = refused_scheme(url) else {
-            return true;
-        };
-        diags.push(
-            meta_error_at(
-                &at,
-                side_source,
-                format!("`{scheme}:` URLs are not allowed as a source"),
-            )
-            .hint("give the address where the text can be read, such as https://…"),
-        );
-        false
-    });
-    let meta = Meta {
-        author,
-        date: date.filter(|d| is_iso_date(d)),
-        lang: lang.filter(|l| crate::config::is_valid_lang(l)),
-        source: source_meta.map(|s| match s {
-            RawSource::Url(url) => Source {
-                title: url.clone(),
-                url,
-            },
-            RawSource::Full { title, url } => Source {
-                title: title.unwrap_or_else(|| url.clone()),
-                url,
-            },
-        }),
-        summary,
-        tags: tags.unwrap_or_default(),
-        weight: weight.unwrap_or(0),
-        draft: draft.unwrap_or(false),
-        lines: lines.unwrap_or_default(),
-    };
-
+    let (explicit_title, meta, slug, slug_origin) =
+        merged_meta(&origin, kind, &stem, &mut side_meta, &mut front_meta, diags);
     let (found_title, events, footnotes) = match kind {
         Kind::Txt => txt_events(&source, meta.lines, explicit_title.is_none()),
         Kind::Md => md_events(&source, body_start, opts, explicit_title.is_none()),
     };
     let title_in_body = explicit_title.is_none();
     let title = explicit_title.or(found_title).unwrap_or(stem);
-
     let doc = Document {
         path: path.to_path_buf(),
         kind,
@@ -372,6 +214,239 @@ pub fn parse_document(
             footnotes,
         },
         sidecar_source,
+    })
+}
+
+/// The metadata of a Markdown document's front matter (`front`: its text and where it starts),
+/// with its errors moved to their lines in the document. Annotations there are an error: they
+/// belong in the sidecar.
+fn front_matter_meta(
+    path: &Path,
+    source: &str,
+    front: Option<(&str, usize)>,
+    stem: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> RawMeta {
+    let mut meta = RawMeta::default();
+    let Some((text, offset)) = front else {
+        return meta;
+    };
+    let first_line = source[..offset].matches('\n').count();
+    match from_yaml::<RawMeta>(text, path) {
+        Ok(Some(m)) => meta = m,
+        Ok(None) => {}
+        Err(mut d) => {
+            if let Some(line) = d.line {
+                let pos = Pos {
+                    line: line + first_line,
+                    col: d.col.unwrap_or(1),
+                    width: d.width,
+                };
+                d = d.at(source, pos);
+            }
+            diags.push(d);
+        }
+    }
+    if meta.annotations.is_some() {
+        diags.push(
+            Diagnostic::error(path, "annotations belong in the sidecar, not in front matter")
+                .hint(format!("move them to `{stem}.yaml` beside this file")),
+        );
+        meta.annotations = None;
+    }
+    meta
+}
+
+/// The sidecar's path, text and metadata (empty without a sidecar). A sidecar that does not
+/// read as a whole still has each of its bad annotations reported.
+fn sidecar_meta(sidecar: Option<(&Path, String)>, diags: &mut Vec<Diagnostic>) -> (Option<PathBuf>, String, RawMeta) {
+    let Some((p, s)) = sidecar else {
+        return (None, String::new(), RawMeta::default());
+    };
+    let mut meta = RawMeta::default();
+    match from_yaml::<RawMeta>(&s, p) {
+        Ok(Some(m)) => meta = m,
+        Ok(None) => {}
+        Err(d) => {
+            let first_line = d.line;
+            diags.push(d);
+            diags.extend(crate::parse::sidecar::other_annotation_errors(&s, p, first_line));
+        }
+    }
+    (Some(p.to_path_buf()), s, meta)
+}
+
+/// Where a document's metadata was written, to point an error about a value at it: the
+/// sidecar when it has the key, else the front matter.
+struct MetaOrigin<'a> {
+    path: &'a Path,
+    source: &'a str,
+    front: Option<(&'a str, usize)>,
+    /// The sidecar's path and text.
+    sidecar: Option<(&'a Path, &'a str)>,
+}
+
+impl MetaOrigin<'_> {
+    fn error_at(&self, at: &[Seg], side_has: bool, message: String) -> Diagnostic {
+        if let (Some((p, text)), true) = (self.sidecar, side_has) {
+            return value_error(text, p, at, message);
+        }
+        let Some((text, offset)) = self.front else {
+            return Diagnostic::error(self.path, message);
+        };
+        let d = value_error(text, self.path, at, message);
+        let first_line = self.source[..offset].matches('\n').count();
+        match d.line {
+            Some(l) => d.clone().at(
+                self.source,
+                Pos {
+                    line: l + first_line,
+                    col: d.col.unwrap_or(1),
+                    width: d.width,
+                },
+            ),
+            None => d,
+        }
+    }
+
+    fn error(&self, key: &str, side_has: bool, message: String) -> Diagnostic {
+        self.error_at(&[Seg::from(key)], side_has, message)
+    }
+}
+
+/// The document's metadata, the sidecar's value winning over the front matter's, each checked:
+/// its explicit title, the rest, its slug and where the slug was written (for a later error
+/// about it).
+fn merged_meta(
+    origin: &MetaOrigin,
+    kind: Kind,
+    stem: &str,
+    side_meta: &mut RawMeta,
+    front_meta: &mut RawMeta,
+    diags: &mut Vec<Diagnostic>,
+) -> (Option<String>, Meta, String, Option<Diagnostic>) {
+    macro_rules! pick {
+        ($field:ident) => {
+            (
+                side_meta.$field.is_some(),
+                side_meta.$field.take().or(front_meta.$field.take()),
+            )
+        };
+    }
+    let (side_slug, slug) = pick!(slug);
+    let (_, explicit_title) = pick!(title);
+    let (side_date, date) = pick!(date);
+    let (side_lang, lang) = pick!(lang);
+    let (side_source, source_meta) = pick!(source);
+    let (_, author) = pick!(author);
+    let (_, summary) = pick!(summary);
+    let (_, tags) = pick!(tags);
+    let (_, weight) = pick!(weight);
+    let (_, draft) = pick!(draft);
+    let (side_lines, lines) = pick!(lines);
+
+    let slug_origin = slug.as_ref().map(|_| origin.error("slug", side_slug, String::new()));
+    let slug = checked_slug(origin, slug, side_slug, stem, diags);
+    if let Some(d) = &date
+        && !is_iso_date(d)
+    {
+        diags.push(
+            origin
+                .error("date", side_date, format!("date `{d}` is not YYYY-MM-DD"))
+                .hint("for example `2023-07-06`"),
+        );
+    }
+    if let Some(l) = &lang
+        && !crate::config::is_valid_lang(l)
+    {
+        diags.push(
+            origin
+                .error("lang", side_lang, format!("`{l}` is not a BCP 47 language tag"))
+                .hint("for example `de` or `en-GB`"),
+        );
+    }
+    if kind == Kind::Md && lines.is_some() {
+        diags.push(
+            origin
+                .error("lines", side_lines, "`lines` applies to .txt documents only".into())
+                .hint("in Markdown, end a line with two spaces or a backslash to keep the break"),
+        );
+    }
+    let meta = Meta {
+        author,
+        date: date.filter(|d| is_iso_date(d)),
+        lang: lang.filter(|l| crate::config::is_valid_lang(l)),
+        source: checked_source(origin, source_meta, side_source, diags),
+        summary,
+        tags: tags.unwrap_or_default(),
+        weight: weight.unwrap_or(0),
+        draft: draft.unwrap_or(false),
+        lines: lines.unwrap_or_default(),
+    };
+    (explicit_title, meta, slug, slug_origin)
+}
+
+/// The slug as written when it is `[a-z0-9-]+` (else, with an error, made into one), or made
+/// from the file's name.
+fn checked_slug(
+    origin: &MetaOrigin,
+    slug: Option<String>,
+    side_slug: bool,
+    stem: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> String {
+    let slug = match slug {
+        Some(s) if is_valid_id(&s) => s,
+        Some(s) => {
+            diags.push(
+                origin
+                    .error("slug", side_slug, format!("slug `{s}` is not `[a-z0-9-]+`"))
+                    .hint(format!("try `{}`", slugify(&s))),
+            );
+            slugify(&s)
+        }
+        None => slugify(stem),
+    };
+    if slug.is_empty() {
+        diags.push(
+            Diagnostic::error(origin.path, "this file name gives an empty slug").hint("set `slug:` in the metadata"),
+        );
+    }
+    slug
+}
+
+/// The `source:` of a document, unless its URL runs a script: it is a link on the page, and a
+/// script URL there would run when a reader follows it.
+fn checked_source(
+    origin: &MetaOrigin,
+    source: Option<RawSource>,
+    side_has: bool,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Source> {
+    let source = source.filter(|s| {
+        let (url, at) = match s {
+            RawSource::Url(url) => (url, vec![Seg::from("source")]),
+            RawSource::Full { url, .. } => (url, vec![Seg::from("source"), Seg::from("url")]),
+        };
+        let Some(scheme) = refused_scheme(url) else {
+            return true;
+        };
+        diags.push(
+            origin
+                .error_at(&at, side_has, format!("`{scheme}:` URLs are not allowed as a source"))
+                .hint("give the address where the text can be read, such as https://…"),
+        );
+        false
+    });
+    source.map(|s| match s {
+        RawSource::Url(url) => Source {
+            title: url.clone(),
+            url,
+        },
+        RawSource::Full { title, url } => Source {
+            title: title.unwrap_or_else(|| url.clone()),
+            url,
+        },
     })
 }
 
