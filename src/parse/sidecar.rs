@@ -190,88 +190,24 @@ pub fn validate_annotations(
     let mut out: Vec<Annotation> = Vec::with_capacity(raw.len());
     let mut seen = crate::FastMap::with_capacity_and_hasher(raw.len(), Default::default());
     for (index, a) in raw.into_iter().enumerate() {
-        let at = |key: &str| -> Vec<Seg> { vec!["annotations".into(), index.into(), key.into()] };
         let id = a.id.clone().unwrap_or_else(|| cat!["a-", index + 1]);
-        let mut ok = true;
-        if !is_valid_id(&id) {
-            diags.push(
-                value_error_in(
-                    positions(),
-                    source,
-                    path,
-                    &at("id"),
-                    format!("annotation id `{id}` is not `[a-z0-9-]+`"),
-                )
-                .hint(format!("try `{}`", crate::slug::slugify(&id))),
+        let mut problems = annotation_problems(&a, &id);
+        if is_valid_id(&id)
+            && let Some(first) = seen.insert(id.clone(), index)
+        {
+            problems.insert(
+                0,
+                Problem {
+                    key: Some("id"),
+                    message: format!("duplicate annotation id `{id}`"),
+                    hint: Some(format!(
+                        "annotation {} already uses it; ids are unique in a page",
+                        first + 1
+                    )),
+                },
             );
-            ok = false;
-        } else if let Some(first) = seen.insert(id.clone(), index) {
-            diags.push(
-                value_error_in(
-                    positions(),
-                    source,
-                    path,
-                    &at("id"),
-                    format!("duplicate annotation id `{id}`"),
-                )
-                .hint(format!(
-                    "annotation {} already uses it; ids are unique in a page",
-                    first + 1
-                )),
-            );
-            ok = false;
         }
-        if a.quote.trim().is_empty() {
-            diags.push(value_error_in(
-                positions(),
-                source,
-                path,
-                &at("quote"),
-                "the quote is empty",
-            ));
-            ok = false;
-        }
-        if a.note.is_none() && a.gloss.is_none() && a.term.is_none() && a.see.is_none() {
-            diags.push(
-                value_error_in(
-                    positions(),
-                    source,
-                    path,
-                    &["annotations".into(), index.into()],
-                    "this annotation says nothing about its quote",
-                )
-                .hint("add at least one of `note`, `gloss`, `term` or `see`"),
-            );
-            ok = false;
-        }
-        for (key, value) in [
-            ("note", &a.note),
-            ("gloss", &a.gloss),
-            ("term", &a.term),
-            ("see", &a.see),
-        ] {
-            if value.as_deref().is_some_and(|v| v.trim().is_empty()) {
-                diags.push(
-                    value_error_in(positions(), source, path, &at(key), format!("`{key}` is empty"))
-                        .hint("give it a value or leave the key out"),
-                );
-                ok = false;
-            }
-        }
-        if a.occurrence == Some(0) {
-            diags.push(
-                value_error_in(
-                    positions(),
-                    source,
-                    path,
-                    &at("occurrence"),
-                    "`occurrence` counts from 1",
-                )
-                .hint("`occurrence: 1` is the first match"),
-            );
-            ok = false;
-        }
-        if ok {
+        if problems.is_empty() {
             out.push(Annotation {
                 index,
                 id: id.into(),
@@ -286,7 +222,74 @@ pub fn validate_annotations(
                 term: a.term.map(Into::into),
                 see: a.see.map(Into::into),
             });
+            continue;
         }
+        for p in problems {
+            let mut at: Vec<Seg> = vec!["annotations".into(), index.into()];
+            at.extend(p.key.map(Seg::from));
+            let d = value_error_in(positions(), source, path, &at, p.message);
+            diags.push(match p.hint {
+                Some(h) => d.hint(h),
+                None => d,
+            });
+        }
+    }
+    out
+}
+
+/// What is wrong with one annotation as written, at its key (none: the annotation itself).
+struct Problem {
+    key: Option<&'static str>,
+    message: String,
+    hint: Option<String>,
+}
+
+/// The problems an annotation (with its id, given or made) has on its own (a duplicate id is
+/// the caller's to find), in the order they are reported.
+fn annotation_problems(a: &RawAnnotation, id: &str) -> Vec<Problem> {
+    let problem = |key: Option<&'static str>, message: String, hint: Option<&str>| Problem {
+        key,
+        message,
+        hint: hint.map(str::to_owned),
+    };
+    let mut out = Vec::new();
+    if !is_valid_id(id) {
+        out.push(Problem {
+            key: Some("id"),
+            message: format!("annotation id `{id}` is not `[a-z0-9-]+`"),
+            hint: Some(format!("try `{}`", crate::slug::slugify(id))),
+        });
+    }
+    if a.quote.trim().is_empty() {
+        out.push(problem(Some("quote"), "the quote is empty".into(), None));
+    }
+    if a.note.is_none() && a.gloss.is_none() && a.term.is_none() && a.see.is_none() {
+        out.push(problem(
+            None,
+            "this annotation says nothing about its quote".into(),
+            Some("add at least one of `note`, `gloss`, `term` or `see`"),
+        ));
+    }
+    for (key, value) in [
+        ("note", &a.note),
+        ("gloss", &a.gloss),
+        ("term", &a.term),
+        ("see", &a.see),
+    ] {
+        if value.as_deref().is_some_and(|v| v.trim().is_empty()) {
+            out.push(problem(
+                Some(key),
+                format!("`{key}` is empty"),
+                Some("give it a value or leave the key out"),
+            ));
+        }
+    }
+    if a.occurrence == Some(0) {
+        out.push(problem(
+            Some("occurrence"),
+            "`occurrence` counts from 1".into(),
+            Some("`occurrence: 1` is the first match"),
+        ));
     }
     out
 }
