@@ -114,86 +114,107 @@ fn main() -> ExitCode {
             base_url,
             quiet,
         } => {
-            if let Some(code) = missing_root(&root) {
-                return code;
-            }
-            if let Some(url) = &base_url
-                && !(url.starts_with("http://") || url.starts_with("https://"))
-            {
-                eprintln!("error: --base-url must be an absolute http(s) URL, such as https://USER.github.io/REPO/");
-                return ExitCode::from(2);
-            }
             let opts = BuildOptions {
-                root: root.clone(),
+                root,
                 out,
                 drafts,
                 base_url,
                 warn_sitemap: true,
                 force,
             };
-            finish(glossa::build(&opts), &root, quiet, false, true)
+            build(opts, quiet)
         }
         Command::Check {
             root,
             deny_warnings,
             drafts,
             fix,
-        } => {
-            if let Some(code) = missing_root(&root) {
-                return code;
-            }
-            let opts = BuildOptions {
-                root: root.clone(),
-                drafts,
-                ..BuildOptions::default()
-            };
-            if fix {
-                return match glossa::fix::fix(&opts) {
-                    Ok(mut done) => {
-                        for d in &done.changes {
-                            eprint!("{}", d.render_styled(&root, glossa::diagnostics::use_color()));
-                        }
-                        // An orphan's own error already said what the check would say again.
-                        let orphans: Vec<_> = done
-                            .changes
-                            .iter()
-                            .filter(|d| d.is_error())
-                            .map(|d| (d.path.clone(), d.line))
-                            .collect();
-                        done.after
-                            .diagnostics
-                            .retain(|d| !(d.is_error() && orphans.contains(&(d.path.clone(), d.line))));
-                        finish_fix(done.after, &root, orphans.len(), deny_warnings)
-                    }
-                    Err(e) => finish(Err(e), &root, false, deny_warnings, false),
-                };
-            }
-            finish(glossa::check(&opts), &root, false, deny_warnings, false)
-        }
+        } => check(root, drafts, fix, deny_warnings),
         Command::New { dir } => new_site(&dir),
         Command::Serve {
             root,
             port,
             open,
             drafts,
-        } => {
-            if let Some(code) = missing_root(&root) {
-                return code;
-            }
-            match glossa::serve::serve(glossa::serve::ServeOptions {
-                root,
-                port,
-                open,
-                drafts,
-            }) {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(e) => {
-                    eprintln!("error: {e}");
-                    ExitCode::from(1)
-                }
-            }
-        }
+        } => serve(glossa::serve::ServeOptions {
+            root,
+            port,
+            open,
+            drafts,
+        }),
         Command::Schema { kind, out } => schema(kind.as_deref(), out.as_deref()),
+    }
+}
+
+/// `glossa build`: a `--base-url` that is not an http(s) URL is a usage error (exit 2).
+fn build(opts: BuildOptions, quiet: bool) -> ExitCode {
+    if let Some(code) = missing_root(&opts.root) {
+        return code;
+    }
+    if let Some(url) = &opts.base_url
+        && !(url.starts_with("http://") || url.starts_with("https://"))
+    {
+        eprintln!("error: --base-url must be an absolute http(s) URL, such as https://USER.github.io/REPO/");
+        return ExitCode::from(2);
+    }
+    let report = Report {
+        quiet,
+        deny_warnings: false,
+        writes: true,
+    };
+    finish(glossa::build(&opts), &opts.root, report)
+}
+
+/// `glossa check`, and with `--fix` the quotes moved first and each orphan reported once.
+fn check(root: PathBuf, drafts: bool, fix: bool, deny_warnings: bool) -> ExitCode {
+    if let Some(code) = missing_root(&root) {
+        return code;
+    }
+    let opts = BuildOptions {
+        root: root.clone(),
+        drafts,
+        ..BuildOptions::default()
+    };
+    let report = Report {
+        quiet: false,
+        deny_warnings,
+        writes: false,
+    };
+    if !fix {
+        return finish(glossa::check(&opts), &root, report);
+    }
+    match glossa::fix::fix(&opts) {
+        Ok(mut done) => {
+            for d in &done.changes {
+                eprint!("{}", d.render_styled(&root, glossa::diagnostics::use_color()));
+            }
+            // An orphan's own error already said what the check would say again.
+            let orphans: Vec<_> = done
+                .changes
+                .iter()
+                .filter(|d| d.is_error())
+                .map(|d| (d.path.clone(), d.line))
+                .collect();
+            done.after
+                .diagnostics
+                .retain(|d| !(d.is_error() && orphans.contains(&(d.path.clone(), d.line))));
+            finish_fix(done.after, &root, orphans.len(), deny_warnings)
+        }
+        Err(e) => finish(Err(e), &root, report),
+    }
+}
+
+/// `glossa serve`: runs until it is stopped.
+fn serve(opts: glossa::serve::ServeOptions) -> ExitCode {
+    if let Some(code) = missing_root(&opts.root) {
+        return code;
+    }
+    match glossa::serve::serve(opts) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(1)
+        }
     }
 }
 
@@ -254,7 +275,12 @@ fn schema(kind: Option<&str>, out: Option<&std::path::Path>) -> ExitCode {
 
 /// `check --fix`'s end: the orphans (already printed) count as errors.
 fn finish_fix(after: Outcome, root: &std::path::Path, orphans: usize, deny_warnings: bool) -> ExitCode {
-    let code = finish(Ok(after), root, true, deny_warnings, false);
+    let report = Report {
+        quiet: true,
+        deny_warnings,
+        writes: false,
+    };
+    let code = finish(Ok(after), root, report);
     if orphans > 0 {
         eprintln!(
             "{orphans} quote{} orphaned: edit {} by hand",
@@ -266,13 +292,24 @@ fn finish_fix(after: Outcome, root: &std::path::Path, orphans: usize, deny_warni
     code
 }
 
-fn finish(
-    result: Result<Outcome, glossa::Fatal>,
-    root: &std::path::Path,
+/// How a run's outcome is reported.
+#[derive(Clone, Copy)]
+struct Report {
+    /// No summary line.
     quiet: bool,
+    /// Warnings fail the run too.
     deny_warnings: bool,
+    /// The command writes a site: a failure says that nothing was written.
     writes: bool,
-) -> ExitCode {
+}
+
+/// Prints a run's diagnostics and its summary, and says its exit code.
+fn finish(result: Result<Outcome, glossa::Fatal>, root: &std::path::Path, report: Report) -> ExitCode {
+    let Report {
+        quiet,
+        deny_warnings,
+        writes,
+    } = report;
     let outcome = match result {
         Ok(o) => o,
         Err(e) => {
