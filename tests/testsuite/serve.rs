@@ -180,21 +180,28 @@ fn start_watched(site: &Site) -> Watched {
     }
 }
 
-/// Replaces a file at once (as editors save: a new file renamed over the old one), and returns
-/// the pages that serve says the edit rewrote.
-fn edit(w: &Watched, site: &Site, rel: &str, text: &str) -> Vec<String> {
+/// Replaces `rel` with `text` at once, as editors save (a new file renamed over the old one),
+/// and returns serve's line about the rebuild that follows: `rebuilt` after a full build,
+/// `rebuilt REL in …: PAGES` after a partial one.
+fn save_and_wait(w: &Watched, site: &Site, rel: &str, text: &str) -> String {
     let tmp = site.root().join(".edit.tmp");
     std::fs::write(&tmp, text).unwrap();
     std::fs::rename(&tmp, site.root().join(rel)).unwrap();
-    let line = loop {
+    loop {
         let line = w
             .lines
             .recv_timeout(Duration::from_secs(20))
-            .unwrap_or_else(|_| panic!("serve reports the edit of {rel}"));
-        if line.starts_with("rebuilt ") {
-            break line;
+            .unwrap_or_else(|_| panic!("serve reports the edit of {rel}:\n{text}"));
+        if line.starts_with("rebuilt") {
+            return line;
         }
-    };
+    }
+}
+
+/// Replaces a file at once (as editors save: a new file renamed over the old one), and returns
+/// the pages that serve says the edit rewrote.
+fn edit(w: &Watched, site: &Site, rel: &str, text: &str) -> Vec<String> {
+    let line = save_and_wait(w, site, rel, text);
     assert!(
         line.starts_with(&format!("rebuilt {rel} in ")),
         "a partial rebuild: {line}"
@@ -412,18 +419,7 @@ fn files_now(dir: &std::path::Path) -> Option<std::collections::BTreeMap<String,
 /// file serve holds (annotations.jsonld and the search index follow a moment later) to be,
 /// byte for byte, what a full `glossa build` of the same files makes.
 fn edit_and_compare(w: &Watched, site: &Site, n: usize, rel: &str, text: &str, partial: bool) {
-    let tmp = site.root().join(".edit.tmp");
-    std::fs::write(&tmp, text).unwrap();
-    std::fs::rename(&tmp, site.root().join(rel)).unwrap();
-    let line = loop {
-        let line = w
-            .lines
-            .recv_timeout(Duration::from_secs(20))
-            .unwrap_or_else(|_| panic!("serve reports edit {n} ({rel}) as built:\n{text}"));
-        if line.starts_with("rebuilt") {
-            break line;
-        }
-    };
+    let line = save_and_wait(w, site, rel, text);
     if partial {
         assert!(
             line.starts_with(&format!("rebuilt {rel} in ")),
