@@ -1,29 +1,90 @@
-//! The document pages: each rendered with its body as it renders, in parallel a chunk at a
-//! time, and what each leaves behind (its line on the home page, its annotations for
-//! annotations.jsonld, its words for the search index) taken in in document order.
+//! The HTML pages as an output: a page for each document and extra page, made as the pass
+//! reaches it, then what is made of the whole site (the home page, the glossary and its
+//! entries' pages, the 404 page, the theme's static files: `pages`).
 
-use super::body::render_body;
+use super::body::RenderedBody;
+use super::output::{ITEM_ROOT, Item, Kind, Output};
 use super::views::*;
-use super::{DOC_CHUNK, PAGE_BYTES, PageMaker, RenderError, Sink, Stats, jsonld, put_fragments, search};
+use super::{PAGE_BYTES, PageMaker, RenderError, Sink, Stats, pages};
 use crate::concat::cat;
 use crate::layout::{self, PageRef};
 use crate::resolve::{ResolvedDoc, Site};
 use crate::theme;
-use rayon::prelude::*;
 use std::collections::BTreeMap;
 
-/// What a document page leaves behind once it is written.
-struct RenderedDoc {
+/// The site's HTML pages.
+pub(super) struct HtmlPages<'a> {
+    maker: &'a PageMaker<'a>,
+    /// Whether the home page is wanted: every document then gives its line on it.
+    home: bool,
+}
+
+/// What a document or page leaves behind once its page is written.
+pub(super) struct Rendered {
     /// Its line on the home page, when that is wanted.
     summary: Option<DocSummary>,
     notes: usize,
+    occurrences: usize,
     /// Whether the page was wanted and written.
     written: bool,
-    occurrences: usize,
-    /// Its items of annotations.jsonld, and how many (none when the file is not wanted).
-    jsonld: (String, usize),
-    /// Its words and fragment for the search index, when there is one.
-    search: Option<search::PageEntry>,
+}
+
+/// The documents' lines on the home page, in document order, and the counts so far.
+#[derive(Default)]
+pub(super) struct Taken {
+    summaries: Vec<DocSummary>,
+    stats: Stats,
+}
+
+impl<'a> HtmlPages<'a> {
+    pub(super) fn new(maker: &'a PageMaker<'a>, sink: &dyn Sink) -> Self {
+        HtmlPages {
+            maker,
+            home: sink.wants(layout::HOME),
+        }
+    }
+}
+
+impl Output for HtmlPages<'_> {
+    type Part = Rendered;
+    type State<'s> = Taken;
+
+    fn start(&self, _sink: &dyn Sink) -> Result<Taken, RenderError> {
+        Ok(Taken {
+            summaries: Vec::with_capacity(self.maker.site.docs.len()),
+            stats: Stats::default(),
+        })
+    }
+
+    fn part(&self, item: &Item, sink: &dyn Sink) -> Result<Rendered, RenderError> {
+        match item.kind {
+            Kind::Document => render_doc(self.maker, item, sink, self.home),
+            Kind::Page => pages::render_page(self.maker, item, sink).map(|written| Rendered {
+                summary: None,
+                notes: 0,
+                occurrences: 0,
+                written,
+            }),
+        }
+    }
+
+    fn take_in(&self, taken: &mut Taken, part: Rendered, _sink: &dyn Sink) -> Result<(), RenderError> {
+        taken.stats.notes += part.notes;
+        taken.stats.occurrences += part.occurrences;
+        taken.stats.pages += usize::from(part.written);
+        taken.summaries.extend(part.summary);
+        Ok(())
+    }
+
+    fn finish(&self, taken: Taken, sink: &dyn Sink) -> Result<Stats, RenderError> {
+        let mut stats = taken.stats;
+        stats.pages += pages::render_home_and_glossary(self.maker, &taken.summaries, sink)?;
+        stats.pages += pages::render_404(self.maker, sink)?;
+        for (rel, source) in &self.maker.theme.static_files {
+            sink.put(&format!("static/{rel}"), &source.bytes()?)?;
+        }
+        Ok(stats)
+    }
 }
 
 /// A document's line on the home page: made without rendering it.
@@ -49,156 +110,58 @@ pub fn doc_summary(site: &Site, strings: &theme::Strings, rd: &ResolvedDoc) -> D
 }
 
 /// Renders one document page and hands it to the sink, if the sink wants it.
-fn render_doc(maker: &PageMaker, rd: &ResolvedDoc, sink: &dyn Sink, wants: Wants) -> Result<RenderedDoc, RenderError> {
-    let (site, entries) = (maker.site, &maker.site.entries);
+fn render_doc(maker: &PageMaker, item: &Item, sink: &dyn Sink, home: bool) -> Result<Rendered, RenderError> {
+    let rd = item.rd;
     let path = &layout::doc_page(&rd.doc.slug);
     let written = sink.wants(path);
-    let jsonld = wants.jsonld;
-    // The home page's line needs no reloaded body: a page not wanted is not reloaded for it
-    // (serve wants the home page alone often; that would read and parse every document).
-    if !written && !jsonld && wants.search.is_none() {
-        return Ok(RenderedDoc {
-            summary: wants.home.then(|| doc_summary(site, &maker.theme.strings, rd)),
-            notes: rd.notes,
-            written,
-            occurrences: rd.occurrences.len(),
-            jsonld: (String::new(), 0),
-            search: None,
-        });
+    // The home page's line needs no body: a page not wanted is not read again for it.
+    let summary = (written || home).then(|| doc_summary(maker.site, &maker.theme.strings, rd));
+    if let Some(summary) = summary.as_ref().filter(|_| written) {
+        let view = doc_view(maker, rd, summary, item.html()?);
+        let mut c = maker.base("document", ITEM_ROOT, &summary.lang, &rd.doc.title, path);
+        c.insert("doc", &view);
+        let size = PAGE_BYTES + view.body_html.len() + view.notes_html.len();
+        sink.put(path, &maker.render("document.html", &c, size)?)?;
     }
-    let summary = doc_summary(site, &maker.theme.strings, rd);
-    let page = maker.bodies.body(rd).map_err(RenderError::Changed)?;
-    let mut search_entry = None;
-    if written || wants.search.is_some() {
-        let doc = &rd.doc;
-        let root = "../";
-        let body = render_body(rd, &page, entries, &maker.body_options(root, &summary.lang));
-        // Its words and fragment join the index in document order.
-        if let Some(folding) = wants.search {
-            search_entry = Some(search::document_record(rd, &page, &body.notes, "document").index_entry(folding));
-        }
-        let mut terms: BTreeMap<usize, usize> = BTreeMap::new();
-        for o in &rd.occurrences {
-            *terms.entry(o.entry).or_default() += 1;
-        }
-        let mut terms: Vec<TermUse> = terms
-            .into_iter()
-            .map(|(e, count)| TermUse {
-                id: entries[e].id.clone(),
-                term: entries[e].term.clone(),
-                url: cat![root, layout::entry_page(&entries[e].id)],
-                count,
-            })
-            .collect();
-        terms.sort_by_cached_key(|t| t.term.to_lowercase());
-        let view = DocView {
-            title: doc.title.clone(),
-            slug: doc.slug.clone(),
-            author: summary.author.clone(),
-            date: summary.date.clone(),
-            date_display: summary.date_display.clone(),
-            lang: summary.lang.clone(),
-            summary: summary.summary.clone(),
-            tags: doc.meta.tags.clone(),
-            source: doc.meta.source.clone(),
-            body_html: body.html,
-            notes_html: body.endnotes_html,
-            notes: body.notes.len(),
-            terms,
-            backlinks: maker.backlinks(&PageRef::Doc(doc.slug.clone()), root),
-        };
-        if written {
-            let mut c = maker.base("document", root, &summary.lang, &doc.title, path);
-            c.insert("doc", &view);
-            let size = PAGE_BYTES + view.body_html.len() + view.notes_html.len();
-            sink.put(path, &maker.render("document.html", &c, size)?)?;
-        }
-    }
-    Ok(RenderedDoc {
-        written,
+    Ok(Rendered {
+        summary: summary.filter(|_| home),
+        notes: rd.notes,
         occurrences: rd.occurrences.len(),
-        jsonld: if jsonld {
-            jsonld::doc_items(site, rd, &page)
-        } else {
-            (String::new(), 0)
-        },
-        notes: summary.notes,
-        summary: wants.home.then_some(summary),
-        search: search_entry,
+        written,
     })
 }
 
-/// Which of the files made from every document the sink wants.
-#[derive(Clone, Copy)]
-struct Wants {
-    home: bool,
-    jsonld: bool,
-    /// The search index's folding, when the index is wanted: every document then gives its
-    /// fragment and words.
-    search: Option<search::Folding>,
-}
-
-/// Renders every document page into `sink`: in parallel, a chunk at a time, each page written
-/// as soon as it is made. What outlives a chunk is small: the home page's summaries (returned)
-/// and the counts; the annotations of a chunk go out to annotations.jsonld, and the words of
-/// its documents into the search `index`, in document order.
-pub(super) fn render_documents(
-    maker: &PageMaker,
-    index: &mut Option<search::IndexBuilder>,
-    stats: &mut Stats,
-    sink: &dyn Sink,
-) -> Result<Vec<DocSummary>, RenderError> {
-    let site = maker.site;
-    let mut jsonld = match sink.wants("annotations.jsonld") {
-        true => Some(jsonld::Writer::new(
-            std::io::BufWriter::new(sink.stream("annotations.jsonld")?),
-            site,
-        )?),
-        false => None,
-    };
-    let wants = Wants {
-        home: sink.wants(layout::HOME),
-        jsonld: jsonld.is_some(),
-        search: index.as_ref().map(search::IndexBuilder::folding),
-    };
-    let mut summaries = Vec::with_capacity(site.docs.len());
-    let mut done = 0;
-    // What comes back from a chunk is taken in, in document order, while the next chunk
-    // renders: the one thread taking in never holds up the others.
-    let mut take_in = |rendered: Vec<Result<RenderedDoc, RenderError>>| -> Result<(), RenderError> {
-        for r in rendered {
-            let r = r?;
-            stats.notes += r.notes;
-            stats.occurrences += r.occurrences;
-            stats.pages += usize::from(r.written);
-            if let Some(jsonld) = &mut jsonld {
-                jsonld.items(&r.jsonld)?;
-            }
-            summaries.extend(r.summary);
-            if let (Some(index), Some(entry)) = (&mut *index, r.search) {
-                put_fragments(index.add(entry), sink)?;
-            }
-            done += 1;
-        }
-        sink.progress(done, site.docs.len());
-        Ok(())
-    };
-    let mut chunks = site.docs.chunks(DOC_CHUNK);
-    let mut pending = None;
-    loop {
-        let next = chunks.next();
-        let (rendered, taken) = rayon::join(
-            || next.map(|chunk| chunk.par_iter().map(|rd| render_doc(maker, rd, sink, wants)).collect()),
-            || pending.take().map_or(Ok(()), &mut take_in),
-        );
-        taken?;
-        match rendered {
-            Some(r) => pending = Some(r),
-            None => break,
-        }
+/// What the document template sees of a document.
+fn doc_view<'b>(maker: &PageMaker, rd: &ResolvedDoc, summary: &DocSummary, body: &'b RenderedBody) -> DocView<'b> {
+    let (doc, entries, root) = (&rd.doc, &maker.site.entries, ITEM_ROOT);
+    let mut terms: BTreeMap<usize, usize> = BTreeMap::new();
+    for o in &rd.occurrences {
+        *terms.entry(o.entry).or_default() += 1;
     }
-    if let Some(jsonld) = jsonld {
-        jsonld.finish(site)?;
+    let mut terms: Vec<TermUse> = terms
+        .into_iter()
+        .map(|(e, count)| TermUse {
+            id: entries[e].id.clone(),
+            term: entries[e].term.clone(),
+            url: cat![root, layout::entry_page(&entries[e].id)],
+            count,
+        })
+        .collect();
+    terms.sort_by_cached_key(|t| t.term.to_lowercase());
+    DocView {
+        title: doc.title.clone(),
+        slug: doc.slug.clone(),
+        author: summary.author.clone(),
+        date: summary.date.clone(),
+        date_display: summary.date_display.clone(),
+        lang: summary.lang.clone(),
+        summary: summary.summary.clone(),
+        tags: doc.meta.tags.clone(),
+        source: doc.meta.source.clone(),
+        body_html: &body.html,
+        notes_html: &body.endnotes_html,
+        notes: body.notes.len(),
+        terms,
+        backlinks: maker.backlinks(&PageRef::Doc(doc.slug.clone()), root),
     }
-    Ok(summaries)
 }

@@ -7,6 +7,8 @@
 //! no spaces), with each item on a line of its own; the JSON is written by hand because going
 //! through serde cost more than rendering the pages. A test holds the two to the same bytes.
 
+use super::output::{Item, Kind, Output};
+use super::{RenderError, Sink, Stats};
 use crate::concat::{cat, push};
 use crate::layout::{self, Target as LinkTarget, classify, href};
 use crate::resolve::{PageBody, ResolvedDoc, Site};
@@ -203,6 +205,49 @@ pub(crate) fn push_json_string(out: &mut String, s: &str) {
     }
     out.push_str(&s[from..]);
     out.push('"');
+}
+
+/// annotations.jsonld as an output: each document's items, streamed out in document order.
+pub(super) struct Annotations<'a> {
+    site: &'a Site,
+}
+
+impl<'a> Annotations<'a> {
+    pub(super) fn new(site: &'a Site, sink: &dyn Sink) -> Option<Self> {
+        sink.wants("annotations.jsonld").then_some(Annotations { site })
+    }
+}
+
+impl Output for Annotations<'_> {
+    /// A document's items and how many (none for an extra page).
+    type Part = (String, usize);
+    type State<'s> = Writer<std::io::BufWriter<Box<dyn Write + Send + 's>>>;
+
+    fn start<'s>(&self, sink: &'s dyn Sink) -> Result<Self::State<'s>, RenderError> {
+        let out = std::io::BufWriter::new(sink.stream("annotations.jsonld")?);
+        Ok(Writer::new(out, self.site)?)
+    }
+
+    fn part(&self, item: &Item, _sink: &dyn Sink) -> Result<(String, usize), RenderError> {
+        match item.kind {
+            Kind::Document => Ok(doc_items(self.site, item.rd, item.body()?)),
+            Kind::Page => Ok((String::new(), 0)),
+        }
+    }
+
+    fn take_in(
+        &self,
+        writer: &mut Self::State<'_>,
+        items: (String, usize),
+        _sink: &dyn Sink,
+    ) -> Result<(), RenderError> {
+        Ok(writer.items(&items)?)
+    }
+
+    fn finish(&self, writer: Self::State<'_>, _sink: &dyn Sink) -> Result<Stats, RenderError> {
+        writer.finish(self.site)?;
+        Ok(Stats::default())
+    }
 }
 
 /// Writes the collection: the head, then the documents' items in order, then the tail.

@@ -5,13 +5,15 @@
 //! Pages are rendered and passed on at once, never all held in memory. Everything here is
 //! deterministic: the same site gives the same bytes.
 //!
-//! This file holds the order of a build ([`render_site`]) and what every page is made with
-//! (`PageMaker`); the document pages are in `document`, the site's other pages in `pages`,
-//! the sitemap in `sitemap`.
+//! Every file of the site is made by an output over the resolved site (`output::Output`):
+//! the HTML pages (`document`, `pages`), the search index (`search`), `annotations.jsonld`
+//! (`jsonld`) and the sitemap (`sitemap`). This file holds their list ([`render_site`]) and
+//! what every page is made with (`PageMaker`).
 
 pub mod body;
 mod document;
 pub mod jsonld;
+mod output;
 mod pages;
 pub mod search;
 mod sitemap;
@@ -27,7 +29,6 @@ use crate::markdown::plain_text;
 use crate::resolve::{PageBody, ResolvedDoc, Site, SourceChanged};
 use crate::theme;
 use body::BodyOptions;
-use rayon::prelude::*;
 use views::*;
 
 /// Where rendered files go: a path relative to the output root, and the bytes. Document
@@ -74,6 +75,18 @@ pub struct Stats {
     pub pages: usize,
     pub notes: usize,
     pub occurrences: usize,
+}
+
+impl std::ops::Add for Stats {
+    type Output = Stats;
+
+    fn add(self, other: Stats) -> Stats {
+        Stats {
+            pages: self.pages + other.pages,
+            notes: self.notes + other.notes,
+            occurrences: self.occurrences + other.occurrences,
+        }
+    }
 }
 
 /// What every page is made with: the site, its bodies and theme, and what every page's
@@ -172,10 +185,6 @@ impl PageMaker<'_> {
 /// large.
 const PAGE_BYTES: usize = 16 * 1024;
 
-/// How many documents are rendered at once: enough to keep every thread busy, few enough
-/// that the pages in flight stay small.
-const DOC_CHUNK: usize = 64;
-
 impl<'a> PageMaker<'a> {
     fn new(site: &'a Site, bodies: &'a dyn Bodies, theme: &'a theme::Theme) -> PageMaker<'a> {
         let config = &site.config;
@@ -214,64 +223,23 @@ impl<'a> PageMaker<'a> {
 }
 
 /// Renders every file of the site into `sink`; each document's and page's body comes from
-/// `bodies` as it renders.
+/// `bodies` as it renders. The site's outputs are listed here: a new output is one more
+/// entry.
 pub fn render_site(
     site: &Site,
     bodies: &dyn Bodies,
     theme: &theme::Theme,
     sink: &dyn Sink,
 ) -> Result<Stats, RenderError> {
-    let config = &site.config;
     let maker = PageMaker::new(site, bodies, theme);
-    let mut stats = Stats::default();
-    let mut index = config.search.then(|| {
-        let langs = site.docs.iter().filter_map(|d| d.doc.meta.lang.as_deref());
-        search::IndexBuilder::new(search::Folding::for_site(&config.lang, langs))
-    });
-    // The search index is all or nothing: `serve`'s partial rebuilds leave it as it was.
-    if !sink.wants("search/meta.js") {
-        index = None;
-    }
-    let summaries = document::render_documents(&maker, &mut index, &mut stats, sink)?;
-    stats.pages += pages::render_pages(&maker, &mut index, sink)?;
-
-    // The rest goes two ways at once: the search index takes in the entries' words and is
-    // written out, while the home page, the glossary and the entry pages render.
-    let folding = index.as_ref().map(search::IndexBuilder::folding);
-    let entry_words: Vec<Option<search::PageEntry>> = site
-        .entries
-        .par_iter()
-        .map(|e| folding.map(|f| search::entry_record(e, site.config.raw_html).index_entry(f)))
-        .collect();
-    let (indexed, rendered) = rayon::join(
-        || pages::write_index(&maker, index, entry_words, sink),
-        || pages::render_home_and_glossary(&maker, &summaries, sink),
+    let outputs = (
+        document::HtmlPages::new(&maker, sink),
+        (
+            search::SearchIndex::new(&maker, sink),
+            (jsonld::Annotations::new(site, sink), sitemap::Sitemap::new(site, sink)),
+        ),
     );
-    stats.pages += indexed? + rendered?;
-    stats.pages += pages::render_404(&maker, sink)?;
-
-    if let Some(base) = config.base_url.as_ref().filter(|_| sink.wants("sitemap.xml")) {
-        sink.put("sitemap.xml", sitemap::sitemap(site, base).as_bytes())?;
-    }
-
-    for (rel, source) in &theme.static_files {
-        sink.put(&format!("static/{rel}"), &source.bytes()?)?;
-    }
-    Ok(stats)
-}
-
-/// Adds a page to the search index.
-fn add_to_index(index: &mut search::IndexBuilder, record: search::PageRecord, sink: &dyn Sink) -> std::io::Result<()> {
-    let entry = record.index_entry(index.folding());
-    put_fragments(index.add(entry), sink)
-}
-
-/// Writes the fragment file that adding a page filled, if it did.
-fn put_fragments(file: Option<(String, String)>, sink: &dyn Sink) -> std::io::Result<()> {
-    match file {
-        Some((path, text)) => sink.put(&path, text.as_bytes()),
-        None => Ok(()),
-    }
+    output::run(&maker, &outputs, sink)
 }
 
 /// The path part of a URL: `https://u.github.io/repo/` → `/repo/`.

@@ -1,9 +1,9 @@
-//! The site's pages besides the documents': the extra pages, the home page, the glossary and
-//! its entries' pages, the search page (with the search index's last part) and the 404 page.
+//! The HTML pages besides the documents': the extra pages, the home page, the glossary and
+//! its entries' pages, and the 404 page.
 
-use super::body::render_body;
+use super::output::{ITEM_ROOT, Item};
 use super::views::*;
-use super::{PAGE_BYTES, PageMaker, RenderError, Sink, add_to_index, put_fragments, search, url_path};
+use super::{PAGE_BYTES, PageMaker, RenderError, Sink, url_path};
 use crate::concat::cat;
 use crate::layout::{self, PageRef};
 use crate::markdown::{markdown_html, plain_text};
@@ -11,33 +11,6 @@ use crate::parse::Entry;
 use crate::resolve::{ResolvedDoc, Site};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
-
-/// The search index's last part: the entries' words, in entry order, then the chunks, the meta
-/// file and the search page. Returns the pages written.
-pub(super) fn write_index(
-    maker: &PageMaker,
-    index: Option<search::IndexBuilder>,
-    entry_words: Vec<Option<search::PageEntry>>,
-    sink: &dyn Sink,
-) -> Result<usize, RenderError> {
-    let (config, theme) = (&maker.site.config, maker.theme);
-    if let Some(mut index) = index {
-        for entry in entry_words.into_iter().flatten() {
-            put_fragments(index.add(entry), sink)?;
-        }
-        index.finish(&mut |path, text| sink.put(&path, text.as_bytes()))?;
-        let c = maker.base(
-            "search",
-            "../",
-            &config.lang,
-            theme.strings.get("search"),
-            layout::SEARCH,
-        );
-        sink.put(layout::SEARCH, &maker.render("search.html", &c, PAGE_BYTES)?)?;
-        return Ok(1);
-    }
-    Ok(0)
-}
 
 /// The home page, the glossary and its entries' pages. Returns the pages written.
 pub(super) fn render_home_and_glossary(
@@ -259,44 +232,25 @@ fn occurrence_view(d: &ResolvedDoc, k: usize, entries: &[Entry], root: &str) -> 
     }
 }
 
-/// The extra pages, written where the sink wants them, and their words added to the search
-/// `index`. Returns the pages written.
-pub(super) fn render_pages(
-    maker: &PageMaker,
-    index: &mut Option<search::IndexBuilder>,
-    sink: &dyn Sink,
-) -> Result<usize, RenderError> {
-    let config = &maker.site.config;
-    let mut written = 0;
-    for p in &maker.site.pages {
-        let wanted = sink.wants(&layout::doc_page(&p.doc.slug));
-        if !wanted && index.is_none() {
-            continue;
-        }
-        let root = "../";
-        let lang = p.doc.meta.lang.clone().unwrap_or_else(|| config.lang.clone());
-        let page = maker.bodies.body(p).map_err(RenderError::Changed)?;
-        let body = render_body(p, &page, &[], &maker.body_options(root, &lang));
-        if let Some(index) = index {
-            add_to_index(index, search::document_record(p, &page, &body.notes, "page"), sink)?;
-        }
-        if !wanted {
-            continue;
-        }
-        let view = PageView {
-            title: p.doc.title.clone(),
-            name: p.doc.slug.clone(),
-            body_html: body.html,
-            notes_html: body.endnotes_html,
-            backlinks: maker.backlinks(&PageRef::Page(p.doc.slug.clone()), root),
-        };
-        let path = layout::doc_page(&p.doc.slug);
-        let mut c = maker.base("page", root, &lang, &p.doc.title, &path);
-        c.insert("page", &view);
-        sink.put(&path, &maker.render("page.html", &c, PAGE_BYTES)?)?;
-        written += 1;
+/// An extra page, written if the sink wants it. Returns whether it was.
+pub(super) fn render_page(maker: &PageMaker, item: &Item, sink: &dyn Sink) -> Result<bool, RenderError> {
+    let p = item.rd;
+    let path = layout::doc_page(&p.doc.slug);
+    if !sink.wants(&path) {
+        return Ok(false);
     }
-    Ok(written)
+    let body = item.html()?;
+    let view = PageView {
+        title: p.doc.title.clone(),
+        name: p.doc.slug.clone(),
+        body_html: &body.html,
+        notes_html: &body.endnotes_html,
+        backlinks: maker.backlinks(&PageRef::Page(p.doc.slug.clone()), ITEM_ROOT),
+    };
+    let mut c = maker.base("page", ITEM_ROOT, item.lang, &p.doc.title, &path);
+    c.insert("page", &view);
+    sink.put(&path, &maker.render("page.html", &c, PAGE_BYTES)?)?;
+    Ok(true)
 }
 
 /// The 404 page (and .nojekyll beside it). Returns the pages written.

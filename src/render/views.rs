@@ -53,7 +53,7 @@ pub struct TermUse {
 }
 
 #[derive(Serialize)]
-pub struct DocView {
+pub struct DocView<'a> {
     pub title: String,
     pub slug: String,
     pub author: String,
@@ -64,21 +64,22 @@ pub struct DocView {
     pub summary: String,
     pub tags: Vec<String>,
     pub source: Option<crate::parse::Source>,
-    pub body_html: String,
+    /// Borrowed from the rendered body: the template context copies it once, as it is.
+    pub body_html: &'a str,
     /// With `notes: end`, the notes as a numbered list for the end of the text; else "".
-    pub notes_html: String,
+    pub notes_html: &'a str,
     pub notes: usize,
     pub terms: Vec<TermUse>,
     pub backlinks: Vec<Link>,
 }
 
 #[derive(Serialize)]
-pub struct PageView {
+pub struct PageView<'a> {
     pub title: String,
     pub name: String,
-    pub body_html: String,
+    pub body_html: &'a str,
     /// With `notes: end`, the page's footnotes as a numbered list; else "".
-    pub notes_html: String,
+    pub notes_html: &'a str,
     pub backlinks: Vec<Link>,
 }
 

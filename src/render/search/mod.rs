@@ -16,6 +16,7 @@
 //! word, and loads the fragments of the first results. So a query downloads the meta file,
 //! a few chunks and ten fragments, however large the site.
 
+mod output;
 mod words;
 
 use super::body::RenderedNote;
@@ -26,6 +27,7 @@ use crate::resolve::{PageBody, ResolvedDoc};
 use crate::text::collapse;
 use serde::Serialize;
 
+pub(super) use output::SearchIndex;
 use words::WordCounter;
 pub use words::{Folding, WORD_CHARS, fold, words};
 
