@@ -361,16 +361,7 @@ fn resolve_chain(root: &Path, name: &str, diags: &mut Vec<Diagnostic>) -> Option
             return None;
         }
         if chain.iter().any(|m| m.name == current) {
-            let mut circle: Vec<&str> = chain.iter().map(|m| m.name.as_str()).collect();
-            circle.push(&current);
-            let start = circle.iter().position(|n| *n == current).unwrap_or(0);
-            diags.push(
-                error_here(format!(
-                    "themes extend each other in a circle: {}",
-                    circle[start..].join(" → ")
-                ))
-                .hint("one of them must extend another theme, for instance `default`"),
-            );
+            diags.push(circle_error(&chain, &current, error_here));
             return None;
         }
         let builtin = BUILTIN.iter().find(|b| b.name == current);
@@ -386,50 +377,14 @@ fn resolve_chain(root: &Path, name: &str, diags: &mut Vec<Diagnostic>) -> Option
             });
             return None;
         }
-        let mut manifests = Vec::new();
-        if let Some(b) = builtin {
-            let path = PathBuf::from(format!("(built-in {} theme) theme.yaml", b.name));
-            let raw = read_manifest(&path, b.manifest, diags);
-            manifests.push((path, b.manifest.to_owned(), raw));
-        }
-        if let Some(dir) = &dir {
-            let path = dir.join("theme.yaml");
-            match Some(&path)
-                .filter(|p| crate::site_files::is_file(root, p, diags))
-                .map(std::fs::read_to_string)
-            {
-                None => {}
-                Some(Ok(source)) => {
-                    let raw = read_manifest(&path, &source, diags);
-                    manifests.push((path, source, raw));
-                }
-                Some(Err(e)) if e.kind() == std::io::ErrorKind::NotFound => {}
-                Some(Err(e)) => diags.push(Diagnostic::error(&path, format!("cannot read theme.yaml: {e}"))),
-            }
-        }
         let member = Member {
             name: current.clone(),
             builtin,
+            manifests: manifests_of(root, builtin, dir.as_deref(), diags),
             dir,
-            manifests,
         };
-        let extends = member.key(|r| r.extends.clone());
-        let next = match (current.as_str(), extends) {
-            ("default", None) => None,
-            ("default", Some((_, path, source))) => {
-                diags.push(
-                    value_error(
-                        source,
-                        path,
-                        &["extends".into()],
-                        "the default theme extends no other theme",
-                    )
-                    .hint("every other theme extends `default` in the end: make a theme of your own that extends the one you want"),
-                );
-                return None;
-            }
-            (_, Some((next, path, source))) => Some((next, path.to_path_buf(), source.to_owned())),
-            (_, None) => Some(("default".to_owned(), PathBuf::new(), String::new())),
+        let Ok(next) = next_in_chain(&member, diags) else {
+            return None;
         };
         chain.push(member);
         match next {
@@ -439,6 +394,73 @@ fn resolve_chain(root: &Path, name: &str, diags: &mut Vec<Diagnostic>) -> Option
                 current = next;
             }
         }
+    }
+}
+
+/// The error for a chain of themes that comes back to `current`, naming the circle.
+fn circle_error(chain: &[Member], current: &str, error_here: impl Fn(String) -> Diagnostic) -> Diagnostic {
+    let mut circle: Vec<&str> = chain.iter().map(|m| m.name.as_str()).collect();
+    circle.push(current);
+    let start = circle.iter().position(|n| *n == current).unwrap_or(0);
+    error_here(format!(
+        "themes extend each other in a circle: {}",
+        circle[start..].join(" → ")
+    ))
+    .hint("one of them must extend another theme, for instance `default`")
+}
+
+/// A theme's theme.yaml files: the built-in one's, then the site's folder's.
+fn manifests_of(
+    root: &Path,
+    builtin: Option<&Builtin>,
+    dir: Option<&Path>,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<(PathBuf, String, RawManifest)> {
+    let mut manifests = Vec::new();
+    if let Some(b) = builtin {
+        let path = PathBuf::from(format!("(built-in {} theme) theme.yaml", b.name));
+        let raw = read_manifest(&path, b.manifest, diags);
+        manifests.push((path, b.manifest.to_owned(), raw));
+    }
+    if let Some(dir) = dir {
+        let path = dir.join("theme.yaml");
+        match Some(&path)
+            .filter(|p| crate::site_files::is_file(root, p, diags))
+            .map(std::fs::read_to_string)
+        {
+            None => {}
+            Some(Ok(source)) => {
+                let raw = read_manifest(&path, &source, diags);
+                manifests.push((path, source, raw));
+            }
+            Some(Err(e)) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Some(Err(e)) => diags.push(Diagnostic::error(&path, format!("cannot read theme.yaml: {e}"))),
+        }
+    }
+    manifests
+}
+
+/// The theme `member` extends, with the theme.yaml that says so (its path and source):
+/// `default` for a theme that names none, nothing after `default`; an error when `default`
+/// claims to extend another.
+#[allow(clippy::type_complexity)]
+fn next_in_chain(member: &Member, diags: &mut Vec<Diagnostic>) -> Result<Option<(String, PathBuf, String)>, ()> {
+    match (member.name.as_str(), member.key(|r| r.extends.clone())) {
+        ("default", None) => Ok(None),
+        ("default", Some((_, path, source))) => {
+            diags.push(
+                value_error(
+                    source,
+                    path,
+                    &["extends".into()],
+                    "the default theme extends no other theme",
+                )
+                .hint("every other theme extends `default` in the end: make a theme of your own that extends the one you want"),
+            );
+            Err(())
+        }
+        (_, Some((next, path, source))) => Ok(Some((next, path.to_path_buf(), source.to_owned()))),
+        (_, None) => Ok(Some(("default".to_owned(), PathBuf::new(), String::new()))),
     }
 }
 

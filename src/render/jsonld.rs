@@ -44,93 +44,119 @@ pub fn doc_items(site: &Site, d: &ResolvedDoc, page: &PageBody) -> (String, usiz
     }
     for (a, anchor) in d.doc.annotations.iter().zip(&d.anchors) {
         let Some(anchor) = anchor else { continue };
-        let text = &page.reading.blocks[anchor.block].text;
-        let exact = &text[anchor.range.clone()];
-        let before = &text[..anchor.range.start];
-        let before_chars = before.chars().count();
-        // The last 32 characters before, counted from the end.
-        let prefix_at = before.char_indices().rev().nth(31).map_or(0, |(i, _)| i);
-        let prefix = &before[prefix_at..];
-        let after = &text[anchor.range.end..];
-        let suffix = &after[..after.char_indices().nth(32).map_or(after.len(), |(i, _)| i)];
-        let start = starts[anchor.block] + before_chars;
-        let end = start + exact.chars().count();
-        let mut parts = Vec::new();
-        if let Some(note) = &a.note {
-            parts.push(Part::Text {
-                format: "text/markdown",
-                purpose: "commenting",
-                value: note,
-            });
-        }
-        if let Some(gloss) = &a.gloss {
-            parts.push(Part::Text {
-                format: "text/plain",
-                purpose: "describing",
-                value: gloss,
-            });
-        }
-        if let Some(term) = &a.term {
-            parts.push(Part::Link {
-                id: cat![base, layout::entry_page(term)],
-                purpose: "identifying",
-            });
-        }
-        if let Some(see) = &a.see {
-            let url = match classify(see) {
-                Ok(LinkTarget::Fragment(f)) => cat![doc_url, "#", f],
-                Ok(t) => href(&t, see, base),
-                Err(_) => String::new(),
-            };
-            parts.push(Part::Link {
-                id: url,
-                purpose: "linking",
-            });
-        }
-        let motivation = match parts.first() {
-            Some(Part::Text { purpose, .. } | Part::Link { purpose, .. }) => *purpose,
-            None => continue,
+        let parts = bodies(a, base, &doc_url);
+        let Some(Part::Text { purpose, .. } | Part::Link { purpose, .. }) = parts.first() else {
+            continue;
         };
-        out.push_str("{\"body\":");
-        if let [part] = &parts[..] {
-            push_part(&mut out, part);
-        } else {
-            out.push('[');
-            for (i, part) in parts.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                push_part(&mut out, part);
-            }
-            out.push(']');
-        }
-        out.push_str(",\"id\":");
-        push_json_string(&mut out, &cat![doc_url, "#", a.id]);
-        push!(&mut out, ",\"motivation\":\"", motivation, "\",\"target\":{");
-        if let Some(lang) = &d.doc.meta.lang {
-            out.push_str("\"language\":");
-            push_json_string(&mut out, lang);
-            out.push(',');
-        }
-        out.push_str("\"selector\":[{\"exact\":");
-        push_json_string(&mut out, exact);
-        out.push_str(",\"prefix\":");
-        push_json_string(&mut out, prefix);
-        out.push_str(",\"suffix\":");
-        push_json_string(&mut out, suffix);
-        push!(
-            &mut out,
-            ",\"type\":\"TextQuoteSelector\"},{\"end\":",
-            end,
-            ",\"start\":",
+        let text = &page.reading.blocks[anchor.block].text;
+        let before = &text[..anchor.range.start];
+        let after = &text[anchor.range.end..];
+        let exact = &text[anchor.range.clone()];
+        let start = starts[anchor.block] + before.chars().count();
+        let target = Target {
+            lang: d.doc.meta.lang.as_deref(),
+            exact,
+            // The last 32 characters before, counted from the end, and the first 32 after.
+            prefix: &before[before.char_indices().rev().nth(31).map_or(0, |(i, _)| i)..],
+            suffix: &after[..after.char_indices().nth(32).map_or(after.len(), |(i, _)| i)],
             start,
-            ",\"type\":\"TextPositionSelector\"}],\"source\":"
-        );
-        push_json_string(&mut out, &doc_url);
-        out.push_str("},\"type\":\"Annotation\"},\n");
+            end: start + exact.chars().count(),
+            source: &doc_url,
+        };
+        push_item(&mut out, &parts, &cat![doc_url, "#", a.id], purpose, &target);
         count += 1;
     }
     (out, count)
+}
+
+/// What an annotation says, as Web Annotation bodies: its note, gloss, term and `see` link.
+fn bodies<'a>(a: &'a crate::parse::Annotation, base: &str, doc_url: &str) -> Vec<Part<'a>> {
+    let mut parts = Vec::new();
+    if let Some(note) = &a.note {
+        parts.push(Part::Text {
+            format: "text/markdown",
+            purpose: "commenting",
+            value: note,
+        });
+    }
+    if let Some(gloss) = &a.gloss {
+        parts.push(Part::Text {
+            format: "text/plain",
+            purpose: "describing",
+            value: gloss,
+        });
+    }
+    if let Some(term) = &a.term {
+        parts.push(Part::Link {
+            id: cat![base, layout::entry_page(term)],
+            purpose: "identifying",
+        });
+    }
+    if let Some(see) = &a.see {
+        let url = match classify(see) {
+            Ok(LinkTarget::Fragment(f)) => cat![doc_url, "#", f],
+            Ok(t) => href(&t, see, base),
+            Err(_) => String::new(),
+        };
+        parts.push(Part::Link {
+            id: url,
+            purpose: "linking",
+        });
+    }
+    parts
+}
+
+/// Where an annotation points: its quote with the text around it, and its code-point offsets
+/// in the reading text.
+struct Target<'a> {
+    lang: Option<&'a str>,
+    exact: &'a str,
+    prefix: &'a str,
+    suffix: &'a str,
+    start: usize,
+    end: usize,
+    source: &'a str,
+}
+
+/// One item, its keys in sorted order, followed by `,\n`.
+fn push_item(out: &mut String, parts: &[Part], id: &str, motivation: &str, t: &Target) {
+    out.push_str("{\"body\":");
+    if let [part] = parts {
+        push_part(out, part);
+    } else {
+        out.push('[');
+        for (i, part) in parts.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            push_part(out, part);
+        }
+        out.push(']');
+    }
+    out.push_str(",\"id\":");
+    push_json_string(out, id);
+    push!(out, ",\"motivation\":\"", motivation, "\",\"target\":{");
+    if let Some(lang) = t.lang {
+        out.push_str("\"language\":");
+        push_json_string(out, lang);
+        out.push(',');
+    }
+    out.push_str("\"selector\":[{\"exact\":");
+    push_json_string(out, t.exact);
+    out.push_str(",\"prefix\":");
+    push_json_string(out, t.prefix);
+    out.push_str(",\"suffix\":");
+    push_json_string(out, t.suffix);
+    push!(
+        out,
+        ",\"type\":\"TextQuoteSelector\"},{\"end\":",
+        t.end,
+        ",\"start\":",
+        t.start,
+        ",\"type\":\"TextPositionSelector\"}],\"source\":"
+    );
+    push_json_string(out, t.source);
+    out.push_str("},\"type\":\"Annotation\"},\n");
 }
 
 /// One body object.

@@ -340,62 +340,22 @@ pub fn anchor_all(
     let mut out = Vec::with_capacity(annotations.len());
     let (all_hits, split) = hay.hits_all(annotations);
     for ((a, hits), split) in annotations.iter().zip(all_hits).zip(split) {
-        let mut error = |key: &str, message: String, hint: Option<String>| {
-            let pos = positions.get_or_insert_with(|| YamlPositions::index(sidecar_source));
-            let d = value_error_in(pos, sidecar_source, sidecar, &a.key_path(key), message);
-            diags.push(match hint {
-                Some(h) => d.hint(h),
-                None => d,
-            });
-        };
         let line_of = |h: &Hit| {
             let block = &reading.blocks[h.block];
             let at = hay.folded[h.block].original(h.start);
             line_at(source_of_doc, block.source_offset(at))
         };
-        let chosen = match (hits.len(), a.selector.occurrence) {
-            (0, _) => {
-                let hint = not_found_hint(&hay, source_of_doc, a, split);
-                let what = if a.selector.prefix.is_some() || a.selector.suffix.is_some() {
-                    "quote (with its prefix/suffix)"
-                } else {
-                    "quote"
-                };
-                error(
-                    "quote",
-                    format!(
-                        "{what} not found in the document: \"{}\"",
-                        visible(a.selector.quote.trim())
-                    ),
-                    hint,
-                );
+        let chosen = match choose(&hay, source_of_doc, a, &hits, split, &line_of) {
+            Ok(hit) => Some(hit),
+            Err(Refusal { key, message, hint }) => {
+                let pos = positions.get_or_insert_with(|| YamlPositions::index(sidecar_source));
+                let d = value_error_in(pos, sidecar_source, sidecar, &a.key_path(key), message);
+                diags.push(match hint {
+                    Some(h) => d.hint(h),
+                    None => d,
+                });
                 None
             }
-            (1, None) => Some(hits[0]),
-            (n, None) => {
-                let lines: Vec<String> = hits.iter().map(|h| format!("line {}", line_of(h))).collect();
-                error(
-                    "quote",
-                    format!(
-                        "quote matches {n} times (at {}); ambiguity is never resolved silently",
-                        lines.join(", ")
-                    ),
-                    Some(disambiguation_hint(&hay, &hits, &line_of)),
-                );
-                None
-            }
-            (n, Some(k)) if k > n => {
-                error(
-                    "occurrence",
-                    format!(
-                        "`occurrence: {k}` but the quote matches only {n} time{}",
-                        if n == 1 { "" } else { "s" }
-                    ),
-                    None,
-                );
-                None
-            }
-            (_, Some(k)) => Some(hits[k - 1]),
         };
         let anchor = chosen.map(|h| hay.anchor_of(h));
         if let Some(an) = &anchor {
@@ -410,6 +370,64 @@ pub fn anchor_all(
     }
     check_crossing(annotations, &out, sidecar, sidecar_source, diags);
     out
+}
+
+/// Why a quote was not anchored: the key of the annotation the error points at, the message
+/// and a hint.
+struct Refusal {
+    key: &'static str,
+    message: String,
+    hint: Option<String>,
+}
+
+/// The match an annotation means: its only one, or the one its `occurrence` picks; else why
+/// none is (not found, ambiguous, an occurrence past the last).
+fn choose(
+    hay: &Haystack,
+    source_of_doc: &str,
+    a: &Annotation,
+    hits: &[Hit],
+    split: Option<Hit>,
+    line_of: &dyn Fn(&Hit) -> usize,
+) -> Result<Hit, Refusal> {
+    match (hits.len(), a.selector.occurrence) {
+        (0, _) => {
+            let what = if a.selector.prefix.is_some() || a.selector.suffix.is_some() {
+                "quote (with its prefix/suffix)"
+            } else {
+                "quote"
+            };
+            Err(Refusal {
+                key: "quote",
+                message: format!(
+                    "{what} not found in the document: \"{}\"",
+                    visible(a.selector.quote.trim())
+                ),
+                hint: not_found_hint(hay, source_of_doc, a, split),
+            })
+        }
+        (1, None) => Ok(hits[0]),
+        (n, None) => {
+            let lines: Vec<String> = hits.iter().map(|h| format!("line {}", line_of(h))).collect();
+            Err(Refusal {
+                key: "quote",
+                message: format!(
+                    "quote matches {n} times (at {}); ambiguity is never resolved silently",
+                    lines.join(", ")
+                ),
+                hint: Some(disambiguation_hint(hay, hits, line_of)),
+            })
+        }
+        (n, Some(k)) if k > n => Err(Refusal {
+            key: "occurrence",
+            message: format!(
+                "`occurrence: {k}` but the quote matches only {n} time{}",
+                if n == 1 { "" } else { "s" }
+            ),
+            hint: None,
+        }),
+        (_, Some(k)) => Ok(hits[k - 1]),
+    }
 }
 
 /// The warning for a quote that matched only after folding whitespace or quotation marks,

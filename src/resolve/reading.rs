@@ -103,108 +103,135 @@ fn is_inline_end(tag: &TagEnd) -> bool {
 /// themselves and never take the shape of an id glossa generates (`p-N`, `note-N`, …); a clash
 /// with an annotation id is reported by the caller, not avoided silently.
 pub fn analyze(events: &[Spanned]) -> Reading {
-    let mut r = Reading {
-        pieces: vec![None; events.len()],
-        ..Reading::default()
+    let mut a = Analyzer {
+        r: Reading {
+            pieces: vec![None; events.len()],
+            ..Reading::default()
+        },
+        stack: Vec::new(),
+        inline_starts: Vec::new(),
+        heading: None,
+        used: events
+            .iter()
+            .filter_map(|(e, _)| match e {
+                Event::Start(Tag::Heading { id: Some(id), .. }) => Some(id.to_string()),
+                _ => None,
+            })
+            .collect(),
     };
-    let mut stack: Vec<usize> = Vec::new();
-    // Open inline elements: (start event, block, start offset).
-    let mut inline_starts: Vec<(usize, usize, usize)> = Vec::new();
     let mut hidden = 0usize; // inside an image or code block
-    let mut heading: Option<(usize, String, bool)> = None;
-    let mut used: FastSet<String> = events
-        .iter()
-        .filter_map(|(e, _)| match e {
-            Event::Start(Tag::Heading { id: Some(id), .. }) => Some(id.to_string()),
-            _ => None,
-        })
-        .collect();
     for (i, (event, range)) in events.iter().enumerate() {
         match event {
             Event::Start(Tag::Image { .. } | Tag::CodeBlock(_)) => hidden += 1,
             Event::End(TagEnd::Image | TagEnd::CodeBlock) => hidden = hidden.saturating_sub(1),
-            Event::Start(tag) if is_block(tag) => {
-                // A paragraph's or heading's text is about as long as its source: made at that
-                // size once. (A list item's source holds its nested blocks too.)
-                let size = if matches!(tag, Tag::Paragraph | Tag::Heading { .. }) {
-                    range.len()
-                } else {
-                    0
-                };
-                let mut block = Block {
-                    text: String::with_capacity(size),
-                    ..Block::default()
-                };
-                if matches!(tag, Tag::Paragraph) {
-                    r.paragraphs += 1;
-                    block.paragraph = Some(r.paragraphs);
-                }
-                if let Tag::Heading { id, .. } = tag {
-                    let explicit = id.as_ref().map(|s| s.to_string());
-                    heading = Some((i, explicit.clone().unwrap_or_default(), explicit.is_some()));
-                }
-                r.blocks.push(block);
-                stack.push(r.blocks.len() - 1);
-            }
-            Event::End(tag) if is_block_end(tag) => {
-                if let (TagEnd::Heading(_), Some((at, id, explicit))) = (tag, heading.take()) {
-                    let id = if explicit {
-                        id
-                    } else {
-                        let text = stack.last().map(|&b| r.blocks[b].text.as_str()).unwrap_or("");
-                        let id = unique_id(&slugify(text), &used);
-                        used.insert(id.clone());
-                        id
-                    };
-                    r.heading_ids.push((at, id));
-                }
-                stack.pop();
-            }
+            Event::Start(tag) if is_block(tag) => a.open_block(i, tag, range),
+            Event::End(tag) if is_block_end(tag) => a.close_block(tag),
             Event::Start(tag) if is_inline(tag) => {
-                if let Some(&b) = stack.last() {
-                    inline_starts.push((i, b, r.blocks[b].text.len()));
+                if let Some(&b) = a.stack.last() {
+                    a.inline_starts.push((i, b, a.r.blocks[b].text.len()));
                 }
             }
-            Event::End(tag) if is_inline_end(tag) => {
-                if let Some((at, b, start)) = inline_starts.pop() {
-                    let end = r.blocks[b].text.len();
-                    r.inline_end.insert(at, end);
-                    if matches!(tag, TagEnd::Link) {
-                        r.blocks[b].links.push(start..end);
-                    }
-                }
+            Event::End(tag) if is_inline_end(tag) => a.close_inline(tag),
+            Event::FootnoteReference(label) if !a.r.footnote_order.iter().any(|l| l == label.as_ref()) => {
+                a.r.footnote_order.push(label.to_string());
             }
-            Event::FootnoteReference(label) if !r.footnote_order.iter().any(|l| l == label.as_ref()) => {
-                r.footnote_order.push(label.to_string());
-            }
-            Event::Text(t) | Event::Code(t) if hidden == 0 => {
-                if let Some(&b) = stack.last() {
-                    let block = &mut r.blocks[b];
-                    let start = block.text.len();
-                    r.pieces[i] = Some(Piece { block: b, start });
-                    block.sources.push((start, range.start + code_offset(event, range, t)));
-                    block.text.push_str(t);
-                    if matches!(event, Event::Code(_)) {
-                        block.code.push(start..block.text.len());
-                    }
-                }
-            }
+            Event::Text(t) | Event::Code(t) if hidden == 0 => a.text(i, event, range, t),
             Event::SoftBreak | Event::HardBreak if hidden == 0 => {
-                if let Some(&b) = stack.last() {
-                    let block = &mut r.blocks[b];
-                    r.pieces[i] = Some(Piece {
-                        block: b,
-                        start: block.text.len(),
-                    });
-                    block
-                        .text
-                        .push(if matches!(event, Event::SoftBreak) { ' ' } else { '\n' });
-                }
+                a.line_break(i, matches!(event, Event::HardBreak));
             }
             _ => {}
         }
     }
-    r
+    a.r
+}
+
+/// The reading text as [`analyze`] builds it, event by event.
+struct Analyzer {
+    r: Reading,
+    /// The open blocks, innermost last.
+    stack: Vec<usize>,
+    /// Open inline elements: (start event, block, start offset).
+    inline_starts: Vec<(usize, usize, usize)>,
+    /// The open heading: its start event, its id so far, and whether the author wrote it.
+    heading: Option<(usize, String, bool)>,
+    /// The heading ids taken.
+    used: FastSet<String>,
+}
+
+impl Analyzer {
+    fn open_block(&mut self, i: usize, tag: &Tag, range: &Range<usize>) {
+        let r = &mut self.r;
+        // A paragraph's or heading's text is about as long as its source: made at that size
+        // once. (A list item's source holds its nested blocks too.)
+        let size = if matches!(tag, Tag::Paragraph | Tag::Heading { .. }) {
+            range.len()
+        } else {
+            0
+        };
+        let mut block = Block {
+            text: String::with_capacity(size),
+            ..Block::default()
+        };
+        if matches!(tag, Tag::Paragraph) {
+            r.paragraphs += 1;
+            block.paragraph = Some(r.paragraphs);
+        }
+        if let Tag::Heading { id, .. } = tag {
+            let explicit = id.as_ref().map(|s| s.to_string());
+            self.heading = Some((i, explicit.clone().unwrap_or_default(), explicit.is_some()));
+        }
+        r.blocks.push(block);
+        self.stack.push(r.blocks.len() - 1);
+    }
+
+    fn close_block(&mut self, tag: &TagEnd) {
+        if let (TagEnd::Heading(_), Some((at, id, explicit))) = (tag, self.heading.take()) {
+            let id = if explicit {
+                id
+            } else {
+                let text = self.stack.last().map(|&b| self.r.blocks[b].text.as_str()).unwrap_or("");
+                let id = unique_id(&slugify(text), &self.used);
+                self.used.insert(id.clone());
+                id
+            };
+            self.r.heading_ids.push((at, id));
+        }
+        self.stack.pop();
+    }
+
+    fn close_inline(&mut self, tag: &TagEnd) {
+        if let Some((at, b, start)) = self.inline_starts.pop() {
+            let end = self.r.blocks[b].text.len();
+            self.r.inline_end.insert(at, end);
+            if matches!(tag, TagEnd::Link) {
+                self.r.blocks[b].links.push(start..end);
+            }
+        }
+    }
+
+    fn text(&mut self, i: usize, event: &Event, range: &Range<usize>, t: &CowStr) {
+        if let Some(&b) = self.stack.last() {
+            let block = &mut self.r.blocks[b];
+            let start = block.text.len();
+            self.r.pieces[i] = Some(Piece { block: b, start });
+            block.sources.push((start, range.start + code_offset(event, range, t)));
+            block.text.push_str(t);
+            if matches!(event, Event::Code(_)) {
+                block.code.push(start..block.text.len());
+            }
+        }
+    }
+
+    fn line_break(&mut self, i: usize, hard: bool) {
+        if let Some(&b) = self.stack.last() {
+            let block = &mut self.r.blocks[b];
+            self.r.pieces[i] = Some(Piece {
+                block: b,
+                start: block.text.len(),
+            });
+            block.text.push(if hard { '\n' } else { ' ' });
+        }
+    }
 }
 
 /// Inline code's source range includes its backticks.

@@ -82,25 +82,19 @@ fn deep_flow(source: &str) -> Option<usize> {
     // Where the current line starts, whether the scan stands there, and the column of the
     // line's node after its `- ` and `? ` (a block scalar's content is indented past it).
     let (mut line_start, mut at_line_start, mut node_col) = (0, true, 0);
-    let line_end = |i: usize| memchr::memchr(b'\n', &b[i..]).map_or(b.len(), |k| i + k);
+    let line_end = |i: usize| line_end(b, i);
     while i < b.len() {
         if at_line_start {
             at_line_start = false;
             line_start = i;
-            let indent = b[i..].iter().take_while(|&&c| c == b' ').count();
-            let blank = b[i + indent..line_end(i)].iter().all(u8::is_ascii_whitespace);
-            if holds_line(&mut block_scalar, indent, blank) {
-                i = line_end(i);
-                continue;
+            match line_opening(b, i, &mut block_scalar) {
+                Line::InBlockScalar { end } => i = end,
+                Line::Node { indent, content } => {
+                    node_col = indent;
+                    value_start = true;
+                    i = content;
+                }
             }
-            node_col = indent;
-            value_start = true;
-            let marker = b[i..].starts_with(b"---") || b[i..].starts_with(b"...");
-            i += if marker && b.get(i + 3).is_none_or(u8::is_ascii_whitespace) {
-                3
-            } else {
-                indent
-            };
             continue;
         }
         let next_is_space = b.get(i + 1).is_none_or(u8::is_ascii_whitespace);
@@ -147,12 +141,7 @@ fn deep_flow(source: &str) -> Option<usize> {
                 i = line_end(i);
             }
             // Tags and anchors come before the value they mark; an alias is a whole value.
-            b'!' | b'&' | b'*' if value_start => {
-                i += b[i..]
-                    .iter()
-                    .take_while(|c| !c.is_ascii_whitespace() && !b",[]{}".contains(c))
-                    .count();
-            }
+            b'!' | b'&' | b'*' if value_start => i = end_of_mark(b, i),
             _ => {
                 i = end_of_plain(b, i, depth > 0);
                 value_start = false;
@@ -160,6 +149,45 @@ fn deep_flow(source: &str) -> Option<usize> {
         }
     }
     None
+}
+
+/// Where a tag, anchor or alias that starts at `i` ends.
+fn end_of_mark(b: &[u8], i: usize) -> usize {
+    i + b[i..]
+        .iter()
+        .take_while(|c| !c.is_ascii_whitespace() && !b",[]{}".contains(c))
+        .count()
+}
+
+/// What a line is, read from its start.
+enum Line {
+    /// A line of the block scalar being read, which ends at `end`.
+    InBlockScalar { end: usize },
+    /// A line of nodes, indented by `indent`; its content (after a document marker, if any)
+    /// starts at `content`.
+    Node { indent: usize, content: usize },
+}
+
+/// Reads the start of the line at `i`.
+fn line_opening(b: &[u8], i: usize, block_scalar: &mut Option<(usize, Option<usize>)>) -> Line {
+    let indent = b[i..].iter().take_while(|&&c| c == b' ').count();
+    let end = line_end(b, i);
+    let blank = b[i + indent..end].iter().all(u8::is_ascii_whitespace);
+    if holds_line(block_scalar, indent, blank) {
+        return Line::InBlockScalar { end };
+    }
+    let marker = b[i..].starts_with(b"---") || b[i..].starts_with(b"...");
+    let content = if marker && b.get(i + 3).is_none_or(u8::is_ascii_whitespace) {
+        i + 3
+    } else {
+        i + indent
+    };
+    Line::Node { indent, content }
+}
+
+/// Where the line holding `i` ends: at its line break, or at the end of the text.
+fn line_end(b: &[u8], i: usize) -> usize {
+    memchr::memchr(b'\n', &b[i..]).map_or(b.len(), |k| i + k)
 }
 
 /// Whether a line of `indent` spaces (`blank` if nothing else) belongs to the block scalar
