@@ -236,6 +236,28 @@ pub(crate) fn escape(s: &str) -> String {
     out
 }
 
+/// The inline elements a mark may cross: the one list of them, for the reading text and the
+/// renderer alike.
+pub(crate) fn is_inline(tag: &Tag) -> bool {
+    matches!(
+        tag,
+        Tag::Emphasis | Tag::Strong | Tag::Strikethrough | Tag::Superscript | Tag::Subscript | Tag::Link { .. }
+    )
+}
+
+/// The ends of the elements [`is_inline`] names.
+pub(crate) fn is_inline_end(tag: &TagEnd) -> bool {
+    matches!(
+        tag,
+        TagEnd::Emphasis
+            | TagEnd::Strong
+            | TagEnd::Strikethrough
+            | TagEnd::Superscript
+            | TagEnd::Subscript
+            | TagEnd::Link
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

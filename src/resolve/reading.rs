@@ -6,7 +6,7 @@
 //! inline-code events, with soft breaks as a space. Image alt text, code blocks and raw HTML
 //! (when allowed) are not reading text.
 
-use crate::markdown::html_as_text;
+use crate::markdown::{html_as_text, is_inline, is_inline_end};
 use crate::parse::document::Spanned;
 use crate::slug::slugify;
 use crate::{FastMap, FastSet};
@@ -77,25 +77,6 @@ fn is_block_end(tag: &TagEnd) -> bool {
     matches!(
         tag,
         TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableCell
-    )
-}
-
-fn is_inline(tag: &Tag) -> bool {
-    matches!(
-        tag,
-        Tag::Emphasis | Tag::Strong | Tag::Strikethrough | Tag::Superscript | Tag::Subscript | Tag::Link { .. }
-    )
-}
-
-fn is_inline_end(tag: &TagEnd) -> bool {
-    matches!(
-        tag,
-        TagEnd::Emphasis
-            | TagEnd::Strong
-            | TagEnd::Strikethrough
-            | TagEnd::Superscript
-            | TagEnd::Subscript
-            | TagEnd::Link
     )
 }
 

@@ -10,7 +10,9 @@
 use crate::concat::{cat, push};
 use crate::layout::refused_scheme;
 use crate::layout::{classify, href};
-use crate::markdown::{NOTE_ROOT, escape, escape_href, heading_attrs, note_html_and_text, rewrite_link};
+use crate::markdown::{
+    NOTE_ROOT, escape, escape_href, heading_attrs, is_inline, is_inline_end, note_html_and_text, rewrite_link,
+};
 use crate::parse::Entry;
 use crate::resolve::reading::Piece;
 use crate::resolve::{PageBody, ResolvedDoc};
@@ -223,22 +225,8 @@ pub fn render_body(rd: &ResolvedDoc, page: &PageBody, entries: &[Entry], opts: &
                 r.flush_notes();
                 r.out.push(borrowed(event));
             }
-            Event::Start(
-                tag @ (Tag::Emphasis
-                | Tag::Strong
-                | Tag::Strikethrough
-                | Tag::Superscript
-                | Tag::Subscript
-                | Tag::Link { .. }),
-            ) => r.open_inline(tag, i),
-            Event::End(
-                TagEnd::Emphasis
-                | TagEnd::Strong
-                | TagEnd::Strikethrough
-                | TagEnd::Superscript
-                | TagEnd::Subscript
-                | TagEnd::Link,
-            ) => r.close_inline(event),
+            Event::Start(tag) if is_inline(tag) => r.open_inline(tag, i),
+            Event::End(tag) if is_inline_end(tag) => r.close_inline(event),
             Event::FootnoteReference(label) => r.footnote_ref(label),
             Event::Start(Tag::Image { .. }) => r.out.push(rewrite_link(borrowed(event), root)),
             other => r.out.push(borrowed(other)),
