@@ -17,18 +17,12 @@
 // A Diagnostic is large, but errors are the cold path: boxing them would only add noise.
 #![allow(clippy::result_large_err)]
 
-/// Hash maps and sets keyed by the build's own values (ids, offsets, words), hashed with
-/// foldhash, fixed-seeded: several times faster than the standard SipHash on short keys, and
-/// the same from run to run.
-pub type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
-/// See [`FastMap`].
-pub type FastSet<K> = std::collections::HashSet<K, foldhash::fast::FixedState>;
-
 mod concat;
 pub mod config;
 pub mod diagnostics;
 mod discover;
 pub mod fix;
+mod hash;
 mod layout;
 mod load;
 mod markdown;

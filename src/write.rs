@@ -15,7 +15,7 @@ pub(crate) struct Staging {
     progress: std::sync::Mutex<Progress>,
     /// The folders made so far: a file into one of them needs no `mkdir` first (the search
     /// index's thousands of files go into two folders).
-    made: std::sync::Mutex<crate::FastSet<PathBuf>>,
+    made: std::sync::Mutex<crate::hash::FastSet<PathBuf>>,
 }
 
 /// A progress bar on a terminal, shown only once a build has taken more than a second.
@@ -154,7 +154,7 @@ impl Sink for Discard {
 /// rendered again after an edit is written only when its bytes differ: which pages an edit
 /// changed is decided by the pages themselves, never by a second account of what they show.
 #[derive(Default)]
-pub(crate) struct FileHashes(std::sync::Mutex<crate::FastMap<String, u64>>);
+pub(crate) struct FileHashes(std::sync::Mutex<crate::hash::FastMap<String, u64>>);
 
 impl FileHashes {
     /// A 64-bit hash of a file's bytes (foldhash's quality hasher, fixed-seeded): two different
@@ -187,7 +187,7 @@ impl FileHashes {
         };
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, crate::FastMap<String, u64>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, crate::hash::FastMap<String, u64>> {
         self.0.lock().unwrap_or_else(|e| e.into_inner())
     }
 }

@@ -188,7 +188,7 @@ pub fn validate_annotations(
     let positions = std::cell::OnceCell::new();
     let positions = || positions.get_or_init(|| YamlPositions::index(source));
     let mut out: Vec<Annotation> = Vec::with_capacity(raw.len());
-    let mut seen = crate::FastMap::with_capacity_and_hasher(raw.len(), Default::default());
+    let mut seen = crate::hash::FastMap::with_capacity_and_hasher(raw.len(), Default::default());
     for (index, a) in raw.into_iter().enumerate() {
         let id = a.id.clone().unwrap_or_else(|| cat!["a-", index + 1]);
         let mut problems = annotation_problems(&a, &id);

@@ -23,10 +23,10 @@ pub mod relocate;
 mod site;
 pub mod unicode_hint;
 
-use crate::FastMap;
 use crate::concat::cat;
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
+use crate::hash::FastMap;
 use crate::layout::{PageRef, Target};
 use crate::markdown::NoteAhead;
 use crate::parse::document::Body;

@@ -6,10 +6,10 @@
 //! inline-code events, with soft breaks as a space. Image alt text, code blocks and raw HTML
 //! (when allowed) are not reading text.
 
+use crate::hash::{FastMap, FastSet};
 use crate::markdown::{html_as_text, is_inline, is_inline_end};
 use crate::parse::document::Spanned;
 use crate::slug::slugify;
-use crate::{FastMap, FastSet};
 use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
 use std::ops::Range;
 

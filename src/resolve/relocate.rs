@@ -192,13 +192,13 @@ fn best_end(pattern: &Pattern, text: &str, s: usize, ends: &[usize], min: usize,
 struct Pattern {
     len: usize,
     blocks: usize,
-    positions: crate::FastMap<char, Vec<u64>>,
+    positions: crate::hash::FastMap<char, Vec<u64>>,
 }
 
 impl Pattern {
     fn new(chars: &[char]) -> Pattern {
         let blocks = chars.len().div_ceil(64).max(1);
-        let mut positions: crate::FastMap<char, Vec<u64>> = crate::FastMap::default();
+        let mut positions: crate::hash::FastMap<char, Vec<u64>> = crate::hash::FastMap::default();
         for (i, &c) in chars.iter().enumerate() {
             positions.entry(c).or_insert_with(|| vec![0; blocks])[i / 64] |= 1 << (i % 64);
         }

@@ -5,8 +5,8 @@
 use super::link_check::{LinkAt, LinkRef, check_link, markdown_links};
 use super::links::SiteIndex;
 use super::{Relinked, ResolvedDoc, Site};
-use crate::FastMap;
 use crate::diagnostics::{Diagnostic, did_you_mean};
+use crate::hash::FastMap;
 use crate::layout::PageRef;
 use crate::parse::Entry;
 use crate::yaml::ErrorFiles;

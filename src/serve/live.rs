@@ -5,10 +5,11 @@
 //! by the rendered pages themselves: there is no second account of what a page shows to keep
 //! in step with the templates.
 
+use crate::hash::FastSet;
 use crate::layout::{self, page_path};
 use crate::resolve;
 use crate::write::{FileHashes, Selective};
-use crate::{BuildOptions, Built, FastSet, Fatal, Outcome, Summary, diagnostics};
+use crate::{BuildOptions, Built, Fatal, Outcome, Summary, diagnostics};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;

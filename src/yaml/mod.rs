@@ -167,7 +167,7 @@ pub fn value_error_in(
 /// indexed once, on its first diagnostic, however many follow.
 #[derive(Default)]
 pub struct ErrorFiles {
-    files: crate::FastMap<std::path::PathBuf, ErrorFile>,
+    files: crate::hash::FastMap<std::path::PathBuf, ErrorFile>,
 }
 
 /// The text of a file that diagnostics point into, and its indexes, each made when first asked.

@@ -7,8 +7,8 @@
 //! every diagnostic about the file: made once, each lookup is a hash lookup, so a file with
 //! thousands of errors (a glossary of unused entries) costs no more than one pass over it.
 
-use crate::FastMap;
 use crate::diagnostics::{LineIndex, Pos};
+use crate::hash::FastMap;
 use yaml_rust2::parser::{Event, Parser};
 use yaml_rust2::scanner::Marker;
 

@@ -155,7 +155,7 @@ pub struct IndexBuilder {
     folding: Folding,
     pages: u32,
     /// For each word, its postings so far.
-    words: crate::FastMap<String, Postings>,
+    words: crate::hash::FastMap<String, Postings>,
     /// The fragment file being filled: its pages' fragments, comma-separated.
     bundle: String,
     /// The first page of every fragment file, the one being filled included.
@@ -316,7 +316,7 @@ impl IndexBuilder {
 pub fn document_record(rd: &ResolvedDoc, page: &PageBody, notes: &[RenderedNote], kind: &'static str) -> PageRecord {
     let reading = &page.reading;
     // The block of each heading: the block of the first text after the heading's start event.
-    let mut heading_of_block: crate::FastMap<usize, &str> = crate::FastMap::default();
+    let mut heading_of_block: crate::hash::FastMap<usize, &str> = crate::hash::FastMap::default();
     for (event, id) in &reading.heading_ids {
         if let Some(piece) = reading.pieces.iter().skip(event + 1).flatten().next() {
             heading_of_block.entry(piece.block).or_insert(id);
