@@ -97,12 +97,21 @@ impl std::fmt::Display for Fatal {
 
 /// `glossa build`: load, then render into a staging folder swapped in on success.
 pub fn build(opts: &BuildOptions) -> Result<Outcome, Fatal> {
-    build_site(opts, false).map(|(outcome, _)| outcome)
+    build_site(opts, Keep::Nothing).map(|(outcome, _)| outcome)
 }
 
-/// [`build`]; with `keep`, a successful build also returns the site it built ([`Built`]), for
-/// `serve` to render again only what an edit can change.
-pub fn build_site(opts: &BuildOptions, keep: bool) -> Result<(Outcome, Option<Built>), Fatal> {
+/// What a build keeps once its files are written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Keep {
+    /// Nothing: the site is dropped (beside the caller, which usually just exits).
+    Nothing,
+    /// The site it built ([`Built`]), for `serve` to render again only what an edit can change.
+    Site,
+}
+
+/// [`build`], keeping what `keep` says: a successful build with [`Keep::Site`] also returns
+/// the site it built.
+pub fn build_site(opts: &BuildOptions, keep: Keep) -> Result<(Outcome, Option<Built>), Fatal> {
     let start = Instant::now();
     let mut outcome = Outcome::default();
     let site = load(opts, &mut outcome.diagnostics)?;
@@ -112,7 +121,7 @@ pub fn build_site(opts: &BuildOptions, keep: bool) -> Result<(Outcome, Option<Bu
     let (Some(mut site), Some(theme)) = (site, theme) else {
         return Ok((outcome, None));
     };
-    if !keep {
+    if keep == Keep::Nothing {
         site.forget_links();
     }
     let plan = output::Plan::new(&opts.root, opts.out.as_deref(), &site.config.output, opts.force);
@@ -162,7 +171,7 @@ pub fn build_site(opts: &BuildOptions, keep: bool) -> Result<(Outcome, Option<Bu
         seconds: start.elapsed().as_secs_f64(),
         out: plan.out.clone(),
     });
-    if !keep {
+    if keep == Keep::Nothing {
         // A large site is millions of small allocations, a tenth of a second to free at 10,000
         // documents: that happens beside the caller, which usually just exits.
         std::thread::spawn(move || drop((site, theme)));
@@ -171,7 +180,7 @@ pub fn build_site(opts: &BuildOptions, keep: bool) -> Result<(Outcome, Option<Bu
     Ok((outcome, Some(Built { site, theme, out })))
 }
 
-/// A site built and kept in memory ([`build_site`] with `keep`): what it was made from, the
+/// A site built and kept in memory ([`build_site`] with [`Keep::Site`]): what it was made from, the
 /// theme it was rendered with, and the output folder it went into. `serve` renders pages of it
 /// again after an edit (`load::reload_document`, [`resolve::Site::relink_edited`], [`render_into`]).
 pub struct Built {

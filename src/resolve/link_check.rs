@@ -67,9 +67,7 @@ pub(super) fn doc_links(doc: &Document, body: &Body, raw_html: bool) -> (Vec<Lin
         if let Some(note) = a.note.as_deref().filter(|n| may_link(n)) {
             let (links, html) = note_links_and_html(note, raw_html);
             if html.is_some() {
-                // At most one an annotation, kept until the page renders: made at that size
-                // rather than grown by doubling.
-                note_html.reserve_exact(doc.annotations.len().saturating_sub(note_html.len()));
+                // Kept until the page renders, at the annotation's index.
                 note_html.resize(i, None);
                 note_html.push(html);
             }
