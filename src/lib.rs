@@ -153,12 +153,7 @@ pub fn build_site(opts: &BuildOptions, keep: Keep) -> Result<(Outcome, Option<Bu
         Ok(stats) => stats,
         Err(e) => return render_failure(opts, &theme, e, outcome).map(|o| (o, None)),
     };
-    // Only content/static is walked again: not the whole site, and without its warnings.
-    for (rel, path) in &discover::static_files(&opts.root, &mut Vec::new()) {
-        staging
-            .copy(rel, path)
-            .map_err(|e| Fatal(format!("cannot copy {}: {e}", path.display())))?;
-    }
+    copy_static(opts, &theme, &mut staging)?;
     staging
         .commit(&out)
         .map_err(|e| Fatal(format!("cannot move the new site into {}: {e}", out.display())))?;
@@ -178,6 +173,25 @@ pub fn build_site(opts: &BuildOptions, keep: Keep) -> Result<(Outcome, Option<Bu
         return Ok((outcome, None));
     }
     Ok((outcome, Some(Built { site, theme, out })))
+}
+
+/// The theme's static files into `static/`, then content/static (which may override them).
+fn copy_static(opts: &BuildOptions, theme: &theme::Theme, staging: &mut write::Staging) -> Result<(), Fatal> {
+    for (rel, source) in &theme.static_files {
+        let rel = format!("static/{rel}");
+        match source {
+            theme::StaticSource::Builtin(bytes) => render::Sink::put(staging, &rel, bytes),
+            theme::StaticSource::Disk(path) => staging.copy(&rel, path),
+        }
+        .map_err(|e| Fatal(format!("cannot write {rel}: {e}")))?;
+    }
+    // Only content/static is walked again: not the whole site, and without its warnings.
+    for (rel, path) in &discover::static_files(&opts.root, &mut Vec::new()) {
+        staging
+            .copy(rel, path)
+            .map_err(|e| Fatal(format!("cannot copy {}: {e}", path.display())))?;
+    }
+    Ok(())
 }
 
 /// A site built and kept in memory ([`build_site`] with [`Keep::Site`]): what it was made from, the

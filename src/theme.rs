@@ -23,7 +23,6 @@ use crate::diagnostics::{Diagnostic, Pos, did_you_mean};
 use crate::yaml::{from_yaml, value_error};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
-use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -119,20 +118,11 @@ enum Origin {
     Disk(PathBuf),
 }
 
-/// The bytes of a static file.
+/// Where a static file of the theme comes from: built into glossa, or a file of the site.
 #[derive(Clone, Debug)]
 pub enum StaticSource {
     Builtin(&'static [u8]),
     Disk(PathBuf),
-}
-
-impl StaticSource {
-    pub fn bytes(&self) -> std::io::Result<Cow<'static, [u8]>> {
-        match self {
-            StaticSource::Builtin(b) => Ok(Cow::Borrowed(b)),
-            StaticSource::Disk(p) => std::fs::read(p).map(Cow::Owned),
-        }
-    }
 }
 
 /// The interface strings in one language, with English under every missing key.

@@ -1,6 +1,6 @@
 //! The HTML pages as an output: a page for each document and extra page, made as the pass
 //! reaches it, then what is made of the whole site (the home page, the glossary and its
-//! entries' pages, the 404 page, the theme's static files: `pages`).
+//! entries' pages and the 404 page: `pages`).
 
 use super::body::RenderedBody;
 use super::output::{ITEM_ROOT, Item, Kind, Output};
@@ -80,9 +80,6 @@ impl Output for HtmlPages<'_> {
         let mut stats = taken.stats;
         stats.pages += pages::render_home_and_glossary(self.maker, &taken.summaries, sink)?;
         stats.pages += pages::render_404(self.maker, sink)?;
-        for (rel, source) in &self.maker.theme.static_files {
-            sink.put(&format!("static/{rel}"), &source.bytes()?)?;
-        }
         Ok(stats)
     }
 }
