@@ -16,7 +16,7 @@ use std::fmt::Write as _;
 use std::io::Write;
 
 /// One body of an annotation.
-enum Part<'a> {
+enum BodyPart<'a> {
     Text {
         format: &'static str,
         purpose: &'static str,
@@ -45,7 +45,7 @@ pub fn doc_items(site: &Site, d: &ResolvedDoc, page: &PageBody) -> (String, usiz
     for (a, anchor) in d.doc.annotations.iter().zip(&d.anchors) {
         let Some(anchor) = anchor else { continue };
         let parts = bodies(a, base, &doc_url);
-        let Some(Part::Text { purpose, .. } | Part::Link { purpose, .. }) = parts.first() else {
+        let Some(BodyPart::Text { purpose, .. } | BodyPart::Link { purpose, .. }) = parts.first() else {
             continue;
         };
         let text = &page.reading.blocks[anchor.block].text;
@@ -70,24 +70,24 @@ pub fn doc_items(site: &Site, d: &ResolvedDoc, page: &PageBody) -> (String, usiz
 }
 
 /// What an annotation says, as Web Annotation bodies: its note, gloss, term and `see` link.
-fn bodies<'a>(a: &'a crate::parse::Annotation, base: &str, doc_url: &str) -> Vec<Part<'a>> {
+fn bodies<'a>(a: &'a crate::parse::Annotation, base: &str, doc_url: &str) -> Vec<BodyPart<'a>> {
     let mut parts = Vec::new();
     if let Some(note) = &a.note {
-        parts.push(Part::Text {
+        parts.push(BodyPart::Text {
             format: "text/markdown",
             purpose: "commenting",
             value: note,
         });
     }
     if let Some(gloss) = &a.gloss {
-        parts.push(Part::Text {
+        parts.push(BodyPart::Text {
             format: "text/plain",
             purpose: "describing",
             value: gloss,
         });
     }
     if let Some(term) = &a.term {
-        parts.push(Part::Link {
+        parts.push(BodyPart::Link {
             id: cat![base, layout::entry_page(term)],
             purpose: "identifying",
         });
@@ -98,7 +98,7 @@ fn bodies<'a>(a: &'a crate::parse::Annotation, base: &str, doc_url: &str) -> Vec
             Ok(t) => href(&t, see, base),
             Err(_) => String::new(),
         };
-        parts.push(Part::Link {
+        parts.push(BodyPart::Link {
             id: url,
             purpose: "linking",
         });
@@ -119,7 +119,7 @@ struct Target<'a> {
 }
 
 /// One item, its keys in sorted order, followed by `,\n`.
-fn push_item(out: &mut String, parts: &[Part], id: &str, motivation: &str, t: &Target) {
+fn push_item(out: &mut String, parts: &[BodyPart], id: &str, motivation: &str, t: &Target) {
     out.push_str("{\"body\":");
     if let [part] = parts {
         push_part(out, part);
@@ -160,9 +160,9 @@ fn push_item(out: &mut String, parts: &[Part], id: &str, motivation: &str, t: &T
 }
 
 /// One body object.
-fn push_part(out: &mut String, part: &Part) {
+fn push_part(out: &mut String, part: &BodyPart) {
     match part {
-        Part::Text { format, purpose, value } => {
+        BodyPart::Text { format, purpose, value } => {
             push!(
                 out,
                 "{\"format\":\"",
@@ -173,7 +173,7 @@ fn push_part(out: &mut String, part: &Part) {
             );
             push_json_string(out, value);
         }
-        Part::Link { id, purpose } => {
+        BodyPart::Link { id, purpose } => {
             out.push_str("{\"id\":");
             push_json_string(out, id);
             push!(out, ",\"purpose\":\"", purpose, "\"");
