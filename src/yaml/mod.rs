@@ -13,9 +13,12 @@ use std::path::Path;
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
 use yaml_rust2::scanner::Marker;
 
+/// How deeply a YAML file may nest lists and mappings. glossa's own files need four levels.
+pub const MAX_DEPTH: usize = 64;
+
 /// Deserializes `source`; an empty document is `Ok(None)`. A syntax or type error becomes a
 /// diagnostic at serde_yaml's position, with a did-you-mean for unknown keys and values. A file
-/// nested deeper than [`crate::yaml::nesting::MAX_DEPTH`] is refused before serde_yaml reads it.
+/// nested deeper than [`MAX_DEPTH`] is refused before serde_yaml reads it.
 pub fn from_yaml<T: DeserializeOwned>(source: &str, path: &Path) -> Result<Option<T>, Diagnostic> {
     if let Some(d) = crate::yaml::nesting::nesting_error(source, path) {
         return Err(d);

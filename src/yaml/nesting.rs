@@ -15,8 +15,7 @@
 use crate::diagnostics::{Diagnostic, Pos};
 use std::path::Path;
 
-/// How deeply a YAML file may nest lists and mappings. glossa's own files need four levels.
-pub const MAX_DEPTH: usize = 64;
+use super::MAX_DEPTH;
 
 /// An error at the list or mapping that nests deeper than [`MAX_DEPTH`], if `source` has one.
 pub fn nesting_error(source: &str, path: &Path) -> Option<Diagnostic> {

@@ -57,9 +57,9 @@ pub struct YamlPositions {
 
 /// How deep the index follows a document: no file of ours nests more than a few levels, and
 /// a path is copied for each value, so a deeper one would cost the square of its depth.
-/// Files deeper than [`crate::yaml::nesting::MAX_DEPTH`] are refused before they are indexed;
+/// Files deeper than [`super::MAX_DEPTH`] are refused before they are indexed;
 /// this bound keeps the index linear whatever it is given.
-const INDEX_DEPTH: usize = crate::yaml::nesting::MAX_DEPTH + 1;
+const INDEX_DEPTH: usize = super::MAX_DEPTH + 1;
 
 impl YamlPositions {
     /// Indexes `source`; a document that does not parse gives an empty index (its lines are
