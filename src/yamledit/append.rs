@@ -155,9 +155,10 @@ struct ItemScan {
     /// A flow mapping (`{…}`).
     flow: bool,
     keys: Vec<String>,
+    /// The styles of its values that could have been plain (the author's choice).
+    styles: Vec<TScalarStyle>,
     /// The column of its keys (a mapping in blocks).
     key_col: Option<usize>,
-    styles: Vec<TScalarStyle>,
     /// How far a block value's lines are indented from its key.
     block_indent: Option<usize>,
 }
@@ -189,7 +190,7 @@ impl Scan {
             match &ev {
                 Event::DocumentStart => documents += 1,
                 Event::MappingStart(anchor, tag) | Event::SequenceStart(anchor, tag) => {
-                    let flow = in_flow || matches!(body.as_bytes().get(at), Some(b'{' | b'['));
+                    let flow = in_flow || opens_flow(body, at, &ev);
                     let path = step.map(|(_, p)| p);
                     if let Some(p) = &path {
                         scan.on_open(body, list, p, &ev, at, flow, mark.col())?;
@@ -228,7 +229,9 @@ impl Scan {
                     };
                     let end = match style {
                         TScalarStyle::Literal | TScalarStyle::Folded => {
-                            block_place(body, at, last_end).map(|b| (b.content.end, b.indent))
+                            let breaks = value.len() - value.trim_end_matches('\n').len();
+                            block_place(body, at, last_end)
+                                .map(|b| (kept_lines_end(body, b.content.end, breaks), b.indent))
                         }
                         _ => scalar_end(body, &scalar).map(|e| (e, 0)),
                     };
@@ -399,13 +402,42 @@ impl Scan {
                 }
             }
             Role::Value if direct => {
-                item.styles.push(s.style);
+                // A value quoted because it must be says nothing of the file's style.
+                if s.style == TScalarStyle::Plain || plain_fits(&s.value, s.flow) {
+                    item.styles.push(s.style);
+                }
                 if matches!(s.style, TScalarStyle::Literal | TScalarStyle::Folded) {
                     item.block_indent = item.key_col.and_then(|k| indent.checked_sub(k)).filter(|&n| n > 0);
                 }
             }
             _ => {}
         }
+    }
+}
+
+/// Where a block's value ends, from the end of its last line of text (`content_end`) and the
+/// number of line breaks it ends with: a block that keeps its final breaks (`|+`) holds the
+/// blank lines after its text too, one a break after the first, so it ends on the last of them.
+fn kept_lines_end(body: &str, content_end: usize, breaks: usize) -> usize {
+    let mut at = content_end;
+    for _ in 1..breaks {
+        match body[at..].find('\n') {
+            Some(i) => at += i + 1,
+            None => break,
+        }
+    }
+    at
+}
+
+/// Whether the collection that `ev` starts at `at` is written in flow (`[…]`, `{…}`). The
+/// parser places a list written in blocks at its first `-`, or, when the `-` stands at its
+/// key's column, at the first item's text, which may be a `{` or a `[` itself.
+fn opens_flow(body: &str, at: usize, ev: &Event) -> bool {
+    let after_dash = body[..at].trim_end_matches(' ').ends_with('-');
+    match (ev, body.as_bytes().get(at)) {
+        (Event::SequenceStart(..), Some(b'[')) => !after_dash,
+        (Event::MappingStart(..), Some(b'{')) => true,
+        _ => false,
     }
 }
 
@@ -473,7 +505,9 @@ impl Scan {
                 if at == body.len() && !body.is_empty() && !body.ends_with('\n') {
                     text.push_str(nl);
                 }
-                if blank {
+                // In the fallback, no blank line: a block before it that keeps its final line
+                // breaks (`|+`) would take it.
+                if blank && !safe {
                     text.push_str(nl);
                 }
                 let new = if last.flow && !safe {
@@ -1002,5 +1036,76 @@ mod tests {
         );
         assert_eq!(err("annotations: !!seq []\n"), EditError::Tagged("annotations".into()));
         assert_eq!(err("a: 1\n---\na: 2\n"), EditError::MultipleDocuments);
+    }
+}
+
+/// Property tests: random strings (YAML's indicators, quotes, spaces at the ends, tabs, line
+/// breaks, carriage returns, unicode) appended to sidecars of every shape read back exactly,
+/// the old items unchanged, and where the list had items every old byte kept (the new text is
+/// the old one with one piece inserted).
+#[cfg(test)]
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+
+    const SHAPES: &[&str] = &[
+        "annotations:\n  - quote: a\n    gloss: b\n",
+        "# c\nannotations:\n- quote: 'a'\n  note: |\n    x\n\n- quote: \"b\"   # c\n  gloss: c\n# end\n",
+        "annotations:\n  - {quote: a, gloss: b}\n",
+        "annotations: [{quote: a, gloss: b}]\n",
+        "annotations: [\n    {quote: a, gloss: b},\n]\n",
+        "\u{feff}title: T\r\nannotations:\r\n  - quote: a\r\n    note: >-\r\n      b\r\n",
+        "annotations:\n    - quote: a\n      note: |+\n        keep\n\n",
+        "annotations: []\n",
+        "title: T\n",
+        "",
+        "annotations: ~ # none\ntitle: x",
+    ];
+
+    fn value() -> impl Strategy<Value = String> {
+        let pieces = prop::sample::select(vec![
+            "a", "Wort", " ", "  ", "\t", "\n", "\n\n", "\r", "\r\n", ":", ": ", " #", "#", "-", "- ", "'", "\"", "*",
+            "&", "!", "%", "@", "`", "|", ">", "?", ",", "[", "]", "{", "}", "\\", "ä", "„", "“", "🎉", "\u{85}",
+            "\u{2028}", "\u{feff}", "\u{7}", "true", "null", "~", "1", "0x1F", "---", "...",
+        ]);
+        prop::collection::vec(pieces, 1..8).prop_map(|v| v.concat())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(400))]
+        #[test]
+        fn appended_values_read_back_exactly(
+            shape in 0..SHAPES.len(),
+            quote in value(),
+            note in value(),
+            gloss in value(),
+            prefix in value(),
+            occurrence in prop::option::of(1u64..9),
+        ) {
+            let src = SHAPES[shape];
+            let mut item = vec![
+                ("quote", NewValue::Text(quote.clone())),
+                ("prefix", NewValue::Text(prefix.clone())),
+            ];
+            item.extend(occurrence.map(|n| ("occurrence", NewValue::Number(n))));
+            item.push(("gloss", NewValue::Text(gloss.clone())));
+            item.push(("note", NewValue::Text(note.clone())));
+            let done = append_item(src, &["annotations".into()], &item).unwrap();
+            let back: serde_yaml::Value = serde_yaml::from_str(done.text.trim_start_matches('\u{feff}')).unwrap();
+            let list = back["annotations"].as_sequence().unwrap();
+            let old: serde_yaml::Value = serde_yaml::from_str(src.trim_start_matches('\u{feff}')).unwrap();
+            let old_items = old.get("annotations").and_then(|a| a.as_sequence()).cloned().unwrap_or_default();
+            prop_assert_eq!(&list[..list.len() - 1], &old_items[..]);
+            let new = &list[list.len() - 1];
+            for (k, v) in [("quote", &quote), ("note", &note), ("gloss", &gloss), ("prefix", &prefix)] {
+                prop_assert_eq!(new[k].as_str(), Some(v.as_str()), "{}", done.text);
+            }
+            prop_assert_eq!(new.get("occurrence").and_then(|v| v.as_u64()), occurrence);
+            if !old_items.is_empty() {
+                let same_head = src.bytes().zip(done.text.bytes()).take_while(|(a, b)| a == b).count();
+                let same_tail = src.bytes().rev().zip(done.text.bytes().rev()).take_while(|(a, b)| a == b).count();
+                prop_assert!(same_head + same_tail >= src.len(), "{:?}", done.text);
+            }
+        }
     }
 }
