@@ -93,14 +93,8 @@ impl Scan {
                     let path = step.map(|(_, p)| p);
                     if let Some(p) = &path {
                         scan.on_open(body, list, p, &ev, at, flow, mark.col())?;
-                        if p.as_slice() == list && (*anchor > 0 || tag.is_some()) {
-                            return Err(if *anchor > 0 {
-                                EditError::Anchored(path_text(list))
-                            } else {
-                                EditError::Tagged(path_text(list))
-                            });
-                        }
                         if p.as_slice() == list {
+                            refuse_marked(list, *anchor, tag.is_some())?;
                             scan.list_in_flow = in_flow;
                         }
                     }
@@ -126,23 +120,13 @@ impl Scan {
                         flow: in_flow,
                         after: last_end,
                     };
-                    let end = match style {
-                        TScalarStyle::Literal | TScalarStyle::Folded => {
-                            let breaks = value.len() - value.trim_end_matches('\n').len();
-                            block_place(body, at, last_end)
-                                .map(|b| (kept_lines_end(body, b.content.end, breaks), b.indent))
-                        }
-                        _ => scalar_end(body, &scalar).map(|e| (e, 0)),
-                    };
-                    let (end, indent) = end.unwrap_or((at, 0));
+                    let (end, indent) = extent(body, &scalar);
                     if let Some((role, p)) = step {
-                        if role == Role::Value && p.as_slice() == list && (*anchor > 0 || tag.is_some()) {
-                            return Err(EditError::Tagged(path_text(list)));
-                        }
-                        scan.on_scalar(list, role, &p, &scalar, end, indent, mark.col());
                         if role == Role::Value && p.as_slice() == list {
+                            refuse_marked(list, *anchor, tag.is_some())?;
                             scan.list_in_flow = in_flow;
                         }
+                        scan.on_scalar(list, role, &p, &scalar, end, indent, mark.col());
                     }
                     if !value.is_empty() || !matches!(style, TScalarStyle::Plain) {
                         last_end = end;
@@ -150,16 +134,7 @@ impl Scan {
                 }
                 Event::Alias(_) => {
                     if let Some((_, p)) = &step {
-                        if p.as_slice() == list {
-                            scan.list = Some(ListNode::Other);
-                        }
-                        let name = body[at + 1..].find(|c: char| c.is_whitespace() || ",[]{}".contains(c));
-                        let end = name.map_or(body.len(), |n| at + 1 + n);
-                        scan.item_mut(list, p).into_iter().for_each(|i| {
-                            i.start.get_or_insert(at);
-                            i.end = end;
-                        });
-                        last_end = end;
+                        last_end = scan.on_alias(body, list, p, at);
                     }
                 }
                 _ => {}
@@ -169,6 +144,20 @@ impl Scan {
             return Err(EditError::MultipleDocuments);
         }
         Ok(scan)
+    }
+
+    /// An alias (`*name`) at `at`; returns where it ends.
+    fn on_alias(&mut self, body: &str, list: &[Seg], path: &[Seg], at: usize) -> usize {
+        if path == list {
+            self.list = Some(ListNode::Other);
+        }
+        let name = body[at + 1..].find(|c: char| c.is_whitespace() || ",[]{}".contains(c));
+        let end = name.map_or(body.len(), |n| at + 1 + n);
+        if let Some(item) = self.item_mut(list, path) {
+            item.start.get_or_insert(at);
+            item.end = end;
+        }
+        end
     }
 
     /// The item of the list that `path` lies in (or is).
@@ -312,6 +301,29 @@ impl Scan {
             _ => {}
         }
     }
+}
+
+/// An anchor on the list would carry the new item into its aliases; a tag may make it
+/// something else than a list.
+fn refuse_marked(list: &[Seg], anchor: usize, tagged: bool) -> Result<(), EditError> {
+    match (anchor > 0, tagged) {
+        (true, _) => Err(EditError::Anchored(path_text(list))),
+        (_, true) => Err(EditError::Tagged(path_text(list))),
+        _ => Ok(()),
+    }
+}
+
+/// Where a scalar's text ends (for a block, where its value ends) and, for a block, how far
+/// its lines are indented.
+fn extent(body: &str, s: &Scalar) -> (usize, usize) {
+    let end = match s.style {
+        TScalarStyle::Literal | TScalarStyle::Folded => {
+            let breaks = s.value.len() - s.value.trim_end_matches('\n').len();
+            block_place(body, s.start, s.after).map(|b| (kept_lines_end(body, b.content.end, breaks), b.indent))
+        }
+        _ => scalar_end(body, s).map(|e| (e, 0)),
+    };
+    end.unwrap_or((s.start, 0))
 }
 
 /// Where a block's value ends, from the end of its last line of text (`content_end`) and the
