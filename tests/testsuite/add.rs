@@ -317,3 +317,32 @@ fn a_path_that_is_no_document_is_a_usage_error() {
     assert_eq!(run.code, 2, "nothing to say: {run}");
     assert_eq!(sidecar(&site), SIDECAR);
 }
+
+#[test]
+fn a_draft_is_checked_too_and_warnings_about_the_item_are_shown() {
+    let site = Site::new(&[
+        ("seeds/text.txt", "Titel\n\nEr sagte „ja“ und ging.\n"),
+        ("seeds/text.yaml", "draft: true\n"),
+    ]);
+    let root = site.root();
+    let add = |args: &[&str]| {
+        let mut all = vec!["add", "seeds/text.txt", "--root", root.to_str().unwrap()];
+        all.extend_from_slice(args);
+        glossa(&root, &all)
+    };
+    let run = add(&["--quote", "nein", "--gloss", "no"]);
+    assert_refused(
+        &site,
+        &run,
+        "draft: true\n",
+        &["quote not found in the document: \"nein\""],
+    );
+    let run = add(&["--quote", "\"ja\"  und", "--gloss", "yes"]);
+    assert_eq!(run.code, 0, "{run}");
+    assert_eq!(run.warnings().len(), 1, "{run}");
+    assert!(run.stderr.contains("quote matched only after folding"), "{run}");
+    assert_eq!(
+        sidecar(&site),
+        "draft: true\nannotations:\n  - quote: \"\\\"ja\\\"  und\"\n    gloss: yes\n"
+    );
+}
