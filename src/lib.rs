@@ -17,6 +17,7 @@
 // A Diagnostic is large, but errors are the cold path: boxing them would only add noise.
 #![allow(clippy::result_large_err)]
 
+pub mod add;
 mod concat;
 pub mod config;
 pub mod diagnostics;
@@ -256,10 +257,16 @@ fn render_failure(
 
 /// `glossa check`: every check of `build`, including rendering, without writing.
 pub fn check(opts: &BuildOptions) -> Result<Outcome, Fatal> {
+    check_with(opts, None)
+}
+
+/// [`check`], with one sidecar's text given instead of read (`glossa add` checks the site
+/// with its new item before it writes it).
+pub(crate) fn check_with(opts: &BuildOptions, overlay: Option<&load::Overlay>) -> Result<Outcome, Fatal> {
     let mut outcome = Outcome::default();
     // Compacted, as `build` loads: the whole site's events would take about four times the
     // memory of a build (nearly 1 GB for the 10,000-document benchmark).
-    let site = load(opts, &mut outcome.diagnostics)?;
+    let site = load::load_with(opts, &mut outcome.diagnostics, overlay)?;
     let theme = site.as_ref().and_then(|site| load_theme(opts, site, &mut outcome));
     diagnostics::sort(&mut outcome.diagnostics);
     if let (Some(site), Some(theme)) = (site, theme)

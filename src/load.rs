@@ -15,7 +15,25 @@ use std::path::{Path, PathBuf};
 /// document keeps only what rendering cannot make again ([`ResolvedDoc`]; its body is dropped
 /// as soon as it is resolved), so that memory stays flat on large sites.
 pub fn load(opts: &BuildOptions, diags: &mut Vec<Diagnostic>) -> Result<Option<Site>, Fatal> {
-    Ok(load_visiting(opts, diags, &|_, _, _| None::<()>)?.map(|(site, _)| site))
+    load_with(opts, diags, None)
+}
+
+/// A sidecar's text to read in place of its file, or of no file: what `glossa add` is about
+/// to write, checked before it is written ([`crate::add`]). Its document is loaded even when
+/// it is a draft, so that the new text is always checked.
+pub(crate) struct Overlay {
+    pub document: PathBuf,
+    pub sidecar: PathBuf,
+    pub text: String,
+}
+
+/// [`load`], with one sidecar's text given instead of read.
+pub(crate) fn load_with(
+    opts: &BuildOptions,
+    diags: &mut Vec<Diagnostic>,
+    overlay: Option<&Overlay>,
+) -> Result<Option<Site>, Fatal> {
+    Ok(load_overlaid(opts, diags, &|_, _, _| None::<()>, overlay)?.map(|(site, _)| site))
 }
 
 /// What a document looks like to a visitor of [`load_visiting`]: resolved, its body, and its
@@ -28,6 +46,15 @@ pub(crate) fn load_visiting<T: Send>(
     opts: &BuildOptions,
     diags: &mut Vec<Diagnostic>,
     visit: &Visit<'_, T>,
+) -> Result<Option<(Site, Vec<T>)>, Fatal> {
+    load_overlaid(opts, diags, visit, None)
+}
+
+fn load_overlaid<T: Send>(
+    opts: &BuildOptions,
+    diags: &mut Vec<Diagnostic>,
+    visit: &Visit<'_, T>,
+    overlay: Option<&Overlay>,
 ) -> Result<Option<(Site, Vec<T>)>, Fatal> {
     let root = &opts.root;
     let config = site_config(opts, diags)?;
@@ -62,6 +89,7 @@ pub(crate) fn load_visiting<T: Send>(
         glossary: &glossary,
         parse: &opts_parse,
         drafts: opts.drafts,
+        overlay,
     };
     let (docs, visited) = resolving.documents(&documents, visit, diags)?;
     let pages = resolving.pages(&found.pages, diags)?;
@@ -120,6 +148,7 @@ struct Resolving<'a> {
     glossary: &'a Glossary,
     parse: &'a ParseOptions,
     drafts: bool,
+    overlay: Option<&'a Overlay>,
 }
 
 impl Resolving<'_> {
@@ -136,12 +165,17 @@ impl Resolving<'_> {
             .par_iter()
             .map(|(path, sidecar)| {
                 let mut diags = Vec::new();
+                let overlay = self.overlay.filter(|o| o.document == *path);
+                let sidecar = match overlay {
+                    Some(o) => Sidecar::Given(&o.sidecar, &o.text),
+                    None => sidecar.as_deref().map_or(Sidecar::None, Sidecar::File),
+                };
                 let Some(ParsedDocument {
                     doc,
                     body,
                     sidecar_source: parsed_sidecar,
-                }) = read_document(path, sidecar.as_deref(), self.parse, &mut diags)?
-                    .filter(|p| !p.doc.meta.draft || self.drafts)
+                }) = read_document_with(path, sidecar, self.parse, &mut diags)?
+                    .filter(|p| !p.doc.meta.draft || self.drafts || overlay.is_some())
                 else {
                     return Ok((None, None, diags));
                 };
@@ -195,6 +229,24 @@ pub(crate) fn read_document(
     opts: &ParseOptions,
     diags: &mut Vec<Diagnostic>,
 ) -> Result<Option<ParsedDocument>, Fatal> {
+    read_document_with(path, sidecar.map_or(Sidecar::None, Sidecar::File), opts, diags)
+}
+
+/// Where a document's sidecar comes from.
+#[derive(Clone, Copy)]
+enum Sidecar<'a> {
+    None,
+    File(&'a Path),
+    /// This text, as if read from the file at this path.
+    Given(&'a Path, &'a str),
+}
+
+fn read_document_with(
+    path: &Path,
+    sidecar: Sidecar<'_>,
+    opts: &ParseOptions,
+    diags: &mut Vec<Diagnostic>,
+) -> Result<Option<ParsedDocument>, Fatal> {
     let text = match decode(read(path)?, path) {
         Ok(t) => t,
         Err(d) => {
@@ -202,8 +254,13 @@ pub(crate) fn read_document(
             return Ok(None);
         }
     };
-    let side = match sidecar {
-        Some(s) => match decode(read(s)?, s) {
+    let bytes = match sidecar {
+        Sidecar::None => None,
+        Sidecar::File(s) => Some((s, read(s)?)),
+        Sidecar::Given(s, text) => Some((s, text.as_bytes().to_vec())),
+    };
+    let side = match bytes {
+        Some((s, bytes)) => match decode(bytes, s) {
             Ok(t) => Some((s, t)),
             Err(d) => {
                 diags.push(d);

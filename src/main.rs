@@ -84,6 +84,41 @@ enum Command {
         #[arg(long)]
         drafts: bool,
     },
+    /// Add an annotation to a document's sidecar, after checking the site with it
+    #[command(group = clap::ArgGroup::new("body").required(true).multiple(true).args(["note", "gloss", "term", "see"]))]
+    Add {
+        /// The document, e.g. seeds/erlkoenig.txt (relative to --root, or to here)
+        document: PathBuf,
+        /// The passage, as the text has it
+        #[arg(long, allow_hyphen_values = true)]
+        quote: String,
+        /// Text right before the quote, to pick one of several matches
+        #[arg(long, allow_hyphen_values = true)]
+        prefix: Option<String>,
+        /// Text right after the quote, to pick one of several matches
+        #[arg(long, allow_hyphen_values = true)]
+        suffix: Option<String>,
+        /// The N-th match (1 is the first), to pick one of several matches
+        #[arg(long)]
+        occurrence: Option<usize>,
+        /// A numbered note (Markdown)
+        #[arg(long, allow_hyphen_values = true)]
+        note: Option<String>,
+        /// A short gloss (plain text)
+        #[arg(long, allow_hyphen_values = true)]
+        gloss: Option<String>,
+        /// The id of a glossary entry
+        #[arg(long, allow_hyphen_values = true)]
+        term: Option<String>,
+        /// A cross-link: doc:SLUG[#ID], page:NAME[#ID], term:ID, #ID or a URL
+        #[arg(long, allow_hyphen_values = true)]
+        see: Option<String>,
+        /// The annotation's id, [a-z0-9-]+ (default: a-N, N its place in the list)
+        #[arg(long)]
+        id: Option<String>,
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
     /// Create a new site (an example document, sidecar, glossary and site.yaml) in DIR
     New {
         /// A folder that does not exist yet, or is empty
@@ -130,6 +165,33 @@ fn main() -> ExitCode {
             drafts,
             fix,
         } => check(root, drafts, fix, deny_warnings),
+        Command::Add {
+            document,
+            quote,
+            prefix,
+            suffix,
+            occurrence,
+            note,
+            gloss,
+            term,
+            see,
+            id,
+            root,
+        } => add(
+            root,
+            glossa::add::Request {
+                document,
+                quote,
+                prefix,
+                suffix,
+                occurrence,
+                note,
+                gloss,
+                term,
+                see,
+                id,
+            },
+        ),
         Command::New { dir } => new_site(&dir),
         Command::Serve {
             root,
@@ -202,6 +264,75 @@ fn check(root: PathBuf, drafts: bool, fix: bool, deny_warnings: bool) -> ExitCod
         }
         Err(e) => finish(Err(e), &root, report),
     }
+}
+
+/// `glossa add`: exit codes as for `check` (2 for a request that names no document).
+fn add(root: PathBuf, request: glossa::add::Request) -> ExitCode {
+    if let Some(code) = missing_root(&root) {
+        return code;
+    }
+    let opts = BuildOptions {
+        root: root.clone(),
+        ..BuildOptions::default()
+    };
+    let color = glossa::diagnostics::use_color();
+    match glossa::add::add(&opts, &request) {
+        Ok(added) => {
+            for d in &added.warnings {
+                eprint!("{}", d.render_styled(&root, color));
+            }
+            let shown = added.sidecar.strip_prefix(&root).unwrap_or(&added.sidecar);
+            let verb = if added.created { "created" } else { "added to" };
+            println!(
+                "{verb} {}: annotation `{}` at line {}",
+                shown.display(),
+                added.id,
+                added.line
+            );
+            ExitCode::SUCCESS
+        }
+        Err(glossa::add::Refusal::Usage(message)) => {
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        }
+        Err(glossa::add::Refusal::Diagnostics(diags)) => add_refused(&root, &diags, None),
+        Err(glossa::add::Refusal::Check {
+            diagnostics,
+            sidecar,
+            lines,
+        }) => add_refused(&root, &diagnostics, Some((&sidecar, lines))),
+        Err(glossa::add::Refusal::Fatal(e)) => {
+            eprintln!("error: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// Prints why `glossa add` wrote nothing, and where the item would have stood.
+fn add_refused(
+    root: &std::path::Path,
+    diags: &[glossa::diagnostics::Diagnostic],
+    item: Option<(&std::path::Path, std::ops::Range<usize>)>,
+) -> ExitCode {
+    for d in diags {
+        eprint!("{}", d.render_styled(root, glossa::diagnostics::use_color()));
+    }
+    let errors = diags.iter().filter(|d| d.is_error()).count();
+    eprintln!("{errors} error{}; nothing was written", plural(errors));
+    if let Some((sidecar, lines)) = item
+        && diags
+            .iter()
+            .any(|d| d.path == sidecar && d.line.is_some_and(|l| lines.contains(&l)))
+    {
+        let shown = sidecar.strip_prefix(root).unwrap_or(sidecar);
+        eprintln!(
+            "(lines {}-{} of {} above are the new annotation as it would have been written)",
+            lines.start,
+            lines.end - 1,
+            shown.display()
+        );
+    }
+    ExitCode::from(1)
 }
 
 /// `glossa serve`: runs until it is stopped.

@@ -57,6 +57,9 @@ pub enum EditError {
     MultipleDocuments,
     NotFound(String),
     NotAScalar(String),
+    /// A new item cannot go there: the value is not a list (nor empty, nor missing from a
+    /// mapping written in blocks).
+    NotAList(String),
     /// The value, or a collection around it, has an anchor: its aliases would change too.
     Anchored(String),
     /// The value, or a collection around it, has a tag: its type may depend on the text.
@@ -80,6 +83,7 @@ impl fmt::Display for EditError {
             EditError::MultipleDocuments => write!(f, "the file holds more than one YAML document"),
             EditError::NotFound(p) => write!(f, "`{p}` is not in the file as written"),
             EditError::NotAScalar(p) => write!(f, "`{p}` is a list, a mapping or an alias, not one value"),
+            EditError::NotAList(p) => write!(f, "`{p}` is not a list that an item can be added to"),
             EditError::Anchored(p) => {
                 write!(
                     f,
@@ -271,9 +275,7 @@ fn value_at<'v>(mut v: &'v mut serde_yaml::Value, path: &[Seg]) -> Option<&'v mu
 /// Collects the nodes of a document with their paths, from the event parser.
 struct Indexer<'s> {
     body: &'s str,
-    /// Where each line starts. A marker's line and column (in characters) locate a node;
-    /// its `index` does not: yaml-rust2 counts a block's characters in bytes there.
-    line_starts: Vec<usize>,
+    lines: MarkBytes,
     walk: PathWalk,
     /// Per open collection: (flow, anchored, tagged).
     context: Vec<(bool, bool, bool)>,
@@ -285,18 +287,9 @@ struct Indexer<'s> {
 
 impl<'s> Indexer<'s> {
     fn new(body: &'s str) -> Indexer<'s> {
-        // Line breaks as yaml-rust2 counts them: CRLF, LF, or a CR alone.
-        let b = body.as_bytes();
-        let line_starts = std::iter::once(0)
-            .chain((0..b.len()).filter_map(|i| match b[i] {
-                b'\n' => Some(i + 1),
-                b'\r' if b.get(i + 1) != Some(&b'\n') => Some(i + 1),
-                _ => None,
-            }))
-            .collect();
         Indexer {
             body,
-            line_starts,
+            lines: MarkBytes::new(body),
             walk: PathWalk::default(),
             context: Vec::new(),
             nodes: Vec::new(),
@@ -306,11 +299,37 @@ impl<'s> Indexer<'s> {
     }
 
     fn byte(&self, mark: Marker) -> usize {
-        let Some(&line) = self.line_starts.get(mark.line().wrapping_sub(1)) else {
-            return self.body.len();
+        self.lines.byte(self.body, mark)
+    }
+}
+
+/// Where each line of a text starts, to turn a parser's marker into a byte offset. A marker's
+/// line and column (in characters) locate a node; its `index` does not: yaml-rust2 counts a
+/// block's characters in bytes there.
+struct MarkBytes(Vec<usize>);
+
+impl MarkBytes {
+    fn new(body: &str) -> MarkBytes {
+        // Line breaks as yaml-rust2 counts them: CRLF, LF, or a CR alone.
+        let b = body.as_bytes();
+        MarkBytes(
+            std::iter::once(0)
+                .chain((0..b.len()).filter_map(|i| match b[i] {
+                    b'\n' => Some(i + 1),
+                    b'\r' if b.get(i + 1) != Some(&b'\n') => Some(i + 1),
+                    _ => None,
+                }))
+                .collect(),
+        )
+    }
+
+    /// The byte of `body` (the text this was made of) at `mark`.
+    fn byte(&self, body: &str, mark: Marker) -> usize {
+        let Some(&line) = self.0.get(mark.line().wrapping_sub(1)) else {
+            return body.len();
         };
-        let mut chars = self.body[line..].char_indices().map(|(i, _)| line + i);
-        chars.nth(mark.col()).unwrap_or(self.body.len())
+        let mut chars = body[line..].char_indices().map(|(i, _)| line + i);
+        chars.nth(mark.col()).unwrap_or(body.len())
     }
 }
 
@@ -770,3 +789,6 @@ mod tests {
 
 #[cfg(test)]
 mod props;
+
+mod append;
+pub use append::{Appended, NewValue, append_item};
