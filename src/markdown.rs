@@ -277,6 +277,27 @@ pub(crate) fn escape(s: &str) -> String {
 mod tests {
     use super::*;
 
+    #[test]
+    fn code_blocks_take_focus_and_a_name_and_nothing_else_changes() {
+        let html = markdown_html(
+            "Text `<pre><code>`.\n\n```rust\nfn main() {}\n```\n\n    indented\n",
+            "",
+            false,
+            2,
+        );
+        let made = focusable_code_blocks(html.clone(), "Code \"block\"");
+        let open = "<pre tabindex=\"0\" role=\"group\" aria-label=\"Code &quot;block&quot;\"><code";
+        assert_eq!(made.matches(open).count(), 2, "{made}");
+        assert_eq!(made.replace(open, "<pre><code"), html, "only the start tags change");
+        assert!(
+            made.contains("<code>&lt;pre&gt;&lt;code&gt;</code>"),
+            "inline code is text"
+        );
+        let unnamed = focusable_code_blocks(html, "");
+        assert_eq!(unnamed.matches("<pre tabindex=\"0\"><code").count(), 2, "{unnamed}");
+        assert_eq!(focusable_code_blocks("<p>x</p>".into(), "Code"), "<p>x</p>");
+    }
+
     /// One parse gives a note's HTML and text exactly as two do, and notes that use a
     /// Markdown extension (which the text's parse does not read) still get two.
     #[test]

@@ -18,12 +18,10 @@ fn headings(page: &Page) -> Vec<(u8, String, String)> {
 
 /// The levels of the headings inside `scope` (a selector), in document order.
 fn levels_in(page: &Page, scope: &str) -> Vec<(u8, String)> {
-    page.all(&format!(
-        "{scope} :is(h1, h2, h3, h4, h5, h6)"
-    ))
-    .iter()
-    .map(|h| (h.value().name()[1..].parse().unwrap_or(0), text_of(h)))
-    .collect()
+    page.all(&format!("{scope} :is(h1, h2, h3, h4, h5, h6)"))
+        .iter()
+        .map(|h| (h.value().name()[1..].parse().unwrap_or(0), text_of(h)))
+        .collect()
 }
 
 /// Where the page's outline breaks: a heading more than one level below the one before it, or
@@ -117,7 +115,10 @@ fn shifted_headings_keep_their_ids_anchors_and_annotations() {
             "annotations:\n  - id: steps\n    quote: First steps\n    note: A note on a heading.\n  \
              - quote: Later\n    gloss: afterwards\n",
         ),
-        ("content/pages/about.md", "# About\n\nRead [the custom one](doc:doc#my-id).\n"),
+        (
+            "content/pages/about.md",
+            "# About\n\nRead [the custom one](doc:doc#my-id).\n",
+        ),
     ]);
     site.build_ok(&[]);
     let doc = site.page("doc/index.html");
@@ -161,7 +162,12 @@ fn an_extra_page_is_shifted_as_a_document_is() {
     let about = site.page("about/index.html");
     assert_eq!(
         levels_in(&about, "main"),
-        [level(1, "About"), level(2, "Who"), level(2, "Contact"), level(3, "Mail")]
+        [
+            level(1, "About"),
+            level(2, "Who"),
+            level(2, "Contact"),
+            level(3, "Mail")
+        ]
     );
     assert_eq!(outline_problems(&about), Vec::<String>::new());
 }
@@ -194,7 +200,11 @@ fn headings_in_notes_go_under_the_section_they_stand_in() {
     let doc = site.page("doc/index.html");
     assert_eq!(
         levels_in(&doc, ".note-body"),
-        [level(3, "Note heading"), level(4, "Its part"), level(3, "Footnote heading")],
+        [
+            level(3, "Note heading"),
+            level(4, "Its part"),
+            level(3, "Footnote heading")
+        ],
         "a note after a block under an h2 starts at h3"
     );
     assert_eq!(outline_problems(&doc), Vec::<String>::new());
@@ -214,7 +224,11 @@ fn headings_in_endnotes_go_under_the_heading_of_the_notes() {
     let doc = site.page("doc/index.html");
     assert_eq!(
         levels_in(&doc, ".endnotes"),
-        [level(3, "Note heading"), level(4, "Its part"), level(3, "Footnote heading")]
+        [
+            level(3, "Note heading"),
+            level(4, "Its part"),
+            level(3, "Footnote heading")
+        ]
     );
     assert_eq!(outline_problems(&doc), Vec::<String>::new());
 }
@@ -239,10 +253,14 @@ fn code_blocks_take_focus_and_are_named_in_the_interface_language() {
     let doc = "# Doc\n\n```sh\nglossa build --root a/very/long/path --out another/very/long/path\n```\n\n\
                Text.\n\n    an indented block\n\nA word with a note.\n";
     let note = "annotations:\n  - quote: word\n    note: |\n      ```\n      code in a note\n      ```\n";
-    let glossary = "- id: term\n  term: Term\n  kind: thing\n  definition: |\n    Text.\n\n    ```\n    code\n    ```\n";
+    let glossary =
+        "- id: term\n  term: Term\n  kind: thing\n  definition: |\n    Text.\n\n    ```\n    code\n    ```\n";
     for (lang, theme, name) in [("en", "default", "Code block"), ("de", "classic", "Codeblock")] {
         let site = Site::new(&[
-            ("content/site.yaml", &format!("title: T\nlang: {lang}\ntheme: {theme}\n")),
+            (
+                "content/site.yaml",
+                &format!("title: T\nlang: {lang}\ntheme: {theme}\n"),
+            ),
             ("seeds/doc.md", doc),
             ("seeds/doc.yaml", note),
             ("content/pages/about.md", "# About\n\n```\ncode on a page\n```\n"),
@@ -250,7 +268,11 @@ fn code_blocks_take_focus_and_are_named_in_the_interface_language() {
         ]);
         site.build_ok(&[]);
         let page = site.page("doc/index.html");
-        assert_eq!(code_blocks(&page), vec![focusable(name); 3], "{theme}: text, text, note");
+        assert_eq!(
+            code_blocks(&page),
+            vec![focusable(name); 3],
+            "{theme}: text, text, note"
+        );
         assert_eq!(
             page.one("pre code.language-sh").text().collect::<String>(),
             "glossa build --root a/very/long/path --out another/very/long/path\n",
