@@ -3,9 +3,14 @@
 //! the links a note or a definition holds, and HTML escaping. Input: Markdown text; output:
 //! HTML or text. No disk access.
 
+use crate::concat::cat;
 use crate::layout::refused_scheme;
 use crate::layout::{classify, href};
 use pulldown_cmark::{Event, Tag, TagEnd, html};
+
+mod outline;
+
+pub(crate) use outline::{BODY_BASE, ENDNOTE_BASE, Outline};
 
 /// Raw HTML as the page shows it without `raw_html`: its text, escaped, and an HTML block as a
 /// paragraph of that text. The one rule for documents, notes and definitions, their HTML and
@@ -19,24 +24,48 @@ pub(crate) fn html_as_text(e: Event<'_>) -> Event<'_> {
     }
 }
 
-/// Renders Markdown (a note, a definition, a page) with cross-links resolved from `root`.
-pub(crate) fn markdown_html(md: &str, root: &str, raw_html: bool) -> String {
+/// Renders Markdown (a note, a definition, a page) with cross-links resolved from `root`, its
+/// first heading shown at level `heading_base` (see [`Outline`]).
+pub(crate) fn markdown_html(md: &str, root: &str, raw_html: bool, heading_base: u8) -> String {
     let events = pulldown_cmark::Parser::new_ext(md, crate::parse::document::markdown_options(false));
     let mut out = String::with_capacity(md.len() + md.len() / 2);
-    html::push_html(&mut out, markdown_events(events, root, raw_html));
+    html::push_html(&mut out, markdown_events(events, root, raw_html, heading_base));
     out
 }
 
-/// The events of [`markdown_html`]: links resolved, heading attributes and raw HTML as allowed.
+/// The events of [`markdown_html`]: links resolved, heading attributes and raw HTML as allowed,
+/// headings at the levels of [`Outline`].
 fn markdown_events<'e>(
     events: impl Iterator<Item = Event<'e>>,
     root: &str,
     raw_html: bool,
+    heading_base: u8,
 ) -> impl Iterator<Item = Event<'e>> {
+    let mut outline = Outline::new(heading_base);
     events
         .map(move |e| rewrite_link(e, root))
         .map(move |e| heading_attrs(e, raw_html))
         .map(move |e| if raw_html { e } else { html_as_text(e) })
+        .map(move |e| outline.event(e))
+}
+
+/// How pulldown-cmark starts a code block's HTML.
+const CODE_BLOCK_START: &str = "<pre><code";
+
+/// A page's code blocks made reachable: a block wider than its column scrolls, and a reader
+/// without a mouse can scroll it only once it can take focus (axe: scrollable-region-focusable).
+/// Whether a block scrolls depends on the reader's screen, so every `<pre>` of `html` gets
+/// `tabindex="0"`, and the name `label` (in the interface's language) to be announced by when
+/// focus lands on it; with `role="group"`, since a `<pre>` of no role may not be named.
+pub(crate) fn focusable_code_blocks(html: String, label: &str) -> String {
+    if !html.contains(CODE_BLOCK_START) {
+        return html;
+    }
+    let named = match label {
+        "" => String::new(),
+        _ => cat![" role=\"group\" aria-label=\"", escape(label), "\""],
+    };
+    html.replace(CODE_BLOCK_START, &cat!["<pre tabindex=\"0\"", named, "><code"])
 }
 
 /// Where the pages that hold notes stand, one folder below the site's root (`SLUG/index.html`,
@@ -45,14 +74,18 @@ pub(crate) const NOTE_ROOT: &str = "../";
 
 /// A note's links with their byte offsets, for resolving to check and, from the same parse
 /// when one gives them, its HTML and text as [`note_html_and_text`] makes them from
-/// [`NOTE_ROOT`]: resolving and rendering would each parse the note otherwise.
+/// [`NOTE_ROOT`]: resolving and rendering would each parse the note otherwise. A note with a
+/// heading is rendered where it stands, whose section gives the heading its level.
 pub(crate) fn note_links_and_html(note: &str, raw_html: bool) -> (Vec<(String, usize)>, Option<NoteAhead>) {
     let events = note_events(note);
     let links = link_destinations(events.iter().map(|(e, r)| (e, r.start)));
-    if extended(note) {
+    let heading = events
+        .iter()
+        .any(|(e, _)| matches!(e, Event::Start(Tag::Heading { .. })));
+    if extended(note) || heading {
         return (links, None);
     }
-    let (html, text) = html_and_text(events, note.len(), NOTE_ROOT, raw_html);
+    let (html, text) = html_and_text(events, note.len(), NOTE_ROOT, raw_html, BODY_BASE);
     let ahead = NoteAhead {
         html: html.into_boxed_str(),
         text: text.into_boxed_str(),
@@ -78,11 +111,14 @@ fn extended(note: &str) -> bool {
 /// when one gives both: `plain_text` reads Markdown without the extensions (tables, footnotes,
 /// strikethrough, task lists, heading attributes), and a note with none of the characters that
 /// start them parses the same either way.
-pub(crate) fn note_html_and_text(note: &str, root: &str, raw_html: bool) -> (String, String) {
+pub(crate) fn note_html_and_text(note: &str, root: &str, raw_html: bool, heading_base: u8) -> (String, String) {
     if extended(note) {
-        return (markdown_html(note, root, raw_html), plain_text(note, raw_html));
+        return (
+            markdown_html(note, root, raw_html, heading_base),
+            plain_text(note, raw_html),
+        );
     }
-    html_and_text(note_events(note), note.len(), root, raw_html)
+    html_and_text(note_events(note), note.len(), root, raw_html, heading_base)
 }
 
 /// A note's events, with their byte offsets.
@@ -98,6 +134,7 @@ fn html_and_text(
     len: usize,
     root: &str,
     raw_html: bool,
+    heading_base: u8,
 ) -> (String, String) {
     let mut events = events;
     if !raw_html {
@@ -109,7 +146,7 @@ fn html_and_text(
     let mut html = String::with_capacity(len + len / 2);
     html::push_html(
         &mut html,
-        markdown_events(events.into_iter().map(|(e, _)| e), root, raw_html),
+        markdown_events(events.into_iter().map(|(e, _)| e), root, raw_html, heading_base),
     );
     (html, text)
 }
@@ -262,6 +299,27 @@ pub(crate) fn is_inline_end(tag: &TagEnd) -> bool {
 mod tests {
     use super::*;
 
+    #[test]
+    fn code_blocks_take_focus_and_a_name_and_nothing_else_changes() {
+        let html = markdown_html(
+            "Text `<pre><code>`.\n\n```rust\nfn main() {}\n```\n\n    indented\n",
+            "",
+            false,
+            2,
+        );
+        let made = focusable_code_blocks(html.clone(), "Code \"block\"");
+        let open = "<pre tabindex=\"0\" role=\"group\" aria-label=\"Code &quot;block&quot;\"><code";
+        assert_eq!(made.matches(open).count(), 2, "{made}");
+        assert_eq!(made.replace(open, "<pre><code"), html, "only the start tags change");
+        assert!(
+            made.contains("<code>&lt;pre&gt;&lt;code&gt;</code>"),
+            "inline code is text"
+        );
+        let unnamed = focusable_code_blocks(html, "");
+        assert_eq!(unnamed.matches("<pre tabindex=\"0\"><code").count(), 2, "{unnamed}");
+        assert_eq!(focusable_code_blocks("<p>x</p>".into(), "Code"), "<p>x</p>");
+    }
+
     /// One parse gives a note's HTML and text exactly as two do, and notes that use a
     /// Markdown extension (which the text's parse does not read) still get two.
     #[test]
@@ -283,8 +341,8 @@ mod tests {
         for note in notes {
             for raw_html in [false, true] {
                 assert_eq!(
-                    note_html_and_text(note, "../", raw_html),
-                    (markdown_html(note, "../", raw_html), plain_text(note, raw_html)),
+                    note_html_and_text(note, "../", raw_html, 3),
+                    (markdown_html(note, "../", raw_html, 3), plain_text(note, raw_html)),
                     "{note:?}, raw_html {raw_html}"
                 );
                 // Rendered ahead, while resolving reads its links: the same links, and the
@@ -293,7 +351,7 @@ mod tests {
                 assert_eq!(links, crate::resolve::markdown_links(note), "{note:?}");
                 if let Some(ahead) = ahead {
                     let made = (ahead.html.to_string(), ahead.text.to_string());
-                    assert_eq!(made, note_html_and_text(note, NOTE_ROOT, raw_html), "{note:?}");
+                    assert_eq!(made, note_html_and_text(note, NOTE_ROOT, raw_html, 4), "{note:?}");
                 }
             }
         }

@@ -31,8 +31,13 @@
 //      keyboard (aria-controls, aria-expanded) and closes it again; the notes follow text added
 //      to the page and a resize. Without JavaScript the margin notes overlap nothing either; at
 //      390 px notes stay closed in the text until their reference is followed.
+//   7. outline and code blocks: on every page no heading is more than one level below the one
+//      before it, and one h1 begins it; on a document with code blocks (the crawl fixture's
+//      README), at both widths, Tab reaches a code block wider than its column, which is named
+//      and shows its focus, and the arrow keys scroll it.
 // The pages are chosen by the HTML hooks of the contract: the document with notes, glosses and
-// glossary links; the entry of its first glossary link; about/ (else the first extra page).
+// glossary links; the entry of its first glossary link; about/ (else the first extra page); the
+// document with the most code blocks, when that is another one.
 // Prints one line per check, "ok - …" or "FAIL - …" (details follow on lines starting with "#"),
 // ends with "N passed, M failed", and exits non-zero on any failure.
 
@@ -249,11 +254,15 @@ async function crawl(browser, origin, prefix, baseUrl, pages) {
             }
           }
         }
-        return { ids: [...ids, ...names], links };
+        const headings = [...document.querySelectorAll('h1, h2, h3, h4, h5, h6')].map((h) => ({
+          level: Number(h.tagName[1]),
+          text: h.textContent.replace(/\s+/g, ' ').trim().slice(0, 60),
+        }));
+        return { ids: [...ids, ...names], links, headings };
       })
-      .catch(() => ({ ids: [], links: [] }));
+      .catch(() => ({ ids: [], links: [], headings: [] }));
     await page.waitForTimeout(50); // late console messages
-    result.set(rel, { status, ids: new Set(dom.ids), links: dom.links, errors: [...errors] });
+    result.set(rel, { status, ids: new Set(dom.ids), links: dom.links, headings: dom.headings, errors: [...errors] });
   }
   await page.close();
   await context.close();
@@ -323,6 +332,20 @@ function checkLinks(rel, info, crawled, files, origin, prefix, baseUrl) {
   return { problems, count };
 }
 
+/** Where a page's headings break its outline: a heading more than one level below the one
+ *  before it (as a screen reader's list of headings and the Nu checker read it), an h1 that
+ *  does not begin the page. */
+function outlineProblems(headings) {
+  const problems = [];
+  let last = 0;
+  headings.forEach(({ level, text }, i) => {
+    if (level > last + 1) problems.push(`h${level} "${text}" follows ${last ? `h${last}` : 'the start of the page'}`);
+    if (level === 1 && i > 0) problems.push(`a second h1: "${text}"`);
+    last = level;
+  });
+  return problems;
+}
+
 /** Routes for a browser context: the site's own base_url is answered by the local server (the
  *  404 page uses absolute URLs); every other request off 127.0.0.1 is refused and recorded. */
 async function guard(context, origin, prefix, baseUrl) {
@@ -383,6 +406,7 @@ function choosePages(siteDir, pages) {
         endnotes: html.indexOf('id="note-1"') > lastParagraph,
         glosses: (html.match(/class="gloss-text"/g) || []).length,
         terms: (html.match(/<a class="term"/g) || []).length,
+        code: (html.match(/<pre[\s>]/g) || []).length,
       });
     } else others.push(p);
   }
@@ -401,6 +425,9 @@ function choosePages(siteDir, pages) {
   if (entry) chosen.push({ label: 'entry', page: entry });
   const about = others.includes('about/index.html') ? 'about/index.html' : others[0];
   if (about) chosen.push({ label: 'about', page: about });
+  // the document with the most code blocks (the crawl fixture's README), when it is another one
+  const code = [...docs].sort((a, b) => b.code - a.code)[0];
+  if (code && code.code > 0 && code !== docs[0]) chosen.push({ label: 'code', page: code.page });
   if (pages.includes('search/index.html')) chosen.push({ label: 'search', page: 'search/index.html' });
   return { chosen, docs };
 }
@@ -578,6 +605,8 @@ async function checkSite(browser, siteDir) {
       const { problems, count } = checkLinks(p, info, crawled, files, origin, prefix, baseUrl);
       report(problems.length === 0, `${name}: links and fragments resolve: ${p} (${count} internal)`, problems);
     }
+    const outlines = pages.flatMap((p) => outlineProblems(crawled.get(p).headings || []).map((w) => `${p}: ${w}`));
+    report(outlines.length === 0, `${name}: headings never skip a level, one h1 begins each page (${pages.length} pages)`, outlines);
     const ly = lychee(siteDir);
     const lySummary = ly.summary ? ` (${ly.summary})` : '';
     report(ly.problems.length === 0, `${name}: lychee --offline --include-fragments: no broken link${lySummary}`, ly.problems);
@@ -817,6 +846,35 @@ async function behaviour(browser, name, origin, prefix, baseUrl, docs, chosen) {
           return problems;
         });
       } else skip('glosses');
+
+      const codeDoc = [...docs].sort((a, b) => b.code - a.code).find((d) => d.code > 0);
+      if (codeDoc) {
+        await check(`${name}: ${at}: Tab reaches a code block wider than its column; it is named, shows its focus and scrolls by arrow key (${codeDoc.page})`, async () => {
+          await page.goto(url(codeDoc.page), { waitUntil: 'load' });
+          const wide = await page.evaluate(() => [...document.querySelectorAll('pre')].findIndex((p) => p.scrollWidth > p.clientWidth + 1 && p.offsetParent));
+          if (wide < 0) return ['no code block on the page is wider than its column'];
+          await tabTo(page, 'return el === document.querySelectorAll("pre")[arg]', wide);
+          const pre = page.locator('pre').nth(wide);
+          const problems = [];
+          const label = await pre.evaluate((el) => el.getAttribute('aria-label') || el.getAttribute('aria-labelledby'));
+          if (!label) problems.push('the focused code block has no accessible name');
+          const role = await pre.getAttribute('role');
+          if (!role) problems.push('the named code block has no role (a name on a pre of no role is not allowed)');
+          const ring = await pre.evaluate((el) => {
+            const s = getComputedStyle(el);
+            return { style: s.outlineStyle, width: parseFloat(s.outlineWidth) };
+          });
+          if (ring.style === 'none' || ring.width < 1) problems.push(`no focus ring (outline ${ring.style} ${ring.width}px)`);
+          for (const w of await waitSeen(pre)) problems.push(`the focused code block is not seen: ${w}`);
+          await page.keyboard.press('ArrowRight');
+          await page.keyboard.press('ArrowRight');
+          await page.waitForTimeout(100);
+          const left = await pre.evaluate((el) => el.scrollLeft);
+          if (!(left > 0)) problems.push('the arrow keys do not scroll the focused code block');
+          if (js) await page.screenshot({ path: path.join(SHOTS, `${name}-code-focus-${vp.width}.png`) });
+          return problems;
+        });
+      } else skip('code blocks');
 
       if (js) {
         if (termDoc) {

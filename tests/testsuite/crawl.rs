@@ -102,14 +102,15 @@ fn every_link_resolves_with_a_base_url_too() {
     );
 }
 
-/// A page of each kind in the crawl fixture: documents (.txt, .md, nested), extra pages, the
-/// glossary index and an entry.
+/// A page of each kind in the crawl fixture: documents (.txt, .md, nested, a project README),
+/// extra pages, the glossary index and an entry.
 pub const PAGES: &[&str] = &[
     "index.html",
     "lawrow/index.html",
     "erlkoenig/index.html",
     "gedicht/index.html",
     "notizen/index.html",
+    "readme/index.html",
     "about/index.html",
     "impressum/index.html",
     "glossary/index.html",

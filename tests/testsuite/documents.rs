@@ -106,7 +106,12 @@ fn a_markdown_title_is_its_first_level_1_heading() {
     let front = site.page("front/index.html");
     assert_eq!(
         front.all("h1").iter().map(text_of).collect::<Vec<_>>(),
-        ["Aus dem Vorspann", "Eine Überschrift"]
+        ["Aus dem Vorspann"]
+    );
+    assert_eq!(
+        text_of(&front.one(".doc-body h2")),
+        "Eine Überschrift",
+        "the # heading stays in the body, one level under the title"
     );
     assert_eq!(
         text_of(&site.page("side/index.html").one("h1")),

@@ -367,7 +367,8 @@ fn heading_attributes_cannot_add_event_handlers() {
     let mut attrs: Vec<&str> = one.value().attrs().map(|(n, _)| n).collect();
     attrs.sort();
     assert_eq!(attrs, ["data-ok", "id", "lang"], "{}", one.html());
-    assert_eq!(text_of(&page.one("[role=\"doc-footnote\"] h2")), "In a note");
+    // The note stands in the section of `## One`: its heading goes under it (docs/documents.md).
+    assert_eq!(text_of(&page.one("[role=\"doc-footnote\"] h3")), "In a note");
 }
 
 #[test]

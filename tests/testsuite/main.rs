@@ -10,6 +10,7 @@ mod authoring;
 mod serve;
 mod support;
 
+mod accessibility;
 mod add;
 mod anchoring;
 mod bad_input;

@@ -11,7 +11,8 @@ use crate::concat::{cat, push};
 use crate::layout::refused_scheme;
 use crate::layout::{classify, href};
 use crate::markdown::{
-    NOTE_ROOT, escape, escape_href, heading_attrs, is_inline, is_inline_end, note_html_and_text, rewrite_link,
+    BODY_BASE, ENDNOTE_BASE, NOTE_ROOT, Outline, escape, escape_href, focusable_code_blocks, heading_attrs, is_inline,
+    is_inline_end, note_html_and_text, rewrite_link,
 };
 use crate::parse::Entry;
 use crate::resolve::reading::Piece;
@@ -170,6 +171,8 @@ struct Renderer<'a> {
     footnote_numbers: Vec<(String, usize)>,
     /// Inline elements already closed where a mark closed; their End events are skipped.
     skip_ends: usize,
+    /// The levels the text's headings are shown at.
+    outline: Outline,
 }
 
 pub fn render_body(rd: &ResolvedDoc, page: &PageBody, entries: &[Entry], opts: &BodyOptions) -> RenderedBody {
@@ -189,6 +192,7 @@ pub fn render_body(rd: &ResolvedDoc, page: &PageBody, entries: &[Entry], opts: &
         notes: Vec::new(),
         footnote_numbers: Vec::new(),
         skip_ends: 0,
+        outline: Outline::new(BODY_BASE),
     };
     let mut paragraph = 0usize;
     for (i, (event, _)) in page.body.events.iter().enumerate() {
@@ -214,7 +218,8 @@ pub fn render_body(rd: &ResolvedDoc, page: &PageBody, entries: &[Entry], opts: &
             }
             Event::Start(heading @ Tag::Heading { .. }) => r.open_heading(heading, i),
             Event::End(TagEnd::Heading(_)) => {
-                r.out.push(borrowed(event));
+                let end = r.outline.event(borrowed(event));
+                r.out.push(end);
                 r.flush_notes();
             }
             Event::Start(Tag::Item | Tag::TableCell) => {
@@ -247,10 +252,11 @@ impl<'a> Renderer<'a> {
             NotePlacement::End if !notes.is_empty() => endnotes_html(&notes, self.opts),
             _ => String::new(),
         };
+        let code_label = self.opts.strings.get("code_block");
         RenderedBody {
-            html,
+            html: focusable_code_blocks(html, code_label),
             notes,
-            endnotes_html,
+            endnotes_html: focusable_code_blocks(endnotes_html, code_label),
         }
     }
 
@@ -288,7 +294,17 @@ impl<'a> Renderer<'a> {
         self.out.push(borrowed(event));
     }
 
-    /// A heading's start, with the id resolve gave it; its notes wait for its end.
+    /// The level a note's first heading is shown at: under the section the note stands in, or
+    /// under the heading of the notes at the end of the text.
+    fn note_heading_base(&self) -> u8 {
+        match self.opts.notes {
+            NotePlacement::End => ENDNOTE_BASE,
+            _ => self.outline.inner_base(),
+        }
+    }
+
+    /// A heading's start at its level in the page's outline, with the id resolve gave it; its
+    /// notes wait for its end.
     fn open_heading(&mut self, heading: &'a Tag<'static>, event: usize) {
         let Tag::Heading {
             level, classes, attrs, ..
@@ -310,7 +326,8 @@ impl<'a> Renderer<'a> {
             classes: classes.clone(),
             attrs: attrs.clone(),
         });
-        self.out.push(heading_attrs(heading, self.raw_html));
+        let heading = self.outline.event(heading_attrs(heading, self.raw_html));
+        self.out.push(heading);
     }
 
     /// A Markdown inline element's start (a link's address rewritten), kept open with the
@@ -412,7 +429,7 @@ impl<'a> Renderer<'a> {
                 {
                     let (html, text) = match self.rd.note_html.get(i) {
                         Some(Some(ahead)) if self.root == NOTE_ROOT => (ahead.html.to_string(), ahead.text.to_string()),
-                        _ => note_html_and_text(note, self.root, self.raw_html),
+                        _ => note_html_and_text(note, self.root, self.raw_html, self.note_heading_base()),
                     };
                     // A note reference is a link: it may not sit inside a Markdown link.
                     let outside = self.leave_links(at);

@@ -4,7 +4,7 @@
 
 use super::{BodyOptions, Renderer};
 use crate::concat::{cat, push};
-use crate::markdown::{escape, heading_attrs, rewrite_link};
+use crate::markdown::{Outline, escape, heading_attrs, rewrite_link};
 use crate::parse::document::Spanned;
 use crate::theme::NotePlacement;
 use pulldown_cmark::{Event, html};
@@ -90,10 +90,12 @@ impl Renderer<'_> {
             return;
         };
         let mut body = String::new();
+        let mut outline = Outline::new(self.note_heading_base());
         html::push_html(
             &mut body,
-            evs.iter()
-                .map(|(e, _): &Spanned| heading_attrs(rewrite_link(e.clone(), self.root), self.raw_html)),
+            evs.iter().map(|(e, _): &Spanned| {
+                outline.event(heading_attrs(rewrite_link(e.clone(), self.root), self.raw_html))
+            }),
         );
         let mut text = String::new();
         for (e, _) in evs {
