@@ -1,6 +1,9 @@
 //! argv → command → exit code. The only place that exits the process.
 
-use clap::{Parser, Subcommand};
+mod cli;
+
+use clap::{CommandFactory, Parser};
+use cli::{Cli, Command, site_root};
 use glossa::{BuildOptions, Outcome};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -27,112 +30,11 @@ fn keep_freed_memory() {
     unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1) };
 }
 
-#[derive(Parser)]
-#[command(name = "glossa", version, about = "A static site generator for annotated reading")]
-struct Cli {
-    #[command(subcommand)]
-    command: Command,
-}
+/// Whether messages are coloured, as `--color` says; set once, first thing.
+static COLOR: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
 
-#[derive(Subcommand)]
-enum Command {
-    /// Build the site into public/ (or site.yaml's `output`)
-    Build {
-        /// The site's folder
-        #[arg(long, default_value = ".")]
-        root: PathBuf,
-        /// Where to write the site (default: ROOT/public); the folder is replaced whole
-        #[arg(long)]
-        out: Option<PathBuf>,
-        /// Replace the output folder even if it is not empty and glossa did not build it
-        #[arg(long)]
-        force: bool,
-        /// Build drafts too
-        #[arg(long)]
-        drafts: bool,
-        /// The URL the site is served from, for absolute URLs (overrides site.yaml)
-        #[arg(long)]
-        base_url: Option<String>,
-        /// Print errors and warnings only, no summary
-        #[arg(long)]
-        quiet: bool,
-    },
-    /// Run every check of `build` without writing anything
-    Check {
-        #[arg(long, default_value = ".")]
-        root: PathBuf,
-        /// Treat warnings as errors
-        #[arg(long)]
-        deny_warnings: bool,
-        /// Rewrite quotes whose text has changed, where exactly one close passage exists
-        #[arg(long)]
-        fix: bool,
-        #[arg(long)]
-        drafts: bool,
-    },
-    /// Build, serve on 127.0.0.1 and rebuild on every change, reloading open pages
-    Serve {
-        #[arg(long, default_value = ".")]
-        root: PathBuf,
-        /// The port to listen on (0: any free port)
-        #[arg(long, default_value_t = 1111)]
-        port: u16,
-        /// Open the site in a browser
-        #[arg(long)]
-        open: bool,
-        /// Build drafts too
-        #[arg(long)]
-        drafts: bool,
-    },
-    /// Add an annotation to a document's sidecar, after checking the site with it
-    #[command(group = clap::ArgGroup::new("body").required(true).multiple(true).args(["note", "gloss", "term", "see"]))]
-    Add {
-        /// The document, e.g. seeds/erlkoenig.txt (relative to --root, or to here)
-        document: PathBuf,
-        /// The passage, as the text has it
-        #[arg(long, allow_hyphen_values = true)]
-        quote: String,
-        /// Text right before the quote, to pick one of several matches
-        #[arg(long, allow_hyphen_values = true)]
-        prefix: Option<String>,
-        /// Text right after the quote, to pick one of several matches
-        #[arg(long, allow_hyphen_values = true)]
-        suffix: Option<String>,
-        /// The N-th match (1 is the first), to pick one of several matches
-        #[arg(long)]
-        occurrence: Option<usize>,
-        /// A numbered note (Markdown)
-        #[arg(long, allow_hyphen_values = true)]
-        note: Option<String>,
-        /// A short gloss (plain text)
-        #[arg(long, allow_hyphen_values = true)]
-        gloss: Option<String>,
-        /// The id of a glossary entry
-        #[arg(long, allow_hyphen_values = true)]
-        term: Option<String>,
-        /// A cross-link: doc:SLUG[#ID], page:NAME[#ID], term:ID, #ID or a URL
-        #[arg(long, allow_hyphen_values = true)]
-        see: Option<String>,
-        /// The annotation's id, [a-z0-9-]+ (default: a-N, N its place in the list)
-        #[arg(long)]
-        id: Option<String>,
-        #[arg(long, default_value = ".")]
-        root: PathBuf,
-    },
-    /// Create a new site (an example document, sidecar, glossary and site.yaml) in DIR
-    New {
-        /// A folder that does not exist yet, or is empty
-        dir: PathBuf,
-    },
-    /// Print the JSON Schema of sidecars, glossary files, site.yaml and theme.yaml (for editors)
-    Schema {
-        /// Only this one: sidecar, glossary, site or theme
-        #[arg(value_parser = ["sidecar", "glossary", "site", "theme"])]
-        kind: Option<String>,
-        /// Write the schema files into this folder instead of printing
-        #[arg(long)]
-        out: Option<PathBuf>,
-    },
+fn color() -> bool {
+    *COLOR.get_or_init(glossa::diagnostics::use_color)
 }
 
 fn main() -> ExitCode {
@@ -140,6 +42,7 @@ fn main() -> ExitCode {
     if !matches!(cli.command, Command::Serve { .. }) {
         keep_freed_memory();
     }
+    let _ = COLOR.set(cli.color.enabled());
     match cli.command {
         Command::Build {
             root,
@@ -150,7 +53,7 @@ fn main() -> ExitCode {
             quiet,
         } => {
             let opts = BuildOptions {
-                root,
+                root: site_root(root),
                 out,
                 drafts,
                 base_url,
@@ -164,7 +67,7 @@ fn main() -> ExitCode {
             deny_warnings,
             drafts,
             fix,
-        } => check(root, drafts, fix, deny_warnings),
+        } => check(site_root(root), drafts, fix, deny_warnings),
         Command::Add {
             document,
             quote,
@@ -178,7 +81,7 @@ fn main() -> ExitCode {
             id,
             root,
         } => add(
-            root,
+            site_root(root),
             glossa::add::Request {
                 document,
                 quote,
@@ -199,12 +102,13 @@ fn main() -> ExitCode {
             open,
             drafts,
         } => serve(glossa::serve::ServeOptions {
-            root,
+            root: site_root(root),
             port,
             open,
             drafts,
         }),
         Command::Schema { kind, out } => schema(kind.as_deref(), out.as_deref()),
+        Command::Completions { shell } => completions(shell),
     }
 }
 
@@ -248,7 +152,7 @@ fn check(root: PathBuf, drafts: bool, fix: bool, deny_warnings: bool) -> ExitCod
     match glossa::fix::fix(&opts) {
         Ok(mut done) => {
             for d in &done.changes {
-                eprint!("{}", d.render_styled(&root, glossa::diagnostics::use_color()));
+                eprint!("{}", d.render_styled(&root, color()));
             }
             // An orphan's own error already said what the check would say again.
             let orphans: Vec<_> = done
@@ -275,7 +179,7 @@ fn add(root: PathBuf, request: glossa::add::Request) -> ExitCode {
         root: root.clone(),
         ..BuildOptions::default()
     };
-    let color = glossa::diagnostics::use_color();
+    let color = color();
     match glossa::add::add(&opts, &request) {
         Ok(added) => {
             for d in &added.warnings {
@@ -315,7 +219,7 @@ fn add_refused(
     item: Option<(&std::path::Path, std::ops::Range<usize>)>,
 ) -> ExitCode {
     for d in diags {
-        eprint!("{}", d.render_styled(root, glossa::diagnostics::use_color()));
+        eprint!("{}", d.render_styled(root, color()));
     }
     let errors = diags.iter().filter(|d| d.is_error()).count();
     eprintln!("{errors} error{}; nothing was written", plural(errors));
@@ -346,6 +250,20 @@ fn serve(opts: glossa::serve::ServeOptions) -> ExitCode {
             eprintln!("error: {e}");
             ExitCode::from(1)
         }
+    }
+}
+
+/// `glossa completions SHELL`: the script, made whole first, then printed (a closed pipe, as
+/// with `| head`, ends it quietly).
+fn completions(shell: clap_complete::Shell) -> ExitCode {
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "glossa", &mut script);
+    match std::io::Write::write_all(&mut std::io::stdout(), &script) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            eprintln!("error: cannot print the completion script: {e}");
+            ExitCode::from(1)
+        }
+        _ => ExitCode::SUCCESS,
     }
 }
 
@@ -449,7 +367,7 @@ fn finish(result: Result<Outcome, glossa::Fatal>, root: &std::path::Path, report
         }
     };
     for d in &outcome.diagnostics {
-        eprint!("{}", d.render_styled(root, glossa::diagnostics::use_color()));
+        eprint!("{}", d.render_styled(root, color()));
     }
     let errors = outcome.diagnostics.iter().filter(|d| d.is_error()).count();
     let warnings = outcome

@@ -16,6 +16,7 @@ mod anchoring;
 mod bad_input;
 mod build;
 mod check;
+mod cli;
 mod crawl;
 mod demo;
 mod documents;
