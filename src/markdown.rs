@@ -49,23 +49,28 @@ fn markdown_events<'e>(
         .map(move |e| outline.event(e))
 }
 
-/// How pulldown-cmark starts a code block's HTML.
+/// How pulldown-cmark starts a code block's HTML, and a table's.
 const CODE_BLOCK_START: &str = "<pre><code";
+const TABLE_START: &str = "<table>";
 
-/// A page's code blocks made reachable: a block wider than its column scrolls, and a reader
+/// A page's code blocks and tables made reachable: a block wider than its column scrolls, and a reader
 /// without a mouse can scroll it only once it can take focus (axe: scrollable-region-focusable).
 /// Whether a block scrolls depends on the reader's screen, so every `<pre>` of `html` gets
 /// `tabindex="0"`, and the name `label` (in the interface's language) to be announced by when
-/// focus lands on it; with `role="group"`, since a `<pre>` of no role may not be named.
-pub(crate) fn focusable_code_blocks(html: String, label: &str) -> String {
-    if !html.contains(CODE_BLOCK_START) {
+/// focus lands on it; with `role="group"`, since a `<pre>` of no role may not be named. Every
+/// `<table>` gets `tabindex="0"` alone.
+pub(crate) fn focusable_blocks(html: String, label: &str) -> String {
+    if !html.contains(CODE_BLOCK_START) && !html.contains(TABLE_START) {
         return html;
     }
     let named = match label {
         "" => String::new(),
         _ => cat![" role=\"group\" aria-label=\"", escape(label), "\""],
     };
+    // A table keeps its role (it is announced as a table) and scrolls sideways as a code
+    // block does (the theme's CSS): it takes focus too.
     html.replace(CODE_BLOCK_START, &cat!["<pre tabindex=\"0\"", named, "><code"])
+        .replace(TABLE_START, "<table tabindex=\"0\">")
 }
 
 /// Where the pages that hold notes stand, one folder below the site's root (`SLUG/index.html`,
@@ -307,7 +312,7 @@ mod tests {
             false,
             2,
         );
-        let made = focusable_code_blocks(html.clone(), "Code \"block\"");
+        let made = focusable_blocks(html.clone(), "Code \"block\"");
         let open = "<pre tabindex=\"0\" role=\"group\" aria-label=\"Code &quot;block&quot;\"><code";
         assert_eq!(made.matches(open).count(), 2, "{made}");
         assert_eq!(made.replace(open, "<pre><code"), html, "only the start tags change");
@@ -315,9 +320,9 @@ mod tests {
             made.contains("<code>&lt;pre&gt;&lt;code&gt;</code>"),
             "inline code is text"
         );
-        let unnamed = focusable_code_blocks(html, "");
+        let unnamed = focusable_blocks(html, "");
         assert_eq!(unnamed.matches("<pre tabindex=\"0\"><code").count(), 2, "{unnamed}");
-        assert_eq!(focusable_code_blocks("<p>x</p>".into(), "Code"), "<p>x</p>");
+        assert_eq!(focusable_blocks("<p>x</p>".into(), "Code"), "<p>x</p>");
     }
 
     /// One parse gives a note's HTML and text exactly as two do, and notes that use a

@@ -6,7 +6,7 @@ use super::views::*;
 use super::{PAGE_BYTES, PageMaker, RenderError, Sink, url_path};
 use crate::concat::cat;
 use crate::layout::{self, PageRef};
-use crate::markdown::{BODY_BASE, focusable_code_blocks, markdown_html, plain_text};
+use crate::markdown::{BODY_BASE, focusable_blocks, markdown_html, plain_text};
 use crate::parse::Entry;
 use crate::resolve::{ResolvedDoc, Site};
 use rayon::prelude::*;
@@ -213,7 +213,7 @@ fn entry_view(site: &Site, index: &EntryIndex, i: usize, e: &Entry, root: &str, 
         term: e.term.clone(),
         kind: e.kind.clone(),
         forms: e.forms.clone(),
-        definition_html: focusable_code_blocks(
+        definition_html: focusable_blocks(
             markdown_html(&e.definition, root, site.config.raw_html, BODY_BASE),
             maker.theme.strings.get("code_block"),
         ),

@@ -283,3 +283,15 @@ fn code_blocks_take_focus_and_are_named_in_the_interface_language() {
         }
     }
 }
+
+#[test]
+fn tables_take_focus_as_they_scroll_sideways() {
+    let doc = "# Doc\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\nA word.\n";
+    let site = Site::new(&[("seeds/doc.md", doc)]);
+    site.build_ok(&[]);
+    let page = site.page("doc/index.html");
+    let table = page.one("table");
+    assert_eq!(table.attr("tabindex"), Some("0"));
+    assert_eq!(table.attr("role"), None, "a table stays a table");
+    assert_eq!(page.all("td").len(), 2);
+}

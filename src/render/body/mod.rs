@@ -11,7 +11,7 @@ use crate::concat::{cat, push};
 use crate::layout::refused_scheme;
 use crate::layout::{classify, href};
 use crate::markdown::{
-    BODY_BASE, ENDNOTE_BASE, NOTE_ROOT, Outline, escape, escape_href, focusable_code_blocks, heading_attrs, is_inline,
+    BODY_BASE, ENDNOTE_BASE, NOTE_ROOT, Outline, escape, escape_href, focusable_blocks, heading_attrs, is_inline,
     is_inline_end, note_html_and_text, rewrite_link,
 };
 use crate::parse::Entry;
@@ -254,9 +254,9 @@ impl<'a> Renderer<'a> {
         };
         let code_label = self.opts.strings.get("code_block");
         RenderedBody {
-            html: focusable_code_blocks(html, code_label),
+            html: focusable_blocks(html, code_label),
             notes,
-            endnotes_html: focusable_code_blocks(endnotes_html, code_label),
+            endnotes_html: focusable_blocks(endnotes_html, code_label),
         }
     }
 
