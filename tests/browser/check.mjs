@@ -31,6 +31,7 @@
 //      keyboard (aria-controls, aria-expanded) and closes it again; the notes follow text added
 //      to the page and a resize. Without JavaScript the margin notes overlap nothing either; at
 //      390 px notes stay closed in the text until their reference is followed.
+//   7. and 8. reading settings and print: see reader.mjs.
 // The pages are chosen by the HTML hooks of the contract: the document with notes, glosses and
 // glossary links; the entry of its first glossary link; about/ (else the first extra page).
 // Prints one line per check, "ok - …" or "FAIL - …" (details follow on lines starting with "#"),
@@ -43,6 +44,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { AxeBuilder } from '@axe-core/playwright';
+import { readerChecks } from './reader.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.resolve(HERE, '..', '..');
@@ -653,6 +655,7 @@ async function checkSite(browser, siteDir) {
     // 4. behaviour
     await behaviour(browser, name, origin, prefix, baseUrl, docs, chosen);
     await sidenotes(browser, name, origin, prefix, baseUrl, docs);
+    await readerChecks({ browser, name, origin, prefix, baseUrl, docs, check, guard, watch, axe, laidOut, noteGeometry, marginProblems, shots: SHOTS });
     console.log(`# behaviour in ${((Date.now() - t) / 1000).toFixed(1)} s`);
   } finally {
     server.close();
