@@ -4,7 +4,7 @@
 //! `static/settings.js`. How they behave in a browser, and print, is checked by
 //! tests/browser/reader.mjs.
 
-use crate::support::{Page, Site, text_of};
+use crate::support::{Page, Site, selector, text_of};
 
 const DOC: &str = "Der Titel\n\nErster Absatz mit Lawrow.\n";
 const SIDECAR: &str = "annotations:\n  - quote: Erster\n    note: Note one.\n    gloss: first\n";
@@ -29,20 +29,33 @@ const PAGES: [&str; 6] = [
     "404.html",
 ];
 
-/// The panel's settings, in order: `(data-setting, legend, [(value, label, checked)])`.
-fn settings(page: &Page) -> Vec<(String, String, Vec<(String, String, bool)>)> {
+/// One choice of a setting: `(value, label, checked)`.
+type Choice = (String, String, bool);
+/// One setting of the panel: `(data-setting, legend, its choices)`.
+type Setting = (String, String, Vec<Choice>);
+
+/// The panel's settings, in order.
+fn settings(page: &Page) -> Vec<Setting> {
     page.all("header .reader-settings-panel fieldset.setting")
         .iter()
         .map(|f| {
             let name = f.attr("data-setting").unwrap_or_default().to_owned();
-            let legend = text_of(&f.select(&crate::support::selector("legend")).next().expect("a legend"));
+            let legend = text_of(&f.select(&selector("legend")).next().expect("a legend"));
             let choices = f
-                .select(&crate::support::selector("label"))
+                .select(&selector("label"))
                 .map(|label| {
-                    let radio = label.select(&crate::support::selector("input")).next().expect("a radio");
+                    let radio = label.select(&selector("input")).next().expect("a radio");
                     assert_eq!(radio.attr("type"), Some("radio"));
-                    assert_eq!(radio.attr("name"), Some(name.as_str()), "a radio is named by its setting");
-                    (radio.attr("value").unwrap_or_default().to_owned(), text_of(&label), radio.attr("checked").is_some())
+                    assert_eq!(
+                        radio.attr("name"),
+                        Some(name.as_str()),
+                        "a radio is named by its setting"
+                    );
+                    (
+                        radio.attr("value").unwrap_or_default().to_owned(),
+                        text_of(&label),
+                        radio.attr("checked").is_some(),
+                    )
                 })
                 .collect();
             (name, legend, choices)
@@ -50,8 +63,10 @@ fn settings(page: &Page) -> Vec<(String, String, Vec<(String, String, bool)>)> {
         .collect()
 }
 
-fn choices(list: &[(&str, &str, bool)]) -> Vec<(String, String, bool)> {
-    list.iter().map(|(v, l, c)| ((*v).to_owned(), (*l).to_owned(), *c)).collect()
+fn choices(list: &[(&str, &str, bool)]) -> Vec<Choice> {
+    list.iter()
+        .map(|(v, l, c)| ((*v).to_owned(), (*l).to_owned(), *c))
+        .collect()
 }
 
 #[test]
@@ -76,18 +91,39 @@ fn every_page_has_the_reading_settings_button_and_its_panel_closed_in_the_header
     assert_eq!(
         settings(&doc),
         vec![
-            ("glosses".into(), "Glosses".into(), choices(&[("shown", "Shown", true), ("hidden", "Hidden", false)])),
-            ("notes".into(), "Notes".into(), choices(&[("shown", "Shown", true), ("hidden", "Hidden", false)])),
-            ("terms".into(), "Glossary links".into(), choices(&[("marked", "Marked", true), ("plain", "Plain", false)])),
+            (
+                "glosses".into(),
+                "Glosses".into(),
+                choices(&[("shown", "Shown", true), ("hidden", "Hidden", false)])
+            ),
+            (
+                "notes".into(),
+                "Notes".into(),
+                choices(&[("shown", "Shown", true), ("hidden", "Hidden", false)])
+            ),
+            (
+                "terms".into(),
+                "Glossary links".into(),
+                choices(&[("marked", "Marked", true), ("plain", "Plain", false)])
+            ),
             (
                 "size".into(),
                 "Text size".into(),
-                choices(&[("small", "Small", false), ("normal", "Normal", true), ("large", "Large", false), ("larger", "Larger", false)])
+                choices(&[
+                    ("small", "Small", false),
+                    ("normal", "Normal", true),
+                    ("large", "Large", false),
+                    ("larger", "Larger", false)
+                ])
             ),
             (
                 "scheme".into(),
                 "Colours".into(),
-                choices(&[("light", "Light", false), ("dark", "Dark", false), ("system", "System", true)])
+                choices(&[
+                    ("light", "Light", false),
+                    ("dark", "Dark", false),
+                    ("system", "System", true)
+                ])
             ),
         ]
     );
@@ -97,22 +133,37 @@ fn every_page_has_the_reading_settings_button_and_its_panel_closed_in_the_header
 fn the_remembered_choices_go_on_html_from_head_before_the_stylesheets_and_settings_js_is_deferred() {
     let site = site("");
     site.build_ok(&[]);
-    for (rel, root) in [("index.html", ""), ("a/index.html", "../"), ("glossary/lawrow/index.html", "../../")] {
+    for (rel, root) in [
+        ("index.html", ""),
+        ("a/index.html", "../"),
+        ("glossary/lawrow/index.html", "../../"),
+    ] {
         let page = site.page(rel);
         let head: Vec<_> = page.all("head > script, head > link[rel=stylesheet]");
-        let inline = head.iter().position(|e| e.value().name() == "script" && e.attr("src").is_none());
+        let inline = head
+            .iter()
+            .position(|e| e.value().name() == "script" && e.attr("src").is_none());
         let first_css = head.iter().position(|e| e.value().name() == "link");
         let inline = inline.unwrap_or_else(|| panic!("{rel}: no inline script in <head>"));
-        assert!(Some(inline) < first_css, "{rel}: the choices are set before the stylesheets");
+        assert!(
+            Some(inline) < first_css,
+            "{rel}: the choices are set before the stylesheets"
+        );
         let code = text_of(&head[inline]);
-        assert!(code.contains("localStorage.getItem(\"glossa-reader\")"), "{rel}: {code}");
+        assert!(
+            code.contains("localStorage.getItem(\"glossa-reader\")"),
+            "{rel}: {code}"
+        );
         assert!(code.contains("data-reader"), "{rel}: {code}");
         let script = page.one("head > script[src$=\"static/settings.js\"]");
         assert_eq!(script.attr("src"), Some(format!("{root}static/settings.js").as_str()));
         assert!(script.attr("defer").is_some(), "{rel}");
     }
     let js = std::fs::read_to_string(site.out().join("static/settings.js")).expect("static/settings.js");
-    assert!(js.contains("'glossa-reader'"), "settings.js keeps the choices under the key <head> reads");
+    assert!(
+        js.contains("'glossa-reader'"),
+        "settings.js keeps the choices under the key <head> reads"
+    );
 }
 
 #[test]
@@ -121,9 +172,15 @@ fn a_german_site_has_german_reading_settings() {
     site.build_ok(&[]);
     let doc = site.page("a/index.html");
     assert_eq!(text_of(&doc.one(".reader-settings-toggle")), "Leseeinstellungen");
-    assert_eq!(doc.one(".reader-settings-panel").attr("aria-label"), Some("Leseeinstellungen"));
+    assert_eq!(
+        doc.one(".reader-settings-panel").attr("aria-label"),
+        Some("Leseeinstellungen")
+    );
     let legends: Vec<_> = settings(&doc).into_iter().map(|(_, legend, _)| legend).collect();
-    assert_eq!(legends, ["Glossen", "Anmerkungen", "Glossarverweise", "Schriftgröße", "Farben"]);
+    assert_eq!(
+        legends,
+        ["Glossen", "Anmerkungen", "Glossarverweise", "Schriftgröße", "Farben"]
+    );
     let labels: Vec<_> = settings(&doc)
         .into_iter()
         .flat_map(|(_, _, c)| c.into_iter().map(|(_, label, _)| label))
@@ -131,8 +188,19 @@ fn a_german_site_has_german_reading_settings() {
     assert_eq!(
         labels,
         [
-            "Sichtbar", "Ausgeblendet", "Sichtbar", "Ausgeblendet", "Hervorgehoben", "Schlicht", "Klein", "Normal", "Groß",
-            "Größer", "Hell", "Dunkel", "System"
+            "Sichtbar",
+            "Ausgeblendet",
+            "Sichtbar",
+            "Ausgeblendet",
+            "Hervorgehoben",
+            "Schlicht",
+            "Klein",
+            "Normal",
+            "Groß",
+            "Größer",
+            "Hell",
+            "Dunkel",
+            "System"
         ]
     );
 }
