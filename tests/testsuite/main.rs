@@ -30,6 +30,7 @@ mod links;
 mod notes;
 mod output;
 mod props;
+mod reader;
 mod scale;
 mod search;
 #[cfg(unix)]

@@ -189,7 +189,11 @@ fn the_search_page_is_a_form_that_names_its_file() {
     let id = input.attr("id").expect("an id for the label");
     assert_eq!(page.all(&format!("label[for=\"{id}\"]")).len(), 1);
     // The script and its index are files of the site.
-    let script = page.one("script[src]").attr("src").expect("src").to_owned();
+    let script = page
+        .one("script[src$=\"search.js\"]")
+        .attr("src")
+        .expect("src")
+        .to_owned();
     assert!(
         resolve_href(&site.out().join("search/index.html"), &script).is_file(),
         "{script}"

@@ -11,8 +11,9 @@
  * below its line only where references crowd one line, and then by a line of a note or two. A
  * note whose reference was followed (the link target), or into which keyboard focus moves, is
  * shown whole. Layout runs again when fonts load, when the text or a note changes size
- * (ResizeObserver), on load and on every resize of the window. Below the breakpoint the notes
- * are left to the stylesheet (they open under their block when their reference is followed).
+ * (ResizeObserver), on load, on every resize of the window and when a reading setting changes
+ * (settings.js). Below the breakpoint, and while the reader hides the notes, the notes are left
+ * to the stylesheet (they open under their block when their reference is followed).
  *
  * The button's words come from the theme's interface strings, in data-more and data-less on this
  * script's own <script> element (document.html).
@@ -151,7 +152,9 @@
   }
 
   function layout() {
-    if (!wide.matches) {
+    // Narrow screens, or notes the reader hid (reading settings): nothing to place.
+    var rendered = notes.some(function (n) { return n.el.getClientRects().length > 0; });
+    if (!wide.matches || !rendered) {
       release();
       return;
     }
@@ -270,6 +273,7 @@
   if (document.fonts && document.fonts.ready) document.fonts.ready.then(schedule);
   window.addEventListener('load', schedule);
   window.addEventListener('resize', schedule); // the text may move without changing its size
+  document.addEventListener('glossa:settings', schedule); // a reading setting changed (settings.js)
   showTarget();
   layout();
   // The browser may have scrolled to a note in the address before it was moved.
