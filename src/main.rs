@@ -131,6 +131,9 @@ fn main() -> ExitCode {
             fix,
         } => check(root, drafts, fix, deny_warnings),
         Command::New { dir } => new_site(&dir),
+        #[cfg(not(feature = "serve"))]
+        Command::Serve { .. } => serve_left_out(),
+        #[cfg(feature = "serve")]
         Command::Serve {
             root,
             port,
@@ -205,6 +208,7 @@ fn check(root: PathBuf, drafts: bool, fix: bool, deny_warnings: bool) -> ExitCod
 }
 
 /// `glossa serve`: runs until it is stopped.
+#[cfg(feature = "serve")]
 fn serve(opts: glossa::serve::ServeOptions) -> ExitCode {
     if let Some(code) = missing_root(&opts.root) {
         return code;
@@ -216,6 +220,17 @@ fn serve(opts: glossa::serve::ServeOptions) -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+/// `glossa serve` in a binary built without the `serve` feature (`--no-default-features`): a
+/// usage error (exit 2) that says how to get a glossa that serves.
+#[cfg(not(feature = "serve"))]
+fn serve_left_out() -> ExitCode {
+    eprintln!(
+        "error: this glossa was built without the `serve` feature, so it cannot serve\n  \
+         = hint: install glossa without --no-default-features (or with --features serve)"
+    );
+    ExitCode::from(2)
 }
 
 /// A `--root` that is not a folder is a usage error (exit 2).
