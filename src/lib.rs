@@ -42,7 +42,7 @@ pub mod render;
 pub mod resolve;
 pub mod scaffold;
 pub mod schema;
-/// Only with the `serve` feature (a default one): see Cargo.toml.
+// Only with the `serve` feature (a default one): see Cargo.toml.
 #[cfg(feature = "serve")]
 pub mod serve;
 mod site_files;
