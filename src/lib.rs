@@ -16,6 +16,10 @@
 
 // A Diagnostic is large, but errors are the cold path: boxing them would only add noise.
 #![allow(clippy::result_large_err)]
+// Without `serve`, the parts of the pipeline only it calls (a document read again, the sink
+// that writes only changed pages) go unused: they stay compiled, and the default build, which
+// uses them all, is the one whose dead code the lints report.
+#![cfg_attr(not(feature = "serve"), allow(dead_code))]
 
 pub mod add;
 mod concat;
@@ -33,6 +37,8 @@ pub mod render;
 pub mod resolve;
 pub mod scaffold;
 pub mod schema;
+// Only with the `serve` feature (a default one): see Cargo.toml.
+#[cfg(feature = "serve")]
 pub mod serve;
 mod site_files;
 mod slug;

@@ -96,6 +96,9 @@ fn main() -> ExitCode {
             },
         ),
         Command::New { dir } => new_site(&dir),
+        #[cfg(not(feature = "serve"))]
+        Command::Serve { .. } => serve_left_out(),
+        #[cfg(feature = "serve")]
         Command::Serve {
             root,
             port,
@@ -240,6 +243,7 @@ fn add_refused(
 }
 
 /// `glossa serve`: runs until it is stopped.
+#[cfg(feature = "serve")]
 fn serve(opts: glossa::serve::ServeOptions) -> ExitCode {
     if let Some(code) = missing_root(&opts.root) {
         return code;
@@ -265,6 +269,17 @@ fn completions(shell: clap_complete::Shell) -> ExitCode {
         }
         _ => ExitCode::SUCCESS,
     }
+}
+
+/// `glossa serve` in a binary built without the `serve` feature (`--no-default-features`): a
+/// usage error (exit 2) that says how to get a glossa that serves.
+#[cfg(not(feature = "serve"))]
+fn serve_left_out() -> ExitCode {
+    eprintln!(
+        "error: this glossa was built without the `serve` feature, so it cannot serve\n  \
+         = hint: install glossa without --no-default-features (or with --features serve)"
+    );
+    ExitCode::from(2)
 }
 
 /// A `--root` that is not a folder is a usage error (exit 2).

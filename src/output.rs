@@ -51,6 +51,9 @@ pub(crate) enum Refusal {
     },
     NotAFolder,
     SymbolicLink,
+    /// Found on Unix only, by device number (the standard library has no stable volume id
+    /// elsewhere, where the swap's rename of a mount point fails with the system's error).
+    #[cfg_attr(not(unix), allow(dead_code))]
     MountPoint,
     /// Not empty, and without the marker.
     NotBuiltByGlossa,

@@ -166,9 +166,14 @@ impl StopSignals {
     }
 
     /// Resolves when one of the signals arrives.
-    async fn stopped(mut self) {
+    async fn stopped(self) {
         #[cfg(unix)]
         {
+            let StopSignals {
+                mut interrupt,
+                mut terminate,
+                mut hangup,
+            } = self;
             async fn on(signal: Option<&mut tokio::signal::unix::Signal>) {
                 match signal {
                     Some(s) => {
@@ -178,9 +183,9 @@ impl StopSignals {
                 }
             }
             tokio::select! {
-                () = on(self.interrupt.as_mut()) => {}
-                () = on(self.terminate.as_mut()) => {}
-                () = on(self.hangup.as_mut()) => {}
+                () = on(interrupt.as_mut()) => {}
+                () = on(terminate.as_mut()) => {}
+                () = on(hangup.as_mut()) => {}
             }
         }
         #[cfg(not(unix))]

@@ -7,7 +7,10 @@
 #![allow(unreachable_pub)]
 
 mod authoring;
+#[cfg(feature = "serve")]
 mod serve;
+#[cfg(not(feature = "serve"))]
+mod serve_left_out;
 mod support;
 
 mod accessibility;
