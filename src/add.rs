@@ -13,7 +13,7 @@
 //! 3. [`commit`]: write the new text atomically, unless the sidecar or the document changed
 //!    on the disk since [`plan`] read them (then nothing is written).
 
-use crate::diagnostics::{Diagnostic, Severity};
+use crate::diagnostics::{Code, Diagnostic, Severity};
 use crate::yamledit::{EditError, NewValue};
 use crate::{BuildOptions, Fatal};
 use std::ops::Range;
@@ -230,7 +230,11 @@ pub fn commit(plan: &Plan) -> Result<(), Refusal> {
 
 fn changed(path: &Path) -> Refusal {
     Refusal::Diagnostics(vec![
-        Diagnostic::error(path, "the file changed since `glossa add` read it; nothing was written")
+        Diagnostic::error(
+            Code::ChangedSinceRead,
+            path,
+            "the file changed since `glossa add` read it; nothing was written",
+        )
             .hint("run the command again"),
     ])
 }
@@ -269,7 +273,11 @@ fn locate(root: &Path, document: &Path) -> Result<(PathBuf, PathBuf), Refusal> {
             .collect::<Vec<_>>()
             .join(" and ");
         return Err(Refusal::Diagnostics(vec![
-            Diagnostic::error(&sidecar, "this sidecar could belong to more than one document")
+            Diagnostic::error(
+                Code::AmbiguousSidecar,
+                &sidecar,
+                "this sidecar could belong to more than one document",
+            )
                 .hint(format!("{names} share its stem; rename one")),
         ]));
     }
@@ -316,7 +324,11 @@ fn refused_edit(source: &str, path: &Path, e: EditError) -> Refusal {
         _ => None,
     };
     let d = yaml_error.unwrap_or_else(|| {
-        Diagnostic::error(path, format!("cannot add an annotation to this sidecar: {e}"))
+        Diagnostic::error(
+            Code::SidecarNotEditable,
+            path,
+            format!("cannot add an annotation to this sidecar: {e}"),
+        )
             .hint("add the annotation by hand, or write the file's `annotations` as a plain list")
     });
     Refusal::Diagnostics(vec![d])
