@@ -19,6 +19,7 @@ mod check;
 mod cli;
 mod crawl;
 mod demo;
+mod diagnostics_format;
 mod documents;
 mod fix;
 mod glossary;
