@@ -235,7 +235,7 @@ fn changed(path: &Path) -> Refusal {
             path,
             "the file changed since `glossa add` read it; nothing was written",
         )
-            .hint("run the command again"),
+        .hint("run the command again"),
     ])
 }
 
@@ -278,7 +278,7 @@ fn locate(root: &Path, document: &Path) -> Result<(PathBuf, PathBuf), Refusal> {
                 &sidecar,
                 "this sidecar could belong to more than one document",
             )
-                .hint(format!("{names} share its stem; rename one")),
+            .hint(format!("{names} share its stem; rename one")),
         ]));
     }
     Ok((path.clone(), sidecar))
@@ -329,7 +329,7 @@ fn refused_edit(source: &str, path: &Path, e: EditError) -> Refusal {
             path,
             format!("cannot add an annotation to this sidecar: {e}"),
         )
-            .hint("add the annotation by hand, or write the file's `annotations` as a plain list")
+        .hint("add the annotation by hand, or write the file's `annotations` as a plain list")
     });
     Refusal::Diagnostics(vec![d])
 }

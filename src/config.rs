@@ -131,8 +131,10 @@ pub fn parse(source: &str, path: &Path) -> (Config, Vec<Diagnostic>) {
         config.base_url = None;
     }
     if let Some(refusal) = crate::output::config_output_refusal(&config.output) {
-        diags
-            .push(yaml::value_error(refusal.code(), source, path, &["output".into()], refusal.message(None)).hint(refusal.hint(false)));
+        diags.push(
+            yaml::value_error(refusal.code(), source, path, &["output".into()], refusal.message(None))
+                .hint(refusal.hint(false)),
+        );
         config.output = Config::default().output;
     }
     if !crate::slug::is_valid_id(&config.theme) {

@@ -137,8 +137,9 @@ fn relocations(d: &ResolvedDoc, body: &PageBody, source: &str) -> (Vec<Move>, Ve
             continue; // anchored, or ambiguous: not a changed text
         }
         let at: Pos = positions.value(&a.key_path("quote")).unwrap_or_default();
-        let note =
-            |severity: Severity, code: Code, message: String| Diagnostic::error(code, path, message).at(source, at).severity(severity);
+        let note = |severity: Severity, code: Code, message: String| {
+            Diagnostic::error(code, path, message).at(source, at).severity(severity)
+        };
         match relocate(reading, &a.selector.quote) {
             Relocation::Moved {
                 block,
@@ -155,8 +156,12 @@ fn relocations(d: &ResolvedDoc, body: &PageBody, source: &str) -> (Vec<Move>, Ve
                             value,
                         })
                         .collect(),
-                    fixed: note(Severity::Note, Code::QuoteFixed, format!("fixed: the quote now reads \"{found}\""))
-                        .hint(format!("the only close passage (similarity {similarity:.2})")),
+                    fixed: note(
+                        Severity::Note,
+                        Code::QuoteFixed,
+                        format!("fixed: the quote now reads \"{found}\""),
+                    )
+                    .hint(format!("the only close passage (similarity {similarity:.2})")),
                     orphan: note(
                         Severity::Error,
                         Code::QuoteOrphaned,

@@ -252,7 +252,7 @@ fn render_failure(
                     &c.path,
                     format!("cannot render this document: {}", c.reason),
                 )
-                    .hint("build again once the file is saved"),
+                .hint("build again once the file is saved"),
             );
             Ok(outcome)
         }

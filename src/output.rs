@@ -331,9 +331,9 @@ impl Plan {
             None
         } else {
             let source = std::fs::read_to_string(&self.site_yaml).unwrap_or_default();
-            YamlPositions::index(&source)
-                .value(&["output".into()])
-                .map(|pos| Diagnostic::error(refusal.code(), &self.site_yaml, refusal.message(Some(shown))).at(&source, pos))
+            YamlPositions::index(&source).value(&["output".into()]).map(|pos| {
+                Diagnostic::error(refusal.code(), &self.site_yaml, refusal.message(Some(shown))).at(&source, pos)
+            })
         };
         // Without `output` in site.yaml (the default, `public`), at the folder too.
         d.unwrap_or_else(|| Diagnostic::error(refusal.code(), shown, refusal.message(None)))

@@ -80,11 +80,7 @@ pub(crate) struct Report {
 }
 
 /// Prints a run's diagnostics and its summary, and says its exit code.
-pub(crate) fn finish(
-    result: Result<Outcome, glossa::Fatal>,
-    printer: &Printer,
-    report: Report,
-) -> ExitCode {
+pub(crate) fn finish(result: Result<Outcome, glossa::Fatal>, printer: &Printer, report: Report) -> ExitCode {
     let Report {
         quiet,
         deny_warnings,

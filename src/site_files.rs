@@ -53,7 +53,12 @@ fn look_at(real_root: &Path, path: &Path, diags: &mut Vec<Diagnostic>) -> Entry 
     };
     if !real.starts_with(real_root) {
         diags.push(
-            Diagnostic::warning(Code::SymlinkOutsideSite, path, "skipped: a symlink that leads out of the site").hint(format!(
+            Diagnostic::warning(
+                Code::SymlinkOutsideSite,
+                path,
+                "skipped: a symlink that leads out of the site",
+            )
+            .hint(format!(
                 "it leads to {}; glossa follows only symlinks that stay inside the site's folder",
                 real.display()
             )),
@@ -92,8 +97,12 @@ fn skip_special(path: &Path, kind: std::fs::FileType, diags: &mut Vec<Diagnostic
         "not a regular file"
     };
     diags.push(
-        Diagnostic::warning(Code::SpecialFile, path, format!("skipped: {what}, not a file or a folder"))
-            .hint("glossa reads only regular files, and symlinks to them inside the site"),
+        Diagnostic::warning(
+            Code::SpecialFile,
+            path,
+            format!("skipped: {what}, not a file or a folder"),
+        )
+        .hint("glossa reads only regular files, and symlinks to them inside the site"),
     );
 }
 

@@ -225,7 +225,11 @@ pub fn load(root: &Path, name: &str, lang: &str, diags: &mut Vec<Diagnostic>) ->
     tera.autoescape_on(vec![".html", ".xml"]);
     let prefixes: Vec<String> = chain.iter().map(|m| format!("{}/templates/", m.name)).collect();
     if let Err(e) = tera.set_fallback_prefixes(prefixes) {
-        diags.push(Diagnostic::error(Code::TemplateError, root.join("themes"), e.to_string()));
+        diags.push(Diagnostic::error(
+            Code::TemplateError,
+            root.join("themes"),
+            e.to_string(),
+        ));
         return None;
     }
 
@@ -366,9 +370,10 @@ fn resolve_chain(root: &Path, name: &str, diags: &mut Vec<Diagnostic>) -> Option
         let dir = Some(root.join("themes").join(&current)).filter(|d| crate::site_files::is_dir(root, d, diags));
         if builtin.is_none() && dir.is_none() {
             let known = known_themes(root);
-            let d = error_here(Code::UnknownTheme, format!(
-                "unknown theme `{current}`: it is not built in and there is no folder themes/{current}/"
-            ));
+            let d = error_here(
+                Code::UnknownTheme,
+                format!("unknown theme `{current}`: it is not built in and there is no folder themes/{current}/"),
+            );
             diags.push(match did_you_mean(&current, known.iter().map(String::as_str)) {
                 Some(best) => d.hint(format!("did you mean `{best}`?")),
                 None => d.hint(format!("the themes here are {}", quoted_list(&known))),
@@ -400,10 +405,10 @@ fn circle_error(chain: &[Member], current: &str, error_here: impl Fn(Code, Strin
     let mut circle: Vec<&str> = chain.iter().map(|m| m.name.as_str()).collect();
     circle.push(current);
     let start = circle.iter().position(|n| *n == current).unwrap_or(0);
-    error_here(Code::ThemeCycle, format!(
-        "themes extend each other in a circle: {}",
-        circle[start..].join(" → ")
-    ))
+    error_here(
+        Code::ThemeCycle,
+        format!("themes extend each other in a circle: {}", circle[start..].join(" → ")),
+    )
     .hint("one of them must extend another theme, for instance `default`")
 }
 
@@ -641,10 +646,18 @@ fn template_diagnostic(origins: &BTreeMap<String, Origin>, root: &Path, theme: &
         }
         Some(Origin::Builtin { theme, text }) => {
             let file = name.rsplit("/templates/").next().unwrap_or(&name);
-            Diagnostic::error(Code::TemplateError, format!("(built-in {theme} theme) templates/{file}"), message)
-                .at(text, pos)
+            Diagnostic::error(
+                Code::TemplateError,
+                format!("(built-in {theme} theme) templates/{file}"),
+                message,
+            )
+            .at(text, pos)
         }
-        None => Diagnostic::error(Code::TemplateError, root.join("themes").join(theme), format!("{name}: {message}")),
+        None => Diagnostic::error(
+            Code::TemplateError,
+            root.join("themes").join(theme),
+            format!("{name}: {message}"),
+        ),
     }
 }
 

@@ -224,7 +224,9 @@ mod tests {
                     && !name.starts_with('-')
                     && !name.ends_with('-')
                     && !name.contains("--")
-                    && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'),
+                    && name
+                        .bytes()
+                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'),
                 "{name} is not kebab-case"
             );
         }

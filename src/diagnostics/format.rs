@@ -200,6 +200,9 @@ mod tests {
         );
         assert_eq!(escape_property("a:b,c%d\r\ne"), "a%3Ab%2Cc%25d%0D%0Ae");
         let note = Diagnostic::error(Code::Fatal, "", "cannot write").severity(Severity::Note);
-        assert_eq!(github_line(&note, Path::new("/")), "::notice title=fatal::cannot write\n");
+        assert_eq!(
+            github_line(&note, Path::new("/")),
+            "::notice title=fatal::cannot write\n"
+        );
     }
 }

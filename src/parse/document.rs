@@ -143,11 +143,13 @@ pub fn decode(bytes: Vec<u8>, path: &Path) -> Result<String, Diagnostic> {
             let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
             let valid = std::str::from_utf8(&e.as_bytes()[..offset]).unwrap_or("");
             let pos = Pos::of_offset(valid, offset, 1);
-            Err(
-                Diagnostic::error(Code::NotUtf8, path, format!("this file is not UTF-8: invalid byte at offset {offset}"))
-                    .at(&lossy, pos)
-                    .hint("save it as UTF-8 (most editors offer this under \"Save with encoding\")"),
+            Err(Diagnostic::error(
+                Code::NotUtf8,
+                path,
+                format!("this file is not UTF-8: invalid byte at offset {offset}"),
             )
+            .at(&lossy, pos)
+            .hint("save it as UTF-8 (most editors offer this under \"Save with encoding\")"))
         }
     }
 }
@@ -254,7 +256,7 @@ fn front_matter_meta(
                 path,
                 "annotations belong in the sidecar, not in front matter",
             )
-                .hint(format!("move them to `{stem}.yaml` beside this file")),
+            .hint(format!("move them to `{stem}.yaml` beside this file")),
         );
         meta.annotations = None;
     }
@@ -349,14 +351,21 @@ fn merged_meta(
     let (_, draft) = pick!(draft);
     let (side_lines, lines) = pick!(lines);
 
-    let slug_origin = slug.as_ref().map(|_| origin.error(Code::DuplicateSlug, "slug", side_slug, String::new()));
+    let slug_origin = slug
+        .as_ref()
+        .map(|_| origin.error(Code::DuplicateSlug, "slug", side_slug, String::new()));
     let slug = checked_slug(origin, slug, side_slug, stem, diags);
     if let Some(d) = &date
         && !is_iso_date(d)
     {
         diags.push(
             origin
-                .error(Code::InvalidDate, "date", side_date, format!("date `{d}` is not YYYY-MM-DD"))
+                .error(
+                    Code::InvalidDate,
+                    "date",
+                    side_date,
+                    format!("date `{d}` is not YYYY-MM-DD"),
+                )
                 .hint("for example `2023-07-06`"),
         );
     }
@@ -365,14 +374,24 @@ fn merged_meta(
     {
         diags.push(
             origin
-                .error(Code::InvalidLang, "lang", side_lang, format!("`{l}` is not a BCP 47 language tag"))
+                .error(
+                    Code::InvalidLang,
+                    "lang",
+                    side_lang,
+                    format!("`{l}` is not a BCP 47 language tag"),
+                )
                 .hint("for example `de` or `en-GB`"),
         );
     }
     if kind == Kind::Md && lines.is_some() {
         diags.push(
             origin
-                .error(Code::LinesNotTxt, "lines", side_lines, "`lines` applies to .txt documents only".into())
+                .error(
+                    Code::LinesNotTxt,
+                    "lines",
+                    side_lines,
+                    "`lines` applies to .txt documents only".into(),
+                )
                 .hint("in Markdown, end a line with two spaces or a backslash to keep the break"),
         );
     }
@@ -404,7 +423,12 @@ fn checked_slug(
         Some(s) => {
             diags.push(
                 origin
-                    .error(Code::InvalidSlug, "slug", side_slug, format!("slug `{s}` is not `[a-z0-9-]+`"))
+                    .error(
+                        Code::InvalidSlug,
+                        "slug",
+                        side_slug,
+                        format!("slug `{s}` is not `[a-z0-9-]+`"),
+                    )
                     .hint(format!("try `{}`", slugify(&s))),
             );
             slugify(&s)
@@ -413,7 +437,8 @@ fn checked_slug(
     };
     if slug.is_empty() {
         diags.push(
-            Diagnostic::error(Code::EmptySlug, origin.path, "this file name gives an empty slug").hint("set `slug:` in the metadata"),
+            Diagnostic::error(Code::EmptySlug, origin.path, "this file name gives an empty slug")
+                .hint("set `slug:` in the metadata"),
         );
     }
     slug
@@ -437,7 +462,12 @@ fn checked_source(
         };
         diags.push(
             origin
-                .error_at(Code::UnsafeLink, &at, side_has, format!("`{scheme}:` URLs are not allowed as a source"))
+                .error_at(
+                    Code::UnsafeLink,
+                    &at,
+                    side_has,
+                    format!("`{scheme}:` URLs are not allowed as a source"),
+                )
                 .hint("give the address where the text can be read, such as https://…"),
         );
         false

@@ -90,8 +90,15 @@ pub fn parse_glossary(source: &str, path: &Path, diags: &mut Vec<Diagnostic>) ->
         let kind = e.kind.unwrap_or_else(|| "term".into());
         if kind.trim().is_empty() {
             diags.push(
-                value_error_in(Code::EmptyValue, positions(), source, path, &at("kind"), "`kind` is empty")
-                    .hint("leave it out for `term`"),
+                value_error_in(
+                    Code::EmptyValue,
+                    positions(),
+                    source,
+                    path,
+                    &at("kind"),
+                    "`kind` is empty",
+                )
+                .hint("leave it out for `term`"),
             );
             continue;
         }

@@ -266,7 +266,12 @@ fn annotation_problems(a: &RawAnnotation, id: &str) -> Vec<Problem> {
         });
     }
     if a.quote.trim().is_empty() {
-        out.push(problem(Code::EmptyQuote, Some("quote"), "the quote is empty".into(), None));
+        out.push(problem(
+            Code::EmptyQuote,
+            Some("quote"),
+            "the quote is empty".into(),
+            None,
+        ));
     }
     if a.note.is_none() && a.gloss.is_none() && a.term.is_none() && a.see.is_none() {
         out.push(problem(

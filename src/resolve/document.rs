@@ -113,7 +113,11 @@ fn explicit_occurrences(
                 }
             }
             None => {
-                let d = sidecar.error(Code::UnknownTerm, &a.key_path("term"), format!("unknown glossary id `{term}`"));
+                let d = sidecar.error(
+                    Code::UnknownTerm,
+                    &a.key_path("term"),
+                    format!("unknown glossary id `{term}`"),
+                );
                 diags.push(match did_you_mean(term, term_ids.keys().map(String::as_str)) {
                     Some(s) => d.hint(format!("did you mean `{s}`?")),
                     None => d.hint("glossary ids are defined in content/glossary.yaml"),
@@ -297,11 +301,7 @@ fn count_notes(
                     &doc.path,
                     format!("footnote `[^{label}]` is never referenced"),
                 )
-                .at_offset(
-                    &body.source,
-                    at,
-                    1,
-                ),
+                .at_offset(&body.source, at, 1),
             );
         }
     }
@@ -337,11 +337,7 @@ fn page_ids(
                     &doc.path,
                     format!("the id `{id}` is used twice in this page"),
                 )
-                .at_offset(
-                    &body.source,
-                    at,
-                    1,
-                ),
+                .at_offset(&body.source, at, 1),
             );
         }
     }

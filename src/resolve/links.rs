@@ -95,11 +95,7 @@ pub type LinkError = (Code, String, Option<String>);
 
 impl SiteIndex {
     /// Checks a target. `own_ids` are the ids of the page the link is on, for `#id`.
-    pub fn check(
-        &self,
-        target: &Target,
-        own_ids: Option<&PageIds>,
-    ) -> Result<Option<PageRef>, LinkError> {
+    pub fn check(&self, target: &Target, own_ids: Option<&PageIds>) -> Result<Option<PageRef>, LinkError> {
         let names = |m: &BTreeMap<String, (String, Arc<PageIds>)>| m.keys().cloned().collect::<Vec<_>>();
         let suggest = |word: &str, cands: Vec<String>| {
             crate::diagnostics::did_you_mean(word, cands.iter().map(String::as_str))

@@ -43,9 +43,10 @@ impl Site {
                         Code::MissingSidecar,
                         &d.doc.path,
                         "this document has no sidecar, though others have one",
-                    ).hint(
-                        format!("annotate it in `{stem}.yaml` beside it, or ignore this if it needs none"),
-                    ),
+                    )
+                    .hint(format!(
+                        "annotate it in `{stem}.yaml` beside it, or ignore this if it needs none"
+                    )),
                 );
             }
         }
@@ -264,10 +265,12 @@ pub(super) fn check_entries(entries: &[Entry], files: &mut ErrorFiles, diags: &m
             if !seen.contains_key(related.as_str()) {
                 let mut path = e.key_path("see");
                 path.push(i.into());
-                let d =
-                    files
-                        .get(&e.path)
-                        .value_error(Code::UnknownTerm, &e.path, &path, format!("unknown glossary id `{related}` in `see`"));
+                let d = files.get(&e.path).value_error(
+                    Code::UnknownTerm,
+                    &e.path,
+                    &path,
+                    format!("unknown glossary id `{related}` in `see`"),
+                );
                 diags.push(match did_you_mean(related, seen.keys().copied()) {
                     Some(s) => d.hint(format!("did you mean `{s}`?")),
                     None => d,
@@ -292,12 +295,20 @@ fn check_slugs(root: &Path, docs: &[ResolvedDoc], pages: &[ResolvedDoc], diags: 
         };
         if ["glossary", "search", "static"].contains(&slug) {
             diags.push(
-                error(Code::ReservedSlug, format!("the slug `{slug}` is reserved for the site's own pages")).hint("set another `slug:`"),
+                error(
+                    Code::ReservedSlug,
+                    format!("the slug `{slug}` is reserved for the site's own pages"),
+                )
+                .hint("set another `slug:`"),
             );
         } else if let Some(first) = seen.insert(slug, &d.doc.path) {
             let first = first.strip_prefix(root).unwrap_or(first);
             diags.push(
-                error(Code::DuplicateSlug, format!("two documents or pages have the slug `{slug}`")).hint(format!(
+                error(
+                    Code::DuplicateSlug,
+                    format!("two documents or pages have the slug `{slug}`"),
+                )
+                .hint(format!(
                     "{} has it too; set another `slug:` in one of them",
                     first.display()
                 )),
@@ -322,7 +333,8 @@ fn warn_unused_entries(entries: &[Entry], docs: &[ResolvedDoc], diags: &mut Vec<
             format!("glossary entry `{}` occurs in no document", e.id),
         );
         diags.push(
-            d.severity(crate::diagnostics::Severity::Warning).hint("check its `forms` against the text (matching is case-sensitive, whole words)"),
+            d.severity(crate::diagnostics::Severity::Warning)
+                .hint("check its `forms` against the text (matching is case-sensitive, whole words)"),
         );
     }
 }

@@ -262,7 +262,10 @@ mod tests {
     fn serde_errors_get_codes_by_kind() {
         let code = |src: &str| from_yaml::<Notes>(src, Path::new("a.yaml")).unwrap_err().code;
         assert_eq!(code("annotations:\n  - qoute: x\n"), Code::UnknownKey);
-        assert_eq!(code("annotations:\n  - note: x\n    `invalid type: `: y\n"), Code::YamlSyntax);
+        assert_eq!(
+            code("annotations:\n  - note: x\n    `invalid type: `: y\n"),
+            Code::YamlSyntax
+        );
         assert_eq!(code("title: x\n"), Code::MissingKey);
         assert_eq!(code("annotations: []\ntitle: a\ntitle: b\n"), Code::DuplicateKey);
         assert_eq!(code("annotations: 5\n"), Code::WrongType);

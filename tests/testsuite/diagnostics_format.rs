@@ -11,7 +11,13 @@ const TEXT: &str = "Titel\n\nDer Nebelstreif zieht über das Feld.\n";
 /// `glossa COMMAND --root ROOT --message-format FORMAT ARGS…`, run in the site's folder.
 fn run(site: &Site, command: &str, format: &str, args: &[&str]) -> Run {
     let root = site.root();
-    let mut all = vec![command, "--root", root.to_str().expect("a UTF-8 path"), "--message-format", format];
+    let mut all = vec![
+        command,
+        "--root",
+        root.to_str().expect("a UTF-8 path"),
+        "--message-format",
+        format,
+    ];
     all.extend_from_slice(args);
     glossa(&root, &all)
 }
@@ -28,8 +34,22 @@ fn json_lines(run: &Run) -> Vec<Value> {
 fn with_code(lines: &[Value], code: &str) -> Value {
     let found: Vec<&Value> = lines.iter().filter(|v| v["code"] == code).collect();
     assert_eq!(found.len(), 1, "one {code} in {lines:#?}");
-    let keys: BTreeSet<&str> = found[0].as_object().expect("an object").keys().map(String::as_str).collect();
-    let fields = ["severity", "code", "path", "line", "column", "end_column", "message", "hint"];
+    let keys: BTreeSet<&str> = found[0]
+        .as_object()
+        .expect("an object")
+        .keys()
+        .map(String::as_str)
+        .collect();
+    let fields = [
+        "severity",
+        "code",
+        "path",
+        "line",
+        "column",
+        "end_column",
+        "message",
+        "hint",
+    ];
     assert_eq!(keys, BTreeSet::from(fields), "the fields");
     found[0].clone()
 }
@@ -38,7 +58,10 @@ fn with_code(lines: &[Value], code: &str) -> Value {
 fn json_gives_a_quote_not_found_with_its_position() {
     let site = Site::new(&[
         ("seeds/a.txt", TEXT),
-        ("seeds/a.yaml", "annotations:\n  - quote: Nebelstreiff\n    gloss: mist\n"),
+        (
+            "seeds/a.yaml",
+            "annotations:\n  - quote: Nebelstreiff\n    gloss: mist\n",
+        ),
     ]);
     let run = run(&site, "check", "json", &[]);
     assert_eq!(run.code, 1, "{run}");
@@ -58,7 +81,10 @@ fn json_gives_a_quote_not_found_with_its_position() {
 fn json_gives_yaml_syntax_and_unknown_keys_their_codes() {
     let site = Site::new(&[
         ("seeds/a.txt", TEXT),
-        ("seeds/a.yaml", "annotations:\n  - quote: Nebelstreif\n    qoute: x\n    gloss: mist\n"),
+        (
+            "seeds/a.yaml",
+            "annotations:\n  - quote: Nebelstreif\n    qoute: x\n    gloss: mist\n",
+        ),
         ("seeds/b.txt", TEXT),
         ("seeds/b.yaml", "annotations: [\n  - quote: \"x\n"),
     ]);
@@ -67,7 +93,10 @@ fn json_gives_yaml_syntax_and_unknown_keys_their_codes() {
     let lines = json_lines(&run);
     let unknown = with_code(&lines, "unknown-key");
     assert_eq!(unknown["path"], "seeds/a.yaml");
-    assert_eq!((unknown["line"].as_u64(), unknown["column"].as_u64()), (Some(3), Some(5)));
+    assert_eq!(
+        (unknown["line"].as_u64(), unknown["column"].as_u64()),
+        (Some(3), Some(5))
+    );
     assert_eq!(unknown["hint"], "did you mean `quote`?");
     let syntax = with_code(&lines, "yaml-syntax");
     assert_eq!(syntax["path"], "seeds/b.yaml");
@@ -79,7 +108,10 @@ fn json_gives_a_site_level_error_with_no_line_as_null() {
     let site = Site::new(&[
         ("seeds/a.txt", TEXT),
         ("seeds/lonely.yaml", "title: x\n"),
-        ("content/glossary.yaml", "- id: feld\n  term: Feld\n  definition: A field.\n"),
+        (
+            "content/glossary.yaml",
+            "- id: feld\n  term: Feld\n  definition: A field.\n",
+        ),
     ]);
     let run = run(&site, "build", "json", &[]);
     assert_eq!(run.code, 1, "{run}");
@@ -138,8 +170,12 @@ fn unescape(text: &str) -> String {
 
 /// A workflow command: `::COMMAND PROPERTIES::DATA`, its properties unescaped.
 fn workflow_command(line: &str) -> (String, Vec<(String, String)>, String) {
-    let rest = line.strip_prefix("::").unwrap_or_else(|| panic!("a workflow command: {line}"));
-    let (head, data) = rest.split_once("::").unwrap_or_else(|| panic!("`::` before the message: {line}"));
+    let rest = line
+        .strip_prefix("::")
+        .unwrap_or_else(|| panic!("a workflow command: {line}"));
+    let (head, data) = rest
+        .split_once("::")
+        .unwrap_or_else(|| panic!("`::` before the message: {line}"));
     let (command, properties) = head.split_once(' ').unwrap_or((head, ""));
     let properties = properties
         .split(',')
@@ -159,7 +195,10 @@ fn github_lines_are_workflow_commands_with_special_characters_escaped() {
     // A quote with a comma, a colon, a percent sign and a line break, in a file whose name has
     // a comma and a colon too.
     let quote = "Feld, ja: 100%\nsicher";
-    let sidecar = format!("annotations:\n  - quote: {}\n    gloss: mist\n", serde_json::to_string(quote).unwrap());
+    let sidecar = format!(
+        "annotations:\n  - quote: {}\n    gloss: mist\n",
+        serde_json::to_string(quote).unwrap()
+    );
     let site = Site::new(&[("seeds/odd, name: 1.txt", TEXT), ("seeds/odd, name: 1.yaml", &sidecar)]);
     let run = run(&site, "check", "github", &[]);
     assert_eq!(run.code, 1, "{run}");
@@ -206,13 +245,22 @@ fn github_marks_warnings_and_names_no_position_it_does_not_know() {
 fn human_is_the_default_byte_for_byte() {
     let site = Site::new(&[
         ("seeds/a.txt", TEXT),
-        ("seeds/a.yaml", "annotations:\n  - quote: Nebelstreiff\n    gloss: mist\n"),
+        (
+            "seeds/a.yaml",
+            "annotations:\n  - quote: Nebelstreiff\n    gloss: mist\n",
+        ),
     ]);
     let root = site.root();
     let plain = glossa(&root, &["check", "--root", root.to_str().unwrap()]);
     let human = run(&site, "check", "human", &[]);
-    assert_eq!((plain.code, &plain.stdout, &plain.stderr), (human.code, &human.stdout, &human.stderr));
-    assert!(human.stderr.starts_with("seeds/a.yaml:2:12: error: quote not found"), "{human}");
+    assert_eq!(
+        (plain.code, &plain.stdout, &plain.stderr),
+        (human.code, &human.stdout, &human.stderr)
+    );
+    assert!(
+        human.stderr.starts_with("seeds/a.yaml:2:12: error: quote not found"),
+        "{human}"
+    );
 }
 
 /// The codes docs/diagnostics.md lists, each as a `### \`code\`` heading.
@@ -232,8 +280,7 @@ fn every_code_is_documented_and_every_documented_code_exists() {
         .iter()
         .map(|c| c.as_str().to_owned())
         .collect();
-    let (documented_set, known_set): (BTreeSet<_>, BTreeSet<_>) =
-        (documented.iter().collect(), known.iter().collect());
+    let (documented_set, known_set): (BTreeSet<_>, BTreeSet<_>) = (documented.iter().collect(), known.iter().collect());
     assert_eq!(documented.len(), documented_set.len(), "a code documented twice");
     let missing: Vec<_> = known_set.difference(&documented_set).collect();
     let stale: Vec<_> = documented_set.difference(&known_set).collect();
