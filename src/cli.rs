@@ -36,7 +36,7 @@ pub(crate) enum Command {
         #[arg(long)]
         quiet: bool,
         /// How errors and warnings are written: human (on stderr), json (a JSON object per line, on stdout) or github (GitHub Actions workflow commands, on stdout)
-        #[arg(long, value_enum, default_value_t = MessageFormat::Human)]
+        #[arg(long, value_enum, value_name = "FORMAT", default_value_t = MessageFormat::Human)]
         message_format: MessageFormat,
     },
     /// Run every check of `build` without writing anything
@@ -54,7 +54,7 @@ pub(crate) enum Command {
         #[arg(long)]
         drafts: bool,
         /// How errors and warnings are written: human (on stderr), json (a JSON object per line, on stdout) or github (GitHub Actions workflow commands, on stdout)
-        #[arg(long, value_enum, default_value_t = MessageFormat::Human)]
+        #[arg(long, value_enum, value_name = "FORMAT", default_value_t = MessageFormat::Human)]
         message_format: MessageFormat,
     },
     /// Build, serve on 127.0.0.1 and rebuild on every change, reloading open pages
@@ -108,7 +108,7 @@ pub(crate) enum Command {
         #[arg(long)]
         root: Option<PathBuf>,
         /// How errors and warnings are written: human (on stderr), json (a JSON object per line, on stdout) or github (GitHub Actions workflow commands, on stdout)
-        #[arg(long, value_enum, default_value_t = MessageFormat::Human)]
+        #[arg(long, value_enum, value_name = "FORMAT", default_value_t = MessageFormat::Human)]
         message_format: MessageFormat,
     },
     /// Create a new site (an example document, sidecar, glossary and site.yaml) in DIR
