@@ -13,7 +13,7 @@
 //! 3. [`commit`]: write the new text atomically, unless the sidecar or the document changed
 //!    on the disk since [`plan`] read them (then nothing is written).
 
-use crate::diagnostics::{Diagnostic, Severity};
+use crate::diagnostics::{Code, Diagnostic, Severity};
 use crate::yamledit::{EditError, NewValue};
 use crate::{BuildOptions, Fatal};
 use std::ops::Range;
@@ -230,8 +230,12 @@ pub fn commit(plan: &Plan) -> Result<(), Refusal> {
 
 fn changed(path: &Path) -> Refusal {
     Refusal::Diagnostics(vec![
-        Diagnostic::error(path, "the file changed since `glossa add` read it; nothing was written")
-            .hint("run the command again"),
+        Diagnostic::error(
+            Code::ChangedSinceRead,
+            path,
+            "the file changed since `glossa add` read it; nothing was written",
+        )
+        .hint("run the command again"),
     ])
 }
 
@@ -269,8 +273,12 @@ fn locate(root: &Path, document: &Path) -> Result<(PathBuf, PathBuf), Refusal> {
             .collect::<Vec<_>>()
             .join(" and ");
         return Err(Refusal::Diagnostics(vec![
-            Diagnostic::error(&sidecar, "this sidecar could belong to more than one document")
-                .hint(format!("{names} share its stem; rename one")),
+            Diagnostic::error(
+                Code::AmbiguousSidecar,
+                &sidecar,
+                "this sidecar could belong to more than one document",
+            )
+            .hint(format!("{names} share its stem; rename one")),
         ]));
     }
     Ok((path.clone(), sidecar))
@@ -316,8 +324,12 @@ fn refused_edit(source: &str, path: &Path, e: EditError) -> Refusal {
         _ => None,
     };
     let d = yaml_error.unwrap_or_else(|| {
-        Diagnostic::error(path, format!("cannot add an annotation to this sidecar: {e}"))
-            .hint("add the annotation by hand, or write the file's `annotations` as a plain list")
+        Diagnostic::error(
+            Code::SidecarNotEditable,
+            path,
+            format!("cannot add an annotation to this sidecar: {e}"),
+        )
+        .hint("add the annotation by hand, or write the file's `annotations` as a plain list")
     });
     Refusal::Diagnostics(vec![d])
 }

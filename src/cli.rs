@@ -35,6 +35,9 @@ pub(crate) enum Command {
         /// Print errors and warnings only, no summary
         #[arg(long)]
         quiet: bool,
+        /// How errors and warnings are written: human (on stderr), json (a JSON object per line, on stdout) or github (GitHub Actions workflow commands, on stdout)
+        #[arg(long, value_enum, value_name = "FORMAT", default_value_t = MessageFormat::Human)]
+        message_format: MessageFormat,
     },
     /// Run every check of `build` without writing anything
     Check {
@@ -50,6 +53,9 @@ pub(crate) enum Command {
         /// Check drafts too
         #[arg(long)]
         drafts: bool,
+        /// How errors and warnings are written: human (on stderr), json (a JSON object per line, on stdout) or github (GitHub Actions workflow commands, on stdout)
+        #[arg(long, value_enum, value_name = "FORMAT", default_value_t = MessageFormat::Human)]
+        message_format: MessageFormat,
     },
     /// Build, serve on 127.0.0.1 and rebuild on every change, reloading open pages
     Serve {
@@ -101,6 +107,9 @@ pub(crate) enum Command {
         /// The site's folder (default: the nearest folder, from here up, with content/site.yaml or seeds/)
         #[arg(long)]
         root: Option<PathBuf>,
+        /// How errors and warnings are written: human (on stderr), json (a JSON object per line, on stdout) or github (GitHub Actions workflow commands, on stdout)
+        #[arg(long, value_enum, value_name = "FORMAT", default_value_t = MessageFormat::Human)]
+        message_format: MessageFormat,
     },
     /// Create a new site (an example document, sidecar, glossary and site.yaml) in DIR
     #[command(alias = "init")]
@@ -122,6 +131,24 @@ pub(crate) enum Command {
         /// The shell: bash, zsh, fish, powershell or elvish
         shell: clap_complete::Shell,
     },
+}
+
+/// How diagnostics are written (`glossa::diagnostics::format`; docs/diagnostics.md).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum MessageFormat {
+    Human,
+    Json,
+    Github,
+}
+
+impl From<MessageFormat> for glossa::diagnostics::format::MessageFormat {
+    fn from(format: MessageFormat) -> Self {
+        match format {
+            MessageFormat::Human => Self::Human,
+            MessageFormat::Json => Self::Json,
+            MessageFormat::Github => Self::Github,
+        }
+    }
 }
 
 /// When messages are coloured.

@@ -2,7 +2,7 @@
 //!
 //! [`parse`] takes the file's text, so it is testable without a disk; [`load`] reads it.
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 use crate::yaml::{self, from_yaml};
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -120,6 +120,7 @@ pub fn parse(source: &str, path: &Path) -> (Config, Vec<Diagnostic>) {
     {
         diags.push(
             yaml::value_error(
+                Code::InvalidBaseUrl,
                 source,
                 path,
                 &["base_url".into()],
@@ -130,12 +131,15 @@ pub fn parse(source: &str, path: &Path) -> (Config, Vec<Diagnostic>) {
         config.base_url = None;
     }
     if let Some(refusal) = crate::output::config_output_refusal(&config.output) {
-        diags
-            .push(yaml::value_error(source, path, &["output".into()], refusal.message(None)).hint(refusal.hint(false)));
+        diags.push(
+            yaml::value_error(refusal.code(), source, path, &["output".into()], refusal.message(None))
+                .hint(refusal.hint(false)),
+        );
         config.output = Config::default().output;
     }
     if !crate::slug::is_valid_id(&config.theme) {
         diags.push(yaml::value_error(
+            Code::InvalidThemeName,
             source,
             path,
             &["theme".into()],
@@ -146,6 +150,7 @@ pub fn parse(source: &str, path: &Path) -> (Config, Vec<Diagnostic>) {
     if !is_valid_lang(&config.lang) {
         diags.push(
             yaml::value_error(
+                Code::InvalidLang,
                 source,
                 path,
                 &["lang".into()],
@@ -171,7 +176,7 @@ pub fn load(root: &Path) -> Result<(Config, Vec<Diagnostic>), std::io::Error> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok((Config::default(), Vec::new())),
         Err(e) if e.kind() == std::io::ErrorKind::InvalidData => Ok((
             Config::default(),
-            vec![Diagnostic::error(path, "site.yaml is not UTF-8")],
+            vec![Diagnostic::error(Code::NotUtf8, path, "site.yaml is not UTF-8")],
         )),
         Err(e) => Err(e),
     }

@@ -3,6 +3,11 @@
 //! Stages never stop at the first bad item. They push a [`Diagnostic`] and go on, so that one
 //! run shows an author every error at once. Only `main.rs` turns them into an exit code.
 
+pub mod code;
+pub mod format;
+
+pub use code::Code;
+
 use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -15,10 +20,23 @@ pub enum Severity {
     Note,
 }
 
+impl Severity {
+    /// `error`, `warning` or `note`, as messages and `--message-format json` say it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Note => "note",
+        }
+    }
+}
+
 /// One problem, anchored in a file and, where known, a line and column (both 1-based).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
     pub severity: Severity,
+    /// What kind of problem it is, for tools ([`Code`]; docs/diagnostics.md lists them).
+    pub code: Code,
     pub path: PathBuf,
     pub line: Option<usize>,
     pub col: Option<usize>,
@@ -31,9 +49,12 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn error(path: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+    /// An error of kind `code` about the file at `path` (point it at a line with
+    /// [`Diagnostic::at`]).
+    pub fn error(code: Code, path: impl Into<PathBuf>, message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Error,
+            code,
             path: path.into(),
             line: None,
             col: None,
@@ -44,11 +65,16 @@ impl Diagnostic {
         }
     }
 
-    pub fn warning(path: impl Into<PathBuf>, message: impl Into<String>) -> Self {
-        Diagnostic {
-            severity: Severity::Warning,
-            ..Diagnostic::error(path, message)
-        }
+    /// A warning of kind `code` about the file at `path`.
+    pub fn warning(code: Code, path: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+        Diagnostic::error(code, path, message).severity(Severity::Warning)
+    }
+
+    /// The same diagnostic as a warning (or a note): for the helpers that make errors, such
+    /// as [`crate::yaml::value_error`].
+    pub fn severity(mut self, severity: Severity) -> Self {
+        self.severity = severity;
+        self
     }
 
     /// Points the diagnostic at `line:col` of `source`, and keeps that line to show it.
@@ -99,10 +125,11 @@ impl Diagnostic {
                 text.to_owned()
             }
         };
-        let (label, label_color) = match self.severity {
-            Severity::Error => ("error", "1;31"),
-            Severity::Warning => ("warning", "1;33"),
-            Severity::Note => ("note", "1;36"),
+        let label = self.severity.as_str();
+        let label_color = match self.severity {
+            Severity::Error => "1;31",
+            Severity::Warning => "1;33",
+            Severity::Note => "1;36",
         };
         let path = self.path.strip_prefix(root).unwrap_or(&self.path);
         let mut location = path.display().to_string();
@@ -337,7 +364,7 @@ mod tests {
     #[test]
     fn renders_position_source_caret_and_hint() {
         let src = "annotations:\n  - quote: foo\n    term: schiller\n";
-        let d = Diagnostic::error("site/seeds/a.yaml", "unknown glossary id `schiller`")
+        let d = Diagnostic::error(Code::UnknownTerm, "site/seeds/a.yaml", "unknown glossary id `schiller`")
             .at(
                 src,
                 Pos {
@@ -427,7 +454,7 @@ mod color_tests {
 
     #[test]
     fn colour_wraps_the_parts_and_plain_has_no_escapes() {
-        let d = Diagnostic::error("a.yaml", "bad").at(
+        let d = Diagnostic::error(Code::YamlSyntax, "a.yaml", "bad").at(
             "x: y\n",
             Pos {
                 line: 1,

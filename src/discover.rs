@@ -4,7 +4,7 @@
 //! inside the site, special files never opened). Each `*.yaml` under seeds/ is paired with the
 //! document of the same path and stem.
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 use crate::site_files::{files, is_file};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -32,10 +32,12 @@ pub(crate) fn documents(root: &Path, diags: &mut Vec<Diagnostic>) -> Vec<(PathBu
         match path.extension().and_then(|e| e.to_str()) {
             Some("txt" | "md") => docs.push((path.with_extension(""), path)),
             Some("yaml") => sidecars.push(path),
-            Some("yml") => {
-                diags.push(Diagnostic::warning(&path, "ignored: sidecars end in `.yaml`").hint("rename it to .yaml"))
-            }
+            Some("yml") => diags.push(
+                Diagnostic::warning(Code::YmlSidecar, &path, "ignored: sidecars end in `.yaml`")
+                    .hint("rename it to .yaml"),
+            ),
             _ => diags.push(Diagnostic::warning(
+                Code::UnknownFile,
                 &path,
                 "ignored: not a document (.txt, .md) or a sidecar (.yaml)",
             )),
@@ -57,7 +59,12 @@ pub(crate) fn documents(root: &Path, diags: &mut Vec<Diagnostic>) -> Vec<(PathBu
                 paired.insert(d[0].to_path_buf(), s);
             }
             Some(d) => diags.push(
-                Diagnostic::error(&s, "this sidecar could belong to more than one document").hint(format!(
+                Diagnostic::error(
+                    Code::AmbiguousSidecar,
+                    &s,
+                    "this sidecar could belong to more than one document",
+                )
+                .hint(format!(
                     "{} share its stem; rename one",
                     d.iter()
                         .map(|p| p.display().to_string())
@@ -65,12 +72,14 @@ pub(crate) fn documents(root: &Path, diags: &mut Vec<Diagnostic>) -> Vec<(PathBu
                         .join(" and ")
                 )),
             ),
-            None => diags.push(Diagnostic::error(&s, "a sidecar with no document").hint(format!(
+            None => diags.push(
+                Diagnostic::error(Code::SidecarWithoutDocument, &s, "a sidecar with no document").hint(format!(
                     "expected `{0}.txt` or `{0}.md` beside it",
                     stem.file_name()
                         .map(|n| n.to_string_lossy().into_owned())
                         .unwrap_or_default()
-                ))),
+                )),
+            ),
         }
     }
     drop(by_stem);

@@ -6,7 +6,7 @@
 //! editor refuses to rewrite is orphaned with its reason, and the file is written only if
 //! something changed, atomically (`crate::write::replace_file`).
 
-use crate::diagnostics::{Diagnostic, Pos, Severity, visible};
+use crate::diagnostics::{Code, Diagnostic, Pos, Severity, visible};
 use crate::parse::Annotation;
 use crate::resolve::relocate::{Relocation, relocate};
 use crate::resolve::{PageBody, ResolvedDoc};
@@ -137,9 +137,8 @@ fn relocations(d: &ResolvedDoc, body: &PageBody, source: &str) -> (Vec<Move>, Ve
             continue; // anchored, or ambiguous: not a changed text
         }
         let at: Pos = positions.value(&a.key_path("quote")).unwrap_or_default();
-        let note = |severity: Severity, message: String| Diagnostic {
-            severity,
-            ..Diagnostic::error(path, message).at(source, at)
+        let note = |severity: Severity, code: Code, message: String| {
+            Diagnostic::error(code, path, message).at(source, at).severity(severity)
         };
         match relocate(reading, &a.selector.quote) {
             Relocation::Moved {
@@ -157,10 +156,15 @@ fn relocations(d: &ResolvedDoc, body: &PageBody, source: &str) -> (Vec<Move>, Ve
                             value,
                         })
                         .collect(),
-                    fixed: note(Severity::Note, format!("fixed: the quote now reads \"{found}\""))
-                        .hint(format!("the only close passage (similarity {similarity:.2})")),
+                    fixed: note(
+                        Severity::Note,
+                        Code::QuoteFixed,
+                        format!("fixed: the quote now reads \"{found}\""),
+                    )
+                    .hint(format!("the only close passage (similarity {similarity:.2})")),
                     orphan: note(
                         Severity::Error,
+                        Code::QuoteOrphaned,
                         "orphaned: a close passage exists, but glossa cannot rewrite this quote".into(),
                     )
                     .hint(format!(
@@ -177,6 +181,7 @@ fn relocations(d: &ResolvedDoc, body: &PageBody, source: &str) -> (Vec<Move>, Ve
                 });
                 let n = note(
                     Severity::Error,
+                    Code::QuoteOrphaned,
                     "orphaned: no passage is close enough to move this quote to".into(),
                 );
                 notes.push(match hint {
@@ -191,6 +196,7 @@ fn relocations(d: &ResolvedDoc, body: &PageBody, source: &str) -> (Vec<Move>, Ve
                 notes.push(
                     note(
                         Severity::Error,
+                        Code::QuoteOrphaned,
                         "orphaned: more than one passage is about as close; not moved".into(),
                     )
                     .hint(format!("candidates: {} and {}", show(&first), show(&second))),

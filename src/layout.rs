@@ -6,6 +6,7 @@
 //! (its `root`, such as `../`). Pure; below every stage.
 
 use crate::concat::cat;
+use crate::diagnostics::Code;
 
 /// The home page.
 pub(crate) const HOME: &str = "index.html";
@@ -50,7 +51,7 @@ pub enum Target {
 }
 
 /// Reads a link destination. `javascript:` and friends are refused: they never reach a page.
-pub(crate) fn classify(dest: &str) -> Result<Target, String> {
+pub(crate) fn classify(dest: &str) -> Result<Target, (Code, String)> {
     let split = |rest: &str| -> (String, Option<String>) {
         match rest.split_once('#') {
             Some((a, f)) => (a.to_owned(), Some(f.to_owned())),
@@ -59,7 +60,7 @@ pub(crate) fn classify(dest: &str) -> Result<Target, String> {
     };
     // As a browser reads the scheme: `java\tscript:` is `javascript:`.
     if let Some(scheme) = refused_scheme(dest) {
-        return Err(format!("`{scheme}:` links are not allowed"));
+        return Err((Code::UnsafeLink, format!("`{scheme}:` links are not allowed")));
     }
     if let Some(rest) = dest.strip_prefix("doc:") {
         let (slug, fragment) = split(rest);
@@ -71,7 +72,10 @@ pub(crate) fn classify(dest: &str) -> Result<Target, String> {
     }
     if let Some(id) = dest.strip_prefix("term:") {
         if id.contains('#') {
-            return Err("a `term:` link names an entry, without a fragment".into());
+            return Err((
+                Code::TermLinkFragment,
+                "a `term:` link names an entry, without a fragment".into(),
+            ));
         }
         return Ok(Target::Term { id: id.to_owned() });
     }

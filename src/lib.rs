@@ -253,8 +253,12 @@ fn render_failure(
         render::RenderError::Io(e) => Err(Fatal(format!("cannot write the site: {e}"))),
         render::RenderError::Changed(c) => {
             outcome.diagnostics.push(
-                Diagnostic::error(&c.path, format!("cannot render this document: {}", c.reason))
-                    .hint("build again once the file is saved"),
+                Diagnostic::error(
+                    diagnostics::Code::ChangedDuringBuild,
+                    &c.path,
+                    format!("cannot render this document: {}", c.reason),
+                )
+                .hint("build again once the file is saved"),
             );
             Ok(outcome)
         }

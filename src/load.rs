@@ -3,7 +3,7 @@
 //! page renders, its document's body made again from its file ([`Reload`]). Touches the disk:
 //! it reads every file the stages below it work on, so that they read none.
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 use crate::parse::Entry;
 use crate::parse::document::{ParseOptions, ParsedDocument, decode, parse_document};
 use crate::resolve::{self, Glossary, PageBody, ResolvedDoc, Site, SourceChanged, SourceCheck};
@@ -71,6 +71,7 @@ fn load_overlaid<T: Send>(
     if documents.is_empty() {
         diags.push(
             Diagnostic::error(
+                Code::NoDocuments,
                 root.join("seeds"),
                 "no documents: there is no .txt or .md file under seeds/",
             )
@@ -97,6 +98,7 @@ fn load_overlaid<T: Send>(
     if site.config.base_url.is_none() && opts.warn_sitemap {
         diags.push(
             Diagnostic::warning(
+                Code::NoBaseUrl,
                 root.join("content").join("site.yaml"),
                 "no `base_url`: sitemap.xml is left out",
             )

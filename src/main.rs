@@ -1,10 +1,12 @@
 //! argv → command → exit code. The only place that exits the process.
 
 mod cli;
+mod report;
 
 use clap::{CommandFactory, Parser};
-use cli::{Cli, Command, site_root};
-use glossa::{BuildOptions, Outcome};
+use cli::{Cli, Command, MessageFormat, site_root};
+use glossa::BuildOptions;
+use report::{Printer, Report, add_refused, finish, finish_fix};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -51,6 +53,7 @@ fn main() -> ExitCode {
             drafts,
             base_url,
             quiet,
+            message_format,
         } => {
             let opts = BuildOptions {
                 root: site_root(root),
@@ -60,14 +63,15 @@ fn main() -> ExitCode {
                 warn_sitemap: true,
                 force,
             };
-            build(opts, quiet)
+            build(opts, quiet, message_format)
         }
         Command::Check {
             root,
             deny_warnings,
             drafts,
             fix,
-        } => check(site_root(root), drafts, fix, deny_warnings),
+            message_format,
+        } => check(site_root(root), drafts, fix, deny_warnings, message_format),
         Command::Add {
             document,
             quote,
@@ -80,8 +84,10 @@ fn main() -> ExitCode {
             see,
             id,
             root,
+            message_format,
         } => add(
             site_root(root),
+            message_format,
             glossa::add::Request {
                 document,
                 quote,
@@ -115,8 +121,13 @@ fn main() -> ExitCode {
     }
 }
 
+/// The printer of a command's diagnostics, in `format`.
+fn printer(format: MessageFormat, root: &std::path::Path) -> Printer {
+    Printer::new(format.into(), color(), root)
+}
+
 /// `glossa build`: a `--base-url` that is not an http(s) URL is a usage error (exit 2).
-fn build(opts: BuildOptions, quiet: bool) -> ExitCode {
+fn build(opts: BuildOptions, quiet: bool, format: MessageFormat) -> ExitCode {
     if let Some(code) = missing_root(&opts.root) {
         return code;
     }
@@ -131,11 +142,11 @@ fn build(opts: BuildOptions, quiet: bool) -> ExitCode {
         deny_warnings: false,
         writes: true,
     };
-    finish(glossa::build(&opts), &opts.root, report)
+    finish(glossa::build(&opts), &printer(format, &opts.root), report)
 }
 
 /// `glossa check`, and with `--fix` the quotes moved first and each orphan reported once.
-fn check(root: PathBuf, drafts: bool, fix: bool, deny_warnings: bool) -> ExitCode {
+fn check(root: PathBuf, drafts: bool, fix: bool, deny_warnings: bool, format: MessageFormat) -> ExitCode {
     if let Some(code) = missing_root(&root) {
         return code;
     }
@@ -149,14 +160,13 @@ fn check(root: PathBuf, drafts: bool, fix: bool, deny_warnings: bool) -> ExitCod
         deny_warnings,
         writes: false,
     };
+    let printer = printer(format, &root);
     if !fix {
-        return finish(glossa::check(&opts), &root, report);
+        return finish(glossa::check(&opts), &printer, report);
     }
     match glossa::fix::fix(&opts) {
         Ok(mut done) => {
-            for d in &done.changes {
-                eprint!("{}", d.render_styled(&root, color()));
-            }
+            printer.diagnostics(&done.changes);
             // An orphan's own error already said what the check would say again.
             let orphans: Vec<_> = done
                 .changes
@@ -167,14 +177,14 @@ fn check(root: PathBuf, drafts: bool, fix: bool, deny_warnings: bool) -> ExitCod
             done.after
                 .diagnostics
                 .retain(|d| !(d.is_error() && orphans.contains(&(d.path.clone(), d.line))));
-            finish_fix(done.after, &root, orphans.len(), deny_warnings)
+            finish_fix(done.after, &printer, orphans.len(), deny_warnings)
         }
-        Err(e) => finish(Err(e), &root, report),
+        Err(e) => finish(Err(e), &printer, report),
     }
 }
 
 /// `glossa add`: exit codes as for `check` (2 for a request that names no document).
-fn add(root: PathBuf, request: glossa::add::Request) -> ExitCode {
+fn add(root: PathBuf, format: MessageFormat, request: glossa::add::Request) -> ExitCode {
     if let Some(code) = missing_root(&root) {
         return code;
     }
@@ -182,64 +192,35 @@ fn add(root: PathBuf, request: glossa::add::Request) -> ExitCode {
         root: root.clone(),
         ..BuildOptions::default()
     };
-    let color = color();
+    let printer = printer(format, &root);
     match glossa::add::add(&opts, &request) {
         Ok(added) => {
-            for d in &added.warnings {
-                eprint!("{}", d.render_styled(&root, color));
-            }
+            printer.diagnostics(&added.warnings);
             let shown = added.sidecar.strip_prefix(&root).unwrap_or(&added.sidecar);
             let verb = if added.created { "created" } else { "added to" };
-            println!(
+            printer.say(&format!(
                 "{verb} {}: annotation `{}` at line {}",
                 shown.display(),
                 added.id,
                 added.line
-            );
+            ));
             ExitCode::SUCCESS
         }
         Err(glossa::add::Refusal::Usage(message)) => {
             eprintln!("error: {message}");
             ExitCode::from(2)
         }
-        Err(glossa::add::Refusal::Diagnostics(diags)) => add_refused(&root, &diags, None),
+        Err(glossa::add::Refusal::Diagnostics(diags)) => add_refused(&root, &printer, &diags, None),
         Err(glossa::add::Refusal::Check {
             diagnostics,
             sidecar,
             lines,
-        }) => add_refused(&root, &diagnostics, Some((&sidecar, lines))),
+        }) => add_refused(&root, &printer, &diagnostics, Some((&sidecar, lines))),
         Err(glossa::add::Refusal::Fatal(e)) => {
-            eprintln!("error: {e}");
+            printer.fatal(&e.to_string());
             ExitCode::from(1)
         }
     }
-}
-
-/// Prints why `glossa add` wrote nothing, and where the item would have stood.
-fn add_refused(
-    root: &std::path::Path,
-    diags: &[glossa::diagnostics::Diagnostic],
-    item: Option<(&std::path::Path, std::ops::Range<usize>)>,
-) -> ExitCode {
-    for d in diags {
-        eprint!("{}", d.render_styled(root, color()));
-    }
-    let errors = diags.iter().filter(|d| d.is_error()).count();
-    eprintln!("{errors} error{}; nothing was written", plural(errors));
-    if let Some((sidecar, lines)) = item
-        && diags
-            .iter()
-            .any(|d| d.path == sidecar && d.line.is_some_and(|l| lines.contains(&l)))
-    {
-        let shown = sidecar.strip_prefix(root).unwrap_or(sidecar);
-        eprintln!(
-            "(lines {}-{} of {} above are the new annotation as it would have been written)",
-            lines.start,
-            lines.end - 1,
-            shown.display()
-        );
-    }
-    ExitCode::from(1)
 }
 
 /// `glossa serve`: runs until it is stopped.
@@ -335,101 +316,4 @@ fn schema(kind: Option<&str>, out: Option<&std::path::Path>) -> ExitCode {
         }
     }
     ExitCode::SUCCESS
-}
-
-/// `check --fix`'s end: the orphans (already printed) count as errors.
-fn finish_fix(after: Outcome, root: &std::path::Path, orphans: usize, deny_warnings: bool) -> ExitCode {
-    let report = Report {
-        quiet: true,
-        deny_warnings,
-        writes: false,
-    };
-    let code = finish(Ok(after), root, report);
-    if orphans > 0 {
-        eprintln!(
-            "{orphans} quote{} orphaned: edit {} by hand",
-            plural(orphans),
-            if orphans == 1 { "it" } else { "them" }
-        );
-        return ExitCode::from(1);
-    }
-    code
-}
-
-/// How a run's outcome is reported.
-#[derive(Clone, Copy)]
-struct Report {
-    /// No summary line.
-    quiet: bool,
-    /// Warnings fail the run too.
-    deny_warnings: bool,
-    /// The command writes a site: a failure says that nothing was written.
-    writes: bool,
-}
-
-/// Prints a run's diagnostics and its summary, and says its exit code.
-fn finish(result: Result<Outcome, glossa::Fatal>, root: &std::path::Path, report: Report) -> ExitCode {
-    let Report {
-        quiet,
-        deny_warnings,
-        writes,
-    } = report;
-    let outcome = match result {
-        Ok(o) => o,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::from(1);
-        }
-    };
-    for d in &outcome.diagnostics {
-        eprint!("{}", d.render_styled(root, color()));
-    }
-    let errors = outcome.diagnostics.iter().filter(|d| d.is_error()).count();
-    let warnings = outcome
-        .diagnostics
-        .iter()
-        .filter(|d| d.severity == glossa::diagnostics::Severity::Warning)
-        .count();
-    if errors > 0 || (deny_warnings && warnings > 0) {
-        let tail = if writes { "; nothing was written" } else { "" };
-        eprintln!(
-            "{errors} error{}, {warnings} warning{}{tail}",
-            plural(errors),
-            plural(warnings)
-        );
-        return ExitCode::from(1);
-    }
-    if let Some(s) = &outcome.summary
-        && !quiet
-    {
-        let out = s
-            .out
-            .strip_prefix(std::env::current_dir().unwrap_or_default())
-            .unwrap_or(&s.out);
-        println!(
-            "built {} document{}, {} note{}, {} glossary entr{}, {} occurrence{}: {} pages in {:.2}s → {}",
-            s.documents,
-            plural(s.documents),
-            s.notes,
-            plural(s.notes),
-            s.entries,
-            if s.entries == 1 { "y" } else { "ies" },
-            s.occurrences,
-            plural(s.occurrences),
-            s.pages,
-            s.seconds,
-            out.display()
-        );
-    } else if outcome.summary.is_none() && !quiet {
-        println!(
-            "checked: {errors} error{}, {warnings} warning{}",
-            plural(errors),
-            plural(warnings)
-        );
-    }
-    ExitCode::SUCCESS
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
 }

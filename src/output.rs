@@ -21,7 +21,7 @@
 //!
 //! Reads the disk (and creates the output's parent folder); writes nothing else.
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 use crate::yaml::pos::YamlPositions;
 use std::path::{Component, Path, PathBuf};
 
@@ -85,6 +85,20 @@ impl Refusal {
                 format!("{the} is not empty, and glossa did not build it (it has no {MARKER} file)")
             }
             Refusal::Unusable(e) => format!("cannot use {the}: {e}"),
+        }
+    }
+
+    /// The code of the rule the folder breaks.
+    pub(crate) fn code(&self) -> Code {
+        match self {
+            Refusal::LeavesSite => Code::OutputOutsideSite,
+            Refusal::HoldsSite => Code::OutputHoldsSite,
+            Refusal::Sources { .. } => Code::OutputOverlapsSources,
+            Refusal::NotAFolder => Code::OutputNotAFolder,
+            Refusal::SymbolicLink => Code::OutputSymlink,
+            Refusal::MountPoint => Code::OutputMountPoint,
+            Refusal::NotBuiltByGlossa => Code::OutputNotBuiltByGlossa,
+            Refusal::Unusable(_) => Code::OutputUnusable,
         }
     }
 
@@ -320,12 +334,12 @@ impl Plan {
             None
         } else {
             let source = std::fs::read_to_string(&self.site_yaml).unwrap_or_default();
-            YamlPositions::index(&source)
-                .value(&["output".into()])
-                .map(|pos| Diagnostic::error(&self.site_yaml, refusal.message(Some(shown))).at(&source, pos))
+            YamlPositions::index(&source).value(&["output".into()]).map(|pos| {
+                Diagnostic::error(refusal.code(), &self.site_yaml, refusal.message(Some(shown))).at(&source, pos)
+            })
         };
         // Without `output` in site.yaml (the default, `public`), at the folder too.
-        d.unwrap_or_else(|| Diagnostic::error(shown, refusal.message(None)))
+        d.unwrap_or_else(|| Diagnostic::error(refusal.code(), shown, refusal.message(None)))
             .hint(refusal.hint(self.flag))
     }
 }

@@ -6,7 +6,7 @@
 //! (`look_at` is that rule). Looks at paths and walks folders; reads no file contents. Below
 //! every stage, so that `config` and `theme` read by the same rule as `discover` walks.
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 use std::path::{Path, PathBuf};
 
 fn is_hidden(name: &std::ffi::OsStr) -> bool {
@@ -44,7 +44,7 @@ fn look_at(real_root: &Path, path: &Path, diags: &mut Vec<Diagnostic>) -> Entry 
         Ok(real) => real,
         Err(_) if is_link => {
             diags.push(
-                Diagnostic::warning(path, "skipped: a symlink that leads nowhere")
+                Diagnostic::warning(Code::BrokenSymlink, path, "skipped: a symlink that leads nowhere")
                     .hint("what it points to does not exist"),
             );
             return Entry::Skipped;
@@ -53,7 +53,12 @@ fn look_at(real_root: &Path, path: &Path, diags: &mut Vec<Diagnostic>) -> Entry 
     };
     if !real.starts_with(real_root) {
         diags.push(
-            Diagnostic::warning(path, "skipped: a symlink that leads out of the site").hint(format!(
+            Diagnostic::warning(
+                Code::SymlinkOutsideSite,
+                path,
+                "skipped: a symlink that leads out of the site",
+            )
+            .hint(format!(
                 "it leads to {}; glossa follows only symlinks that stay inside the site's folder",
                 real.display()
             )),
@@ -92,8 +97,12 @@ fn skip_special(path: &Path, kind: std::fs::FileType, diags: &mut Vec<Diagnostic
         "not a regular file"
     };
     diags.push(
-        Diagnostic::warning(path, format!("skipped: {what}, not a file or a folder"))
-            .hint("glossa reads only regular files, and symlinks to them inside the site"),
+        Diagnostic::warning(
+            Code::SpecialFile,
+            path,
+            format!("skipped: {what}, not a file or a folder"),
+        )
+        .hint("glossa reads only regular files, and symlinks to them inside the site"),
     );
 }
 
@@ -154,6 +163,7 @@ impl Walk<'_> {
                 Err(e) => {
                     let at = e.path().unwrap_or(dir).to_owned();
                     self.diags.push(Diagnostic::warning(
+                        Code::UnreadableFolder,
                         at,
                         format!("skipped: cannot read this folder: {e}"),
                     ));
@@ -188,7 +198,7 @@ impl Walk<'_> {
                 };
                 if self.open.iter().chain([&holder]).any(|o| o.starts_with(&real)) {
                     self.diags.push(
-                        Diagnostic::warning(path, "skipped: a symlink to a folder that holds it")
+                        Diagnostic::warning(Code::SymlinkLoop, path, "skipped: a symlink to a folder that holds it")
                             .hint("following it would walk the same folders without end"),
                     );
                 } else {

@@ -19,7 +19,7 @@
 //!   specific theme, so a theme that overrides one English string does not lose the German
 //!   strings of the theme it extends.
 
-use crate::diagnostics::{Diagnostic, Pos, did_you_mean};
+use crate::diagnostics::{Code, Diagnostic, Pos, did_you_mean};
 use crate::yaml::{from_yaml, value_error};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -226,7 +226,11 @@ pub fn load(root: &Path, name: &str, lang: &str, diags: &mut Vec<Diagnostic>) ->
     tera.autoescape_on(vec![".html", ".xml"]);
     let prefixes: Vec<String> = chain.iter().map(|m| format!("{}/templates/", m.name)).collect();
     if let Err(e) = tera.set_fallback_prefixes(prefixes) {
-        diags.push(Diagnostic::error(root.join("themes"), e.to_string()));
+        diags.push(Diagnostic::error(
+            Code::TemplateError,
+            root.join("themes"),
+            e.to_string(),
+        ));
         return None;
     }
 
@@ -285,7 +289,11 @@ fn gather_files(
                     Ok(text) => {
                         own.insert(rel, (text, Origin::Disk(path)));
                     }
-                    Err(e) => diags.push(Diagnostic::error(&path, format!("cannot read this template: {e}"))),
+                    Err(e) => diags.push(Diagnostic::error(
+                        Code::UnreadableFile,
+                        &path,
+                        format!("cannot read this template: {e}"),
+                    )),
                 }
             }
             for (rel, path) in files_under(root, &dir.join("static"), diags) {
@@ -313,6 +321,7 @@ fn stylesheets(
         for (i, css) in list.iter().enumerate() {
             if !static_files.contains_key(css) {
                 let d = value_error(
+                    Code::UnknownStylesheet,
                     source,
                     path,
                     &["stylesheets".into(), i.into()],
@@ -340,15 +349,18 @@ fn resolve_chain(root: &Path, name: &str, diags: &mut Vec<Diagnostic>) -> Option
     let mut current = name.to_owned();
     loop {
         let (at_path, at_source, at_key) = &named_at;
-        let error_here = |message: String| {
+        let error_here = |code: Code, message: String| {
             let source = match at_source {
                 Some(s) => s.clone(),
                 None => std::fs::read_to_string(at_path).unwrap_or_default(),
             };
-            value_error(&source, at_path, &[(*at_key).into()], message)
+            value_error(code, &source, at_path, &[(*at_key).into()], message)
         };
         if !crate::slug::is_valid_id(&current) {
-            diags.push(error_here(format!("`{current}` is not a theme name: `[a-z0-9-]+`")));
+            diags.push(error_here(
+                Code::InvalidThemeName,
+                format!("`{current}` is not a theme name: `[a-z0-9-]+`"),
+            ));
             return None;
         }
         if chain.iter().any(|m| m.name == current) {
@@ -359,9 +371,10 @@ fn resolve_chain(root: &Path, name: &str, diags: &mut Vec<Diagnostic>) -> Option
         let dir = Some(root.join("themes").join(&current)).filter(|d| crate::site_files::is_dir(root, d, diags));
         if builtin.is_none() && dir.is_none() {
             let known = known_themes(root);
-            let d = error_here(format!(
-                "unknown theme `{current}`: it is not built in and there is no folder themes/{current}/"
-            ));
+            let d = error_here(
+                Code::UnknownTheme,
+                format!("unknown theme `{current}`: it is not built in and there is no folder themes/{current}/"),
+            );
             diags.push(match did_you_mean(&current, known.iter().map(String::as_str)) {
                 Some(best) => d.hint(format!("did you mean `{best}`?")),
                 None => d.hint(format!("the themes here are {}", quoted_list(&known))),
@@ -389,14 +402,14 @@ fn resolve_chain(root: &Path, name: &str, diags: &mut Vec<Diagnostic>) -> Option
 }
 
 /// The error for a chain of themes that comes back to `current`, naming the circle.
-fn circle_error(chain: &[Member], current: &str, error_here: impl Fn(String) -> Diagnostic) -> Diagnostic {
+fn circle_error(chain: &[Member], current: &str, error_here: impl Fn(Code, String) -> Diagnostic) -> Diagnostic {
     let mut circle: Vec<&str> = chain.iter().map(|m| m.name.as_str()).collect();
     circle.push(current);
     let start = circle.iter().position(|n| *n == current).unwrap_or(0);
-    error_here(format!(
-        "themes extend each other in a circle: {}",
-        circle[start..].join(" → ")
-    ))
+    error_here(
+        Code::ThemeCycle,
+        format!("themes extend each other in a circle: {}", circle[start..].join(" → ")),
+    )
     .hint("one of them must extend another theme, for instance `default`")
 }
 
@@ -425,7 +438,11 @@ fn manifests_of(
                 manifests.push((path, source, raw));
             }
             Some(Err(e)) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Some(Err(e)) => diags.push(Diagnostic::error(&path, format!("cannot read theme.yaml: {e}"))),
+            Some(Err(e)) => diags.push(Diagnostic::error(
+                Code::UnreadableFile,
+                &path,
+                format!("cannot read theme.yaml: {e}"),
+            )),
         }
     }
     manifests
@@ -441,6 +458,7 @@ fn next_in_chain(member: &Member, diags: &mut Vec<Diagnostic>) -> Result<Option<
         ("default", Some((_, path, source))) => {
             diags.push(
                 value_error(
+                    Code::DefaultThemeExtends,
                     source,
                     path,
                     &["extends".into()],
@@ -551,7 +569,11 @@ fn load_strings(root: &Path, chain: &[Member], lang: &str, diags: &mut Vec<Diagn
                         path,
                         source,
                     }),
-                    Err(e) => diags.push(Diagnostic::error(&path, format!("cannot read this file: {e}"))),
+                    Err(e) => diags.push(Diagnostic::error(
+                        Code::UnreadableFile,
+                        &path,
+                        format!("cannot read this file: {e}"),
+                    )),
                 }
             }
         }
@@ -578,7 +600,11 @@ fn load_strings(root: &Path, chain: &[Member], lang: &str, diags: &mut Vec<Diagn
         for key in map.keys().filter(|k| !english.contains(&k.as_str())) {
             if let Some(best) = did_you_mean(key, english.iter().copied()) {
                 let positions = crate::yaml::pos::YamlPositions::index(&file.source);
-                let mut d = Diagnostic::warning(&file.path, format!("`{key}` is not an interface string"));
+                let mut d = Diagnostic::warning(
+                    Code::UnknownInterfaceString,
+                    &file.path,
+                    format!("`{key}` is not an interface string"),
+                );
                 if let Some(pos) = positions.key(&[key.as_str().into()]) {
                     d = d.at(&file.source, pos);
                 }
@@ -611,19 +637,28 @@ fn template_diagnostic(origins: &BTreeMap<String, Origin>, root: &Path, theme: &
             Some((parts.next()?.to_owned(), line, col))
         });
     let Some((name, line, col)) = located else {
-        return Diagnostic::error(root.join("themes").join(theme), message);
+        return Diagnostic::error(Code::TemplateError, root.join("themes").join(theme), message);
     };
     let pos = Pos { line, col, width: 1 };
     match origins.get(&name) {
         Some(Origin::Disk(path)) => {
             let source = std::fs::read_to_string(path).unwrap_or_default();
-            Diagnostic::error(path, message).at(&source, pos)
+            Diagnostic::error(Code::TemplateError, path, message).at(&source, pos)
         }
         Some(Origin::Builtin { theme, text }) => {
             let file = name.rsplit("/templates/").next().unwrap_or(&name);
-            Diagnostic::error(format!("(built-in {theme} theme) templates/{file}"), message).at(text, pos)
+            Diagnostic::error(
+                Code::TemplateError,
+                format!("(built-in {theme} theme) templates/{file}"),
+                message,
+            )
+            .at(text, pos)
         }
-        None => Diagnostic::error(root.join("themes").join(theme), format!("{name}: {message}")),
+        None => Diagnostic::error(
+            Code::TemplateError,
+            root.join("themes").join(theme),
+            format!("{name}: {message}"),
+        ),
     }
 }
 

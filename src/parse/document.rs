@@ -4,7 +4,7 @@
 //! the same events (paragraphs of text with soft or hard breaks), so everything downstream —
 //! anchoring, glossary matching, rendering — has one input shape.
 
-use crate::diagnostics::{Diagnostic, Pos};
+use crate::diagnostics::{Code, Diagnostic, Pos};
 use crate::layout::refused_scheme;
 use crate::parse::sidecar::{Annotation, Lines, RawMeta, RawSource, validate_annotations};
 use crate::slug::{is_valid_id, slugify};
@@ -143,11 +143,13 @@ pub fn decode(bytes: Vec<u8>, path: &Path) -> Result<String, Diagnostic> {
             let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
             let valid = std::str::from_utf8(&e.as_bytes()[..offset]).unwrap_or("");
             let pos = Pos::of_offset(valid, offset, 1);
-            Err(
-                Diagnostic::error(path, format!("this file is not UTF-8: invalid byte at offset {offset}"))
-                    .at(&lossy, pos)
-                    .hint("save it as UTF-8 (most editors offer this under \"Save with encoding\")"),
+            Err(Diagnostic::error(
+                Code::NotUtf8,
+                path,
+                format!("this file is not UTF-8: invalid byte at offset {offset}"),
             )
+            .at(&lossy, pos)
+            .hint("save it as UTF-8 (most editors offer this under \"Save with encoding\")"))
         }
     }
 }
@@ -249,8 +251,12 @@ fn front_matter_meta(
     }
     if meta.annotations.is_some() {
         diags.push(
-            Diagnostic::error(path, "annotations belong in the sidecar, not in front matter")
-                .hint(format!("move them to `{stem}.yaml` beside this file")),
+            Diagnostic::error(
+                Code::AnnotationsInFrontMatter,
+                path,
+                "annotations belong in the sidecar, not in front matter",
+            )
+            .hint(format!("move them to `{stem}.yaml` beside this file")),
         );
         meta.annotations = None;
     }
@@ -287,14 +293,14 @@ struct MetaOrigin<'a> {
 }
 
 impl MetaOrigin<'_> {
-    fn error_at(&self, at: &[Seg], side_has: bool, message: String) -> Diagnostic {
+    fn error_at(&self, code: Code, at: &[Seg], side_has: bool, message: String) -> Diagnostic {
         if let (Some((p, text)), true) = (self.sidecar, side_has) {
-            return value_error(text, p, at, message);
+            return value_error(code, text, p, at, message);
         }
         let Some((text, offset)) = self.front else {
-            return Diagnostic::error(self.path, message);
+            return Diagnostic::error(code, self.path, message);
         };
-        let d = value_error(text, self.path, at, message);
+        let d = value_error(code, text, self.path, at, message);
         let first_line = self.source[..offset].matches('\n').count();
         match d.line {
             Some(l) => d.clone().at(
@@ -309,8 +315,8 @@ impl MetaOrigin<'_> {
         }
     }
 
-    fn error(&self, key: &str, side_has: bool, message: String) -> Diagnostic {
-        self.error_at(&[Seg::from(key)], side_has, message)
+    fn error(&self, code: Code, key: &str, side_has: bool, message: String) -> Diagnostic {
+        self.error_at(code, &[Seg::from(key)], side_has, message)
     }
 }
 
@@ -345,14 +351,21 @@ fn merged_meta(
     let (_, draft) = pick!(draft);
     let (side_lines, lines) = pick!(lines);
 
-    let slug_origin = slug.as_ref().map(|_| origin.error("slug", side_slug, String::new()));
+    let slug_origin = slug
+        .as_ref()
+        .map(|_| origin.error(Code::DuplicateSlug, "slug", side_slug, String::new()));
     let slug = checked_slug(origin, slug, side_slug, stem, diags);
     if let Some(d) = &date
         && !is_iso_date(d)
     {
         diags.push(
             origin
-                .error("date", side_date, format!("date `{d}` is not YYYY-MM-DD"))
+                .error(
+                    Code::InvalidDate,
+                    "date",
+                    side_date,
+                    format!("date `{d}` is not YYYY-MM-DD"),
+                )
                 .hint("for example `2023-07-06`"),
         );
     }
@@ -361,14 +374,24 @@ fn merged_meta(
     {
         diags.push(
             origin
-                .error("lang", side_lang, format!("`{l}` is not a BCP 47 language tag"))
+                .error(
+                    Code::InvalidLang,
+                    "lang",
+                    side_lang,
+                    format!("`{l}` is not a BCP 47 language tag"),
+                )
                 .hint("for example `de` or `en-GB`"),
         );
     }
     if kind == Kind::Md && lines.is_some() {
         diags.push(
             origin
-                .error("lines", side_lines, "`lines` applies to .txt documents only".into())
+                .error(
+                    Code::LinesNotTxt,
+                    "lines",
+                    side_lines,
+                    "`lines` applies to .txt documents only".into(),
+                )
                 .hint("in Markdown, end a line with two spaces or a backslash to keep the break"),
         );
     }
@@ -400,7 +423,12 @@ fn checked_slug(
         Some(s) => {
             diags.push(
                 origin
-                    .error("slug", side_slug, format!("slug `{s}` is not `[a-z0-9-]+`"))
+                    .error(
+                        Code::InvalidSlug,
+                        "slug",
+                        side_slug,
+                        format!("slug `{s}` is not `[a-z0-9-]+`"),
+                    )
                     .hint(format!("try `{}`", slugify(&s))),
             );
             slugify(&s)
@@ -409,7 +437,8 @@ fn checked_slug(
     };
     if slug.is_empty() {
         diags.push(
-            Diagnostic::error(origin.path, "this file name gives an empty slug").hint("set `slug:` in the metadata"),
+            Diagnostic::error(Code::EmptySlug, origin.path, "this file name gives an empty slug")
+                .hint("set `slug:` in the metadata"),
         );
     }
     slug
@@ -433,7 +462,12 @@ fn checked_source(
         };
         diags.push(
             origin
-                .error_at(&at, side_has, format!("`{scheme}:` URLs are not allowed as a source"))
+                .error_at(
+                    Code::UnsafeLink,
+                    &at,
+                    side_has,
+                    format!("`{scheme}:` URLs are not allowed as a source"),
+                )
                 .hint("give the address where the text can be read, such as https://…"),
         );
         false

@@ -1,6 +1,6 @@
 //! Glossary files: a YAML list of entries.
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 use crate::slug::is_valid_id;
 use crate::yaml::pos::{Seg, YamlPositions};
 use crate::yaml::{from_yaml, value_error_in};
@@ -64,6 +64,7 @@ pub fn parse_glossary(source: &str, path: &Path, diags: &mut Vec<Diagnostic>) ->
         if !is_valid_id(&e.id) {
             diags.push(
                 value_error_in(
+                    Code::InvalidId,
                     positions(),
                     source,
                     path,
@@ -77,6 +78,7 @@ pub fn parse_glossary(source: &str, path: &Path, diags: &mut Vec<Diagnostic>) ->
         let forms: Vec<String> = e.forms.unwrap_or_else(|| vec![e.term.clone()]);
         if forms.iter().any(|f| f.trim().is_empty()) {
             diags.push(value_error_in(
+                Code::EmptyValue,
                 positions(),
                 source,
                 path,
@@ -88,8 +90,15 @@ pub fn parse_glossary(source: &str, path: &Path, diags: &mut Vec<Diagnostic>) ->
         let kind = e.kind.unwrap_or_else(|| "term".into());
         if kind.trim().is_empty() {
             diags.push(
-                value_error_in(positions(), source, path, &at("kind"), "`kind` is empty")
-                    .hint("leave it out for `term`"),
+                value_error_in(
+                    Code::EmptyValue,
+                    positions(),
+                    source,
+                    path,
+                    &at("kind"),
+                    "`kind` is empty",
+                )
+                .hint("leave it out for `term`"),
             );
             continue;
         }

@@ -1,7 +1,7 @@
 //! Sidecar and front-matter schema: metadata plus annotations.
 
 use crate::concat::cat;
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 use crate::slug::is_valid_id;
 use crate::yaml::pos::{Seg, YamlPositions};
 use crate::yaml::value_error_in;
@@ -165,9 +165,10 @@ pub fn other_annotation_errors(source: &str, path: &Path, first_error_line: Opti
             _ => vec![Seg::from("annotations"), Seg::Index(i)],
         };
         let hint = crate::yaml::suggestion(&message);
+        let code = crate::yaml::serde_code(&message);
         let d = match positions.key(&at) {
-            Some(pos) => Diagnostic::error(path, message).at(source, pos),
-            None => value_error_in(&positions, source, path, &at, message),
+            Some(pos) => Diagnostic::error(code, path, message).at(source, pos),
+            None => value_error_in(code, &positions, source, path, &at, message),
         };
         out.push(match hint {
             Some(h) => d.hint(h),
@@ -198,6 +199,7 @@ pub fn validate_annotations(
             problems.insert(
                 0,
                 Problem {
+                    code: Code::DuplicateId,
                     key: Some("id"),
                     message: format!("duplicate annotation id `{id}`"),
                     hint: Some(format!(
@@ -227,7 +229,7 @@ pub fn validate_annotations(
         for p in problems {
             let mut at: Vec<Seg> = vec!["annotations".into(), index.into()];
             at.extend(p.key.map(Seg::from));
-            let d = value_error_in(positions(), source, path, &at, p.message);
+            let d = value_error_in(p.code, positions(), source, path, &at, p.message);
             diags.push(match p.hint {
                 Some(h) => d.hint(h),
                 None => d,
@@ -239,6 +241,7 @@ pub fn validate_annotations(
 
 /// What is wrong with one annotation as written, at its key (none: the annotation itself).
 struct Problem {
+    code: Code,
     key: Option<&'static str>,
     message: String,
     hint: Option<String>,
@@ -247,7 +250,8 @@ struct Problem {
 /// The problems an annotation (with its id, given or made) has on its own (a duplicate id is
 /// the caller's to find), in the order they are reported.
 fn annotation_problems(a: &RawAnnotation, id: &str) -> Vec<Problem> {
-    let problem = |key: Option<&'static str>, message: String, hint: Option<&str>| Problem {
+    let problem = |code: Code, key: Option<&'static str>, message: String, hint: Option<&str>| Problem {
+        code,
         key,
         message,
         hint: hint.map(str::to_owned),
@@ -255,16 +259,23 @@ fn annotation_problems(a: &RawAnnotation, id: &str) -> Vec<Problem> {
     let mut out = Vec::new();
     if !is_valid_id(id) {
         out.push(Problem {
+            code: Code::InvalidId,
             key: Some("id"),
             message: format!("annotation id `{id}` is not `[a-z0-9-]+`"),
             hint: Some(format!("try `{}`", crate::slug::slugify(id))),
         });
     }
     if a.quote.trim().is_empty() {
-        out.push(problem(Some("quote"), "the quote is empty".into(), None));
+        out.push(problem(
+            Code::EmptyQuote,
+            Some("quote"),
+            "the quote is empty".into(),
+            None,
+        ));
     }
     if a.note.is_none() && a.gloss.is_none() && a.term.is_none() && a.see.is_none() {
         out.push(problem(
+            Code::EmptyAnnotation,
             None,
             "this annotation says nothing about its quote".into(),
             Some("add at least one of `note`, `gloss`, `term` or `see`"),
@@ -278,6 +289,7 @@ fn annotation_problems(a: &RawAnnotation, id: &str) -> Vec<Problem> {
     ] {
         if value.as_deref().is_some_and(|v| v.trim().is_empty()) {
             out.push(problem(
+                Code::EmptyValue,
                 Some(key),
                 format!("`{key}` is empty"),
                 Some("give it a value or leave the key out"),
@@ -286,6 +298,7 @@ fn annotation_problems(a: &RawAnnotation, id: &str) -> Vec<Problem> {
     }
     if a.occurrence == Some(0) {
         out.push(problem(
+            Code::InvalidOccurrence,
             Some("occurrence"),
             "`occurrence` counts from 1".into(),
             Some("`occurrence: 1` is the first match"),

@@ -4,7 +4,7 @@
 //! must stand right before and after it in the same block, and our `occurrence` to pick the
 //! N-th of several fitting matches. Ambiguity is an error, never resolved silently.
 
-use crate::diagnostics::{Diagnostic, visible, yaml_string};
+use crate::diagnostics::{Code, Diagnostic, visible, yaml_string};
 use crate::parse::Annotation;
 use crate::resolve::fold::{Folded, cluster_around, fold_pattern, is_cluster_boundary, needs_strict, strict_eq};
 use crate::resolve::reading::Reading;
@@ -347,9 +347,14 @@ pub fn anchor_all(
         };
         let chosen = match choose(&hay, source_of_doc, a, &hits, split, &line_of) {
             Ok(hit) => Some(hit),
-            Err(Refusal { key, message, hint }) => {
+            Err(Refusal {
+                code,
+                key,
+                message,
+                hint,
+            }) => {
                 let pos = positions.get_or_insert_with(|| YamlPositions::index(sidecar_source));
-                let d = value_error_in(pos, sidecar_source, sidecar, &a.key_path(key), message);
+                let d = value_error_in(code, pos, sidecar_source, sidecar, &a.key_path(key), message);
                 diags.push(match hint {
                     Some(h) => d.hint(h),
                     None => d,
@@ -372,9 +377,10 @@ pub fn anchor_all(
     out
 }
 
-/// Why a quote was not anchored: the key of the annotation the error points at, the message
-/// and a hint.
+/// Why a quote was not anchored: the code, the key of the annotation the error points at, the
+/// message and a hint.
 struct Refusal {
+    code: Code,
     key: &'static str,
     message: String,
     hint: Option<String>,
@@ -398,6 +404,7 @@ fn choose(
                 "quote"
             };
             Err(Refusal {
+                code: Code::QuoteNotFound,
                 key: "quote",
                 message: format!(
                     "{what} not found in the document: \"{}\"",
@@ -410,6 +417,7 @@ fn choose(
         (n, None) => {
             let lines: Vec<String> = hits.iter().map(|h| format!("line {}", line_of(h))).collect();
             Err(Refusal {
+                code: Code::QuoteAmbiguous,
                 key: "quote",
                 message: format!(
                     "quote matches {n} times (at {}); ambiguity is never resolved silently",
@@ -419,6 +427,7 @@ fn choose(
             })
         }
         (n, Some(k)) if k > n => Err(Refusal {
+            code: Code::OccurrenceOutOfRange,
             key: "occurrence",
             message: format!(
                 "`occurrence: {k}` but the quote matches only {n} time{}",
@@ -433,17 +442,15 @@ fn choose(
 /// The warning for a quote that matched only after folding whitespace or quotation marks,
 /// with the text as it stands, as YAML to paste.
 fn folded_warning(pos: &YamlPositions, sidecar_source: &str, sidecar: &Path, a: &Annotation, text: &str) -> Diagnostic {
-    let d = value_error_in(
+    value_error_in(
+        Code::QuoteFolded,
         pos,
         sidecar_source,
         sidecar,
         &a.key_path("quote"),
         "quote matched only after folding whitespace or quotation marks",
-    );
-    Diagnostic {
-        severity: crate::diagnostics::Severity::Warning,
-        ..d
-    }
+    )
+    .severity(crate::diagnostics::Severity::Warning)
     .hint(format!("the text reads: {}", yaml_string(text)))
 }
 
@@ -605,6 +612,7 @@ fn check_crossing(
             let (first, second) = (&annotations[*j], &annotations[i]);
             diags.push(
                 value_error_in(
+                    Code::QuotesCross,
                     pos,
                     source,
                     sidecar,

@@ -9,7 +9,7 @@ use super::links::{self, PageIds};
 use super::reading::{self, Reading};
 use super::{Glossary, Occurrence, PageBody, ResolvedDoc, SourceCheck, prepare};
 use crate::config::{Config, GlossaryLink};
-use crate::diagnostics::{Diagnostic, did_you_mean};
+use crate::diagnostics::{Code, Diagnostic, did_you_mean};
 use crate::hash::{FastMap, FastSet};
 use crate::parse::document::Body;
 use crate::parse::{Document, Entry};
@@ -82,9 +82,9 @@ struct SidecarErrors<'a> {
 }
 
 impl SidecarErrors<'_> {
-    fn error(&self, at: &[Seg], message: String) -> Diagnostic {
+    fn error(&self, code: Code, at: &[Seg], message: String) -> Diagnostic {
         let positions = self.positions.get_or_init(|| YamlPositions::index(self.source));
-        value_error_in(positions, self.source, self.path, at, message)
+        value_error_in(code, positions, self.source, self.path, at, message)
     }
 }
 
@@ -113,7 +113,11 @@ fn explicit_occurrences(
                 }
             }
             None => {
-                let d = sidecar.error(&a.key_path("term"), format!("unknown glossary id `{term}`"));
+                let d = sidecar.error(
+                    Code::UnknownTerm,
+                    &a.key_path("term"),
+                    format!("unknown glossary id `{term}`"),
+                );
                 diags.push(match did_you_mean(term, term_ids.keys().map(String::as_str)) {
                     Some(s) => d.hint(format!("did you mean `{s}`?")),
                     None => d.hint("glossary ids are defined in content/glossary.yaml"),
@@ -160,6 +164,7 @@ fn check_see_spans(
             diags.push(
                 sidecar
                     .error(
+                        Code::NestedLink,
                         &a.key_path("see"),
                         "a `see` link would lie inside or around another link".into(),
                     )
@@ -169,6 +174,7 @@ fn check_see_spans(
             diags.push(
                 sidecar
                     .error(
+                        Code::NestedLink,
                         &a.key_path("note"),
                         "this note's reference would stand inside a `see` link".into(),
                     )
@@ -290,11 +296,12 @@ fn count_notes(
         if !reading.footnote_order.contains(label) {
             let at = evs.first().map_or(0, |(_, r)| r.start);
             diags.push(
-                Diagnostic::warning(&doc.path, format!("footnote `[^{label}]` is never referenced")).at_offset(
-                    &body.source,
-                    at,
-                    1,
-                ),
+                Diagnostic::warning(
+                    Code::UnusedFootnote,
+                    &doc.path,
+                    format!("footnote `[^{label}]` is never referenced"),
+                )
+                .at_offset(&body.source, at, 1),
             );
         }
     }
@@ -325,11 +332,12 @@ fn page_ids(
                 .find(|(_, h)| h == id)
                 .map_or(0, |(e, _)| body.events[*e].1.start);
             diags.push(
-                Diagnostic::error(&doc.path, format!("the id `{id}` is used twice in this page")).at_offset(
-                    &body.source,
-                    at,
-                    1,
-                ),
+                Diagnostic::error(
+                    Code::DuplicatePageId,
+                    &doc.path,
+                    format!("the id `{id}` is used twice in this page"),
+                )
+                .at_offset(&body.source, at, 1),
             );
         }
     }
@@ -339,6 +347,7 @@ fn page_ids(
             diags.push(
                 sidecar
                     .error(
+                        Code::ReservedId,
                         &a.key_path("id"),
                         format!("the annotation id `{}` is the theme's", a.id),
                     )
@@ -346,7 +355,7 @@ fn page_ids(
             );
         } else if numbered || named.contains(&*a.id) || occurrence_ids.iter().any(|o| **o == *a.id) {
             diags.push(
-                sidecar.error(&a.key_path("id"), format!("the annotation id `{}` clashes with an id of the page", a.id))
+                sidecar.error(Code::IdClash, &a.key_path("id"), format!("the annotation id `{}` clashes with an id of the page", a.id))
                     .hint("paragraphs (`p-N`), headings, notes (`note-N`) and glossary occurrences (`t-ID-K`) have ids too; choose another"),
             );
         }

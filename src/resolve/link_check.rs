@@ -3,7 +3,7 @@
 //! checked against the index of ids, an error pointing at where the link is written.
 
 use super::links::{PageIds, SiteIndex};
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 use crate::layout::{PageRef, classify};
 use crate::markdown::{NoteAhead, link_destinations, note_links_and_html};
 use crate::parse::Document;
@@ -123,23 +123,23 @@ pub(super) fn check_link(
     diags: &mut Vec<Diagnostic>,
 ) -> Option<PageRef> {
     let result = classify(&link.dest)
-        .map_err(|m| (m, None))
+        .map_err(|(code, m)| (code, m, None))
         .and_then(|t| index.check(&t, own));
     match result {
         Ok(r) => r,
-        Err((message, hint)) => {
+        Err((code, message, hint)) => {
             let file = files.get(&link.file);
             let mut d = match &link.at {
                 LinkAt::Source(offset) => {
                     let (text, lines) = (file.text(), file.lines());
                     let pos = lines.pos_of_offset(text, *offset, link.dest.chars().count());
-                    Diagnostic::error(&*link.file, message).at_indexed(text, lines, pos)
+                    Diagnostic::error(code, &*link.file, message).at_indexed(text, lines, pos)
                 }
                 LinkAt::Annotation { index, key, offset } => {
                     let path = crate::parse::sidecar::Annotation::key_path_of(*index, key);
-                    yaml_link_error(file, &link.file, &path, *offset, message)
+                    yaml_link_error(file, code, &link.file, &path, *offset, message)
                 }
-                LinkAt::Yaml(path, offset) => yaml_link_error(file, &link.file, path, *offset, message),
+                LinkAt::Yaml(path, offset) => yaml_link_error(file, code, &link.file, path, *offset, message),
             };
             if let Some(h) = hint {
                 d = d.hint(h);
@@ -154,12 +154,13 @@ pub(super) fn check_link(
 /// block of lines.
 fn yaml_link_error(
     file: &crate::yaml::ErrorFile,
+    code: Code,
     path_of_file: &Path,
     path: &[crate::yaml::pos::Seg],
     offset: usize,
     message: String,
 ) -> Diagnostic {
-    let d = file.value_error(path_of_file, path, message);
+    let d = file.value_error(code, path_of_file, path, message);
     let (source, lines) = (file.text(), file.yaml().lines());
     match (d.line, link_line_in_block(source, lines, d.line, offset)) {
         (Some(_), Some(pos)) => d.at_indexed(source, lines, pos),

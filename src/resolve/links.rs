@@ -1,5 +1,6 @@
 //! Cross-links: `doc:SLUG[#ID]`, `term:ID`, `page:NAME[#ID]` → relative URLs, checked.
 
+use crate::diagnostics::Code;
 use crate::layout::{PageRef, Target};
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -89,24 +90,27 @@ impl PageIds {
     }
 }
 
+/// Why a link does not resolve: its code, the message and a hint.
+pub type LinkError = (Code, String, Option<String>);
+
 impl SiteIndex {
     /// Checks a target. `own_ids` are the ids of the page the link is on, for `#id`.
-    pub fn check(
-        &self,
-        target: &Target,
-        own_ids: Option<&PageIds>,
-    ) -> Result<Option<PageRef>, (String, Option<String>)> {
+    pub fn check(&self, target: &Target, own_ids: Option<&PageIds>) -> Result<Option<PageRef>, LinkError> {
         let names = |m: &BTreeMap<String, (String, Arc<PageIds>)>| m.keys().cloned().collect::<Vec<_>>();
         let suggest = |word: &str, cands: Vec<String>| {
             crate::diagnostics::did_you_mean(word, cands.iter().map(String::as_str))
                 .map(|s| format!("did you mean `{s}`?"))
         };
-        let fragment = |ids: &PageIds, f: &Option<String>, what: &str| -> Result<(), (String, Option<String>)> {
+        let fragment = |ids: &PageIds, f: &Option<String>, what: &str| -> Result<(), LinkError> {
             match f {
                 Some(f) if !ids.contains(f) => {
                     let mut c: Vec<String> = ids.all().collect();
                     c.sort();
-                    Err((format!("{what} has no element with id `{f}`"), suggest(f, c)))
+                    Err((
+                        Code::LinkFragmentNotFound,
+                        format!("{what} has no element with id `{f}`"),
+                        suggest(f, c),
+                    ))
                 }
                 _ => Ok(()),
             }
@@ -117,6 +121,7 @@ impl SiteIndex {
                     fragment(ids, f, &format!("document `{slug}`")).map(|_| Some(PageRef::Doc(slug.clone())))
                 }
                 None => Err((
+                    Code::LinkNotFound,
                     format!("no document has the slug `{slug}`"),
                     suggest(slug, names(&self.docs)),
                 )),
@@ -125,11 +130,16 @@ impl SiteIndex {
                 Some((_, ids)) => {
                     fragment(ids, f, &format!("page `{name}`")).map(|_| Some(PageRef::Page(name.clone())))
                 }
-                None => Err((format!("no page is named `{name}`"), suggest(name, names(&self.pages)))),
+                None => Err((
+                    Code::LinkNotFound,
+                    format!("no page is named `{name}`"),
+                    suggest(name, names(&self.pages)),
+                )),
             },
             Target::Term { id } => match self.terms.contains_key(id) {
                 true => Ok(Some(PageRef::Term(id.clone()))),
                 false => Err((
+                    Code::LinkNotFound,
                     format!("unknown glossary id `{id}`"),
                     suggest(id, self.terms.keys().cloned().collect()),
                 )),
@@ -193,10 +203,12 @@ mod tests {
                 "{id}"
             );
         }
-        let (m, h) = idx.check(&classify("doc:erlkoenig#p-2").unwrap(), None).unwrap_err();
+        let (code, m, h) = idx.check(&classify("doc:erlkoenig#p-2").unwrap(), None).unwrap_err();
+        assert_eq!(code, Code::LinkFragmentNotFound);
         assert!(m.contains("`p-2`"));
         assert_eq!(h.as_deref(), Some("did you mean `p-1`?"));
-        let (_, h) = idx.check(&classify("term:goehte").unwrap(), None).unwrap_err();
+        let (code, _, h) = idx.check(&classify("term:goehte").unwrap(), None).unwrap_err();
+        assert_eq!(code, Code::LinkNotFound);
         assert_eq!(h.as_deref(), Some("did you mean `goethe`?"));
         assert!(idx.check(&classify("page:nope").unwrap(), None).is_err());
     }

@@ -25,7 +25,7 @@ pub mod unicode_hint;
 
 use crate::concat::cat;
 use crate::config::Config;
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 use crate::hash::FastMap;
 use crate::layout::{PageRef, Target};
 use crate::markdown::NoteAhead;
@@ -192,6 +192,7 @@ pub fn resolve(
             files
                 .get(&e.path)
                 .value_error(
+                    Code::DuplicateForm,
                     &e.path,
                     &e.key_path("forms"),
                     format!("the form `{form}` belongs to two entries"),

@@ -5,7 +5,7 @@
 use super::link_check::{LinkAt, LinkRef, check_link, markdown_links};
 use super::links::SiteIndex;
 use super::{Relinked, ResolvedDoc, Site};
-use crate::diagnostics::{Diagnostic, did_you_mean};
+use crate::diagnostics::{Code, Diagnostic, did_you_mean};
 use crate::hash::FastMap;
 use crate::layout::PageRef;
 use crate::parse::Entry;
@@ -39,9 +39,14 @@ impl Site {
                     .map(|s| s.to_string_lossy().into_owned())
                     .unwrap_or_default();
                 diags.push(
-                    Diagnostic::warning(&d.doc.path, "this document has no sidecar, though others have one").hint(
-                        format!("annotate it in `{stem}.yaml` beside it, or ignore this if it needs none"),
-                    ),
+                    Diagnostic::warning(
+                        Code::MissingSidecar,
+                        &d.doc.path,
+                        "this document has no sidecar, though others have one",
+                    )
+                    .hint(format!(
+                        "annotate it in `{stem}.yaml` beside it, or ignore this if it needs none"
+                    )),
                 );
             }
         }
@@ -245,7 +250,12 @@ pub(super) fn check_entries(entries: &[Entry], files: &mut ErrorFiles, diags: &m
             diags.push(
                 files
                     .get(&e.path)
-                    .value_error(&e.path, &e.key_path("id"), format!("duplicate glossary id `{}`", e.id))
+                    .value_error(
+                        Code::DuplicateId,
+                        &e.path,
+                        &e.key_path("id"),
+                        format!("duplicate glossary id `{}`", e.id),
+                    )
                     .hint(format!("also defined in {}", first.path.display())),
             );
         }
@@ -255,10 +265,12 @@ pub(super) fn check_entries(entries: &[Entry], files: &mut ErrorFiles, diags: &m
             if !seen.contains_key(related.as_str()) {
                 let mut path = e.key_path("see");
                 path.push(i.into());
-                let d =
-                    files
-                        .get(&e.path)
-                        .value_error(&e.path, &path, format!("unknown glossary id `{related}` in `see`"));
+                let d = files.get(&e.path).value_error(
+                    Code::UnknownTerm,
+                    &e.path,
+                    &path,
+                    format!("unknown glossary id `{related}` in `see`"),
+                );
                 diags.push(match did_you_mean(related, seen.keys().copied()) {
                     Some(s) => d.hint(format!("did you mean `{s}`?")),
                     None => d,
@@ -273,21 +285,30 @@ fn check_slugs(root: &Path, docs: &[ResolvedDoc], pages: &[ResolvedDoc], diags: 
     for d in docs.iter().chain(pages) {
         let slug = d.doc.slug.as_str();
         // Point at the `slug:` line where there is one, else at the file.
-        let error = |message: String| match &d.doc.slug_origin {
+        let error = |code: Code, message: String| match &d.doc.slug_origin {
             Some(origin) => Diagnostic {
+                code,
                 message,
                 ..origin.clone()
             },
-            None => Diagnostic::error(&d.doc.path, message),
+            None => Diagnostic::error(code, &d.doc.path, message),
         };
         if ["glossary", "search", "static"].contains(&slug) {
             diags.push(
-                error(format!("the slug `{slug}` is reserved for the site's own pages")).hint("set another `slug:`"),
+                error(
+                    Code::ReservedSlug,
+                    format!("the slug `{slug}` is reserved for the site's own pages"),
+                )
+                .hint("set another `slug:`"),
             );
         } else if let Some(first) = seen.insert(slug, &d.doc.path) {
             let first = first.strip_prefix(root).unwrap_or(first);
             diags.push(
-                error(format!("two documents or pages have the slug `{slug}`")).hint(format!(
+                error(
+                    Code::DuplicateSlug,
+                    format!("two documents or pages have the slug `{slug}`"),
+                )
+                .hint(format!(
                     "{} has it too; set another `slug:` in one of them",
                     first.display()
                 )),
@@ -306,16 +327,14 @@ fn warn_unused_entries(entries: &[Entry], docs: &[ResolvedDoc], diags: &mut Vec<
     let mut files = ErrorFiles::default();
     for (e, _) in entries.iter().zip(&used).filter(|(_, used)| !**used) {
         let d = files.get(&e.path).value_error(
+            Code::UnusedEntry,
             &e.path,
             &e.key_path("id"),
             format!("glossary entry `{}` occurs in no document", e.id),
         );
         diags.push(
-            Diagnostic {
-                severity: crate::diagnostics::Severity::Warning,
-                ..d
-            }
-            .hint("check its `forms` against the text (matching is case-sensitive, whole words)"),
+            d.severity(crate::diagnostics::Severity::Warning)
+                .hint("check its `forms` against the text (matching is case-sensitive, whole words)"),
         );
     }
 }

@@ -15,7 +15,7 @@
 //!   back where the output is missing, and removes the rest, each only if it carries the output
 //!   marker (or is empty): a folder glossa did not make is left, and named.
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 use std::path::{Path, PathBuf};
 
 pub(crate) const STAGING: &str = "staging";
@@ -168,6 +168,7 @@ pub(crate) fn claim(out: &Path, diags: &mut Vec<Diagnostic>) -> Result<OutputLoc
     for path in kept {
         diags.push(
             Diagnostic::warning(
+                Code::StrayStagingFolder,
                 &path,
                 "left as it is: named like a build's staging folder, but glossa did not make it",
             )

@@ -6,7 +6,7 @@
 pub mod nesting;
 pub mod pos;
 
-use crate::diagnostics::{Diagnostic, Pos, did_you_mean};
+use crate::diagnostics::{Code, Diagnostic, Pos, did_you_mean};
 use crate::yaml::pos::{Seg, YamlPositions};
 use serde::de::DeserializeOwned;
 use std::path::Path;
@@ -40,7 +40,7 @@ fn yaml_error(source: &str, path: &Path, e: &serde_yaml::Error) -> Diagnostic {
     }
     let hint = suggestion(&message);
     let duplicate_at = duplicate_key(&message).and_then(|key| second_key(source, key));
-    let mut d = Diagnostic::error(path, message);
+    let mut d = Diagnostic::error(serde_code(&message), path, message);
     if let Some((_, offset)) = control_at {
         d = d.at_offset(source, offset, 1);
     } else if let Some(pos) = duplicate_at {
@@ -69,6 +69,29 @@ fn yaml_error(source: &str, path: &Path, e: &serde_yaml::Error) -> Diagnostic {
         Some(h) => d.hint(h),
         None => d,
     }
+}
+
+/// The code of a serde_yaml error, from the words serde and serde_yaml write for each kind
+/// (the first that stands in the message: a key or value quoted after it may hold any words);
+/// whatever is not about keys and values is about the YAML itself.
+pub fn serde_code(message: &str) -> Code {
+    const KINDS: [(&str, Code); 10] = [
+        ("unknown field `", Code::UnknownKey),
+        ("missing field `", Code::MissingKey),
+        ("duplicate field `", Code::DuplicateKey),
+        ("duplicate entry with key", Code::DuplicateKey),
+        ("invalid type: ", Code::WrongType),
+        ("did not match any variant of untagged enum", Code::WrongType),
+        ("unknown variant `", Code::InvalidValue),
+        ("invalid value: ", Code::InvalidValue),
+        ("invalid length ", Code::InvalidValue),
+        ("recursion limit exceeded", Code::YamlTooDeep),
+    ];
+    KINDS
+        .iter()
+        .filter_map(|(words, code)| message.find(words).map(|at| (at, *code)))
+        .min_by_key(|(at, _)| *at)
+        .map_or(Code::YamlSyntax, |(_, code)| code)
 }
 
 /// The key of serde's "duplicate field `quote`" (serde_yaml places it at the mapping's start).
@@ -144,22 +167,23 @@ pub fn suggestion(message: &str) -> Option<String> {
     }
 }
 
-/// An error about a value that parsed but means something wrong, at that value's position.
-/// For one error in a file: where there may be many, index it once ([`value_error_in`],
-/// [`ErrorFiles`]).
-pub fn value_error(source: &str, path: &Path, at: &[Seg], message: impl Into<String>) -> Diagnostic {
-    value_error_in(&YamlPositions::index(source), source, path, at, message)
+/// An error of kind `code` about a value that parsed but means something wrong, at that
+/// value's position. For one error in a file: where there may be many, index it once
+/// ([`value_error_in`], [`ErrorFiles`]).
+pub fn value_error(code: Code, source: &str, path: &Path, at: &[Seg], message: impl Into<String>) -> Diagnostic {
+    value_error_in(code, &YamlPositions::index(source), source, path, at, message)
 }
 
 /// Like [`value_error`], with positions already indexed (many errors in one file).
 pub fn value_error_in(
+    code: Code,
     positions: &YamlPositions,
     source: &str,
     path: &Path,
     at: &[Seg],
     message: impl Into<String>,
 ) -> Diagnostic {
-    let d = Diagnostic::error(path, message);
+    let d = Diagnostic::error(code, path, message);
     match positions.best(at) {
         Some(pos) => d.at_indexed(source, positions.lines(), pos),
         None => d,
@@ -208,8 +232,8 @@ impl ErrorFile {
     }
 
     /// [`value_error`] for this YAML file, at `path`.
-    pub fn value_error(&self, path: &Path, at: &[Seg], message: impl Into<String>) -> Diagnostic {
-        value_error_in(self.yaml(), &self.text, path, at, message)
+    pub fn value_error(&self, code: Code, path: &Path, at: &[Seg], message: impl Into<String>) -> Diagnostic {
+        value_error_in(code, self.yaml(), &self.text, path, at, message)
     }
 }
 
@@ -231,6 +255,23 @@ mod tests {
     struct Notes {
         title: Option<String>,
         annotations: Vec<Note>,
+    }
+
+    /// Each kind of serde error has its code; the first words decide, not a key's name.
+    #[test]
+    fn serde_errors_get_codes_by_kind() {
+        let code = |src: &str| from_yaml::<Notes>(src, Path::new("a.yaml")).unwrap_err().code;
+        assert_eq!(code("annotations:\n  - qoute: x\n"), Code::UnknownKey);
+        assert_eq!(
+            code("annotations:\n  - note: x\n    `invalid type: `: y\n"),
+            Code::YamlSyntax
+        );
+        assert_eq!(code("title: x\n"), Code::MissingKey);
+        assert_eq!(code("annotations: []\ntitle: a\ntitle: b\n"), Code::DuplicateKey);
+        assert_eq!(code("annotations: 5\n"), Code::WrongType);
+        assert_eq!(code("annotations: [\n"), Code::YamlSyntax);
+        assert_eq!(code("annotations:\n  - \"invalid type: x\": 1\n"), Code::UnknownKey);
+        assert_eq!(serde_code("unknown variant `x`, expected `a`"), Code::InvalidValue);
     }
 
     fn error_at(source: &str) -> (String, usize, usize) {

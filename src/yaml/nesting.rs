@@ -28,6 +28,7 @@ pub fn nesting_error(source: &str, path: &Path) -> Option<Diagnostic> {
     };
     Some(
         Diagnostic::error(
+            crate::diagnostics::Code::YamlTooDeep,
             path,
             format!("lists and mappings nest deeper than {MAX_DEPTH} levels here"),
         )

@@ -22,6 +22,7 @@ mod check;
 mod cli;
 mod crawl;
 mod demo;
+mod diagnostics_format;
 mod documents;
 mod fix;
 mod glossary;
