@@ -73,44 +73,7 @@ pub(crate) enum Command {
         drafts: bool,
     },
     /// Add an annotation to a document's sidecar, after checking the site with it
-    #[command(group = clap::ArgGroup::new("body").required(true).multiple(true).args(["note", "gloss", "term", "see"]))]
-    Add {
-        /// The document, e.g. seeds/erlkoenig.txt (relative to --root, or to here)
-        document: PathBuf,
-        /// The passage, as the text has it
-        #[arg(long, allow_hyphen_values = true)]
-        quote: String,
-        /// Text right before the quote, to pick one of several matches
-        #[arg(long, allow_hyphen_values = true)]
-        prefix: Option<String>,
-        /// Text right after the quote, to pick one of several matches
-        #[arg(long, allow_hyphen_values = true)]
-        suffix: Option<String>,
-        /// The N-th match (1 is the first), to pick one of several matches
-        #[arg(long)]
-        occurrence: Option<usize>,
-        /// A numbered note (Markdown)
-        #[arg(long, allow_hyphen_values = true)]
-        note: Option<String>,
-        /// A short gloss (plain text)
-        #[arg(long, allow_hyphen_values = true)]
-        gloss: Option<String>,
-        /// The id of a glossary entry
-        #[arg(long, allow_hyphen_values = true)]
-        term: Option<String>,
-        /// A cross-link: doc:SLUG[#ID], page:NAME[#ID], term:ID, #ID or a URL
-        #[arg(long, allow_hyphen_values = true)]
-        see: Option<String>,
-        /// The annotation's id, [a-z0-9-]+ (default: a-N, N its place in the list)
-        #[arg(long)]
-        id: Option<String>,
-        /// The site's folder (default: the nearest folder, from here up, with content/site.yaml or seeds/)
-        #[arg(long)]
-        root: Option<PathBuf>,
-        /// How errors and warnings are written: human (on stderr), json (a JSON object per line, on stdout) or github (GitHub Actions workflow commands, on stdout)
-        #[arg(long, value_enum, value_name = "FORMAT", default_value_t = MessageFormat::Human)]
-        message_format: MessageFormat,
-    },
+    Add(AddArgs),
     /// Create a new site (an example document, sidecar, glossary and site.yaml) in DIR
     #[command(alias = "init")]
     New {
@@ -193,4 +156,63 @@ pub(crate) fn site_root(given: Option<PathBuf>) -> PathBuf {
 
 fn is_site(dir: &Path) -> bool {
     dir.join("content").join("site.yaml").is_file() || dir.join("seeds").is_dir()
+}
+
+/// `glossa add`'s arguments.
+#[derive(clap::Args)]
+#[command(group = clap::ArgGroup::new("body").required(true).multiple(true).args(["note", "gloss", "term", "see"]))]
+pub(crate) struct AddArgs {
+    /// The document, e.g. seeds/erlkoenig.txt (relative to --root, or to here)
+    document: PathBuf,
+    /// The passage, as the text has it
+    #[arg(long, allow_hyphen_values = true)]
+    quote: String,
+    /// Text right before the quote, to pick one of several matches
+    #[arg(long, allow_hyphen_values = true)]
+    prefix: Option<String>,
+    /// Text right after the quote, to pick one of several matches
+    #[arg(long, allow_hyphen_values = true)]
+    suffix: Option<String>,
+    /// The N-th match (1 is the first), to pick one of several matches
+    #[arg(long)]
+    occurrence: Option<usize>,
+    /// A numbered note (Markdown)
+    #[arg(long, allow_hyphen_values = true)]
+    note: Option<String>,
+    /// A short gloss (plain text)
+    #[arg(long, allow_hyphen_values = true)]
+    gloss: Option<String>,
+    /// The id of a glossary entry
+    #[arg(long, allow_hyphen_values = true)]
+    term: Option<String>,
+    /// A cross-link: doc:SLUG[#ID], page:NAME[#ID], term:ID, #ID or a URL
+    #[arg(long, allow_hyphen_values = true)]
+    see: Option<String>,
+    /// The annotation's id, [a-z0-9-]+ (default: a-N, N its place in the list)
+    #[arg(long)]
+    id: Option<String>,
+    /// The site's folder (default: the nearest folder, from here up, with content/site.yaml or seeds/)
+    #[arg(long)]
+    pub(crate) root: Option<PathBuf>,
+    /// How errors and warnings are written: human (on stderr), json (a JSON object per line, on stdout) or github (GitHub Actions workflow commands, on stdout)
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = MessageFormat::Human)]
+    pub(crate) message_format: MessageFormat,
+}
+
+impl AddArgs {
+    /// What to add, as the library takes it.
+    pub(crate) fn request(self) -> glossa::add::Request {
+        glossa::add::Request {
+            document: self.document,
+            quote: self.quote,
+            prefix: self.prefix,
+            suffix: self.suffix,
+            occurrence: self.occurrence,
+            note: self.note,
+            gloss: self.gloss,
+            term: self.term,
+            see: self.see,
+            id: self.id,
+        }
+    }
 }

@@ -72,35 +72,10 @@ fn main() -> ExitCode {
             fix,
             message_format,
         } => check(site_root(root), drafts, fix, deny_warnings, message_format),
-        Command::Add {
-            document,
-            quote,
-            prefix,
-            suffix,
-            occurrence,
-            note,
-            gloss,
-            term,
-            see,
-            id,
-            root,
-            message_format,
-        } => add(
-            site_root(root),
-            message_format,
-            glossa::add::Request {
-                document,
-                quote,
-                prefix,
-                suffix,
-                occurrence,
-                note,
-                gloss,
-                term,
-                see,
-                id,
-            },
-        ),
+        Command::Add(args) => {
+            let (root, format) = (site_root(args.root.clone()), args.message_format);
+            add(root, format, args.request())
+        }
         Command::New { dir } => new_site(&dir),
         #[cfg(not(feature = "serve"))]
         Command::Serve { .. } => serve_left_out(),

@@ -6,6 +6,7 @@
 
 pub mod document;
 pub mod glossary;
+mod meta;
 pub mod sidecar;
 
 pub use document::{Document, Kind, Meta, Source};
