@@ -83,8 +83,8 @@ impl LiveSite {
         }
         // The pages that can show what an edited document holds: its own, the pages it links
         // to or linked to (their lists of who links to them), its entries' pages, and the
-        // site-wide pages when what they are made from changed (the home page and the sitemap
-        // list every document; the glossary's index counts every occurrence).
+        // site-wide pages when what they are made from changed (the home page, the sitemap and the
+        // feed list every document; the glossary's index counts every occurrence).
         let site = &self.built.site;
         let edited_now: Vec<usize> = (0..site.docs.len())
             .filter(|&i| slugs.contains(&site.docs[i].doc.slug))
@@ -94,7 +94,8 @@ impl LiveSite {
         pages.extend(relinked.into_keys().map(|target| page_path(&target)));
         pages.extend(entries.iter().map(|&e| layout::entry_page(&site.entries[e].id)));
         if before.home != after.home {
-            pages.extend([layout::HOME, "sitemap.xml"].map(str::to_owned));
+            pages.extend([layout::HOME, layout::FEED].map(str::to_owned));
+            pages.extend(crate::render::sitemap_paths(site));
         }
         if before.counts != after.counts {
             pages.insert(layout::GLOSSARY.to_owned());
