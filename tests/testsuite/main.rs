@@ -18,6 +18,7 @@ mod check;
 mod crawl;
 mod demo;
 mod documents;
+mod feeds;
 mod fix;
 mod glossary;
 mod golden;

@@ -392,9 +392,10 @@ fn classic_puts_the_notes_at_the_end_with_the_note_hooks() {
     assert_eq!(stylesheets(&erl), ["../static/glossa.css", "../static/classic.css"]);
 }
 
-/// The `<script>` elements of a page's head: `(src, defer, data-more, data-less)`.
+/// The script elements of a page's head (not its JSON-LD, which is data): `(src, defer,
+/// data-more, data-less)`.
 fn head_scripts(page: &Page) -> Vec<(String, bool, String, String)> {
-    page.all("head script")
+    page.all("head script:not([type=\"application/ld+json\"])")
         .iter()
         .map(|s| {
             let attr = |name: &str| s.attr(name).unwrap_or_default().to_owned();
