@@ -24,12 +24,18 @@ fn site() -> Site {
             "seeds/newer.md",
             "---\ntitle: The newer text </script><!-- &\nauthor: Ann Author\ndate: 2024-03-01\nsummary: Fish & chips <b>bold</b> \"quoted\"\ntags: [food, prose]\n---\n\nA forest and more.\n",
         ),
-        ("seeds/undated.md", "---\ntitle: No date\n---\n\nA forest without time.\n"),
+        (
+            "seeds/undated.md",
+            "---\ntitle: No date\n---\n\nA forest without time.\n",
+        ),
         (
             "seeds/draft.md",
             "---\ntitle: A draft\ndate: 2025-05-05\ndraft: true\n---\n\nNot yet.\n",
         ),
-        ("content/pages/about.md", "---\ntitle: About\nsummary: What this is.\n---\n\nAbout it.\n"),
+        (
+            "content/pages/about.md",
+            "---\ntitle: About\nsummary: What this is.\n---\n\nAbout it.\n",
+        ),
         (
             "content/glossary.yaml",
             "- id: wald\n  term: Wald\n  kind: term\n  definition: \"A forest. Dark and deep, with [links](https://example.org/) & more.\"\n",
@@ -81,7 +87,9 @@ fn the_feed_lists_the_dated_documents_newest_first_and_never_a_draft() {
     assert_eq!(text(feed, "id"), BASE);
     // Its `updated` is the newest document's date, not the build's time (the draft's is newer).
     assert_eq!(text(feed, "updated"), "2024-03-01T00:00:00Z");
-    let self_link = feed.children().find(|c| c.has_tag_name("link") && c.attribute("rel") == Some("self"));
+    let self_link = feed
+        .children()
+        .find(|c| c.has_tag_name("link") && c.attribute("rel") == Some("self"));
     assert_eq!(
         self_link.and_then(|l| l.attribute("href")),
         Some("https://example.org/readings/feed.xml")
@@ -115,7 +123,10 @@ fn the_feed_lists_the_dated_documents_newest_first_and_never_a_draft() {
     assert_eq!(child(older, "author"), None, "the feed's author stands for it");
 
     // Every page links the feed, relative to itself.
-    assert_eq!(alternate(&site.page("index.html"), "application/atom+xml").as_deref(), Some("feed.xml"));
+    assert_eq!(
+        alternate(&site.page("index.html"), "application/atom+xml").as_deref(),
+        Some("feed.xml")
+    );
     assert_eq!(
         alternate(&site.page("glossary/wald/index.html"), "application/atom+xml").as_deref(),
         Some("../../feed.xml")
@@ -165,18 +176,34 @@ fn every_page_has_open_graph_and_twitter_meta_and_a_favicon() {
             "website"
         };
         assert_eq!(meta(&page, "og:type").as_deref(), Some(want_type), "{rel}");
-        assert_eq!(meta(&page, "og:site_name").as_deref(), Some("Readings & Notes"), "{rel}");
+        assert_eq!(
+            meta(&page, "og:site_name").as_deref(),
+            Some("Readings & Notes"),
+            "{rel}"
+        );
         assert_eq!(meta(&page, "twitter:card").as_deref(), Some("summary"), "{rel}");
         assert!(meta(&page, "og:title").is_some_and(|t| !t.is_empty()), "{rel}");
         // og:url is the page's absolute address, as its canonical link; 404.html has none.
-        let canonical = page.all("link[rel=\"canonical\"]").first().and_then(|l| l.attr("href")).map(str::to_owned);
+        let canonical = page
+            .all("link[rel=\"canonical\"]")
+            .first()
+            .and_then(|l| l.attr("href"))
+            .map(str::to_owned);
         assert_eq!(meta(&page, "og:url"), canonical, "{rel}");
         if rel != "404.html" {
-            assert!(canonical.is_some_and(|c| c == format!("{BASE}{}", rel.trim_end_matches("index.html"))
-                || c == format!("{BASE}{rel}")), "{rel}");
+            assert!(
+                canonical.is_some_and(
+                    |c| c == format!("{BASE}{}", rel.trim_end_matches("index.html")) || c == format!("{BASE}{rel}")
+                ),
+                "{rel}"
+            );
         }
         // The favicon is linked and is there.
-        let icon = page.one("link[rel=\"icon\"]").attr("href").unwrap_or_default().to_owned();
+        let icon = page
+            .one("link[rel=\"icon\"]")
+            .attr("href")
+            .unwrap_or_default()
+            .to_owned();
         let icon_file = if rel == "404.html" {
             site.out().join(icon.trim_start_matches("/readings/"))
         } else {
@@ -185,7 +212,11 @@ fn every_page_has_open_graph_and_twitter_meta_and_a_favicon() {
         assert!(icon_file.is_file(), "{rel}: {icon} is not a file");
         // No empty tag anywhere.
         for m in page.all("meta[content]") {
-            assert!(!m.attr("content").unwrap_or_default().is_empty(), "{rel}: empty {:?}", m.value());
+            assert!(
+                !m.attr("content").unwrap_or_default().is_empty(),
+                "{rel}: empty {:?}",
+                m.value()
+            );
         }
     }
     let home = site.page("index.html");
@@ -194,24 +225,36 @@ fn every_page_has_open_graph_and_twitter_meta_and_a_favicon() {
     assert_eq!(meta(&home, "og:locale").as_deref(), Some("en_US"));
 
     let newer = site.page("newer/index.html");
-    assert_eq!(meta(&newer, "og:title").as_deref(), Some("The newer text </script><!-- &"));
-    assert_eq!(meta(&newer, "og:description").as_deref(), Some("Fish & chips <b>bold</b> \"quoted\""));
+    assert_eq!(
+        meta(&newer, "og:title").as_deref(),
+        Some("The newer text </script><!-- &")
+    );
+    assert_eq!(
+        meta(&newer, "og:description").as_deref(),
+        Some("Fish & chips <b>bold</b> \"quoted\"")
+    );
     assert_eq!(meta(&newer, "description"), meta(&newer, "og:description"));
     assert_eq!(meta(&newer, "article:published_time").as_deref(), Some("2024-03-01"));
     assert_eq!(meta(&site.page("undated/index.html"), "article:published_time"), None);
     // A document's locale is its language's.
-    assert_eq!(meta(&site.page("older/index.html"), "og:locale").as_deref(), Some("de_DE"));
+    assert_eq!(
+        meta(&site.page("older/index.html"), "og:locale").as_deref(),
+        Some("de_DE")
+    );
     // An extra page's summary and an entry's first sentence describe them.
-    assert_eq!(meta(&site.page("about/index.html"), "og:description").as_deref(), Some("What this is."));
-    assert_eq!(meta(&site.page("glossary/wald/index.html"), "og:description").as_deref(), Some("A forest."));
+    assert_eq!(
+        meta(&site.page("about/index.html"), "og:description").as_deref(),
+        Some("What this is.")
+    );
+    assert_eq!(
+        meta(&site.page("glossary/wald/index.html"), "og:description").as_deref(),
+        Some("A forest.")
+    );
 }
 
 #[test]
 fn without_a_base_url_pages_say_no_address_and_write_no_empty_tag() {
-    let site = Site::new(&[
-        ("content/site.yaml", "lang: grc\n"),
-        ("seeds/a.md", "# A\n\nText.\n"),
-    ]);
+    let site = Site::new(&[("content/site.yaml", "lang: grc\n"), ("seeds/a.md", "# A\n\nText.\n")]);
     site.build_ok(&[]);
     for rel in pages(&site.out()) {
         let page = site.page(&rel);
@@ -222,7 +265,11 @@ fn without_a_base_url_pages_say_no_address_and_write_no_empty_tag() {
         assert_eq!(meta(&page, "description"), None, "{rel}");
         assert_eq!(meta(&page, "og:description"), None, "{rel}");
         for m in page.all("meta[content]") {
-            assert!(!m.attr("content").unwrap_or_default().is_empty(), "{rel}: empty {:?}", m.value());
+            assert!(
+                !m.attr("content").unwrap_or_default().is_empty(),
+                "{rel}: empty {:?}",
+                m.value()
+            );
         }
     }
     let doc = site.page("a/index.html");
@@ -274,11 +321,17 @@ fn document_pages_carry_an_article_and_entry_pages_a_defined_term() {
     assert_eq!(term["url"], "https://example.org/readings/glossary/wald/index.html");
     assert_eq!(term["description"], "A forest. Dark and deep, with links & more.");
     assert_eq!(term["inDefinedTermSet"]["@type"], "DefinedTermSet");
-    assert_eq!(term["inDefinedTermSet"]["url"], "https://example.org/readings/glossary/index.html");
+    assert_eq!(
+        term["inDefinedTermSet"]["url"],
+        "https://example.org/readings/glossary/index.html"
+    );
 
     // The other pages have none.
     for rel in ["index.html", "about/index.html", "glossary/index.html", "404.html"] {
-        assert!(site.page(rel).all("script[type=\"application/ld+json\"]").is_empty(), "{rel}");
+        assert!(
+            site.page(rel).all("script[type=\"application/ld+json\"]").is_empty(),
+            "{rel}"
+        );
     }
 }
 
@@ -289,7 +342,10 @@ fn the_sitemap_gives_a_documents_date_as_its_lastmod() {
     let xml = read(&site, "sitemap.xml");
     let doc = roxmltree::Document::parse(&xml).unwrap_or_else(|e| panic!("sitemap.xml is not XML: {e}\n{xml}"));
     let urlset = doc.root_element();
-    assert!(urlset.has_tag_name(("http://www.sitemaps.org/schemas/sitemap/0.9", "urlset")), "{xml}");
+    assert!(
+        urlset.has_tag_name(("http://www.sitemaps.org/schemas/sitemap/0.9", "urlset")),
+        "{xml}"
+    );
     let lastmod: Vec<(&str, &str)> = (urlset.children())
         .filter(|c| c.has_tag_name("url"))
         .map(|u| (text(u, "loc"), text(u, "lastmod")))
@@ -317,7 +373,10 @@ fn a_theme_or_content_static_replaces_the_favicon() {
     ]);
     by_theme.build_ok(&[]);
     assert_eq!(read(&by_theme, "static/favicon.svg"), theirs);
-    let by_site = Site::new(&[("content/static/static/favicon.svg", theirs), ("seeds/a.md", "# A\n\nText.\n")]);
+    let by_site = Site::new(&[
+        ("content/static/static/favicon.svg", theirs),
+        ("seeds/a.md", "# A\n\nText.\n"),
+    ]);
     by_site.build_ok(&[]);
     assert_eq!(read(&by_site, "static/favicon.svg"), theirs);
     let default = Site::new(&[("seeds/a.md", "# A\n\nText.\n")]);
