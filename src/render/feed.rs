@@ -31,7 +31,7 @@ impl<'a> Feed<'a> {
 
 /// Whether the site has a feed: a base URL and a dated document that is not a draft. The pages
 /// link the feed only then.
-pub(super) fn has_feed(site: &Site) -> bool {
+pub fn has_feed(site: &Site) -> bool {
     site.config.base_url.is_some() && site.docs.iter().any(|d| dated(d).is_some())
 }
 

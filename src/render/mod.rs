@@ -25,7 +25,8 @@ mod xml;
 // What serve compares to tell whether an edit changed the home page and the glossary's index.
 pub use document::doc_summary;
 pub use pages::occurrence_counts;
-// What serve writes again when the list of documents changed.
+// What serve writes again when the list of documents changed, and when it builds every page.
+pub use feed::has_feed;
 pub use sitemap::sitemap_paths;
 
 use crate::concat::cat;

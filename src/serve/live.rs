@@ -56,6 +56,7 @@ impl LiveSite {
             return Ok(None);
         };
         let before = SiteWide::of(&self.built, &edited);
+        let had_feed = crate::render::has_feed(&self.built.site);
         let site = &mut self.built.site;
         let slugs: Vec<String> = edited.iter().map(|&i| site.docs[i].doc.slug.clone()).collect();
         // The entries whose pages show an edited document: those it has occurrences of,
@@ -80,6 +81,11 @@ impl LiveSite {
                 outcome,
                 written: Vec::new(),
             }));
+        }
+        // Every page links the feed, or none does: a site that gains or loses its feed (its
+        // first dated document, or its last) is built again whole.
+        if crate::render::has_feed(&self.built.site) != had_feed {
+            return Ok(None);
         }
         // The pages that can show what an edited document holds: its own, the pages it links
         // to or linked to (their lists of who links to them), its entries' pages, and the
