@@ -14,6 +14,17 @@ pub(crate) const HOME: &str = "index.html";
 pub(crate) const GLOSSARY: &str = "glossary/index.html";
 /// The search page.
 pub(crate) const SEARCH: &str = "search/index.html";
+/// The Atom feed of the documents (with a `base_url`).
+pub(crate) const FEED: &str = "feed.xml";
+/// Every annotation of the site as W3C Web Annotations.
+pub(crate) const ANNOTATIONS: &str = "annotations.jsonld";
+/// The sitemap, or the index of its parts once a site has more addresses than one may hold.
+pub(crate) const SITEMAP: &str = "sitemap.xml";
+
+/// The `n`th part (from 1) of a sitemap too large for one file.
+pub(crate) fn sitemap_part(n: usize) -> String {
+    cat!["sitemap-", n, ".xml"]
+}
 
 /// The page of a document or an extra page, relative to the site root.
 pub(crate) fn doc_page(slug: &str) -> String {

@@ -115,7 +115,8 @@ fn render_doc(maker: &PageMaker, item: &Item, sink: &dyn Sink, home: bool) -> Re
     let summary = (written || home).then(|| doc_summary(maker.site, &maker.theme.strings, rd));
     if let Some(summary) = summary.as_ref().filter(|_| written) {
         let view = doc_view(maker, rd, summary, item.html()?);
-        let mut c = maker.base("document", ITEM_ROOT, &summary.lang, &rd.doc.title, path);
+        let meta = maker.document_meta(rd, summary, ITEM_ROOT, path);
+        let mut c = maker.base_with("document", ITEM_ROOT, &summary.lang, &rd.doc.title, path, &meta);
         c.insert("doc", &view);
         let size = PAGE_BYTES + view.body_html.len() + view.notes_html.len();
         sink.put(path, &maker.render("document.html", &c, size)?)?;

@@ -240,7 +240,7 @@ pub(super) struct Annotations<'a> {
 
 impl<'a> Annotations<'a> {
     pub(super) fn new(site: &'a Site, sink: &dyn Sink) -> Option<Self> {
-        sink.wants("annotations.jsonld").then_some(Annotations { site })
+        sink.wants(crate::layout::ANNOTATIONS).then_some(Annotations { site })
     }
 }
 
@@ -250,7 +250,7 @@ impl Output for Annotations<'_> {
     type State<'s> = Writer<std::io::BufWriter<Box<dyn Write + Send + 's>>>;
 
     fn start<'s>(&self, sink: &'s dyn Sink) -> Result<Self::State<'s>, RenderError> {
-        let out = std::io::BufWriter::new(sink.stream("annotations.jsonld")?);
+        let out = std::io::BufWriter::new(sink.stream(crate::layout::ANNOTATIONS)?);
         Ok(Writer::new(out, self.site)?)
     }
 

@@ -12,16 +12,22 @@
 
 pub mod body;
 mod document;
+mod feed;
 pub mod jsonld;
 mod output;
 mod pages;
 pub mod search;
+mod share;
 mod sitemap;
 pub mod views;
+mod xml;
 
 // What serve compares to tell whether an edit changed the home page and the glossary's index.
 pub use document::doc_summary;
 pub use pages::occurrence_counts;
+// What serve writes again when the list of documents changed, and when it builds every page.
+pub use feed::has_feed;
+pub use sitemap::sitemap_paths;
 
 use crate::concat::cat;
 use crate::layout::{self, PageRef, page_path};
@@ -100,10 +106,18 @@ struct PageMaker<'a> {
     /// so each page gets them without serializing them again.
     shared: Vec<(&'static str, tera::Value)>,
     nav_pages: Vec<(String, String)>,
+    /// Whether the site has a feed, which every page then links.
+    has_feed: bool,
 }
 
 impl PageMaker<'_> {
     fn base(&self, kind: &str, root: &str, lang: &str, title: &str, path: &str) -> tera::Context {
+        let meta = self.meta(kind, root, lang, title);
+        self.base_with(kind, root, lang, title, path, &meta)
+    }
+
+    /// `base`, with what the page's head says of it (`share`) made by the caller.
+    fn base_with(&self, kind: &str, root: &str, lang: &str, title: &str, path: &str, meta: &MetaView) -> tera::Context {
         let mut c = tera::Context::new();
         for (key, value) in &self.shared {
             c.insert_value(*key, value.clone());
@@ -118,6 +132,7 @@ impl PageMaker<'_> {
             _ => String::new(),
         };
         c.insert("canonical", &canonical);
+        c.insert("meta", meta);
         let nav: Vec<Link> = self
             .nav_pages
             .iter()
@@ -218,6 +233,7 @@ impl<'a> PageMaker<'a> {
                 .iter()
                 .map(|p| (p.doc.slug.clone(), p.doc.title.clone()))
                 .collect(),
+            has_feed: feed::has_feed(site),
         }
     }
 }
@@ -236,7 +252,10 @@ pub fn render_site(
         document::HtmlPages::new(&maker, sink),
         (
             search::SearchIndex::new(&maker, sink),
-            (jsonld::Annotations::new(site, sink), sitemap::Sitemap::new(site, sink)),
+            (
+                jsonld::Annotations::new(site, sink),
+                (sitemap::Sitemap::new(site, sink), feed::Feed::new(site, sink)),
+            ),
         ),
     );
     output::run(&maker, &outputs, sink)

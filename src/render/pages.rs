@@ -55,7 +55,9 @@ pub(super) fn render_home_and_glossary(
                 }
                 let root = "../../";
                 let view = entry_view(site, &uses, i, e, root, maker);
-                let mut c = maker.base("entry", root, &config.lang, &e.term, &path);
+                let description = first_sentence(&e.definition, config.raw_html);
+                let meta = maker.entry_meta(e, description, root, &path);
+                let mut c = maker.base_with("entry", root, &config.lang, &e.term, &path, &meta);
                 c.insert("entry", &view);
                 sink.put(&path, &maker.render("entry.html", &c, PAGE_BYTES)?)?;
                 Ok(true)
@@ -250,7 +252,8 @@ pub(super) fn render_page(maker: &PageMaker, item: &Item, sink: &dyn Sink) -> Re
         notes_html: &body.endnotes_html,
         backlinks: maker.backlinks(&PageRef::Page(p.doc.slug.clone()), ITEM_ROOT),
     };
-    let mut c = maker.base("page", ITEM_ROOT, item.lang, &p.doc.title, &path);
+    let meta = maker.page_meta(p, ITEM_ROOT, item.lang);
+    let mut c = maker.base_with("page", ITEM_ROOT, item.lang, &p.doc.title, &path, &meta);
     c.insert("page", &view);
     sink.put(&path, &maker.render("page.html", &c, PAGE_BYTES)?)?;
     Ok(true)

@@ -136,3 +136,29 @@ pub struct EntryView {
     pub documents: Vec<OccurrenceGroup>,
     pub backlinks: Vec<Link>,
 }
+
+/// What a page's `<head>` tells those who share, index or subscribe to it (`meta`): the Open
+/// Graph and Twitter card tags, the schema.org JSON-LD and the alternate links. Made by
+/// `render::share`; every string is `""` when the page has nothing to say there, so that a
+/// template writes no empty tag.
+#[derive(Serialize)]
+pub struct MetaView {
+    /// `og:title`: the page's title; the site's on the home page.
+    pub title: String,
+    /// `<meta name="description">` and `og:description`: a document's or extra page's
+    /// `summary`, an entry's first sentence, else the site's description.
+    pub description: String,
+    /// `og:type`: `article` on document pages, `website` elsewhere.
+    pub og_type: &'static str,
+    /// `og:locale` (`de_DE`) from the page's language, or `""` when it has no such form.
+    pub locale: String,
+    /// `article:published_time`: a document's date (`YYYY-MM-DD`), or `""`.
+    pub published: String,
+    /// The Atom feed, relative to the page, or `""` when the site has none.
+    pub feed_url: String,
+    /// `annotations.jsonld`, relative to the page.
+    pub annotations_url: String,
+    /// The page's schema.org JSON-LD, or `""`: safe to print with `| safe` inside
+    /// `<script type="application/ld+json">` (it holds no `<`, `>` or `&`).
+    pub json_ld: String,
+}

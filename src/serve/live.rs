@@ -56,6 +56,7 @@ impl LiveSite {
             return Ok(None);
         };
         let before = SiteWide::of(&self.built, &edited);
+        let had_feed = crate::render::has_feed(&self.built.site);
         let site = &mut self.built.site;
         let slugs: Vec<String> = edited.iter().map(|&i| site.docs[i].doc.slug.clone()).collect();
         // The entries whose pages show an edited document: those it has occurrences of,
@@ -81,10 +82,15 @@ impl LiveSite {
                 written: Vec::new(),
             }));
         }
+        // Every page links the feed, or none does: a site that gains or loses its feed (its
+        // first dated document, or its last) is built again whole.
+        if crate::render::has_feed(&self.built.site) != had_feed {
+            return Ok(None);
+        }
         // The pages that can show what an edited document holds: its own, the pages it links
         // to or linked to (their lists of who links to them), its entries' pages, and the
-        // site-wide pages when what they are made from changed (the home page and the sitemap
-        // list every document; the glossary's index counts every occurrence).
+        // site-wide pages when what they are made from changed (the home page, the sitemap and the
+        // feed list every document; the glossary's index counts every occurrence).
         let site = &self.built.site;
         let edited_now: Vec<usize> = (0..site.docs.len())
             .filter(|&i| slugs.contains(&site.docs[i].doc.slug))
@@ -94,7 +100,8 @@ impl LiveSite {
         pages.extend(relinked.into_keys().map(|target| page_path(&target)));
         pages.extend(entries.iter().map(|&e| layout::entry_page(&site.entries[e].id)));
         if before.home != after.home {
-            pages.extend([layout::HOME, "sitemap.xml"].map(str::to_owned));
+            pages.extend([layout::HOME, layout::FEED].map(str::to_owned));
+            pages.extend(crate::render::sitemap_paths(site));
         }
         if before.counts != after.counts {
             pages.insert(layout::GLOSSARY.to_owned());

@@ -61,6 +61,7 @@ pub const BUILTIN: &[Builtin] = &[
             ("search.html", theme_file!("default", "templates/search.html")),
         ],
         static_files: &[
+            ("favicon.svg", include_bytes!("../../themes/default/static/favicon.svg")),
             ("glossa.css", include_bytes!("../../themes/default/static/glossa.css")),
             ("search.js", include_bytes!("../../themes/default/static/search.js")),
             ("settings.js", include_bytes!("../../themes/default/static/settings.js")),

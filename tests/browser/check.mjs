@@ -45,6 +45,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -373,7 +374,13 @@ function watch(page) {
     if (msg.type() === 'error') errors.push(`console error: ${msg.text()}`);
   });
   page.on('pageerror', (err) => errors.push(`page error: ${err.message}`));
-  page.on('requestfailed', (req) => errors.push(`request failed: ${req.url()} (${req.failure()?.errorText})`));
+  page.on('requestfailed', (req) => {
+    // Chromium asks for the page's icon after the page has loaded, and drops the request when
+    // the page is left at once (as these checks do): that is no fault of the site, whose icon
+    // the link checks find.
+    const iconLeft = req.failure()?.errorText === 'net::ERR_ABORTED' && /\/favicon\.[a-z]+$/.test(new URL(req.url()).pathname);
+    if (!iconLeft) errors.push(`request failed: ${req.url()} (${req.failure()?.errorText})`);
+  });
   page.on('response', (resp) => {
     if (resp.status() >= 400) errors.push(`HTTP ${resp.status()}: ${resp.url()}`);
   });
@@ -553,13 +560,30 @@ async function axe(page) {
 // ---------------------------------------------------------------- lychee
 
 /** lychee's verdict on the site folder, offline (files only) and with #fragments: its error
- *  lines, or the whole output when it fails without any. */
-function lychee(siteDir) {
+ *  lines, or the whole output when it fails without any. A site with a base_url has
+ *  root-relative links in 404.html (`/REPO/static/glossa.css`): lychee resolves them in a root
+ *  folder where the base path leads to the site. */
+function lychee(siteDir, baseUrl, prefix) {
   const bin = process.env.LYCHEE || 'lychee';
-  const run = spawnSync(bin, ['--offline', '--include-fragments', '--no-progress', siteDir], {
+  const args = ['--offline', '--include-fragments', '--no-progress'];
+  let rootDir = null;
+  if (baseUrl) {
+    const segments = prefix.split('/').filter(Boolean);
+    if (segments.length === 0) {
+      args.push('--root-dir', fs.realpathSync(siteDir));
+    } else {
+      rootDir = fs.mkdtempSync(path.join(os.tmpdir(), 'glossa-lychee-'));
+      const parent = path.join(rootDir, ...segments.slice(0, -1));
+      fs.mkdirSync(parent, { recursive: true });
+      fs.symlinkSync(fs.realpathSync(siteDir), path.join(parent, segments[segments.length - 1]));
+      args.push('--root-dir', rootDir);
+    }
+  }
+  const run = spawnSync(bin, [...args, siteDir], {
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
   });
+  if (rootDir) fs.rmSync(rootDir, { recursive: true, force: true });
   if (run.error) return { problems: [`cannot run ${bin}: ${run.error.message} (tests/browser/run.sh installs it)`] };
   const output = `${run.stdout}\n${run.stderr}`;
   const summary = output.split('\n').find((l) => l.includes('Total')) || '';
@@ -609,7 +633,7 @@ async function checkSite(browser, siteDir) {
     }
     const outlines = pages.flatMap((p) => outlineProblems(crawled.get(p).headings || []).map((w) => `${p}: ${w}`));
     report(outlines.length === 0, `${name}: headings never skip a level, one h1 begins each page (${pages.length} pages)`, outlines);
-    const ly = lychee(siteDir);
+    const ly = lychee(siteDir, baseUrl, prefix);
     const lySummary = ly.summary ? ` (${ly.summary})` : '';
     report(ly.problems.length === 0, `${name}: lychee --offline --include-fragments: no broken link${lySummary}`, ly.problems);
     for (const p of pages) {

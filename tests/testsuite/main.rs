@@ -24,6 +24,7 @@ mod crawl;
 mod demo;
 mod diagnostics_format;
 mod documents;
+mod feeds;
 mod fix;
 mod glossary;
 mod golden;

@@ -563,4 +563,9 @@ fn after_any_edit_serve_holds_what_a_full_build_makes() {
         "title: Lesen lernen\nlang: en\nbase_url: https://example.org/\n",
         false,
     );
+    // The dated documents lose their dates: with the last, the site loses its feed, and every
+    // page its link to it (a full build).
+    edit("seeds/b.yaml", "annotations:\n  - quote: eine\n    gloss: one\n", true);
+    let undated = meta.replace("fr", "de").replace("date: 2023-05-06\n", "");
+    edit(a, &sidecar(&format!("slug: hunde\n{undated}"), &notes), false);
 }

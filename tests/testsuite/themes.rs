@@ -392,10 +392,10 @@ fn classic_puts_the_notes_at_the_end_with_the_note_hooks() {
     assert_eq!(stylesheets(&erl), ["../static/glossa.css", "../static/classic.css"]);
 }
 
-/// The `<script>` elements of a page's head: `(src, defer, data-more, data-less)`; all but the
-/// reading settings' script, which every page has (reader.rs).
+/// The script elements of a page's head: `(src, defer, data-more, data-less)`; not its JSON-LD
+/// (data) nor the reading settings' script, which every page has (reader.rs).
 fn head_scripts(page: &Page) -> Vec<(String, bool, String, String)> {
-    page.all("head script:not([src$=\"static/settings.js\"])")
+    page.all("head script:not([type=\"application/ld+json\"]):not([src$=\"static/settings.js\"])")
         .iter()
         .map(|s| {
             let attr = |name: &str| s.attr(name).unwrap_or_default().to_owned();
