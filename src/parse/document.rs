@@ -86,15 +86,79 @@ impl Document {
     /// The body's events and footnotes made from `source` exactly as parsing made them, for
     /// the source read again when the page renders.
     pub fn body(&self, source: String, opts: &ParseOptions) -> Body {
-        let (_, events, footnotes) = match self.kind {
-            Kind::Txt => txt_events(&source, self.meta.lines, self.title_in_body),
-            Kind::Md => md_events(&source, self.body_start, opts, self.title_in_body),
-        };
-        Body {
+        body_of(self.kind, self.meta.lines, self.body_start, self.title_in_body, source, opts)
+    }
+}
+
+/// A body made from `source` as parsing made it: a document's ([`Document::body`]) or a
+/// translation's ([`parse_translation`]).
+pub fn body_of(
+    kind: Kind,
+    lines: Lines,
+    body_start: usize,
+    title_in_body: bool,
+    source: String,
+    opts: &ParseOptions,
+) -> Body {
+    let (_, events, footnotes) = match kind {
+        Kind::Txt => txt_events(&source, lines, title_in_body),
+        Kind::Md => md_events(&source, body_start, opts, title_in_body),
+    };
+    Body {
+        source,
+        events,
+        footnotes,
+    }
+}
+
+/// A translation as parsed: its title and body, and what making the body again needs.
+pub struct ParsedTranslation {
+    pub title: Option<String>,
+    pub kind: Kind,
+    pub body_start: usize,
+    pub title_in_body: bool,
+    pub body: Body,
+}
+
+/// Parses a translation as its original is parsed, but with no sidecar: a `.txt`'s first line
+/// is its title, a `.md`'s title is its front matter's `title:` or its first `#` heading.
+/// `lines` is the original's (a `.txt` translation breaks its lines as its original does).
+pub fn parse_translation(
+    path: &Path,
+    source: String,
+    lines: Lines,
+    opts: &ParseOptions,
+    diags: &mut Vec<Diagnostic>,
+) -> ParsedTranslation {
+    let kind = if path.extension().is_some_and(|e| e == "md") {
+        Kind::Md
+    } else {
+        Kind::Txt
+    };
+    let (front, body_start) = match kind {
+        Kind::Md => split_front_matter(&source),
+        Kind::Txt => (None, 0),
+    };
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let explicit_title = front_matter_meta(path, &source, front, &stem, diags).title;
+    let title_in_body = explicit_title.is_none();
+    let (found_title, events, footnotes) = match kind {
+        Kind::Txt => txt_events(&source, lines, title_in_body),
+        Kind::Md => md_events(&source, body_start, opts, title_in_body),
+    };
+    ParsedTranslation {
+        title: explicit_title.or(found_title),
+        kind,
+        body_start,
+        title_in_body,
+        body: Body {
             source,
             events,
             footnotes,
-        }
+        },
     }
 }
 

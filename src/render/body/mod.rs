@@ -20,8 +20,11 @@ use crate::theme::{NotePlacement, Strings};
 use pulldown_cmark::{CowStr, Event, Tag, TagEnd, html};
 
 mod notes;
+mod translation;
 
 pub use notes::RenderedNote;
+pub use translation::{TranslatedBlocks, translated_blocks};
+use crate::resolve::reading::BlockKind;
 use notes::{endnotes_html, lang_attr};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -170,9 +173,43 @@ struct Renderer<'a> {
     footnote_numbers: Vec<(String, usize)>,
     /// Inline elements already closed where a mark closed; their End events are skipped.
     skip_ends: usize,
+    /// The page's translations, spliced in after each block (none: the page as without them).
+    translations: &'a [TranslatedBlocks],
+    /// The open blocks: each one's place in the reading text, kind, id and heading level, and
+    /// whether its translation is out (a list item's goes before a list nested in it).
+    open_blocks: Vec<OpenBlock>,
+    blocks_seen: usize,
+    /// With translations: list items and table cells get ids (`li-N`, `td-N`) for
+    /// `data-translates`, and the cells' tags are written here, as pulldown-cmark writes them.
+    items: usize,
+    cells: usize,
+    table: TableState,
 }
 
-pub fn render_body(rd: &ResolvedDoc, page: &PageBody, entries: &[Entry], opts: &BodyOptions) -> RenderedBody {
+struct OpenBlock {
+    block: usize,
+    kind: BlockKind,
+    id: String,
+    level: u8,
+    done: bool,
+}
+
+/// Where the table being written is: its columns' alignments, whether in its head, and the
+/// cell of the row.
+#[derive(Default)]
+struct TableState {
+    aligns: Vec<pulldown_cmark::Alignment>,
+    head: bool,
+    cell: usize,
+}
+
+pub fn render_body(
+    rd: &ResolvedDoc,
+    page: &PageBody,
+    entries: &[Entry],
+    translations: &[TranslatedBlocks],
+    opts: &BodyOptions,
+) -> RenderedBody {
     let root = opts.root;
     let ops = block_ops(rd, page);
     let mut cursor = vec![0usize; ops.len()];
@@ -189,6 +226,12 @@ pub fn render_body(rd: &ResolvedDoc, page: &PageBody, entries: &[Entry], opts: &
         notes: Vec::new(),
         footnote_numbers: Vec::new(),
         skip_ends: 0,
+        translations,
+        open_blocks: Vec::new(),
+        blocks_seen: 0,
+        items: 0,
+        cells: 0,
+        table: TableState::default(),
     };
     let mut paragraph = 0usize;
     for (i, (event, _)) in page.body.events.iter().enumerate() {
@@ -204,25 +247,43 @@ pub fn render_body(rd: &ResolvedDoc, page: &PageBody, entries: &[Entry], opts: &
                 r.marked_break(event, p, &ops[p.block], &mut cursor[p.block]);
             }
             Event::Start(Tag::Paragraph) => {
+                r.item_text_ends();
                 paragraph += 1;
                 r.pending.push(Vec::new());
+                r.open_block(BlockKind::Paragraph, cat!["p-", paragraph], 0);
                 r.out.push(Event::Html(cat!["<p id=\"p-", paragraph, "\">"].into()));
             }
             Event::End(TagEnd::Paragraph) => {
                 r.out.push(Event::Html("</p>\n".into()));
+                r.close_block();
                 r.flush_notes();
             }
             Event::Start(heading @ Tag::Heading { .. }) => r.open_heading(heading, i),
             Event::End(TagEnd::Heading(_)) => {
                 r.out.push(borrowed(event));
+                r.close_block();
                 r.flush_notes();
             }
             Event::Start(Tag::Item | Tag::TableCell) => {
+                r.item_text_ends();
                 r.pending.push(Vec::new());
-                r.out.push(borrowed(event));
+                r.open_item_or_cell(event);
             }
             Event::End(TagEnd::Item | TagEnd::TableCell) => {
+                r.close_block();
                 r.flush_notes();
+                r.out.push(borrowed(event));
+            }
+            Event::Start(tag @ (Tag::Table(_) | Tag::TableHead | Tag::TableRow)) => {
+                r.table_starts(tag);
+                r.out.push(borrowed(event));
+            }
+            Event::End(TagEnd::TableHead) => {
+                r.table.head = false;
+                r.out.push(borrowed(event));
+            }
+            Event::Start(tag) if !is_inline(tag) && !matches!(tag, Tag::Image { .. }) => {
+                r.item_text_ends();
                 r.out.push(borrowed(event));
             }
             Event::Start(tag) if is_inline(tag) => r.open_inline(tag, i),
@@ -296,6 +357,7 @@ impl<'a> Renderer<'a> {
         else {
             return;
         };
+        self.item_text_ends();
         self.pending.push(Vec::new());
         let id = self
             .page
@@ -304,6 +366,12 @@ impl<'a> Renderer<'a> {
             .iter()
             .find(|(e, _)| *e == event)
             .map(|(_, id)| CowStr::from(id.clone()));
+        let level_number = *level as u8;
+        self.open_block(
+            BlockKind::Heading,
+            id.as_deref().unwrap_or_default().to_owned(),
+            level_number,
+        );
         let heading = Event::Start(Tag::Heading {
             level: *level,
             id,
