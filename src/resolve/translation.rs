@@ -56,10 +56,11 @@ pub fn check_blocks(original: &Side, translation: &Side) -> Option<Diagnostic> {
     };
     let (our_block, their_block) = (ours.get(n), theirs.get(n));
     let what = |b: Option<&Block>| b.map_or("the end of the text", |b| b.kind.name());
+    let blocks = |n: usize| if n == 1 { "1 block".to_owned() } else { format!("{n} blocks") };
     let counts = if ours.len() == theirs.len() {
-        format!("both have {} blocks", ours.len())
+        format!("both have {}", blocks(ours.len()))
     } else {
-        format!("{} blocks here, {} in the original", ours.len(), theirs.len())
+        format!("{} here, {} in the original", blocks(ours.len()), theirs.len())
     };
     let their_pos = line(original, their_block);
     let message = format!(

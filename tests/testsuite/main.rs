@@ -34,4 +34,5 @@ mod search;
 mod site_files;
 mod subpath;
 mod themes;
+mod translations;
 mod unicode;
