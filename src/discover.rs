@@ -134,7 +134,10 @@ pub(crate) fn translations(root: &Path, diags: &mut Vec<Diagnostic>) -> Vec<Foun
                 Diagnostic::warning(&path, "ignored: a translation stands in its language's folder")
                     .hint("move it to content/translations/LANG/, beside the path of its original under seeds/"),
             ),
-            _ => diags.push(Diagnostic::warning(&path, "ignored: a translation is a .txt or .md file")),
+            _ => diags.push(Diagnostic::warning(
+                &path,
+                "ignored: a translation is a .txt or .md file",
+            )),
         }
     }
     found

@@ -61,7 +61,10 @@ pub const BUILTIN: &[Builtin] = &[
             ("glossa.css", include_bytes!("../themes/default/static/glossa.css")),
             ("search.js", include_bytes!("../themes/default/static/search.js")),
             ("sidenotes.js", include_bytes!("../themes/default/static/sidenotes.js")),
-            ("translations.js", include_bytes!("../themes/default/static/translations.js")),
+            (
+                "translations.js",
+                include_bytes!("../themes/default/static/translations.js"),
+            ),
         ],
         i18n: &[
             ("en", theme_file!("default", "i18n/en.yaml")),

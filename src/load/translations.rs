@@ -3,13 +3,13 @@
 //! document's body is at hand; and a translation's body made again when its page renders.
 
 use super::read;
+use crate::Fatal;
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
 use crate::discover::FoundTranslation;
 use crate::parse::document::{ParseOptions, body_of, decode, parse_translation};
 use crate::resolve::translation::{Side, Translation, check_blocks};
 use crate::resolve::{self, PageBody, ResolvedDoc, SourceChanged, SourceCheck};
-use crate::Fatal;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -44,8 +44,14 @@ pub(super) fn pair<'f>(
             Some(&[i]) => {
                 if let Some(other) = paired[i].iter().find(|o| o.lang == t.lang) {
                     diags.push(
-                        Diagnostic::error(&t.path, format!("a second translation of one document into `{}`", t.lang))
-                            .hint(format!("`{}` is one already; keep one of the two", shown(root, &other.path))),
+                        Diagnostic::error(
+                            &t.path,
+                            format!("a second translation of one document into `{}`", t.lang),
+                        )
+                        .hint(format!(
+                            "`{}` is one already; keep one of the two",
+                            shown(root, &other.path)
+                        )),
                     );
                 } else {
                     paired[i].push(t);
@@ -61,10 +67,12 @@ pub(super) fn pair<'f>(
                         .join(" and ")
                 )),
             ),
-            None => diags.push(Diagnostic::error(&t.path, "a translation with no original").hint(format!(
-                "it translates `seeds/{0}.txt` or `seeds/{0}.md`, which is not there",
-                t.stem.display()
-            ))),
+            None => diags.push(
+                Diagnostic::error(&t.path, "a translation with no original").hint(format!(
+                    "it translates `seeds/{0}.txt` or `seeds/{0}.md`, which is not there",
+                    t.stem.display()
+                )),
+            ),
         }
     }
     let rank = |lang: &str| config.translations.iter().position(|l| l == lang).unwrap_or(usize::MAX);

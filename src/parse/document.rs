@@ -86,7 +86,14 @@ impl Document {
     /// The body's events and footnotes made from `source` exactly as parsing made them, for
     /// the source read again when the page renders.
     pub fn body(&self, source: String, opts: &ParseOptions) -> Body {
-        body_of(self.kind, self.meta.lines, self.body_start, self.title_in_body, source, opts)
+        body_of(
+            self.kind,
+            self.meta.lines,
+            self.body_start,
+            self.title_in_body,
+            source,
+            opts,
+        )
     }
 }
 

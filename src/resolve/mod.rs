@@ -20,8 +20,8 @@ mod link_check;
 pub mod links;
 pub mod reading;
 pub mod relocate;
-pub mod translation;
 mod site;
+pub mod translation;
 pub mod unicode_hint;
 
 use crate::concat::cat;

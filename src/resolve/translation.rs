@@ -56,7 +56,13 @@ pub fn check_blocks(original: &Side, translation: &Side) -> Option<Diagnostic> {
     };
     let (our_block, their_block) = (ours.get(n), theirs.get(n));
     let what = |b: Option<&Block>| b.map_or("the end of the text", |b| b.kind.name());
-    let blocks = |n: usize| if n == 1 { "1 block".to_owned() } else { format!("{n} blocks") };
+    let blocks = |n: usize| {
+        if n == 1 {
+            "1 block".to_owned()
+        } else {
+            format!("{n} blocks")
+        }
+    };
     let counts = if ours.len() == theirs.len() {
         format!("both have {}", blocks(ours.len()))
     } else {
@@ -117,10 +123,20 @@ mod tests {
         assert!(check("## A\n\nText.\n\n- x\n- y\n", "## B\n\nTexte.\n\n- u\n- v\n").is_none());
         let d = check("## A\n\nText.\n\nMore.\n", "## B\n\n- Texte.\n\nPlus.\n").expect("kinds differ");
         assert_eq!(d.line, Some(3));
-        assert!(d.message.contains("at block 2: a list item here, a paragraph at seeds/a.md:3"), "{}", d.message);
+        assert!(
+            d.message
+                .contains("at block 2: a list item here, a paragraph at seeds/a.md:3"),
+            "{}",
+            d.message
+        );
         assert!(d.message.contains("both have 3 blocks"), "{}", d.message);
         let d = check("One.\n\nTwo.\n\nThree.\n", "Eins.\n\nZwei.\n").expect("a block missing");
-        assert!(d.message.contains("block 3: the end of the text here, a paragraph at seeds/a.md:5"), "{}", d.message);
+        assert!(
+            d.message
+                .contains("block 3: the end of the text here, a paragraph at seeds/a.md:5"),
+            "{}",
+            d.message
+        );
         assert!(d.message.contains("2 blocks here, 3 in the original"), "{}", d.message);
         assert_eq!(d.line, Some(3));
     }

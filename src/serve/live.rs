@@ -125,13 +125,11 @@ impl LiveSite {
         let docs = &self.built.site.docs;
         let mut edited: Vec<usize> = Vec::new();
         for path in changed {
-            let i = docs
-                .iter()
-                .position(|d| {
-                    d.doc.path == *path
-                        || d.doc.sidecar_path.as_deref() == Some(path.as_path())
-                        || d.translations.iter().any(|t| t.path == *path)
-                })?;
+            let i = docs.iter().position(|d| {
+                d.doc.path == *path
+                    || d.doc.sidecar_path.as_deref() == Some(path.as_path())
+                    || d.translations.iter().any(|t| t.path == *path)
+            })?;
             if !path.is_file() {
                 return None;
             }

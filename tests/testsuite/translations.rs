@@ -46,7 +46,10 @@ fn a_txt_translation_stands_after_each_block_with_lang_and_data_translates() {
     let own = |lang: &str, id: &str, text: &str| (lang.to_owned(), id.to_owned(), false, text.to_owned());
     assert_eq!(
         blocks,
-        [own("en", "p-1", "The dog barks loudly."), own("en", "p-2", "The cat sleeps.")]
+        [
+            own("en", "p-1", "The dog barks loudly."),
+            own("en", "p-2", "The cat sleeps.")
+        ]
     );
     let page = site.page("a/index.html");
     // Each stands right after the block it translates (before the block's notes).
@@ -64,7 +67,11 @@ fn a_txt_translation_stands_after_each_block_with_lang_and_data_translates() {
     assert_eq!(title.value().attr("lang"), Some("en"));
     // Glosses and glossary occurrences are the original's alone.
     assert!(page.all(".translation .gloss, .translation .term").is_empty());
-    assert_eq!(page.all("a.term").len(), 1, "the glossary's form is found in the original only");
+    assert_eq!(
+        page.all("a.term").len(),
+        1,
+        "the glossary's form is found in the original only"
+    );
     // annotations.jsonld knows nothing of translations.
     let jsonld = std::fs::read_to_string(site.out().join("annotations.jsonld")).unwrap();
     assert!(!jsonld.contains("barks loudly"), "{jsonld}");
@@ -141,7 +148,10 @@ fn blocks_that_stop_matching_are_an_error_naming_both_files_and_lines() {
         ),
         "{run}"
     );
-    assert!(run.stderr.contains("= hint: a translation has its original's blocks"), "{run}");
+    assert!(
+        run.stderr.contains("= hint: a translation has its original's blocks"),
+        "{run}"
+    );
 }
 
 fn site_md_mismatch() -> Site {
@@ -165,7 +175,11 @@ fn a_translation_with_no_original_is_an_error_and_a_missing_one_is_fine() {
     let site = site_without_translation();
     let run = site.build_ok(&[]);
     assert!(run.errors().is_empty(), "{run}");
-    assert!(!std::fs::read_to_string(site.out().join("a/index.html")).unwrap().contains("translation"));
+    assert!(
+        !std::fs::read_to_string(site.out().join("a/index.html"))
+            .unwrap()
+            .contains("translation")
+    );
 }
 
 fn site_without_translation() -> Site {
@@ -230,7 +244,10 @@ fn search_finds_a_translations_words_labelled_as_translation() {
     for f in std::fs::read_dir(search.join("c")).unwrap() {
         chunks.push_str(&std::fs::read_to_string(f.unwrap().path()).unwrap());
     }
-    assert!(chunks.contains("\"barks\"") || chunks.contains("\"loudly\""), "{chunks}");
+    assert!(
+        chunks.contains("\"barks\"") || chunks.contains("\"loudly\""),
+        "{chunks}"
+    );
     let page = std::fs::read_to_string(site.out().join("search/index.html")).unwrap();
     assert!(page.contains(r#"data-kind-translation="Translation""#), "{page}");
 }

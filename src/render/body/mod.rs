@@ -22,10 +22,10 @@ use pulldown_cmark::{CowStr, Event, Tag, TagEnd, html};
 mod notes;
 mod translation;
 
-pub use notes::RenderedNote;
-pub use translation::{TranslatedBlocks, translated_blocks};
 use crate::resolve::reading::BlockKind;
+pub use notes::RenderedNote;
 use notes::{endnotes_html, lang_attr};
+pub use translation::{TranslatedBlocks, translated_blocks};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Mark {

@@ -334,7 +334,11 @@ pub fn document_record(
     let mut sections = Vec::new();
     // A list item or table cell has no id of its own: it links to the last id before it.
     let mut anchor = String::new();
-    let mut anchors = Vec::with_capacity(if translations.is_empty() { 0 } else { reading.blocks.len() });
+    let mut anchors = Vec::with_capacity(if translations.is_empty() {
+        0
+    } else {
+        reading.blocks.len()
+    });
     for (i, block) in reading.blocks.iter().enumerate() {
         let kind = if let Some(n) = block.paragraph {
             anchor = cat!["p-", n];
