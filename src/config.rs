@@ -121,23 +121,8 @@ pub fn parse(source: &str, path: &Path) -> (Config, Vec<Diagnostic>) {
         raw_html: raw.markdown.as_ref().and_then(|m| m.raw_html).unwrap_or(false),
         smart_punctuation: raw.markdown.as_ref().and_then(|m| m.smart_punctuation).unwrap_or(false),
         search: raw.search.unwrap_or(true),
-        translations: Vec::new(),
+        translations: checked_translations(raw.translations, source, path, &mut diags),
     };
-    for (i, l) in raw.translations.unwrap_or_default().into_iter().enumerate() {
-        if is_valid_lang(&l) {
-            config.translations.push(l);
-        } else {
-            diags.push(
-                yaml::value_error(
-                    source,
-                    path,
-                    &["translations".into(), i.into()],
-                    format!("`{l}` is not a BCP 47 language tag"),
-                )
-                .hint("for example `en`, `de` or `de-AT`"),
-            );
-        }
-    }
     if let Some(url) = &config.base_url
         && !(url.starts_with("http://") || url.starts_with("https://"))
     {
@@ -179,6 +164,32 @@ pub fn parse(source: &str, path: &Path) -> (Config, Vec<Diagnostic>) {
         config.lang = "en".into();
     }
     (config, diags)
+}
+
+/// `translations:`, each a language tag (an error for each other, at its place in the list).
+fn checked_translations(
+    langs: Option<Vec<String>>,
+    source: &str,
+    path: &Path,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    for (i, l) in langs.unwrap_or_default().into_iter().enumerate() {
+        if is_valid_lang(&l) {
+            out.push(l);
+        } else {
+            diags.push(
+                yaml::value_error(
+                    source,
+                    path,
+                    &["translations".into(), i.into()],
+                    format!("`{l}` is not a BCP 47 language tag"),
+                )
+                .hint("for example `en`, `de` or `de-AT`"),
+            );
+        }
+    }
+    out
 }
 
 /// Reads `content/site.yaml` under `root` if it exists (and is a file to read: see

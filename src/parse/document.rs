@@ -98,7 +98,7 @@ impl Document {
 }
 
 /// A body made from `source` as parsing made it: a document's ([`Document::body`]) or a
-/// translation's ([`parse_translation`]).
+/// translation's (`crate::parse::translation::parse_translation`).
 pub fn body_of(
     kind: Kind,
     lines: Lines,
@@ -115,57 +115,6 @@ pub fn body_of(
         source,
         events,
         footnotes,
-    }
-}
-
-/// A translation as parsed: its title and body, and what making the body again needs.
-pub struct ParsedTranslation {
-    pub title: Option<String>,
-    pub kind: Kind,
-    pub body_start: usize,
-    pub title_in_body: bool,
-    pub body: Body,
-}
-
-/// Parses a translation as its original is parsed, but with no sidecar: a `.txt`'s first line
-/// is its title, a `.md`'s title is its front matter's `title:` or its first `#` heading.
-/// `lines` is the original's (a `.txt` translation breaks its lines as its original does).
-pub fn parse_translation(
-    path: &Path,
-    source: String,
-    lines: Lines,
-    opts: &ParseOptions,
-    diags: &mut Vec<Diagnostic>,
-) -> ParsedTranslation {
-    let kind = if path.extension().is_some_and(|e| e == "md") {
-        Kind::Md
-    } else {
-        Kind::Txt
-    };
-    let (front, body_start) = match kind {
-        Kind::Md => split_front_matter(&source),
-        Kind::Txt => (None, 0),
-    };
-    let stem = path
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let explicit_title = front_matter_meta(path, &source, front, &stem, diags).title;
-    let title_in_body = explicit_title.is_none();
-    let (found_title, events, footnotes) = match kind {
-        Kind::Txt => txt_events(&source, lines, title_in_body),
-        Kind::Md => md_events(&source, body_start, opts, title_in_body),
-    };
-    ParsedTranslation {
-        title: explicit_title.or(found_title),
-        kind,
-        body_start,
-        title_in_body,
-        body: Body {
-            source,
-            events,
-            footnotes,
-        },
     }
 }
 
@@ -291,7 +240,7 @@ pub fn parse_document(
 /// The metadata of a Markdown document's front matter (`front`: its text and where it starts),
 /// with its errors moved to their lines in the document. Annotations there are an error: they
 /// belong in the sidecar.
-fn front_matter_meta(
+pub(super) fn front_matter_meta(
     path: &Path,
     source: &str,
     front: Option<(&str, usize)>,
@@ -553,7 +502,7 @@ type Parsed = (Option<String>, Vec<Spanned>, Vec<(String, Vec<Spanned>)>);
 
 /// Paragraphs are runs of non-blank lines; inside one, line breaks are soft (joined with a
 /// space) or hard (`lines: keep`). The first paragraph is the title when it is a single line.
-fn txt_events(source: &str, lines: Lines, want_title: bool) -> Parsed {
+pub(super) fn txt_events(source: &str, lines: Lines, want_title: bool) -> Parsed {
     let mut paragraphs: Vec<Vec<Range<usize>>> = Vec::new();
     let mut current: Vec<Range<usize>> = Vec::new();
     let mut offset = 0;
@@ -609,7 +558,7 @@ fn txt_events(source: &str, lines: Lines, want_title: bool) -> Parsed {
 
 /// Markdown through pulldown-cmark; the first top-level `#` heading becomes the title and
 /// footnote definitions are set aside (they are rendered as notes).
-fn md_events(source: &str, body_start: usize, opts: &ParseOptions, want_title: bool) -> Parsed {
+pub(super) fn md_events(source: &str, body_start: usize, opts: &ParseOptions, want_title: bool) -> Parsed {
     let body = &source[body_start..];
     let parser = Parser::new_ext(body, markdown_options(opts.smart_punctuation));
     // About one event for every 16 bytes of prose, so that the list seldom grows by copying.

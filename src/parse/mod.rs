@@ -7,6 +7,7 @@
 pub mod document;
 pub mod glossary;
 pub mod sidecar;
+pub mod translation;
 
 pub use document::{Document, Kind, Meta, Source};
 pub use glossary::Entry;

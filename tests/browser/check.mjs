@@ -971,6 +971,12 @@ function noteGeometry() {
   const body = document.querySelector('.doc-body');
   const b = body.getBoundingClientRect();
   const column = { left: b.left + parseFloat(getComputedStyle(body).paddingLeft), right: b.right - parseFloat(getComputedStyle(body).paddingRight) };
+  // With a translation beside it, the text's column ends where the translation's does: the
+  // notes have a column of their own inside the body.
+  const beside = [...body.querySelectorAll(':scope > .translation')].filter((t) => !t.hidden && t.getBoundingClientRect().width > 0);
+  if (beside.length && beside[0].getBoundingClientRect().top < beside[0].previousElementSibling.getBoundingClientRect().bottom) {
+    column.right = Math.max(...beside.map((t) => t.getBoundingClientRect().right));
+  }
   const footer = document.querySelector('body > footer');
   const notes = [];
   for (const el of document.querySelectorAll('.doc-body aside.notes > .note[id^="note-"]')) {

@@ -184,6 +184,8 @@ struct Renderer<'a> {
     items: usize,
     cells: usize,
     table: TableState,
+    /// The paragraphs so far: paragraph N has the id `p-N`.
+    paragraphs: usize,
 }
 
 struct OpenBlock {
@@ -232,8 +234,8 @@ pub fn render_body(
         items: 0,
         cells: 0,
         table: TableState::default(),
+        paragraphs: 0,
     };
-    let mut paragraph = 0usize;
     for (i, (event, _)) in page.body.events.iter().enumerate() {
         let piece = page.reading.pieces[i];
         match event {
@@ -246,41 +248,18 @@ pub fn render_body(
                 let p = piece.unwrap_or(Piece { block: 0, start: 0 });
                 r.marked_break(event, p, &ops[p.block], &mut cursor[p.block]);
             }
-            Event::Start(Tag::Paragraph) => {
-                r.item_text_ends();
-                paragraph += 1;
-                r.pending.push(Vec::new());
-                r.open_block(BlockKind::Paragraph, cat!["p-", paragraph], 0);
-                r.out.push(Event::Html(cat!["<p id=\"p-", paragraph, "\">"].into()));
-            }
-            Event::End(TagEnd::Paragraph) => {
-                r.out.push(Event::Html("</p>\n".into()));
-                r.close_block();
-                r.flush_notes();
-            }
+            Event::Start(Tag::Paragraph) => r.open_paragraph(),
+            Event::End(TagEnd::Paragraph) => r.close_text_block(Event::Html("</p>\n".into()), true),
             Event::Start(heading @ Tag::Heading { .. }) => r.open_heading(heading, i),
-            Event::End(TagEnd::Heading(_)) => {
-                r.out.push(borrowed(event));
-                r.close_block();
-                r.flush_notes();
-            }
+            Event::End(TagEnd::Heading(_)) => r.close_text_block(borrowed(event), true),
             Event::Start(Tag::Item | Tag::TableCell) => {
                 r.item_text_ends();
                 r.pending.push(Vec::new());
                 r.open_item_or_cell(event);
             }
-            Event::End(TagEnd::Item | TagEnd::TableCell) => {
-                r.close_block();
-                r.flush_notes();
-                r.out.push(borrowed(event));
-            }
-            Event::Start(tag @ (Tag::Table(_) | Tag::TableHead | Tag::TableRow)) => {
-                r.table_starts(tag);
-                r.out.push(borrowed(event));
-            }
-            Event::End(TagEnd::TableHead) => {
-                r.table.head = false;
-                r.out.push(borrowed(event));
+            Event::End(TagEnd::Item | TagEnd::TableCell) => r.close_text_block(borrowed(event), false),
+            Event::Start(Tag::Table(_) | Tag::TableHead | Tag::TableRow) | Event::End(TagEnd::TableHead) => {
+                r.table_event(event);
             }
             Event::Start(tag) if !is_inline(tag) && !matches!(tag, Tag::Image { .. }) => {
                 r.item_text_ends();

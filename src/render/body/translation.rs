@@ -144,15 +144,42 @@ impl<'a> Renderer<'a> {
         self.out.push(Event::Html(tag.into()));
     }
 
-    /// Keeps up with the table being written, for its cells' tags.
-    pub(super) fn table_starts(&mut self, tag: &Tag) {
-        match tag {
-            Tag::Table(aligns) => self.table.aligns = aligns.clone(),
-            Tag::TableHead => {
+    /// A table's, its head's or a row's start, or the head's end: kept up with, for the cells'
+    /// tags.
+    pub(super) fn table_event(&mut self, event: &'a Event<'static>) {
+        match event {
+            Event::Start(Tag::Table(aligns)) => self.table.aligns = aligns.clone(),
+            Event::Start(Tag::TableHead) => {
                 self.table.head = true;
                 self.table.cell = 0;
             }
+            Event::End(TagEnd::TableHead) => self.table.head = false,
             _ => self.table.cell = 0,
+        }
+        self.out.push(super::borrowed(event));
+    }
+
+    /// A paragraph's start, with its id `p-N`; its notes wait for its end.
+    pub(super) fn open_paragraph(&mut self) {
+        self.item_text_ends();
+        self.paragraphs += 1;
+        self.pending.push(Vec::new());
+        self.open_block(BlockKind::Paragraph, cat!["p-", self.paragraphs], 0);
+        self.out
+            .push(Event::Html(cat!["<p id=\"p-", self.paragraphs, "\">"].into()));
+    }
+
+    /// A block's end: its end tag, its translation and its notes, the end tag first for a
+    /// paragraph or heading (they follow it), last for a list item or table cell (they stand
+    /// inside it).
+    pub(super) fn close_text_block(&mut self, end: Event<'a>, end_first: bool) {
+        if end_first {
+            self.out.push(end.clone());
+        }
+        self.close_block();
+        self.flush_notes();
+        if !end_first {
+            self.out.push(end);
         }
     }
 

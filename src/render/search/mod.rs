@@ -361,19 +361,7 @@ pub fn document_record(
             });
         }
     }
-    // A translation's block links to the block it translates, where it is shown.
-    for t in translations {
-        for (block, anchor) in t.reading.blocks.iter().zip(&anchors) {
-            let text = collapse(&block.text);
-            if !text.is_empty() {
-                sections.push(Section {
-                    anchor: anchor.clone(),
-                    kind: SectionKind::Translation,
-                    text,
-                });
-            }
-        }
-    }
+    translation_sections(translations, &anchors, &mut sections);
     for (a, at) in rd.doc.annotations.iter().zip(&rd.anchors) {
         if let (Some(gloss), Some(at)) = (&a.gloss, at) {
             let quote = &reading.blocks[at.block].text[at.range.clone()];
@@ -396,6 +384,23 @@ pub fn document_record(
         url: layout::doc_page(&rd.doc.slug),
         kind,
         sections,
+    }
+}
+
+/// The blocks of a document's translations as sections, each linked to the block it translates
+/// (`anchors`, by block), where it is shown.
+fn translation_sections(translations: &[PageBody], anchors: &[String], sections: &mut Vec<Section>) {
+    for t in translations {
+        for (block, anchor) in t.reading.blocks.iter().zip(anchors) {
+            let text = collapse(&block.text);
+            if !text.is_empty() {
+                sections.push(Section {
+                    anchor: anchor.clone(),
+                    kind: SectionKind::Translation,
+                    text,
+                });
+            }
+        }
     }
 }
 
