@@ -31,8 +31,9 @@
 //      keyboard (aria-controls, aria-expanded) and closes it again; the notes follow text added
 //      to the page and a resize. Without JavaScript the margin notes overlap nothing either; at
 //      390 px notes stay closed in the text until their reference is followed.
-//   7. translations, in every document with one: at 1280 px each translation block starts level
-//      with the block it translates (tops within 2 px), beside it, between the text and the
+//   7. translations, in every document with one: at 1280 px each translation block of the text
+//      (and of a quotation) starts level with the block it translates (tops within 2 px), beside it
+//      (a list's or table's blocks have theirs under or inside them), between the text and the
 //      notes, overlapping neither; at 390 px each stands under its block, inside the text
 //      column; with JavaScript disabled too; `data-translation="under"` and `"hidden"` on <html>
 //      put it under its block and hide it; screenshots at 1280, 1024 and 390 px, light and dark.
@@ -1163,15 +1164,17 @@ function translationGeometry() {
     const o = document.getElementById(t.dataset.translates);
     const a = o ? o.getBoundingClientRect() : null;
     const b = t.getBoundingClientRect();
-    // A list item's or table cell's translation stands inside it, under its text.
+    // A list item's or table cell's translation stands inside it, under its text; a block in
+    // a list (or a table) has its translation under it in every layout.
     const inside = !!o && o.contains(t);
+    const top = t.parentElement.matches('.doc-body, .doc-body > blockquote');
     out.push({
       id: t.dataset.translates,
       lang: t.lang,
       found: !!o,
       inside,
-      topGap: a && !inside ? Math.abs(a.top - b.top) : 0,
-      beside: a ? inside || b.left >= a.right - 1 : false,
+      topGap: a && top ? Math.abs(a.top - b.top) : 0,
+      beside: a ? (top ? b.left >= a.right - 1 : b.top >= a.top) : false,
       under: a ? (inside ? b.top > a.top && b.bottom <= a.bottom + 1 : b.top >= a.bottom - 1 && b.left >= a.left - 1 && b.left < a.right) : false,
       rect: { top: b.top, bottom: b.bottom, left: b.left, right: b.right },
     });
