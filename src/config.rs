@@ -39,6 +39,10 @@ pub struct RawConfig {
     markdown: Option<RawMarkdownOptions>,
     /// Write the search page. Default true.
     search: Option<bool>,
+    /// The languages of the documents' translations (under content/translations/LANG/), in the
+    /// order a reader is offered them: the first a document has is shown by default. Languages
+    /// not listed come after, alphabetically.
+    translations: Option<Vec<String>>,
 }
 
 #[derive(Debug, Deserialize, Default, JsonSchema)]
@@ -72,6 +76,8 @@ pub struct Config {
     pub raw_html: bool,
     pub smart_punctuation: bool,
     pub search: bool,
+    /// `translations:`: the order in which a document's translations are offered.
+    pub translations: Vec<String>,
 }
 
 impl Default for Config {
@@ -87,6 +93,7 @@ impl Default for Config {
             raw_html: false,
             smart_punctuation: false,
             search: true,
+            translations: Vec::new(),
         }
     }
 }
@@ -114,6 +121,7 @@ pub fn parse(source: &str, path: &Path) -> (Config, Vec<Diagnostic>) {
         raw_html: raw.markdown.as_ref().and_then(|m| m.raw_html).unwrap_or(false),
         smart_punctuation: raw.markdown.as_ref().and_then(|m| m.smart_punctuation).unwrap_or(false),
         search: raw.search.unwrap_or(true),
+        translations: checked_translations(raw.translations, source, path, &mut diags),
     };
     if let Some(url) = &config.base_url
         && !(url.starts_with("http://") || url.starts_with("https://"))
@@ -161,6 +169,33 @@ pub fn parse(source: &str, path: &Path) -> (Config, Vec<Diagnostic>) {
         config.lang = "en".into();
     }
     (config, diags)
+}
+
+/// `translations:`, each a language tag (an error for each other, at its place in the list).
+fn checked_translations(
+    langs: Option<Vec<String>>,
+    source: &str,
+    path: &Path,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    for (i, l) in langs.unwrap_or_default().into_iter().enumerate() {
+        if is_valid_lang(&l) {
+            out.push(l);
+        } else {
+            diags.push(
+                yaml::value_error(
+                    Code::InvalidLang,
+                    source,
+                    path,
+                    &["translations".into(), i.into()],
+                    format!("`{l}` is not a BCP 47 language tag"),
+                )
+                .hint("for example `en`, `de` or `de-AT`"),
+            );
+        }
+    }
+    out
 }
 
 /// Reads `content/site.yaml` under `root` if it exists (and is a file to read: see

@@ -17,6 +17,18 @@ pub(crate) struct Found {
     pub glossary: Vec<PathBuf>,
     /// `content/static/**`: (path relative to the output root, source path).
     pub static_files: Vec<(String, PathBuf)>,
+    /// `content/translations/LANG/**.{txt,md}`, in path order.
+    pub translations: Vec<FoundTranslation>,
+}
+
+/// A translation's file: `content/translations/LANG/PATH/NAME.EXT` translates the document
+/// `seeds/PATH/NAME.*`.
+#[derive(Debug)]
+pub(crate) struct FoundTranslation {
+    pub lang: String,
+    /// `PATH/NAME`: the original's path under seeds/, without its extension.
+    pub stem: PathBuf,
+    pub path: PathBuf,
 }
 
 /// The documents under seeds/ with their sidecars, in path order (the walk that takes long on
@@ -109,6 +121,39 @@ pub(crate) fn content(root: &Path, diags: &mut Vec<Diagnostic>) -> Found {
             .filter(|p| p.extension().is_some_and(|e| e == "yaml")),
     );
     found.static_files = static_files(root, diags);
+    found.translations = translations(root, diags);
+    found
+}
+
+/// `content/translations/LANG/**`: the translations' files, each with its language and the
+/// stem of the document it translates. A file of another kind, or one outside a language's
+/// folder, is left out with a warning.
+pub(crate) fn translations(root: &Path, diags: &mut Vec<Diagnostic>) -> Vec<FoundTranslation> {
+    let dir = root.join("content").join("translations");
+    let mut found = Vec::new();
+    for path in files(root, &dir, diags) {
+        let Ok(rel) = path.strip_prefix(&dir) else { continue };
+        let mut parts = rel.components();
+        let lang = parts.next().map(|c| c.as_os_str().to_string_lossy().into_owned());
+        let stem = parts.as_path().with_extension("");
+        let kind_ok = path.extension().is_some_and(|e| e == "txt" || e == "md");
+        match lang {
+            Some(lang) if kind_ok && !stem.as_os_str().is_empty() => found.push(FoundTranslation { lang, stem, path }),
+            _ if kind_ok => diags.push(
+                Diagnostic::warning(
+                    Code::TranslationMisplaced,
+                    &path,
+                    "ignored: a translation stands in its language's folder",
+                )
+                .hint("move it to content/translations/LANG/, beside the path of its original under seeds/"),
+            ),
+            _ => diags.push(Diagnostic::warning(
+                Code::UnknownFile,
+                &path,
+                "ignored: a translation is a .txt or .md file",
+            )),
+        }
+    }
     found
 }
 

@@ -11,6 +11,8 @@ use crate::{BuildOptions, Fatal, config, discover, parse};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
+mod translations;
+
 /// Everything up to and including resolve: what `build`, `check` and `serve` share. Each
 /// document keeps only what rendering cannot make again ([`ResolvedDoc`]; its body is dropped
 /// as soon as it is resolved), so that memory stays flat on large sites.
@@ -81,10 +83,13 @@ fn load_overlaid<T: Send>(
     }
     let (found, entries, glossary, glossary_diags) = glossary?;
     diags.extend(glossary_diags);
+    let paired = translations::pair(root, &config, &documents, &found.translations, diags);
     let opts_parse = ParseOptions {
         smart_punctuation: config.smart_punctuation,
     };
     let resolving = Resolving {
+        root,
+        translations: &paired,
         config: &config,
         entries: &entries,
         glossary: &glossary,
@@ -145,6 +150,9 @@ fn read_glossary(root: &Path) -> Result<GlossaryRead, Fatal> {
 
 /// What reading, parsing and resolving one document needs.
 struct Resolving<'a> {
+    root: &'a Path,
+    /// Each document's translations, by its place in discovery order.
+    translations: &'a [Vec<&'a discover::FoundTranslation>],
     config: &'a config::Config,
     entries: &'a [Entry],
     glossary: &'a Glossary,
@@ -165,7 +173,8 @@ impl Resolving<'_> {
         type Loaded<T> = Result<(Option<ResolvedDoc>, Option<T>, Vec<Diagnostic>), Fatal>;
         let loaded: Vec<Loaded<T>> = documents
             .par_iter()
-            .map(|(path, sidecar)| {
+            .zip(self.translations)
+            .map(|((path, sidecar), translations)| {
                 let mut diags = Vec::new();
                 let overlay = self.overlay.filter(|o| o.document == *path);
                 let sidecar = match overlay {
@@ -190,6 +199,7 @@ impl Resolving<'_> {
                     self.glossary,
                     &mut diags,
                 );
+                translations::attach(self.root, &mut kept, &body, translations, self.config, &mut diags)?;
                 let visited = visit(&kept, &body, &parsed_sidecar);
                 kept.forget_selectors();
                 Ok((Some(kept), visited, diags))
@@ -280,6 +290,7 @@ fn read_document_with(
 /// the edit changes the site's set of pages is for the caller (`serve`) to judge.
 pub(crate) fn reload_document(
     site: &Site,
+    root: &Path,
     path: &Path,
     sidecar: Option<&Path>,
     diags: &mut Vec<Diagnostic>,
@@ -291,7 +302,7 @@ pub(crate) fn reload_document(
         return Ok(None);
     };
     let (entries, glossary) = (&site.entries, &site.glossary);
-    let (mut rd, _) = resolve::resolve_doc(
+    let (mut rd, body) = resolve::resolve_doc(
         parsed.doc,
         parsed.body,
         &parsed.sidecar_source,
@@ -300,6 +311,10 @@ pub(crate) fn reload_document(
         glossary,
         diags,
     );
+    let found = discover::translations(root, diags);
+    let documents = [(path.to_path_buf(), None)];
+    let paired = translations::pair(root, &site.config, &documents, &found, &mut Vec::new());
+    translations::attach(root, &mut rd, &body, &paired[0], &site.config, diags)?;
     rd.forget_selectors();
     Ok(Some(rd))
 }
@@ -320,6 +335,10 @@ impl<'c> Reload<'c> {
 impl crate::render::Bodies for Reload<'_> {
     fn body(&self, doc: &ResolvedDoc) -> Result<PageBody, SourceChanged> {
         page_body(doc, self.config)
+    }
+
+    fn translation(&self, t: &resolve::translation::Translation) -> Result<PageBody, SourceChanged> {
+        translations::translation_body(t, self.config)
     }
 }
 

@@ -137,6 +137,16 @@ codes! {
     AmbiguousSidecar = "ambiguous-sidecar",
     /// A sidecar with no document beside it.
     SidecarWithoutDocument = "sidecar-without-document",
+    /// A file under content/translations/ that is not in a language's folder; it is ignored.
+    TranslationMisplaced = "translation-misplaced",
+    /// A translation whose original is not under seeds/.
+    TranslationWithoutOriginal = "translation-without-original",
+    /// Two translations of one document into one language.
+    DuplicateTranslation = "duplicate-translation",
+    /// A translation whose path and name fit more than one document.
+    AmbiguousTranslation = "ambiguous-translation",
+    /// A translation whose blocks stop matching its original's, in number or kind.
+    TranslationMismatch = "translation-mismatch",
     /// A symlink to nothing.
     BrokenSymlink = "broken-symlink",
     /// A symlink that leads out of the site's folder.

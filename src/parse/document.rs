@@ -85,15 +85,35 @@ impl Document {
     /// The body's events and footnotes made from `source` exactly as parsing made them, for
     /// the source read again when the page renders.
     pub fn body(&self, source: String, opts: &ParseOptions) -> Body {
-        let (_, events, footnotes) = match self.kind {
-            Kind::Txt => txt_events(&source, self.meta.lines, self.title_in_body),
-            Kind::Md => md_events(&source, self.body_start, opts, self.title_in_body),
-        };
-        Body {
+        body_of(
+            self.kind,
+            self.meta.lines,
+            self.body_start,
+            self.title_in_body,
             source,
-            events,
-            footnotes,
-        }
+            opts,
+        )
+    }
+}
+
+/// A body made from `source` as parsing made it: a document's ([`Document::body`]) or a
+/// translation's (`crate::parse::translation::parse_translation`).
+pub fn body_of(
+    kind: Kind,
+    lines: Lines,
+    body_start: usize,
+    title_in_body: bool,
+    source: String,
+    opts: &ParseOptions,
+) -> Body {
+    let (_, events, footnotes) = match kind {
+        Kind::Txt => txt_events(&source, lines, title_in_body),
+        Kind::Md => md_events(&source, body_start, opts, title_in_body),
+    };
+    Body {
+        source,
+        events,
+        footnotes,
     }
 }
 
@@ -221,7 +241,7 @@ pub fn parse_document(
 /// The metadata of a Markdown document's front matter (`front`: its text and where it starts),
 /// with its errors moved to their lines in the document. Annotations there are an error: they
 /// belong in the sidecar.
-fn front_matter_meta(
+pub(super) fn front_matter_meta(
     path: &Path,
     source: &str,
     front: Option<(&str, usize)>,
@@ -301,7 +321,7 @@ type Parsed = (Option<String>, Vec<Spanned>, Vec<(String, Vec<Spanned>)>);
 
 /// Paragraphs are runs of non-blank lines; inside one, line breaks are soft (joined with a
 /// space) or hard (`lines: keep`). The first paragraph is the title when it is a single line.
-fn txt_events(source: &str, lines: Lines, want_title: bool) -> Parsed {
+pub(super) fn txt_events(source: &str, lines: Lines, want_title: bool) -> Parsed {
     let mut paragraphs: Vec<Vec<Range<usize>>> = Vec::new();
     let mut current: Vec<Range<usize>> = Vec::new();
     let mut offset = 0;
@@ -357,7 +377,7 @@ fn txt_events(source: &str, lines: Lines, want_title: bool) -> Parsed {
 
 /// Markdown through pulldown-cmark; the first top-level `#` heading becomes the title and
 /// footnote definitions are set aside (they are rendered as notes).
-fn md_events(source: &str, body_start: usize, opts: &ParseOptions, want_title: bool) -> Parsed {
+pub(super) fn md_events(source: &str, body_start: usize, opts: &ParseOptions, want_title: bool) -> Parsed {
     let body = &source[body_start..];
     let parser = Parser::new_ext(body, markdown_options(opts.smart_punctuation));
     // About one event for every 16 bytes of prose, so that the list seldom grows by copying.

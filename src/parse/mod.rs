@@ -8,6 +8,7 @@ pub mod document;
 pub mod glossary;
 mod meta;
 pub mod sidecar;
+pub mod translation;
 
 pub use document::{Document, Kind, Meta, Source};
 pub use glossary::Entry;

@@ -161,5 +161,11 @@ fn doc_view<'b>(maker: &PageMaker, rd: &ResolvedDoc, summary: &DocSummary, body:
         notes: body.notes.len(),
         terms,
         backlinks: maker.backlinks(&PageRef::Doc(doc.slug.clone()), root),
+        translations: (rd.translations.iter())
+            .map(|t| TranslationView {
+                lang: t.lang.clone(),
+                title: t.title.clone(),
+            })
+            .collect(),
     }
 }

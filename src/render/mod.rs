@@ -59,6 +59,9 @@ pub trait Sink: Sync {
 /// it again from the document's file (`crate::load::Reload`), so that rendering reads no file.
 pub trait Bodies: Sync {
     fn body(&self, doc: &ResolvedDoc) -> Result<PageBody, SourceChanged>;
+
+    /// A translation's body, made again from its file as loading made it.
+    fn translation(&self, t: &crate::resolve::translation::Translation) -> Result<PageBody, SourceChanged>;
 }
 
 #[derive(Debug)]
@@ -224,6 +227,10 @@ impl<'a> PageMaker<'a> {
                 (
                     "has_glossary",
                     tera::Value::from_serializable(&!site.entries.is_empty()),
+                ),
+                (
+                    "has_translations",
+                    tera::Value::from_serializable(&site.docs.iter().any(|d| !d.translations.is_empty())),
                 ),
                 ("t", tera::Value::from_serializable(theme.strings.map())),
                 ("theme", tera::Value::from_serializable(&theme_view)),

@@ -9,7 +9,7 @@
 //! [`render_site`](super::render_site): no stage above `render` changes, and an output that
 //! needs an item's body or its HTML asks the [`Item`] for it, made once for all outputs.
 
-use super::body::{RenderedBody, render_body};
+use super::body::{RenderedBody, TranslatedBlocks, render_body, translated_blocks};
 use super::{PageMaker, RenderError, Sink, Stats};
 use crate::resolve::{PageBody, ResolvedDoc};
 use rayon::prelude::*;
@@ -55,6 +55,7 @@ pub(super) struct Item<'a> {
     pub(super) lang: &'a str,
     maker: &'a PageMaker<'a>,
     body: OnceCell<PageBody>,
+    translations: OnceCell<Vec<PageBody>>,
     html: OnceCell<RenderedBody>,
 }
 
@@ -71,6 +72,7 @@ impl<'a> Item<'a> {
             lang,
             maker,
             body: OnceCell::new(),
+            translations: OnceCell::new(),
             html: OnceCell::new(),
         }
     }
@@ -84,6 +86,18 @@ impl<'a> Item<'a> {
         Ok(self.body.get_or_init(|| body))
     }
 
+    /// The bodies of the item's translations, in the order of `rd.translations`, read again
+    /// from their files.
+    pub(super) fn translations(&self) -> Result<&[PageBody], RenderError> {
+        if let Some(t) = self.translations.get() {
+            return Ok(t);
+        }
+        let bodies = (self.rd.translations.iter())
+            .map(|t| self.maker.bodies.translation(t).map_err(RenderError::Changed))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(self.translations.get_or_init(|| bodies))
+    }
+
     /// The item's reading text as HTML, with its notes. Extra pages have no glossary
     /// occurrences.
     pub(super) fn html(&self) -> Result<&RenderedBody, RenderError> {
@@ -95,7 +109,15 @@ impl<'a> Item<'a> {
             Kind::Page => &[],
         };
         let options = self.maker.body_options(ITEM_ROOT, self.lang);
-        let html = render_body(self.rd, self.body()?, entries, &options);
+        let translations: Vec<TranslatedBlocks> = (self.rd.translations.iter().zip(self.translations()?))
+            .enumerate()
+            .map(|(i, (t, body))| TranslatedBlocks {
+                lang: t.lang.clone(),
+                shown: i == 0,
+                blocks: translated_blocks(body, ITEM_ROOT),
+            })
+            .collect();
+        let html = render_body(self.rd, self.body()?, entries, &translations, &options);
         Ok(self.html.get_or_init(|| html))
     }
 }

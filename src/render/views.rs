@@ -71,6 +71,18 @@ pub struct DocView<'a> {
     pub notes: usize,
     pub terms: Vec<TermUse>,
     pub backlinks: Vec<Link>,
+    /// The document's translations, the one shown by default first; empty without any.
+    pub translations: Vec<TranslationView>,
+}
+
+/// A translation of a document as templates see it: its blocks are in `body_html`, each after
+/// the block it translates.
+#[derive(Serialize)]
+pub struct TranslationView {
+    /// Its language (BCP 47), the `lang` of its blocks.
+    pub lang: String,
+    /// The translated title.
+    pub title: String,
 }
 
 #[derive(Serialize)]

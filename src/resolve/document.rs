@@ -69,6 +69,7 @@ pub fn resolve_doc(
         ids: Arc::new(ids),
         links,
         note_html: Arc::new(note_html),
+        translations: Vec::new(),
     };
     (resolved, PageBody { body, reading })
 }

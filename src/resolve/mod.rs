@@ -21,6 +21,7 @@ pub mod links;
 pub mod reading;
 pub mod relocate;
 mod site;
+pub mod translation;
 pub mod unicode_hint;
 
 use crate::concat::cat;
@@ -85,6 +86,9 @@ pub struct ResolvedDoc {
     pub note_html: Arc<Vec<Option<NoteAhead>>>,
     /// What the source was, to tell that reading it again gave the same text.
     pub source_check: SourceCheck,
+    /// Its translations whose blocks match its own, in the order a reader is offered them
+    /// (site.yaml's `translations:`, then alphabetical): the first is shown by default.
+    pub translations: Vec<translation::Translation>,
 }
 
 /// The text a page renders from: the document's source and events, and its reading text.

@@ -13,8 +13,33 @@ use crate::slug::slugify;
 use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
 use std::ops::Range;
 
+/// What a block is: a translation's blocks must be its original's, kind for kind.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum BlockKind {
+    #[default]
+    Paragraph,
+    Heading,
+    Item,
+    Cell,
+}
+
+impl BlockKind {
+    /// The kind in words, for messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            BlockKind::Paragraph => "a paragraph",
+            BlockKind::Heading => "a heading",
+            BlockKind::Item => "a list item",
+            BlockKind::Cell => "a table cell",
+        }
+    }
+}
+
 #[derive(Clone, Debug, Default)]
 pub struct Block {
+    pub kind: BlockKind,
+    /// Where the block starts in the source (its line, for messages).
+    pub start: usize,
     pub text: String,
     /// Ranges of the text inside Markdown links.
     pub links: Vec<Range<usize>>,
@@ -149,7 +174,15 @@ impl Analyzer {
         } else {
             0
         };
+        let kind = match tag {
+            Tag::Heading { .. } => BlockKind::Heading,
+            Tag::Item => BlockKind::Item,
+            Tag::TableCell => BlockKind::Cell,
+            _ => BlockKind::Paragraph,
+        };
         let mut block = Block {
+            kind,
+            start: range.start,
             text: String::with_capacity(size),
             ..Block::default()
         };
@@ -246,7 +279,14 @@ fn is_reserved(id: &str) -> bool {
         id.strip_prefix(prefix)
             .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
     };
-    numbered("p-") || numbered("note-") || numbered("noteref-") || id.starts_with("t-") || THEME_IDS.contains(&id)
+    // `li-N` and `td-N`: the list items and table cells of a document with a translation.
+    numbered("p-")
+        || numbered("note-")
+        || numbered("noteref-")
+        || numbered("li-")
+        || numbered("td-")
+        || id.starts_with("t-")
+        || THEME_IDS.contains(&id)
 }
 
 /// Ids the themes give elements of every page: the skip link's target.

@@ -52,7 +52,7 @@ impl LiveSite {
             return Ok(None);
         };
         let mut diags = Vec::new();
-        let Some(fresh) = self.reload(&edited, opts.drafts, &mut diags)? else {
+        let Some(fresh) = self.reload(&opts.root, &edited, opts.drafts, &mut diags)? else {
             return Ok(None);
         };
         let before = SiteWide::of(&self.built, &edited);
@@ -126,15 +126,17 @@ impl LiveSite {
         Ok(Some(Update { outcome, written }))
     }
 
-    /// The places in the site of the documents `changed` are (or are the sidecars of); `None`
-    /// when one is neither, or is gone.
+    /// The places in the site of the documents `changed` are (or are the sidecars or the
+    /// translations of); `None` when one is none of these, or is gone.
     fn edited_documents(&self, changed: &[PathBuf]) -> Option<Vec<usize>> {
         let docs = &self.built.site.docs;
         let mut edited: Vec<usize> = Vec::new();
         for path in changed {
-            let i = docs
-                .iter()
-                .position(|d| d.doc.path == *path || d.doc.sidecar_path.as_deref() == Some(path.as_path()))?;
+            let i = docs.iter().position(|d| {
+                d.doc.path == *path
+                    || d.doc.sidecar_path.as_deref() == Some(path.as_path())
+                    || d.translations.iter().any(|t| t.path == *path)
+            })?;
             if !path.is_file() {
                 return None;
             }
@@ -150,6 +152,7 @@ impl LiveSite {
     /// a document that became a draft) or a document cannot be built, for a full build to say.
     fn reload(
         &self,
+        root: &Path,
         edited: &[usize],
         drafts: bool,
         diags: &mut Vec<crate::diagnostics::Diagnostic>,
@@ -163,10 +166,12 @@ impl LiveSite {
             if sidecar != old.sidecar_path {
                 return Ok(None);
             }
-            let Some(rd) = crate::load::reload_document(site, &old.path, sidecar.as_deref(), diags)? else {
+            let Some(rd) = crate::load::reload_document(site, root, &old.path, sidecar.as_deref(), diags)? else {
                 return Ok(None);
             };
-            if rd.doc.slug != old.slug || (rd.doc.meta.draft && !drafts) {
+            let langs = |d: &resolve::ResolvedDoc| d.translations.iter().map(|t| t.lang.clone()).collect::<Vec<_>>();
+            // A translation that no longer matches is an error the full build shows.
+            if rd.doc.slug != old.slug || (rd.doc.meta.draft && !drafts) || langs(&rd) != langs(&site.docs[i]) {
                 return Ok(None);
             }
             fresh.push((i, rd));

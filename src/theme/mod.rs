@@ -69,6 +69,10 @@ pub const BUILTIN: &[Builtin] = &[
                 "sidenotes.js",
                 include_bytes!("../../themes/default/static/sidenotes.js"),
             ),
+            (
+                "translations.js",
+                include_bytes!("../../themes/default/static/translations.js"),
+            ),
         ],
         i18n: &[
             ("en", theme_file!("default", "i18n/en.yaml")),

@@ -35,7 +35,13 @@
 //      before it, and one h1 begins it; on a document with code blocks (the crawl fixture's
 //      README), at both widths, Tab reaches a code block wider than its column, which is named
 //      and shows its focus, and the arrow keys scroll it.
-//   8. and 9. reading settings and print: see reader.mjs.
+//   8. translations, in every document with one: at 1280 px each translation block of the text
+//      (and of a quotation) starts level with the block it translates (tops within 2 px), beside it
+//      (a list's or table's blocks have theirs under or inside them), between the text and the
+//      notes, overlapping neither; at 390 px each stands under its block, inside the text
+//      column; with JavaScript disabled too; `data-translation="under"` and `"hidden"` on <html>
+//      put it under its block and hide it; screenshots at 1280, 1024 and 390 px, light and dark.
+//   9. and 10. reading settings and print: see reader.mjs.
 // The pages are chosen by the HTML hooks of the contract: the document with notes, glosses and
 // glossary links; the entry of its first glossary link; about/ (else the first extra page); the
 // document with the most code blocks, when that is another one.
@@ -416,6 +422,7 @@ function choosePages(siteDir, pages) {
         glosses: (html.match(/class="gloss-text"/g) || []).length,
         terms: (html.match(/<a class="term"/g) || []).length,
         code: (html.match(/<pre[\s>]/g) || []).length,
+        translations: (html.match(/ data-translates="/g) || []).length,
       });
     } else others.push(p);
   }
@@ -709,6 +716,7 @@ async function checkSite(browser, siteDir) {
     await behaviour(browser, name, origin, prefix, baseUrl, docs, chosen);
     await sidenotes(browser, name, origin, prefix, baseUrl, docs);
     await readerChecks({ browser, name, origin, prefix, baseUrl, docs, check, guard, watch, axe, laidOut, noteGeometry, marginProblems, shots: SHOTS });
+    await translations(browser, name, origin, prefix, baseUrl, docs);
     console.log(`# behaviour in ${((Date.now() - t) / 1000).toFixed(1)} s`);
   } finally {
     server.close();
@@ -1049,6 +1057,12 @@ function noteGeometry() {
   const body = document.querySelector('.doc-body');
   const b = body.getBoundingClientRect();
   const column = { left: b.left + parseFloat(getComputedStyle(body).paddingLeft), right: b.right - parseFloat(getComputedStyle(body).paddingRight) };
+  // With a translation beside it, the text's column ends where the translation's does: the
+  // notes have a column of their own inside the body.
+  const beside = [...body.querySelectorAll(':scope > .translation')].filter((t) => !t.hidden && t.getBoundingClientRect().width > 0);
+  if (beside.length && beside[0].getBoundingClientRect().top < beside[0].previousElementSibling.getBoundingClientRect().bottom) {
+    column.right = Math.max(...beside.map((t) => t.getBoundingClientRect().right));
+  }
   const footer = document.querySelector('body > footer');
   const notes = [];
   for (const el of document.querySelectorAll('.doc-body aside.notes > .note[id^="note-"]')) {
@@ -1223,6 +1237,109 @@ async function sidenotes(browser, name, origin, prefix, baseUrl, docs) {
 }
 
 // ---------------------------------------------------------------- main
+
+// ---------------------------------------------------------------- translations
+
+/** Where each shown translation block stands against the block it translates, and against the
+ *  notes: run in the page. */
+function translationGeometry() {
+  const out = [];
+  for (const t of document.querySelectorAll('.doc-body .translation[data-translates]')) {
+    if (t.hidden || getComputedStyle(t).display === 'none') continue;
+    const o = document.getElementById(t.dataset.translates);
+    const a = o ? o.getBoundingClientRect() : null;
+    const b = t.getBoundingClientRect();
+    // A list item's or table cell's translation stands inside it, under its text; a block in
+    // a list (or a table) has its translation under it in every layout.
+    const inside = !!o && o.contains(t);
+    const top = t.parentElement.matches('.doc-body, .doc-body > blockquote');
+    out.push({
+      id: t.dataset.translates,
+      lang: t.lang,
+      found: !!o,
+      inside,
+      topGap: a && top ? Math.abs(a.top - b.top) : 0,
+      beside: a ? (top ? b.left >= a.right - 1 : b.top >= a.top) : false,
+      under: a ? (inside ? b.top > a.top && b.bottom <= a.bottom + 1 : b.top >= a.bottom - 1 && b.left >= a.left - 1 && b.left < a.right) : false,
+      rect: { top: b.top, bottom: b.bottom, left: b.left, right: b.right },
+    });
+  }
+  const notes = [...document.querySelectorAll('.doc-body .note.sidenote')].map((n) => n.getBoundingClientRect());
+  const overlapsNote = out.filter((t) => notes.some((n) => n.left < t.rect.right - 1 && n.right > t.rect.left + 1
+    && n.top < t.rect.bottom - 1 && n.bottom > t.rect.top + 1)).map((t) => t.id);
+  return { blocks: out, overlapsNote, shown: out.length };
+}
+
+async function translations(browser, name, origin, prefix, baseUrl, docs) {
+  const url = (p) => origin + prefix + p;
+  const translated = docs.filter((d) => d.translations > 0);
+  if (translated.length === 0) {
+    console.log(`# skipped: ${name}: translations (no document has one)`);
+    return;
+  }
+  for (const js of [true, false]) {
+    for (const width of [1280, 390]) {
+      const context = await browser.newContext({ viewport: { width, height: width < 500 ? 844 : 800 }, javaScriptEnabled: js });
+      await guard(context, origin, prefix, baseUrl);
+      const page = await context.newPage();
+      const at = `${width}px${js ? '' : ', JavaScript disabled'}`;
+      for (const d of translated) {
+        await page.goto(url(d.page), { waitUntil: 'load' });
+        if (js) await laidOut(page);
+        if (width === 1280) {
+          await check(`${name}: ${at}: every translation block starts level with its original, beside it, clear of the notes (${d.page})`, async () => {
+            const g = await page.evaluate(translationGeometry);
+            const problems = [];
+            if (g.shown === 0) problems.push('no translation block is shown');
+            for (const b of g.blocks) {
+              if (!b.found) problems.push(`${b.id}: no element with this id`);
+              else if (b.topGap > 2) problems.push(`${b.id}: starts ${b.topGap.toFixed(1)} px off its original`);
+              if (b.found && !b.beside) problems.push(`${b.id}: not beside its original`);
+            }
+            if (g.overlapsNote.length) problems.push(`covered by a note: ${g.overlapsNote.join(', ')}`);
+            return problems;
+          });
+        } else {
+          await check(`${name}: ${at}: every translation block stands under its original (${d.page})`, async () => {
+            const g = await page.evaluate(translationGeometry);
+            const problems = g.shown === 0 ? ['no translation block is shown'] : [];
+            for (const b of g.blocks) if (!b.under) problems.push(`${b.id}: not under its original`);
+            return problems;
+          });
+        }
+        if (js && width === 1280) {
+          for (const mode of ['under', 'hidden']) {
+            await check(`${name}: ${at}: data-translation="${mode}" on <html> puts the translation ${mode === 'under' ? 'under each block' : 'away'} (${d.page})`, async () => {
+              await page.evaluate((m) => document.documentElement.setAttribute('data-translation', m), mode);
+              await page.waitForTimeout(100);
+              const g = await page.evaluate(translationGeometry);
+              await page.evaluate(() => document.documentElement.removeAttribute('data-translation'));
+              if (mode === 'hidden') return g.shown === 0 ? [] : [`${g.shown} blocks still shown`];
+              return g.blocks.filter((b) => !b.under).map((b) => `${b.id}: not under its original`);
+            });
+          }
+        }
+      }
+      await context.close();
+    }
+  }
+  // Screenshots of the first translated document at 1280, 1024 and 390 px, light and dark.
+  for (const scheme of ['light', 'dark']) {
+    for (const width of [1280, 1024, 390]) {
+      const context = await browser.newContext({ viewport: { width, height: width < 500 ? 844 : 800 }, colorScheme: scheme, reducedMotion: 'reduce' });
+      await guard(context, origin, prefix, baseUrl);
+      const page = await context.newPage();
+      await page.goto(url(translated[0].page), { waitUntil: 'load' });
+      await laidOut(page);
+      await check(`${name}: screenshot, ${width}px, ${scheme}: document with its translation`, async () => {
+        const file = path.join(SHOTS, `${name}-translation-${width}-${scheme}.png`);
+        await page.screenshot({ path: file });
+        return fs.statSync(file).size > 0 ? [] : ['empty screenshot'];
+      });
+      await context.close();
+    }
+  }
+}
 
 async function main() {
   const sites = process.argv.slice(2);

@@ -42,4 +42,5 @@ mod search;
 mod site_files;
 mod subpath;
 mod themes;
+mod translations;
 mod unicode;

@@ -142,13 +142,13 @@ fn built_pages_never_carry_the_reload_script() {
 }
 
 /// `glossa serve` with its output lines collected, and the folder it builds into.
-struct Watched {
+pub(crate) struct Watched {
     server: Server,
     lines: mpsc::Receiver<String>,
-    out: std::path::PathBuf,
+    pub(crate) out: std::path::PathBuf,
 }
 
-fn start_watched(site: &Site) -> Watched {
+pub(crate) fn start_watched(site: &Site) -> Watched {
     let root = site.root();
     let mut child = Command::new(env!("CARGO_BIN_EXE_glossa"))
         .args(["serve", "--root", root.to_str().unwrap(), "--port", "0"])
@@ -200,7 +200,7 @@ fn save_and_wait(w: &Watched, site: &Site, rel: &str, text: &str) -> String {
 
 /// Replaces a file at once (as editors save: a new file renamed over the old one), and returns
 /// the pages that serve says the edit rewrote.
-fn edit(w: &Watched, site: &Site, rel: &str, text: &str) -> Vec<String> {
+pub(crate) fn edit(w: &Watched, site: &Site, rel: &str, text: &str) -> Vec<String> {
     let line = save_and_wait(w, site, rel, text);
     assert!(
         line.starts_with(&format!("rebuilt {rel} in ")),
@@ -418,7 +418,7 @@ fn files_now(dir: &std::path::Path) -> Option<std::collections::BTreeMap<String,
 /// pages the edit can change when `partial`, the whole site otherwise — and then for every
 /// file serve holds (annotations.jsonld and the search index follow a moment later) to be,
 /// byte for byte, what a full `glossa build` of the same files makes.
-fn edit_and_compare(w: &Watched, site: &Site, n: usize, rel: &str, text: &str, partial: bool) {
+pub(crate) fn edit_and_compare(w: &Watched, site: &Site, n: usize, rel: &str, text: &str, partial: bool) {
     let line = save_and_wait(w, site, rel, text);
     if partial {
         assert!(

@@ -21,9 +21,12 @@ use crate::theme::{NotePlacement, Strings};
 use pulldown_cmark::{CowStr, Event, Tag, TagEnd, html};
 
 mod notes;
+mod translation;
 
+use crate::resolve::reading::BlockKind;
 pub use notes::RenderedNote;
 use notes::{endnotes_html, lang_attr};
+pub use translation::{TranslatedBlocks, translated_blocks};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Mark {
@@ -173,9 +176,45 @@ struct Renderer<'a> {
     skip_ends: usize,
     /// The levels the text's headings are shown at.
     outline: Outline,
+    /// The page's translations, spliced in after each block (none: the page as without them).
+    translations: &'a [TranslatedBlocks],
+    /// The open blocks: each one's place in the reading text, kind, id and heading level, and
+    /// whether its translation is out (a list item's goes before a list nested in it).
+    open_blocks: Vec<OpenBlock>,
+    blocks_seen: usize,
+    /// With translations: list items and table cells get ids (`li-N`, `td-N`) for
+    /// `data-translates`, and the cells' tags are written here, as pulldown-cmark writes them.
+    items: usize,
+    cells: usize,
+    table: TableState,
+    /// The paragraphs so far: paragraph N has the id `p-N`.
+    paragraphs: usize,
 }
 
-pub fn render_body(rd: &ResolvedDoc, page: &PageBody, entries: &[Entry], opts: &BodyOptions) -> RenderedBody {
+struct OpenBlock {
+    block: usize,
+    kind: BlockKind,
+    id: String,
+    level: u8,
+    done: bool,
+}
+
+/// Where the table being written is: its columns' alignments, whether in its head, and the
+/// cell of the row.
+#[derive(Default)]
+struct TableState {
+    aligns: Vec<pulldown_cmark::Alignment>,
+    head: bool,
+    cell: usize,
+}
+
+pub fn render_body(
+    rd: &ResolvedDoc,
+    page: &PageBody,
+    entries: &[Entry],
+    translations: &[TranslatedBlocks],
+    opts: &BodyOptions,
+) -> RenderedBody {
     let root = opts.root;
     let ops = block_ops(rd, page);
     let mut cursor = vec![0usize; ops.len()];
@@ -193,8 +232,14 @@ pub fn render_body(rd: &ResolvedDoc, page: &PageBody, entries: &[Entry], opts: &
         footnote_numbers: Vec::new(),
         skip_ends: 0,
         outline: Outline::new(BODY_BASE),
+        translations,
+        open_blocks: Vec::new(),
+        blocks_seen: 0,
+        items: 0,
+        cells: 0,
+        table: TableState::default(),
+        paragraphs: 0,
     };
-    let mut paragraph = 0usize;
     for (i, (event, _)) in page.body.events.iter().enumerate() {
         let piece = page.reading.pieces[i];
         match event {
@@ -207,27 +252,24 @@ pub fn render_body(rd: &ResolvedDoc, page: &PageBody, entries: &[Entry], opts: &
                 let p = piece.unwrap_or(Piece { block: 0, start: 0 });
                 r.marked_break(event, p, &ops[p.block], &mut cursor[p.block]);
             }
-            Event::Start(Tag::Paragraph) => {
-                paragraph += 1;
-                r.pending.push(Vec::new());
-                r.out.push(Event::Html(cat!["<p id=\"p-", paragraph, "\">"].into()));
-            }
-            Event::End(TagEnd::Paragraph) => {
-                r.out.push(Event::Html("</p>\n".into()));
-                r.flush_notes();
-            }
+            Event::Start(Tag::Paragraph) => r.open_paragraph(),
+            Event::End(TagEnd::Paragraph) => r.close_text_block(Event::Html("</p>\n".into()), true),
             Event::Start(heading @ Tag::Heading { .. }) => r.open_heading(heading, i),
             Event::End(TagEnd::Heading(_)) => {
                 let end = r.outline.event(borrowed(event));
-                r.out.push(end);
-                r.flush_notes();
+                r.close_text_block(end, true);
             }
             Event::Start(Tag::Item | Tag::TableCell) => {
+                r.item_text_ends();
                 r.pending.push(Vec::new());
-                r.out.push(borrowed(event));
+                r.open_item_or_cell(event);
             }
-            Event::End(TagEnd::Item | TagEnd::TableCell) => {
-                r.flush_notes();
+            Event::End(TagEnd::Item | TagEnd::TableCell) => r.close_text_block(borrowed(event), false),
+            Event::Start(Tag::Table(_) | Tag::TableHead | Tag::TableRow) | Event::End(TagEnd::TableHead) => {
+                r.table_event(event);
+            }
+            Event::Start(tag) if !is_inline(tag) && !matches!(tag, Tag::Image { .. }) => {
+                r.item_text_ends();
                 r.out.push(borrowed(event));
             }
             Event::Start(tag) if is_inline(tag) => r.open_inline(tag, i),
@@ -312,6 +354,7 @@ impl<'a> Renderer<'a> {
         else {
             return;
         };
+        self.item_text_ends();
         self.pending.push(Vec::new());
         let id = self
             .page
@@ -320,6 +363,12 @@ impl<'a> Renderer<'a> {
             .iter()
             .find(|(e, _)| *e == event)
             .map(|(_, id)| CowStr::from(id.clone()));
+        let level_number = *level as u8;
+        self.open_block(
+            BlockKind::Heading,
+            id.as_deref().unwrap_or_default().to_owned(),
+            level_number,
+        );
         let heading = Event::Start(Tag::Heading {
             level: *level,
             id,

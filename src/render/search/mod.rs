@@ -50,6 +50,8 @@ pub enum SectionKind {
     Note,
     Gloss,
     Entry,
+    /// A block of a document's translation, linked by the id of the block it translates.
+    Translation,
 }
 
 impl SectionKind {
@@ -61,6 +63,7 @@ impl SectionKind {
             SectionKind::Note => "note",
             SectionKind::Gloss => "gloss",
             SectionKind::Entry => "entry",
+            SectionKind::Translation => "translation",
         }
     }
 }
@@ -313,7 +316,13 @@ impl IndexBuilder {
 
 /// A document or extra page as a search page: its blocks (linked by paragraph or heading id),
 /// its glosses and its notes.
-pub fn document_record(rd: &ResolvedDoc, page: &PageBody, notes: &[RenderedNote], kind: &'static str) -> PageRecord {
+pub fn document_record(
+    rd: &ResolvedDoc,
+    page: &PageBody,
+    translations: &[PageBody],
+    notes: &[RenderedNote],
+    kind: &'static str,
+) -> PageRecord {
     let reading = &page.reading;
     // The block of each heading: the block of the first text after the heading's start event.
     let mut heading_of_block: crate::hash::FastMap<usize, &str> = crate::hash::FastMap::default();
@@ -325,6 +334,11 @@ pub fn document_record(rd: &ResolvedDoc, page: &PageBody, notes: &[RenderedNote]
     let mut sections = Vec::new();
     // A list item or table cell has no id of its own: it links to the last id before it.
     let mut anchor = String::new();
+    let mut anchors = Vec::with_capacity(if translations.is_empty() {
+        0
+    } else {
+        reading.blocks.len()
+    });
     for (i, block) in reading.blocks.iter().enumerate() {
         let kind = if let Some(n) = block.paragraph {
             anchor = cat!["p-", n];
@@ -335,6 +349,9 @@ pub fn document_record(rd: &ResolvedDoc, page: &PageBody, notes: &[RenderedNote]
         } else {
             SectionKind::Text
         };
+        if !translations.is_empty() {
+            anchors.push(anchor.clone());
+        }
         let text = collapse(&block.text);
         if !text.is_empty() {
             sections.push(Section {
@@ -344,6 +361,7 @@ pub fn document_record(rd: &ResolvedDoc, page: &PageBody, notes: &[RenderedNote]
             });
         }
     }
+    translation_sections(translations, &anchors, &mut sections);
     for (a, at) in rd.doc.annotations.iter().zip(&rd.anchors) {
         if let (Some(gloss), Some(at)) = (&a.gloss, at) {
             let quote = &reading.blocks[at.block].text[at.range.clone()];
@@ -366,6 +384,23 @@ pub fn document_record(rd: &ResolvedDoc, page: &PageBody, notes: &[RenderedNote]
         url: layout::doc_page(&rd.doc.slug),
         kind,
         sections,
+    }
+}
+
+/// The blocks of a document's translations as sections, each linked to the block it translates
+/// (`anchors`, by block), where it is shown.
+fn translation_sections(translations: &[PageBody], anchors: &[String], sections: &mut Vec<Section>) {
+    for t in translations {
+        for (block, anchor) in t.reading.blocks.iter().zip(anchors) {
+            let text = collapse(&block.text);
+            if !text.is_empty() {
+                sections.push(Section {
+                    anchor: anchor.clone(),
+                    kind: SectionKind::Translation,
+                    text,
+                });
+            }
+        }
     }
 }
 

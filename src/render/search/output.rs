@@ -21,7 +21,9 @@ impl<'a> SearchIndex<'a> {
         if !config.search || !sink.wants("search/meta.js") {
             return None;
         }
-        let langs = maker.site.docs.iter().filter_map(|d| d.doc.meta.lang.as_deref());
+        let docs = maker.site.docs.iter();
+        let langs = (docs.clone().filter_map(|d| d.doc.meta.lang.as_deref()))
+            .chain(docs.flat_map(|d| d.translations.iter().map(|t| t.lang.as_str())));
         Some(SearchIndex {
             maker,
             folding: Folding::for_site(&config.lang, langs),
@@ -42,7 +44,7 @@ impl Output for SearchIndex<'_> {
             Kind::Document => "document",
             Kind::Page => "page",
         };
-        let record = document_record(item.rd, item.body()?, &item.html()?.notes, kind);
+        let record = document_record(item.rd, item.body()?, item.translations()?, &item.html()?.notes, kind);
         Ok(record.index_entry(self.folding))
     }
 

@@ -186,6 +186,7 @@
   function sectionLabel(kind, anchor) {
     if (kind === 'note') return box.dataset.kindNote + ' ' + anchor.replace('note-', '');
     if (kind === 'gloss') return box.dataset.kindGloss;
+    if (kind === 'translation') return box.dataset.kindTranslation || '';
     return '';
   }
 
