@@ -29,6 +29,7 @@
     terms: null,
     size: null,
     scheme: null,
+    translation: null,
   };
 
   var root = document.documentElement;
