@@ -8,6 +8,7 @@
 
 mod authoring;
 mod serve;
+mod serve_annotate;
 mod support;
 
 mod accessibility;
