@@ -93,7 +93,8 @@ fn serve_rebuilds_reloads_shows_errors_and_stays_inside_the_site() {
         let mut s = TcpStream::connect(&addr).unwrap();
         write!(s, "GET /__glossa/events HTTP/1.1\r\nHost: {addr}\r\n\r\n").unwrap();
         for line in BufReader::new(s).lines().map_while(Result::ok) {
-            if line == "event: reload" {
+            // A browser dispatches an event only with a data line.
+            if line == "data: reload" {
                 let _ = tx.send(());
             }
         }
