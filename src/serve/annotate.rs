@@ -205,7 +205,11 @@ fn same_origin(headers: &HeaderMap) -> bool {
 }
 
 fn forbidden(why: &str) -> Response {
-    (StatusCode::FORBIDDEN, format!("glossa serve: {why}; nothing was written\n")).into_response()
+    (
+        StatusCode::FORBIDDEN,
+        format!("glossa serve: {why}; nothing was written\n"),
+    )
+        .into_response()
 }
 
 fn refused(status: StatusCode, message: String) -> Response {
@@ -251,6 +255,9 @@ mod tests {
         let near: SocketAddr = "127.0.0.1:40000".parse().unwrap();
         assert_eq!(editor.annotate(near, &headers, b"{}").status(), StatusCode::BAD_REQUEST);
         let near6: SocketAddr = "[::1]:40000".parse().unwrap();
-        assert_eq!(editor.annotate(near6, &headers, b"{}").status(), StatusCode::BAD_REQUEST);
+        assert_eq!(
+            editor.annotate(near6, &headers, b"{}").status(),
+            StatusCode::BAD_REQUEST
+        );
     }
 }

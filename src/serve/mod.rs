@@ -214,7 +214,8 @@ async fn annotate_post(
 async fn events(State(live): State<Live>) -> Sse<impl tokio_stream::Stream<Item = Result<Event, Infallible>>> {
     // An event with no data is never dispatched by a browser (the EventSource rules): it
     // carries a word.
-    let stream = BroadcastStream::new(live.reload.subscribe()).map(|_| Ok(Event::default().event("reload").data("reload")));
+    let stream =
+        BroadcastStream::new(live.reload.subscribe()).map(|_| Ok(Event::default().event("reload").data("reload")));
     Sse::new(stream).keep_alive(KeepAlive::default())
 }
 

@@ -98,7 +98,11 @@ pub(super) fn place(reading: &Reading, selection: &Selection) -> Result<Placed, 
 /// one after as many characters (white space aside) as the page had before it.
 fn locate(reading: &Reading, folded: &[Folded], sel: &Selection, pattern: &str) -> Option<Hit> {
     let whole = squeeze(&fold_pattern(&format!("{}{}{}", sel.before, sel.quote, sel.after)));
-    let lead = fold_pattern(&format!("{}{}", sel.before, &sel.quote[..sel.quote.len() - sel.quote.trim_start().len()]));
+    let lead = fold_pattern(&format!(
+        "{}{}",
+        sel.before,
+        &sel.quote[..sel.quote.len() - sel.quote.trim_start().len()]
+    ));
     let lead = squeeze(&lead).chars().count();
     let block = folded
         .iter()

@@ -13,7 +13,10 @@ const SIDECAR: &str = "annotations:\n  - quote: bellt\n    gloss: barks # kept\n
 
 fn site() -> Site {
     Site::new(&[
-        ("seeds/a.md", "# Hunde\n\nDer Hund bellt. Ein Hund schläft.\n\nKein Hund hier.\n"),
+        (
+            "seeds/a.md",
+            "# Hunde\n\nDer Hund bellt. Ein Hund schläft.\n\nKein Hund hier.\n",
+        ),
         ("seeds/a.yaml", SIDECAR),
     ])
 }
@@ -36,7 +39,10 @@ fn post(addr: &str, token: Option<&str>, origin: Option<&str>, body: &str) -> (u
     let mut response = String::new();
     let _ = s.read_to_string(&mut response);
     let status = response.split(' ').nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
-    let body = response.split_once("\r\n\r\n").map(|(_, b)| b.to_owned()).unwrap_or_default();
+    let body = response
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_owned())
+        .unwrap_or_default();
     (status, body)
 }
 
@@ -44,7 +50,10 @@ fn post(addr: &str, token: Option<&str>, origin: Option<&str>, body: &str) -> (u
 fn token(addr: &str) -> String {
     let (status, page) = get(addr, "/a/");
     assert_eq!(status, 200);
-    let at = page.find("\"token\":\"").expect("the served page carries the editor's token") + 9;
+    let at = page
+        .find("\"token\":\"")
+        .expect("the served page carries the editor's token")
+        + 9;
     page[at..at + 48].to_owned()
 }
 
@@ -88,7 +97,9 @@ fn the_editor_is_in_served_pages_only_and_writes_only_with_the_runs_token() {
         std::fs::read_to_string(&sidecar).unwrap(),
         format!("{SIDECAR}  - quote: Hund\n    prefix: \"Kein \"\n    gloss: dog\n")
     );
-    wait_for("the page to show the gloss", || get(addr, "/a/").1.contains(">dog</span>"));
+    wait_for("the page to show the gloss", || {
+        get(addr, "/a/").1.contains(">dog</span>")
+    });
     // Built pages never carry the editor.
     site.build_ok(&["--out", "public"]);
     let built = std::fs::read_to_string(site.root().join("public/a/index.html")).unwrap();
@@ -112,11 +123,17 @@ fn a_repeated_quote_gets_the_shortest_picker_and_refusals_write_nothing() {
     assert_eq!(status, 200, "{answer}");
     assert!(answer.contains("\"id\":\"a-2\""), "{answer}");
     let written = std::fs::read_to_string(&sidecar).unwrap();
-    assert_eq!(written, format!("{SIDECAR}  - quote: Hund\n    prefix: \"Ein \"\n    gloss: dog\n"));
+    assert_eq!(
+        written,
+        format!("{SIDECAR}  - quote: Hund\n    prefix: \"Ein \"\n    gloss: dog\n")
+    );
     // A selection that cuts through the annotation of "bellt", one of no passage, and an
     // unknown term are refused with a message, and nothing is written.
     for (body, says) in [
-        (gloss("seeds/a.md", "Der Hund bel", "lt. Ein", " Hund schläft.", "x"), "cross"),
+        (
+            gloss("seeds/a.md", "Der Hund bel", "lt. Ein", " Hund schläft.", "x"),
+            "cross",
+        ),
         (gloss("seeds/a.md", "", "Hund bellt. Kein", "", "x"), "not one passage"),
         (
             serde_json::json!({"document": "seeds/a.md", "before": "Kein ", "quote": "Hund",
