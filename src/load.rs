@@ -319,6 +319,23 @@ pub(crate) fn reload_document(
     Ok(Some(rd))
 }
 
+/// The reading text of one document, as the site's configuration makes it: `serve`'s editor
+/// places a selection made in a page in it. `None` (with a diagnostic) as [`read_document`].
+pub(crate) fn reading_of(
+    path: &Path,
+    sidecar: Option<&Path>,
+    config: &config::Config,
+    diags: &mut Vec<Diagnostic>,
+) -> Result<Option<resolve::reading::Reading>, Fatal> {
+    let opts = ParseOptions {
+        smart_punctuation: config.smart_punctuation,
+    };
+    let Some(mut parsed) = read_document(path, sidecar, &opts, diags)? else {
+        return Ok(None);
+    };
+    Ok(Some(resolve::prepare(&mut parsed.body, config.raw_html)))
+}
+
 /// Makes the body of a kept document again when its page renders: its source read from its
 /// file and checked against what it was, its events and reading text made as resolving made
 /// them ([`page_body`]).

@@ -11,15 +11,17 @@
 //! diagnostics as the terminal — over the last good site, which stays served. Built pages never
 //! carry either: they are added here, on the way out.
 
+mod annotate;
 mod live;
+mod place;
 mod watch;
 
 use axum::Router;
-use axum::extract::State;
-use axum::http::{StatusCode, Uri, header};
+use axum::extract::{ConnectInfo, State};
+use axum::http::{HeaderMap, StatusCode, Uri, header};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 pub use live::{LiveSite, Update};
 use std::convert::Infallible;
 use std::path::{Component, Path, PathBuf};
@@ -45,6 +47,8 @@ struct Live {
     /// Held while a rebuild writes into `out`; `true` once serve stops, after which nothing
     /// writes there again. So the folder is removed after the rebuild under way, not during it.
     writing: Arc<Mutex<bool>>,
+    /// Annotating from the served pages.
+    editor: Arc<annotate::Editor>,
 }
 
 impl Live {
@@ -81,6 +85,7 @@ pub fn serve(mut opts: ServeOptions) -> Result<(), String> {
         overlay: Arc::new(Mutex::new(None)),
         reload,
         writing: Arc::new(Mutex::new(false)),
+        editor: Arc::new(annotate::Editor::new(&opts.root, opts.drafts)?),
     };
     let stopping = live.clone();
     let watcher = watch::start_watching(&opts.root);
@@ -110,8 +115,10 @@ pub fn serve(mut opts: ServeOptions) -> Result<(), String> {
         }
         let app = Router::new()
             .route(EVENTS_PATH, get(events))
+            .route(annotate::ANNOTATE_PATH, post(annotate_post))
             .fallback(get(file))
-            .with_state(live);
+            .with_state(live)
+            .into_make_service_with_connect_info::<std::net::SocketAddr>();
         // Not a graceful shutdown: a page open in a browser keeps its reload stream open, and
         // a local preview owes no request an answer once it is asked to stop.
         tokio::select! {
@@ -195,8 +202,25 @@ impl StopSignals {
     }
 }
 
+/// The editor's post (see `annotate`): checked and written off the async workers, since it
+/// checks the whole site.
+async fn annotate_post(
+    State(live): State<Live>,
+    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Response {
+    let editor = live.editor.clone();
+    tokio::task::spawn_blocking(move || editor.annotate(peer, &headers, &body))
+        .await
+        .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())
+}
+
 async fn events(State(live): State<Live>) -> Sse<impl tokio_stream::Stream<Item = Result<Event, Infallible>>> {
-    let stream = BroadcastStream::new(live.reload.subscribe()).map(|_| Ok(Event::default().event("reload").data("")));
+    // An event with no data is never dispatched by a browser (the EventSource rules): it
+    // carries a word.
+    let stream =
+        BroadcastStream::new(live.reload.subscribe()).map(|_| Ok(Event::default().event("reload").data("reload")));
     Sse::new(stream).keep_alive(KeepAlive::default())
 }
 
@@ -235,7 +259,7 @@ async fn file(State(live): State<Live>, uri: Uri) -> Response {
         return (
             StatusCode::NOT_FOUND,
             [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
-            inject(&body, None),
+            inject(&body, None, ""),
         )
             .into_response();
     };
@@ -243,10 +267,12 @@ async fn file(State(live): State<Live>, uri: Uri) -> Response {
     if mime.starts_with("text/html") {
         let overlay = live.overlay.lock().ok().and_then(|o| o.clone());
         let html = String::from_utf8_lossy(&bytes);
+        let page = path.strip_prefix(&live.out).ok().and_then(|p| p.to_str()).unwrap_or("");
+        let editor = live.editor.snippet(&page.replace('\\', "/"));
         return (
             status,
             [(header::CONTENT_TYPE, mime), (header::CACHE_CONTROL, "no-store")],
-            inject(&html, overlay.as_deref()),
+            inject(&html, overlay.as_deref(), &editor),
         )
             .into_response();
     }
@@ -268,10 +294,11 @@ fn overlay_html(overlay: Option<&str>) -> String {
     }
 }
 
-/// The reload script (and the overlay, if any), just before `</body>`.
-fn inject(html: &str, overlay: Option<&str>) -> String {
+/// The reload script (and the overlay, if any, and the editor of a document's page), just
+/// before `</body>`.
+fn inject(html: &str, overlay: Option<&str>, editor: &str) -> String {
     let snippet = format!(
-        "{}<script>new EventSource(\"{EVENTS_PATH}\").addEventListener(\"reload\",()=>location.reload());</script>",
+        "{}<script>new EventSource(\"{EVENTS_PATH}\").addEventListener(\"reload\",()=>location.reload());</script>{editor}",
         overlay_html(overlay)
     );
     match html.rfind("</body>") {
@@ -343,6 +370,7 @@ mod tests {
         let html = inject(
             "<html><body><p>x</p></body></html>",
             Some("seeds/a.yaml:2:3: error: <bad>"),
+            "",
         );
         assert!(html.contains("<p>x</p><div id=\"glossa-overlay\""));
         assert!(html.contains("&lt;bad&gt;"));

@@ -26,7 +26,12 @@ fn build_options(opts: &ServeOptions, live: &Live) -> BuildOptions {
 /// A full build; the site it built, when it succeeded, for the next edit.
 pub(super) fn rebuild(opts: &ServeOptions, live: &Live) -> Option<LiveSite> {
     let (text, site) = match crate::build_site(&build_options(opts, live), crate::Keep::Site) {
-        Ok((outcome, built)) => (report(&opts.root, &outcome), built.map(LiveSite::new)),
+        Ok((outcome, built)) => {
+            if let Some(built) = &built {
+                live.editor.learn(&built.site);
+            }
+            (report(&opts.root, &outcome), built.map(LiveSite::new))
+        }
         Err(fatal) => (Some(format!("error: {fatal}\n")), None),
     };
     match &text {

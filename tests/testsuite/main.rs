@@ -9,6 +9,8 @@
 mod authoring;
 #[cfg(feature = "serve")]
 mod serve;
+#[cfg(feature = "serve")]
+mod serve_annotate;
 #[cfg(not(feature = "serve"))]
 mod serve_left_out;
 mod support;

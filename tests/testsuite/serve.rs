@@ -9,9 +9,9 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 /// The server process, stopped when the test ends, however it ends.
-struct Server {
+pub struct Server {
     child: Child,
-    addr: String,
+    pub addr: String,
 }
 
 impl Drop for Server {
@@ -44,12 +44,12 @@ fn private_folder(pid: u32) -> Option<std::path::PathBuf> {
         .map(|e| e.path())
 }
 
-fn start(site: &Site) -> Server {
+pub fn start(site: &Site) -> Server {
     start_watched(site).server
 }
 
 /// A raw GET (the path is sent exactly as given); returns the status code and the body.
-fn get(addr: &str, path: &str) -> (u16, String) {
+pub fn get(addr: &str, path: &str) -> (u16, String) {
     let mut s = TcpStream::connect(addr).unwrap();
     s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
     write!(s, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").unwrap();
@@ -63,7 +63,7 @@ fn get(addr: &str, path: &str) -> (u16, String) {
     (status, body)
 }
 
-fn wait_for(what: &str, mut ok: impl FnMut() -> bool) {
+pub fn wait_for(what: &str, mut ok: impl FnMut() -> bool) {
     let start = Instant::now();
     while !ok() {
         assert!(
@@ -93,7 +93,8 @@ fn serve_rebuilds_reloads_shows_errors_and_stays_inside_the_site() {
         let mut s = TcpStream::connect(&addr).unwrap();
         write!(s, "GET /__glossa/events HTTP/1.1\r\nHost: {addr}\r\n\r\n").unwrap();
         for line in BufReader::new(s).lines().map_while(Result::ok) {
-            if line == "event: reload" {
+            // A browser dispatches an event only with a data line.
+            if line == "data: reload" {
                 let _ = tx.send(());
             }
         }

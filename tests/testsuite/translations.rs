@@ -253,6 +253,7 @@ fn search_finds_a_translations_words_labelled_as_translation() {
 }
 
 #[test]
+#[cfg(feature = "serve")]
 fn serve_renders_a_page_again_when_its_translation_is_edited() {
     let site = site(&[("content/translations/en/a.txt", EN)]);
     let w = crate::serve::start_watched(&site);

@@ -1,0 +1,150 @@
+//! Annotating in `glossa serve` (docs/authoring.md, "Annotating in the browser"): the editor
+//! is only in served pages; its endpoint writes through `glossa add`'s code only with the
+//! run's token, only for documents under seeds/, with the shortest picker that makes a
+//! repeated quote unique; refusals write nothing.
+
+use crate::serve::{get, start, wait_for};
+use crate::support::Site;
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::time::Duration;
+
+const SIDECAR: &str = "annotations:\n  - quote: bellt\n    gloss: barks # kept\n";
+
+fn site() -> Site {
+    Site::new(&[
+        (
+            "seeds/a.md",
+            "# Hunde\n\nDer Hund bellt. Ein Hund schläft.\n\nKein Hund hier.\n",
+        ),
+        ("seeds/a.yaml", SIDECAR),
+    ])
+}
+
+/// A raw POST to the editor's endpoint; the status and the body.
+fn post(addr: &str, token: Option<&str>, origin: Option<&str>, body: &str) -> (u16, String) {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    let mut head = format!(
+        "POST /__glossa/annotate HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\n",
+        body.len()
+    );
+    if let Some(t) = token {
+        head.push_str(&format!("x-glossa-token: {t}\r\n"));
+    }
+    if let Some(o) = origin {
+        head.push_str(&format!("Origin: {o}\r\n"));
+    }
+    write!(s, "{head}\r\n{body}").unwrap();
+    let mut response = String::new();
+    let _ = s.read_to_string(&mut response);
+    let status = response.split(' ').nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
+    let body = response
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_owned())
+        .unwrap_or_default();
+    (status, body)
+}
+
+/// The token the served page of `a` carries.
+fn token(addr: &str) -> String {
+    let (status, page) = get(addr, "/a/");
+    assert_eq!(status, 200);
+    let at = page
+        .find("\"token\":\"")
+        .expect("the served page carries the editor's token")
+        + 9;
+    page[at..at + 48].to_owned()
+}
+
+fn gloss(document: &str, before: &str, quote: &str, after: &str, text: &str) -> String {
+    serde_json::json!({
+        "document": document, "before": before, "quote": quote, "after": after,
+        "kind": "gloss", "text": text,
+    })
+    .to_string()
+}
+
+#[test]
+fn the_editor_is_in_served_pages_only_and_writes_only_with_the_runs_token() {
+    let site = site();
+    let server = start(&site);
+    let addr = &server.addr;
+    let token = token(addr);
+    assert!(token.bytes().all(|b| b.is_ascii_hexdigit()), "{token}");
+    let (_, home) = get(addr, "/");
+    assert!(!home.contains("glossaEditor"), "only a document's page has the editor");
+    let sidecar = site.root().join("seeds/a.yaml");
+    let body = gloss("seeds/a.md", "Kein ", "Hund", " hier.", "dog");
+    for (token, origin) in [
+        (None, None),
+        (Some("0".repeat(48)), None),
+        (Some(token.clone()), Some("http://evil.example")),
+    ] {
+        let (status, _) = post(addr, token.as_deref(), origin, &body);
+        assert_eq!(status, 403, "{token:?} {origin:?}");
+        assert_eq!(std::fs::read_to_string(&sidecar).unwrap(), SIDECAR);
+    }
+    for outside in ["content/site.yaml", "../a.md", "/etc/passwd", "seeds/../content/x.md"] {
+        let (status, _) = post(addr, Some(&token), None, &gloss(outside, "", "Hund", "", "dog"));
+        assert_eq!(status, 403, "{outside}");
+    }
+    assert_eq!(std::fs::read_to_string(&sidecar).unwrap(), SIDECAR);
+    // With the token, the same request writes; the page then shows the gloss.
+    let (status, answer) = post(addr, Some(&token), Some(&format!("http://{addr}")), &body);
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(
+        std::fs::read_to_string(&sidecar).unwrap(),
+        format!("{SIDECAR}  - quote: Hund\n    prefix: \"Kein \"\n    gloss: dog\n")
+    );
+    wait_for("the page to show the gloss", || {
+        get(addr, "/a/").1.contains(">dog</span>")
+    });
+    // Built pages never carry the editor.
+    site.build_ok(&["--out", "public"]);
+    let built = std::fs::read_to_string(site.root().join("public/a/index.html")).unwrap();
+    assert!(!built.contains("glossaEditor") && !built.contains("__glossa"));
+}
+
+#[test]
+fn a_repeated_quote_gets_the_shortest_picker_and_refusals_write_nothing() {
+    let site = site();
+    let server = start(&site);
+    let addr = &server.addr;
+    let token = token(addr);
+    let sidecar = site.root().join("seeds/a.yaml");
+    // "Hund" stands three times: the second is told by the word after it.
+    let (status, answer) = post(
+        addr,
+        Some(&token),
+        None,
+        &gloss("seeds/a.md", "Der Hund bellt. Ein ", "Hund", " schläft.", "dog"),
+    );
+    assert_eq!(status, 200, "{answer}");
+    assert!(answer.contains("\"id\":\"a-2\""), "{answer}");
+    let written = std::fs::read_to_string(&sidecar).unwrap();
+    assert_eq!(
+        written,
+        format!("{SIDECAR}  - quote: Hund\n    prefix: \"Ein \"\n    gloss: dog\n")
+    );
+    // A selection that cuts through the annotation of "bellt", one of no passage, and an
+    // unknown term are refused with a message, and nothing is written.
+    for (body, says) in [
+        (
+            gloss("seeds/a.md", "Der Hund bel", "lt. Ein", " Hund schläft.", "x"),
+            "cross",
+        ),
+        (gloss("seeds/a.md", "", "Hund bellt. Kein", "", "x"), "not one passage"),
+        (
+            serde_json::json!({"document": "seeds/a.md", "before": "Kein ", "quote": "Hund",
+                "after": " hier.", "kind": "term", "text": "nothing"})
+            .to_string(),
+            "nothing",
+        ),
+    ] {
+        let (status, answer) = post(addr, Some(&token), None, &body);
+        assert_eq!(status, 422, "{answer}");
+        assert!(answer.contains(says), "{answer}");
+        assert_eq!(std::fs::read_to_string(&sidecar).unwrap(), written);
+    }
+}
