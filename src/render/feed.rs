@@ -9,7 +9,7 @@
 //! without a `base_url`) has no feed, and its pages link none. Drafts are never in it, even in
 //! a build with `--drafts`.
 
-use super::output::{Item, Output};
+use super::output::SiteFile;
 use super::xml::escape;
 use super::{RenderError, Sink, Stats};
 use crate::concat::{cat, push};
@@ -40,23 +40,8 @@ fn dated(rd: &ResolvedDoc) -> Option<&str> {
     rd.doc.meta.date.as_deref().filter(|_| !rd.doc.meta.draft)
 }
 
-impl Output for Feed<'_> {
-    type Part = ();
-    type State<'s> = ();
-
-    fn start(&self, _sink: &dyn Sink) -> Result<(), RenderError> {
-        Ok(())
-    }
-
-    fn part(&self, _item: &Item, _sink: &dyn Sink) -> Result<(), RenderError> {
-        Ok(())
-    }
-
-    fn take_in(&self, _state: &mut (), _part: (), _sink: &dyn Sink) -> Result<(), RenderError> {
-        Ok(())
-    }
-
-    fn finish(&self, _state: (), sink: &dyn Sink) -> Result<Stats, RenderError> {
+impl SiteFile for Feed<'_> {
+    fn write(&self, sink: &dyn Sink) -> Result<Stats, RenderError> {
         sink.put(layout::FEED, atom(self.site, self.base).as_bytes())?;
         Ok(Stats::default())
     }

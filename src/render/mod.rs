@@ -15,6 +15,7 @@ mod document;
 mod feed;
 pub mod jsonld;
 mod output;
+use output::AtEnd;
 mod pages;
 pub mod search;
 mod share;
@@ -261,7 +262,10 @@ pub fn render_site(
             search::SearchIndex::new(&maker, sink),
             (
                 jsonld::Annotations::new(site, sink),
-                (sitemap::Sitemap::new(site, sink), feed::Feed::new(site, sink)),
+                (
+                    sitemap::Sitemap::new(site, sink).map(AtEnd),
+                    feed::Feed::new(site, sink).map(AtEnd),
+                ),
             ),
         ),
     );

@@ -175,6 +175,37 @@ impl<O: Output> Output for Option<O> {
     }
 }
 
+/// An output made of the whole site at once, after the pass, that takes nothing of each item
+/// (the sitemap, the feed); [`AtEnd`] makes it an [`Output`].
+pub(super) trait SiteFile: Sync {
+    /// Writes the output's files into `sink`.
+    fn write(&self, sink: &dyn Sink) -> Result<Stats, RenderError>;
+}
+
+/// A [`SiteFile`] as an [`Output`]: nothing per item, its files at the end.
+pub(super) struct AtEnd<T>(pub(super) T);
+
+impl<T: SiteFile> Output for AtEnd<T> {
+    type Part = ();
+    type State<'s> = ();
+
+    fn start(&self, _sink: &dyn Sink) -> Result<(), RenderError> {
+        Ok(())
+    }
+
+    fn part(&self, _item: &Item, _sink: &dyn Sink) -> Result<(), RenderError> {
+        Ok(())
+    }
+
+    fn take_in(&self, _state: &mut (), _part: (), _sink: &dyn Sink) -> Result<(), RenderError> {
+        Ok(())
+    }
+
+    fn finish(&self, _state: (), sink: &dyn Sink) -> Result<Stats, RenderError> {
+        self.0.write(sink)
+    }
+}
+
 /// How many items are rendered at once: enough to keep every thread busy, few enough that the
 /// pages in flight stay small.
 const CHUNK: usize = 64;

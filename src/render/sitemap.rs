@@ -2,7 +2,7 @@
 //! its `lastmod`. A sitemap may hold 50,000 addresses: a larger site gets `sitemap.xml` as a
 //! sitemap index of `sitemap-1.xml`, `sitemap-2.xml`, … (the sitemaps.org protocol).
 
-use super::output::{Item, Output};
+use super::output::SiteFile;
 use super::xml::escape;
 use super::{RenderError, Sink, Stats};
 use crate::concat::{cat, push};
@@ -26,23 +26,8 @@ impl<'a> Sitemap<'a> {
     }
 }
 
-impl Output for Sitemap<'_> {
-    type Part = ();
-    type State<'s> = ();
-
-    fn start(&self, _sink: &dyn Sink) -> Result<(), RenderError> {
-        Ok(())
-    }
-
-    fn part(&self, _item: &Item, _sink: &dyn Sink) -> Result<(), RenderError> {
-        Ok(())
-    }
-
-    fn take_in(&self, _state: &mut (), _part: (), _sink: &dyn Sink) -> Result<(), RenderError> {
-        Ok(())
-    }
-
-    fn finish(&self, _state: (), sink: &dyn Sink) -> Result<Stats, RenderError> {
+impl SiteFile for Sitemap<'_> {
+    fn write(&self, sink: &dyn Sink) -> Result<Stats, RenderError> {
         for (path, text) in sitemap_files(&site_urls(self.site, self.base), self.base, MAX_URLS) {
             sink.put(&path, text.as_bytes())?;
         }

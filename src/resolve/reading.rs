@@ -292,17 +292,23 @@ fn is_reserved(id: &str) -> bool {
 /// Ids the themes give elements of every page: the skip link's target.
 pub const THEME_IDS: &[&str] = &["main"];
 
+/// The reading text of a Markdown text, parsed as a document's body is: for unit tests here
+/// and in the modules that read reading texts.
+#[cfg(test)]
+pub(crate) fn of_markdown(md: &str) -> Reading {
+    let events: Vec<Spanned> = pulldown_cmark::Parser::new_ext(md, crate::parse::document::markdown_options(false))
+        .into_offset_iter()
+        .map(|(e, r)| (e.into_static(), r))
+        .collect();
+    analyze(&events)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use pulldown_cmark::Parser;
 
     fn reading(md: &str) -> Reading {
-        let events: Vec<Spanned> = Parser::new_ext(md, crate::parse::document::markdown_options(false))
-            .into_offset_iter()
-            .map(|(e, r)| (e.into_static(), r))
-            .collect();
-        analyze(&events)
+        of_markdown(md)
     }
 
     #[test]

@@ -95,15 +95,9 @@ pub fn check_blocks(original: &Side, translation: &Side) -> Option<Diagnostic> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::parse::document::Spanned;
-    use pulldown_cmark::Parser;
 
     fn reading(md: &str) -> Reading {
-        let events: Vec<Spanned> = Parser::new_ext(md, crate::parse::document::markdown_options(false))
-            .into_offset_iter()
-            .map(|(e, r)| (e.into_static(), r))
-            .collect();
-        super::super::reading::analyze(&events)
+        crate::resolve::reading::of_markdown(md)
     }
 
     fn check(a: &str, b: &str) -> Option<Diagnostic> {

@@ -191,15 +191,9 @@ fn widen(context: &str, len: usize, prefix: bool) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::parse::document::Spanned;
-    use pulldown_cmark::Parser;
 
     fn reading(md: &str) -> Reading {
-        let events: Vec<Spanned> = Parser::new_ext(md, crate::parse::document::markdown_options(false))
-            .into_offset_iter()
-            .map(|(e, r)| (e.into_static(), r))
-            .collect();
-        crate::resolve::reading::analyze(&events)
+        crate::resolve::reading::of_markdown(md)
     }
 
     fn sel(before: &str, quote: &str, after: &str) -> Selection {
