@@ -166,6 +166,14 @@ impl Bodies for InMemory {
         let reading = glossa::resolve::prepare(&mut body, self.raw_html);
         Ok(PageBody { body, reading })
     }
+
+    /// The fuzzed site has no translations: none is ever asked for.
+    fn translation(&self, t: &glossa::resolve::translation::Translation) -> Result<PageBody, SourceChanged> {
+        Err(SourceChanged {
+            path: t.path.clone(),
+            reason: "the fuzzed site has no translations".into(),
+        })
+    }
 }
 
 /// How often each value of an attribute stands in `html`, found by its lead (` id="`): one
