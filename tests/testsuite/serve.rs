@@ -53,6 +53,11 @@ pub fn get(addr: &str, path: &str) -> (u16, String) {
     let mut s = TcpStream::connect(addr).unwrap();
     s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
     write!(s, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").unwrap();
+    response(s)
+}
+
+/// Reads a whole HTTP response from `s`: its status code and its body.
+pub fn response(mut s: TcpStream) -> (u16, String) {
     let mut response = String::new();
     let _ = s.read_to_string(&mut response);
     let status = response.split(' ').nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);

@@ -3,9 +3,9 @@
 //! run's token, only for documents under seeds/, with the shortest picker that makes a
 //! repeated quote unique; refusals write nothing.
 
-use crate::serve::{get, start, wait_for};
+use crate::serve::{get, response, start, wait_for};
 use crate::support::Site;
-use std::io::{Read, Write};
+use std::io::Write;
 use std::net::TcpStream;
 use std::time::Duration;
 
@@ -36,14 +36,7 @@ fn post(addr: &str, token: Option<&str>, origin: Option<&str>, body: &str) -> (u
         head.push_str(&format!("Origin: {o}\r\n"));
     }
     write!(s, "{head}\r\n{body}").unwrap();
-    let mut response = String::new();
-    let _ = s.read_to_string(&mut response);
-    let status = response.split(' ').nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
-    let body = response
-        .split_once("\r\n\r\n")
-        .map(|(_, b)| b.to_owned())
-        .unwrap_or_default();
-    (status, body)
+    response(s)
 }
 
 /// The token the served page of `a` carries.
