@@ -26,6 +26,9 @@ pub(crate) enum Command {
         /// Replace the output folder even if it is not empty and glossa did not build it
         #[arg(long)]
         force: bool,
+        /// Build from nothing: neither use nor keep the build cache beside the output
+        #[arg(long)]
+        no_cache: bool,
         /// Build drafts too
         #[arg(long)]
         drafts: bool,

@@ -12,7 +12,8 @@ use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Severity {
     Error,
     Warning,
@@ -31,8 +32,10 @@ impl Severity {
     }
 }
 
-/// One problem, anchored in a file and, where known, a line and column (both 1-based).
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// One problem, anchored in a file and, where known, a line and column (both 1-based). The
+/// build cache keeps a build's warnings as they were (serde), to say them again when nothing
+/// has changed.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Diagnostic {
     pub severity: Severity,
     /// What kind of problem it is, for tools ([`Code`]; docs/diagnostics.md lists them).

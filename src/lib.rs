@@ -22,6 +22,7 @@
 #![cfg_attr(not(feature = "serve"), allow(dead_code))]
 
 pub mod add;
+mod cache;
 mod concat;
 pub mod config;
 pub mod diagnostics;
@@ -66,6 +67,8 @@ pub struct BuildOptions {
     pub warn_sitemap: bool,
     /// Replace an output folder that is not empty although glossa did not build it.
     pub force: bool,
+    /// Neither read nor write the build cache: build from nothing (and forget the cache).
+    pub no_cache: bool,
 }
 
 /// What a run found: every diagnostic, and the summary when it got that far.
@@ -90,6 +93,9 @@ pub struct Summary {
     pub pages: usize,
     pub seconds: f64,
     pub out: PathBuf,
+    /// For a build that used its cache (docs/incremental.md), the files it changed in the
+    /// output (written or removed; 0: the output was up to date); `None` for a build from nothing.
+    pub changed: Option<usize>,
 }
 
 /// A failure that is not about content: a disk error or a broken template.
@@ -118,8 +124,21 @@ pub enum Keep {
 
 /// [`build`], keeping what `keep` says: a successful build with [`Keep::Site`] also returns
 /// the site it built.
+///
+/// `build` (not `serve`, which keeps its site in memory instead) keeps a cache beside the output
+/// (docs/incremental.md): with nothing changed since the last build, it writes nothing and says
+/// what that build said; otherwise it renders the whole site and writes only the files that
+/// differ from the output's (`write::Changes`). Without a cache it can trust, or with
+/// `--no-cache`, it builds from nothing into a staging folder and swaps it in.
 pub fn build_site(opts: &BuildOptions, keep: Keep) -> Result<(Outcome, Option<Built>), Fatal> {
     let start = Instant::now();
+    // Stamped before anything is read: an edit made while this build runs shows at the next.
+    let stamped = (keep == Keep::Nothing && !opts.no_cache).then(|| cache::Stamped::now(&opts.root));
+    if let Some(stamped) = &stamped
+        && let Some(outcome) = up_to_date(opts, stamped, start)
+    {
+        return Ok((outcome, None));
+    }
     let mut outcome = Outcome::default();
     let site = load(opts, &mut outcome.diagnostics)?;
     // The theme's problems are reported with the content's, in one run.
@@ -150,28 +169,35 @@ pub fn build_site(opts: &BuildOptions, keep: Keep) -> Result<(Outcome, Option<Bu
     };
     // Held until this function returns: no other build writes beside `out` meanwhile.
     let _lock = write::claim(&out, &mut outcome.diagnostics).map_err(Fatal)?;
-    let mut staging = write::Staging::new(&out).map_err(|e| {
-        Fatal(format!(
-            "cannot create the staging folder beside {}: {e}",
-            out.display()
-        ))
-    })?;
-    let stats = match render::render_site(&site, &Reload::new(&site.config), &theme, &staging) {
-        Ok(stats) => stats,
+    let key = cache::key(opts, &out);
+    let cache = stamped
+        .is_some()
+        .then(|| cache::Cache::open(&out, &key, &mut outcome.diagnostics));
+    let (stats, changed) = match write_site(opts, &site, &theme, &out, cache.as_ref())? {
+        Ok(done) => done,
         Err(e) => return render_failure(opts, &theme, e, outcome).map(|o| (o, None)),
     };
-    copy_static(opts, &theme, &mut staging)?;
-    staging
-        .commit(&out)
-        .map_err(|e| Fatal(format!("cannot move the new site into {}: {e}", out.display())))?;
-    outcome.summary = Some(Summary {
+    let summary = Summary {
         documents: site.docs.len(),
         notes: stats.notes,
         entries: site.entries.len(),
         occurrences: stats.occurrences,
         pages: stats.pages,
-        seconds: start.elapsed().as_secs_f64(),
+        seconds: 0.0,
         out: plan.out.clone(),
+        changed,
+    };
+    if let (Some(cache), Some(stamped)) = (&cache, stamped) {
+        save_cache(
+            cache,
+            stamped.manifest(key, &outcome.diagnostics, &summary),
+            &out,
+            &mut outcome,
+        );
+    }
+    outcome.summary = Some(Summary {
+        seconds: start.elapsed().as_secs_f64(),
+        ..summary
     });
     if keep == Keep::Nothing {
         // A large site is millions of small allocations, a tenth of a second to free at 10,000
@@ -182,19 +208,115 @@ pub fn build_site(opts: &BuildOptions, keep: Keep) -> Result<(Outcome, Option<Bu
     Ok((outcome, Some(Built { site, theme, out })))
 }
 
+/// Writes the build cache of `out`; a failure is a warning (the site is built).
+fn save_cache(cache: &cache::Cache, manifest: cache::Manifest, out: &Path, outcome: &mut Outcome) {
+    if let Err(e) = cache.save(manifest, out) {
+        outcome.diagnostics.push(
+            Diagnostic::warning(
+                diagnostics::Code::CacheIgnored,
+                cache::Cache::dir_of(out),
+                format!("cannot write the build cache: {e}"),
+            )
+            .hint("the site is built; the next build starts from nothing"),
+        );
+    }
+}
+
+/// A build with nothing to do: the outcome of the last build of the output, said again, if its
+/// cache shows that neither the site's files nor the output changed since ([`cache::Cache::unchanged`]);
+/// `None` when the build must run.
+fn up_to_date(opts: &BuildOptions, stamped: &cache::Stamped, start: Instant) -> Option<Outcome> {
+    let (config, config_diags) = config::load(&opts.root).ok()?;
+    if config_diags.iter().any(Diagnostic::is_error) {
+        return None;
+    }
+    let plan = output::Plan::new(&opts.root, opts.out.as_deref(), &config.output, opts.force);
+    plan.check().ok()?;
+    let out = plan.prepare().ok()?;
+    let mut diagnostics = Vec::new();
+    let _lock = write::claim(&out, &mut diagnostics).ok()?;
+    let cache = cache::Cache::open(&out, &cache::key(opts, &out), &mut Vec::new());
+    if !cache.unchanged(stamped, &out) {
+        return None;
+    }
+    let last = cache.previous?;
+    diagnostics.extend(last.diagnostics);
+    let counts = last.summary;
+    Some(Outcome {
+        diagnostics,
+        summary: Some(Summary {
+            documents: counts.documents,
+            notes: counts.notes,
+            entries: counts.entries,
+            occurrences: counts.occurrences,
+            pages: counts.pages,
+            seconds: start.elapsed().as_secs_f64(),
+            out: plan.out,
+            changed: Some(0),
+        }),
+    })
+}
+
+/// Renders the site into `out`: when the last build's cache is good and the output is
+/// glossa's, only the files that differ from the output's go in (`write::Changes`, with the
+/// number of files changed); otherwise the whole site, into a staging folder swapped in. The
+/// cache is forgotten before the output changes (it is written again after).
+fn write_site(
+    opts: &BuildOptions,
+    site: &resolve::Site,
+    theme: &theme::Theme,
+    out: &Path,
+    cache: Option<&cache::Cache>,
+) -> Result<Result<(render::Stats, Option<usize>), render::RenderError>, Fatal> {
+    let bodies = Reload::new(&site.config);
+    let staging_failed = |e: std::io::Error| {
+        Fatal(format!(
+            "cannot create the staging folder beside {}: {e}",
+            out.display()
+        ))
+    };
+    let forget = || {
+        cache::Cache::forget(out).map_err(|e| Fatal(format!("cannot remove the build cache of {}: {e}", out.display())))
+    };
+    if cache.is_some_and(|c| c.previous.is_some()) && out.join(output::MARKER).is_file() {
+        let changes = write::Changes::new(out).map_err(staging_failed)?;
+        let stats = match render::render_site(site, &bodies, theme, &changes) {
+            Ok(stats) => stats,
+            Err(e) => return Ok(Err(e)),
+        };
+        copy_static(opts, theme, &changes)?;
+        forget()?;
+        let done = changes
+            .commit()
+            .map_err(|e| Fatal(format!("cannot write the changed files into {}: {e}", out.display())))?;
+        return Ok(Ok((stats, Some(done.written.len() + done.removed.len()))));
+    }
+    let staging = write::Staging::new(out).map_err(staging_failed)?;
+    let stats = match render::render_site(site, &bodies, theme, &staging) {
+        Ok(stats) => stats,
+        Err(e) => return Ok(Err(e)),
+    };
+    copy_static(opts, theme, &staging)?;
+    forget()?;
+    staging
+        .commit(out)
+        .map_err(|e| Fatal(format!("cannot move the new site into {}: {e}", out.display())))?;
+    Ok(Ok((stats, None)))
+}
+
 /// The theme's static files into `static/`, then content/static (which may override them).
-fn copy_static(opts: &BuildOptions, theme: &theme::Theme, staging: &mut write::Staging) -> Result<(), Fatal> {
+fn copy_static(opts: &BuildOptions, theme: &theme::Theme, files: &dyn write::Files) -> Result<(), Fatal> {
     for (rel, source) in &theme.static_files {
         let rel = format!("static/{rel}");
         match source {
-            theme::StaticSource::Builtin(bytes) => render::Sink::put(staging, &rel, bytes),
-            theme::StaticSource::Disk(path) => staging.copy(&rel, path),
+            theme::StaticSource::Builtin(bytes) => files.put(&rel, bytes),
+            theme::StaticSource::Disk(path) => files.copy(&rel, path),
         }
         .map_err(|e| Fatal(format!("cannot write {rel}: {e}")))?;
     }
     // Only content/static is walked again: not the whole site, and without its warnings.
     for (rel, path) in &discover::static_files(&opts.root, &mut Vec::new()) {
-        staging
+        files
             .copy(rel, path)
             .map_err(|e| Fatal(format!("cannot copy {}: {e}", path.display())))?;
     }

@@ -50,6 +50,7 @@ fn main() -> ExitCode {
             root,
             out,
             force,
+            no_cache,
             drafts,
             base_url,
             quiet,
@@ -62,6 +63,7 @@ fn main() -> ExitCode {
                 base_url,
                 warn_sitemap: true,
                 force,
+                no_cache,
             };
             build(opts, quiet, message_format)
         }

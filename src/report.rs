@@ -116,8 +116,14 @@ pub(crate) fn finish(result: Result<Outcome, glossa::Fatal>, printer: &Printer, 
             .out
             .strip_prefix(std::env::current_dir().unwrap_or_default())
             .unwrap_or(&s.out);
+        // What an incremental build did (docs/incremental.md): `(3 changed)`, or up to date.
+        let (verb, changed) = match s.changed {
+            None => ("built", String::new()),
+            Some(0) => ("up to date:", " (nothing changed)".to_owned()),
+            Some(n) => ("built", format!(" ({n} changed)")),
+        };
         printer.say(&format!(
-            "built {} document{}, {} note{}, {} glossary entr{}, {} occurrence{}: {} pages in {:.2}s → {}",
+            "{verb} {} document{}, {} note{}, {} glossary entr{}, {} occurrence{}: {} pages{changed} in {:.2}s → {}",
             s.documents,
             plural(s.documents),
             s.notes,

@@ -96,6 +96,7 @@ pub fn create(dir: &Path) -> Result<Vec<String>, String> {
         std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
         written.push(rel);
     }
-    std::fs::write(dir.join(".gitignore"), "/public\n").map_err(|e| format!("cannot write .gitignore: {e}"))?;
+    std::fs::write(dir.join(".gitignore"), "/public\n/.public.glossa-cache\n")
+        .map_err(|e| format!("cannot write .gitignore: {e}"))?;
     Ok(written)
 }

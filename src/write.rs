@@ -6,9 +6,23 @@ use crate::render::Sink;
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 
+mod changes;
 mod swap;
+pub(crate) use changes::Changes;
 pub(crate) use swap::claim;
 use swap::{STAGING, beside, swap_in, unique_suffix};
+
+/// Where a build's files go: a [`Sink`] that can also copy a file in (a static file).
+pub(crate) trait Files: Sink {
+    fn copy(&self, rel: &str, from: &Path) -> std::io::Result<()>;
+}
+
+impl Files for Staging {
+    fn copy(&self, rel: &str, from: &Path) -> std::io::Result<()> {
+        let to = self.target(rel)?;
+        std::fs::copy(from, to).map(|_| ())
+    }
+}
 
 pub(crate) struct Staging {
     dir: PathBuf,
@@ -81,11 +95,6 @@ impl Staging {
             let _ = std::fs::remove_dir_all(&dir);
         }
         swapped
-    }
-
-    pub(crate) fn copy(&mut self, rel: &str, from: &Path) -> std::io::Result<()> {
-        let to = self.target(rel)?;
-        std::fs::copy(from, to).map(|_| ())
     }
 
     fn target(&self, rel: &str) -> std::io::Result<PathBuf> {

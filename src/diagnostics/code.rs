@@ -25,6 +25,14 @@ macro_rules! codes {
                     $(Code::$variant => $name,)+
                 }
             }
+
+            /// The code named `name` ([`Code::as_str`]'s inverse).
+            pub fn named(name: &str) -> Option<Code> {
+                match name {
+                    $($name => Some(Code::$variant),)+
+                    _ => None,
+                }
+            }
         }
     };
 }
@@ -187,6 +195,9 @@ codes! {
     OutputUnusable = "output-unusable",
     /// A folder beside the output named like a staging folder, which glossa did not make.
     StrayStagingFolder = "stray-staging-folder",
+    /// The build cache beside the output could not be used (another glossa made it, or it is
+    /// truncated or corrupt): the build starts from nothing and makes it again.
+    CacheIgnored = "cache-ignored",
 
     // Themes.
     /// A theme that is neither built in nor under themes/.
@@ -216,6 +227,20 @@ codes! {
 impl std::fmt::Display for Code {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+/// A code is written as its name (the build cache keeps diagnostics so).
+impl serde::Serialize for Code {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Code {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Code, D::Error> {
+        let name = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        Code::named(&name).ok_or_else(|| serde::de::Error::custom(format!("no diagnostic code {name}")))
     }
 }
 

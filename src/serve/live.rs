@@ -122,6 +122,7 @@ impl LiveSite {
             pages: written.len(),
             seconds: start.elapsed().as_secs_f64(),
             out: self.built.out.clone(),
+            changed: Some(written.len()),
         });
         Ok(Some(Update { outcome, written }))
     }

@@ -20,6 +20,7 @@ fn build_options(opts: &ServeOptions, live: &Live) -> BuildOptions {
         base_url: None,
         warn_sitemap: false,
         force: false,
+        no_cache: true,
     }
 }
 

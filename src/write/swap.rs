@@ -214,6 +214,9 @@ pub(crate) fn recover(out: &Path) -> std::io::Result<Vec<PathBuf>> {
         let marked = path.join(crate::output::MARKER).is_file();
         let empty = std::fs::read_dir(&path).is_ok_and(|mut d| d.next().is_none());
         if marked || empty {
+            // A staging folder of an incremental build killed while it committed: what it
+            // had moved into the output goes back first.
+            super::changes::roll_back(&path, out)?;
             std::fs::remove_dir_all(&path)?;
         } else {
             kept.push(path);

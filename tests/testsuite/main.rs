@@ -32,6 +32,7 @@ mod glossary;
 mod golden;
 mod hooks;
 mod hostile;
+mod incremental;
 mod jsonld;
 mod links;
 mod notes;

@@ -1,0 +1,334 @@
+//! The build cache: what the last build of an output read, wrote and reported, in a folder
+//! beside the output (`.NAME.glossa-cache/`), so that a `glossa build` with nothing changed
+//! since does nothing, and says what the last one said.
+//!
+//! What the cache holds is a [`Manifest`]: the *key* (glossa's version and binary, and the
+//! build's options), a stamp (size, times, inode) of every file under `seeds/`, `content/` and
+//! `themes/` taken before the build read them, a stamp of every file the build left in the
+//! output, and the build's warnings and summary. A build whose key and stamps all match finds
+//! the output as the last build left it, and a build from nothing would make the same bytes
+//! again: it writes nothing ([`Cache::unchanged`]).
+//!
+//! A cache is never trusted further than that. It is read whole and checked against a hash of
+//! its text: one that is truncated, corrupt, of another format or another glossa is ignored
+//! with a note, and the build goes on as if there were none. When something did change, the
+//! build renders the whole site again and compares each file with what the output holds on
+//! the disk (`write::Changes`), not with the cache. A stamp is taken before the file is read, so
+//! an edit made while a build runs shows at the next one; a file modified less than two seconds
+//! before the build started counts as changed at the next build, whatever its stamp says (a
+//! filesystem's clock may be that coarse).
+//!
+//! An edge of the pipeline: it reads and writes the cache folder and stats the site's files.
+
+use crate::diagnostics::Diagnostic;
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+/// The first line of the manifest, before the hash of the rest: a file that does not start so
+/// is not a cache of this format.
+const MAGIC: &str = "glossa-build-cache 1";
+
+/// Inputs modified this close to the build's start (nanoseconds) count as changed next time.
+const RACY_NANOS: i128 = 2_000_000_000;
+
+/// The folders of a site that a build reads.
+const INPUTS: [&str; 3] = ["seeds", "content", "themes"];
+
+/// A file as last seen: where it is (relative, `/`-separated), its size and its times.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct Stamp {
+    pub(crate) path: String,
+    size: u64,
+    /// Modification time, nanoseconds since the epoch.
+    modified: i128,
+    /// Status change time and inode (Unix): a file replaced by another with the same size and
+    /// modification time (a copy that keeps times) still shows.
+    changed: i128,
+    inode: u64,
+}
+
+/// What one build of an output read, wrote and reported.
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct Manifest {
+    pub(crate) key: String,
+    /// When the build started (its stamps were taken then), nanoseconds since the epoch.
+    started: i128,
+    inputs: Vec<Stamp>,
+    outputs: Vec<Stamp>,
+    pub(crate) diagnostics: Vec<Diagnostic>,
+    pub(crate) summary: Counts,
+}
+
+/// The figures of a build's summary line.
+#[derive(Clone, Copy, Debug, Default, Serialize, Deserialize)]
+pub(crate) struct Counts {
+    pub(crate) documents: usize,
+    pub(crate) notes: usize,
+    pub(crate) entries: usize,
+    pub(crate) occurrences: usize,
+    pub(crate) pages: usize,
+}
+
+/// The cache of one output folder: where it is, and what it held when the build began.
+pub(crate) struct Cache {
+    dir: PathBuf,
+    /// The manifest read, if there was a usable one.
+    pub(crate) previous: Option<Manifest>,
+}
+
+impl Cache {
+    /// The cache folder of `out`: `.NAME.glossa-cache` beside it.
+    pub(crate) fn dir_of(out: &Path) -> PathBuf {
+        let name = out
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        out.with_file_name(format!(".{name}.glossa-cache"))
+    }
+
+    /// Reads the cache of `out`, keeping its manifest only if it is whole and made with `key`;
+    /// any other is set aside with a note in `notes` (a missing cache is no news).
+    pub(crate) fn open(out: &Path, key: &str, notes: &mut Vec<Diagnostic>) -> Cache {
+        let dir = Cache::dir_of(out);
+        let previous = match std::fs::read_to_string(dir.join("manifest")) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => ignored(&dir, &format!("it cannot be read ({e})"), notes),
+            Ok(text) => match parse(&text) {
+                Err(why) => ignored(&dir, why, notes),
+                Ok(m) if m.key != key => ignored(&dir, "it was made by another glossa or with other options", notes),
+                Ok(m) => Some(m),
+            },
+        };
+        Cache { dir, previous }
+    }
+
+    /// Whether the last build's output stands as it left it and a build now would make the
+    /// same: every input (as `now` stamped them) and every output file as stamped then, none
+    /// added or removed, none modified near that build's start.
+    pub(crate) fn unchanged(&self, now: &Stamped, out: &Path) -> bool {
+        let Some(m) = &self.previous else {
+            return false;
+        };
+        // An edit in the clock tick of the build's start changes no stamp but this one.
+        let racy = |s: &Stamp| s.modified >= m.started - RACY_NANOS;
+        m.inputs == now.inputs && !m.inputs.iter().any(racy) && m.outputs == stamps(out, "")
+    }
+
+    /// Forgets the cache of `out`: the output is about to change under it.
+    pub(crate) fn forget(out: &Path) -> std::io::Result<()> {
+        match std::fs::remove_file(Cache::dir_of(out).join("manifest")) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
+            _ => Ok(()),
+        }
+    }
+
+    /// Writes what this build read (`inputs`, stamped at `started`), left in `out` and
+    /// reported. Through a temporary file renamed into place: a build killed meanwhile leaves
+    /// no manifest, or the whole one.
+    pub(crate) fn save(&self, manifest: Manifest, out: &Path) -> std::io::Result<()> {
+        let manifest = Manifest {
+            outputs: stamps(out, ""),
+            ..manifest
+        };
+        let body = serde_json::to_string(&manifest).map_err(std::io::Error::other)?;
+        std::fs::create_dir_all(&self.dir)?;
+        let tmp = self.dir.join("manifest.new");
+        std::fs::write(&tmp, format!("{MAGIC} {:016x}\n{body}", hash(&body)))?;
+        std::fs::rename(&tmp, self.dir.join("manifest"))
+    }
+}
+
+/// The site's files as a build found them before it read any: when, and their stamps.
+pub(crate) struct Stamped {
+    started: i128,
+    inputs: Vec<Stamp>,
+}
+
+impl Stamped {
+    /// Stamps every file under the site's `seeds/`, `content/` and `themes/` (hidden ones
+    /// included, links followed), sorted by path.
+    pub(crate) fn now(root: &Path) -> Stamped {
+        let started = nanos(Ok(std::time::SystemTime::now()));
+        let mut inputs = Vec::new();
+        for dir in INPUTS {
+            inputs.extend(stamps(&root.join(dir), dir));
+        }
+        Stamped { started, inputs }
+    }
+
+    /// The manifest of a build that read these files, with `key`, and said `diagnostics`
+    /// (but for notes about the cache itself) and `summary`; its output is stamped when it is
+    /// saved.
+    pub(crate) fn manifest(self, key: String, diagnostics: &[Diagnostic], summary: &crate::Summary) -> Manifest {
+        Manifest {
+            key,
+            started: self.started,
+            inputs: self.inputs,
+            outputs: Vec::new(),
+            diagnostics: diagnostics
+                .iter()
+                .filter(|d| d.code != crate::diagnostics::Code::CacheIgnored)
+                .cloned()
+                .collect(),
+            summary: Counts {
+                documents: summary.documents,
+                notes: summary.notes,
+                entries: summary.entries,
+                occurrences: summary.occurrences,
+                pages: summary.pages,
+            },
+        }
+    }
+}
+
+fn parse(text: &str) -> Result<Manifest, &'static str> {
+    let (head, body) = text.split_once('\n').ok_or("it is truncated")?;
+    let sum = head
+        .strip_prefix(MAGIC)
+        .and_then(|s| s.strip_prefix(' '))
+        .ok_or("it is of another format")?;
+    if u64::from_str_radix(sum, 16) != Ok(hash(body)) {
+        return Err("it is truncated or corrupt");
+    }
+    serde_json::from_str(body).map_err(|_| "it is corrupt")
+}
+
+fn ignored(dir: &Path, why: &str, notes: &mut Vec<Diagnostic>) -> Option<Manifest> {
+    notes.push(
+        Diagnostic::error(
+            crate::diagnostics::Code::CacheIgnored,
+            dir,
+            format!("build cache ignored: {why}"),
+        )
+        .severity(crate::diagnostics::Severity::Note)
+        .hint("this build starts from nothing and makes the cache again"),
+    );
+    None
+}
+
+fn hash(text: &str) -> u64 {
+    use std::hash::BuildHasher;
+    foldhash::quality::FixedState::default().hash_one(text.as_bytes())
+}
+
+/// What a build's cache is keyed by: glossa's version and its binary (size and time), and the
+/// options that change what a build makes.
+pub(crate) fn key(opts: &crate::BuildOptions, out: &Path) -> String {
+    let exe = std::env::current_exe().ok().and_then(|p| p.metadata().ok());
+    let (size, modified) = exe.map_or((0, 0), |m| (m.len(), nanos(m.modified())));
+    format!(
+        "{} {size} {modified} drafts={} base_url={:?} out={}",
+        env!("CARGO_PKG_VERSION"),
+        opts.drafts,
+        opts.base_url,
+        out.display()
+    )
+}
+
+/// The stamps of the files under `dir` (hidden entries included, links followed), named
+/// `prefix/…`, sorted by path; none if `dir` is missing.
+fn stamps(dir: &Path, prefix: &str) -> Vec<Stamp> {
+    let walk = walkdir::WalkDir::new(dir).follow_links(true).sort_by_file_name();
+    let mut all = Vec::new();
+    for entry in walk.into_iter().flatten() {
+        let Ok(meta) = entry.metadata() else { continue };
+        if !meta.is_file() {
+            continue;
+        }
+        let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+        let rel = rel.to_string_lossy().replace('\\', "/");
+        let path = if prefix.is_empty() {
+            rel
+        } else {
+            format!("{prefix}/{rel}")
+        };
+        all.push(stamp(path, &meta));
+    }
+    all.sort_by(|a, b| a.path.cmp(&b.path));
+    all
+}
+
+fn stamp(path: String, meta: &std::fs::Metadata) -> Stamp {
+    #[cfg(unix)]
+    let (changed, inode) = {
+        use std::os::unix::fs::MetadataExt;
+        (
+            i128::from(meta.ctime()) * 1_000_000_000 + i128::from(meta.ctime_nsec()),
+            meta.ino(),
+        )
+    };
+    #[cfg(not(unix))]
+    let (changed, inode) = (0, 0);
+    Stamp {
+        path,
+        size: meta.len(),
+        modified: nanos(meta.modified()),
+        changed,
+        inode,
+    }
+}
+
+/// A time as nanoseconds since the epoch (negative before it; 0 when the system has none).
+pub(crate) fn nanos(time: std::io::Result<std::time::SystemTime>) -> i128 {
+    match time {
+        Ok(t) => match t.duration_since(std::time::UNIX_EPOCH) {
+            Ok(d) => d.as_nanos() as i128,
+            Err(e) => -(e.duration().as_nanos() as i128),
+        },
+        Err(_) => 0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn saved(dir: &Path) -> (Cache, PathBuf) {
+        let out = dir.join("public");
+        std::fs::create_dir_all(out.join("a")).expect("a folder");
+        std::fs::write(out.join("a/index.html"), "page").expect("a file");
+        let cache = Cache::open(&out, "k", &mut Vec::new());
+        let m = Manifest {
+            key: "k".into(),
+            started: 0,
+            inputs: Vec::new(),
+            outputs: Vec::new(),
+            diagnostics: Vec::new(),
+            summary: Counts::default(),
+        };
+        cache.save(m, &out).expect("saved");
+        (cache, out)
+    }
+
+    #[test]
+    fn a_saved_cache_reads_back_and_sees_its_output_unchanged() {
+        let tmp = tempfile::tempdir().expect("a temporary folder");
+        let (_, out) = saved(tmp.path());
+        let mut notes = Vec::new();
+        let cache = Cache::open(&out, "k", &mut notes);
+        assert!(notes.is_empty());
+        let none = Stamped {
+            started: 0,
+            inputs: Vec::new(),
+        };
+        assert!(cache.unchanged(&none, &out));
+        std::fs::write(out.join("a/extra.html"), "x").expect("a file");
+        assert!(!cache.unchanged(&none, &out), "a file added to the output shows");
+    }
+
+    #[test]
+    fn a_cache_cut_short_or_of_another_key_is_ignored_with_a_note() {
+        let tmp = tempfile::tempdir().expect("a temporary folder");
+        let (cache, out) = saved(tmp.path());
+        let mut notes = Vec::new();
+        assert!(Cache::open(&out, "other", &mut notes).previous.is_none());
+        let file = cache.dir.join("manifest");
+        let text = std::fs::read_to_string(&file).expect("the manifest");
+        std::fs::write(&file, &text[..text.len() - 3]).expect("cut short");
+        assert!(Cache::open(&out, "k", &mut notes).previous.is_none());
+        std::fs::write(&file, text.replacen("page", "pag", 1).replacen("\"k\"", "\"k\" ", 1)).expect("altered");
+        assert!(Cache::open(&out, "k", &mut notes).previous.is_none());
+        assert_eq!(notes.len(), 3, "{notes:?}");
+        assert!(notes.iter().all(|n| n.message.starts_with("build cache ignored")));
+    }
+}

@@ -1,0 +1,324 @@
+//! An incremental build's writes: the site is rendered whole, but only the files whose bytes
+//! differ from what the output holds are staged, and the commit moves just those in (and
+//! removes the files the build no longer makes), each step undone if a later one fails.
+//!
+//! The comparison is with the output on the disk, byte for byte, never with a record of it: a
+//! file someone edited in the output is put right like any other. A commit keeps a journal in
+//! its staging folder (what it replaces, adds and removes, the replaced files linked into
+//! `.glossa-old/`) from before its first step, so that a build killed halfway is undone by the
+//! next one, under the output's lock ([`roll_back`], called by `swap::recover`): the output is
+//! then the last whole build again, as with the swap.
+
+use super::Staging;
+use crate::render::Sink;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// The journal of a commit under way, in its staging folder.
+const JOURNAL: &str = ".glossa-journal";
+/// Where a commit keeps the output's files it replaces or removes, in its staging folder.
+const OLD: &str = ".glossa-old";
+
+/// A sink that stages the files of a build that differ from those of the output `out`.
+pub(crate) struct Changes {
+    out: PathBuf,
+    staging: Staging,
+    /// Every file the build makes.
+    made: Mutex<Vec<String>>,
+    /// The files staged by `put` (they differ from the output's) and by `stream` (compared
+    /// when the build is done).
+    staged: Mutex<Vec<String>>,
+    streamed: Mutex<Vec<String>>,
+}
+
+/// What a commit changed in the output, each list sorted.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub(crate) struct Committed {
+    /// Replaced or added.
+    pub(crate) written: Vec<String>,
+    pub(crate) removed: Vec<String>,
+}
+
+impl Changes {
+    pub(crate) fn new(out: &Path) -> std::io::Result<Changes> {
+        Ok(Changes {
+            out: out.to_path_buf(),
+            staging: Staging::new(out)?,
+            made: Mutex::default(),
+            staged: Mutex::default(),
+            streamed: Mutex::default(),
+        })
+    }
+
+    /// Moves the staged files that differ into the output and removes those of the output the
+    /// build did not make; on an error, undoes what it did, and the output is as it was.
+    pub(crate) fn commit(self) -> std::io::Result<Committed> {
+        let staged = take(&self.staged);
+        let mut written = staged;
+        for rel in take(&self.streamed) {
+            let new = self.staging.dir.join(&rel);
+            if same_file(&self.out.join(&rel), &std::fs::read(&new)?) {
+                std::fs::remove_file(new)?;
+            } else {
+                written.push(rel);
+            }
+        }
+        written.sort();
+        let made: crate::hash::FastSet<String> = take(&self.made).into_iter().collect();
+        let removed: Vec<String> = files(&self.out)
+            .into_iter()
+            .filter(|rel| rel != crate::output::MARKER && !made.contains(rel))
+            .collect();
+        let plan = Committed { written, removed };
+        if plan.written.is_empty() && plan.removed.is_empty() {
+            return Ok(plan);
+        }
+        let dir = &self.staging.dir;
+        std::fs::write(dir.join(JOURNAL), journal(&plan))?;
+        if let Err(e) = apply(dir, &self.out, &plan) {
+            roll_back(dir, &self.out)?;
+            return Err(e);
+        }
+        remove_empty_folders(&self.out, &plan.removed);
+        Ok(plan)
+    }
+}
+
+impl super::Files for Changes {
+    /// A file copied into the site (a static file): staged only if it differs.
+    fn copy(&self, rel: &str, from: &Path) -> std::io::Result<()> {
+        self.put(rel, &std::fs::read(from)?)
+    }
+}
+
+impl Sink for Changes {
+    fn progress(&self, done: usize, total: usize) {
+        self.staging.progress(done, total);
+    }
+
+    fn put(&self, rel: &str, bytes: &[u8]) -> std::io::Result<()> {
+        record(&self.made, rel);
+        if same_file(&self.out.join(rel), bytes) {
+            return Ok(());
+        }
+        record(&self.staged, rel);
+        self.staging.put(rel, bytes)
+    }
+
+    fn stream(&self, rel: &str) -> std::io::Result<Box<dyn std::io::Write + Send + '_>> {
+        record(&self.made, rel);
+        record(&self.streamed, rel);
+        self.staging.stream(rel)
+    }
+}
+
+fn record(list: &Mutex<Vec<String>>, rel: &str) {
+    list.lock().unwrap_or_else(|e| e.into_inner()).push(rel.to_owned());
+}
+
+fn take(list: &Mutex<Vec<String>>) -> Vec<String> {
+    std::mem::take(&mut *list.lock().unwrap_or_else(|e| e.into_inner()))
+}
+
+/// Whether the file at `path` holds `bytes` (its size first, then its bytes).
+fn same_file(path: &Path, bytes: &[u8]) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64)
+        && std::fs::read(path).is_ok_and(|old| old == bytes)
+}
+
+/// Every file under `dir`, relative, `/`-separated.
+fn files(dir: &Path) -> Vec<String> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .flatten()
+        .filter(|e| !e.file_type().is_dir())
+        .filter_map(|e| {
+            let rel = e.path().strip_prefix(dir).ok()?;
+            Some(rel.to_string_lossy().replace('\\', "/"))
+        })
+        .collect()
+}
+
+/// The journal: a line per file, `W` (written: replaced or added) or `R` (removed), then its
+/// path.
+fn journal(plan: &Committed) -> String {
+    let mut text = String::new();
+    for (kind, list) in [("W", &plan.written), ("R", &plan.removed)] {
+        for rel in list {
+            text.push_str(kind);
+            text.push(' ');
+            text.push_str(rel);
+            text.push('\n');
+        }
+    }
+    text
+}
+
+/// The commit's steps: each replaced file linked into `.glossa-old/` (the output keeps it
+/// meanwhile), then the new one renamed over it; each removed file renamed into `.glossa-old/`.
+fn apply(staging: &Path, out: &Path, plan: &Committed) -> std::io::Result<()> {
+    for rel in &plan.written {
+        let (new, old, live) = (staging.join(rel), staging.join(OLD).join(rel), out.join(rel));
+        if live.exists() {
+            make_parent(&old)?;
+            std::fs::hard_link(&live, &old).or_else(|_| std::fs::copy(&live, &old).map(|_| ()))?;
+        } else {
+            make_parent(&live)?;
+        }
+        std::fs::rename(&new, &live)?;
+    }
+    for rel in &plan.removed {
+        let old = staging.join(OLD).join(rel);
+        make_parent(&old)?;
+        std::fs::rename(out.join(rel), &old)?;
+    }
+    Ok(())
+}
+
+fn make_parent(path: &Path) -> std::io::Result<()> {
+    match path.parent() {
+        Some(parent) => std::fs::create_dir_all(parent),
+        None => Ok(()),
+    }
+}
+
+/// Undoes the commit whose journal is in `staging`, as far as it went: each file it replaced
+/// or removed put back, each it added removed. Without a journal, there is nothing to undo.
+pub(crate) fn roll_back(staging: &Path, out: &Path) -> std::io::Result<()> {
+    let Ok(text) = std::fs::read_to_string(staging.join(JOURNAL)) else {
+        return Ok(());
+    };
+    let mut added = Vec::new();
+    for line in text.lines() {
+        let Some((kind, rel)) = line.split_once(' ') else {
+            continue;
+        };
+        let (new, old, live) = (staging.join(rel), staging.join(OLD).join(rel), out.join(rel));
+        if old.exists() {
+            make_parent(&live)?;
+            std::fs::rename(&old, &live)?;
+        } else if kind == "W" && !new.exists() && live.exists() {
+            // Added (nothing was there to keep) and already moved in.
+            std::fs::remove_file(&live)?;
+            added.push(rel.to_owned());
+        }
+    }
+    remove_empty_folders(out, &added);
+    std::fs::remove_file(staging.join(JOURNAL))
+}
+
+/// Removes the folders of `out` that removing `files` left empty, from the deepest up.
+fn remove_empty_folders(out: &Path, files: &[String]) {
+    let mut folders: Vec<PathBuf> = files
+        .iter()
+        .flat_map(|rel| {
+            Path::new(rel)
+                .ancestors()
+                .skip(1)
+                .map(Path::to_path_buf)
+                .collect::<Vec<_>>()
+        })
+        .filter(|p| !p.as_os_str().is_empty())
+        .collect();
+    folders.sort_by_key(|p| std::cmp::Reverse(p.components().count()));
+    folders.dedup();
+    for folder in folders {
+        // Fails, as it should, on a folder that still holds something.
+        let _ = std::fs::remove_dir(out.join(folder));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tree(dir: &Path, files: &[(&str, &str)]) {
+        for (rel, text) in files {
+            let path = dir.join(rel);
+            std::fs::create_dir_all(path.parent().expect("a parent")).expect("a folder");
+            std::fs::write(path, text).expect("a file");
+        }
+    }
+
+    fn listing(dir: &Path) -> Vec<(String, String)> {
+        let mut all: Vec<_> = files(dir)
+            .into_iter()
+            .map(|rel| {
+                let text = std::fs::read_to_string(dir.join(&rel)).unwrap_or_default();
+                (rel, text)
+            })
+            .collect();
+        all.sort();
+        all
+    }
+
+    fn old_output(tmp: &Path) -> PathBuf {
+        let out = tmp.join("public");
+        tree(
+            &out,
+            &[
+                (crate::output::MARKER, "m"),
+                ("same.html", "same"),
+                ("a/changed.html", "old"),
+                ("gone/x.html", "x"),
+            ],
+        );
+        out
+    }
+
+    fn stage_new_build(out: &Path) -> Changes {
+        let changes = Changes::new(out).expect("a staging folder");
+        changes.put("same.html", b"same").expect("put");
+        changes.put("a/changed.html", b"new").expect("put");
+        changes.put("b/added.html", b"added").expect("put");
+        changes
+    }
+
+    #[test]
+    fn a_commit_writes_what_differs_and_removes_what_the_build_no_longer_makes() {
+        let tmp = tempfile::tempdir().expect("a temporary folder");
+        let out = old_output(tmp.path());
+        let done = stage_new_build(&out).commit().expect("the commit");
+        assert_eq!(done.written, ["a/changed.html", "b/added.html"]);
+        assert_eq!(done.removed, ["gone/x.html"]);
+        let want = [
+            (".glossa-output", "m"),
+            ("a/changed.html", "new"),
+            ("b/added.html", "added"),
+            ("same.html", "same"),
+        ];
+        let want: Vec<_> = want.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect();
+        assert_eq!(listing(&out), want);
+        assert!(!out.join("gone").exists(), "the emptied folder is removed");
+        assert_eq!(
+            std::fs::read_dir(tmp.path()).expect("a listing").count(),
+            1,
+            "no staging left"
+        );
+    }
+
+    #[test]
+    fn a_commit_stopped_halfway_is_rolled_back() {
+        let tmp = tempfile::tempdir().expect("a temporary folder");
+        let out = old_output(tmp.path());
+        let before = listing(&out);
+        let changes = stage_new_build(&out);
+        let staging = changes.staging.dir.clone();
+        let plan = Committed {
+            written: vec!["a/changed.html".into(), "b/added.html".into()],
+            removed: vec!["gone/x.html".into()],
+        };
+        std::fs::write(staging.join(JOURNAL), journal(&plan)).expect("the journal");
+        // The first two steps done, as by a build killed then.
+        let first = Committed {
+            written: plan.written.clone(),
+            removed: Vec::new(),
+        };
+        apply(&staging, &out, &first).expect("half a commit");
+        assert_ne!(listing(&out), before);
+        roll_back(&staging, &out).expect("rolled back");
+        assert_eq!(listing(&out), before);
+        assert!(!out.join("b").exists());
+        drop(changes);
+    }
+}

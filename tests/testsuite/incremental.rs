@@ -1,0 +1,266 @@
+//! Incremental builds (docs/incremental.md): `glossa build` keeps a cache beside the output,
+//! writes nothing when nothing changed, and otherwise writes only the files that differ; the
+//! output is always byte for byte what a build from nothing makes.
+
+use crate::support::{Site, files_under, stray_staging};
+use std::path::Path;
+
+const GLOSSARY: &str = "- id: hund\n  term: Hund\n  kind: noun\n  definition: Ein Tier, das bellt.\n- id: katze\n  term: Katze\n  kind: noun\n  definition: Ein Tier, das schläft.\n";
+
+/// A site with two documents that link each other, sidecars, a glossary, an extra page, a
+/// static file and a template of its own, its files dated an hour back (so that a build right
+/// after its first finds nothing new).
+fn site() -> Site {
+    let site = Site::new(&[
+        (
+            "content/site.yaml",
+            "title: Tiere\nlang: de\nbase_url: https://example.org/\n",
+        ),
+        ("content/glossary.yaml", GLOSSARY),
+        ("content/pages/about.md", "# Über\n\nEine Seite.\n"),
+        ("content/static/logo.txt", "logo"),
+        (
+            "seeds/hund.md",
+            "# Der Hund\n\nDer Hund bellt. Siehe [die Katze](doc:katze).\n",
+        ),
+        (
+            "seeds/hund.yaml",
+            "date: 2024-01-02\nannotations:\n  - quote: bellt\n    note: Laut.\n  - quote: Der Hund\n    gloss: the dog\n",
+        ),
+        ("seeds/katze.md", "# Die Katze\n\nDie Katze schläft. Der Hund nicht.\n"),
+        (
+            "seeds/katze.yaml",
+            "annotations:\n  - quote: schläft\n    note: Ruht.\n",
+        ),
+    ]);
+    age(&site.root());
+    site
+}
+
+/// Dates every file under `dir` an hour back.
+fn age(dir: &Path) {
+    let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    for rel in files_under(dir).keys() {
+        let file = std::fs::File::options()
+            .append(true)
+            .open(dir.join(rel))
+            .expect("a file");
+        file.set_modified(hour_ago).expect("a time set");
+    }
+}
+
+/// A build from nothing of the same site into a folder beside it.
+fn clean_build(site: &Site) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let clean = site.beside("clean");
+    site.build_ok(&["--no-cache", "--quiet", "--out", clean.to_str().expect("UTF-8")]);
+    let files = files_under(&clean);
+    std::fs::remove_dir_all(&clean).expect("removed");
+    files
+}
+
+fn assert_same_as_clean(site: &Site, what: &str) {
+    let incremental = files_under(&site.out());
+    let clean = clean_build(site);
+    let names = |m: &std::collections::BTreeMap<String, Vec<u8>>| m.keys().cloned().collect::<Vec<_>>();
+    assert_eq!(names(&incremental), names(&clean), "after {what}: the same files");
+    for (rel, bytes) in &clean {
+        assert!(
+            incremental[rel] == *bytes,
+            "after {what}: {rel} differs from a build from nothing"
+        );
+    }
+}
+
+/// The summary line's count of changed files: `(N changed)`, 0 for nothing changed, `None` for
+/// a build from nothing.
+fn changed(stdout: &str) -> Option<usize> {
+    if stdout.contains("(nothing changed)") {
+        return Some(0);
+    }
+    let (_, rest) = stdout.split_once(" pages (")?;
+    rest.split_once(" changed)")?.0.parse().ok()
+}
+
+#[test]
+fn a_second_build_with_nothing_changed_writes_nothing_and_repeats_the_warnings() {
+    let site = Site::new(&[("seeds/a.txt", "A\n\nText.\n")]);
+    age(&site.root());
+    let first = site.build_ok(&[]);
+    assert_eq!(changed(&first.stdout), None, "{first}");
+    assert!(site.root().join(".public.glossa-cache/manifest").is_file());
+    let before = std::fs::metadata(site.out().join("a/index.html"))
+        .and_then(|m| m.modified())
+        .ok();
+    let second = site.build_ok(&[]);
+    assert!(second.stdout.starts_with("up to date:"), "{second}");
+    assert_eq!(changed(&second.stdout), Some(0));
+    assert_eq!(second.warnings(), first.warnings(), "the warnings are said again");
+    assert!(!second.warnings().is_empty(), "no base_url: a warning\n{second}");
+    let after = std::fs::metadata(site.out().join("a/index.html"))
+        .and_then(|m| m.modified())
+        .ok();
+    assert_eq!(before, after, "no file was written");
+}
+
+/// An edit of a site's files.
+type Edit = dyn Fn(&Site);
+
+#[test]
+fn every_kind_of_edit_gives_the_output_of_a_build_from_nothing() {
+    let site = site();
+    site.build_ok(&["--quiet"]);
+    let edits: [(&str, &Edit); 9] = [
+        ("a document's text", &|s| {
+            s.write(
+                "seeds/katze.md",
+                "# Die Katze\n\nDie Katze schläft lange. Der Hund nicht.\n",
+            )
+        }),
+        ("a sidecar", &|s| {
+            s.write(
+                "seeds/katze.yaml",
+                "annotations:\n  - quote: schläft lange\n    note: Ruht sehr.\n",
+            )
+        }),
+        ("a glossary entry", &|s| {
+            s.write(
+                "content/glossary.yaml",
+                GLOSSARY.replace("Ein Tier, das bellt.", "Ein Haustier."),
+            )
+        }),
+        ("site.yaml", &|s| {
+            s.write(
+                "content/site.yaml",
+                "title: Die Tiere\nlang: de\nbase_url: https://example.org/\n",
+            )
+        }),
+        ("a static file", &|s| s.write("content/static/logo.txt", "a new logo")),
+        ("a new document", &|s| {
+            s.write("seeds/maus.md", "# Die Maus\n\nDie Maus piept.\n")
+        }),
+        ("a deleted document", &|s| {
+            std::fs::remove_file(s.root().join("seeds/maus.md")).expect("removed")
+        }),
+        ("a renamed slug", &|s| {
+            s.write(
+                "seeds/katze.yaml",
+                "slug: kater\nannotations:\n  - quote: schläft lange\n    note: Ruht sehr.\n",
+            );
+            s.write(
+                "seeds/hund.md",
+                "# Der Hund\n\nDer Hund bellt. Siehe [die Katze](doc:kater).\n",
+            );
+        }),
+        ("an extra page removed", &|s| {
+            std::fs::remove_file(s.root().join("content/pages/about.md")).expect("removed")
+        }),
+    ];
+    for (what, edit) in edits {
+        edit(&site);
+        let run = site.build_ok(&[]);
+        let n = changed(&run.stdout);
+        assert!(
+            n.is_some_and(|n| n > 0),
+            "after {what}: an incremental build that changed files\n{run}"
+        );
+        assert_same_as_clean(&site, what);
+    }
+    // A theme of the site's own, then an edit of its template.
+    site.write("themes/mine/theme.yaml", "extends: default\n");
+    site.write(
+        "content/site.yaml",
+        "title: Die Tiere\nlang: de\ntheme: mine\nbase_url: https://example.org/\n",
+    );
+    site.build_ok(&["--quiet"]);
+    assert_same_as_clean(&site, "a theme of the site's own");
+    site.write("themes/mine/templates/index.html", "{% extends \"default/templates/index.html\" %}{% block head %}<meta name=\"mine\" content=\"1\">{% endblock head %}");
+    let run = site.build_ok(&[]);
+    assert!(changed(&run.stdout).is_some_and(|n| n > 0), "{run}");
+    assert_same_as_clean(&site, "a template");
+    assert!(site.out().join("kater/index.html").is_file() && !site.out().join("katze").exists());
+    assert!(
+        !site.out().join("about").exists(),
+        "the removed page's folder is gone too"
+    );
+    assert_eq!(stray_staging(&site.root()), Vec::<String>::new());
+}
+
+#[test]
+fn a_file_edited_or_added_in_the_output_is_put_right() {
+    let site = site();
+    site.build_ok(&["--quiet"]);
+    std::fs::write(site.out().join("hund/index.html"), "edited by hand").expect("an edit");
+    std::fs::write(site.out().join("stray.html"), "added by hand").expect("a file");
+    let run = site.build_ok(&[]);
+    assert_eq!(changed(&run.stdout), Some(2), "{run}");
+    assert_same_as_clean(&site, "edits in the output");
+}
+
+#[test]
+fn a_corrupt_or_truncated_cache_is_ignored_with_a_note_and_made_again() {
+    let site = site();
+    site.build_ok(&["--quiet"]);
+    let manifest = site.root().join(".public.glossa-cache/manifest");
+    let text = std::fs::read(&manifest).expect("the manifest");
+    for (what, bytes) in [
+        ("truncated", text[..text.len() / 2].to_vec()),
+        (
+            "corrupt",
+            text.iter().map(|&b| if b == b'9' { b'8' } else { b }).collect(),
+        ),
+        ("empty", Vec::new()),
+    ] {
+        std::fs::write(&manifest, bytes).expect("spoiled");
+        let run = site.build_ok(&[]);
+        assert!(run.stderr.contains("note: build cache ignored"), "{what}\n{run}");
+        assert_eq!(changed(&run.stdout), None, "{what}: built from nothing\n{run}");
+        assert_same_as_clean(&site, what);
+        let again = site.build_ok(&[]);
+        assert_eq!(
+            changed(&again.stdout),
+            Some(0),
+            "{what}: the cache is whole again\n{again}"
+        );
+        assert!(!again.stderr.contains("cache"), "{again}");
+    }
+}
+
+#[test]
+fn other_options_do_not_use_the_cache_of_a_build_without_them() {
+    let site = site();
+    site.write("seeds/entwurf.md", "# Entwurf\n\nNoch nicht.\n");
+    site.write("seeds/entwurf.yaml", "draft: true\n");
+    age(&site.root());
+    site.build_ok(&["--quiet"]);
+    let run = site.build_ok(&["--drafts"]);
+    assert!(run.stderr.contains("build cache ignored"), "{run}");
+    assert!(site.out().join("entwurf/index.html").is_file());
+}
+
+#[test]
+fn no_cache_builds_from_nothing_and_forgets_the_cache() {
+    let site = site();
+    site.build_ok(&["--quiet"]);
+    let run = site.build_ok(&["--no-cache"]);
+    assert_eq!(changed(&run.stdout), None, "{run}");
+    assert!(!site.root().join(".public.glossa-cache/manifest").exists());
+    let next = site.build_ok(&[]);
+    assert_eq!(changed(&next.stdout), None, "no cache to use: from nothing\n{next}");
+}
+
+#[test]
+fn a_failed_build_leaves_the_output_and_the_cache_as_they_were() {
+    let site = site();
+    site.build_ok(&["--quiet"]);
+    let output = files_under(&site.out());
+    let cache = files_under(&site.root().join(".public.glossa-cache"));
+    site.write(
+        "seeds/katze.yaml",
+        "annotations:\n  - quote: nirgends zu finden\n    note: Fehlt.\n",
+    );
+    let run = site.build(&[]);
+    assert_eq!(run.code, 1, "{run}");
+    assert_eq!(files_under(&site.out()), output);
+    assert_eq!(files_under(&site.root().join(".public.glossa-cache")), cache);
+    assert_eq!(stray_staging(&site.root()), Vec::<String>::new());
+}
