@@ -377,6 +377,25 @@ pub fn anchor_all(
     out
 }
 
+/// What `check` suggests for `quote` when the document does not have it (the most similar or
+/// the closest passage, or the Unicode reason), for a quote that comes from elsewhere than a
+/// sidecar (`glossa import`).
+pub fn not_found_hint_for(reading: &Reading, source_of_doc: &str, quote: &str) -> Option<String> {
+    let a = Annotation {
+        index: 0,
+        id: "".into(),
+        selector: std::sync::Arc::new(crate::parse::sidecar::Selector {
+            quote: quote.into(),
+            ..Default::default()
+        }),
+        note: None,
+        gloss: None,
+        term: None,
+        see: None,
+    };
+    not_found_hint(&Haystack::new(reading), source_of_doc, &a, None)
+}
+
 /// Why a quote was not anchored: the code, the key of the annotation the error points at, the
 /// message and a hint.
 struct Refusal {
