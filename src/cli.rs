@@ -62,6 +62,9 @@ pub(crate) enum Command {
         /// The site's folder (default: the nearest folder, from here up, with content/site.yaml or seeds/)
         #[arg(long)]
         root: Option<PathBuf>,
+        /// The address to listen on (0.0.0.0: every address, for other machines to read; annotating from a page stays with this machine)
+        #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
+        interface: std::net::IpAddr,
         /// The port to listen on (0: any free port)
         #[arg(long, default_value_t = 1111)]
         port: u16,

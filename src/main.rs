@@ -83,11 +83,13 @@ fn main() -> ExitCode {
         #[cfg(feature = "serve")]
         Command::Serve {
             root,
+            interface,
             port,
             open,
             drafts,
         } => serve(glossa::serve::ServeOptions {
             root: site_root(root),
+            interface,
             port,
             open,
             drafts,
@@ -234,7 +236,11 @@ fn serve(opts: glossa::serve::ServeOptions) -> ExitCode {
     }
     match glossa::serve::serve(opts) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
+        Err(glossa::serve::ServeError::Usage(e)) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+        Err(glossa::serve::ServeError::Failed(e)) => {
             eprintln!("error: {e}");
             ExitCode::from(1)
         }

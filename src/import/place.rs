@@ -11,7 +11,6 @@
 //! shortest prefix or suffix that picks it where the quote is not unique.
 
 use super::read::Foreign;
-use crate::layout;
 use crate::resolve::fold::{Folded, fold_pattern};
 use crate::resolve::picker::{self, Hit, Picked};
 use crate::resolve::reading::Reading;
