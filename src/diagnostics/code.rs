@@ -209,10 +209,6 @@ codes! {
     ChangedSinceRead = "changed-since-read",
     /// `glossa add`: a sidecar whose `annotations` cannot be appended to.
     SidecarNotEditable = "sidecar-not-editable",
-    /// A run that could not go on: a file or folder that cannot be read or written.
-    Fatal = "fatal",
-
-    // `glossa import`.
     /// The import file is not JSON (its line and column say where).
     ImportNotJson = "import-not-json",
     /// An annotation of the import file that glossa cannot keep (a tag, one that quotes nothing or says nothing): left out.
@@ -223,6 +219,8 @@ codes! {
     ImportOrphaned = "import-orphaned",
     /// An imported annotation's quote matches several times and nothing tells which: orphaned, not written.
     ImportAmbiguous = "import-ambiguous",
+    /// A run that could not go on: a file or folder that cannot be read or written.
+    Fatal = "fatal",
 }
 
 impl std::fmt::Display for Code {

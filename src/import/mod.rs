@@ -17,7 +17,7 @@ use crate::diagnostics::{Code, Diagnostic, Pos};
 use crate::resolve::fold::Folded;
 use crate::resolve::{ResolvedDoc, Site};
 use crate::{BuildOptions, Fatal};
-use place::{Addresses, Orphan, Page};
+use place::{Addresses, Orphan, Target};
 use read::Foreign;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -121,7 +121,7 @@ pub fn import(opts: &ImportOptions) -> Result<Imported, ImportError> {
     let mut by_doc: Vec<(usize, Vec<Foreign>)> = Vec::new();
     for f in read.annotations {
         let doc = forced.or_else(|| match f.source.as_deref().and_then(|s| addresses.page(s, true)) {
-            Some(Page::Doc(i, _)) => Some(i),
+            Some(Target::Doc(i, _)) => Some(i),
             _ => None,
         });
         let Some(doc) = doc else {

@@ -26,7 +26,7 @@ pub(crate) struct Addresses<'s> {
 
 /// A page of the site an address names.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) enum Page {
+pub(crate) enum Target {
     /// The index of a document in [`Addresses::docs`], and the fragment.
     Doc(usize, Option<String>),
     Page(String, Option<String>),
@@ -52,7 +52,7 @@ impl Addresses<'_> {
     }
 
     /// The page `url` names, if it is one of the site's.
-    pub(crate) fn page(&self, url: &str, lenient: bool) -> Option<Page> {
+    pub(crate) fn page(&self, url: &str, lenient: bool) -> Option<Target> {
         let path = self.site_path(url, lenient)?;
         let (path, fragment) = match path.split_once('#') {
             Some((p, f)) => (p, Some(f.to_owned()).filter(|f| !f.is_empty())),
@@ -62,16 +62,16 @@ impl Addresses<'_> {
         let path = path.strip_suffix("index.html").unwrap_or(path).trim_end_matches('/');
         let named = |name: &str| path == name || (lenient && path.ends_with(&format!("/{name}")));
         if let Some(i) = self.docs.iter().position(|slug| named(slug)) {
-            return Some(Page::Doc(i, fragment));
+            return Some(Target::Doc(i, fragment));
         }
         if let Some(name) = self.pages.iter().find(|name| named(name)) {
-            return Some(Page::Page((*name).to_owned(), fragment));
+            return Some(Target::Page((*name).to_owned(), fragment));
         }
         let id = path.rsplit_once("glossary/").map(|(_, id)| id)?;
         self.entries
             .iter()
             .find(|e| **e == id)
-            .map(|e| Page::Entry((*e).to_owned()))
+            .map(|e| Target::Entry((*e).to_owned()))
     }
 
     /// A `see` link of document `doc` as a sidecar writes it: `#id`, `doc:`, `page:`,
@@ -82,10 +82,10 @@ impl Addresses<'_> {
             None => format!("{prefix}{name}"),
         };
         match self.page(url, false) {
-            Some(Page::Doc(i, Some(f))) if i == doc => format!("#{f}"),
-            Some(Page::Doc(i, f)) => with("doc:", self.docs[i], &f),
-            Some(Page::Page(name, f)) => with("page:", &name, &f),
-            Some(Page::Entry(id)) => format!("term:{id}"),
+            Some(Target::Doc(i, Some(f))) if i == doc => format!("#{f}"),
+            Some(Target::Doc(i, f)) => with("doc:", self.docs[i], &f),
+            Some(Target::Page(name, f)) => with("page:", &name, &f),
+            Some(Target::Entry(id)) => format!("term:{id}"),
             None => url.to_owned(),
         }
     }
@@ -93,7 +93,7 @@ impl Addresses<'_> {
     /// The glossary entry an `identifying` link names.
     pub(crate) fn term(&self, url: &str) -> Option<String> {
         match self.page(url, true) {
-            Some(Page::Entry(id)) => Some(id),
+            Some(Target::Entry(id)) => Some(id),
             _ => None,
         }
     }
@@ -102,7 +102,7 @@ impl Addresses<'_> {
     /// address in that document's page (as glossa's export makes them), unless it is the
     /// default of its place (`a-N`), which the item takes again where it now stands.
     pub(crate) fn id(&self, id: &str, doc: usize) -> Option<String> {
-        let Some(Page::Doc(i, Some(fragment))) = self.page(id, false) else {
+        let Some(Target::Doc(i, Some(fragment))) = self.page(id, false) else {
             return None;
         };
         let default = fragment
@@ -281,7 +281,7 @@ mod tests {
             a.term("https://x.org/r/glossary/hund/index.html").as_deref(),
             Some("hund")
         );
-        assert_eq!(a.page("http://localhost:1111/b/", true), Some(Page::Doc(1, None)));
+        assert_eq!(a.page("http://localhost:1111/b/", true), Some(Target::Doc(1, None)));
         assert_eq!(a.id("https://x.org/r/a/index.html#mine", 0).as_deref(), Some("mine"));
         assert_eq!(a.id("https://x.org/r/a/index.html#a-3", 0), None);
         assert_eq!(a.id("https://x.org/r/b/index.html#mine", 0), None);
