@@ -94,12 +94,21 @@ pub struct Plan {
     /// excluded).
     pub item: Range<usize>,
     pub lines: Range<usize>,
-    /// The item's id: given, or the default of its place.
+    /// The item's id: given, or the default of its place (the last item's, for several).
     pub id: String,
+    /// Each item's id, in order ([`plan_items`]).
+    pub ids: Vec<String>,
     /// The sidecar's bytes as [`plan`] read them (`None`: there was no sidecar), and the
     /// document's: [`commit`] writes only if both are still so.
     read: Option<Vec<u8>>,
     document_read: Vec<u8>,
+}
+
+impl Plan {
+    /// Whether the commit creates the sidecar (there was none when [`plan`] read).
+    pub fn creates(&self) -> bool {
+        self.read.is_none()
+    }
 }
 
 /// What was written.
@@ -132,16 +141,24 @@ pub fn add(opts: &BuildOptions, request: &Request) -> Result<Added, Refusal> {
 
 /// Step 1: the sidecar's new text (see the module's documentation).
 pub fn plan(root: &Path, request: &Request) -> Result<Plan, Refusal> {
-    if [&request.note, &request.gloss, &request.term, &request.see]
+    plan_items(root, &request.document, std::slice::from_ref(request))
+}
+
+/// Step 1 for several items of one document (`glossa import`): each appended after the one
+/// before, as [`plan`] appends one; the plan's `item` and `lines` span them all, and `ids`
+/// holds each one's id. Every request must say something (as for [`plan`]); `document` is
+/// the one whose sidecar takes them.
+pub fn plan_items(root: &Path, document: &Path, requests: &[Request]) -> Result<Plan, Refusal> {
+    if requests
         .iter()
-        .all(|v| v.is_none())
+        .any(|r| [&r.note, &r.gloss, &r.term, &r.see].iter().all(|v| v.is_none()))
     {
         return Err(Refusal::Usage(
             "an annotation says something about its quote: give at least one of --note, --gloss, --term and --see"
                 .into(),
         ));
     }
-    let (document, sidecar) = locate(root, &request.document)?;
+    let (document, sidecar) = locate(root, document)?;
     let document_read =
         std::fs::read(&document).map_err(|e| Fatal(format!("cannot read {}: {e}", document.display())))?;
     let read = match std::fs::read(&sidecar) {
@@ -149,25 +166,35 @@ pub fn plan(root: &Path, request: &Request) -> Result<Plan, Refusal> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
         Err(e) => return Err(Fatal(format!("cannot read {}: {e}", sidecar.display())).into()),
     };
-    let source = match &read {
+    let mut text = match &read {
         Some(bytes) => existing_text(bytes, &sidecar)?,
         None => schema_line(root, &sidecar),
     };
-    let entries = request.entries();
-    let appended = crate::yamledit::append_item(&source, &["annotations".into()], &entries)
-        .map_err(|e| refused_edit(&source, &sidecar, e))?;
-    let id = match &request.id {
-        Some(id) => id.clone(),
-        None => format!("a-{}", annotation_count(&appended.text)),
-    };
-    let end_line = appended.line + appended.text[appended.item.clone()].matches('\n').count() + 1;
+    let mut ids = Vec::with_capacity(requests.len());
+    let mut span: Option<(Range<usize>, Range<usize>)> = None;
+    for request in requests {
+        let appended = crate::yamledit::append_item(&text, &["annotations".into()], &request.entries())
+            .map_err(|e| refused_edit(&text, &sidecar, e))?;
+        ids.push(match &request.id {
+            Some(id) => id.clone(),
+            None => format!("a-{}", annotation_count(&appended.text)),
+        });
+        let end_line = appended.line + appended.text[appended.item.clone()].matches('\n').count() + 1;
+        span = Some(match span {
+            Some((item, lines)) => (item.start..appended.item.end, lines.start..end_line),
+            None => (appended.item.clone(), appended.line..end_line),
+        });
+        text = appended.text;
+    }
+    let (item, lines) = span.unwrap_or((text.len()..text.len(), 1..1));
     Ok(Plan {
         document,
         sidecar,
-        item: appended.item,
-        lines: appended.line..end_line,
-        text: appended.text,
-        id,
+        item,
+        lines,
+        text,
+        id: ids.last().cloned().unwrap_or_default(),
+        ids,
         read,
         document_read,
     })

@@ -65,6 +65,9 @@ pub(crate) enum Command {
         /// The site's folder (default: the nearest folder, from here up, with content/site.yaml or seeds/)
         #[arg(long)]
         root: Option<PathBuf>,
+        /// The address to listen on (0.0.0.0: every address, for other machines to read; annotating from a page stays with this machine)
+        #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
+        interface: std::net::IpAddr,
         /// The port to listen on (0: any free port)
         #[arg(long, default_value_t = 1111)]
         port: u16,
@@ -77,6 +80,8 @@ pub(crate) enum Command {
     },
     /// Add an annotation to a document's sidecar, after checking the site with it
     Add(AddArgs),
+    /// Import annotations made elsewhere (W3C Web Annotations, a Hypothesis search) into the sidecars
+    Import(ImportArgs),
     /// Create a new site (an example document, sidecar, glossary and site.yaml) in DIR
     #[command(alias = "init")]
     New {
@@ -218,4 +223,23 @@ impl AddArgs {
             id: self.id,
         }
     }
+}
+
+/// `glossa import`'s arguments.
+#[derive(clap::Args)]
+pub(crate) struct ImportArgs {
+    /// The file to import: W3C Web Annotation JSON-LD (one, a list, a collection; as annotations.jsonld or Recogito) or a Hypothesis search result
+    pub(crate) file: PathBuf,
+    /// Put every annotation into this document (e.g. seeds/erlkoenig.txt), whatever page it targets
+    #[arg(long)]
+    pub(crate) doc: Option<PathBuf>,
+    /// Check and print what would be written to each sidecar, and write nothing
+    #[arg(long)]
+    pub(crate) dry_run: bool,
+    /// The site's folder (default: the nearest folder, from here up, with content/site.yaml or seeds/)
+    #[arg(long)]
+    pub(crate) root: Option<PathBuf>,
+    /// How errors and warnings are written: human (on stderr), json (a JSON object per line, on stdout) or github (GitHub Actions workflow commands, on stdout)
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = MessageFormat::Human)]
+    pub(crate) message_format: MessageFormat,
 }

@@ -29,6 +29,7 @@ pub mod diagnostics;
 mod discover;
 pub mod fix;
 mod hash;
+pub mod import;
 mod layout;
 mod load;
 mod markdown;

@@ -78,17 +78,20 @@ fn main() -> ExitCode {
             let (root, format) = (site_root(args.root.clone()), args.message_format);
             add(root, format, args.request())
         }
+        Command::Import(args) => import(args),
         Command::New { dir } => new_site(&dir),
         #[cfg(not(feature = "serve"))]
         Command::Serve { .. } => serve_left_out(),
         #[cfg(feature = "serve")]
         Command::Serve {
             root,
+            interface,
             port,
             open,
             drafts,
         } => serve(glossa::serve::ServeOptions {
             root: site_root(root),
+            interface,
             port,
             open,
             drafts,
@@ -200,6 +203,33 @@ fn add(root: PathBuf, format: MessageFormat, request: glossa::add::Request) -> E
     }
 }
 
+/// `glossa import`: exit codes as for `check` (2 for a file that cannot be read or a `--doc`
+/// that is no document).
+fn import(args: cli::ImportArgs) -> ExitCode {
+    let root = site_root(args.root);
+    if let Some(code) = missing_root(&root) {
+        return code;
+    }
+    let printer = printer(args.message_format, &root);
+    let opts = glossa::import::ImportOptions {
+        root: root.clone(),
+        file: args.file,
+        doc: args.doc,
+        dry_run: args.dry_run,
+    };
+    match glossa::import::import(&opts) {
+        Ok(done) => report::imported(&root, &printer, &done, opts.dry_run),
+        Err(glossa::import::ImportError::Usage(message)) => {
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        }
+        Err(glossa::import::ImportError::Fatal(e)) => {
+            printer.fatal(&e.to_string());
+            ExitCode::from(1)
+        }
+    }
+}
+
 /// `glossa serve`: runs until it is stopped.
 #[cfg(feature = "serve")]
 fn serve(opts: glossa::serve::ServeOptions) -> ExitCode {
@@ -208,7 +238,11 @@ fn serve(opts: glossa::serve::ServeOptions) -> ExitCode {
     }
     match glossa::serve::serve(opts) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
+        Err(glossa::serve::ServeError::Usage(e)) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+        Err(glossa::serve::ServeError::Failed(e)) => {
             eprintln!("error: {e}");
             ExitCode::from(1)
         }

@@ -192,6 +192,53 @@ pub(crate) fn add_refused(
     ExitCode::from(1)
 }
 
+/// Prints what `glossa import` wrote (or, dry, would write) to each sidecar, its
+/// diagnostics and a summary; exit 1 if any annotation was not imported.
+pub(crate) fn imported(root: &Path, printer: &Printer, done: &glossa::import::Imported, dry_run: bool) -> ExitCode {
+    printer.diagnostics(&done.diagnostics);
+    let mut written = 0;
+    for s in &done.sidecars {
+        let shown = s.sidecar.strip_prefix(root).unwrap_or(&s.sidecar).display();
+        let n = s.count;
+        if s.refused {
+            if printer.is_human() {
+                eprintln!(
+                    "(lines {}-{} of {shown} above are the imported annotations as they would have been written; nothing was written to it)",
+                    s.lines.start,
+                    s.lines.end - 1
+                );
+            }
+            continue;
+        }
+        let verb = match (dry_run, s.created) {
+            (true, true) => "would create",
+            (true, false) => "would add to",
+            (false, true) => "created",
+            (false, false) => "added to",
+        };
+        printer.say(&format!("{verb} {shown}: {n} annotation{}", plural(n)));
+        if dry_run {
+            printer.say(s.items.trim_end_matches('\n'));
+        }
+        written += n;
+    }
+    let verb = if dry_run { "would import" } else { "imported" };
+    let sidecars = done.sidecars.iter().filter(|s| !s.refused).count();
+    let mut summary = format!(
+        "{verb} {written} annotation{} into {sidecars} sidecar{}",
+        plural(written),
+        plural(sidecars)
+    );
+    if done.not_placed > 0 || done.has_errors() {
+        let failed = done.diagnostics.iter().filter(|d| d.is_error()).count();
+        summary.push_str(&format!("; {failed} error{}", plural(failed)));
+        eprintln!("{summary}");
+        return ExitCode::from(1);
+    }
+    printer.say(&summary);
+    ExitCode::SUCCESS
+}
+
 fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }

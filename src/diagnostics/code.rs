@@ -220,6 +220,16 @@ codes! {
     ChangedSinceRead = "changed-since-read",
     /// `glossa add`: a sidecar whose `annotations` cannot be appended to.
     SidecarNotEditable = "sidecar-not-editable",
+    /// The import file is not JSON (its line and column say where).
+    ImportNotJson = "import-not-json",
+    /// An annotation of the import file that glossa cannot keep (a tag, one that quotes nothing or says nothing): left out.
+    ImportLeftOut = "import-left-out",
+    /// An imported annotation targets a page that is no document of the site.
+    ImportNoDocument = "import-no-document",
+    /// An imported annotation's quote is not in its document: orphaned, not written.
+    ImportOrphaned = "import-orphaned",
+    /// An imported annotation's quote matches several times and nothing tells which: orphaned, not written.
+    ImportAmbiguous = "import-ambiguous",
     /// A run that could not go on: a file or folder that cannot be read or written.
     Fatal = "fatal",
 }

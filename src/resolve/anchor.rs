@@ -377,6 +377,12 @@ pub fn anchor_all(
     out
 }
 
+/// What `check` suggests for a quote the document does not have, for a quote from elsewhere
+/// than a sidecar (`glossa import`).
+pub fn not_found_hint_for(reading: &Reading, source_of_doc: &str, quote: &str) -> Option<String> {
+    not_found_hint(&Haystack::new(reading), source_of_doc, quote, None)
+}
+
 /// Why a quote was not anchored: the code, the key of the annotation the error points at, the
 /// message and a hint.
 struct Refusal {
@@ -410,7 +416,7 @@ fn choose(
                     "{what} not found in the document: \"{}\"",
                     visible(a.selector.quote.trim())
                 ),
-                hint: not_found_hint(hay, source_of_doc, a, split),
+                hint: not_found_hint(hay, source_of_doc, &a.selector.quote, split),
             })
         }
         (1, None) => Ok(hits[0]),
@@ -458,7 +464,7 @@ fn folded_warning(pos: &YamlPositions, sidecar_source: &str, sidecar: &Path, a: 
 /// character or the text is in another normalisation, else the most similar passage (as
 /// `check --fix` scores them), else the longest piece of the quote's start or end that the
 /// text has. `split` is the first match dropped for splitting a character.
-fn not_found_hint(hay: &Haystack, source_of_doc: &str, a: &Annotation, split: Option<Hit>) -> Option<String> {
+fn not_found_hint(hay: &Haystack, source_of_doc: &str, quote: &str, split: Option<Hit>) -> Option<String> {
     let reading = hay.reading;
     let line_of = |h: &Hit| {
         let block = &reading.blocks[h.block];
@@ -472,15 +478,15 @@ fn not_found_hint(hay: &Haystack, source_of_doc: &str, a: &Annotation, split: Op
         (h.block, f.original(h.start)..f.original(h.end))
     });
     let line = |b: usize, at: usize| line_at(source_of_doc, reading.blocks[b].source_offset(at));
-    let unicode = unicode_hint::hint(reading, &hay.folded, a.selector.quote.trim(), split, &line);
+    let unicode = unicode_hint::hint(reading, &hay.folded, quote.trim(), split, &line);
     let similar = unicode
         .is_none()
-        .then(|| crate::resolve::relocate::most_similar(reading, &a.selector.quote))
+        .then(|| crate::resolve::relocate::most_similar(reading, quote))
         .flatten()
         .filter(|(_, _, sim)| *sim >= 0.5);
     if unicode.is_some() {
         unicode
-    } else if crate::resolve::relocate::too_long_to_search(&a.selector.quote) {
+    } else if crate::resolve::relocate::too_long_to_search(quote) {
         Some(format!(
             "no closest passage: the quote is longer than {} characters",
             crate::resolve::relocate::MAX_SIMILAR_CHARS
@@ -493,10 +499,10 @@ fn not_found_hint(hay: &Haystack, source_of_doc: &str, a: &Annotation, split: Op
             visible(&block.text[range])
         ))
     } else {
-        hay.closest(&a.selector.quote).map(|(b, i)| {
+        hay.closest(quote).map(|(b, i)| {
             let text = &reading.blocks[b].text;
             let start = hay.folded[b].original(i);
-            let passage = excerpt(text, start, a.selector.quote.chars().count() + 10);
+            let passage = excerpt(text, start, quote.chars().count() + 10);
             let line = line_of(&Hit {
                 block: b,
                 start: i,

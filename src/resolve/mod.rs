@@ -18,6 +18,7 @@ pub mod fold;
 pub mod glossary;
 mod link_check;
 pub mod links;
+pub mod picker;
 pub mod reading;
 pub mod relocate;
 mod site;

@@ -12,13 +12,14 @@
 //! carry either: they are added here, on the way out.
 
 mod annotate;
+mod files;
 mod live;
 mod place;
 mod watch;
 
 use axum::Router;
 use axum::extract::{ConnectInfo, State};
-use axum::http::{HeaderMap, StatusCode, Uri, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -32,6 +33,9 @@ use tokio_stream::wrappers::BroadcastStream;
 
 pub struct ServeOptions {
     pub root: PathBuf,
+    /// The address to listen on: 127.0.0.1 by default; another lets other machines read the
+    /// site (never annotate it: `annotate` takes requests from this machine only).
+    pub interface: std::net::IpAddr,
     /// 0 picks a free port.
     pub port: u16,
     pub open: bool,
@@ -49,6 +53,8 @@ struct Live {
     writing: Arc<Mutex<bool>>,
     /// Annotating from the served pages.
     editor: Arc<annotate::Editor>,
+    /// `base_url`'s path, when not `/`: requests under it are answered as under `/` (`files`).
+    base_path: Option<String>,
 }
 
 impl Live {
@@ -71,12 +77,57 @@ impl Live {
 
 const EVENTS_PATH: &str = "/__glossa/events";
 
+/// Why serve did not start or stopped.
+#[derive(Debug)]
+pub enum ServeError {
+    /// The request cannot be served as asked (the port is in use): exit 2.
+    Usage(String),
+    Failed(String),
+}
+
+impl std::fmt::Display for ServeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ServeError::Usage(m) | ServeError::Failed(m) => f.write_str(m),
+        }
+    }
+}
+
+impl From<String> for ServeError {
+    fn from(message: String) -> ServeError {
+        ServeError::Failed(message)
+    }
+}
+
+/// The listening socket, taken first: a port in use is said before anything is built or made
+/// in the temp folder.
+fn listen(opts: &ServeOptions) -> Result<std::net::TcpListener, ServeError> {
+    let addr = std::net::SocketAddr::new(opts.interface, opts.port);
+    let listener = std::net::TcpListener::bind(addr).map_err(|e| match e.kind() {
+        std::io::ErrorKind::AddrInUse => ServeError::Usage(format!(
+            "port {} is in use on {} (another glossa serve, or another server?)\n  = hint: pick another port with --port, or --port 0 for any free one",
+            opts.port, opts.interface
+        )),
+        std::io::ErrorKind::AddrNotAvailable => ServeError::Usage(format!(
+            "{} is not an address of this machine\n  = hint: give --interface one of this machine's addresses, 0.0.0.0 for all, or leave it out for 127.0.0.1",
+            opts.interface
+        )),
+        _ => ServeError::Failed(format!("cannot listen on {addr}: {e}")),
+    })?;
+    listener
+        .set_nonblocking(true)
+        .map_err(|e| ServeError::Failed(format!("cannot listen on {addr}: {e}")))?;
+    Ok(listener)
+}
+
 /// Runs until the process is stopped. Returns an error only when it cannot start.
-pub fn serve(mut opts: ServeOptions) -> Result<(), String> {
+pub fn serve(mut opts: ServeOptions) -> Result<(), ServeError> {
     // The watcher reports absolute paths: the site's own must be absolute too, to compare.
     if let Ok(root) = std::path::absolute(&opts.root) {
         opts.root = root;
     }
+    let listener = listen(&opts)?;
+    let base_url = crate::config::load(&opts.root).ok().and_then(|(c, _)| c.base_url);
     // Removed by `stop_writing`, or by its drop when serve cannot start.
     let folder = private_folder().map_err(|e| format!("cannot create a temporary folder to build into: {e}"))?;
     let (reload, _) = broadcast::channel(16);
@@ -86,6 +137,7 @@ pub fn serve(mut opts: ServeOptions) -> Result<(), String> {
         reload,
         writing: Arc::new(Mutex::new(false)),
         editor: Arc::new(annotate::Editor::new(&opts.root, opts.drafts)?),
+        base_path: files::base_path(base_url.as_deref()),
     };
     let stopping = live.clone();
     let watcher = watch::start_watching(&opts.root);
@@ -97,13 +149,17 @@ pub fn serve(mut opts: ServeOptions) -> Result<(), String> {
         .build()
         .map_err(|e| format!("cannot start the server: {e}"))?;
     let served = runtime.block_on(async move {
-        let listener = tokio::net::TcpListener::bind(("127.0.0.1", opts.port))
-            .await
-            .map_err(|e| format!("cannot listen on 127.0.0.1:{}: {e}", opts.port))?;
+        let listener = tokio::net::TcpListener::from_std(listener).map_err(|e| format!("cannot listen: {e}"))?;
         let addr = listener.local_addr().map_err(|e| e.to_string())?;
         let stop = StopSignals::listen();
         let url = format!("http://{addr}/");
         println!("serving {url} (Ctrl-C to stop)");
+        if !addr.ip().is_loopback() {
+            println!(
+                "  other machines can read the site at this address; annotating from a page works only from this one (http://127.0.0.1:{}/ when listening on all addresses)",
+                addr.port()
+            );
+        }
         if opts.open {
             open_browser(&url);
         }
@@ -128,7 +184,7 @@ pub fn serve(mut opts: ServeOptions) -> Result<(), String> {
     });
     stopping.stop_writing();
     drop(folder);
-    served
+    Ok(served?)
 }
 
 /// `TMP/glossa-serve-PID-RANDOM`, made new (never one that exists), readable by its owner only.
@@ -241,47 +297,12 @@ pub fn site_path(out: &Path, uri_path: &str) -> Option<PathBuf> {
     Some(path)
 }
 
-async fn file(State(live): State<Live>, uri: Uri) -> Response {
-    let Some(path) = site_path(&live.out, uri.path()) else {
-        return (StatusCode::FORBIDDEN, "glossa serve: this path leaves the site\n").into_response();
-    };
-    let (status, path) = if path.is_file() {
-        (StatusCode::OK, path)
-    } else {
-        (StatusCode::NOT_FOUND, live.out.join("404.html"))
-    };
-    let Ok(bytes) = tokio::fs::read(&path).await else {
-        let overlay = live.overlay.lock().ok().and_then(|o| o.clone());
-        let body = format!(
-            "<!doctype html><title>glossa</title><h1>Not found</h1>{}",
-            overlay_html(overlay.as_deref())
-        );
-        return (
-            StatusCode::NOT_FOUND,
-            [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
-            inject(&body, None, ""),
-        )
-            .into_response();
-    };
-    let mime = content_type(&path);
-    if mime.starts_with("text/html") {
-        let overlay = live.overlay.lock().ok().and_then(|o| o.clone());
-        let html = String::from_utf8_lossy(&bytes);
-        let page = path.strip_prefix(&live.out).ok().and_then(|p| p.to_str()).unwrap_or("");
-        let editor = live.editor.snippet(&page.replace('\\', "/"));
-        return (
-            status,
-            [(header::CONTENT_TYPE, mime), (header::CACHE_CONTROL, "no-store")],
-            inject(&html, overlay.as_deref(), &editor),
-        )
-            .into_response();
-    }
-    (
-        status,
-        [(header::CONTENT_TYPE, mime), (header::CACHE_CONTROL, "no-store")],
-        bytes,
-    )
-        .into_response()
+async fn file(
+    State(live): State<Live>,
+    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
+    request: axum::extract::Request,
+) -> Response {
+    files::file(&live, peer, request).await
 }
 
 fn overlay_html(overlay: Option<&str>) -> String {
@@ -304,26 +325,6 @@ fn inject(html: &str, overlay: Option<&str>, editor: &str) -> String {
     match html.rfind("</body>") {
         Some(i) => format!("{}{snippet}{}", &html[..i], &html[i..]),
         None => format!("{html}{snippet}"),
-    }
-}
-
-fn content_type(path: &Path) -> &'static str {
-    match path.extension().and_then(|e| e.to_str()).unwrap_or("") {
-        "html" => "text/html; charset=utf-8",
-        "css" => "text/css; charset=utf-8",
-        "js" => "text/javascript; charset=utf-8",
-        "json" => "application/json",
-        "jsonld" => "application/ld+json",
-        "xml" => "application/xml",
-        "svg" => "image/svg+xml",
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "gif" => "image/gif",
-        "webp" => "image/webp",
-        "ico" => "image/x-icon",
-        "txt" => "text/plain; charset=utf-8",
-        "woff2" => "font/woff2",
-        _ => "application/octet-stream",
     }
 }
 

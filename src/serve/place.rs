@@ -10,8 +10,12 @@
 //! picker is added only when the quote occurs more than once: the shorter of a prefix and a
 //! suffix that leave one match (widened to whole words), else its occurrence.
 
-use crate::resolve::fold::{Folded, fold_pattern, is_cluster_boundary, needs_strict, strict_eq};
+use crate::resolve::fold::{Folded, fold_pattern};
+use crate::resolve::picker::{Hit, every_hit, pick};
 use crate::resolve::reading::Reading;
+
+/// The selector of a selection (`resolve::picker`).
+pub(super) use crate::resolve::picker::Picked as Placed;
 
 /// A selection as the page reports it.
 #[derive(Clone, Debug, Default, serde::Deserialize)]
@@ -27,23 +31,6 @@ pub(super) struct Selection {
     pub(super) nth: usize,
 }
 
-/// The selector of a selection.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub(super) struct Placed {
-    pub(super) quote: String,
-    pub(super) prefix: Option<String>,
-    pub(super) suffix: Option<String>,
-    pub(super) occurrence: Option<usize>,
-}
-
-/// A match of the quote: the block and its folded range.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct Hit {
-    block: usize,
-    start: usize,
-    end: usize,
-}
-
 /// The selector for `selection` in `reading`, or why there is none (for the form to show).
 pub(super) fn place(reading: &Reading, selection: &Selection) -> Result<Placed, String> {
     let pattern = fold_pattern(selection.quote.trim());
@@ -55,43 +42,7 @@ pub(super) fn place(reading: &Reading, selection: &Selection) -> Result<Placed, 
         "This selection is not one passage of the reading text: select within one paragraph, heading or list item."
             .to_string()
     })?;
-    let text = &reading.blocks[ours.block].text;
-    let f = &folded[ours.block];
-    let quote = text[f.original_range(ours.start, ours.end, text)].to_owned();
-    let strict = needs_strict(&quote);
-    let hits: Vec<Hit> = every_hit(reading, &folded, &pattern)
-        .into_iter()
-        .filter(|h| !strict || strict_eq(&quote, original(reading, &folded, *h).trim_end()))
-        .collect();
-    let mut placed = Placed {
-        quote,
-        ..Placed::default()
-    };
-    if hits.len() <= 1 {
-        return Ok(placed);
-    }
-    let before = &f.text[..ours.start];
-    let after = &f.text[ours.end..];
-    let prefix = shortest(before, true, |p| {
-        hits.iter()
-            .filter(|h| folded[h.block].text[..h.start].ends_with(p))
-            .count()
-    });
-    let suffix = shortest(after, false, |s| {
-        hits.iter()
-            .filter(|h| folded[h.block].text[h.end..].starts_with(s))
-            .count()
-    });
-    let in_text = |from: usize, to: usize| text[f.original(from)..f.original(to)].to_owned();
-    match (prefix, suffix) {
-        (Some(p), Some(s)) if s.chars().count() < p.chars().count() => {
-            placed.suffix = Some(in_text(ours.end, ours.end + s.len()));
-        }
-        (Some(p), _) => placed.prefix = Some(in_text(ours.start - p.len(), ours.start)),
-        (None, Some(s)) => placed.suffix = Some(in_text(ours.end, ours.end + s.len())),
-        (None, None) => placed.occurrence = hits.iter().position(|h| *h == ours).map(|i| i + 1),
-    }
-    Ok(placed)
+    Ok(pick(reading, &folded, &pattern, ours))
 }
 
 /// The match the selection is: in the `nth` block whose text is the selection's block's, the
@@ -118,74 +69,6 @@ fn locate(reading: &Reading, folded: &[Folded], sel: &Selection, pattern: &str) 
 /// The text without white space.
 fn squeeze(s: &str) -> String {
     s.chars().filter(|c| !c.is_whitespace()).collect()
-}
-
-/// Every match of the folded `pattern` in text order, overlapping ones included, that starts
-/// and ends between characters as a reader sees them (as anchoring counts them).
-fn every_hit(reading: &Reading, folded: &[Folded], pattern: &str) -> Vec<Hit> {
-    let mut hits = Vec::new();
-    for (block, f) in folded.iter().enumerate() {
-        let text = &reading.blocks[block].text;
-        let mut from = 0;
-        while let Some(i) = f.text[from..].find(pattern) {
-            let start = from + i;
-            let end = start + pattern.len();
-            if is_cluster_boundary(text, f.original(start)) && is_cluster_boundary(text, f.original(end)) {
-                hits.push(Hit { block, start, end });
-            }
-            from = start + f.text[start..].chars().next().map_or(1, char::len_utf8);
-        }
-    }
-    hits
-}
-
-fn original(reading: &Reading, folded: &[Folded], h: Hit) -> String {
-    let f = &folded[h.block];
-    reading.blocks[h.block].text[f.original(h.start)..f.original(h.end)].to_owned()
-}
-
-/// The shortest end of `context` (its end for a prefix, its start for a suffix), widened to
-/// whole words, that `count` finds once; `None` when even all of it is found more often.
-fn shortest(context: &str, prefix: bool, count: impl Fn(&str) -> usize) -> Option<String> {
-    let bounds: Vec<usize> = context.char_indices().map(|(i, _)| i).chain([context.len()]).collect();
-    for k in 1..bounds.len() {
-        let piece = if prefix {
-            &context[bounds[bounds.len() - 1 - k]..]
-        } else {
-            &context[..bounds[k]]
-        };
-        if count(piece) == 1 {
-            return Some(widen(context, piece.len(), prefix).to_owned());
-        }
-    }
-    None
-}
-
-/// `len` bytes at the end (prefix) or start (suffix) of `context`, widened to a word's edge.
-fn widen(context: &str, len: usize, prefix: bool) -> &str {
-    if prefix {
-        let start = context.len() - len;
-        let head = &context[..start];
-        let word_start = head
-            .char_indices()
-            .rev()
-            .find(|(_, c)| c.is_whitespace())
-            .map_or(0, |(i, c)| i + c.len_utf8());
-        let from = if context[start..].starts_with(char::is_whitespace) {
-            start
-        } else {
-            word_start
-        };
-        &context[from..]
-    } else {
-        let tail = &context[len..];
-        let word_end = if context[..len].ends_with(char::is_whitespace) {
-            0
-        } else {
-            tail.find(char::is_whitespace).unwrap_or(tail.len())
-        };
-        &context[..len + word_end]
-    }
 }
 
 #[cfg(test)]

@@ -158,6 +158,7 @@ pub(super) fn watch(w: Watcher, root: &Path, drafts: bool, live: &Live, site: Op
     } = w;
     let opts = ServeOptions {
         root: root.to_path_buf(),
+        interface: std::net::Ipv4Addr::LOCALHOST.into(),
         port: 0,
         open: false,
         drafts,

@@ -11,6 +11,8 @@ mod authoring;
 mod serve;
 #[cfg(feature = "serve")]
 mod serve_annotate;
+#[cfg(feature = "serve")]
+mod serve_files;
 #[cfg(not(feature = "serve"))]
 mod serve_left_out;
 mod support;
@@ -32,6 +34,7 @@ mod glossary;
 mod golden;
 mod hooks;
 mod hostile;
+mod import;
 mod incremental;
 mod jsonld;
 mod links;
