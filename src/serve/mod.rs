@@ -14,6 +14,7 @@
 mod annotate;
 mod live;
 mod place;
+mod revise;
 mod watch;
 
 use axum::Router;
