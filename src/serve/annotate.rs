@@ -444,6 +444,75 @@ pub(super) fn strings(lang: &str) -> Strings {
 mod tests {
     use super::*;
 
+    /// The check against the kept site refuses what the whole-site check refuses, with the
+    /// same errors: an unknown glossary id, an id used twice, quotes that cross, a link to
+    /// no page and one to an id the edit takes away (from another document), a quote not
+    /// found; and passes what it passes.
+    #[test]
+    fn the_fast_check_refuses_what_the_full_check_refuses() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let files = [
+            ("seeds/a.md", "# A\n\nDer Hund bellt. Ein Hund schläft.\n"),
+            ("seeds/a.yaml", "annotations:\n  - id: hb\n    quote: Hund bellt\n    gloss: dog barks\n"),
+            ("seeds/b.md", "# B\n\nSiehe [dort](doc:a#hb).\n"),
+            ("seeds/b.yaml", "annotations: []\n"),
+            ("content/glossary.yaml", "- id: hund\n  term: Hund\n  definition: dog\n"),
+        ];
+        for (path, text) in files {
+            std::fs::create_dir_all(root.join(path).parent().unwrap()).unwrap();
+            std::fs::write(root.join(path), text).unwrap();
+        }
+        let opts = BuildOptions {
+            root: root.to_path_buf(),
+            out: Some(root.join("out")),
+            ..BuildOptions::default()
+        };
+        let (outcome, built) = crate::build_site(&opts, crate::Keep::Site).unwrap();
+        assert!(!outcome.has_errors(), "{:?}", outcome.diagnostics);
+        let mut live = LiveSite::new(built.unwrap());
+        let document = root.join("seeds/a.md");
+        let sidecar = root.join("seeds/a.yaml");
+        let item = |extra: &str| format!("annotations:\n  - id: hb\n    quote: Hund bellt\n    gloss: dog barks\n{extra}");
+        let errors = |outcome: &crate::Outcome| {
+            let mut e: Vec<(String, String)> = outcome
+                .diagnostics
+                .iter()
+                .filter(|d| d.is_error())
+                .map(|d| (d.code.as_str().to_owned(), d.message.clone()))
+                .collect();
+            e.sort();
+            e
+        };
+        for (text, code) in [
+            (item("  - quote: schläft\n    term: katze\n"), Some("unknown-term")),
+            (item("  - id: hb\n    quote: schläft\n    gloss: sleeps\n"), Some("duplicate-id")),
+            (item("  - quote: bellt. Ein\n    gloss: x\n"), Some("quotes-cross")),
+            (item("  - quote: schläft\n    see: doc:nirgends\n"), Some("link-not-found")),
+            ("annotations:\n  - quote: Hund bellt\n    gloss: dog barks\n".to_owned(), Some("link-fragment-not-found")),
+            (item("  - quote: Katze\n    gloss: cat\n"), Some("quote-not-found")),
+            (item("  - quote: schläft\n    term: hund\n"), None),
+        ] {
+            let fast = live.check_sidecar(&opts, &document, &sidecar, &text).unwrap().expect("checked fast");
+            let overlay = crate::load::Overlay {
+                document: document.clone(),
+                sidecar: sidecar.clone(),
+                text: text.clone(),
+                glossary: None,
+            };
+            let full = crate::check_with(&opts, Some(&overlay)).unwrap();
+            assert_eq!(errors(&fast), errors(&full), "{text}");
+            match code {
+                Some(code) => assert!(errors(&fast).iter().any(|(c, _)| c == code), "{code}: {:?}", errors(&fast)),
+                None => assert!(errors(&fast).is_empty(), "{:?}", errors(&fast)),
+            }
+        }
+        // The kept site is as it was: the original text checks clean.
+        let original = std::fs::read_to_string(&sidecar).unwrap();
+        let again = live.check_sidecar(&opts, &document, &sidecar, &original).unwrap().unwrap();
+        assert!(errors(&again).is_empty());
+    }
+
     /// A request from another machine is refused before anything else is looked at, even
     /// with the token; one from this machine with the token gets as far as reading its body.
     #[test]
