@@ -10,7 +10,8 @@
 // focus; a request without the run's token is refused with 403 and writes nothing. Then the
 // new gloss's "Edit" opens the form filled in (axe passes), and saving a new text rewrites
 // only that value; the term search lists entries by form and passes axe; "Delete" asks once
-// and gives back the original sidecar byte for byte.
+// and gives back the original sidecar byte for byte. A selection inside a gloss or across
+// blocks gets its message in the form and writes nothing.
 // Screenshots of the toolbar and the form (new, edit, term search, delete) at 1280 and 390 px,
 // light and dark, go to target/screenshots/ (or $SCREENSHOT_DIR).
 // Prints "ok - …" or "FAIL - …" per check and exits non-zero on any failure.
@@ -149,6 +150,36 @@ try {
   check(await dialog.count() === 0, 'Escape closes the form');
   check(await page.evaluate(() => document.activeElement.closest('.doc-body') !== null), 'and the focus returns to the text');
   check(changed(before, snapshot(root)).length === 0, 'cancelling writes nothing');
+
+  // A selection inside a gloss, or across two blocks, gets its message in the form; nothing
+  // is written.
+  for (const [what, says, pick] of [
+    ['inside a gloss', 'inside a note or gloss', () => {
+      const t = document.querySelector('.doc-body .gloss-text').firstChild;
+      const r = document.createRange();
+      r.setStart(t, 0);
+      r.setEnd(t, Math.min(4, t.data.length));
+      return r;
+    }],
+    ['across two blocks', 'crosses blocks', () => {
+      const ps = document.querySelectorAll('.doc-body p[id^="p-"]');
+      const r = document.createRange();
+      r.setStart(ps[1].firstChild, 0);
+      r.setEnd(ps[2].firstChild, 3);
+      return r;
+    }],
+  ]) {
+    await page.evaluate(`(() => { const r = (${pick})(); const sel = document.getSelection(); sel.removeAllRanges(); sel.addRange(r); })()`);
+    await annotate.waitFor({ timeout: 5000 });
+    await annotate.click();
+    await dialog.getByRole('radio', { name: 'Gloss', exact: true }).check();
+    await dialog.getByLabel('Text', { exact: true }).fill('x');
+    await dialog.getByRole('button', { name: 'Save', exact: true }).click();
+    const said = await dialog.getByRole('alert').textContent();
+    check(said.includes(says), `a selection ${what} gets a clear message in the form`, said);
+    await page.keyboard.press('Escape');
+    check(changed(before, snapshot(root)).length === 0, `and writes nothing (${what})`);
+  }
 
   // Gloss, a text, Save: the sidecar gains exactly the item; the page shows it.
   await select();
