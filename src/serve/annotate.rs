@@ -241,7 +241,8 @@ impl Editor {
             if text.is_empty() {
                 return Err(Refusal::Usage(s.empty.into()));
             }
-            let key = revise::kind_key(&post.kind).ok_or_else(|| Refusal::Usage("choose Note, Gloss or Glossary term".into()))?;
+            let key = revise::kind_key(&post.kind)
+                .ok_or_else(|| Refusal::Usage("choose Note, Gloss or Glossary term".into()))?;
             let change = Change {
                 key,
                 text,
@@ -287,11 +288,18 @@ impl Editor {
     fn new_entry(&self, term: &str, kind: &str) -> Result<(PathBuf, String, (String, String)), String> {
         let (path, first_kind) = {
             let known = self.known.lock().map_err(|_| "the editor is not ready".to_string())?;
-            let path = known.glossary.clone().ok_or("the site has no content/glossary.yaml to add an entry to")?;
+            let path = known
+                .glossary
+                .clone()
+                .ok_or("the site has no content/glossary.yaml to add an entry to")?;
             (path, known.kinds.first().cloned().unwrap_or_else(|| "term".into()))
         };
         let source = std::fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-        let kind = if kind.trim().is_empty() { first_kind } else { kind.trim().to_owned() };
+        let kind = if kind.trim().is_empty() {
+            first_kind
+        } else {
+            kind.trim().to_owned()
+        };
         let new = revise::new_entry(&source, term, &kind)?;
         Ok((path, source, new))
     }
@@ -302,7 +310,10 @@ impl Editor {
         crate::add::check_with_glossary(&self.options(), plan, Some((path, text)))?;
         let now = std::fs::read_to_string(path).map_err(|e| Fatal(format!("cannot read {}: {e}", path.display())))?;
         if now != read {
-            return Err(Refusal::Usage(format!("{} changed meanwhile; nothing was written", path.display())));
+            return Err(Refusal::Usage(format!(
+                "{} changed meanwhile; nothing was written",
+                path.display()
+            )));
         }
         crate::write::replace_file(path, text.as_bytes())
             .map_err(|e| Fatal(format!("cannot write {}: {e}", path.display())))?;
@@ -353,7 +364,8 @@ struct Post {
 /// The items of a sidecar's text, for the page's Edit and Delete: place, id (given, or the
 /// default of its place), quote and what it says.
 fn items_of(sidecar: &str) -> Vec<serde_json::Value> {
-    let tree: serde_yaml::Value = serde_yaml::from_str(sidecar.strip_prefix('\u{feff}').unwrap_or(sidecar)).unwrap_or_default();
+    let tree: serde_yaml::Value =
+        serde_yaml::from_str(sidecar.strip_prefix('\u{feff}').unwrap_or(sidecar)).unwrap_or_default();
     let Some(items) = tree.get("annotations").and_then(|a| a.as_sequence()) else {
         return Vec::new();
     };
@@ -454,7 +466,10 @@ mod tests {
         let root = dir.path();
         let files = [
             ("seeds/a.md", "# A\n\nDer Hund bellt. Ein Hund schläft.\n"),
-            ("seeds/a.yaml", "annotations:\n  - id: hb\n    quote: Hund bellt\n    gloss: dog barks\n"),
+            (
+                "seeds/a.yaml",
+                "annotations:\n  - id: hb\n    quote: Hund bellt\n    gloss: dog barks\n",
+            ),
             ("seeds/b.md", "# B\n\nSiehe [dort](doc:a#hb).\n"),
             ("seeds/b.yaml", "annotations: []\n"),
             ("content/glossary.yaml", "- id: hund\n  term: Hund\n  definition: dog\n"),
@@ -473,7 +488,8 @@ mod tests {
         let mut live = LiveSite::new(built.unwrap());
         let document = root.join("seeds/a.md");
         let sidecar = root.join("seeds/a.yaml");
-        let item = |extra: &str| format!("annotations:\n  - id: hb\n    quote: Hund bellt\n    gloss: dog barks\n{extra}");
+        let item =
+            |extra: &str| format!("annotations:\n  - id: hb\n    quote: Hund bellt\n    gloss: dog barks\n{extra}");
         let errors = |outcome: &crate::Outcome| {
             let mut e: Vec<(String, String)> = outcome
                 .diagnostics
@@ -486,14 +502,26 @@ mod tests {
         };
         for (text, code) in [
             (item("  - quote: schläft\n    term: katze\n"), Some("unknown-term")),
-            (item("  - id: hb\n    quote: schläft\n    gloss: sleeps\n"), Some("duplicate-id")),
+            (
+                item("  - id: hb\n    quote: schläft\n    gloss: sleeps\n"),
+                Some("duplicate-id"),
+            ),
             (item("  - quote: bellt. Ein\n    gloss: x\n"), Some("quotes-cross")),
-            (item("  - quote: schläft\n    see: doc:nirgends\n"), Some("link-not-found")),
-            ("annotations:\n  - quote: Hund bellt\n    gloss: dog barks\n".to_owned(), Some("link-fragment-not-found")),
+            (
+                item("  - quote: schläft\n    see: doc:nirgends\n"),
+                Some("link-not-found"),
+            ),
+            (
+                "annotations:\n  - quote: Hund bellt\n    gloss: dog barks\n".to_owned(),
+                Some("link-fragment-not-found"),
+            ),
             (item("  - quote: Katze\n    gloss: cat\n"), Some("quote-not-found")),
             (item("  - quote: schläft\n    term: hund\n"), None),
         ] {
-            let fast = live.check_sidecar(&opts, &document, &sidecar, &text).unwrap().expect("checked fast");
+            let fast = live
+                .check_sidecar(&opts, &document, &sidecar, &text)
+                .unwrap()
+                .expect("checked fast");
             let overlay = crate::load::Overlay {
                 document: document.clone(),
                 sidecar: sidecar.clone(),
@@ -503,13 +531,20 @@ mod tests {
             let full = crate::check_with(&opts, Some(&overlay)).unwrap();
             assert_eq!(errors(&fast), errors(&full), "{text}");
             match code {
-                Some(code) => assert!(errors(&fast).iter().any(|(c, _)| c == code), "{code}: {:?}", errors(&fast)),
+                Some(code) => assert!(
+                    errors(&fast).iter().any(|(c, _)| c == code),
+                    "{code}: {:?}",
+                    errors(&fast)
+                ),
                 None => assert!(errors(&fast).is_empty(), "{:?}", errors(&fast)),
             }
         }
         // The kept site is as it was: the original text checks clean.
         let original = std::fs::read_to_string(&sidecar).unwrap();
-        let again = live.check_sidecar(&opts, &document, &sidecar, &original).unwrap().unwrap();
+        let again = live
+            .check_sidecar(&opts, &document, &sidecar, &original)
+            .unwrap()
+            .unwrap();
         assert!(errors(&again).is_empty());
     }
 

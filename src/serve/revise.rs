@@ -148,7 +148,11 @@ pub(super) fn edit(
 /// The lines (1-based, end excluded) of the item `index` of the sidecar's `annotations`.
 fn item_lines(text: &str, index: usize) -> std::ops::Range<usize> {
     let positions = YamlPositions::index(text);
-    let line = |i: usize| positions.value(&[Seg::from("annotations"), Seg::Index(i)]).map(|p| p.line);
+    let line = |i: usize| {
+        positions
+            .value(&[Seg::from("annotations"), Seg::Index(i)])
+            .map(|p| p.line)
+    };
     let start = line(index).unwrap_or(0);
     start..line(index + 1).unwrap_or(usize::MAX)
 }
@@ -206,7 +210,10 @@ mod tests {
             id: "kat",
         };
         let out = edit(FILE, &target(1, "gloss"), "Katze", &change, &s).unwrap();
-        assert_eq!(out.text, FILE.replace("id: k\n", "id: kat\n").replace("gloss: cat", "note: cat"));
+        assert_eq!(
+            out.text,
+            FILE.replace("id: k\n", "id: kat\n").replace("gloss: cat", "note: cat")
+        );
     }
 
     #[test]
@@ -224,9 +231,13 @@ mod tests {
             (target(0, "note"), "Katze", s.gone),
             (target(5, "note"), "Hund", s.gone),
         ] {
-            let Err(Refusal::Usage(m)) = edit(FILE, &t, quote, &change, &s) else { panic!() };
+            let Err(Refusal::Usage(m)) = edit(FILE, &t, quote, &change, &s) else {
+                panic!()
+            };
             assert_eq!(m, says);
-            let Err(Refusal::Usage(m)) = delete(FILE, &t, quote, &s) else { panic!() };
+            let Err(Refusal::Usage(m)) = delete(FILE, &t, quote, &s) else {
+                panic!()
+            };
             assert_eq!(m, says);
         }
         let both = "annotations:\n  - quote: a\n    note: n\n    gloss: g\n";
@@ -235,7 +246,9 @@ mod tests {
             version: version(both),
             key: "note".into(),
         };
-        let Err(Refusal::Usage(m)) = edit(both, &t, "a", &change, &s) else { panic!() };
+        let Err(Refusal::Usage(m)) = edit(both, &t, "a", &change, &s) else {
+            panic!()
+        };
         assert_eq!(m, s.kind_taken);
     }
 
@@ -249,7 +262,10 @@ mod tests {
     fn a_new_entry_is_appended_to_the_glossary() {
         let (text, id) = new_entry("- id: a\n  term: A\n  definition: x\n", "Großer Hund", "term").unwrap();
         assert_eq!(id, crate::slug::slugify("Großer Hund"));
-        assert!(text.starts_with("- id: a\n  term: A\n  definition: x\n- id: "), "{text}");
+        assert!(
+            text.starts_with("- id: a\n  term: A\n  definition: x\n- id: "),
+            "{text}"
+        );
         assert!(text.contains("term: Großer Hund\n  kind: term\n"), "{text}");
     }
 }

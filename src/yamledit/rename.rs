@@ -22,15 +22,14 @@ pub fn rename_key(source: &str, path: &[Seg], new: &str) -> Result<String, EditE
             _ => None,
         })
         .ok_or_else(|| EditError::NotFound(shown()))?;
-    let plain = body[at..].strip_prefix(old.as_str()).is_some_and(|rest| {
-        rest.trim_start_matches([' ', '\t']).starts_with(':')
-    });
+    let plain = body[at..]
+        .strip_prefix(old.as_str())
+        .is_some_and(|rest| rest.trim_start_matches([' ', '\t']).starts_with(':'));
     if !plain || !super::plain_fits(new, false) {
         return Err(EditError::NotFound(shown()));
     }
     let out = format!("{}{new}{}", &source[..bom + at], &body[at + old.len()..]);
-    let mut expected: serde_yaml::Value =
-        serde_yaml::from_str(body).map_err(|e| EditError::NotYaml(e.to_string()))?;
+    let mut expected: serde_yaml::Value = serde_yaml::from_str(body).map_err(|e| EditError::NotYaml(e.to_string()))?;
     let map = super::value_at(&mut expected, parent)
         .and_then(|v| v.as_mapping_mut())
         .ok_or_else(|| EditError::NotFound(shown()))?;

@@ -145,7 +145,10 @@ fn a_repeated_quote_gets_the_shortest_picker_and_refusals_write_nothing() {
 /// The version of the sidecar the served page of `a` carries.
 fn version(addr: &str) -> String {
     let (_, page) = get(addr, "/a/");
-    let at = page.find("\"version\":\"").expect("the page carries the sidecar's version") + 11;
+    let at = page
+        .find("\"version\":\"")
+        .expect("the page carries the sidecar's version")
+        + 11;
     page[at..at + 16].to_owned()
 }
 
@@ -168,16 +171,31 @@ fn edit_and_delete_change_only_their_item_and_refuse_a_stale_page() {
     let (status, answer) = post(addr, Some(&token), None, &change("delete", &v, "Hund", "", ""));
     assert_eq!(status, 422);
     assert!(answer.contains("no longer at its place"), "{answer}");
-    let (status, answer) = post(addr, Some(&token), None, &change("edit", "0000000000000000", "bellt", "gloss", "x"));
+    let (status, answer) = post(
+        addr,
+        Some(&token),
+        None,
+        &change("edit", "0000000000000000", "bellt", "gloss", "x"),
+    );
     assert_eq!(status, 422);
     assert!(answer.contains("reload the page"), "{answer}");
     // An unknown term is refused by the check, and nothing is written.
-    let (status, answer) = post(addr, Some(&token), None, &change("edit", &v, "bellt", "term", "nothing"));
+    let (status, answer) = post(
+        addr,
+        Some(&token),
+        None,
+        &change("edit", &v, "bellt", "term", "nothing"),
+    );
     assert_eq!(status, 422, "{answer}");
     assert!(answer.contains("nothing"), "{answer}");
     assert_eq!(std::fs::read_to_string(&sidecar).unwrap(), SIDECAR);
     // Gloss → note with a new text: the key and the value change, the comment stays.
-    let (status, answer) = post(addr, Some(&token), None, &change("edit", &v, "bellt", "note", "Barks, *loudly*."));
+    let (status, answer) = post(
+        addr,
+        Some(&token),
+        None,
+        &change("edit", &v, "bellt", "note", "Barks, *loudly*."),
+    );
     assert_eq!(status, 200, "{answer}");
     let edited = "annotations:\n  - quote: bellt\n    note: Barks, *loudly*. # kept\n";
     assert_eq!(std::fs::read_to_string(&sidecar).unwrap(), edited);

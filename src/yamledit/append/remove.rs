@@ -153,13 +153,31 @@ mod tests {
 
     #[test]
     fn the_last_item_leaves_an_empty_list_and_flow_lists_lose_a_comma() {
-        assert_eq!(removed("annotations:  # c\n  - quote: a\nx: 1\n", 0), "annotations: []  # c\nx: 1\n");
-        assert_eq!(removed("annotations: [{quote: a}, {quote: b}]\n", 0), "annotations: [{quote: b}]\n");
-        assert_eq!(removed("annotations: [{quote: a}, {quote: b}]\n", 1), "annotations: [{quote: a}]\n");
+        assert_eq!(
+            removed("annotations:  # c\n  - quote: a\nx: 1\n", 0),
+            "annotations: []  # c\nx: 1\n"
+        );
+        assert_eq!(
+            removed("annotations: [{quote: a}, {quote: b}]\n", 0),
+            "annotations: [{quote: b}]\n"
+        );
+        assert_eq!(
+            removed("annotations: [{quote: a}, {quote: b}]\n", 1),
+            "annotations: [{quote: a}]\n"
+        );
         assert_eq!(removed("annotations: [{quote: a},]\n", 0), "annotations: []\n");
-        assert_eq!(removed("\u{feff}annotations:\r\n  - quote: a\r\n  - quote: b\r\n", 1), "\u{feff}annotations:\r\n  - quote: a\r\n");
-        assert!(matches!(remove_item("annotations: []\n", &list(), 0), Err(EditError::NotFound(_))));
-        assert!(matches!(remove_item("annotations: 3\n", &list(), 0), Err(EditError::NotAList(_))));
+        assert_eq!(
+            removed("\u{feff}annotations:\r\n  - quote: a\r\n  - quote: b\r\n", 1),
+            "\u{feff}annotations:\r\n  - quote: a\r\n"
+        );
+        assert!(matches!(
+            remove_item("annotations: []\n", &list(), 0),
+            Err(EditError::NotFound(_))
+        ));
+        assert!(matches!(
+            remove_item("annotations: 3\n", &list(), 0),
+            Err(EditError::NotAList(_))
+        ));
     }
 
     /// Append, then remove what was appended: the old file, byte for byte, in every shape an
