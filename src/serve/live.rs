@@ -151,7 +151,7 @@ impl LiveSite {
         let fresh = crate::load::reload_document_given(site, &opts.root, document, sidecar, text, &mut diags)?;
         let Some(fresh) = fresh else {
             let failed = diags.iter().any(|d| d.is_error());
-            return Ok(failed.then(|| Outcome {
+            return Ok(failed.then_some(Outcome {
                 diagnostics: diags,
                 summary: None,
             }));
