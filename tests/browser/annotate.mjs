@@ -114,6 +114,7 @@ try {
   await annotate.waitFor({ timeout: 5000 });
   check(await annotate.isVisible(), 'selecting text shows a toolbar with "Annotate"');
   fs.mkdirSync(SHOTS, { recursive: true });
+  await annotate.scrollIntoViewIfNeeded();
   for (const scheme of ['light', 'dark']) {
     await page.emulateMedia({ colorScheme: scheme });
     await page.screenshot({ path: path.join(SHOTS, `annotate-toolbar-1280-${scheme}.png`) });
