@@ -204,12 +204,30 @@ pub fn plan_items(root: &Path, document: &Path, requests: &[Request]) -> Result<
 /// sidecar. Any error refuses the item (with every error and the warnings about the item);
 /// otherwise the warnings about the new item.
 pub fn check(opts: &BuildOptions, plan: &Plan) -> Result<Vec<Diagnostic>, Refusal> {
+    check_with_glossary(opts, plan, None)
+}
+
+/// [`check`], with a glossary file's new text (`path`, `text`) in place too: `serve`'s editor
+/// adds a glossary entry and the item that names it, and checks both before it writes either.
+pub fn check_with_glossary(
+    opts: &BuildOptions,
+    plan: &Plan,
+    glossary: Option<(&Path, &str)>,
+) -> Result<Vec<Diagnostic>, Refusal> {
     let overlay = crate::load::Overlay {
         document: plan.document.clone(),
         sidecar: plan.sidecar.clone(),
         text: plan.text.clone(),
+        glossary: glossary.map(|(p, t)| (p.to_path_buf(), t.to_owned())),
     };
     let outcome = crate::check_with(opts, Some(&overlay))?;
+    judge(plan, outcome)
+}
+
+/// The verdict on a check's `outcome` of the site with `plan`'s text in place (however it was
+/// checked: in full, or by `serve` for the one document): the refusal with every error, or the
+/// warnings about the item.
+pub fn judge(plan: &Plan, outcome: crate::Outcome) -> Result<Vec<Diagnostic>, Refusal> {
     let about_item = |d: &Diagnostic| d.path == plan.sidecar && d.line.is_some_and(|l| plan.lines.contains(&l));
     let failed = outcome.has_errors();
     let kept: Vec<Diagnostic> = outcome
@@ -225,6 +243,40 @@ pub fn check(opts: &BuildOptions, plan: &Plan) -> Result<Vec<Diagnostic>, Refusa
         });
     }
     Ok(kept)
+}
+
+/// What a change to an existing sidecar makes of its text (`serve`'s Edit and Delete): the new
+/// text, the lines of the changed item in it (empty for a removed one), and its id.
+#[derive(Debug)]
+pub struct Rewritten {
+    pub text: String,
+    pub lines: Range<usize>,
+    pub id: String,
+}
+
+/// Step 1 for a change to an item that is there: the sidecar's new text made by `rewrite` from
+/// its text as it is on the disk, to be checked and committed as a new item is.
+pub fn plan_rewrite(
+    root: &Path,
+    document: &Path,
+    rewrite: impl FnOnce(&str) -> Result<Rewritten, Refusal>,
+) -> Result<Plan, Refusal> {
+    let (document, sidecar) = locate(root, document)?;
+    let document_read =
+        std::fs::read(&document).map_err(|e| Fatal(format!("cannot read {}: {e}", document.display())))?;
+    let read = std::fs::read(&sidecar).map_err(|e| Fatal(format!("cannot read {}: {e}", sidecar.display())))?;
+    let source = existing_text(&read, &sidecar)?;
+    let Rewritten { text, lines, id } = rewrite(&source)?;
+    Ok(Plan {
+        document,
+        sidecar,
+        item: 0..0,
+        lines,
+        text,
+        id,
+        read: Some(read),
+        document_read,
+    })
 }
 
 /// Step 3: writes the new text, in one step, if the sidecar and the document are still as

@@ -27,6 +27,9 @@ pub(crate) struct Overlay {
     pub document: PathBuf,
     pub sidecar: PathBuf,
     pub text: String,
+    /// A glossary file's text to read in place of the file, or of no file (`serve`'s editor
+    /// adds an entry with the item that names it).
+    pub glossary: Option<(PathBuf, String)>,
 }
 
 /// [`load`], with one sidecar's text given instead of read.
@@ -67,7 +70,7 @@ fn load_overlaid<T: Send>(
             let mut diags = Vec::new();
             (discover::documents(root, &mut diags), diags)
         },
-        || read_glossary(root),
+        || read_glossary(root, overlay.and_then(|o| o.glossary.as_ref())),
     );
     diags.extend(walk_diags);
     if documents.is_empty() {
@@ -134,12 +137,19 @@ fn read(p: &Path) -> Result<Vec<u8>, Fatal> {
 type GlossaryRead = (discover::Found, Vec<Entry>, Glossary, Vec<Diagnostic>);
 
 /// content/ walked, its glossary files read and parsed, and the glossary's matcher made.
-fn read_glossary(root: &Path) -> Result<GlossaryRead, Fatal> {
+fn read_glossary(root: &Path, given: Option<&(PathBuf, String)>) -> Result<GlossaryRead, Fatal> {
     let mut diags = Vec::new();
-    let found = discover::content(root, &mut diags);
+    let mut found = discover::content(root, &mut diags);
+    if let Some((path, _)) = given.filter(|(p, _)| !found.glossary.contains(p)) {
+        found.glossary.push(path.clone());
+    }
     let mut entries = Vec::new();
     for path in &found.glossary {
-        match decode(read(path)?, path) {
+        let bytes = match given.filter(|(p, _)| p == path) {
+            Some((_, text)) => text.as_bytes().to_vec(),
+            None => read(path)?,
+        };
+        match decode(bytes, path) {
             Ok(text) => entries.extend(parse::glossary::parse_glossary(&text, path, &mut diags)),
             Err(d) => diags.push(d),
         }
@@ -295,10 +305,33 @@ pub(crate) fn reload_document(
     sidecar: Option<&Path>,
     diags: &mut Vec<Diagnostic>,
 ) -> Result<Option<ResolvedDoc>, Fatal> {
+    reload_document_from(site, root, path, sidecar.map_or(Sidecar::None, Sidecar::File), diags)
+}
+
+/// [`reload_document`] with the sidecar's text given instead of read: `serve`'s editor checks
+/// what it is about to write this way (`LiveSite::check_sidecar`).
+pub(crate) fn reload_document_given(
+    site: &Site,
+    root: &Path,
+    path: &Path,
+    sidecar: &Path,
+    text: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Result<Option<ResolvedDoc>, Fatal> {
+    reload_document_from(site, root, path, Sidecar::Given(sidecar, text), diags)
+}
+
+fn reload_document_from(
+    site: &Site,
+    root: &Path,
+    path: &Path,
+    sidecar: Sidecar<'_>,
+    diags: &mut Vec<Diagnostic>,
+) -> Result<Option<ResolvedDoc>, Fatal> {
     let opts = ParseOptions {
         smart_punctuation: site.config.smart_punctuation,
     };
-    let Some(parsed) = read_document(path, sidecar, &opts, diags)? else {
+    let Some(parsed) = read_document_with(path, sidecar, &opts, diags)? else {
         return Ok(None);
     };
     let (entries, glossary) = (&site.entries, &site.glossary);

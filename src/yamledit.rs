@@ -791,4 +791,6 @@ mod tests {
 mod props;
 
 mod append;
-pub use append::{Appended, NewValue, append_item};
+mod rename;
+pub use append::{Appended, NewValue, append_item, remove_item};
+pub use rename::rename_key;

@@ -1,6 +1,7 @@
 // glossa serve's editor: select a passage of a document's text, press "Annotate", and the new
 // note, gloss or glossary term is written to the document's sidecar (src/serve/annotate.rs).
-// Only in pages that serve sends: `build` never writes this script.
+// Each annotation of the sidecar gets "Edit" and "Delete" after it, which change or remove
+// that one item. Only in pages that serve sends: `build` never writes this script.
 (() => {
   const cfg = window.glossaEditor;
   const body = document.querySelector('.doc-body');
@@ -15,6 +16,11 @@
       inside: 'This selection lies inside a note or gloss: select in the text itself.',
       crosses: 'This selection cuts through another annotation: select all of it, or a part inside it.',
       empty: 'The field “Text” is empty.', failed: 'The server did not answer: is glossa serve still running?',
+      edit: 'Edit', del: 'Delete', editTitle: 'Edit the annotation', deleteTitle: 'Delete the annotation',
+      deleteAsk: (q) => `Delete the annotation of “${q}” from the sidecar?`, deleted: 'Deleted; the page reloads.',
+      of: (q) => `of “${q}”`, search: 'Search the glossary (term or form)', entries: 'Glossary entries',
+      newEntry: 'New entry…', entryKind: 'Kind of the new entry',
+      noEntry: 'Choose an entry of the glossary, or “New entry…”.',
     },
     de: {
       toolbar: 'Anmerkung', annotate: 'Annotieren', title: 'Die Auswahl annotieren', kind: 'Art',
@@ -25,13 +31,18 @@
       inside: 'Diese Auswahl liegt in einer Anmerkung oder Glosse: wählen Sie im Text selbst.',
       crosses: 'Diese Auswahl schneidet eine andere Annotation: wählen Sie sie ganz oder einen Teil in ihr.',
       empty: 'Das Feld „Text“ ist leer.', failed: 'Der Server antwortet nicht: läuft glossa serve noch?',
+      edit: 'Bearbeiten', del: 'Löschen', editTitle: 'Die Annotation bearbeiten', deleteTitle: 'Die Annotation löschen',
+      deleteAsk: (q) => `Die Annotation zu „${q}“ aus der Sidecar-Datei löschen?`, deleted: 'Gelöscht; die Seite wird neu geladen.',
+      of: (q) => `zu „${q}“`, search: 'Im Glossar suchen (Begriff oder Form)', entries: 'Glossareinträge',
+      newEntry: 'Neuer Eintrag …', entryKind: 'Art des neuen Eintrags',
+      noEntry: 'Wählen Sie einen Glossareintrag oder „Neuer Eintrag …“.',
     },
   };
   const s = T[String(cfg.lang || 'en').toLowerCase().split('-')[0]] || T.en;
   const BLOCKS = 'p, li, h1, h2, h3, h4, h5, h6, td, th';
   // What a page shows that is not reading text: glosses' texts, note references, notes,
   // nested lists (their items are blocks of their own).
-  const SKIP = '.gloss-text, .noteref, aside, .notes, ul, ol, sup, script, style, .glossa-editor, .glossa-editor-bar';
+  const SKIP = '.gloss-text, .noteref, aside, .notes, ul, ol, sup, script, style, .glossa-editor, .glossa-editor-bar, .glossa-item-tools';
   const host = document.querySelector('main') || document.body;
 
   const style = document.createElement('style');
@@ -53,6 +64,17 @@
 .glossa-editor .glossa-message { margin: .5rem 0 0; white-space: pre-wrap; font-size: 14px; }
 .glossa-editor .glossa-message:empty { display: none; }
 .glossa-editor .glossa-keys { font-size: 13px; margin: .4rem 0 0; }
+.glossa-item-tools { display: inline-flex; gap: 2px; margin: 0 .15em; vertical-align: super; line-height: 1; }
+.glossa-item-tools button { font: 11px/1.2 system-ui, sans-serif; padding: 1px 4px; border-radius: 3px; cursor: pointer;
+  border: 1px solid currentColor; background: Canvas; color: CanvasText; opacity: .75; }
+.glossa-item-tools button:hover, .glossa-item-tools button:focus-visible { opacity: 1; outline: 2px solid Highlight; outline-offset: 1px; }
+.glossa-editor .glossa-combo { position: relative; }
+.glossa-editor [role=listbox] { list-style: none; margin: 2px 0 0; padding: 2px; max-height: 12rem; overflow: auto;
+  border: 1px solid CanvasText; border-radius: 4px; background: Canvas; }
+.glossa-editor [role=option] { padding: .2em .4em; border-radius: 3px; cursor: pointer; }
+.glossa-editor [role=option] small { opacity: .8; }
+.glossa-editor [role=option][aria-selected=true] { background: Highlight; color: HighlightText; }
+.glossa-editor select { font: inherit; background: Canvas; color: CanvasText; border: 1px solid CanvasText; border-radius: 4px; }
 .glossa-editor button:focus-visible, .glossa-editor-bar button:focus-visible,
 .glossa-editor input:focus-visible, .glossa-editor textarea:focus-visible { outline: 2px solid Highlight; outline-offset: 2px; }
 `;
@@ -172,41 +194,125 @@
     return el;
   };
 
-  function openForm(range) {
+  // The glossary search: a combobox over the entries (by id, term and form), and, for a new
+  // annotation, "New entry…", which adds an entry for the selected words.
+  function termSearch(quote, allowNew) {
+    const input = element('input', {
+      type: 'text', id: 'glossa-editor-term', role: 'combobox', autocomplete: 'off',
+      'aria-autocomplete': 'list', 'aria-expanded': 'false', 'aria-controls': 'glossa-editor-entries',
+    });
+    const list = element('ul', { id: 'glossa-editor-entries', role: 'listbox', 'aria-label': s.entries, hidden: true });
+    const kinds = cfg.kinds && cfg.kinds.length ? cfg.kinds : ['term'];
+    const kindSelect = element('select', { id: 'glossa-editor-entry-kind' },
+      ...kinds.map((k) => element('option', { value: k, textContent: k })));
+    const kindRow = element('p', { hidden: true }, element('label', { for: 'glossa-editor-entry-kind', textContent: s.entryKind }), kindSelect);
+    const state = { newEntry: false, active: -1, options: [] };
+    const fold = (t) => String(t || '').toLocaleLowerCase();
+    const show = (open) => { list.hidden = !open; input.setAttribute('aria-expanded', String(open)); };
+    const mark = (i) => {
+      state.active = i;
+      state.options.forEach((o, j) => o.setAttribute('aria-selected', String(j === i)));
+      if (i >= 0) { input.setAttribute('aria-activedescendant', state.options[i].id); state.options[i].scrollIntoView({ block: 'nearest' }); }
+      else input.removeAttribute('aria-activedescendant');
+    };
+    const pick = (o) => {
+      state.newEntry = o.dataset.new === '1';
+      input.value = state.newEntry ? quote : o.dataset.id;
+      kindRow.hidden = !state.newEntry;
+      show(false);
+      mark(-1);
+      input.focus();
+    };
+    const fill = () => {
+      const q = fold(input.value.trim());
+      const hits = (cfg.entries || []).filter((e) => !q || [e.id, e.term, ...(e.forms || [])].some((t) => fold(t).includes(q))).slice(0, 30);
+      list.replaceChildren(...hits.map((e, i) => element('li', { role: 'option', id: `glossa-entry-${i}` },
+        e.term, ' ', element('small', { textContent: `(${e.id})` }))));
+      hits.forEach((e, i) => { list.children[i].dataset.id = e.id; });
+      if (allowNew && quote) {
+        const o = element('li', { role: 'option', id: 'glossa-entry-new', textContent: `${s.newEntry} (${quote})` });
+        o.dataset.new = '1';
+        list.appendChild(o);
+      }
+      state.options = [...list.children];
+      state.options.forEach((o) => {
+        o.setAttribute('aria-selected', 'false');
+        o.addEventListener('mousedown', (e) => e.preventDefault());
+        o.addEventListener('click', () => pick(o));
+      });
+      mark(-1);
+    };
+    input.addEventListener('input', () => { state.newEntry = false; kindRow.hidden = true; fill(); show(true); });
+    input.addEventListener('focus', () => { fill(); show(true); });
+    input.addEventListener('blur', () => show(false));
+    input.addEventListener('keydown', (e) => {
+      const n = state.options.length;
+      if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+        e.preventDefault();
+        if (list.hidden) { fill(); show(true); }
+        if (n) mark(e.key === 'ArrowDown' ? (state.active + 1) % n : (state.active - 1 + n) % n);
+      } else if (e.key === 'Enter' && !e.ctrlKey && !e.metaKey && !list.hidden && state.active >= 0) {
+        e.preventDefault();
+        pick(state.options[state.active]);
+      } else if (e.key === 'Escape' && !list.hidden) {
+        e.preventDefault();
+        e.stopPropagation();
+        show(false);
+      }
+    });
+    return { input, box: element('div', { className: 'glossa-combo' }, input, list, kindRow), state, kindSelect };
+  }
+
+  // The form: a new annotation of `range`, or (with `existing`: { item, key, remove }) an edit
+  // or the deletion of an item that is there.
+  function openForm(range, existing) {
     hideBar();
-    const selection = describe(range);
+    if (form) form.remove();
+    const selection = existing ? { quote: existing.item.quote } : describe(range);
+    const returnTo = existing ? existing.from : null;
     const message = element('p', { className: 'glossa-message', role: 'alert' });
-    const radio = (value, label, checked) => element('label', {},
-      element('input', { type: 'radio', name: 'glossa-kind', value, checked }), ' ', label);
+    const save = element('button', { type: 'submit', textContent: existing && existing.remove ? s.del : s.save });
+    const cancel = element('button', { type: 'button', textContent: s.cancel });
+    const title = existing ? (existing.remove ? s.deleteTitle : s.editTitle) : s.title;
+    const parts = [element('p', { className: 'glossa-title', id: 'glossa-editor-title', textContent: title })];
+    const startKind = existing ? existing.key : 'note';
+    const radio = (value, label) => element('label', {},
+      element('input', { type: 'radio', name: 'glossa-kind', value, checked: value === startKind }), ' ', label);
     const kinds = element('fieldset', {}, element('legend', { textContent: s.kind }),
-      radio('note', s.note, true), radio('gloss', s.gloss, false), radio('term', s.term, false));
+      radio('note', s.note), radio('gloss', s.gloss), radio('term', s.term));
     const textArea = element('textarea', { id: 'glossa-editor-text', rows: 3 });
-    const datalist = element('datalist', { id: 'glossa-editor-entries' },
-      ...(cfg.entries || []).map(([id, term]) => element('option', { value: id, label: term })));
-    const termInput = element('input', { type: 'text', id: 'glossa-editor-term', list: 'glossa-editor-entries', hidden: true, autocomplete: 'off' });
+    const search = termSearch(existing ? '' : selection.quote, !existing);
     const textLabel = element('label', { for: 'glossa-editor-text', textContent: s.text });
     const idInput = element('input', { type: 'text', id: 'glossa-editor-id', autocomplete: 'off' });
-    const save = element('button', { type: 'submit', textContent: s.save });
-    const cancel = element('button', { type: 'button', textContent: s.cancel });
-    form = element('form', { className: 'glossa-editor', role: 'dialog', 'aria-labelledby': 'glossa-editor-title' },
-      element('p', { className: 'glossa-title', id: 'glossa-editor-title', textContent: s.title }),
-      kinds, textLabel, textArea, termInput, datalist,
-      element('label', { for: 'glossa-editor-id' }, s.id, ' ', element('span', { textContent: s.optional })), idInput,
-      element('div', { className: 'glossa-actions' }, save, cancel),
-      element('p', { className: 'glossa-keys', textContent: s.keys }),
-      message);
-    const kind = () => form.querySelector('input[name=glossa-kind]:checked').value;
-    const field = () => (kind() === 'term' ? termInput : textArea);
-    kinds.addEventListener('change', () => {
+    if (existing && existing.remove) {
+      parts.push(element('p', { textContent: s.deleteAsk(existing.item.quote) }));
+    } else {
+      parts.push(kinds, textLabel, textArea, search.box,
+        element('label', { for: 'glossa-editor-id' }, s.id, ' ', element('span', { textContent: s.optional })), idInput);
+    }
+    parts.push(element('div', { className: 'glossa-actions' }, save, cancel),
+      element('p', { className: 'glossa-keys', textContent: s.keys }), message);
+    form = element('form', { className: 'glossa-editor', role: 'dialog', 'aria-labelledby': 'glossa-editor-title' }, ...parts);
+    const kind = () => { const k = form.querySelector('input[name=glossa-kind]:checked'); return k ? k.value : ''; };
+    const field = () => (kind() === 'term' ? search.input : textArea);
+    const showKind = () => {
       const term = kind() === 'term';
-      termInput.hidden = !term;
+      search.box.hidden = !term;
       textArea.hidden = term;
       textLabel.setAttribute('for', field().id);
       textLabel.textContent = term ? `${s.text} (${s.termText})` : s.text;
-    });
+    };
+    kinds.addEventListener('change', showKind);
+    if (existing && !existing.remove) {
+      const value = String(existing.item[existing.key] || '').trim();
+      if (existing.key === 'term') search.input.value = value; else textArea.value = value;
+      idInput.value = existing.item.ownId || '';
+    }
+    showKind();
     const close = () => {
       form.remove();
       form = null;
+      if (returnTo) { returnTo.focus(); return; }
       const block = selection.block || blockOf(range.startContainer);
       if (block) {
         if (!block.hasAttribute('tabindex')) block.setAttribute('tabindex', '-1');
@@ -218,18 +324,25 @@
     };
     const submit = async () => {
       if (selection.error) { message.textContent = selection.error; return; }
-      const text = field().value.trim();
-      if (!text) { message.textContent = s.empty; field().focus(); return; }
+      const removing = existing && existing.remove;
+      const text = removing ? '' : field().value.trim();
+      if (!removing && !text) { message.textContent = s.empty; field().focus(); return; }
+      const request = { document: cfg.document, kind: kind(), text, id: idInput.value.trim() };
+      if (existing) {
+        Object.assign(request, { action: removing ? 'delete' : 'edit', quote: existing.item.quote,
+          index: existing.item.index, version: cfg.version, key: existing.key });
+      } else {
+        Object.assign(request, { quote: selection.quote, before: selection.before, after: selection.after, nth: selection.nth });
+        if (kind() === 'term' && search.state.newEntry) Object.assign(request, { new_entry: true, entry_kind: search.kindSelect.value });
+        else if (kind() === 'term' && !(cfg.entries || []).some((e) => e.id === text)) { message.textContent = s.noEntry; field().focus(); return; }
+      }
       save.disabled = true;
       message.textContent = s.saving;
       try {
         const response = await fetch(cfg.endpoint, {
           method: 'POST',
           headers: { 'content-type': 'application/json', 'x-glossa-token': cfg.token },
-          body: JSON.stringify({
-            document: cfg.document, quote: selection.quote, before: selection.before,
-            after: selection.after, nth: selection.nth, kind: kind(), text, id: idInput.value.trim(),
-          }),
+          body: JSON.stringify(request),
         });
         const answer = await response.json().catch(() => ({ error: `HTTP ${response.status}` }));
         if (!response.ok) {
@@ -237,8 +350,8 @@
           save.disabled = false;
           return;
         }
-        message.textContent = s.saved;
-        sessionStorage.setItem('glossa-editor-focus', answer.id);
+        message.textContent = removing ? s.deleted : s.saved;
+        if (answer.id) sessionStorage.setItem('glossa-editor-focus', answer.id);
         // serve's watcher rebuilds the page and tells it to reload; this is only in case it
         // does not.
         setTimeout(() => location.reload(), 4000);
@@ -254,8 +367,27 @@
       if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) { e.preventDefault(); submit(); }
     });
     host.appendChild(form);
-    place(form, range.getBoundingClientRect());
+    place(form, (existing ? existing.from : range).getBoundingClientRect());
     if (selection.error) message.textContent = selection.error;
-    form.querySelector('input[name=glossa-kind]:checked').focus();
+    (existing && existing.remove ? save : form.querySelector('input[name=glossa-kind]:checked')).focus();
+  }
+
+  // "Edit" and "Delete" after each annotation of the sidecar that the page shows (after its
+  // note's reference, when it has one). Edit edits the item's note, else its gloss, else its
+  // term; an item that only links (`see`) can be deleted.
+  for (const item of cfg.annotations || []) {
+    const el = body.querySelector(`[data-annotation="${CSS.escape(item.id)}"]`);
+    if (!el) continue;
+    const key = ['note', 'gloss', 'term'].find((k) => item[k] != null);
+    const tools = element('span', { className: 'glossa-item-tools' });
+    const button = (label, action) => {
+      const b = element('button', { type: 'button', textContent: label, 'aria-label': `${label} ${s.of(item.quote)}` });
+      b.addEventListener('click', () => openForm(null, { item, key, remove: action === 'delete', from: b }));
+      tools.appendChild(b);
+    };
+    if (key) button(s.edit, 'edit');
+    button(s.del, 'delete');
+    const after = el.nextElementSibling && el.nextElementSibling.matches('.noteref') ? el.nextElementSibling : el;
+    after.after(tools);
   }
 })();

@@ -127,6 +127,60 @@ impl LiveSite {
         Ok(Some(Update { outcome, written }))
     }
 
+    /// What the site would say if `text` were the sidecar of `document` (at `sidecar`), found
+    /// without checking the whole site: `serve`'s editor checks an item this way before it
+    /// writes it. The document is resolved again with the text, put in the site in place of
+    /// its old self and relinked (its links, and the links into it), and its page rendered into
+    /// nothing, as [`LiveSite::update`] would after the write; then the site is put back as it
+    /// was. `None` when the edit is not one an update handles (no such document, a sidecar to
+    /// be created, a new slug): the caller checks the whole site.
+    pub fn check_sidecar(
+        &mut self,
+        opts: &BuildOptions,
+        document: &Path,
+        sidecar: &Path,
+        text: &str,
+    ) -> Result<Option<Outcome>, Fatal> {
+        let site = &mut self.built.site;
+        let Some(i) = site.docs.iter().position(|d| d.doc.path == document) else {
+            return Ok(None);
+        };
+        if site.docs[i].doc.sidecar_path.as_deref() != Some(sidecar) {
+            return Ok(None);
+        }
+        let mut diags = Vec::new();
+        let fresh = crate::load::reload_document_given(site, &opts.root, document, sidecar, text, &mut diags)?;
+        let Some(fresh) = fresh else {
+            let failed = diags.iter().any(|d| d.is_error());
+            return Ok(failed.then_some(Outcome {
+                diagnostics: diags,
+                summary: None,
+            }));
+        };
+        let slug = site.docs[i].doc.slug.clone();
+        if fresh.doc.slug != slug || (fresh.doc.meta.draft && !opts.drafts) {
+            return Ok(None);
+        }
+        let old = std::mem::replace(&mut site.docs[i], fresh);
+        let slugs = [slug];
+        site.relink_edited(&slugs, &mut diags);
+        diagnostics::sort(&mut diags);
+        let mut outcome = Outcome {
+            diagnostics: diags,
+            summary: None,
+        };
+        if !outcome.has_errors() {
+            let page = layout::doc_page(&slugs[0]);
+            crate::render_into(opts, &self.built, &OnePage(&page), &mut outcome)?;
+        }
+        let site = &mut self.built.site;
+        if let Some(j) = site.docs.iter().position(|d| d.doc.slug == slugs[0]) {
+            site.docs[j] = old;
+        }
+        site.relink_edited(&slugs, &mut Vec::new());
+        Ok(Some(outcome))
+    }
+
     /// The places in the site of the documents `changed` are (or are the sidecars or the
     /// translations of); `None` when one is none of these, or is gone.
     fn edited_documents(&self, changed: &[PathBuf]) -> Option<Vec<usize>> {
@@ -233,6 +287,23 @@ impl SiteWide {
                 .collect(),
             counts: crate::render::occurrence_counts(site),
         }
+    }
+}
+
+/// A sink that wants one page and keeps nothing of it: rendering it is the check.
+struct OnePage<'p>(&'p str);
+
+impl crate::render::Sink for OnePage<'_> {
+    fn put(&self, _: &str, _: &[u8]) -> std::io::Result<()> {
+        Ok(())
+    }
+
+    fn stream(&self, _: &str) -> std::io::Result<Box<dyn std::io::Write + Send + '_>> {
+        Ok(Box::new(std::io::sink()))
+    }
+
+    fn wants(&self, path: &str) -> bool {
+        path == self.0
     }
 }
 

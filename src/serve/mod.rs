@@ -15,6 +15,7 @@ mod annotate;
 mod files;
 mod live;
 mod place;
+mod revise;
 mod watch;
 
 use axum::Router;

@@ -138,7 +138,6 @@ pub(super) fn start_watching(root: &Path) -> Option<Watcher> {
 struct Watching<'a> {
     opts: ServeOptions,
     live: &'a Live,
-    site: Option<LiveSite>,
     watched: Vec<PathBuf>,
     stamps: HashMap<PathBuf, Stamp>,
     /// After a partial rebuild, annotations.jsonld and the search index are rewritten once no
@@ -163,10 +162,12 @@ pub(super) fn watch(w: Watcher, root: &Path, drafts: bool, live: &Live, site: Op
         open: false,
         drafts,
     };
+    // The site is kept where the editor can check an edit against it.
+    *live.editor.live_site() = site;
+    live.editor.interrupt_with(pending.clone());
     let mut state = Watching {
         opts,
         live,
-        site,
         watched,
         stamps,
         annotations_due: false,
@@ -200,7 +201,8 @@ pub(super) fn watch(w: Watcher, root: &Path, drafts: bool, live: &Live, site: Op
 impl Watching<'_> {
     /// Rewrites annotations.jsonld and the search index; due again if `pending` cut it short.
     fn write_annotations(&mut self, pending: &AtomicBool) {
-        self.annotations_due = match self.site.as_ref().map(|s| s.write_annotations(pending)) {
+        let site = self.live.editor.live_site();
+        self.annotations_due = match site.as_ref().map(|s| s.write_annotations(pending)) {
             Some(Ok(done)) => !done,
             Some(Err(e)) => {
                 eprintln!("error: {e}");
@@ -242,16 +244,17 @@ impl Watching<'_> {
             let Some(_writing) = self.live.begin_writing() else {
                 return false;
             };
-            let partial = match (&mut self.site, appeared_or_went) {
+            let mut site = self.live.editor.live_site();
+            let partial = match (site.as_mut(), appeared_or_went) {
                 (Some(s), false) => update(&self.opts, self.live, s, &changed),
                 _ => Err(()),
             };
             match partial {
                 Ok(true) => self.annotations_due = true,
                 // A broken edit: the next change builds the whole site again.
-                Ok(false) => self.site = None,
+                Ok(false) => *site = None,
                 Err(()) => {
-                    self.site = rebuild(&self.opts, self.live);
+                    *site = rebuild(&self.opts, self.live);
                     self.stamps = fingerprint(&self.watched);
                     self.annotations_due = false;
                     return true;

@@ -16,8 +16,10 @@
 //! As for edits, the result is read back with serde_yaml and accepted only when it is the old
 //! file with the item appended; a styled item that does not read back is written again with
 //! every value double-quoted, and if that does not read back either the append is refused.
+//! [`remove_item`] undoes an append exactly (`remove.rs`).
 
 mod item;
+mod remove;
 mod scan;
 
 use super::EditError;
@@ -25,6 +27,8 @@ use crate::yaml::pos::{Seg, path_text};
 use item::{Quoting, Style, block_item, flow_item, order_keys, quoting_of};
 use scan::{ItemScan, ListNode, Root, Scan, dash_col};
 use std::ops::Range;
+
+pub use remove::remove_item;
 
 /// A value of a new item.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -7,8 +7,13 @@
 // passes axe (wcag2a, wcag2aa) open, in light and dark; Escape closes it and gives the focus
 // back to the text, writing nothing; "Gloss", a text, "Save" append exactly the expected lines
 // to the sidecar and change no other file; the page reloads showing the gloss, which has the
-// focus; a request without the run's token is refused with 403 and writes nothing.
-// Screenshots of the open form go to target/screenshots/ (or $SCREENSHOT_DIR).
+// focus; a request without the run's token is refused with 403 and writes nothing. Then the
+// new gloss's "Edit" opens the form filled in (axe passes), and saving a new text rewrites
+// only that value; the term search lists entries by form and passes axe; "Delete" asks once
+// and gives back the original sidecar byte for byte. A selection inside a gloss or across
+// blocks gets its message in the form and writes nothing.
+// Screenshots of the toolbar and the form (new, edit, term search, delete) at 1280 and 390 px,
+// light and dark, go to target/screenshots/ (or $SCREENSHOT_DIR).
 // Prints "ok - …" or "FAIL - …" per check and exits non-zero on any failure.
 
 import { spawn } from 'node:child_process';
@@ -108,6 +113,13 @@ try {
   const annotate = page.getByRole('button', { name: 'Annotate', exact: true });
   await annotate.waitFor({ timeout: 5000 });
   check(await annotate.isVisible(), 'selecting text shows a toolbar with "Annotate"');
+  fs.mkdirSync(SHOTS, { recursive: true });
+  await annotate.scrollIntoViewIfNeeded();
+  for (const scheme of ['light', 'dark']) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await page.screenshot({ path: path.join(SHOTS, `annotate-toolbar-1280-${scheme}.png`) });
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
 
   // Escape closes the form, gives the focus back to the text, and writes nothing.
   await annotate.click();
@@ -123,18 +135,52 @@ try {
   check(await dialog.getByLabel('Text', { exact: true }).isVisible(), 'the form has a field "Text"');
   check(await dialog.getByLabel('Id').isVisible(), 'the form has a field "Id"');
   fs.mkdirSync(SHOTS, { recursive: true });
-  for (const scheme of ['light', 'dark']) {
-    await page.emulateMedia({ colorScheme: scheme });
-    const axe = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa']).analyze();
-    check(axe.violations.length === 0, `axe passes with the form open (${scheme})`,
-      axe.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(' ')}`).join('\n'));
-    await page.screenshot({ path: path.join(SHOTS, `annotate-form-1280-${scheme}.png`) });
-  }
+  const axeAndShots = async (p, what, name, width) => {
+    for (const scheme of ['light', 'dark']) {
+      await p.emulateMedia({ colorScheme: scheme });
+      const axe = await new AxeBuilder({ page: p }).withTags(['wcag2a', 'wcag2aa']).analyze();
+      check(axe.violations.length === 0, `axe passes ${what} (${scheme}, ${width} px)`,
+        axe.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(' ')}`).join('\n'));
+      await p.screenshot({ path: path.join(SHOTS, `annotate-${name}-${width}-${scheme}.png`) });
+    }
+    await p.emulateMedia({ colorScheme: 'light' });
+  };
+  await axeAndShots(page, 'with the form open', 'form', 1280);
   await page.emulateMedia({ colorScheme: 'light' });
   await page.keyboard.press('Escape');
   check(await dialog.count() === 0, 'Escape closes the form');
   check(await page.evaluate(() => document.activeElement.closest('.doc-body') !== null), 'and the focus returns to the text');
   check(changed(before, snapshot(root)).length === 0, 'cancelling writes nothing');
+
+  // A selection inside a gloss, or across two blocks, gets its message in the form; nothing
+  // is written.
+  for (const [what, says, pick] of [
+    ['inside a gloss', 'inside a note or gloss', () => {
+      const t = document.querySelector('.doc-body .gloss-text').firstChild;
+      const r = document.createRange();
+      r.setStart(t, 0);
+      r.setEnd(t, Math.min(4, t.data.length));
+      return r;
+    }],
+    ['across two blocks', 'crosses blocks', () => {
+      const ps = document.querySelectorAll('.doc-body p[id^="p-"]');
+      const r = document.createRange();
+      r.setStart(ps[1].firstChild, 0);
+      r.setEnd(ps[2].firstChild, 3);
+      return r;
+    }],
+  ]) {
+    await page.evaluate(`(() => { const r = (${pick})(); const sel = document.getSelection(); sel.removeAllRanges(); sel.addRange(r); })()`);
+    await annotate.waitFor({ timeout: 5000 });
+    await annotate.click();
+    await dialog.getByRole('radio', { name: 'Gloss', exact: true }).check();
+    await dialog.getByLabel('Text', { exact: true }).fill('x');
+    await dialog.getByRole('button', { name: 'Save', exact: true }).click();
+    const said = await dialog.getByRole('alert').textContent();
+    check(said.includes(says), `a selection ${what} gets a clear message in the form`, said);
+    await page.keyboard.press('Escape');
+    check(changed(before, snapshot(root)).length === 0, `and writes nothing (${what})`);
+  }
 
   // Gloss, a text, Save: the sidecar gains exactly the item; the page shows it.
   await select();
@@ -158,6 +204,46 @@ try {
     changed(before, snapshot(root)).join('\n'));
   check((await gloss.locator('.gloss-text').textContent()) === GLOSS, 'the page shows the gloss');
   check(await page.evaluate(() => document.activeElement.classList.contains('annotation')), 'the new gloss has the focus');
+
+  // Edit: the form opens filled in; a new text rewrites only that value.
+  const EDITED = 'fellows (of a learned society)';
+  const edit = page.getByRole('button', { name: 'Edit of “Fellows”' });
+  check(await edit.count() === 1, 'the new gloss has a named "Edit" button');
+  check(await page.getByRole('button', { name: 'Delete of “Fellows”' }).count() === 1, 'and a named "Delete" button');
+  await edit.focus();
+  await page.keyboard.press('Enter');
+  check(await dialog.isVisible(), 'Edit opens the form from the keyboard');
+  check(await page.getByRole('radio', { name: 'Gloss', exact: true }).isChecked(), 'with the item\'s kind');
+  check(await dialog.getByLabel('Text', { exact: true }).inputValue() === GLOSS, 'and its text');
+  await axeAndShots(page, 'with the form open to edit', 'edit', 1280);
+  // The term search: entries found by a form, as a listbox.
+  await page.getByRole('radio', { name: 'Glossary term', exact: true }).check();
+  const combo = dialog.getByRole('combobox');
+  await combo.fill('Lawrow');
+  check(await dialog.getByRole('option', { name: /Sergej Lawrow/ }).count() === 1, 'the term search finds an entry by its form');
+  await axeAndShots(page, 'with the term search open', 'term', 1280);
+  await page.getByRole('radio', { name: 'Gloss', exact: true }).check();
+  await dialog.getByLabel('Text', { exact: true }).fill(EDITED);
+  await Promise.all([
+    page.waitForEvent('load', { timeout: 15000 }),
+    dialog.getByRole('button', { name: 'Save', exact: true }).click(),
+  ]);
+  const edited = fs.readFileSync(path.join(root, SIDECAR), 'utf8');
+  check(edited === original + EXPECTED.replace(GLOSS, EDITED), 'Edit rewrote only the gloss\'s value',
+    JSON.stringify(edited.slice(original.length)));
+  await gloss.first().waitFor({ state: 'attached', timeout: 10000 });
+  check((await gloss.locator('.gloss-text').textContent()) === EDITED, 'the page shows the edited gloss');
+
+  // Delete: asks once in the form, then the sidecar is the original, byte for byte.
+  await page.getByRole('button', { name: 'Delete of “Fellows”' }).click();
+  check(await dialog.getByText('Delete the annotation of “Fellows”').count() === 1, 'Delete asks once, in the form');
+  await axeAndShots(page, 'with the deletion asked', 'delete', 1280);
+  await Promise.all([
+    page.waitForEvent('load', { timeout: 15000 }),
+    dialog.getByRole('button', { name: 'Delete', exact: true }).click(),
+  ]);
+  check(fs.readFileSync(path.join(root, SIDECAR), 'utf8') === original, 'add, edit, delete: the sidecar is the original byte for byte');
+  check(changed(before, snapshot(root)).length === 0, 'and no file differs from before');
   check(errors.length === 0, 'no script errors', errors.join('\n'));
 
   // At 390 px the form fits the screen.
@@ -170,10 +256,18 @@ try {
     r.selectNodeContents(p.firstChild);
     document.getSelection().addRange(r);
   });
+  await small.waitForTimeout(100);
+  for (const scheme of ['light', 'dark']) {
+    await small.emulateMedia({ colorScheme: scheme });
+    await small.screenshot({ path: path.join(SHOTS, `annotate-toolbar-390-${scheme}.png`) });
+  }
   await small.getByRole('button', { name: 'Annotate', exact: true }).click();
   const box = await small.getByRole('dialog').boundingBox();
   check(box && box.x >= 0 && box.x + box.width <= 390, 'at 390 px the form fits the width', JSON.stringify(box));
-  await small.screenshot({ path: path.join(SHOTS, 'annotate-form-390.png') });
+  await axeAndShots(small, 'with the form open', 'form', 390);
+  await small.keyboard.press('Escape');
+  await small.getByRole('button', { name: /^Edit of/ }).first().click();
+  await axeAndShots(small, 'with the form open to edit', 'edit', 390);
 } catch (e) {
   check(false, 'the checks ran to the end', e.stack);
 } finally {

@@ -141,3 +141,70 @@ fn a_repeated_quote_gets_the_shortest_picker_and_refusals_write_nothing() {
         assert_eq!(std::fs::read_to_string(&sidecar).unwrap(), written);
     }
 }
+
+/// The version of the sidecar the served page of `a` carries.
+fn version(addr: &str) -> String {
+    let (_, page) = get(addr, "/a/");
+    let at = page
+        .find("\"version\":\"")
+        .expect("the page carries the sidecar's version")
+        + 11;
+    page[at..at + 16].to_owned()
+}
+
+#[test]
+fn edit_and_delete_change_only_their_item_and_refuse_a_stale_page() {
+    let site = site();
+    let server = start(&site);
+    let addr = &server.addr;
+    let token = token(addr);
+    let sidecar = site.root().join("seeds/a.yaml");
+    let change = |action: &str, version: &str, quote: &str, kind: &str, text: &str| {
+        serde_json::json!({"action": action, "document": "seeds/a.md", "index": 0, "quote": quote,
+            "version": version, "key": "gloss", "kind": kind, "text": text})
+        .to_string()
+    };
+    let v = version(addr);
+    // Without the token, or for an item that is not the page's, or from a stale page: refused.
+    let (status, _) = post(addr, None, None, &change("delete", &v, "bellt", "", ""));
+    assert_eq!(status, 403);
+    let (status, answer) = post(addr, Some(&token), None, &change("delete", &v, "Hund", "", ""));
+    assert_eq!(status, 422);
+    assert!(answer.contains("no longer at its place"), "{answer}");
+    let (status, answer) = post(
+        addr,
+        Some(&token),
+        None,
+        &change("edit", "0000000000000000", "bellt", "gloss", "x"),
+    );
+    assert_eq!(status, 422);
+    assert!(answer.contains("reload the page"), "{answer}");
+    // An unknown term is refused by the check, and nothing is written.
+    let (status, answer) = post(
+        addr,
+        Some(&token),
+        None,
+        &change("edit", &v, "bellt", "term", "nothing"),
+    );
+    assert_eq!(status, 422, "{answer}");
+    assert!(answer.contains("nothing"), "{answer}");
+    assert_eq!(std::fs::read_to_string(&sidecar).unwrap(), SIDECAR);
+    // Gloss → note with a new text: the key and the value change, the comment stays.
+    let (status, answer) = post(
+        addr,
+        Some(&token),
+        None,
+        &change("edit", &v, "bellt", "note", "Barks, *loudly*."),
+    );
+    assert_eq!(status, 200, "{answer}");
+    let edited = "annotations:\n  - quote: bellt\n    note: Barks, *loudly*. # kept\n";
+    assert_eq!(std::fs::read_to_string(&sidecar).unwrap(), edited);
+    // The page served before the edit is stale now.
+    let (status, _) = post(addr, Some(&token), None, &change("delete", &v, "bellt", "", ""));
+    assert_eq!(status, 422);
+    wait_for("the page to carry the new version", || version(addr) != v);
+    let body = change("delete", &version(addr), "bellt", "", "").replace("\"gloss\"", "\"note\"");
+    let (status, answer) = post(addr, Some(&token), None, &body);
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(std::fs::read_to_string(&sidecar).unwrap(), "annotations: []\n");
+}
