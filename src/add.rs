@@ -273,6 +273,7 @@ pub fn plan_rewrite(
         item: 0..0,
         lines,
         text,
+        ids: vec![id.clone()],
         id,
         read: Some(read),
         document_read,
