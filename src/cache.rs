@@ -226,24 +226,34 @@ pub(crate) fn key(opts: &crate::BuildOptions, out: &Path) -> String {
 }
 
 /// The stamps of the files under `dir` (hidden entries included, links followed), named
-/// `prefix/…`, sorted by path; none if `dir` is missing.
+/// `prefix/…`, sorted by path; none if `dir` is missing. The folders are walked in turn (a
+/// listing names each entry's kind), the files stamped in parallel.
 fn stamps(dir: &Path, prefix: &str) -> Vec<Stamp> {
+    use rayon::prelude::*;
     let walk = walkdir::WalkDir::new(dir).follow_links(true).sort_by_file_name();
-    let mut all = Vec::new();
-    for entry in walk.into_iter().flatten() {
-        let Ok(meta) = entry.metadata() else { continue };
-        if !meta.is_file() {
-            continue;
-        }
-        let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
-        let rel = rel.to_string_lossy().replace('\\', "/");
-        let path = if prefix.is_empty() {
-            rel
-        } else {
-            format!("{prefix}/{rel}")
-        };
-        all.push(stamp(path, &meta));
-    }
+    let files: Vec<PathBuf> = walk
+        .into_iter()
+        .flatten()
+        .filter(|e| !e.file_type().is_dir())
+        .map(walkdir::DirEntry::into_path)
+        .collect();
+    let mut all: Vec<Stamp> = files
+        .par_iter()
+        .filter_map(|path| {
+            let meta = std::fs::metadata(path).ok().filter(std::fs::Metadata::is_file)?;
+            let rel = path
+                .strip_prefix(dir)
+                .unwrap_or(path)
+                .to_string_lossy()
+                .replace('\\', "/");
+            let path = if prefix.is_empty() {
+                rel
+            } else {
+                format!("{prefix}/{rel}")
+            };
+            Some(stamp(path, &meta))
+        })
+        .collect();
     all.sort_by(|a, b| a.path.cmp(&b.path));
     all
 }
