@@ -22,6 +22,7 @@
 #![cfg_attr(not(feature = "serve"), allow(dead_code))]
 
 pub mod add;
+mod book;
 mod concat;
 pub mod config;
 pub mod diagnostics;
@@ -48,6 +49,7 @@ mod write;
 pub mod yaml;
 pub mod yamledit;
 
+pub use book::epub;
 use diagnostics::Diagnostic;
 use load::Reload;
 pub use load::load;
@@ -156,7 +158,8 @@ pub fn build_site(opts: &BuildOptions, keep: Keep) -> Result<(Outcome, Option<Bu
             out.display()
         ))
     })?;
-    let stats = match render::render_site(&site, &Reload::new(&site.config), &theme, &staging) {
+    let statics = load::StaticDir::new(&opts.root);
+    let stats = match render::render_site_and_book(&site, &Reload::new(&site.config), &theme, &statics, &staging) {
         Ok(stats) => stats,
         Err(e) => return render_failure(opts, &theme, e, outcome).map(|o| (o, None)),
     };
@@ -281,7 +284,13 @@ pub(crate) fn check_with(opts: &BuildOptions, overlay: Option<&load::Overlay>) -
     diagnostics::sort(&mut outcome.diagnostics);
     if let (Some(site), Some(theme)) = (site, theme)
         && !outcome.has_errors()
-        && let Err(e) = render::render_site(&site, &Reload::new(&site.config), &theme, &write::Discard)
+        && let Err(e) = render::render_site_and_book(
+            &site,
+            &Reload::new(&site.config),
+            &theme,
+            &load::StaticDir::new(&opts.root),
+            &write::Discard,
+        )
     {
         return render_failure(opts, &theme, e, outcome);
     }

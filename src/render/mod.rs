@@ -12,6 +12,7 @@
 
 pub mod body;
 mod document;
+pub mod epub;
 mod feed;
 pub mod jsonld;
 mod output;
@@ -158,6 +159,7 @@ impl PageMaker<'_> {
             notes: self.theme.notes,
             strings: &self.theme.strings,
             site_lang: (lang != site_lang).then_some(site_lang),
+            book: false,
         }
     }
 
@@ -270,6 +272,53 @@ pub fn render_site(
         ),
     );
     output::run(&maker, &outputs, sink)
+}
+
+/// [`render_site`], and the EPUB edition into the output when site.yaml's `epub.file` names it
+/// (its images read from `statics`).
+pub fn render_site_and_book(
+    site: &Site,
+    bodies: &dyn Bodies,
+    theme: &theme::Theme,
+    statics: &dyn epub::StaticFiles,
+    sink: &dyn Sink,
+) -> Result<Stats, RenderError> {
+    let Some(file) = (site.config.epub.file.clone()).filter(|f| sink.wants(f)) else {
+        return render_site(site, bodies, theme, sink);
+    };
+    let maker = PageMaker::new(site, bodies, theme);
+    let outputs = (
+        document::HtmlPages::new(&maker, sink),
+        (
+            search::SearchIndex::new(&maker, sink),
+            (
+                jsonld::Annotations::new(site, sink),
+                (
+                    (sitemap::Sitemap::new(site, sink).map(AtEnd)),
+                    (
+                        feed::Feed::new(site, sink).map(AtEnd),
+                        epub::Epub::new(&maker, epub::Plan::new(site, file), statics),
+                    ),
+                ),
+            ),
+        ),
+    );
+    let stats = output::run(&maker, &outputs, sink)?;
+    Ok(stats)
+}
+
+/// The EPUB edition alone (`glossa epub`), as `path` in `sink`.
+pub fn render_book(
+    site: &Site,
+    bodies: &dyn Bodies,
+    theme: &theme::Theme,
+    statics: &dyn epub::StaticFiles,
+    sink: &dyn Sink,
+    path: &str,
+) -> Result<Stats, RenderError> {
+    let maker = PageMaker::new(site, bodies, theme);
+    let book = epub::Epub::new(&maker, epub::Plan::new(site, path.to_owned()), statics);
+    output::run(&maker, &book, sink)
 }
 
 /// The path part of a URL: `https://u.github.io/repo/` → `/repo/`.

@@ -72,7 +72,7 @@ pub(super) fn render_home_and_glossary(
 
 /// The glossary's entries by kind, each kind with a slug for its id, the entries in order of
 /// their terms.
-fn glossary_groups(site: &Site) -> Vec<Group> {
+pub(super) fn glossary_groups(site: &Site) -> Vec<Group> {
     let entries = &site.entries;
     let counts = occurrence_counts(site);
     let mut kinds: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
