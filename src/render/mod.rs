@@ -297,7 +297,7 @@ pub fn render_site_and_book(
                     (sitemap::Sitemap::new(site, sink).map(AtEnd)),
                     (
                         feed::Feed::new(site, sink).map(AtEnd),
-                        epub::Epub::new(&maker, epub::Plan::new(site, file), statics),
+                        epub::Epub::new(&maker, epub::Plan::new(site, file), statics, false),
                     ),
                 ),
             ),
@@ -317,7 +317,7 @@ pub fn render_book(
     path: &str,
 ) -> Result<Stats, RenderError> {
     let maker = PageMaker::new(site, bodies, theme);
-    let book = epub::Epub::new(&maker, epub::Plan::new(site, path.to_owned()), statics);
+    let book = epub::Epub::new(&maker, epub::Plan::new(site, path.to_owned()), statics, true);
     output::run(&maker, &book, sink)
 }
 

@@ -24,6 +24,7 @@ pub(super) fn render_home_and_glossary(
     if sink.wants(layout::HOME) {
         let mut c = maker.base("home", "", &config.lang, &config.title, "");
         c.insert("documents", &summaries);
+        c.insert("epub", &config.epub.file);
         sink.put(layout::HOME, &maker.render("index.html", &c, PAGE_BYTES)?)?;
         pages += 1;
     }

@@ -94,6 +94,9 @@ pub(super) struct Epub<'a> {
     maker: &'a PageMaker<'a>,
     plan: Plan<'a>,
     statics: &'a dyn StaticFiles,
+    /// Whether its chapters, notes and occurrences are the run's counts (`glossa epub`), or
+    /// the book is one more file of the site (`glossa build`), whose pages count.
+    counts: bool,
 }
 
 /// One chapter, made on any thread: its entry, compressed, and what the book keeps of it.
@@ -123,8 +126,13 @@ pub(super) struct Taken<'s> {
 }
 
 impl<'a> Epub<'a> {
-    pub(super) fn new(maker: &'a PageMaker<'a>, plan: Plan<'a>, statics: &'a dyn StaticFiles) -> Self {
-        Epub { maker, plan, statics }
+    pub(super) fn new(maker: &'a PageMaker<'a>, plan: Plan<'a>, statics: &'a dyn StaticFiles, counts: bool) -> Self {
+        Epub {
+            maker,
+            plan,
+            statics,
+            counts,
+        }
     }
 
     fn links<'l>(&'l self, in_book: &'l (dyn Fn(&str) -> bool + Sync), has: &'l (dyn Fn(&str) -> bool + Sync)) -> BookLinks<'l> {
@@ -321,7 +329,7 @@ impl Output for Epub<'_> {
         });
         taken.container.add(self.text("package.opf", opf.as_bytes())?)?;
         taken.container.finish()?;
-        Ok(taken.stats)
+        Ok(if self.counts { taken.stats } else { Stats::default() })
     }
 }
 
