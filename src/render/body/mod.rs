@@ -20,6 +20,7 @@ use crate::resolve::{PageBody, ResolvedDoc};
 use crate::theme::{NotePlacement, Strings};
 use pulldown_cmark::{CowStr, Event, Tag, TagEnd, html};
 
+mod book;
 mod notes;
 mod translation;
 
@@ -272,13 +273,13 @@ pub fn render_body(
             }
             Event::Start(tag) if !is_inline(tag) && !matches!(tag, Tag::Image { .. }) => {
                 r.item_text_ends();
-                r.out.push(borrowed(event));
+                r.out.push(r.as_written(borrowed(event)));
             }
             Event::Start(tag) if is_inline(tag) => r.open_inline(tag, i),
             Event::End(tag) if is_inline_end(tag) => r.close_inline(event),
             Event::FootnoteReference(label) => r.footnote_ref(label),
             Event::Start(Tag::Image { .. }) => r.out.push(rewrite_link(borrowed(event), root)),
-            other => r.out.push(borrowed(other)),
+            other => r.out.push(r.as_written(borrowed(other))),
         }
     }
     r.finish()
