@@ -26,6 +26,7 @@ mod crawl;
 mod demo;
 mod diagnostics_format;
 mod documents;
+mod epub;
 mod feeds;
 mod fix;
 mod glossary;
