@@ -239,7 +239,10 @@ fn missing_cover(root: &Path, config: &Config) -> Option<Diagnostic> {
     }
     Some(
         cover
-            .error(Code::MissingCover, format!("no cover image `{}` in content/static/", cover.value))
+            .error(
+                Code::MissingCover,
+                format!("no cover image `{}` in content/static/", cover.value),
+            )
             .hint(format!("put the image at content/static/{}", cover.value)),
     )
 }

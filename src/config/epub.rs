@@ -98,7 +98,10 @@ pub(super) fn checked(raw: Option<RawEpub>, source: &str, path: &Path, diags: &m
         } else {
             diags.push(
                 place(&key("file"), file.clone())
-                    .error(Code::InvalidValue, format!("`{file}` is not a file name ending in `.epub`"))
+                    .error(
+                        Code::InvalidValue,
+                        format!("`{file}` is not a file name ending in `.epub`"),
+                    )
                     .hint("a name without folders, such as `readings.epub`"),
             );
         }
@@ -119,7 +122,10 @@ pub(super) fn checked(raw: Option<RawEpub>, source: &str, path: &Path, diags: &m
         if image_media_type(&cover).is_none() || cover.split('/').any(|s| s.is_empty() || s == "..") {
             diags.push(
                 placed
-                    .error(Code::InvalidValue, format!("`{cover}` is not an image path under content/static/"))
+                    .error(
+                        Code::InvalidValue,
+                        format!("`{cover}` is not an image path under content/static/"),
+                    )
                     .hint("a JPEG, PNG, GIF, SVG or WebP file, such as `images/cover.jpg`"),
             );
         } else {

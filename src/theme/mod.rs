@@ -60,10 +60,16 @@ pub const BUILTIN: &[Builtin] = &[
             ("404.html", theme_file!("default", "templates/404.html")),
             ("search.html", theme_file!("default", "templates/search.html")),
             // The EPUB edition (docs/epub.md).
-            ("epub/chapter.xhtml", theme_file!("default", "templates/epub/chapter.xhtml")),
+            (
+                "epub/chapter.xhtml",
+                theme_file!("default", "templates/epub/chapter.xhtml"),
+            ),
             ("epub/title.xhtml", theme_file!("default", "templates/epub/title.xhtml")),
             ("epub/cover.xhtml", theme_file!("default", "templates/epub/cover.xhtml")),
-            ("epub/glossary.xhtml", theme_file!("default", "templates/epub/glossary.xhtml")),
+            (
+                "epub/glossary.xhtml",
+                theme_file!("default", "templates/epub/glossary.xhtml"),
+            ),
             ("epub/nav.xhtml", theme_file!("default", "templates/epub/nav.xhtml")),
             ("epub/epub.css", theme_file!("default", "templates/epub/epub.css")),
         ],

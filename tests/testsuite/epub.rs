@@ -51,7 +51,10 @@ impl Book {
     /// The ids of `name`'s elements.
     fn ids(&self, name: &str) -> BTreeSet<String> {
         let doc = parse(self.text(name)).expect("well-formed");
-        doc.descendants().filter_map(|n| n.attribute("id")).map(str::to_owned).collect()
+        doc.descendants()
+            .filter_map(|n| n.attribute("id"))
+            .map(str::to_owned)
+            .collect()
     }
 }
 
@@ -87,15 +90,25 @@ fn assert_links_resolve(book: &Book) {
                 continue;
             };
             if href.contains(':') {
-                assert!(href.starts_with("https://") || href.starts_with("http://") || href.starts_with("mailto:"), "{name}: {href}");
+                assert!(
+                    href.starts_with("https://") || href.starts_with("http://") || href.starts_with("mailto:"),
+                    "{name}: {href}"
+                );
                 continue;
             }
             let (file, fragment) = href.split_once('#').map_or((href, None), |(f, x)| (f, Some(x)));
-            let target = if file.is_empty() { name.to_owned() } else { format!("{dir}/{file}") };
+            let target = if file.is_empty() {
+                name.to_owned()
+            } else {
+                format!("{dir}/{file}")
+            };
             let target = target.replace("%20", " ");
             assert!(book.files.contains_key(&target), "{name}: `{href}` is not in the book");
             if let Some(fragment) = fragment {
-                assert!(book.ids(&target).contains(fragment), "{name}: `{href}`: no such id in {target}");
+                assert!(
+                    book.ids(&target).contains(fragment),
+                    "{name}: `{href}`: no such id in {target}"
+                );
             }
             checked += 1;
         }
@@ -104,14 +117,21 @@ fn assert_links_resolve(book: &Book) {
     let opf = roxmltree::Document::parse(book.text("EPUB/package.opf")).expect("the package document parses");
     for item in opf.descendants().filter(|n| n.has_tag_name("item")) {
         let href = item.attribute("href").unwrap().replace("%20", " ");
-        assert!(book.files.contains_key(&format!("EPUB/{href}")), "the manifest's {href} is not in the book");
+        assert!(
+            book.files.contains_key(&format!("EPUB/{href}")),
+            "the manifest's {href} is not in the book"
+        );
     }
 }
 
 /// Each note of the site's page is a footnote of the book's chapter, referenced by a noteref,
 /// with a link back; returns how many.
 fn assert_notes_are_footnotes(page: &Page, book: &Book, chapter: &str) -> usize {
-    let notes: Vec<String> = page.all("[role=doc-footnote]").iter().map(|n| n.value().id().unwrap().to_owned()).collect();
+    let notes: Vec<String> = page
+        .all("[role=doc-footnote]")
+        .iter()
+        .map(|n| n.value().id().unwrap().to_owned())
+        .collect();
     let doc = parse(book.text(chapter)).expect("well-formed");
     let footnotes: Vec<&str> = (doc.descendants())
         .filter(|n| n.has_tag_name("aside") && epub_type(*n) == Some("footnote"))
@@ -124,7 +144,10 @@ fn assert_notes_are_footnotes(page: &Page, book: &Book, chapter: &str) -> usize 
             .count();
         assert!(refs >= 1, "{chapter}: no noteref to {id}");
         let back = doc.descendants().find(|n| n.attribute("id") == Some(id)).unwrap();
-        assert!(back.descendants().any(|n| n.attribute("role") == Some("doc-backlink")), "{chapter}: {id} has no way back");
+        assert!(
+            back.descendants().any(|n| n.attribute("role") == Some("doc-backlink")),
+            "{chapter}: {id} has no way back"
+        );
     }
     footnotes.len()
 }
@@ -136,7 +159,10 @@ fn the_demos_book_holds_every_note_as_a_footnote_and_every_entry_and_its_links_r
     assert_links_resolve(&book);
     let html = files_under(&out);
     let mut notes = 0;
-    for page in html.keys().filter(|p| p.ends_with("/index.html") && !p.starts_with("glossary") && !p.starts_with("search")) {
+    for page in html
+        .keys()
+        .filter(|p| p.ends_with("/index.html") && !p.starts_with("glossary") && !p.starts_with("search"))
+    {
         let slug = page.trim_end_matches("/index.html");
         let chapter = format!("EPUB/{slug}.xhtml");
         assert!(book.files.contains_key(&chapter), "{page} has no chapter");
@@ -144,14 +170,24 @@ fn the_demos_book_holds_every_note_as_a_footnote_and_every_entry_and_its_links_r
     }
     assert!(notes >= 20, "the demo has its notes: {notes}");
     let entries: BTreeSet<String> = (html.keys())
-        .filter_map(|p| p.strip_prefix("glossary/")?.strip_suffix("/index.html").map(|id| format!("g-{id}")))
+        .filter_map(|p| {
+            p.strip_prefix("glossary/")?
+                .strip_suffix("/index.html")
+                .map(|id| format!("g-{id}"))
+        })
         .collect();
     assert!(entries.len() > 20);
     let back_matter = book.ids("EPUB/glossary_terms.xhtml");
-    assert_eq!(entries.difference(&back_matter).collect::<Vec<_>>(), Vec::<&String>::new());
+    assert_eq!(
+        entries.difference(&back_matter).collect::<Vec<_>>(),
+        Vec::<&String>::new()
+    );
     // Each entry links back to its occurrences: Lawrow occurs in the article.
     let glossary = book.text("EPUB/glossary_terms.xhtml");
-    assert!(glossary.contains("href=\"lawrow-gespraeche.xhtml#t-lawrow-1\""), "{glossary}");
+    assert!(
+        glossary.contains("href=\"lawrow-gespraeche.xhtml#t-lawrow-1\""),
+        "{glossary}"
+    );
     // The home page links the book, in the interface's language.
     let home = Page::open(&out.join("index.html"));
     assert_eq!(home.hrefs_of("Download EPUB"), ["glossa-readings.epub"]);
@@ -164,12 +200,19 @@ fn the_demos_translation_follows_each_block_and_glosses_stand_in_the_text() {
     let chapter = book.text("EPUB/lawrow-gespraeche.xhtml");
     assert!(chapter.contains("xml:lang=\"de\""), "the chapter's language");
     assert!(
-        chapter.contains("<p id=\"p-2\">") && chapter.contains("<p class=\"translation\" lang=\"en\" data-translates=\"p-2\">"),
+        chapter.contains("<p id=\"p-2\">")
+            && chapter.contains("<p class=\"translation\" lang=\"en\" data-translates=\"p-2\">"),
         "the English translation after the paragraph"
     );
     assert!(!chapter.contains(" hidden"), "no block of the book is hidden");
-    assert!(chapter.contains("<span class=\"gloss-text\" lang=\"en\"> (spokeswoman)</span>"), "a gloss in parentheses");
-    assert!(!chapter.contains("tabindex=\"0\">Sprecherin"), "a gloss needs no focus in a book");
+    assert!(
+        chapter.contains("<span class=\"gloss-text\" lang=\"en\"> (spokeswoman)</span>"),
+        "a gloss in parentheses"
+    );
+    assert!(
+        !chapter.contains("tabindex=\"0\">Sprecherin"),
+        "a gloss needs no focus in a book"
+    );
 }
 
 #[test]
@@ -220,7 +263,10 @@ fn two_runs_give_the_same_bytes_with_mimetype_first_and_stored() {
 fn a_bad_epub_key_is_an_error_at_its_place_and_nothing_is_written() {
     let site = Site::new(&[
         ("seeds/a.txt", "A\n\nText.\n"),
-        ("content/site.yaml", "title: T\nepub:\n  file: a.epub\n  cover_image: c.png\n"),
+        (
+            "content/site.yaml",
+            "title: T\nepub:\n  file: a.epub\n  cover_image: c.png\n",
+        ),
     ]);
     let run = site.build(&[]);
     site.assert_fails(&run, &["content/site.yaml:4:3: error:", "cover_image"]);
@@ -236,17 +282,34 @@ fn a_missing_cover_or_page_is_an_error_at_its_value_and_nothing_is_written() {
     let site = Site::new(&[
         ("seeds/a.txt", "A\n\nText.\n"),
         ("content/pages/about.md", "# About\n\nThis site.\n"),
-        ("content/site.yaml", "title: T\nepub:\n  cover: images/cover.jpg\n  front: [abuot]\n"),
+        (
+            "content/site.yaml",
+            "title: T\nepub:\n  cover: images/cover.jpg\n  front: [abuot]\n",
+        ),
     ]);
     let out = site.beside("t.epub");
     let run = epub(&site, &out, &[]);
     assert_eq!(run.code, 1, "{run}");
     let errors = run.errors();
-    assert!(errors.iter().any(|e| e.starts_with("content/site.yaml:3:10: error: no cover image `images/cover.jpg`")), "{run}");
-    assert!(errors.iter().any(|e| e.starts_with("content/site.yaml:4:11: error: no extra page `abuot`")), "{run}");
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.starts_with("content/site.yaml:3:10: error: no cover image `images/cover.jpg`")),
+        "{run}"
+    );
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.starts_with("content/site.yaml:4:11: error: no extra page `abuot`")),
+        "{run}"
+    );
     assert!(run.stderr.contains("did you mean `about`?"), "{run}");
     assert!(!out.exists());
-    assert_eq!(std::fs::read_dir(site.beside("")).unwrap().count(), 1, "no temporary file left beside the book");
+    assert_eq!(
+        std::fs::read_dir(site.beside("")).unwrap().count(),
+        1,
+        "no temporary file left beside the book"
+    );
 }
 
 #[test]
@@ -257,7 +320,10 @@ fn pages_go_before_or_after_the_texts_and_a_cover_comes_first() {
         ("content/pages/imprint.md", "# Imprint\n\nWho.\n"),
         ("content/pages/drafty.md", "# Left out\n\nNot in the book.\n"),
         ("content/static/cover.png", "\u{89}PNG\r\n"),
-        ("content/site.yaml", "title: T\nepub:\n  cover: cover.png\n  front: [about]\n  back: [imprint]\n"),
+        (
+            "content/site.yaml",
+            "title: T\nepub:\n  cover: cover.png\n  front: [about]\n  back: [imprint]\n",
+        ),
     ]);
     let out = site.beside("t.epub");
     let run = epub(&site, &out, &["--quiet"]);
@@ -273,7 +339,10 @@ fn pages_go_before_or_after_the_texts_and_a_cover_comes_first() {
         ["x-cover_page", "x-title_page", "nav", "x-about", "x-a", "x-imprint"],
         "{opf}"
     );
-    assert!(opf.contains("href=\"media/cover.png\" media-type=\"image/png\" properties=\"cover-image\""), "{opf}");
+    assert!(
+        opf.contains("href=\"media/cover.png\" media-type=\"image/png\" properties=\"cover-image\""),
+        "{opf}"
+    );
     assert!(!book.files.contains_key("EPUB/drafty.xhtml"));
     assert!(book.text("EPUB/a.xhtml").contains("<a href=\"imprint.xhtml\">link</a>"));
 }
@@ -282,6 +351,12 @@ fn pages_go_before_or_after_the_texts_and_a_cover_comes_first() {
 fn a_site_without_epub_gets_no_book_and_no_link() {
     let site = Site::new(&[("seeds/a.txt", "A\n\nText.\n")]);
     site.build_ok(&["--quiet"]);
-    assert!(!site.out().read_dir().unwrap().any(|e| e.unwrap().path().extension().is_some_and(|x| x == "epub")));
+    assert!(
+        !site
+            .out()
+            .read_dir()
+            .unwrap()
+            .any(|e| e.unwrap().path().extension().is_some_and(|x| x == "epub"))
+    );
     assert!(site.page("index.html").all("p.download").is_empty());
 }

@@ -78,7 +78,13 @@ pub(super) fn note_html(n: usize, body: &str, opts: &BodyOptions) -> String {
 pub(super) fn endnotes_html(notes: &[RenderedNote], opts: &BodyOptions) -> String {
     if opts.book {
         let heading = escape(opts.strings.get("notes"));
-        let mut s = cat!["<section class=\"footnotes\"", lang_attr(opts), ">\n<h2>", heading, "</h2>\n"];
+        let mut s = cat![
+            "<section class=\"footnotes\"",
+            lang_attr(opts),
+            ">\n<h2>",
+            heading,
+            "</h2>\n"
+        ];
         for note in notes {
             s.push_str(&note_html(note.number, &note.html, opts));
         }

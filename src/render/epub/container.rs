@@ -126,7 +126,8 @@ mod tests {
         let time = entry_time(Some("2024-05-06"));
         let mut c = Container::new(Vec::new(), time).unwrap();
         for (name, text) in texts {
-            c.add(Entry::new(name, text.as_bytes(), time, Packing::Deflate).unwrap()).unwrap();
+            c.add(Entry::new(name, text.as_bytes(), time, Packing::Deflate).unwrap())
+                .unwrap();
         }
         c.finish().unwrap()
     }
@@ -149,7 +150,9 @@ mod tests {
         let (a, b) = (book(&entries), book(&entries));
         assert_eq!(a, b);
         let mut zip = zip::ZipArchive::new(io::Cursor::new(a)).unwrap();
-        let names: Vec<String> = (0..zip.len()).map(|i| zip.by_index(i).unwrap().name().unwrap().into_owned()).collect();
+        let names: Vec<String> = (0..zip.len())
+            .map(|i| zip.by_index(i).unwrap().name().unwrap().into_owned())
+            .collect();
         assert_eq!(names, ["mimetype", "META-INF/container.xml", "EPUB/b.xhtml"]);
         let mut text = String::new();
         io::Read::read_to_string(&mut zip.by_name("EPUB/b.xhtml").unwrap(), &mut text).unwrap();

@@ -100,7 +100,10 @@ impl BookLinks<'_> {
     fn link(&self, href: &str, slug: &str) -> Option<String> {
         if let Some(own) = href.strip_prefix(BOOK_ROOT) {
             let (path, fragment) = own.split_once('#').map_or((own, None), |(p, f)| (p, Some(f)));
-            if let Some(entry) = path.strip_prefix("glossary/").and_then(|p| p.strip_suffix("/index.html")) {
+            if let Some(entry) = path
+                .strip_prefix("glossary/")
+                .and_then(|p| p.strip_suffix("/index.html"))
+            {
                 return Some(cat![GLOSSARY_FILE, "#", entry_anchor(entry)]);
             }
             let target = path.strip_suffix("/index.html").unwrap_or(path);
@@ -124,7 +127,10 @@ impl BookLinks<'_> {
         }
         let path = site_path(src, slug, self.base_path)?;
         let path = path.split(['#', '?']).next().unwrap_or_default();
-        let path = percent_decode_str(&path.replace("&amp;", "&")).decode_utf8().ok()?.into_owned();
+        let path = percent_decode_str(&path.replace("&amp;", "&"))
+            .decode_utf8()
+            .ok()?
+            .into_owned();
         (image_media_type(&path).is_some() && (self.has_static)(&path)).then_some(path)
     }
 }
@@ -177,7 +183,10 @@ fn has_scheme(url: &str) -> bool {
 /// `SLUG/index.html`; `None` for one that leaves the site.
 fn site_path(url: &str, slug: &str, base_path: &str) -> Option<String> {
     let (mut parts, rest) = match url.strip_prefix('/') {
-        Some(_) => (Vec::new(), url.strip_prefix(base_path).or_else(|| url.strip_prefix('/'))?),
+        Some(_) => (
+            Vec::new(),
+            url.strip_prefix(base_path).or_else(|| url.strip_prefix('/'))?,
+        ),
         None => (slug.split('/').collect(), url),
     };
     for part in rest.split('/') {
@@ -189,7 +198,11 @@ fn site_path(url: &str, slug: &str, base_path: &str) -> Option<String> {
             p => parts.push(p),
         }
     }
-    let trailing = if rest.ends_with('/') && !parts.is_empty() { "/" } else { "" };
+    let trailing = if rest.ends_with('/') && !parts.is_empty() {
+        "/"
+    } else {
+        ""
+    };
     Some(cat![parts.join("/"), trailing])
 }
 
@@ -233,7 +246,9 @@ mod tests {
 
     #[test]
     fn links_out_of_the_book_go_to_the_site_or_lose_their_address() {
-        let (html, _) = rewrite("<a href=\"glossa-book:/c/index.html\">c</a><a href=\"https://x.org/?a=1&amp;b\">x</a><a href=\"../files/f.pdf\">f</a>");
+        let (html, _) = rewrite(
+            "<a href=\"glossa-book:/c/index.html\">c</a><a href=\"https://x.org/?a=1&amp;b\">x</a><a href=\"../files/f.pdf\">f</a>",
+        );
         assert_eq!(html, "<a>c</a><a href=\"https://x.org/?a=1&amp;b\">x</a><a>f</a>");
         let links = BookLinks {
             in_book: &|_| false,
@@ -241,8 +256,15 @@ mod tests {
             base_url: Some("https://u.org/r/"),
             base_path: "/r/",
         };
-        let html = links.rewrite("<a href=\"glossa-book:/c/index.html#h\">c</a><a href=\"/r/files/f.pdf\">f</a>", "a", &mut Vec::new());
-        assert_eq!(html, "<a href=\"https://u.org/r/c/index.html#h\">c</a><a href=\"https://u.org/r/files/f.pdf\">f</a>");
+        let html = links.rewrite(
+            "<a href=\"glossa-book:/c/index.html#h\">c</a><a href=\"/r/files/f.pdf\">f</a>",
+            "a",
+            &mut Vec::new(),
+        );
+        assert_eq!(
+            html,
+            "<a href=\"https://u.org/r/c/index.html#h\">c</a><a href=\"https://u.org/r/files/f.pdf\">f</a>"
+        );
     }
 
     #[test]
@@ -261,7 +283,10 @@ mod tests {
     fn site_paths_resolve_like_a_browser_and_stay_inside_the_site() {
         assert_eq!(site_path("../img/x.png", "a", "/").as_deref(), Some("img/x.png"));
         assert_eq!(site_path("./y.png", "a", "/").as_deref(), Some("a/y.png"));
-        assert_eq!(site_path("/repo/img/x.png", "a", "/repo/").as_deref(), Some("img/x.png"));
+        assert_eq!(
+            site_path("/repo/img/x.png", "a", "/repo/").as_deref(),
+            Some("img/x.png")
+        );
         assert_eq!(site_path("../../x.png", "a", "/"), None);
     }
 }

@@ -111,7 +111,11 @@ fn occurrences(epub: &Epub) -> Vec<Vec<Use>> {
 /// The entries related to entry `i`: its `see`, then those whose `see` names it.
 fn related(epub: &Epub, i: usize, by_id: &HashMap<&str, usize>) -> Vec<Ref> {
     let entries = &epub.maker.site.entries;
-    let mut ids: Vec<usize> = entries[i].see.iter().filter_map(|s| by_id.get(s.as_str()).copied()).collect();
+    let mut ids: Vec<usize> = entries[i]
+        .see
+        .iter()
+        .filter_map(|s| by_id.get(s.as_str()).copied())
+        .collect();
     for (j, other) in entries.iter().enumerate() {
         if j != i && other.see.iter().any(|s| *s == entries[i].id) && !ids.contains(&j) {
             ids.push(j);

@@ -135,7 +135,11 @@ impl<'a> Epub<'a> {
         }
     }
 
-    fn links<'l>(&'l self, in_book: &'l (dyn Fn(&str) -> bool + Sync), has: &'l (dyn Fn(&str) -> bool + Sync)) -> BookLinks<'l> {
+    fn links<'l>(
+        &'l self,
+        in_book: &'l (dyn Fn(&str) -> bool + Sync),
+        has: &'l (dyn Fn(&str) -> bool + Sync),
+    ) -> BookLinks<'l> {
         let base_url = self.maker.site.config.base_url.as_deref();
         BookLinks {
             in_book,
@@ -150,7 +154,12 @@ impl<'a> Epub<'a> {
 
     /// An entry of `EPUB/`, deflated.
     fn text(&self, name: &str, bytes: &[u8]) -> Result<Entry, RenderError> {
-        Ok(Entry::new(&cat!["EPUB/", name], bytes, self.plan.time, Packing::Deflate)?)
+        Ok(Entry::new(
+            &cat!["EPUB/", name],
+            bytes,
+            self.plan.time,
+            Packing::Deflate,
+        )?)
     }
 
     /// How a chapter's text is rendered: in book mode, from [`BOOK_ROOT`], raw HTML as text
@@ -216,11 +225,21 @@ impl<'a> Epub<'a> {
         let strings = &self.maker.theme.strings;
         let meta = &rd.doc.meta;
         let mut c = self.context(item.lang, &rd.doc.title);
-        c.insert("kind", if item.kind == Kind::Document { "document" } else { "page" });
+        c.insert(
+            "kind",
+            if item.kind == Kind::Document {
+                "document"
+            } else {
+                "page"
+            },
+        );
         c.insert("title", &rd.doc.title);
         c.insert("author", meta.author.as_deref().unwrap_or_default());
         c.insert("date", meta.date.as_deref().unwrap_or_default());
-        c.insert("date_display", &meta.date.as_deref().map(|d| strings.date(d)).unwrap_or_default());
+        c.insert(
+            "date_display",
+            &meta.date.as_deref().map(|d| strings.date(d)).unwrap_or_default(),
+        );
         c.insert("source", &meta.source);
         c.insert("body_html", &body_html);
         c.insert("notes_html", &notes_html);
@@ -245,7 +264,12 @@ impl<'a> Epub<'a> {
                 continue;
             }
             let bytes = self.statics.read(&path)?;
-            let entry = Entry::new(&cat!["EPUB/", links::MEDIA, path], &bytes, self.plan.time, Packing::Store)?;
+            let entry = Entry::new(
+                &cat!["EPUB/", links::MEDIA, path],
+                &bytes,
+                self.plan.time,
+                Packing::Store,
+            )?;
             taken.container.add(entry)?;
             taken.images.insert(path);
         }
@@ -267,7 +291,12 @@ impl Output for Epub<'_> {
             stats: Stats::default(),
         };
         let container_xml = package::container_xml();
-        let entry = Entry::new("META-INF/container.xml", container_xml.as_bytes(), self.plan.time, Packing::Deflate)?;
+        let entry = Entry::new(
+            "META-INF/container.xml",
+            container_xml.as_bytes(),
+            self.plan.time,
+            Packing::Deflate,
+        )?;
         taken.container.add(entry)?;
         let config = &self.maker.site.config;
         let c = self.context(&config.lang, &config.title);
@@ -277,9 +306,13 @@ impl Output for Epub<'_> {
             self.add_images(&mut taken, vec![cover.value.clone()])?;
             let mut c = self.context(&config.lang, &config.title);
             c.insert("cover", &cat![links::MEDIA, cover.value]);
-            taken.container.add(self.text(COVER_FILE, &self.render("epub/cover.xhtml", &c, 2048)?)?)?;
+            taken
+                .container
+                .add(self.text(COVER_FILE, &self.render("epub/cover.xhtml", &c, 2048)?)?)?;
         }
-        taken.container.add(self.text(TITLE_FILE, &self.render("epub/title.xhtml", &c, 4096)?)?)?;
+        taken
+            .container
+            .add(self.text(TITLE_FILE, &self.render("epub/title.xhtml", &c, 4096)?)?)?;
         Ok(taken)
     }
 
@@ -316,7 +349,9 @@ impl Output for Epub<'_> {
         let mut c = self.context(&config.lang, self.maker.theme.strings.get("contents"));
         c.insert("toc", &spine.toc);
         c.insert("landmarks", &spine.landmarks);
-        taken.container.add(self.text(NAV_FILE, &self.render("epub/nav.xhtml", &c, 8192)?)?)?;
+        taken
+            .container
+            .add(self.text(NAV_FILE, &self.render("epub/nav.xhtml", &c, 8192)?)?)?;
         let ncx = package::ncx(config, &identifier(config), &spine.toc);
         taken.container.add(self.text("toc.ncx", ncx.as_bytes())?)?;
         let opf = package::opf(&package::Package {
@@ -352,7 +387,10 @@ pub fn check_pages(site: &Site) -> Vec<Diagnostic> {
     for placed in epub.front.iter().chain(epub.back.iter().flatten()) {
         let name = placed.value.as_str();
         if !pages.contains(&name) {
-            let d = placed.error(Code::UnknownEpubPage, format!("no extra page `{name}` in content/pages/"));
+            let d = placed.error(
+                Code::UnknownEpubPage,
+                format!("no extra page `{name}` in content/pages/"),
+            );
             diags.push(match crate::diagnostics::did_you_mean(name, pages.iter().copied()) {
                 Some(best) => d.hint(format!("did you mean `{best}`?")),
                 None => d.hint("name a page by its file name under content/pages/, without `.md`"),

@@ -57,9 +57,19 @@ pub(super) fn opf(p: &Package) -> String {
         "</dc:language>\n"
     ];
     if !config.description.is_empty() {
-        push!(&mut s, "    <dc:description>", escape(&config.description), "</dc:description>\n");
+        push!(
+            &mut s,
+            "    <dc:description>",
+            escape(&config.description),
+            "</dc:description>\n"
+        );
     }
-    push!(&mut s, "    <meta property=\"dcterms:modified\">", p.modified, "</meta>\n");
+    push!(
+        &mut s,
+        "    <meta property=\"dcterms:modified\">",
+        p.modified,
+        "</meta>\n"
+    );
     s.push_str(&accessibility(!p.images.is_empty()));
     if p.cover.is_some() {
         s.push_str("    <meta name=\"cover\" content=\"cover-image\"/>\n");
@@ -97,14 +107,26 @@ fn accessibility(images: bool) -> String {
     }
     s.push_str(&meta("schema:accessibilityHazard", "none"));
     s.push_str(&meta("schema:accessibilitySummary", SUMMARY));
-    s.push_str(&meta("dcterms:conformsTo", "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"));
+    s.push_str(&meta(
+        "dcterms:conformsTo",
+        "EPUB Accessibility 1.1 - WCAG 2.2 Level AA",
+    ));
     s
 }
 
 /// Every file of the book but `mimetype`, container.xml and the package document itself.
 fn manifest(s: &mut String, p: &Package) {
     let item = |s: &mut String, id: &str, href: &str, media: &str, props: &str| {
-        push!(s, "    <item id=\"", id, "\" href=\"", escape(href), "\" media-type=\"", media, "\"");
+        push!(
+            s,
+            "    <item id=\"",
+            id,
+            "\" href=\"",
+            escape(href),
+            "\" media-type=\"",
+            media,
+            "\""
+        );
         if !props.is_empty() {
             push!(s, " properties=\"", props, "\"");
         }
