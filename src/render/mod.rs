@@ -257,21 +257,7 @@ pub fn render_site(
     theme: &theme::Theme,
     sink: &dyn Sink,
 ) -> Result<Stats, RenderError> {
-    let maker = PageMaker::new(site, bodies, theme);
-    let outputs = (
-        document::HtmlPages::new(&maker, sink),
-        (
-            search::SearchIndex::new(&maker, sink),
-            (
-                jsonld::Annotations::new(site, sink),
-                (
-                    sitemap::Sitemap::new(site, sink).map(AtEnd),
-                    feed::Feed::new(site, sink).map(AtEnd),
-                ),
-            ),
-        ),
-    );
-    output::run(&maker, &outputs, sink)
+    render_outputs(site, bodies, theme, None, sink)
 }
 
 /// [`render_site`], and the EPUB edition into the output when site.yaml's `epub.file` names it
@@ -283,10 +269,18 @@ pub fn render_site_and_book(
     statics: &dyn epub::StaticFiles,
     sink: &dyn Sink,
 ) -> Result<Stats, RenderError> {
-    let Some(file) = (site.config.epub.file.clone()).filter(|f| sink.wants(f)) else {
-        return render_site(site, bodies, theme, sink);
-    };
+    render_outputs(site, bodies, theme, Some(statics), sink)
+}
+
+fn render_outputs(
+    site: &Site,
+    bodies: &dyn Bodies,
+    theme: &theme::Theme,
+    statics: Option<&dyn epub::StaticFiles>,
+    sink: &dyn Sink,
+) -> Result<Stats, RenderError> {
     let maker = PageMaker::new(site, bodies, theme);
+    let book_file = site.config.epub.file.clone().filter(|f| sink.wants(f));
     let outputs = (
         document::HtmlPages::new(&maker, sink),
         (
@@ -294,17 +288,18 @@ pub fn render_site_and_book(
             (
                 jsonld::Annotations::new(site, sink),
                 (
-                    (sitemap::Sitemap::new(site, sink).map(AtEnd)),
+                    sitemap::Sitemap::new(site, sink).map(AtEnd),
                     (
                         feed::Feed::new(site, sink).map(AtEnd),
-                        epub::Epub::new(&maker, epub::Plan::new(site, file), statics, false),
+                        (statics.zip(book_file)).map(|(statics, file)| {
+                            epub::Epub::new(&maker, epub::Plan::new(site, file), statics, false)
+                        }),
                     ),
                 ),
             ),
         ),
     );
-    let stats = output::run(&maker, &outputs, sink)?;
-    Ok(stats)
+    output::run(&maker, &outputs, sink)
 }
 
 /// The EPUB edition alone (`glossa epub`), as `path` in `sink`.

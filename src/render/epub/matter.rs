@@ -4,8 +4,8 @@
 
 use super::links::{BookLinks, GLOSSARY_FILE, chapter_file, entry_anchor};
 use super::{COVER_FILE, Epub, Plan, TITLE_FILE, TocItem};
-use crate::concat::cat;
-use crate::markdown::{focusable_blocks, markdown_html};
+use crate::concat::{cat, push};
+use crate::markdown::{escape, focusable_blocks, markdown_html};
 use crate::render::RenderError;
 use crate::render::output::Kind;
 use crate::render::pages::glossary_groups;
@@ -18,17 +18,10 @@ struct EntryView {
     anchor: String,
     term: String,
     definition_html: String,
-    uses: Vec<Use>,
+    /// The links to its occurrences, made here: on a large site they are most of the book's
+    /// glossary, and as template values they would take many times their size.
+    uses_html: String,
     related: Vec<Ref>,
-}
-
-/// The chapter an entry occurs in: its first occurrence under the chapter's title, the others
-/// numbered after it.
-#[derive(Serialize)]
-struct Use {
-    title: String,
-    href: String,
-    more: Vec<Ref>,
 }
 
 /// A link with its text.
@@ -67,7 +60,7 @@ pub(super) fn glossary(epub: &Epub, links: &BookLinks, images: &mut Vec<String>)
                         anchor: entry_anchor(&e.id),
                         term: e.term.clone(),
                         definition_html: focusable_blocks(html, epub.maker.theme.strings.get("code_block")),
-                        uses: std::mem::take(&mut uses[i]),
+                        uses_html: std::mem::take(&mut uses[i]),
                         related: related(epub, i, &by_id),
                     }
                 })
@@ -81,28 +74,25 @@ pub(super) fn glossary(epub: &Epub, links: &BookLinks, images: &mut Vec<String>)
     epub.render("epub/glossary.xhtml", &c, 64 * 1024)
 }
 
-/// Each entry's occurrences, by chapter in reading order.
-fn occurrences(epub: &Epub) -> Vec<Vec<Use>> {
+/// Each entry's occurrences as links, by chapter in reading order: the chapter's title links
+/// the first occurrence in it, the numbers after it the others (`Title 2 3; Other title`).
+fn occurrences(epub: &Epub) -> Vec<String> {
     let site = epub.maker.site;
-    let mut uses: Vec<Vec<Use>> = (0..site.entries.len()).map(|_| Vec::new()).collect();
+    let mut uses: Vec<String> = vec![String::new(); site.entries.len()];
     for rd in &site.docs {
         let file = chapter_file(&rd.doc.slug);
+        let title = escape(&rd.doc.title);
         for o in &rd.occurrences {
+            let html = &mut uses[o.entry];
             let href = cat![file, "#", o.id(&site.entries)];
-            let list = &mut uses[o.entry];
-            match list.last_mut() {
-                Some(last) if last.title == rd.doc.title && last.href.starts_with(&file) && o.k > 1 => {
-                    last.more.push(Ref {
-                        title: o.k.to_string(),
-                        href,
-                    });
-                }
-                _ => list.push(Use {
-                    title: rd.doc.title.clone(),
-                    href,
-                    more: Vec::new(),
-                }),
+            if o.k > 1 {
+                push!(html, " <a href=\"", href, "\">", o.k, "</a>");
+                continue;
             }
+            if !html.is_empty() {
+                html.push_str("; ");
+            }
+            push!(html, "<a href=\"", href, "\">", title, "</a>");
         }
     }
     uses
