@@ -42,6 +42,24 @@ pub(crate) enum Command {
         #[arg(long, value_enum, value_name = "FORMAT", default_value_t = MessageFormat::Human)]
         message_format: MessageFormat,
     },
+    /// Write the site as one EPUB 3 book, for e-readers (docs/epub.md)
+    Epub {
+        /// The site's folder (default: the nearest folder, from here up, with content/site.yaml or seeds/)
+        #[arg(long)]
+        root: Option<PathBuf>,
+        /// The book's file (default: the site title's slug + .epub, in the current folder); replaced once the whole book is written
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Put drafts in the book too
+        #[arg(long)]
+        drafts: bool,
+        /// Print errors and warnings only, no summary
+        #[arg(long)]
+        quiet: bool,
+        /// How errors and warnings are written: human (on stderr), json (a JSON object per line, on stdout) or github (GitHub Actions workflow commands, on stdout)
+        #[arg(long, value_enum, value_name = "FORMAT", default_value_t = MessageFormat::Human)]
+        message_format: MessageFormat,
+    },
     /// Run every check of `build` without writing anything
     Check {
         /// The site's folder (default: the nearest folder, from here up, with content/site.yaml or seeds/)

@@ -8,6 +8,9 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
+mod epub;
+pub use epub::{EpubConfig, Placed, image_media_type};
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Default, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum GlossaryLink {
@@ -43,6 +46,8 @@ pub struct RawConfig {
     /// order a reader is offered them: the first a document has is shown by default. Languages
     /// not listed come after, alphabetically.
     translations: Option<Vec<String>>,
+    /// The EPUB edition of the site (`glossa epub`; docs/epub.md).
+    epub: Option<epub::RawEpub>,
 }
 
 #[derive(Debug, Deserialize, Default, JsonSchema)]
@@ -78,6 +83,8 @@ pub struct Config {
     pub search: bool,
     /// `translations:`: the order in which a document's translations are offered.
     pub translations: Vec<String>,
+    /// `epub:`: the EPUB edition.
+    pub epub: EpubConfig,
 }
 
 impl Default for Config {
@@ -94,6 +101,7 @@ impl Default for Config {
             smart_punctuation: false,
             search: true,
             translations: Vec::new(),
+            epub: EpubConfig::default(),
         }
     }
 }
@@ -122,6 +130,7 @@ pub fn parse(source: &str, path: &Path) -> (Config, Vec<Diagnostic>) {
         smart_punctuation: raw.markdown.as_ref().and_then(|m| m.smart_punctuation).unwrap_or(false),
         search: raw.search.unwrap_or(true),
         translations: checked_translations(raw.translations, source, path, &mut diags),
+        epub: epub::checked(raw.epub, source, path, &mut diags),
     };
     if let Some(url) = &config.base_url
         && !(url.starts_with("http://") || url.starts_with("https://"))
@@ -207,7 +216,11 @@ pub fn load(root: &Path) -> Result<(Config, Vec<Diagnostic>), std::io::Error> {
         return Ok((Config::default(), skipped));
     }
     match std::fs::read_to_string(&path) {
-        Ok(source) => Ok(parse(&source, &path)),
+        Ok(source) => {
+            let (config, mut diags) = parse(&source, &path);
+            diags.extend(missing_cover(root, &config));
+            Ok((config, diags))
+        }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok((Config::default(), Vec::new())),
         Err(e) if e.kind() == std::io::ErrorKind::InvalidData => Ok((
             Config::default(),
@@ -215,6 +228,23 @@ pub fn load(root: &Path) -> Result<(Config, Vec<Diagnostic>), std::io::Error> {
         )),
         Err(e) => Err(e),
     }
+}
+
+/// `epub.cover` names a file that is not under content/static/: an error at the value.
+fn missing_cover(root: &Path, config: &Config) -> Option<Diagnostic> {
+    let cover = config.epub.cover.as_ref()?;
+    let file = root.join("content").join("static").join(&cover.value);
+    if crate::site_files::is_file(root, &file, &mut Vec::new()) {
+        return None;
+    }
+    Some(
+        cover
+            .error(
+                Code::MissingCover,
+                format!("no cover image `{}` in content/static/", cover.value),
+            )
+            .hint(format!("put the image at content/static/{}", cover.value)),
+    )
 }
 
 /// A loose check of BCP 47's shape: letters, digits and hyphens, starting with 2–8 letters.

@@ -22,6 +22,7 @@
 #![cfg_attr(not(feature = "serve"), allow(dead_code))]
 
 pub mod add;
+mod book;
 mod cache;
 mod concat;
 pub mod config;
@@ -50,6 +51,7 @@ mod write;
 pub mod yaml;
 pub mod yamledit;
 
+pub use book::epub;
 use diagnostics::Diagnostic;
 use load::Reload;
 pub use load::load;
@@ -270,6 +272,8 @@ fn write_site(
     cache: Option<&cache::Cache>,
 ) -> Result<Result<(render::Stats, Option<usize>), render::RenderError>, Fatal> {
     let bodies = Reload::new(&site.config);
+    let statics = load::StaticDir::new(&opts.root);
+    let render = |sink: &dyn render::Sink| render::render_site_and_book(site, &bodies, theme, &statics, sink);
     let staging_failed = |e: std::io::Error| {
         Fatal(format!(
             "cannot create the staging folder beside {}: {e}",
@@ -281,7 +285,7 @@ fn write_site(
     };
     if cache.is_some_and(|c| c.previous.is_some()) && out.join(output::MARKER).is_file() {
         let changes = write::Changes::new(out).map_err(staging_failed)?;
-        let stats = match render::render_site(site, &bodies, theme, &changes) {
+        let stats = match render(&changes) {
             Ok(stats) => stats,
             Err(e) => return Ok(Err(e)),
         };
@@ -293,7 +297,7 @@ fn write_site(
         return Ok(Ok((stats, Some(done.written.len() + done.removed.len()))));
     }
     let staging = write::Staging::new(out).map_err(staging_failed)?;
-    let stats = match render::render_site(site, &bodies, theme, &staging) {
+    let stats = match render(&staging) {
         Ok(stats) => stats,
         Err(e) => return Ok(Err(e)),
     };
@@ -404,7 +408,13 @@ pub(crate) fn check_with(opts: &BuildOptions, overlay: Option<&load::Overlay>) -
     diagnostics::sort(&mut outcome.diagnostics);
     if let (Some(site), Some(theme)) = (site, theme)
         && !outcome.has_errors()
-        && let Err(e) = render::render_site(&site, &Reload::new(&site.config), &theme, &write::Discard)
+        && let Err(e) = render::render_site_and_book(
+            &site,
+            &Reload::new(&site.config),
+            &theme,
+            &load::StaticDir::new(&opts.root),
+            &write::Discard,
+        )
     {
         return render_failure(opts, &theme, e, outcome);
     }

@@ -11,7 +11,10 @@ use crate::{BuildOptions, Fatal, config, discover, parse};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
+mod static_dir;
 mod translations;
+
+pub(crate) use static_dir::StaticDir;
 
 /// Everything up to and including resolve: what `build`, `check` and `serve` share. Each
 /// document keeps only what rendering cannot make again ([`ResolvedDoc`]; its body is dropped
@@ -103,6 +106,7 @@ fn load_overlaid<T: Send>(
     let (docs, visited) = resolving.documents(&documents, visit, diags)?;
     let pages = resolving.pages(&found.pages, diags)?;
     let site = resolve::resolve(root, config, docs, pages, entries, glossary, diags);
+    diags.extend(crate::render::epub::check_pages(&site));
     if site.config.base_url.is_none() && opts.warn_sitemap {
         diags.push(
             Diagnostic::warning(

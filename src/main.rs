@@ -67,6 +67,13 @@ fn main() -> ExitCode {
             };
             build(opts, quiet, message_format)
         }
+        Command::Epub {
+            root,
+            out,
+            drafts,
+            quiet,
+            message_format,
+        } => epub(site_root(root), out, drafts, quiet, message_format),
         Command::Check {
             root,
             deny_warnings,
@@ -123,6 +130,24 @@ fn build(opts: BuildOptions, quiet: bool, format: MessageFormat) -> ExitCode {
         writes: true,
     };
     finish(glossa::build(&opts), &printer(format, &opts.root), report)
+}
+
+/// `glossa epub`: the book alone, into one file.
+fn epub(root: PathBuf, out: Option<PathBuf>, drafts: bool, quiet: bool, format: MessageFormat) -> ExitCode {
+    if let Some(code) = missing_root(&root) {
+        return code;
+    }
+    let opts = BuildOptions {
+        root: root.clone(),
+        drafts,
+        ..BuildOptions::default()
+    };
+    let report = Report {
+        quiet,
+        deny_warnings: false,
+        writes: true,
+    };
+    finish(glossa::epub(&opts, out.as_deref()), &printer(format, &root), report)
 }
 
 /// `glossa check`, and with `--fix` the quotes moved first and each orphan reported once.

@@ -6,8 +6,10 @@ use crate::render::Sink;
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 
+mod book;
 mod changes;
 mod swap;
+pub(crate) use book::BookFile;
 pub(crate) use changes::Changes;
 pub(crate) use swap::claim;
 use swap::{STAGING, beside, swap_in, unique_suffix};

@@ -175,6 +175,10 @@ codes! {
     InvalidThemeName = "invalid-theme-name",
     /// No `base_url`, so `build` leaves sitemap.xml out.
     NoBaseUrl = "no-base-url",
+    /// `epub.cover` names no file under content/static/.
+    MissingCover = "missing-cover",
+    /// `epub.front` or `epub.back` names no extra page, or one page twice.
+    UnknownEpubPage = "unknown-epub-page",
 
     // The output folder.
     /// site.yaml's `output` is absolute or leaves the site's folder.

@@ -12,6 +12,7 @@
 
 pub mod body;
 mod document;
+pub mod epub;
 mod feed;
 pub mod jsonld;
 mod output;
@@ -158,6 +159,7 @@ impl PageMaker<'_> {
             notes: self.theme.notes,
             strings: &self.theme.strings,
             site_lang: (lang != site_lang).then_some(site_lang),
+            book: false,
         }
     }
 
@@ -255,7 +257,30 @@ pub fn render_site(
     theme: &theme::Theme,
     sink: &dyn Sink,
 ) -> Result<Stats, RenderError> {
+    render_outputs(site, bodies, theme, None, sink)
+}
+
+/// [`render_site`], and the EPUB edition into the output when site.yaml's `epub.file` names it
+/// (its images read from `statics`).
+pub fn render_site_and_book(
+    site: &Site,
+    bodies: &dyn Bodies,
+    theme: &theme::Theme,
+    statics: &dyn epub::StaticFiles,
+    sink: &dyn Sink,
+) -> Result<Stats, RenderError> {
+    render_outputs(site, bodies, theme, Some(statics), sink)
+}
+
+fn render_outputs(
+    site: &Site,
+    bodies: &dyn Bodies,
+    theme: &theme::Theme,
+    statics: Option<&dyn epub::StaticFiles>,
+    sink: &dyn Sink,
+) -> Result<Stats, RenderError> {
     let maker = PageMaker::new(site, bodies, theme);
+    let book_file = site.config.epub.file.clone().filter(|f| sink.wants(f));
     let outputs = (
         document::HtmlPages::new(&maker, sink),
         (
@@ -264,12 +289,31 @@ pub fn render_site(
                 jsonld::Annotations::new(site, sink),
                 (
                     sitemap::Sitemap::new(site, sink).map(AtEnd),
-                    feed::Feed::new(site, sink).map(AtEnd),
+                    (
+                        feed::Feed::new(site, sink).map(AtEnd),
+                        (statics.zip(book_file)).map(|(statics, file)| {
+                            epub::Epub::new(&maker, epub::Plan::new(site, file), statics, false)
+                        }),
+                    ),
                 ),
             ),
         ),
     );
     output::run(&maker, &outputs, sink)
+}
+
+/// The EPUB edition alone (`glossa epub`), as `path` in `sink`.
+pub fn render_book(
+    site: &Site,
+    bodies: &dyn Bodies,
+    theme: &theme::Theme,
+    statics: &dyn epub::StaticFiles,
+    sink: &dyn Sink,
+    path: &str,
+) -> Result<Stats, RenderError> {
+    let maker = PageMaker::new(site, bodies, theme);
+    let book = epub::Epub::new(&maker, epub::Plan::new(site, path.to_owned()), statics, true);
+    output::run(&maker, &book, sink)
 }
 
 /// The path part of a URL: `https://u.github.io/repo/` → `/repo/`.

@@ -24,6 +24,7 @@ pub(super) fn render_home_and_glossary(
     if sink.wants(layout::HOME) {
         let mut c = maker.base("home", "", &config.lang, &config.title, "");
         c.insert("documents", &summaries);
+        c.insert("epub", &config.epub.file);
         sink.put(layout::HOME, &maker.render("index.html", &c, PAGE_BYTES)?)?;
         pages += 1;
     }
@@ -72,7 +73,7 @@ pub(super) fn render_home_and_glossary(
 
 /// The glossary's entries by kind, each kind with a slug for its id, the entries in order of
 /// their terms.
-fn glossary_groups(site: &Site) -> Vec<Group> {
+pub(super) fn glossary_groups(site: &Site) -> Vec<Group> {
     let entries = &site.entries;
     let counts = occurrence_counts(site);
     let mut kinds: BTreeMap<&str, Vec<usize>> = BTreeMap::new();

@@ -59,6 +59,19 @@ pub const BUILTIN: &[Builtin] = &[
             ("entry.html", theme_file!("default", "templates/entry.html")),
             ("404.html", theme_file!("default", "templates/404.html")),
             ("search.html", theme_file!("default", "templates/search.html")),
+            // The EPUB edition (docs/epub.md).
+            (
+                "epub/chapter.xhtml",
+                theme_file!("default", "templates/epub/chapter.xhtml"),
+            ),
+            ("epub/title.xhtml", theme_file!("default", "templates/epub/title.xhtml")),
+            ("epub/cover.xhtml", theme_file!("default", "templates/epub/cover.xhtml")),
+            (
+                "epub/glossary.xhtml",
+                theme_file!("default", "templates/epub/glossary.xhtml"),
+            ),
+            ("epub/nav.xhtml", theme_file!("default", "templates/epub/nav.xhtml")),
+            ("epub/epub.css", theme_file!("default", "templates/epub/epub.css")),
         ],
         static_files: &[
             ("favicon.svg", include_bytes!("../../themes/default/static/favicon.svg")),
@@ -214,7 +227,7 @@ pub fn load(root: &Path, name: &str, lang: &str, diags: &mut Vec<Diagnostic>) ->
     let errors_before = diags.iter().filter(|d| d.is_error()).count();
     let chain = resolve_chain(root, name, diags)?;
     let mut tera = tera::Tera::new();
-    tera.autoescape_on(vec![".html", ".xml"]);
+    tera.autoescape_on(vec![".html", ".xml", ".xhtml"]);
     let prefixes: Vec<String> = chain.iter().map(|m| format!("{}/templates/", m.name)).collect();
     if let Err(e) = tera.set_fallback_prefixes(prefixes) {
         diags.push(Diagnostic::error(

@@ -14,7 +14,7 @@ fn site() -> Site {
     let site = Site::new(&[
         (
             "content/site.yaml",
-            "title: Tiere\nlang: de\nbase_url: https://example.org/\n",
+            "title: Tiere\nlang: de\nbase_url: https://example.org/\nepub:\n  file: tiere.epub\n",
         ),
         ("content/glossary.yaml", GLOSSARY),
         ("content/pages/about.md", "# Über\n\nEine Seite.\n"),
@@ -109,6 +109,10 @@ type Edit = dyn Fn(&Site);
 fn every_kind_of_edit_gives_the_output_of_a_build_from_nothing() {
     let site = site();
     site.build_ok(&["--quiet"]);
+    assert!(
+        site.out().join("tiere.epub").is_file(),
+        "the book is one of the files compared"
+    );
     let edits: [(&str, &Edit); 9] = [
         ("a document's text", &|s| {
             s.write(

@@ -28,6 +28,7 @@ mod crawl;
 mod demo;
 mod diagnostics_format;
 mod documents;
+mod epub;
 mod feeds;
 mod fix;
 mod glossary;

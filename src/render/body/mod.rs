@@ -11,7 +11,7 @@ use crate::concat::{cat, push};
 use crate::layout::refused_scheme;
 use crate::layout::{classify, href};
 use crate::markdown::{
-    BODY_BASE, ENDNOTE_BASE, NOTE_ROOT, Outline, escape, escape_href, focusable_blocks, heading_attrs, is_inline,
+    BODY_BASE, ENDNOTE_BASE, NOTE_ROOT, Outline, escape_href, focusable_blocks, heading_attrs, is_inline,
     is_inline_end, note_html_and_text, rewrite_link,
 };
 use crate::parse::Entry;
@@ -20,12 +20,13 @@ use crate::resolve::{PageBody, ResolvedDoc};
 use crate::theme::{NotePlacement, Strings};
 use pulldown_cmark::{CowStr, Event, Tag, TagEnd, html};
 
+mod book;
 mod notes;
 mod translation;
 
 use crate::resolve::reading::BlockKind;
 pub use notes::RenderedNote;
-use notes::{endnotes_html, lang_attr};
+use notes::{endnotes_html, gloss_html};
 pub use translation::{TranslatedBlocks, translated_blocks};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -59,6 +60,8 @@ pub struct BodyOptions<'a> {
     /// The site's language when the document is in another one. Notes and glosses are written
     /// for the site's readers, in its language, so they carry it as their `lang`.
     pub site_lang: Option<&'a str>,
+    /// For the EPUB edition: notes as EPUB footnotes, glosses in the text (docs/epub.md).
+    pub book: bool,
 }
 
 /// An event of the document, borrowing its text rather than copying it: the page's events
@@ -270,13 +273,13 @@ pub fn render_body(
             }
             Event::Start(tag) if !is_inline(tag) && !matches!(tag, Tag::Image { .. }) => {
                 r.item_text_ends();
-                r.out.push(borrowed(event));
+                r.out.push(r.as_written(borrowed(event)));
             }
             Event::Start(tag) if is_inline(tag) => r.open_inline(tag, i),
             Event::End(tag) if is_inline_end(tag) => r.close_inline(event),
             Event::FootnoteReference(label) => r.footnote_ref(label),
             Event::Start(Tag::Image { .. }) => r.out.push(rewrite_link(borrowed(event), root)),
-            other => r.out.push(borrowed(other)),
+            other => r.out.push(r.as_written(borrowed(other))),
         }
     }
     r.finish()
@@ -556,7 +559,7 @@ impl<'a> Renderer<'a> {
                 );
                 // Focusable unless a link around or inside it already is (and no tabindex may
                 // stand inside a link).
-                if a.gloss.is_some() && a.see.is_none() && !self.in_link() {
+                if a.gloss.is_some() && a.see.is_none() && !self.opts.book && !self.in_link() {
                     s.push_str(" tabindex=\"0\"");
                 }
                 s.push('>');
@@ -629,14 +632,7 @@ impl<'a> Renderer<'a> {
                     s.push_str("</a>");
                 }
                 if let Some(g) = &a.gloss {
-                    push!(
-                        &mut s,
-                        "<span class=\"gloss-text\"",
-                        lang_attr(self.opts),
-                        ">",
-                        escape(g.trim()),
-                        "</span>"
-                    );
+                    s.push_str(&gloss_html(g, self.opts));
                 }
                 s.push_str("</span>");
                 s

@@ -23,9 +23,42 @@ pub(super) fn lang_attr(opts: &BodyOptions) -> String {
         .unwrap_or_default()
 }
 
-/// One note's body element: the hook `id="note-N" role="doc-footnote"` with its backlink.
+/// A gloss after its words: hidden until hover or focus on a web page (the theme's CSS), in
+/// the text in parentheses in the EPUB edition, where an e-ink screen has no hover
+/// (docs/epub.md).
+pub(super) fn gloss_html(gloss: &str, opts: &BodyOptions) -> String {
+    let [open, close] = if opts.book { [" (", ")"] } else { ["", ""] };
+    cat![
+        "<span class=\"gloss-text\"",
+        lang_attr(opts),
+        ">",
+        open,
+        escape(gloss.trim()),
+        close,
+        "</span>"
+    ]
+}
+
+/// One note's body element: the hook `id="note-N" role="doc-footnote"` with its backlink; in
+/// the EPUB edition an EPUB footnote (`aside epub:type="footnote"`), which reading systems
+/// open as a pop-up from its reference.
 pub(super) fn note_html(n: usize, body: &str, opts: &BodyOptions) -> String {
     let label = escape(&opts.strings.with_number("back_to_reference", n));
+    if opts.book {
+        return cat![
+            "<aside class=\"note\" epub:type=\"footnote\" role=\"doc-footnote\" id=\"note-",
+            n,
+            "\"><p class=\"note-number\"><a class=\"note-backlink\" role=\"doc-backlink\" href=\"#noteref-",
+            n,
+            "\" aria-label=\"",
+            label,
+            "\">",
+            n,
+            "</a></p><div class=\"note-body\">",
+            body,
+            "</div></aside>\n",
+        ];
+    }
     cat![
         "<div class=\"note\" id=\"note-",
         n,
@@ -43,6 +76,21 @@ pub(super) fn note_html(n: usize, body: &str, opts: &BodyOptions) -> String {
 
 /// The notes for the end of the text: an ordered list, one item per note.
 pub(super) fn endnotes_html(notes: &[RenderedNote], opts: &BodyOptions) -> String {
+    if opts.book {
+        let heading = escape(opts.strings.get("notes"));
+        let mut s = cat![
+            "<section class=\"footnotes\"",
+            lang_attr(opts),
+            ">\n<h2>",
+            heading,
+            "</h2>\n"
+        ];
+        for note in notes {
+            s.push_str(&note_html(note.number, &note.html, opts));
+        }
+        s.push_str("</section>\n");
+        return s;
+    }
     let mut s = cat!["<ol class=\"endnotes\"", lang_attr(opts), ">\n"];
     for note in notes {
         push!(&mut s, "<li>", note_html(note.number, &note.html, opts), "</li>\n");
@@ -55,7 +103,9 @@ impl Renderer<'_> {
     pub(super) fn note_ref(&mut self, body_html: String, text: String) {
         let n = self.notes.len() + 1;
         self.html(cat![
-            "<a class=\"noteref\" role=\"doc-noteref\" id=\"noteref-",
+            "<a class=\"noteref\"",
+            self.epub_type("noteref"),
+            " role=\"doc-noteref\" id=\"noteref-",
             n,
             "\" href=\"#note-",
             n,
@@ -73,11 +123,22 @@ impl Renderer<'_> {
         }
     }
 
+    /// ` epub:type="TYPE"` in the EPUB edition, else nothing.
+    fn epub_type(&self, kind: &str) -> String {
+        if self.opts.book {
+            cat![" epub:type=\"", kind, "\""]
+        } else {
+            String::new()
+        }
+    }
+
     pub(super) fn footnote_ref(&mut self, label: &str) {
         if let Some((_, n)) = self.footnote_numbers.iter().find(|(l, _)| l == label) {
             let n = *n;
             self.html(cat![
-                "<a class=\"noteref\" role=\"doc-noteref\" href=\"#note-",
+                "<a class=\"noteref\"",
+                self.epub_type("noteref"),
+                " role=\"doc-noteref\" href=\"#note-",
                 n,
                 "\">",
                 n,

@@ -1,0 +1,169 @@
+//! The book's container: a ZIP file (EPUB's OCF) written front to back into a stream, one
+//! entry after the other, so that a chapter goes out as soon as it is taken in and the book is
+//! never held whole. `mimetype` comes first, stored, without an extra field; every entry has
+//! the same fixed time and the entries stand in the order they are added: the same book gives
+//! the same bytes.
+//!
+//! Each entry is compressed where it is made, on any thread ([`Entry::new`]), and written with
+//! its sizes and checksum already known, so the ZIP writer never goes back to patch a header:
+//! the stream only needs to tell its position ([`Appending`]).
+
+use std::io::{self, Seek, SeekFrom, Write};
+use zip::write::SimpleFileOptions;
+use zip::{CompressionMethod, DateTime, PreparedZipFile, ZipWriter};
+
+/// The first entry of every EPUB, and what it holds.
+const MIMETYPE: (&str, &[u8]) = ("mimetype", b"application/epub+zip");
+
+/// One entry of the container, compressed (or stored) and ready to append.
+pub(super) struct Entry(PreparedZipFile);
+
+/// How an entry's bytes are kept.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Packing {
+    /// Deflated: text (XHTML, CSS, XML).
+    Deflate,
+    /// As they are: `mimetype`, and images, which are compressed already.
+    Store,
+}
+
+impl Entry {
+    /// `bytes` as the entry `name`, with the container's fixed time.
+    pub(super) fn new(name: &str, bytes: &[u8], time: DateTime, packing: Packing) -> io::Result<Entry> {
+        let method = match packing {
+            Packing::Deflate => CompressionMethod::Deflated,
+            Packing::Store => CompressionMethod::Stored,
+        };
+        let options = SimpleFileOptions::default()
+            .compression_method(method)
+            .last_modified_time(time)
+            .unix_permissions(0o644);
+        PreparedZipFile::from_data(name, options, bytes)
+            .map(Entry)
+            .map_err(io::Error::other)
+    }
+}
+
+/// The container being written.
+pub(super) struct Container<W: Write> {
+    zip: ZipWriter<Appending<W>>,
+}
+
+impl<W: Write> Container<W> {
+    /// Starts the container in `out` with its `mimetype` entry.
+    pub(super) fn new(out: W, time: DateTime) -> io::Result<Self> {
+        let mut container = Container {
+            zip: ZipWriter::new(Appending { inner: out, written: 0 }),
+        };
+        container.add(Entry::new(MIMETYPE.0, MIMETYPE.1, time, Packing::Store)?)?;
+        Ok(container)
+    }
+
+    /// Appends an entry.
+    pub(super) fn add(&mut self, entry: Entry) -> io::Result<()> {
+        self.zip.add_prepared_file(entry.0).map_err(io::Error::other)
+    }
+
+    /// Writes the central directory; the stream is then complete.
+    pub(super) fn finish(self) -> io::Result<W> {
+        let done = self.zip.finish().map_err(io::Error::other)?;
+        let mut inner = done.inner;
+        inner.flush()?;
+        Ok(inner)
+    }
+}
+
+/// A stream that only appends and can tell where it is: all the ZIP writer asks of [`Seek`]
+/// when every entry's size is known before it is written. Any other seek is refused.
+struct Appending<W> {
+    inner: W,
+    written: u64,
+}
+
+impl<W: Write> Write for Appending<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.written += n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+impl<W> Seek for Appending<W> {
+    fn seek(&mut self, pos: SeekFrom) -> io::Result<u64> {
+        match pos {
+            SeekFrom::Current(0) | SeekFrom::End(0) => Ok(self.written),
+            SeekFrom::Start(at) if at == self.written => Ok(at),
+            _ => Err(io::Error::new(
+                io::ErrorKind::Unsupported,
+                "the book's container is written front to back",
+            )),
+        }
+    }
+}
+
+/// The entries' time: midnight of a `YYYY-MM-DD` date (the newest document's), else the ZIP
+/// format's first day.
+pub(super) fn entry_time(date: Option<&str>) -> DateTime {
+    let parse = |date: &str| -> Option<DateTime> {
+        let mut parts = date.get(..10)?.split('-');
+        let year = parts.next()?.parse().ok()?;
+        let month = parts.next()?.parse().ok()?;
+        let day = parts.next()?.parse().ok()?;
+        DateTime::from_date_and_time(year, month, day, 0, 0, 0).ok()
+    };
+    date.and_then(parse).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn book(texts: &[(&str, &str)]) -> Vec<u8> {
+        let time = entry_time(Some("2024-05-06"));
+        let mut c = Container::new(Vec::new(), time).unwrap();
+        for (name, text) in texts {
+            c.add(Entry::new(name, text.as_bytes(), time, Packing::Deflate).unwrap())
+                .unwrap();
+        }
+        c.finish().unwrap()
+    }
+
+    #[test]
+    fn mimetype_comes_first_stored_without_an_extra_field() {
+        let bytes = book(&[("EPUB/a.xhtml", "<p>a</p>")]);
+        assert_eq!(&bytes[..4], b"PK\x03\x04");
+        assert_eq!(u16::from_le_bytes([bytes[8], bytes[9]]), 0, "stored");
+        assert_eq!(u16::from_le_bytes([bytes[28], bytes[29]]), 0, "no extra field");
+        assert_eq!(&bytes[30..38], b"mimetype");
+        assert_eq!(&bytes[38..58], b"application/epub+zip");
+        let flags = u16::from_le_bytes([bytes[6], bytes[7]]);
+        assert_eq!(flags & 8, 0, "no data descriptor: sizes in the local header");
+    }
+
+    #[test]
+    fn the_same_entries_give_the_same_bytes_and_read_back() {
+        let entries = [("META-INF/container.xml", "<x/>"), ("EPUB/b.xhtml", "<p>b</p>")];
+        let (a, b) = (book(&entries), book(&entries));
+        assert_eq!(a, b);
+        let mut zip = zip::ZipArchive::new(io::Cursor::new(a)).unwrap();
+        let names: Vec<String> = (0..zip.len())
+            .map(|i| zip.by_index(i).unwrap().name().unwrap().into_owned())
+            .collect();
+        assert_eq!(names, ["mimetype", "META-INF/container.xml", "EPUB/b.xhtml"]);
+        let mut text = String::new();
+        io::Read::read_to_string(&mut zip.by_name("EPUB/b.xhtml").unwrap(), &mut text).unwrap();
+        assert_eq!(text, "<p>b</p>");
+    }
+
+    #[test]
+    fn entry_time_is_the_date_or_the_first_day() {
+        let t = entry_time(Some("2023-11-29"));
+        assert_eq!((t.year(), t.month(), t.day(), t.hour()), (2023, 11, 29, 0));
+        assert_eq!(entry_time(Some("someday")), DateTime::default());
+        assert_eq!(entry_time(None), DateTime::default());
+    }
+}

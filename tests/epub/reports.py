@@ -1,0 +1,55 @@
+#!/usr/bin/env python3
+"""The reports of tests/epub/run.sh's checkers, read:
+
+  reports.py epubcheck REPORT.json BOOK   fails on any fatal error, error or warning
+  reports.py ace REPORT.json BOOK         fails on any serious or critical violation
+  reports.py first-chapter UNZIPPED_DIR   prints the first text chapter's file in EPUB/
+"""
+
+import json
+import sys
+import xml.etree.ElementTree as ET
+
+
+def epubcheck(report, book):
+    messages = json.load(open(report, encoding="utf-8"))["messages"]
+    bad = [m for m in messages if m["severity"] in ("FATAL", "ERROR", "WARNING")]
+    for m in bad:
+        where = ", ".join(f"{l['path']}:{l.get('line', '?')}" for l in m.get("locations", []))
+        print(f"     {m['severity']} {m['ID']} {where}: {m['message']}", file=sys.stderr)
+    print(f"{'FAIL' if bad else 'ok  '} epubcheck: {book}: {len(bad)} errors and warnings")
+    return not bad
+
+
+def ace(report, book):
+    data = json.load(open(report, encoding="utf-8"))
+    bad = []
+    for subject in data.get("assertions", []):
+        for a in subject.get("assertions", []):
+            test = a["earl:test"]
+            if test.get("earl:impact") in ("serious", "critical"):
+                bad.append((subject["earl:testSubject"]["url"], test["earl:impact"], test["dct:title"],
+                            a["earl:result"].get("dct:description", "")))
+    for url, impact, title, text in bad:
+        print(f"     {impact} {title} in {url}: {text}", file=sys.stderr)
+    print(f"{'FAIL' if bad else 'ok  '} ace: {book}: {len(bad)} serious or critical violations")
+    return not bad
+
+
+def first_chapter(folder):
+    ns = {"opf": "http://www.idpf.org/2007/opf"}
+    package = ET.parse(f"{folder}/EPUB/package.opf").getroot()
+    files = {i.get("id"): i.get("href") for i in package.find("opf:manifest", ns)}
+    for ref in package.find("opf:spine", ns):
+        href = files[ref.get("idref")]
+        text = open(f"{folder}/EPUB/{href}", encoding="utf-8").read()
+        if 'epub:type="chapter"' in text:
+            print(href)
+            return True
+    return False
+
+
+if __name__ == "__main__":
+    kind, args = sys.argv[1], sys.argv[2:]
+    ok = {"epubcheck": epubcheck, "ace": ace, "first-chapter": first_chapter}[kind](*args)
+    sys.exit(0 if ok else 1)
