@@ -42,6 +42,35 @@ pub(crate) fn entry_page(id: &str) -> String {
     cat!["glossary/", id, "/index.html"]
 }
 
+/// The glossary entry a relative link `href` in the page at `page` (a path from the site
+/// root, as [`doc_page`] and [`entry_page`] give it) points at: the inverse of [`entry_page`],
+/// whatever way the link goes there (`../glossary/ID/index.html` from a document,
+/// `../ID/index.html` from another entry). A fragment or query does not count; an absolute
+/// link, or one that leaves the site, points at no entry.
+pub(crate) fn linked_entry(page: &str, href: &str) -> Option<String> {
+    let href = href.split(['#', '?']).next().unwrap_or_default();
+    let scheme = href.find(':').is_some_and(|c| !href[..c].contains('/'));
+    if href.is_empty() || href.starts_with('/') || scheme {
+        return None;
+    }
+    let mut path: Vec<&str> = page.split('/').collect();
+    path.pop(); // the page's own file: the link goes from its folder
+    for segment in href.split('/') {
+        match segment {
+            "." => {}
+            ".." => {
+                path.pop()?;
+            }
+            "" => return None,
+            s => path.push(s),
+        }
+    }
+    match path[..] {
+        ["glossary", id, "index.html"] if id != "index.html" => Some(id.to_owned()),
+        _ => None,
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Target {
     Doc {
@@ -177,5 +206,36 @@ mod tests {
         assert_eq!(classify("https://x.org/a#b").unwrap(), Target::Other);
         assert!(classify(" JavaScript:alert(1)").is_err());
         assert!(classify("term:a#b").is_err());
+    }
+
+    #[test]
+    fn finds_the_entry_a_relative_link_points_at() {
+        let from_doc = |href| linked_entry(&doc_page("erlkoenig"), href);
+        assert_eq!(from_doc("../glossary/lawrow/index.html").as_deref(), Some("lawrow"));
+        assert_eq!(from_doc("../glossary/lawrow/index.html#x").as_deref(), Some("lawrow"));
+        assert_eq!(from_doc("./../glossary/lawrow/index.html").as_deref(), Some("lawrow"));
+        let from_entry = |href| linked_entry(&entry_page("putin"), href);
+        assert_eq!(from_entry("../lawrow/index.html").as_deref(), Some("lawrow"));
+        assert_eq!(
+            from_entry("../../glossary/lawrow/index.html").as_deref(),
+            Some("lawrow")
+        );
+        for not_an_entry in [
+            "../glossary/index.html",
+            "../glossary/lawrow/",
+            "../glossary/a/b/index.html",
+            "../../../glossary/lawrow/index.html",
+            "/glossary/lawrow/index.html",
+            "https://x.org/glossary/lawrow/index.html",
+            "../other/index.html",
+            "#note-1",
+            "",
+        ] {
+            assert_eq!(from_doc(not_an_entry), None, "{not_an_entry}");
+        }
+        assert_eq!(
+            linked_entry(HOME, "glossary/lawrow/index.html").as_deref(),
+            Some("lawrow")
+        );
     }
 }

@@ -36,6 +36,7 @@ mod jsonld;
 mod links;
 mod notes;
 mod output;
+mod previews;
 mod props;
 mod reader;
 mod scale;
