@@ -53,20 +53,26 @@ pub(crate) fn linked_entry(page: &str, href: &str) -> Option<String> {
     if href.is_empty() || href.starts_with('/') || scheme {
         return None;
     }
-    let mut path: Vec<&str> = page.split('/').collect();
-    path.pop(); // the page's own file: the link goes from its folder
-    for segment in href.split('/') {
-        match segment {
-            "." => {}
-            ".." => {
-                path.pop()?;
-            }
-            "" => return None,
-            s => path.push(s),
+    // Every link of a page is asked about: no allocation until an entry is found.
+    let (mut up, mut rest) = (0, href);
+    loop {
+        if let Some(r) = rest.strip_prefix("../") {
+            (up, rest) = (up + 1, r);
+        } else if let Some(r) = rest.strip_prefix("./") {
+            rest = r;
+        } else {
+            break;
         }
     }
-    match path[..] {
-        ["glossary", id, "index.html"] if id != "index.html" => Some(id.to_owned()),
+    // `a/../b`, `a//b`, `a/./b`: glossa writes none of these.
+    if rest.split('/').any(|s| matches!(s, "" | "." | "..")) {
+        return None;
+    }
+    let depth = page.matches('/').count();
+    let folder = page.split('/').take(depth.checked_sub(up)?);
+    let mut path = folder.chain(rest.split('/'));
+    match (path.next(), path.next(), path.next(), path.next()) {
+        (Some("glossary"), Some(id), Some("index.html"), None) => Some(id.to_owned()),
         _ => None,
     }
 }
@@ -223,6 +229,7 @@ mod tests {
         for not_an_entry in [
             "../glossary/index.html",
             "../glossary/lawrow/",
+            "../glossary/x/../lawrow/index.html",
             "../glossary/a/b/index.html",
             "../../../glossary/lawrow/index.html",
             "/glossary/lawrow/index.html",

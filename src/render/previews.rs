@@ -4,8 +4,9 @@
 //!
 //! The data comes with the page, not from a file per entry: a page gets one
 //! `<template class="glossary-previews">` before `</body>`, with an element for each entry it
-//! links, and nothing when it links none. A page with 100 links to 100 entries weighs about
-//! 13 kB more, compressed (docs/themes.md has the figures): no request on hover, nothing to
+//! links, and the script element of the theme's `static/previews.js`; a page that links no
+//! entry gets neither. A page with 100 links to 100 entries weighs about
+//! 12 kB more, compressed (docs/themes.md has the figures): no request on hover, nothing to
 //! fetch when the site is opened from disk, and no file more per entry. Which entries a page
 //! links is read from the finished page, so that every link counts, whoever wrote it:
 //! occurrences, `term:` and `see:` links, links in notes and translations, and the theme's own
@@ -51,8 +52,8 @@ impl<'a> Previews<'a> {
     }
 
     /// The first paragraph of entry `i`'s definition as its page shows it, its links made from
-    /// `root`; for a definition without one (a list, a table), its text.
-    fn paragraph(&self, i: usize, root: &str) -> String {
+    /// `root`, pushed onto `out`; for a definition without one (a list, a table), its text.
+    fn push_paragraph(&self, out: &mut String, i: usize, root: &str) {
         let make = || {
             let e = &self.entries[i];
             let html = markdown_html(&e.definition, root, self.raw_html, BODY_BASE);
@@ -60,8 +61,8 @@ impl<'a> Previews<'a> {
                 .unwrap_or_else(|| cat!["<p>", escape(&plain_text(&e.definition, self.raw_html)), "</p>"])
         };
         match ROOTS.iter().position(|r| *r == root) {
-            Some(r) => self.made[r][i].get_or_init(make).clone(),
-            None => make(),
+            Some(r) => out.push_str(self.made[r][i].get_or_init(make)),
+            None => out.push_str(&make()),
         }
     }
 }
@@ -75,16 +76,13 @@ fn first_paragraph(html: &str) -> Option<String> {
 
 impl PageMaker<'_> {
     /// `page`, the HTML of the page at `path` whose way back to the site root is `root`, with
-    /// the previews of the glossary entries it links before its `</body>` (or at its end). A page
-    /// that links no entry is left as it is.
-    pub(super) fn with_previews(&self, page: Vec<u8>, path: &str, root: &str) -> Vec<u8> {
+    /// the previews of the glossary entries it links and the script that shows them before its
+    /// `</body>` (or at its end). A page that links no entry is left as it is.
+    pub(super) fn with_previews(&self, mut page: Vec<u8>, path: &str, root: &str) -> Vec<u8> {
         let previews = &self.previews;
         if previews.entries.is_empty() {
             return page;
         }
-        let Ok(html) = std::str::from_utf8(&page) else {
-            return page;
-        };
         let by_id = previews.by_id.get_or_init(|| {
             let mut order: Vec<usize> = (0..previews.entries.len()).collect();
             order.sort_unstable_by(|&a, &b| previews.entries[a].id.cmp(&previews.entries[b].id));
@@ -96,7 +94,13 @@ impl PageMaker<'_> {
         };
         let mut block = String::new();
         let mut seen = std::collections::HashSet::new();
-        for href in hrefs(html) {
+        // A link from outside the glossary's folder names it; only entry pages link entries
+        // without (`../ID/index.html`). Most links of a page go elsewhere: they are not read.
+        let hrefs: Box<dyn Iterator<Item = &str>> = match path.starts_with(GLOSSARY_FOLDER) {
+            true => Box::new(hrefs(&page)),
+            false => Box::new(hrefs_holding(&page, GLOSSARY_FOLDER)),
+        };
+        for href in hrefs {
             let Some(i) = linked_entry(path, href).and_then(|id| find(&id)) else {
                 continue;
             };
@@ -107,14 +111,17 @@ impl PageMaker<'_> {
         if block.is_empty() {
             return page;
         }
-        let at = html.rfind("</body>").unwrap_or(html.len());
-        let mut out = String::with_capacity(html.len() + block.len() + 64);
-        out.push_str(&html[..at]);
-        out.push_str("<template class=\"glossary-previews\">");
-        out.push_str(&block);
-        out.push_str("</template>\n");
-        out.push_str(&html[at..]);
-        out.into_bytes()
+        let at = memchr::memmem::rfind(&page, b"</body>").unwrap_or(page.len());
+        let block = cat![
+            "<template class=\"glossary-previews\">",
+            block,
+            "</template>\n<script src=\"",
+            root,
+            "static/previews.js\" defer></script>\n"
+        ];
+        // Only the end of the page moves.
+        page.splice(at..at, block.into_bytes());
+        page
     }
 
     /// One entry's preview: its term and kind, the first paragraph of its definition and a link
@@ -130,8 +137,11 @@ impl PageMaker<'_> {
             escape(&e.term),
             "</span> <span class=\"preview-kind\">",
             escape(&e.kind),
-            "</span></p>",
-            self.previews.paragraph(i, root),
+            "</span></p>"
+        );
+        self.previews.push_paragraph(out, i, root);
+        crate::concat::push!(
+            out,
             "<p class=\"preview-open\"><a href=\"",
             href,
             "\">",
@@ -141,11 +151,32 @@ impl PageMaker<'_> {
     }
 }
 
-/// The values of the `href` attributes of a page, as written (escaped).
-fn hrefs(html: &str) -> impl Iterator<Item = &str> {
-    html.match_indices(" href=\"").filter_map(|(i, m)| {
-        let rest = &html[i + m.len()..];
-        rest.find('"').map(|end| &rest[..end])
+/// What every link to an entry holds, unless it goes from inside the folder
+/// ([`crate::layout::entry_page`]).
+const GLOSSARY_FOLDER: &str = "glossary/";
+
+/// The values of the `href` attributes of a page that hold `part`: found by where `part` stands,
+/// with the attribute around it.
+fn hrefs_holding<'h>(html: &'h [u8], part: &str) -> impl Iterator<Item = &'h str> {
+    const HREF: &[u8] = b" href=\"";
+    memchr::memmem::find_iter(html, part.as_bytes()).filter_map(|i| {
+        let open = memchr::memrchr(b'"', &html[..i])?;
+        let end = i + memchr::memchr(b'"', &html[i..])?;
+        html[..=open].ends_with(HREF).then_some(())?;
+        std::str::from_utf8(&html[open + 1..end]).ok()
+    })
+}
+
+/// The values of the `href` attributes of a page, as written (escaped). The page is read as
+/// bytes, not checked as UTF-8 first: an attribute's value lies between ASCII quotes, so each is
+/// checked alone.
+fn hrefs(html: &[u8]) -> impl Iterator<Item = &str> {
+    const HREF: &[u8] = b" href=\"";
+    // memchr's search: every page is read whole, and most of it is text.
+    memchr::memmem::find_iter(html, HREF).filter_map(|i| {
+        let rest = html.get(i + HREF.len()..)?;
+        let end = memchr::memchr(b'"', rest)?;
+        std::str::from_utf8(&rest[..end]).ok()
     })
 }
 
@@ -163,6 +194,15 @@ mod tests {
     #[test]
     fn reads_every_href() {
         let html = r#"<a href="a">x</a><link rel="icon" href="b"><a class="term" href="../c">"#;
-        assert_eq!(hrefs(html).collect::<Vec<_>>(), ["a", "b", "../c"]);
+        assert_eq!(hrefs(html.as_bytes()).collect::<Vec<_>>(), ["a", "b", "../c"]);
+        let html = r#"<a href="../glossary/a/index.html">glossary/</a> <a title="glossary/x" href="../glossary/b/index.html#glossary/">"#;
+        assert_eq!(
+            hrefs_holding(html.as_bytes(), GLOSSARY_FOLDER).collect::<Vec<_>>(),
+            [
+                "../glossary/a/index.html",
+                "../glossary/b/index.html#glossary/",
+                "../glossary/b/index.html#glossary/"
+            ]
+        );
     }
 }
