@@ -39,8 +39,11 @@ pub(crate) fn entry_page_in_glossary(id: &str) -> String {
 
 /// The page of a glossary entry, relative to the site root.
 pub(crate) fn entry_page(id: &str) -> String {
-    cat!["glossary/", id, "/index.html"]
+    cat!["glossary/", id, "/", ENTRY_FILE]
 }
+
+/// The file of an entry's page in its folder.
+const ENTRY_FILE: &str = "index.html";
 
 /// The glossary entry a relative link `href` in the page at `page` (a path from the site
 /// root, as [`doc_page`] and [`entry_page`] give it) points at: the inverse of [`entry_page`],
@@ -48,12 +51,17 @@ pub(crate) fn entry_page(id: &str) -> String {
 /// `../ID/index.html` from another entry). A fragment or query does not count; an absolute
 /// link, or one that leaves the site, points at no entry.
 pub(crate) fn linked_entry(page: &str, href: &str) -> Option<String> {
-    let href = href.split(['#', '?']).next().unwrap_or_default();
-    let scheme = href.find(':').is_some_and(|c| !href[..c].contains('/'));
-    if href.is_empty() || href.starts_with('/') || scheme {
+    // Every link of an entry page is asked about: nothing is allocated and little is read until
+    // an entry is found, and most links (to documents) end otherwise.
+    let slashes = |s: &str| s.bytes().filter(|&b| b == b'/').count();
+    let href = &href[..href.bytes().position(|b| b == b'#' || b == b'?').unwrap_or(href.len())];
+    if !href.ends_with(ENTRY_FILE) {
         return None;
     }
-    // Every link of a page is asked about: no allocation until an entry is found.
+    let scheme = href.find(':').is_some_and(|c| !href[..c].contains('/'));
+    if href.starts_with('/') || scheme {
+        return None;
+    }
     let (mut up, mut rest) = (0, href);
     loop {
         if let Some(r) = rest.strip_prefix("../") {
@@ -64,15 +72,16 @@ pub(crate) fn linked_entry(page: &str, href: &str) -> Option<String> {
             break;
         }
     }
-    // `a/../b`, `a//b`, `a/./b`: glossa writes none of these.
-    if rest.split('/').any(|s| matches!(s, "" | "." | "..")) {
+    let kept = slashes(page).checked_sub(up)?;
+    // The entry's path has three parts.
+    if kept + slashes(rest) + 1 != 3 {
         return None;
     }
-    let depth = page.matches('/').count();
-    let folder = page.split('/').take(depth.checked_sub(up)?);
+    let folder = page.split('/').take(kept);
     let mut path = folder.chain(rest.split('/'));
+    // (`a/../b`, `a//b`, `a/./b`: glossa writes none of these, and none is an entry's.)
     match (path.next(), path.next(), path.next(), path.next()) {
-        (Some("glossary"), Some(id), Some("index.html"), None) => Some(id.to_owned()),
+        (Some("glossary"), Some(id), Some(ENTRY_FILE), None) if !matches!(id, "" | "." | "..") => Some(id.to_owned()),
         _ => None,
     }
 }

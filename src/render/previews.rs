@@ -67,11 +67,21 @@ impl<'a> Previews<'a> {
     }
 }
 
-/// The first `<p>` element of definition HTML, when it has one.
+/// The first `<p>` element of definition HTML, when it has one, without its footnote
+/// references: their notes are on the entry's page, not on the page the preview shows on.
 fn first_paragraph(html: &str) -> Option<String> {
+    const FOOTNOTE: &str = "<sup class=\"footnote-reference\">";
     let start = ["<p>", "<p "].iter().filter_map(|p| html.find(p)).min()?;
     let end = start + html[start..].find("</p>")? + "</p>".len();
-    Some(html[start..end].to_owned())
+    let mut p = &html[start..end];
+    let mut out = String::with_capacity(p.len());
+    while let Some(at) = p.find(FOOTNOTE) {
+        out.push_str(&p[..at]);
+        let close = p[at..].find("</sup>").map_or(p.len(), |c| at + c + "</sup>".len());
+        p = &p[close..];
+    }
+    out.push_str(p);
+    Some(out)
 }
 
 impl PageMaker<'_> {
@@ -120,7 +130,9 @@ impl PageMaker<'_> {
             "static/previews.js\" defer></script>\n"
         ];
         // Only the end of the page moves.
-        page.splice(at..at, block.into_bytes());
+        let end = page.split_off(at);
+        page.extend_from_slice(block.as_bytes());
+        page.extend_from_slice(&end);
         page
     }
 
@@ -189,6 +201,8 @@ mod tests {
         let html = "<h3>x</h3>\n<pre><code>a</code></pre>\n<p>One <em>two</em>.</p>\n<p>Three.</p>\n";
         assert_eq!(first_paragraph(html).as_deref(), Some("<p>One <em>two</em>.</p>"));
         assert_eq!(first_paragraph("<ul><li>a</li></ul>"), None);
+        let noted = markdown_html("One[^1] two.\n\n[^1]: A note.\n", "../", false, BODY_BASE);
+        assert_eq!(first_paragraph(&noted).as_deref(), Some("<p>One two.</p>"), "{noted}");
     }
 
     #[test]

@@ -119,6 +119,20 @@
     for (var i = 0; i < lines.length; i++) {
       if (lastPointer.y >= lines[i].top && lastPointer.y <= lines[i].bottom) line = lines[i];
     }
+    /* A gloss in or around the link shows its text above the word: the preview keeps clear of
+     * it too. */
+    var around = current.closest('.gloss');
+    var glosses = Array.prototype.slice.call(current.querySelectorAll('.gloss-text'));
+    if (around) glosses.push(around.querySelector('.gloss-text'));
+    var top0 = line.top;
+    var bottom0 = line.bottom;
+    glosses.forEach(function (g) {
+      var r = g && g.getBoundingClientRect();
+      if (!r || !r.height || r.bottom < line.top - 2 * line.height || r.top > line.bottom) return;
+      top0 = Math.min(top0, r.top);
+      bottom0 = Math.max(bottom0, r.bottom);
+    });
+    line = { left: line.left, top: top0, bottom: bottom0 };
     var vw = root.clientWidth;
     var vh = window.innerHeight;
     tip.style.left = '0px';
