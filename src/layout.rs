@@ -39,7 +39,51 @@ pub(crate) fn entry_page_in_glossary(id: &str) -> String {
 
 /// The page of a glossary entry, relative to the site root.
 pub(crate) fn entry_page(id: &str) -> String {
-    cat!["glossary/", id, "/index.html"]
+    cat!["glossary/", id, "/", ENTRY_FILE]
+}
+
+/// The file of an entry's page in its folder.
+const ENTRY_FILE: &str = "index.html";
+
+/// The glossary entry a relative link `href` in the page at `page` (a path from the site
+/// root, as [`doc_page`] and [`entry_page`] give it) points at: the inverse of [`entry_page`],
+/// whatever way the link goes there (`../glossary/ID/index.html` from a document,
+/// `../ID/index.html` from another entry). A fragment or query does not count; an absolute
+/// link, or one that leaves the site, points at no entry.
+pub(crate) fn linked_entry(page: &str, href: &str) -> Option<String> {
+    // Every link of an entry page is asked about: nothing is allocated and little is read until
+    // an entry is found, and most links (to documents) end otherwise.
+    let slashes = |s: &str| s.bytes().filter(|&b| b == b'/').count();
+    let href = &href[..href.bytes().position(|b| b == b'#' || b == b'?').unwrap_or(href.len())];
+    if !href.ends_with(ENTRY_FILE) {
+        return None;
+    }
+    let scheme = href.find(':').is_some_and(|c| !href[..c].contains('/'));
+    if href.starts_with('/') || scheme {
+        return None;
+    }
+    let (mut up, mut rest) = (0, href);
+    loop {
+        if let Some(r) = rest.strip_prefix("../") {
+            (up, rest) = (up + 1, r);
+        } else if let Some(r) = rest.strip_prefix("./") {
+            rest = r;
+        } else {
+            break;
+        }
+    }
+    let kept = slashes(page).checked_sub(up)?;
+    // The entry's path has three parts.
+    if kept + slashes(rest) + 1 != 3 {
+        return None;
+    }
+    let folder = page.split('/').take(kept);
+    let mut path = folder.chain(rest.split('/'));
+    // (`a/../b`, `a//b`, `a/./b`: glossa writes none of these, and none is an entry's.)
+    match (path.next(), path.next(), path.next(), path.next()) {
+        (Some("glossary"), Some(id), Some(ENTRY_FILE), None) if !matches!(id, "" | "." | "..") => Some(id.to_owned()),
+        _ => None,
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -177,5 +221,37 @@ mod tests {
         assert_eq!(classify("https://x.org/a#b").unwrap(), Target::Other);
         assert!(classify(" JavaScript:alert(1)").is_err());
         assert!(classify("term:a#b").is_err());
+    }
+
+    #[test]
+    fn finds_the_entry_a_relative_link_points_at() {
+        let from_doc = |href| linked_entry(&doc_page("erlkoenig"), href);
+        assert_eq!(from_doc("../glossary/lawrow/index.html").as_deref(), Some("lawrow"));
+        assert_eq!(from_doc("../glossary/lawrow/index.html#x").as_deref(), Some("lawrow"));
+        assert_eq!(from_doc("./../glossary/lawrow/index.html").as_deref(), Some("lawrow"));
+        let from_entry = |href| linked_entry(&entry_page("putin"), href);
+        assert_eq!(from_entry("../lawrow/index.html").as_deref(), Some("lawrow"));
+        assert_eq!(
+            from_entry("../../glossary/lawrow/index.html").as_deref(),
+            Some("lawrow")
+        );
+        for not_an_entry in [
+            "../glossary/index.html",
+            "../glossary/lawrow/",
+            "../glossary/x/../lawrow/index.html",
+            "../glossary/a/b/index.html",
+            "../../../glossary/lawrow/index.html",
+            "/glossary/lawrow/index.html",
+            "https://x.org/glossary/lawrow/index.html",
+            "../other/index.html",
+            "#note-1",
+            "",
+        ] {
+            assert_eq!(from_doc(not_an_entry), None, "{not_an_entry}");
+        }
+        assert_eq!(
+            linked_entry(HOME, "glossary/lawrow/index.html").as_deref(),
+            Some("lawrow")
+        );
     }
 }

@@ -119,7 +119,8 @@ fn render_doc(maker: &PageMaker, item: &Item, sink: &dyn Sink, home: bool) -> Re
         let mut c = maker.base_with("document", ITEM_ROOT, &summary.lang, &rd.doc.title, path, &meta);
         c.insert("doc", &view);
         let size = PAGE_BYTES + view.body_html.len() + view.notes_html.len();
-        sink.put(path, &maker.render("document.html", &c, size)?)?;
+        let page = maker.render("document.html", &c, size)?;
+        sink.put(path, &maker.with_previews(page, path, ITEM_ROOT))?;
     }
     Ok(Rendered {
         summary: summary.filter(|_| home),

@@ -18,6 +18,7 @@ pub mod jsonld;
 mod output;
 use output::AtEnd;
 mod pages;
+mod previews;
 pub mod search;
 mod share;
 mod sitemap;
@@ -113,6 +114,8 @@ struct PageMaker<'a> {
     nav_pages: Vec<(String, String)>,
     /// Whether the site has a feed, which every page then links.
     has_feed: bool,
+    /// What reading pages carry of the glossary entries they link (`previews`).
+    previews: previews::Previews<'a>,
 }
 
 impl PageMaker<'_> {
@@ -244,6 +247,7 @@ impl<'a> PageMaker<'a> {
                 .map(|p| (p.doc.slug.clone(), p.doc.title.clone()))
                 .collect(),
             has_feed: feed::has_feed(site),
+            previews: previews::Previews::new(&site.entries, config.raw_html),
         }
     }
 }

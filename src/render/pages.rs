@@ -60,7 +60,8 @@ pub(super) fn render_home_and_glossary(
                 let meta = maker.entry_meta(e, description, root, &path);
                 let mut c = maker.base_with("entry", root, &config.lang, &e.term, &path, &meta);
                 c.insert("entry", &view);
-                sink.put(&path, &maker.render("entry.html", &c, PAGE_BYTES)?)?;
+                let page = maker.render("entry.html", &c, PAGE_BYTES)?;
+                sink.put(&path, &maker.with_previews(page, &path, root))?;
                 Ok(true)
             })
             .collect();
@@ -256,7 +257,8 @@ pub(super) fn render_page(maker: &PageMaker, item: &Item, sink: &dyn Sink) -> Re
     let meta = maker.page_meta(p, ITEM_ROOT, item.lang);
     let mut c = maker.base_with("page", ITEM_ROOT, item.lang, &p.doc.title, &path, &meta);
     c.insert("page", &view);
-    sink.put(&path, &maker.render("page.html", &c, PAGE_BYTES)?)?;
+    let page = maker.render("page.html", &c, PAGE_BYTES)?;
+    sink.put(&path, &maker.with_previews(page, &path, ITEM_ROOT))?;
     Ok(true)
 }
 

@@ -76,6 +76,7 @@ pub const BUILTIN: &[Builtin] = &[
         static_files: &[
             ("favicon.svg", include_bytes!("../../themes/default/static/favicon.svg")),
             ("glossa.css", include_bytes!("../../themes/default/static/glossa.css")),
+            ("previews.js", include_bytes!("../../themes/default/static/previews.js")),
             ("search.js", include_bytes!("../../themes/default/static/search.js")),
             ("settings.js", include_bytes!("../../themes/default/static/settings.js")),
             (

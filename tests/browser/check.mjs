@@ -42,6 +42,8 @@
 //      column; with JavaScript disabled too; `data-translation="under"` and `"hidden"` on <html>
 //      put it under its block and hide it; screenshots at 1280, 1024 and 390 px, light and dark.
 //   9. and 10. reading settings and print: see reader.mjs.
+//   11. glossary previews (focus, Escape, hover, touch, every glossary link, 390 px, axe with a
+//      preview open): see previews.mjs.
 // The pages are chosen by the HTML hooks of the contract: the document with notes, glosses and
 // glossary links; the entry of its first glossary link; about/ (else the first extra page); the
 // document with the most code blocks, when that is another one.
@@ -57,6 +59,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { AxeBuilder } from '@axe-core/playwright';
 import { readerChecks } from './reader.mjs';
+import { previewChecks } from './previews.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.resolve(HERE, '..', '..');
@@ -717,6 +720,7 @@ async function checkSite(browser, siteDir) {
     await sidenotes(browser, name, origin, prefix, baseUrl, docs);
     await readerChecks({ browser, name, origin, prefix, baseUrl, docs, check, guard, watch, axe, laidOut, noteGeometry, marginProblems, shots: SHOTS });
     await translations(browser, name, origin, prefix, baseUrl, docs);
+    await previewChecks({ browser, name, origin, prefix, baseUrl, docs, chosen, check, guard, watch, axe, waitSeen, tabTo, shots: SHOTS });
     console.log(`# behaviour in ${((Date.now() - t) / 1000).toFixed(1)} s`);
   } finally {
     server.close();

@@ -402,9 +402,12 @@ fn with_raw_html_markdown_documents_pass_html_through_but_nothing_else_does() {
     ]);
     site.build_ok(&[]);
     let md = site.page("md/index.html");
-    let spans = md.all("span.raw");
+    let spans = md.all("main span.raw");
     // In the body, the footnote and the note (notes are Markdown of the same author).
     assert_eq!(spans.len(), 3, "{}", md.source);
+    // The glossary entry's preview shows its definition as the entry's page does.
+    let previews = scraper::Html::parse_fragment(&md.one("template.glossary-previews").inner_html());
+    assert_eq!(previews.select(&crate::support::selector("span.raw")).count(), 1);
     assert_eq!(md.all(".doc-body div.raw-block, div.raw-block").len(), 1);
     // Titles and glosses are plain text, whatever the option.
     assert_eq!(text_of(&md.one("h1")), format!("Title {raw}"));

@@ -41,6 +41,7 @@ mod jsonld;
 mod links;
 mod notes;
 mod output;
+mod previews;
 mod props;
 mod reader;
 mod scale;
