@@ -228,8 +228,11 @@ async function insideWindow(frame, selector, size) {
 
 /** The checks at one window size. */
 async function read(browser, origin, name, size, terms) {
-  const tag = `${name} ${size.width}x${size.height}`;
-  const shot = (what) => path.join(ARTIFACTS, `epub-${name}-reader-${what}-${size.width}.png`);
+  const t = {
+    size,
+    tag: `${name} ${size.width}x${size.height}`,
+    shot: (what) => path.join(ARTIFACTS, `epub-${name}-reader-${what}-${size.width}.png`),
+  };
   const context = await browser.newContext({ viewport: size });
   const offline = [];
   await context.route('**/*', (route) => {
@@ -237,81 +240,85 @@ async function read(browser, origin, name, size, terms) {
     offline.push(route.request().url());
     return route.abort();
   });
-  const page = await context.newPage();
+  t.page = await context.newPage();
   const errors = [];
-  page.on('pageerror', (e) => errors.push(e.stack));
-  await page.goto(`${origin}/?book=/book.epub`);
-  await page.waitForFunction(() => window.reading.ready || window.reading.error, null, { timeout: 20000 });
-  const opened = await page.evaluate(() => window.reading.error);
-  if (!check(!opened, `${tag}: the reading system opens the book`, opened)) return context.close();
+  t.page.on('pageerror', (e) => errors.push(e.stack));
+  await t.page.goto(`${origin}/?book=/book.epub`);
+  await t.page.waitForFunction(() => window.reading.ready || window.reading.error, null, { timeout: 20000 });
+  const opened = await t.page.evaluate(() => window.reading.error);
+  if (!check(!opened, `${t.tag}: the reading system opens the book`, opened)) return context.close();
 
-  const { sections, toc } = await page.evaluate(spine);
+  const { sections, toc } = await t.page.evaluate(spine);
   const chapters = sections.filter((s) => s.chapter);
   const glossary = sections.find((s) => s.glossary);
 
   // The start of the text: the first chapter, its title and text on the first page.
-  const start = await page.evaluate(display, null);
+  const start = await t.page.evaluate(display, null);
   const first = chapters[0];
-  check(first && start.index === first.index, `${tag}: the text starts at the first chapter`,
+  check(first && start.index === first.index, `${t.tag}: the text starts at the first chapter`,
     `at section ${start.index}, first chapter ${first?.index}`);
-  const frame = frameOf(page, start.url);
+  const frame = frameOf(t.page, start.url);
   const heading = await insideWindow(frame, 'h1', size);
   check(heading && start.visible.startsWith(first?.title ?? '\0') && start.visible.length > first.title.length + 200,
-    `${tag}: the chapter's first page shows its title, in the window, and its text`, start.visible.slice(0, 160));
-  await page.screenshot({ path: shot('chapter') });
-
-  // Notes: every reference has its footnote; the first opens as a pop-up with the note's text.
-  const refs = await page.evaluate(noteReferences, start.index);
-  const lost = refs.filter((r) => !r.footnote || !r.text);
-  check(refs.length > 0 && lost.length === 0,
-    `${tag}: each of the chapter's ${refs.length} note references has its footnote in the rendered chapter`,
-    lost.map((r) => r.href).join(' ') || 'no note reference');
-  if (refs.length > 0 && frame) {
-    await frame.locator(`[id="${refs[0].id}"]`).click();
-    await page.waitForFunction(popup, null, { timeout: 5000 }).catch(() => {});
-    const shown = await page.evaluate(popup);
-    check(shown?.type === 'footnote' && shown.inside && shown.text.includes(refs[0].text),
-      `${tag}: following note reference ${refs[0].label} shows its note in a pop-up`,
-      JSON.stringify(shown));
-    await page.screenshot({ path: shot('note') });
-    await page.keyboard.press('Escape');
-  }
+    `${t.tag}: the chapter's first page shows its title, in the window, and its text`, start.visible.slice(0, 160));
+  await t.page.screenshot({ path: t.shot('chapter') });
+  await notes(t, frame, start.index);
 
   // The contents: every chapter by its title, and the glossary.
-  const missing = chapters.filter((c) => !toc.some((t) => t.index === c.index && t.label === c.title));
+  const missing = chapters.filter((c) => !toc.some((item) => item.index === c.index && item.label === c.title));
   check(chapters.length > 0 && missing.length === 0,
-    `${tag}: the contents list each of the ${chapters.length} chapters by its title`,
+    `${t.tag}: the contents list each of the ${chapters.length} chapters by its title`,
     missing.map((c) => c.title || `section ${c.index}`).join('; ') || 'no chapter');
-  const glossaryItem = glossary && toc.find((t) => t.index === glossary.index);
-  check(!!glossaryItem, `${tag}: the contents list the glossary`, glossary ? 'not listed' : 'no glossary section');
+  const glossaryItem = glossary && toc.find((item) => item.index === glossary.index);
+  check(!!glossaryItem, `${t.tag}: the contents list the glossary`, glossary ? 'not listed' : 'no glossary section');
+  // from the contents, or from the spine when they miss it
+  if (glossary) await glossaryChecks(t, glossaryItem?.href ?? glossary.index, glossary.index, chapters, terms);
 
-  // The glossary, from the contents (or the spine when they miss it): every term laid out; an
-  // entry's occurrence leads back into a chapter.
-  if (glossary) {
-    const at = await page.evaluate(display, glossaryItem?.href ?? glossary.index);
-    const shown = await page.evaluate(glossaryShown, { index: at.index, terms });
-    const glossaryFrame = frameOf(page, at.url);
-    check(await insideWindow(glossaryFrame, 'h1', size), `${tag}: the glossary's first page shows its title in the window`);
-    check(at.index === glossary.index && terms.length > 0 && shown.missing.length === 0,
-      `${tag}: the glossary shows each of the site's ${terms.length} terms (${shown.entries} entries)`,
-      shown.missing.join('; ') || `at section ${at.index}`);
-    await page.screenshot({ path: shot('glossary') });
-    if (check(!!shown.link, `${tag}: the glossary links its entries' occurrences`)) {
-      await glossaryFrame.locator('dd .occurrences a[href]').first().click();
-      await page.waitForFunction((i) => window.reading.location?.index !== i, at.index, { timeout: 5000 })
-        .catch(() => {});
-      await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
-      const index = await page.evaluate(() => window.reading.location.index);
-      const landed = await page.evaluate(onScreen, shown.link.href.split('#')[1] ?? '');
-      check(chapters.some((c) => c.index === index) && landed.visible,
-        `${tag}: following an occurrence (${shown.link.href}) lands on it in a chapter`,
-        `at section ${index}, ${JSON.stringify(landed)}`);
-    }
-  }
-
-  check(offline.length === 0, `${tag}: the reading system works offline`, offline.join(' '));
-  check(errors.length === 0, `${tag}: no script error`, errors.join(' | '));
+  check(offline.length === 0, `${t.tag}: the reading system works offline`, offline.join(' '));
+  check(errors.length === 0, `${t.tag}: no script error`, errors.join(' | '));
   await context.close();
+}
+
+/** Notes of the displayed chapter `index` (in `frame`): every reference has its footnote; the
+ *  first opens as a pop-up with the note's text. */
+async function notes(t, frame, index) {
+  const refs = await t.page.evaluate(noteReferences, index);
+  const lost = refs.filter((r) => !r.footnote || !r.text);
+  check(refs.length > 0 && lost.length === 0,
+    `${t.tag}: each of the chapter's ${refs.length} note references has its footnote in the rendered chapter`,
+    lost.map((r) => r.href).join(' ') || 'no note reference');
+  if (refs.length === 0 || !frame) return;
+  await frame.locator(`[id="${refs[0].id}"]`).click();
+  await t.page.waitForFunction(popup, null, { timeout: 5000 }).catch(() => {});
+  const shown = await t.page.evaluate(popup);
+  check(shown?.type === 'footnote' && shown.inside && shown.text.includes(refs[0].text),
+    `${t.tag}: following note reference ${refs[0].label} shows its note in a pop-up`,
+    JSON.stringify(shown));
+  await t.page.screenshot({ path: t.shot('note') });
+  await t.page.keyboard.press('Escape');
+}
+
+/** The glossary (section `index`, reached by `target`): every term of the site laid out; its
+ *  first entry's first occurrence leads back to that occurrence, in one of `chapters`. */
+async function glossaryChecks(t, target, index, chapters, terms) {
+  const at = await t.page.evaluate(display, target);
+  const shown = await t.page.evaluate(glossaryShown, { index: at.index, terms });
+  const frame = frameOf(t.page, at.url);
+  check(await insideWindow(frame, 'h1', t.size), `${t.tag}: the glossary's first page shows its title in the window`);
+  check(at.index === index && terms.length > 0 && shown.missing.length === 0,
+    `${t.tag}: the glossary shows each of the site's ${terms.length} terms (${shown.entries} entries)`,
+    shown.missing.join('; ') || `at section ${at.index}`);
+  await t.page.screenshot({ path: t.shot('glossary') });
+  if (!check(!!shown.link, `${t.tag}: the glossary links its entries' occurrences`)) return;
+  await frame.locator('dd .occurrences a[href]').first().click();
+  await t.page.waitForFunction((i) => window.reading.location?.index !== i, at.index, { timeout: 5000 })
+    .catch(() => {});
+  await t.page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  const landedAt = await t.page.evaluate(() => window.reading.location.index);
+  const landed = await t.page.evaluate(onScreen, shown.link.href.split('#')[1] ?? '');
+  check(chapters.some((c) => c.index === landedAt) && landed.visible,
+    `${t.tag}: following an occurrence (${shown.link.href}) lands on it in a chapter`,
+    `at section ${landedAt}, ${JSON.stringify(landed)}`);
 }
 
 async function main() {
