@@ -77,13 +77,15 @@ pub(super) fn note_html(n: usize, body: &str, opts: &BodyOptions) -> String {
 /// The notes for the end of the text: an ordered list, one item per note.
 pub(super) fn endnotes_html(notes: &[RenderedNote], opts: &BodyOptions) -> String {
     if opts.book {
-        let heading = escape(opts.strings.get("notes"));
+        // Named, not headed: reading systems that open notes as pop-ups hide the footnotes,
+        // and a heading would stand alone at the chapter's end.
+        let label = escape(opts.strings.get("notes"));
         let mut s = cat![
             "<section class=\"footnotes\"",
             lang_attr(opts),
-            ">\n<h2>",
-            heading,
-            "</h2>\n"
+            " aria-label=\"",
+            label,
+            "\">\n"
         ];
         for note in notes {
             s.push_str(&note_html(note.number, &note.html, opts));
