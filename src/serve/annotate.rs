@@ -423,7 +423,6 @@ pub(super) struct Strings {
     /// The item named is no longer at its place.
     pub(super) gone: &'static str,
     pub(super) kind_taken: &'static str,
-    pub(super) id_fixed: &'static str,
     pub(super) cannot_edit: &'static str,
     pub(super) cannot_delete: &'static str,
 }
@@ -435,7 +434,6 @@ pub(super) fn strings(lang: &str) -> Strings {
             stale: "Die Sidecar-Datei hat sich geändert, seit die Seite geladen wurde: Laden Sie die Seite neu; nichts wurde geschrieben.",
             gone: "Diese Annotation steht nicht mehr an ihrer Stelle in der Sidecar-Datei: Laden Sie die Seite neu; nichts wurde geschrieben.",
             kind_taken: "Diese Annotation hat schon einen Wert dieser Art: Ändern Sie ihn dort.",
-            id_fixed: "Eine Id kann hier nur geändert, nicht hinzugefügt oder entfernt werden: Tun Sie das in der Sidecar-Datei.",
             cannot_edit: "Diese Annotation kann hier nicht geändert werden:",
             cannot_delete: "Diese Annotation kann hier nicht gelöscht werden:",
         }
@@ -445,7 +443,6 @@ pub(super) fn strings(lang: &str) -> Strings {
             stale: "The sidecar changed since this page was loaded: reload the page; nothing was written.",
             gone: "This annotation is no longer at its place in the sidecar: reload the page; nothing was written.",
             kind_taken: "This annotation already has a value of that kind: change it there.",
-            id_fixed: "An id can only be changed here, not added or removed: do that in the sidecar.",
             cannot_edit: "This annotation cannot be changed here:",
             cannot_delete: "This annotation cannot be deleted here:",
         }

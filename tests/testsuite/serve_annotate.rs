@@ -262,3 +262,41 @@ fn a_new_glossary_entry_is_appended_with_its_term_item_or_neither_is_written() {
     assert_eq!(status, 200);
     assert!(entry.contains("Kater"), "{entry}");
 }
+
+/// Edit can give an item an id and take it away again: only the id's line changes, and the
+/// check runs first (an id another item has is refused, nothing written).
+#[test]
+fn edit_gives_an_item_an_id_and_takes_it_away() {
+    let site = Site::new(&[
+        ("seeds/a.md", "# Hunde\n\nDer Hund bellt. Ein Kater schläft.\n"),
+        (
+            "seeds/a.yaml",
+            "annotations:\n  - id: kater\n    quote: Kater\n    gloss: tomcat\n  - quote: bellt\n    gloss: barks # kept\n",
+        ),
+    ]);
+    let server = start(&site);
+    let addr = &server.addr;
+    let token = token(addr);
+    let sidecar = site.root().join("seeds/a.yaml");
+    let original = std::fs::read_to_string(&sidecar).unwrap();
+    let change = |version: &str, id: &str| {
+        serde_json::json!({"action": "edit", "document": "seeds/a.md", "index": 1, "quote": "bellt",
+            "version": version, "key": "gloss", "kind": "gloss", "text": "barks", "id": id})
+        .to_string()
+    };
+    let (status, answer) = post(addr, Some(&token), None, &change(&version(addr), "kater"));
+    assert_eq!(status, 422, "{answer}");
+    assert!(answer.contains("kater"), "{answer}");
+    assert_eq!(std::fs::read_to_string(&sidecar).unwrap(), original);
+    let (status, answer) = post(addr, Some(&token), None, &change(&version(addr), "bellt"));
+    assert_eq!(status, 200, "{answer}");
+    assert!(answer.contains("\"id\":\"bellt\""), "{answer}");
+    let with_id = original.replace("  - quote: bellt", "  - id: bellt\n    quote: bellt");
+    assert_eq!(std::fs::read_to_string(&sidecar).unwrap(), with_id);
+    wait_for("the page to show the new id", || {
+        get(addr, "/a/").1.contains("id=\"bellt\"")
+    });
+    let (status, answer) = post(addr, Some(&token), None, &change(&version(addr), ""));
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(std::fs::read_to_string(&sidecar).unwrap(), original);
+}
