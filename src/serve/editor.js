@@ -75,7 +75,7 @@
 .annotation:is(:hover, :focus-within) + .glossa-item-tools,
 .annotation:is(:hover, :focus-within) + a.noteref + .glossa-item-tools,
 a.noteref:is(:hover, :focus, :target) + .glossa-item-tools,
-.glossa-item-tools:is(:hover, :focus-within) { clip-path: none; transition-delay: 0s; }
+.glossa-item-tools:is(:hover, :focus-within) { clip-path: inset(-12px); transition-delay: 0s; }
 .glossa-item-tools button { font: inherit; padding: 2px 6px; border-radius: 3px; cursor: pointer;
   border: 1px solid CanvasText; background: Canvas; color: CanvasText; }
 .glossa-item-tools button:hover, .glossa-item-tools button:focus-visible { outline: 2px solid Highlight; outline-offset: 1px; }
