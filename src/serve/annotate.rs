@@ -308,6 +308,14 @@ impl Editor {
     /// glossary first, put back if the sidecar cannot be written).
     fn commit_with_entry(&self, plan: &Plan, path: &Path, read: &str, text: &str) -> Result<String, Refusal> {
         crate::add::check_with_glossary(&self.options(), plan, Some((path, text)))?;
+        // The kept site does not know the new entry: it is dropped, so that the watcher builds
+        // the whole site for these writes, however their events come (an update of the one
+        // document against the old glossary would say the entry is unknown).
+        if let Some(flag) = self.interrupt.get() {
+            flag.store(true, Ordering::Relaxed);
+        }
+        let mut kept = self.live_site();
+        *kept = None;
         let now = std::fs::read_to_string(path).map_err(|e| Fatal(format!("cannot read {}: {e}", path.display())))?;
         if now != read {
             return Err(Refusal::Usage(format!(
