@@ -791,6 +791,8 @@ mod tests {
 mod props;
 
 mod append;
+mod keys;
 mod rename;
 pub use append::{Appended, NewValue, append_item, remove_item};
+pub use keys::{add_key, remove_key};
 pub use rename::rename_key;

@@ -308,6 +308,14 @@ impl Editor {
     /// glossary first, put back if the sidecar cannot be written).
     fn commit_with_entry(&self, plan: &Plan, path: &Path, read: &str, text: &str) -> Result<String, Refusal> {
         crate::add::check_with_glossary(&self.options(), plan, Some((path, text)))?;
+        // The kept site does not know the new entry: it is dropped, so that the watcher builds
+        // the whole site for these writes, however their events come (an update of the one
+        // document against the old glossary would say the entry is unknown).
+        if let Some(flag) = self.interrupt.get() {
+            flag.store(true, Ordering::Relaxed);
+        }
+        let mut kept = self.live_site();
+        *kept = None;
         let now = std::fs::read_to_string(path).map_err(|e| Fatal(format!("cannot read {}: {e}", path.display())))?;
         if now != read {
             return Err(Refusal::Usage(format!(
@@ -423,7 +431,6 @@ pub(super) struct Strings {
     /// The item named is no longer at its place.
     pub(super) gone: &'static str,
     pub(super) kind_taken: &'static str,
-    pub(super) id_fixed: &'static str,
     pub(super) cannot_edit: &'static str,
     pub(super) cannot_delete: &'static str,
 }
@@ -435,7 +442,6 @@ pub(super) fn strings(lang: &str) -> Strings {
             stale: "Die Sidecar-Datei hat sich geändert, seit die Seite geladen wurde: Laden Sie die Seite neu; nichts wurde geschrieben.",
             gone: "Diese Annotation steht nicht mehr an ihrer Stelle in der Sidecar-Datei: Laden Sie die Seite neu; nichts wurde geschrieben.",
             kind_taken: "Diese Annotation hat schon einen Wert dieser Art: Ändern Sie ihn dort.",
-            id_fixed: "Eine Id kann hier nur geändert, nicht hinzugefügt oder entfernt werden: Tun Sie das in der Sidecar-Datei.",
             cannot_edit: "Diese Annotation kann hier nicht geändert werden:",
             cannot_delete: "Diese Annotation kann hier nicht gelöscht werden:",
         }
@@ -445,7 +451,6 @@ pub(super) fn strings(lang: &str) -> Strings {
             stale: "The sidecar changed since this page was loaded: reload the page; nothing was written.",
             gone: "This annotation is no longer at its place in the sidecar: reload the page; nothing was written.",
             kind_taken: "This annotation already has a value of that kind: change it there.",
-            id_fixed: "An id can only be changed here, not added or removed: do that in the sidecar.",
             cannot_edit: "This annotation cannot be changed here:",
             cannot_delete: "This annotation cannot be deleted here:",
         }

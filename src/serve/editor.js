@@ -64,10 +64,21 @@
 .glossa-editor .glossa-message { margin: .5rem 0 0; white-space: pre-wrap; font-size: 14px; }
 .glossa-editor .glossa-message:empty { display: none; }
 .glossa-editor .glossa-keys { font-size: 13px; margin: .4rem 0 0; }
-.glossa-item-tools { display: inline-flex; gap: 2px; margin: 0 .15em; vertical-align: super; line-height: 1; }
-.glossa-item-tools button { font: 11px/1.2 system-ui, sans-serif; padding: 1px 4px; border-radius: 3px; cursor: pointer;
-  border: 1px solid currentColor; background: Canvas; color: CanvasText; opacity: .75; }
-.glossa-item-tools button:hover, .glossa-item-tools button:focus-visible { opacity: 1; outline: 2px solid Highlight; outline-offset: 1px; }
+/* Edit and Delete stay out of the text's way: out of the flow (where they would stand, just
+   under the line), visually hidden, but in the tab order and the accessibility tree; shown
+   while the annotation, its note's number or the tools are pointed at or have the focus. A
+   short delay before hiding lets the pointer travel from the word to the buttons. */
+.glossa-item-tools { position: absolute; z-index: 30; display: inline-flex; gap: 3px; margin: 1.45em 0 0 -.4em;
+  padding: 2px; border-radius: 5px; background: Canvas; box-shadow: 0 1px 6px rgb(0 0 0 / .3);
+  font: 12px/1.2 system-ui, sans-serif; text-indent: 0; white-space: nowrap;
+  clip-path: inset(50%); transition: clip-path 0s linear .3s; }
+.annotation:is(:hover, :focus-within) + .glossa-item-tools,
+.annotation:is(:hover, :focus-within) + a.noteref + .glossa-item-tools,
+a.noteref:is(:hover, :focus, :target) + .glossa-item-tools,
+.glossa-item-tools:is(:hover, :focus-within) { clip-path: inset(-12px); transition-delay: 0s; }
+.glossa-item-tools button { font: inherit; padding: 2px 6px; border-radius: 3px; cursor: pointer;
+  border: 1px solid CanvasText; background: Canvas; color: CanvasText; }
+.glossa-item-tools button:hover, .glossa-item-tools button:focus-visible { outline: 2px solid Highlight; outline-offset: 1px; }
 .glossa-editor .glossa-combo { position: relative; }
 .glossa-editor [role=listbox] { list-style: none; margin: 2px 0 0; padding: 2px; max-height: 12rem; overflow: auto;
   border: 1px solid CanvasText; border-radius: 4px; background: Canvas; }

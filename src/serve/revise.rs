@@ -123,10 +123,7 @@ pub(super) fn edit(
         });
     }
     let old_id = item.get("id").and_then(|v| v.as_str()).unwrap_or_default();
-    if old_id != change.id {
-        if old_id.is_empty() || change.id.is_empty() {
-            return Err(usage(s.id_fixed));
-        }
+    if old_id != change.id && !old_id.is_empty() && !change.id.is_empty() {
         edits.push(Edit {
             path: at("id"),
             value: change.id.to_owned(),
@@ -136,6 +133,13 @@ pub(super) fn edit(
     let mut text = crate::yamledit::edit(source, &edits).map_err(failed)?;
     if change.key != key {
         text = crate::yamledit::rename_key(&text, &at(key), change.key).map_err(failed)?;
+    }
+    // An id given or taken away: its own line (or its place in `{…}`), nothing else.
+    if old_id.is_empty() && !change.id.is_empty() {
+        let item = [Seg::from("annotations"), Seg::Index(target.index)];
+        text = crate::yamledit::add_key(&text, &item, "id", change.id).map_err(failed)?;
+    } else if !old_id.is_empty() && change.id.is_empty() {
+        text = crate::yamledit::remove_key(&text, &at("id")).map_err(failed)?;
     }
     let lines = item_lines(&text, target.index);
     let id = match change.id {
@@ -213,6 +217,44 @@ mod tests {
         assert_eq!(
             out.text,
             FILE.replace("id: k\n", "id: kat\n").replace("gloss: cat", "note: cat")
+        );
+    }
+
+    /// An id given to an item goes first, on its own line; taking it away again gives back
+    /// the file byte for byte.
+    #[test]
+    fn an_id_can_be_given_and_taken_away() {
+        let s = strings();
+        let change = Change {
+            key: "note",
+            text: "A dog.",
+            id: "hund",
+        };
+        let out = edit(FILE, &target(0, "note"), "Hund", &change, &s).unwrap();
+        assert_eq!(
+            out.text,
+            FILE.replace("  - quote: Hund", "  - id: hund\n    quote: Hund")
+        );
+        assert_eq!(out.id, "hund");
+        let back = Target {
+            index: 0,
+            version: version(&out.text),
+            key: "note".into(),
+        };
+        let change = Change { id: "", ..change };
+        let out = edit(&out.text, &back, "Hund", &change, &s).unwrap();
+        assert_eq!(out.text, FILE);
+        assert_eq!(out.id, "a-1");
+        // The id on the dash's line goes, and the next key moves up.
+        let change = Change {
+            key: "gloss",
+            text: "cat",
+            id: "",
+        };
+        let out = edit(FILE, &target(1, "gloss"), "Katze", &change, &s).unwrap();
+        assert_eq!(
+            out.text,
+            FILE.replace("  - id: k\n    quote: Katze", "  - quote: Katze")
         );
     }
 

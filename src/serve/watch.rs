@@ -254,8 +254,12 @@ impl Watching<'_> {
                 // A broken edit: the next change builds the whole site again.
                 Ok(false) => *site = None,
                 Err(()) => {
+                    // The stamps of the files as they are before the build reads them: a file
+                    // written while it builds (the sidecar that follows a new glossary entry)
+                    // differs from its stamp, and its event builds again.
+                    let stamps = fingerprint(&self.watched);
                     *site = rebuild(&self.opts, self.live);
-                    self.stamps = fingerprint(&self.watched);
+                    self.stamps = stamps;
                     self.annotations_due = false;
                     return true;
                 }

@@ -11,8 +11,15 @@
 // new gloss's "Edit" opens the form filled in (axe passes), and saving a new text rewrites
 // only that value; the term search lists entries by form and passes axe; "Delete" asks once
 // and gives back the original sidecar byte for byte. A selection inside a gloss or across
-// blocks gets its message in the form and writes nothing.
-// Screenshots of the toolbar and the form (new, edit, term search, delete) at 1280 and 390 px,
+// blocks gets its message in the form and writes nothing. Edit and Delete are hidden until
+// their annotation is pointed at or focused, and reached with Tab; Ctrl+Enter saves. "New
+// entry…" in the term search (nothing found for the word) appends exactly the minimal entry to
+// content/glossary.yaml and the term item to the sidecar, the page links the occurrence, and
+// Delete of the item gives back the sidecar. With `lang: de` the form is German. The 404 page
+// at depth is styled. Each Save prints its timings: the server's answer, the reload serve asks
+// for after rebuilding, and the browser's reload (docs/serve.md, "Speed").
+// Screenshots of the toolbar, the form (new, edit, term search, delete), Edit and Delete
+// (hidden, on hover, focused) and the 404 page at 1280 and 390 px,
 // light and dark, go to target/screenshots/ (or $SCREENSHOT_DIR).
 // Prints "ok - …" or "FAIL - …" per check and exits non-zero on any failure.
 
@@ -34,6 +41,9 @@ const SIDECAR = 'seeds/000_5caf988d37491509.yaml';
 const PAGE = '/lawrow-gespraeche/';
 const GLOSS = 'fellows, members of a learned society';
 const EXPECTED = `\n  - quote: Fellows\n    gloss: ${GLOSS}\n`;
+const GLOSSARY = 'content/glossary.yaml';
+const NEW_ENTRY = '\n- id: fellows\n  term: Fellows\n  kind: term\n  definition: ""\n';
+const TERM_ITEM = '\n  - quote: Fellows\n    term: fellows\n';
 
 let failed = 0, passed = 0;
 const check = (ok, what, detail = '') => {
@@ -147,6 +157,32 @@ try {
   };
   await axeAndShots(page, 'with the form open', 'form', 1280);
   await page.emulateMedia({ colorScheme: 'light' });
+
+  // Presses `button` (a Save of the form) and times its parts: the server's answer to the
+  // post (placing, checking, writing), the reload serve asks for once it has rebuilt the
+  // page, and the browser's loading of the new page until `shown()` holds.
+  const timings = [];
+  const timedSave = async (what, press, shown) => {
+    rebuilt.length = 0;
+    const started = Date.now();
+    const answered = page.waitForResponse((r) => r.url().endsWith('/__glossa/annotate'), { timeout: 15000 }).then(() => Date.now());
+    const reloading = page.waitForRequest((r) => r.url() === base + PAGE && r.isNavigationRequest(), { timeout: 15000 }).then(() => Date.now());
+    const loaded = page.waitForEvent('load', { timeout: 15000 });
+    await (typeof press === 'function' ? press() : press.click());
+    const [answer, reload] = await Promise.all([answered, reloading]);
+    await loaded;
+    await shown();
+    const done = Date.now();
+    const nav = await page.evaluate(() => {
+      const n = performance.getEntriesByType('navigation')[0];
+      return n ? { html: Math.round(n.responseEnd), dom: Math.round(n.domContentLoadedEventEnd), load: Math.round(n.loadEventEnd) } : {};
+    });
+    const t = { what, answer: answer - started, reload: reload - started, browser: done - reload, total: done - started };
+    timings.push(t);
+    console.log(`#   serve: ${rebuilt.join(' | ').slice(0, 300)}`);
+    console.log(`# ${what}: the server answered in ${t.answer} ms and asked for the reload at ${t.reload} ms; the browser's reload took ${t.browser} ms (page received at ${nav.html} ms, parsed at ${nav.dom} ms, loaded at ${nav.load} ms); Save → shown ${t.total} ms`);
+    return t;
+  };
   await page.keyboard.press('Escape');
   check(await dialog.count() === 0, 'Escape closes the form');
   check(await page.evaluate(() => document.activeElement.closest('.doc-body') !== null), 'and the focus returns to the text');
@@ -188,15 +224,10 @@ try {
   await annotate.click();
   await page.getByRole('radio', { name: 'Gloss', exact: true }).check();
   await dialog.getByLabel('Text', { exact: true }).fill(GLOSS);
-  const started = Date.now();
-  await Promise.all([
-    page.waitForEvent('load', { timeout: 15000 }),
-    dialog.getByRole('button', { name: 'Save', exact: true }).click(),
-  ]);
   const gloss = page.locator('.doc-body .annotation.gloss', { hasText: 'Fellows' });
-  await gloss.first().waitFor({ state: 'attached', timeout: 10000 });
-  const took = Date.now() - started;
-  check(took < 3000, `Save → the page shows the gloss, reloaded by serve (${took} ms)`);
+  const took = await timedSave('add a gloss', dialog.getByRole('button', { name: 'Save', exact: true }),
+    () => gloss.first().waitFor({ state: 'attached', timeout: 10000 }));
+  check(took.total < 3000, `Save → the page shows the gloss, reloaded by serve (${took.total} ms)`);
   const now = fs.readFileSync(path.join(root, SIDECAR), 'utf8');
   check(now === original + EXPECTED, 'the sidecar gained exactly the expected lines',
     `gained: ${JSON.stringify(now.startsWith(original) ? now.slice(original.length) : now)}`);
@@ -210,7 +241,26 @@ try {
   const edit = page.getByRole('button', { name: 'Edit of “Fellows”' });
   check(await edit.count() === 1, 'the new gloss has a named "Edit" button');
   check(await page.getByRole('button', { name: 'Delete of “Fellows”' }).count() === 1, 'and a named "Delete" button');
-  await edit.focus();
+  // Edit and Delete are hidden until the annotation is pointed at or they have the focus,
+  // and reachable with Tab all along.
+  const clip = () => edit.evaluate((b) => getComputedStyle(b.parentElement).clipPath);
+  check(await clip() !== 'inset(50%)', 'Edit and Delete show while the new gloss has the focus', await clip());
+  await page.evaluate(() => document.activeElement.blur());
+  await page.mouse.move(0, 0);
+  await page.waitForTimeout(400);
+  check(await clip() === 'inset(50%)', 'Edit and Delete are hidden while the annotation is neither pointed at nor focused', await clip());
+  await axeAndShots(page, 'with Edit and Delete hidden', 'tools-hidden', 1280);
+  await gloss.first().hover();
+  await page.waitForFunction((el) => getComputedStyle(el.parentElement).clipPath !== 'inset(50%)', await edit.elementHandle());
+  check(await clip() !== 'inset(50%)', 'pointing at the annotation shows them', await clip());
+  await axeAndShots(page, 'with Edit and Delete shown on hover', 'tools-hover', 1280);
+  await page.mouse.move(0, 0);
+  await page.waitForFunction((el) => getComputedStyle(el.parentElement).clipPath === 'inset(50%)', await edit.elementHandle());
+  await gloss.first().focus();
+  await page.keyboard.press('Tab');
+  check(await edit.evaluate((b) => b === document.activeElement), 'Tab from the annotation reaches its "Edit"');
+  check(await clip() !== 'inset(50%)', 'and the focus shows Edit and Delete', await clip());
+  await axeAndShots(page, 'with Edit focused', 'tools-focus', 1280);
   await page.keyboard.press('Enter');
   check(await dialog.isVisible(), 'Edit opens the form from the keyboard');
   check(await page.getByRole('radio', { name: 'Gloss', exact: true }).isChecked(), 'with the item\'s kind');
@@ -224,27 +274,61 @@ try {
   await axeAndShots(page, 'with the term search open', 'term', 1280);
   await page.getByRole('radio', { name: 'Gloss', exact: true }).check();
   await dialog.getByLabel('Text', { exact: true }).fill(EDITED);
-  await Promise.all([
-    page.waitForEvent('load', { timeout: 15000 }),
-    dialog.getByRole('button', { name: 'Save', exact: true }).click(),
-  ]);
+  // Ctrl+Enter saves.
+  await timedSave('edit the gloss', () => page.keyboard.press('Control+Enter'),
+    () => page.locator('.doc-body .gloss-text', { hasText: EDITED }).waitFor({ state: 'attached', timeout: 10000 }));
   const edited = fs.readFileSync(path.join(root, SIDECAR), 'utf8');
   check(edited === original + EXPECTED.replace(GLOSS, EDITED), 'Edit rewrote only the gloss\'s value',
     JSON.stringify(edited.slice(original.length)));
-  await gloss.first().waitFor({ state: 'attached', timeout: 10000 });
   check((await gloss.locator('.gloss-text').textContent()) === EDITED, 'the page shows the edited gloss');
 
   // Delete: asks once in the form, then the sidecar is the original, byte for byte.
+  await gloss.first().hover();
   await page.getByRole('button', { name: 'Delete of “Fellows”' }).click();
   check(await dialog.getByText('Delete the annotation of “Fellows”').count() === 1, 'Delete asks once, in the form');
   await axeAndShots(page, 'with the deletion asked', 'delete', 1280);
-  await Promise.all([
-    page.waitForEvent('load', { timeout: 15000 }),
-    dialog.getByRole('button', { name: 'Delete', exact: true }).click(),
-  ]);
+  await timedSave('delete the gloss', dialog.getByRole('button', { name: 'Delete', exact: true }),
+    () => gloss.waitFor({ state: 'detached', timeout: 10000 }));
   check(fs.readFileSync(path.join(root, SIDECAR), 'utf8') === original, 'add, edit, delete: the sidecar is the original byte for byte');
   check(changed(before, snapshot(root)).length === 0, 'and no file differs from before');
+
+  // "New entry…": a word the glossary does not know gets a minimal entry and a term item.
+  const glossaryBefore = fs.readFileSync(path.join(root, GLOSSARY), 'utf8');
+  await select();
+  await annotate.waitFor({ timeout: 5000 });
+  await annotate.click();
+  await page.getByRole('radio', { name: 'Glossary term', exact: true }).check();
+  await combo.fill('Fellows');
+  const options = dialog.getByRole('option');
+  check(await options.count() === 1 && (await options.first().textContent()).startsWith('New entry…'),
+    'the term search finds nothing for "Fellows" and offers "New entry…"', await options.allTextContents());
+  await axeAndShots(page, 'with the term search open on "New entry…"', 'term-new', 1280);
+  await options.first().click();
+  const entryKind = dialog.getByLabel('Kind of the new entry');
+  check(await entryKind.isVisible(), '"New entry…" asks for the kind of the entry');
+  await entryKind.selectOption('term');
+  await axeAndShots(page, 'with a new entry chosen', 'term-kind', 1280);
+  const term = page.locator('.doc-body .annotation a.term[href*="glossary/fellows/"]');
+  await timedSave('add a term with a new glossary entry', dialog.getByRole('button', { name: 'Save', exact: true }),
+    () => term.first().waitFor({ state: 'attached', timeout: 10000 }));
+  const glossaryNow = fs.readFileSync(path.join(root, GLOSSARY), 'utf8');
+  check(glossaryNow === glossaryBefore + NEW_ENTRY, 'the glossary gained exactly the minimal entry',
+    JSON.stringify(glossaryNow.startsWith(glossaryBefore) ? glossaryNow.slice(glossaryBefore.length) : glossaryNow));
+  check(fs.readFileSync(path.join(root, SIDECAR), 'utf8') === original + TERM_ITEM, 'the sidecar gained the term item',
+    JSON.stringify(fs.readFileSync(path.join(root, SIDECAR), 'utf8').slice(original.length)));
+  check(JSON.stringify(changed(before, snapshot(root)).sort()) === JSON.stringify([GLOSSARY, SIDECAR].sort()),
+    'no other file changed', changed(before, snapshot(root)).join('\n'));
+  check(await term.count() === 1, 'the page links the occurrence to the new entry');
+  await page.getByRole('button', { name: 'Delete of “Fellows”' }).focus();
+  await page.keyboard.press('Enter');
+  await timedSave('delete the term', dialog.getByRole('button', { name: 'Delete', exact: true }),
+    () => page.waitForFunction(() => !document.querySelector('[data-annotation] + .glossa-item-tools [aria-label="Delete of “Fellows”"]')));
+  check(fs.readFileSync(path.join(root, SIDECAR), 'utf8') === original, 'deleting the term item gives back the sidecar byte for byte');
+  check(JSON.stringify(changed(before, snapshot(root))) === JSON.stringify([GLOSSARY]), 'and only the glossary differs from before (its new entry)');
   check(errors.length === 0, 'no script errors', errors.join('\n'));
+  const server = timings.map((t) => t.answer), browserPart = timings.map((t) => t.browser), total = timings.map((t) => t.total);
+  const median = (a) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
+  console.log(`# medians of ${timings.length} saves: server answer ${median(server)} ms, reload asked at ${median(timings.map((t) => t.reload))} ms, browser reload ${median(browserPart)} ms, Save → shown ${median(total)} ms`);
 
   // At 390 px the form fits the screen.
   const small = await (await browser.newContext({ viewport: { width: 390, height: 800 } })).newPage();
@@ -266,8 +350,49 @@ try {
   check(box && box.x >= 0 && box.x + box.width <= 390, 'at 390 px the form fits the width', JSON.stringify(box));
   await axeAndShots(small, 'with the form open', 'form', 390);
   await small.keyboard.press('Escape');
-  await small.getByRole('button', { name: /^Edit of/ }).first().click();
+  await small.getByRole('button', { name: /^Edit of/ }).first().focus();
+  await axeAndShots(small, 'with Edit focused', 'tools-focus', 390);
+  await small.keyboard.press('Enter');
   await axeAndShots(small, 'with the form open to edit', 'edit', 390);
+
+  // The 404 page at depth: served with status 404, its stylesheet and links working there.
+  for (const [p, width] of [[page, 1280], [small, 390]]) {
+    const response = await p.goto(`${base}/a/b/c/missing`);
+    check(response.status() === 404, `a missing address at depth gets 404 (${width} px)`, response.status());
+    const styled = await p.evaluate(() => {
+      const links = [...document.querySelectorAll('link[rel=stylesheet]')];
+      return links.length > 0 && links.every((l) => l.sheet && l.sheet.cssRules.length > 0);
+    });
+    check(styled, `and is styled there (${width} px)`);
+    const home = await p.evaluate(() => new URL(document.querySelector('a[href]').href).pathname);
+    check(!home.startsWith('/a/b/c/'), `and its links lead out of the missing folder (${width} px)`, home);
+    await axeAndShots(p, 'on the 404 page at depth', '404', width);
+  }
+
+  // The editor speaks the site's interface language: German with `lang: de`.
+  const siteYaml = path.join(root, 'content', 'site.yaml');
+  const siteText = fs.readFileSync(siteYaml, 'utf8');
+  fs.writeFileSync(siteYaml, siteText.replace(/^lang: en$/m, 'lang: de'));
+  for (let tries = 0; tries < 60; tries++) {
+    await page.waitForTimeout(250);
+    // serve may reload the page meanwhile, as it rebuilds.
+    await page.goto(base + PAGE).catch(() => {});
+    const lang = await page.evaluate(() => window.glossaEditor && window.glossaEditor.lang).catch(() => '');
+    if (lang === 'de') break;
+  }
+  check(await select(), 'the passage is selected by script (de)');
+  const annotieren = page.getByRole('button', { name: 'Annotieren', exact: true });
+  await annotieren.waitFor({ timeout: 5000 });
+  await annotieren.click();
+  for (const name of ['Anmerkung', 'Glosse', 'Glossarbegriff']) {
+    check(await page.getByRole('radio', { name, exact: true }).count() === 1, `the German form has a radio button "${name}"`);
+  }
+  for (const name of ['Speichern', 'Abbrechen']) {
+    check(await dialog.getByRole('button', { name, exact: true }).count() === 1, `the German form has a button "${name}"`);
+  }
+  await axeAndShots(page, 'with the German form open', 'form-de', 1280);
+  await page.keyboard.press('Escape');
+  fs.writeFileSync(siteYaml, siteText);
 } catch (e) {
   check(false, 'the checks ran to the end', e.stack);
 } finally {

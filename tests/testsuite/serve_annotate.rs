@@ -208,3 +208,95 @@ fn edit_and_delete_change_only_their_item_and_refuse_a_stale_page() {
     assert_eq!(status, 200, "{answer}");
     assert_eq!(std::fs::read_to_string(&sidecar).unwrap(), "annotations: []\n");
 }
+
+#[test]
+fn a_new_glossary_entry_is_appended_with_its_term_item_or_neither_is_written() {
+    const GLOSSARY: &str = "# The glossary.\n\n- id: hund\n  term: Hund\n  kind: animal\n  definition: A dog.\n\n- id: bellen # a verb\n  term: bellen\n  kind: verb\n  forms: [Hunde]\n  definition: To bark.\n";
+    let site = Site::new(&[
+        ("seeds/a.md", "# Hunde\n\nDer Hund bellt. Ein Kater schläft.\n"),
+        ("seeds/a.yaml", SIDECAR),
+        ("content/glossary.yaml", GLOSSARY),
+    ]);
+    let server = start(&site);
+    let addr = &server.addr;
+    let token = token(addr);
+    let sidecar = site.root().join("seeds/a.yaml");
+    let glossary = site.root().join("content/glossary.yaml");
+    let new_term = |quote: &str, before: &str, text: &str| {
+        serde_json::json!({"document": "seeds/a.md", "before": before, "quote": quote, "after": " schläft.",
+            "kind": "term", "text": text, "new_entry": true, "entry_kind": "animal"})
+        .to_string()
+    };
+    // An entry whose id is taken, and a term that gives no id: refused, nothing written.
+    for (body, says) in [
+        (new_term("Kater", "Der Hund bellt. Ein ", "Hund"), "hund"),
+        (new_term("Kater", "Der Hund bellt. Ein ", "…"), "no id"),
+    ] {
+        let (status, answer) = post(addr, Some(&token), None, &body);
+        assert_eq!(status, 422, "{answer}");
+        assert!(answer.contains(says), "{answer}");
+        assert_eq!(std::fs::read_to_string(&glossary).unwrap(), GLOSSARY);
+        assert_eq!(std::fs::read_to_string(&sidecar).unwrap(), SIDECAR);
+    }
+    // Without the token: 403, nothing written.
+    let body = new_term("Kater", "Der Hund bellt. Ein ", "Kater");
+    let (status, _) = post(addr, None, None, &body);
+    assert_eq!(status, 403);
+    assert_eq!(std::fs::read_to_string(&glossary).unwrap(), GLOSSARY);
+    // "New entry…": the glossary gains exactly the minimal entry, in its style (a blank line
+    // between entries); the sidecar gains the term item.
+    let (status, answer) = post(addr, Some(&token), None, &body);
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(
+        std::fs::read_to_string(&glossary).unwrap(),
+        format!("{GLOSSARY}\n- id: kater\n  term: Kater\n  kind: animal\n  definition: \"\"\n")
+    );
+    assert_eq!(
+        std::fs::read_to_string(&sidecar).unwrap(),
+        format!("{SIDECAR}  - quote: Kater\n    term: kater\n")
+    );
+    wait_for("the page to link the occurrence to the new entry", || {
+        get(addr, "/a/").1.contains("glossary/kater/")
+    });
+    let (status, entry) = get(addr, "/glossary/kater/");
+    assert_eq!(status, 200);
+    assert!(entry.contains("Kater"), "{entry}");
+}
+
+/// Edit can give an item an id and take it away again: only the id's line changes, and the
+/// check runs first (an id another item has is refused, nothing written).
+#[test]
+fn edit_gives_an_item_an_id_and_takes_it_away() {
+    let site = Site::new(&[
+        ("seeds/a.md", "# Hunde\n\nDer Hund bellt. Ein Kater schläft.\n"),
+        (
+            "seeds/a.yaml",
+            "annotations:\n  - id: kater\n    quote: Kater\n    gloss: tomcat\n  - quote: bellt\n    gloss: barks # kept\n",
+        ),
+    ]);
+    let server = start(&site);
+    let addr = &server.addr;
+    let token = token(addr);
+    let sidecar = site.root().join("seeds/a.yaml");
+    let original = std::fs::read_to_string(&sidecar).unwrap();
+    let change = |version: &str, id: &str| {
+        serde_json::json!({"action": "edit", "document": "seeds/a.md", "index": 1, "quote": "bellt",
+            "version": version, "key": "gloss", "kind": "gloss", "text": "barks", "id": id})
+        .to_string()
+    };
+    let (status, answer) = post(addr, Some(&token), None, &change(&version(addr), "kater"));
+    assert_eq!(status, 422, "{answer}");
+    assert!(answer.contains("kater"), "{answer}");
+    assert_eq!(std::fs::read_to_string(&sidecar).unwrap(), original);
+    let (status, answer) = post(addr, Some(&token), None, &change(&version(addr), "bellt"));
+    assert_eq!(status, 200, "{answer}");
+    assert!(answer.contains("\"id\":\"bellt\""), "{answer}");
+    let with_id = original.replace("  - quote: bellt", "  - id: bellt\n    quote: bellt");
+    assert_eq!(std::fs::read_to_string(&sidecar).unwrap(), with_id);
+    wait_for("the page to show the new id", || {
+        get(addr, "/a/").1.contains("id=\"bellt\"")
+    });
+    let (status, answer) = post(addr, Some(&token), None, &change(&version(addr), ""));
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(std::fs::read_to_string(&sidecar).unwrap(), original);
+}
