@@ -7,7 +7,6 @@
 //! since, or an item that is no longer the one named, is refused: the page must be reloaded,
 //! for the author to see what they are changing.
 
-use super::annotate::Strings;
 use crate::add::{Refusal, Rewritten};
 use crate::yaml::pos::{Seg, YamlPositions};
 use crate::yamledit::{Edit, NewValue};
@@ -179,6 +178,40 @@ pub(super) fn new_entry(source: &str, term: &str, kind: &str) -> Result<(String,
     Ok((appended.text, id))
 }
 
+/// The server's own messages in the interface language.
+pub(super) struct Strings {
+    pub(super) empty: &'static str,
+    /// The sidecar changed since the page was served.
+    pub(super) stale: &'static str,
+    /// The item named is no longer at its place.
+    pub(super) gone: &'static str,
+    pub(super) kind_taken: &'static str,
+    pub(super) cannot_edit: &'static str,
+    pub(super) cannot_delete: &'static str,
+}
+
+pub(super) fn strings(lang: &str) -> Strings {
+    if lang == "de" || lang.starts_with("de-") {
+        Strings {
+            empty: "Das Feld „Text“ ist leer.",
+            stale: "Die Sidecar-Datei hat sich geändert, seit die Seite geladen wurde: Laden Sie die Seite neu; nichts wurde geschrieben.",
+            gone: "Diese Annotation steht nicht mehr an ihrer Stelle in der Sidecar-Datei: Laden Sie die Seite neu; nichts wurde geschrieben.",
+            kind_taken: "Diese Annotation hat schon einen Wert dieser Art: Ändern Sie ihn dort.",
+            cannot_edit: "Diese Annotation kann hier nicht geändert werden:",
+            cannot_delete: "Diese Annotation kann hier nicht gelöscht werden:",
+        }
+    } else {
+        Strings {
+            empty: "The field “Text” is empty.",
+            stale: "The sidecar changed since this page was loaded: reload the page; nothing was written.",
+            gone: "This annotation is no longer at its place in the sidecar: reload the page; nothing was written.",
+            kind_taken: "This annotation already has a value of that kind: change it there.",
+            cannot_edit: "This annotation cannot be changed here:",
+            cannot_delete: "This annotation cannot be deleted here:",
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -194,7 +227,7 @@ mod tests {
     }
 
     fn strings() -> Strings {
-        super::super::annotate::strings("en")
+        super::strings("en")
     }
 
     #[test]
