@@ -137,10 +137,12 @@ pub fn build_site(opts: &BuildOptions, keep: Keep) -> Result<(Outcome, Option<Bu
     let start = Instant::now();
     // Stamped before anything is read: an edit made while this build runs shows at the next.
     let stamped = (keep == Keep::Nothing && !opts.no_cache).then(|| cache::Stamped::now(&opts.root));
-    if let Some(stamped) = &stamped
-        && let Some(outcome) = up_to_date(opts, stamped, start)
-    {
-        return Ok((outcome, None));
+    let mut opened = None;
+    if let Some(stamped) = &stamped {
+        match up_to_date(opts, stamped, start) {
+            Ok(outcome) => return Ok((outcome, None)),
+            Err(cache) => opened = cache,
+        }
     }
     let mut outcome = Outcome::default();
     let site = load(opts, &mut outcome.diagnostics)?;
@@ -175,7 +177,7 @@ pub fn build_site(opts: &BuildOptions, keep: Keep) -> Result<(Outcome, Option<Bu
     let key = cache::key(opts, &out);
     let cache = stamped
         .is_some()
-        .then(|| cache::Cache::open(&out, &key, &mut outcome.diagnostics));
+        .then(|| opened_or_open(opened, &out, &key, &mut outcome.diagnostics));
     let (stats, changed) = match write_site(opts, &site, &theme, &out, cache.as_ref())? {
         Ok(done) => done,
         Err(e) => return render_failure(opts, &theme, e, outcome).map(|o| (o, None)),
@@ -225,27 +227,50 @@ fn save_cache(cache: &cache::Cache, manifest: cache::Manifest, out: &Path, outco
     }
 }
 
+/// The cache of `out` as [`up_to_date`] opened it before the site was loaded (with its notes),
+/// or read now if that was of another output or there was none.
+fn opened_or_open(opened: Option<Opened>, out: &Path, key: &str, diagnostics: &mut Vec<Diagnostic>) -> cache::Cache {
+    match opened {
+        Some(o) if o.out == out => {
+            diagnostics.extend(o.notes);
+            o.cache
+        }
+        _ => cache::Cache::open(out, key, diagnostics),
+    }
+}
+
+/// A cache opened before the site was loaded, for the output folder `out`, and its notes.
+struct Opened {
+    out: PathBuf,
+    cache: cache::Cache,
+    notes: Vec<Diagnostic>,
+}
+
 /// A build with nothing to do: the outcome of the last build of the output, said again, if its
-/// cache shows that neither the site's files nor the output changed since ([`cache::Cache::unchanged`]);
-/// `None` when the build must run.
-fn up_to_date(opts: &BuildOptions, stamped: &cache::Stamped, start: Instant) -> Option<Outcome> {
-    let (config, config_diags) = config::load(&opts.root).ok()?;
+/// cache shows that neither the site's files nor the output changed since
+/// ([`cache::Cache::unchanged`]). Otherwise the build must run: then the cache it opened, if it
+/// got that far, so that the build need not read it again.
+fn up_to_date(opts: &BuildOptions, stamped: &cache::Stamped, start: Instant) -> Result<Outcome, Option<Opened>> {
+    let (config, config_diags) = config::load(&opts.root).map_err(|_| None)?;
     if config_diags.iter().any(Diagnostic::is_error) {
-        return None;
+        return Err(None);
     }
     let plan = output::Plan::new(&opts.root, opts.out.as_deref(), &config.output, opts.force);
-    plan.check().ok()?;
-    let out = plan.prepare().ok()?;
+    plan.check().map_err(|_| None)?;
+    let out = plan.prepare().map_err(|_| None)?;
     let mut diagnostics = Vec::new();
-    let _lock = write::claim(&out, &mut diagnostics).ok()?;
-    let cache = cache::Cache::open(&out, &cache::key(opts, &out), &mut Vec::new());
+    let _lock = write::claim(&out, &mut diagnostics).map_err(|_| None)?;
+    let mut notes = Vec::new();
+    let cache = cache::Cache::open(&out, &cache::key(opts, &out), &mut notes);
     if !cache.unchanged(stamped, &out) {
-        return None;
+        return Err(Some(Opened { out, cache, notes }));
     }
-    let last = cache.previous?;
+    let Some(last) = cache.previous else {
+        return Err(None);
+    };
     diagnostics.extend(last.diagnostics);
     let counts = last.summary;
-    Some(Outcome {
+    Ok(Outcome {
         diagnostics,
         summary: Some(Summary {
             documents: counts.documents,
