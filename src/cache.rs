@@ -79,11 +79,7 @@ pub(crate) struct Cache {
 impl Cache {
     /// The cache folder of `out`: `.NAME.glossa-cache` beside it.
     pub(crate) fn dir_of(out: &Path) -> PathBuf {
-        let name = out
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        out.with_file_name(format!(".{name}.glossa-cache"))
+        crate::write::beside_output(out, "cache")
     }
 
     /// Reads the cache of `out`, keeping its manifest only if it is whole and made with `key`;

@@ -11,8 +11,8 @@ mod changes;
 mod swap;
 pub(crate) use book::BookFile;
 pub(crate) use changes::Changes;
-pub(crate) use swap::claim;
 use swap::{STAGING, beside, swap_in, unique_suffix};
+pub(crate) use swap::{claim, own as beside_output};
 
 /// Where a build's files go: a [`Sink`] that can also copy a file in (a static file).
 pub(crate) trait Files: Sink {

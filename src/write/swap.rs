@@ -28,6 +28,12 @@ fn name(out: &Path) -> String {
         .unwrap_or_else(|| "public".into())
 }
 
+/// `.NAME.glossa-KIND` beside `out`: a file or folder that belongs to the output (its lock,
+/// its build cache).
+pub(crate) fn own(out: &Path, kind: &str) -> PathBuf {
+    out.with_file_name(format!(".{}.glossa-{kind}", name(out)))
+}
+
 /// `.NAME.glossa-KIND-SUFFIX` beside `out`.
 pub(crate) fn beside(out: &Path, kind: &str, suffix: &str) -> PathBuf {
     out.with_file_name(format!(".{}.glossa-{kind}-{suffix}", name(out)))
@@ -58,7 +64,7 @@ impl OutputLock {
     /// Takes the lock of `out` (whose parent exists), waiting as long as another build holds
     /// it; `waiting` is called once before a wait.
     pub(crate) fn acquire(out: &Path, waiting: impl FnOnce()) -> std::io::Result<OutputLock> {
-        let path = out.with_file_name(format!(".{}.glossa-lock", name(out)));
+        let path = own(out, "lock");
         let mut waiting = Some(waiting);
         loop {
             let file = std::fs::OpenOptions::new()
