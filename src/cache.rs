@@ -129,7 +129,10 @@ impl Cache {
         let body = serde_json::to_string(&manifest).map_err(std::io::Error::other)?;
         std::fs::create_dir_all(&self.dir)?;
         let tmp = self.dir.join("manifest.new");
-        std::fs::write(&tmp, format!("{MAGIC} {:016x}\n{body}", hash(&body)))?;
+        std::fs::write(
+            &tmp,
+            format!("{MAGIC} {:016x}\n{body}", crate::hash::of_bytes(body.as_bytes())),
+        )?;
         std::fs::rename(&tmp, self.dir.join("manifest"))
     }
 }
@@ -183,7 +186,7 @@ fn parse(text: &str) -> Result<Manifest, &'static str> {
         .strip_prefix(MAGIC)
         .and_then(|s| s.strip_prefix(' '))
         .ok_or("it is of another format")?;
-    if u64::from_str_radix(sum, 16) != Ok(hash(body)) {
+    if u64::from_str_radix(sum, 16) != Ok(crate::hash::of_bytes(body.as_bytes())) {
         return Err("it is truncated or corrupt");
     }
     serde_json::from_str(body).map_err(|_| "it is corrupt")
@@ -200,11 +203,6 @@ fn ignored(dir: &Path, why: &str, notes: &mut Vec<Diagnostic>) -> Option<Manifes
         .hint("this build starts from nothing and makes the cache again"),
     );
     None
-}
-
-fn hash(text: &str) -> u64 {
-    use std::hash::BuildHasher;
-    foldhash::quality::FixedState::default().hash_one(text.as_bytes())
 }
 
 /// What a build's cache is keyed by: glossa's version and its binary (size and time), and the

@@ -168,13 +168,6 @@ impl Sink for Discard {
 pub(crate) struct FileHashes(std::sync::Mutex<crate::hash::FastMap<String, u64>>);
 
 impl FileHashes {
-    /// A 64-bit hash of a file's bytes (foldhash's quality hasher, fixed-seeded): two different
-    /// pages hashing alike is a chance of one in 2^64 per comparison.
-    fn of(bytes: &[u8]) -> u64 {
-        use std::hash::BuildHasher;
-        foldhash::quality::FixedState::default().hash_one(bytes)
-    }
-
     /// Whether the file `rel` of `dir` holds `bytes` (of hash `hash`), as last written or, if
     /// it is not known yet, as on the disk (then remembered).
     fn holds(&self, dir: &Path, rel: &str, bytes: &[u8], hash: u64) -> bool {
@@ -287,7 +280,7 @@ impl Sink for Selective<'_> {
             return Ok(());
         }
         Self::record(&self.rendered, rel);
-        let hash = FileHashes::of(bytes);
+        let hash = crate::hash::of_bytes(bytes);
         if self.hashes.holds(&self.dir, rel, bytes, hash) {
             return Ok(());
         }
