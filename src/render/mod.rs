@@ -154,7 +154,7 @@ impl PageMaker<'_> {
     }
 
     /// How the reading text of a page in `lang` is rendered.
-    fn body_options<'o>(&'o self, root: &'o str, lang: &str) -> BodyOptions<'o> {
+    fn body_options<'o>(&'o self, root: &'o str, lang: &'o str) -> BodyOptions<'o> {
         let site_lang = self.site.config.lang.as_str();
         BodyOptions {
             root,
@@ -162,6 +162,7 @@ impl PageMaker<'_> {
             notes: self.theme.notes,
             strings: &self.theme.strings,
             site_lang: (lang != site_lang).then_some(site_lang),
+            lang,
             book: false,
         }
     }

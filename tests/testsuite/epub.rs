@@ -360,3 +360,30 @@ fn a_site_without_epub_gets_no_book_and_no_link() {
     );
     assert!(site.page("index.html").all("p.download").is_empty());
 }
+
+#[test]
+fn a_footnote_of_a_text_in_another_language_keeps_the_texts_lang_in_the_book() {
+    let site = Site::new(&[
+        ("content/site.yaml", "title: Reader\nlang: en\n"),
+        (
+            "seeds/d.md",
+            "---\ntitle: Ein Text\nlang: de\n---\nDer Hund[^f] bellt laut.\n\n[^f]: Eine Fussnote.\n",
+        ),
+        (
+            "seeds/d.yaml",
+            "annotations:\n  - quote: bellt\n    note: An English note.\n",
+        ),
+    ]);
+    let out = site.beside("d.epub");
+    assert_eq!(epub(&site, &out, &["--quiet"]).code, 0);
+    let book = Book::open(&out);
+    let chapter = book.text("EPUB/d.xhtml");
+    assert!(
+        chapter.contains("<div class=\"note-body\" lang=\"de\"><p>Eine Fussnote.</p>"),
+        "{chapter}"
+    );
+    assert!(
+        chapter.contains("<div class=\"note-body\"><p>An English note.</p>"),
+        "{chapter}"
+    );
+}

@@ -609,6 +609,60 @@ fn a_document_in_another_language_keeps_the_sites_interface_and_gets_its_own_lan
     assert!(text_of(&kwic[0]).contains("The text mentions"));
 }
 
+/// A Markdown footnote of a text is the text's, not an annotation: in a document of another
+/// language than the site's it keeps the text's language among notes that carry the site's.
+#[test]
+fn a_footnote_of_a_text_in_another_language_keeps_the_texts_lang_among_the_notes() {
+    let files = [
+        ("content/site.yaml", "lang: en\n"),
+        (
+            "seeds/d.md",
+            "---\ntitle: Ein Text\nlang: de\n---\nDer Hund[^f] bellt laut.\n\n[^f]: Eine Fussnote.\n",
+        ),
+        (
+            "seeds/d.yaml",
+            "annotations:\n  - quote: bellt\n    note: An English note.\n",
+        ),
+    ];
+    for theme in ["", "themes/mine/theme.yaml"] {
+        let mut files = files.to_vec();
+        if !theme.is_empty() {
+            files[0].1 = "lang: en\ntheme: mine\n";
+            files.push((theme, "notes: end\n"));
+        }
+        let site = Site::new(&files);
+        site.build_ok(&[]);
+        let page = site.page("d/index.html");
+        let container = if theme.is_empty() { "aside.notes" } else { "ol.endnotes" };
+        assert_eq!(page.one(container).attr("lang"), Some("en"), "{container}");
+        let bodies = page.all(".note-body");
+        assert_eq!(bodies.len(), 2);
+        let lang_of = |text: &str| {
+            let body = bodies.iter().find(|b| text_of(b).contains(text)).unwrap();
+            body.attr("lang")
+        };
+        assert_eq!(
+            lang_of("Eine Fussnote."),
+            Some("de"),
+            "the footnote is the text's ({container})"
+        );
+        assert_eq!(
+            lang_of("An English note."),
+            None,
+            "the note is the site's, as its container says"
+        );
+        // the way back stays in the interface's language, outside the footnote's body
+        assert_eq!(
+            page.all("a[role=doc-backlink]")[0].attr("aria-label"),
+            Some("Back to reference 1")
+        );
+    }
+    // In the site's own language nothing is marked.
+    let site = Site::new(&[("seeds/d.md", "Der Hund[^f] bellt.\n\n[^f]: Eine Fussnote.\n")]);
+    site.build_ok(&[]);
+    assert_eq!(site.page("d/index.html").all(".note-body[lang]").len(), 0);
+}
+
 // ---------------------------------------------------------------- dates
 
 #[test]

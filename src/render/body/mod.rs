@@ -60,6 +60,8 @@ pub struct BodyOptions<'a> {
     /// The site's language when the document is in another one. Notes and glosses are written
     /// for the site's readers, in its language, so they carry it as their `lang`.
     pub site_lang: Option<&'a str>,
+    /// The document's language, which its own footnotes carry where `site_lang` is given.
+    pub lang: &'a str,
     /// For the EPUB edition: notes as EPUB footnotes, glosses in the text (docs/epub.md).
     pub book: bool,
 }
@@ -485,7 +487,7 @@ impl<'a> Renderer<'a> {
                     };
                     // A note reference is a link: it may not sit inside a Markdown link.
                     let outside = self.leave_links(at);
-                    self.note_ref(html, text);
+                    self.note_ref(html, text, false);
                     self.reopen(outside);
                 }
             }

@@ -14,6 +14,9 @@ pub struct RenderedNote {
     pub number: usize,
     pub html: String,
     pub text: String,
+    /// A Markdown footnote of the text itself, in the text's language; the others are the
+    /// annotations' notes, in the site's.
+    pub of_text: bool,
 }
 
 /// ` lang="…"` for notes and glosses in a document of another language than the site's.
@@ -21,6 +24,16 @@ pub(super) fn lang_attr(opts: &BodyOptions) -> String {
     opts.site_lang
         .map(|l| cat![" lang=\"", escape(l), "\""])
         .unwrap_or_default()
+}
+
+/// ` lang="…"` for the body of a footnote of the text in a document of another language than
+/// the site's: it stands among the annotations' notes, which carry the site's language (as its
+/// backlink's label does), but is written in the text's.
+fn text_lang_attr(note: &RenderedNote, opts: &BodyOptions) -> String {
+    match opts.site_lang {
+        Some(_) if note.of_text => cat![" lang=\"", escape(opts.lang), "\""],
+        _ => String::new(),
+    }
 }
 
 /// A gloss after its words: hidden until hover or focus on a web page (the theme's CSS), in
@@ -42,8 +55,10 @@ pub(super) fn gloss_html(gloss: &str, opts: &BodyOptions) -> String {
 /// One note's body element: the hook `id="note-N" role="doc-footnote"` with its backlink; in
 /// the EPUB edition an EPUB footnote (`aside epub:type="footnote"`), which reading systems
 /// open as a pop-up from its reference.
-pub(super) fn note_html(n: usize, body: &str, opts: &BodyOptions) -> String {
+pub(super) fn note_html(note: &RenderedNote, opts: &BodyOptions) -> String {
+    let n = note.number;
     let label = escape(&opts.strings.with_number("back_to_reference", n));
+    let lang = text_lang_attr(note, opts);
     if opts.book {
         return cat![
             "<aside class=\"note\" epub:type=\"footnote\" role=\"doc-footnote\" id=\"note-",
@@ -54,8 +69,10 @@ pub(super) fn note_html(n: usize, body: &str, opts: &BodyOptions) -> String {
             label,
             "\">",
             n,
-            "</a></p><div class=\"note-body\">",
-            body,
+            "</a></p><div class=\"note-body\"",
+            lang,
+            ">",
+            note.html,
             "</div></aside>\n",
         ];
     }
@@ -68,8 +85,10 @@ pub(super) fn note_html(n: usize, body: &str, opts: &BodyOptions) -> String {
         label,
         "\">",
         n,
-        "</a><div class=\"note-body\">",
-        body,
+        "</a><div class=\"note-body\"",
+        lang,
+        ">",
+        note.html,
         "</div></div>",
     ]
 }
@@ -88,21 +107,23 @@ pub(super) fn endnotes_html(notes: &[RenderedNote], opts: &BodyOptions) -> Strin
             "\">\n"
         ];
         for note in notes {
-            s.push_str(&note_html(note.number, &note.html, opts));
+            s.push_str(&note_html(note, opts));
         }
         s.push_str("</section>\n");
         return s;
     }
     let mut s = cat!["<ol class=\"endnotes\"", lang_attr(opts), ">\n"];
     for note in notes {
-        push!(&mut s, "<li>", note_html(note.number, &note.html, opts), "</li>\n");
+        push!(&mut s, "<li>", note_html(note, opts), "</li>\n");
     }
     s.push_str("</ol>\n");
     s
 }
 
 impl Renderer<'_> {
-    pub(super) fn note_ref(&mut self, body_html: String, text: String) {
+    /// The reference to the next note, and the note kept for its place; `of_text` for a
+    /// footnote of the text.
+    pub(super) fn note_ref(&mut self, body_html: String, text: String, of_text: bool) {
         let n = self.notes.len() + 1;
         self.html(cat![
             "<a class=\"noteref\"",
@@ -119,6 +140,7 @@ impl Renderer<'_> {
             number: n,
             html: body_html,
             text,
+            of_text,
         });
         if let Some(p) = self.pending.last_mut() {
             p.push(n);
@@ -170,7 +192,7 @@ impl Renderer<'_> {
         }
         let text = crate::text::collapse(&text);
         self.footnote_numbers.push((label.to_owned(), self.notes.len() + 1));
-        self.note_ref(body, text);
+        self.note_ref(body, text, true);
     }
 
     pub(super) fn flush_notes(&mut self) {
@@ -180,7 +202,7 @@ impl Renderer<'_> {
         }
         let mut s = cat!["<aside class=\"notes\"", lang_attr(self.opts), ">"];
         for n in numbers {
-            s.push_str(&note_html(n, &self.notes[n - 1].html, self.opts));
+            s.push_str(&note_html(&self.notes[n - 1], self.opts));
         }
         s.push_str("</aside>\n");
         self.out.push(Event::Html(s.into()));

@@ -164,7 +164,7 @@ impl<'a> Epub<'a> {
 
     /// How a chapter's text is rendered: in book mode, from [`BOOK_ROOT`], raw HTML as text
     /// (a book's XHTML must be well-formed), every note at the end of the chapter.
-    fn body_options<'o>(&'o self, lang: &str) -> BodyOptions<'o> {
+    fn body_options<'o>(&'o self, lang: &'o str) -> BodyOptions<'o> {
         let site_lang = self.maker.site.config.lang.as_str();
         BodyOptions {
             root: BOOK_ROOT,
@@ -172,6 +172,7 @@ impl<'a> Epub<'a> {
             notes: NotePlacement::End,
             strings: &self.maker.theme.strings,
             site_lang: (lang != site_lang).then_some(site_lang),
+            lang,
             book: true,
         }
     }
