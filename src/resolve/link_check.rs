@@ -43,23 +43,7 @@ pub(super) struct LinkRef {
 pub(super) fn doc_links(doc: &Document, body: &Body, raw_html: bool) -> (Vec<LinkRef>, Vec<Option<NoteAhead>>) {
     let mut out = Vec::new();
     let source: Arc<Path> = Arc::from(doc.path.as_path());
-    let events = body
-        .events
-        .iter()
-        .chain(body.footnotes.iter().flat_map(|(_, e)| e.iter()));
-    for (e, range) in events {
-        // An image's address is a file of the site, not checked; a script URL is refused.
-        let dest = match e {
-            Event::Start(Tag::Link { dest_url, .. }) => dest_url,
-            Event::Start(Tag::Image { dest_url, .. }) if crate::layout::refused_scheme(dest_url).is_some() => dest_url,
-            _ => continue,
-        };
-        out.push(LinkRef {
-            dest: dest.to_string(),
-            file: source.clone(),
-            at: LinkAt::Source(range.start),
-        });
-    }
+    body_links(&source, body, &mut out);
     let sidecar: Arc<Path> = doc.sidecar_path.as_deref().map_or(source, Arc::from);
     let mut note_html = Vec::new();
     for (i, a) in doc.annotations.iter().enumerate() {
@@ -96,6 +80,28 @@ pub(super) fn doc_links(doc: &Document, body: &Body, raw_html: bool) -> (Vec<Lin
         }
     }
     (out, note_html)
+}
+
+/// The links of a body written in `file` (a document's or a translation's): Markdown links of
+/// the text and its footnotes.
+pub(super) fn body_links(file: &Arc<Path>, body: &Body, out: &mut Vec<LinkRef>) {
+    let events = body
+        .events
+        .iter()
+        .chain(body.footnotes.iter().flat_map(|(_, e)| e.iter()));
+    for (e, range) in events {
+        // An image's address is a file of the site, not checked; a script URL is refused.
+        let dest = match e {
+            Event::Start(Tag::Link { dest_url, .. }) => dest_url,
+            Event::Start(Tag::Image { dest_url, .. }) if crate::layout::refused_scheme(dest_url).is_some() => dest_url,
+            _ => continue,
+        };
+        out.push(LinkRef {
+            dest: dest.to_string(),
+            file: file.clone(),
+            at: LinkAt::Source(range.start),
+        });
+    }
 }
 
 /// Link destinations in a Markdown string, with their byte offsets.

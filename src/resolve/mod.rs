@@ -80,7 +80,8 @@ pub struct ResolvedDoc {
     pub notes: usize,
     /// Every id of the page, shared with the site's index.
     pub ids: Arc<PageIds>,
-    /// The links written in the document, its notes and `see:` values.
+    /// The links written in the document, its notes and `see:` values, and in its
+    /// translations.
     links: Vec<LinkRef>,
     /// By annotation, its note's HTML and text, when they came from the parse that read the
     /// note's links (`crate::markdown::note_links_and_html`).
@@ -128,6 +129,13 @@ pub struct SourceChanged {
 }
 
 impl ResolvedDoc {
+    /// Takes in the links written in a translation of the document (at `path`, its body
+    /// `body`): shown on the document's page, they are checked with its own links (a fragment
+    /// names an id of that page) and count among the links the page makes.
+    pub fn add_translation_links(&mut self, path: &Path, body: &Body) {
+        link_check::body_links(&Arc::from(path), body, &mut self.links);
+    }
+
     /// Drops the annotations' selectors: once anchored, the anchors say where the quotes
     /// stand. A build drops them as soon as a document is resolved (`check --fix`, which
     /// moves quotes, reads them first).

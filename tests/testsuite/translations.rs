@@ -154,6 +154,44 @@ fn blocks_that_stop_matching_are_an_error_naming_both_files_and_lines() {
     );
 }
 
+/// A translation is shown on its original's page: its links are checked as the original's
+/// are, each error at the translation's line, and a good one counts as the page's link.
+#[test]
+fn a_translations_links_are_checked_and_count_as_its_pages() {
+    let files = |link: &'static str| {
+        vec![
+            ("seeds/a.md", "# Titel\n\nDer Hund bellt.\n\nDie Katze.\n"),
+            ("seeds/b.md", "# Bee\n\nText.\n"),
+            ("content/translations/en/a.md", link),
+        ]
+    };
+    let bad = Site::new(&files(
+        "# Title\n\nThe dog [barks](doc:nowhere).\n\nThe [cat](#p-9) and [bee](doc:b#zz).\n",
+    ));
+    let run = bad.build(&[]);
+    assert_eq!(run.code, 1, "{run}");
+    for (at, message) in [
+        ("content/translations/en/a.md:3:9", "no document has the slug `nowhere`"),
+        ("content/translations/en/a.md:5:5", "p-9"),
+        ("content/translations/en/a.md:5:21", "zz"),
+    ] {
+        let line = run
+            .stderr
+            .lines()
+            .find(|l| l.starts_with(at))
+            .unwrap_or_else(|| panic!("{at}: {run}"));
+        assert!(line.contains(": error: ") && line.contains(message), "{line}");
+    }
+    let good = Site::new(&files("# Title\n\nThe dog [barks](doc:b).\n\nThe [cat](#p-2).\n"));
+    good.build_ok(&[]);
+    let b = good.page("b/index.html");
+    assert_eq!(
+        b.hrefs_of("Titel"),
+        ["../a/index.html"],
+        "the page of the translation links b"
+    );
+}
+
 fn site_md_mismatch() -> Site {
     Site::new(&[
         ("seeds/c.md", "# Titel\n\nText.\n"),
