@@ -28,6 +28,7 @@ mod concat;
 pub mod config;
 pub mod diagnostics;
 mod discover;
+mod edit;
 pub mod fix;
 mod hash;
 pub mod import;

@@ -6,8 +6,7 @@
 //! in step with the templates.
 
 use crate::hash::FastSet;
-use crate::layout::{self, page_path};
-use crate::resolve;
+use crate::layout;
 use crate::write::{FileHashes, Selective};
 use crate::{BuildOptions, Built, Fatal, Outcome, Summary, diagnostics};
 use std::path::{Path, PathBuf};
@@ -48,32 +47,13 @@ impl LiveSite {
     /// and this `LiveSite` must not be used again (build again in full).
     pub fn update(&mut self, opts: &BuildOptions, changed: &[PathBuf]) -> Result<Option<Update>, Fatal> {
         let start = Instant::now();
-        let Some(edited) = self.edited_documents(changed) else {
+        let built = &mut self.built;
+        let Some(applied) = crate::edit::apply(&mut built.site, &built.theme.strings, &opts.root, opts.drafts, changed)?
+        else {
             return Ok(None);
         };
-        let mut diags = Vec::new();
-        let Some(fresh) = self.reload(&opts.root, &edited, opts.drafts, &mut diags)? else {
-            return Ok(None);
-        };
-        let before = SiteWide::of(&self.built, &edited);
-        let had_feed = crate::render::has_feed(&self.built.site);
-        let site = &mut self.built.site;
-        let slugs: Vec<String> = edited.iter().map(|&i| site.docs[i].doc.slug.clone()).collect();
-        // The entries whose pages show an edited document: those it has occurrences of,
-        // before the edit and after.
-        let mut entries: FastSet<usize> = edited
-            .iter()
-            .flat_map(|&i| &site.docs[i].occurrences)
-            .map(|o| o.entry)
-            .collect();
-        for (i, rd) in fresh {
-            entries.extend(rd.occurrences.iter().map(|o| o.entry));
-            site.docs[i] = rd;
-        }
-        let relinked = site.relink_edited(&slugs, &mut diags);
-        diagnostics::sort(&mut diags);
         let mut outcome = Outcome {
-            diagnostics: diags,
+            diagnostics: applied.diagnostics,
             summary: None,
         };
         if outcome.has_errors() {
@@ -82,30 +62,7 @@ impl LiveSite {
                 written: Vec::new(),
             }));
         }
-        // Every page links the feed, or none does: a site that gains or loses its feed (its
-        // first dated document, or its last) is built again whole.
-        if crate::render::has_feed(&self.built.site) != had_feed {
-            return Ok(None);
-        }
-        // The pages that can show what an edited document holds: its own, the pages it links
-        // to or linked to (their lists of who links to them), its entries' pages, and the
-        // site-wide pages when what they are made from changed (the home page, the sitemap and the
-        // feed list every document; the glossary's index counts every occurrence).
-        let site = &self.built.site;
-        let edited_now: Vec<usize> = (0..site.docs.len())
-            .filter(|&i| slugs.contains(&site.docs[i].doc.slug))
-            .collect();
-        let after = SiteWide::of(&self.built, &edited_now);
-        let mut pages: FastSet<String> = slugs.iter().map(|s| layout::doc_page(s)).collect();
-        pages.extend(relinked.into_keys().map(|target| page_path(&target)));
-        pages.extend(entries.iter().map(|&e| layout::entry_page(&site.entries[e].id)));
-        if before.home != after.home {
-            pages.extend([layout::HOME, layout::FEED].map(str::to_owned));
-            pages.extend(crate::render::sitemap_paths(site));
-        }
-        if before.counts != after.counts {
-            pages.insert(layout::GLOSSARY.to_owned());
-        }
+        let pages = applied.pages;
         let sink = Selective::new(&self.built.out, |rel| pages.contains(rel), &self.hashes, None);
         if crate::render_into(opts, &self.built, &sink, &mut outcome)?.is_none() {
             return Ok(Some(Update {
@@ -115,7 +72,7 @@ impl LiveSite {
         }
         let written = sink.finish().written;
         outcome.summary = Some(Summary {
-            documents: edited.len(),
+            documents: applied.documents,
             notes: 0,
             entries: 0,
             occurrences: 0,
@@ -181,59 +138,6 @@ impl LiveSite {
         Ok(Some(outcome))
     }
 
-    /// The places in the site of the documents `changed` are (or are the sidecars or the
-    /// translations of); `None` when one is none of these, or is gone.
-    fn edited_documents(&self, changed: &[PathBuf]) -> Option<Vec<usize>> {
-        let docs = &self.built.site.docs;
-        let mut edited: Vec<usize> = Vec::new();
-        for path in changed {
-            let i = docs.iter().position(|d| {
-                d.doc.path == *path
-                    || d.doc.sidecar_path.as_deref() == Some(path.as_path())
-                    || d.translations.iter().any(|t| t.path == *path)
-            })?;
-            if !path.is_file() {
-                return None;
-            }
-            if !edited.contains(&i) {
-                edited.push(i);
-            }
-        }
-        Some(edited)
-    }
-
-    /// The documents `edited` loaded and resolved again, each with its place; `None` when the
-    /// edit changes the site's set of pages or files (a sidecar added or removed, a new slug,
-    /// a document that became a draft) or a document cannot be built, for a full build to say.
-    fn reload(
-        &self,
-        root: &Path,
-        edited: &[usize],
-        drafts: bool,
-        diags: &mut Vec<crate::diagnostics::Diagnostic>,
-    ) -> Result<Option<Vec<(usize, resolve::ResolvedDoc)>>, Fatal> {
-        let site = &self.built.site;
-        let mut fresh = Vec::new();
-        for &i in edited {
-            let old = &site.docs[i].doc;
-            let sidecar = old.path.with_extension("yaml");
-            let sidecar = sidecar.is_file().then_some(sidecar);
-            if sidecar != old.sidecar_path {
-                return Ok(None);
-            }
-            let Some(rd) = crate::load::reload_document(site, root, &old.path, sidecar.as_deref(), diags)? else {
-                return Ok(None);
-            };
-            let langs = |d: &resolve::ResolvedDoc| d.translations.iter().map(|t| t.lang.clone()).collect::<Vec<_>>();
-            // A translation that no longer matches is an error the full build shows.
-            if rd.doc.slug != old.slug || (rd.doc.meta.draft && !drafts) || langs(&rd) != langs(&site.docs[i]) {
-                return Ok(None);
-            }
-            fresh.push((i, rd));
-        }
-        Ok(Some(fresh))
-    }
-
     /// Rewrites annotations.jsonld and the search index, which hold every document: after an
     /// [`LiveSite::update`], once its pages are served. It takes as long as rendering every
     /// document, so it gives up as soon as `cancel` is set (by the next edit), and says
@@ -260,32 +164,6 @@ impl LiveSite {
             // the edit, and the update it brings makes this due again.
             Err(crate::render::RenderError::Changed(_)) => Ok(true),
             Err(e) => Err(Fatal(format!("cannot write annotations.jsonld: {e:?}"))),
-        }
-    }
-}
-
-/// What the site-wide pages are made from, of the edited documents: their places in home-page
-/// order with the line the home page shows for each (the view the template receives), and the
-/// site's occurrence counts by entry. Compared before and after an edit, it says whether those
-/// pages must be made again: rendering the home page of a 10,000-document site takes longer
-/// than all the rest of an edit.
-struct SiteWide {
-    home: Vec<(usize, crate::render::views::DocSummary)>,
-    counts: Vec<usize>,
-}
-
-impl SiteWide {
-    fn of(built: &Built, docs: &[usize]) -> SiteWide {
-        let mut docs = docs.to_vec();
-        docs.sort_unstable();
-        let site = &built.site;
-        let strings = &built.theme.strings;
-        SiteWide {
-            home: docs
-                .iter()
-                .map(|&i| (i, crate::render::doc_summary(site, strings, &site.docs[i])))
-                .collect(),
-            counts: crate::render::occurrence_counts(site),
         }
     }
 }
