@@ -229,6 +229,9 @@ pub(crate) fn imported(root: &Path, printer: &Printer, done: &glossa::import::Im
         plural(written),
         plural(sidecars)
     );
+    if done.already > 0 {
+        summary.push_str(&format!("; {} already in the sidecars", done.already));
+    }
     if done.not_placed > 0 || done.has_errors() {
         let failed = done.diagnostics.iter().filter(|d| d.is_error()).count();
         summary.push_str(&format!("; {failed} error{}", plural(failed)));
