@@ -360,3 +360,41 @@ fn a_site_without_epub_gets_no_book_and_no_link() {
     );
     assert!(site.page("index.html").all("p.download").is_empty());
 }
+
+#[test]
+fn glossa_epub_says_it_wrote_the_book_of_chapters_and_build_still_speaks_of_pages() {
+    let site = Site::new(&[
+        ("content/site.yaml", "title: Two Texts\n"),
+        (
+            "content/glossary.yaml",
+            "- id: hund\n  term: Hund\n  definition: Ein Tier.\n",
+        ),
+        ("content/pages/about.md", "# About\n\nThis site.\n"),
+        ("seeds/a.txt", "A\n\nDer Hund.\n"),
+        ("seeds/b.txt", "B\n\nKein Hund.\n"),
+    ]);
+    let root = site.root();
+    let run = glossa(&root, &["epub", "--root", root.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{run}");
+    assert!(root.join("two-texts.epub").is_file());
+    assert!(
+        run.stdout.starts_with(
+            "wrote the book two-texts.epub: 2 documents, 0 notes, 1 glossary entry, 2 occurrences in 4 chapters, in "
+        ),
+        "the two texts, the page and the glossary are its chapters: {run}"
+    );
+    assert!(!run.stdout.contains("pages"), "{run}");
+    let out = site.beside("elsewhere.epub");
+    let run = epub(&site, &out, &[]);
+    assert!(
+        run.stdout.starts_with(&format!("wrote the book {}: ", out.display())),
+        "{run}"
+    );
+    let run = glossa(&root, &["build", "--root", root.to_str().unwrap()]);
+    assert!(
+        run.stdout
+            .starts_with("built 2 documents, 0 notes, 1 glossary entry, 2 occurrences: "),
+        "{run}"
+    );
+    assert!(run.stdout.contains(" pages in "), "{run}");
+}

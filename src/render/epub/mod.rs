@@ -344,6 +344,8 @@ impl Output for Epub<'_> {
             let glossary = matter::glossary(self, &self.links(&in_book, &has), &mut images)?;
             taken.container.add(self.text(links::GLOSSARY_FILE, &glossary)?)?;
             self.add_images(&mut taken, images)?;
+            // A book's "pages" are its chapters, as its contents list them: the glossary too.
+            taken.stats.pages += 1;
         }
         let spine = matter::spine(self, &self.plan, &taken.chapters, has_glossary);
         let mut c = self.context(&config.lang, self.maker.theme.strings.get("contents"));
