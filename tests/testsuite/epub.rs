@@ -398,3 +398,59 @@ fn glossa_epub_says_it_wrote_the_book_of_chapters_and_build_still_speaks_of_page
     );
     assert!(run.stdout.contains(" pages in "), "{run}");
 }
+
+#[test]
+fn raw_html_in_a_translation_is_text_in_the_book_as_in_its_chapters_and_stays_html_on_the_pages() {
+    let site = Site::new(&[
+        (
+            "content/site.yaml",
+            "title: T\nmarkdown: { raw_html: true }\nepub:\n  file: t.epub\n  translation: en\n",
+        ),
+        ("seeds/a.md", "# Ein Text\n\nDer Hund <i>bellt</i>.\n\n- Eins\n- Zwei\n"),
+        (
+            "content/translations/en/a.md",
+            "# A text\n\nThe dog <b>barks</b> <script>alert(1)</script> & <br>.\n\n- One <img src=x onerror=y>\n- Two <span>\n",
+        ),
+    ]);
+    site.build_ok(&["--quiet"]);
+    let book = Book::open(&site.out().join("t.epub"));
+    let chapters = book.xhtml();
+    let (_, chapter) = chapters
+        .iter()
+        .find(|(n, _)| *n == "EPUB/a.xhtml")
+        .expect("a's chapter");
+    let translation: Vec<String> = (chapter.descendants())
+        .filter(|n| n.attribute("class") == Some("translation"))
+        .map(|n| {
+            let elements: Vec<&str> = n
+                .descendants()
+                .skip(1)
+                .filter(|c| c.is_element())
+                .map(|c| c.tag_name().name())
+                .collect();
+            assert!(elements.is_empty(), "no element in a translation block: {elements:?}");
+            n.descendants()
+                .filter(|c| c.is_text())
+                .filter_map(|c| c.text())
+                .collect()
+        })
+        .collect();
+    assert_eq!(
+        translation,
+        [
+            "The dog <b>barks</b> <script>alert(1)</script> & <br>.",
+            "One <img src=x onerror=y>",
+            "Two <span>"
+        ]
+    );
+    assert!(
+        book.text("EPUB/a.xhtml")
+            .contains("<p id=\"p-1\">Der Hund &lt;i&gt;bellt&lt;/i&gt;.</p>"),
+        "the chapter's own raw HTML is text too"
+    );
+    let page = std::fs::read_to_string(site.out().join("a/index.html")).unwrap();
+    assert!(
+        page.contains("data-translates=\"p-1\">The dog <b>barks</b> <script>alert(1)</script> &amp; <br>.</p>"),
+        "the page keeps raw HTML, as raw_html asks"
+    );
+}

@@ -16,7 +16,7 @@ mod package;
 
 pub(crate) use links::BOOK_ROOT;
 
-use super::body::{BodyOptions, TranslatedBlocks, render_body, translated_blocks};
+use super::body::{BodyOptions, TranslatedBlocks, render_body, translated_book_blocks};
 use super::output::{Item, Kind, Output};
 use super::{PageMaker, RenderError, Sink, Stats};
 use crate::concat::cat;
@@ -210,7 +210,7 @@ impl<'a> Epub<'a> {
                 .map(|(t, body)| TranslatedBlocks {
                     lang: t.lang.clone(),
                     shown: true,
-                    blocks: translated_blocks(body, BOOK_ROOT),
+                    blocks: translated_book_blocks(body, BOOK_ROOT),
                 })
                 .collect(),
             None => Vec::new(),
