@@ -6,7 +6,7 @@ mod report;
 use clap::{CommandFactory, Parser};
 use cli::{Cli, Command, MessageFormat, site_root};
 use glossa::BuildOptions;
-use report::{Printer, Report, add_refused, finish, finish_fix};
+use report::{Printer, Report, Writes, add_refused, finish, finish_fix};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -127,7 +127,7 @@ fn build(opts: BuildOptions, quiet: bool, format: MessageFormat) -> ExitCode {
     let report = Report {
         quiet,
         deny_warnings: false,
-        writes: true,
+        writes: Writes::Site,
     };
     finish(glossa::build(&opts), &printer(format, &opts.root), report)
 }
@@ -145,7 +145,7 @@ fn epub(root: PathBuf, out: Option<PathBuf>, drafts: bool, quiet: bool, format: 
     let report = Report {
         quiet,
         deny_warnings: false,
-        writes: true,
+        writes: Writes::Book,
     };
     finish(glossa::epub(&opts, out.as_deref()), &printer(format, &root), report)
 }
@@ -163,7 +163,7 @@ fn check(root: PathBuf, drafts: bool, fix: bool, deny_warnings: bool, format: Me
     let report = Report {
         quiet: false,
         deny_warnings,
-        writes: false,
+        writes: Writes::Nothing,
     };
     let printer = printer(format, &root);
     if !fix {

@@ -75,8 +75,20 @@ pub(crate) struct Report {
     pub(crate) quiet: bool,
     /// Warnings fail the run too.
     pub(crate) deny_warnings: bool,
-    /// The command writes a site: a failure says that nothing was written.
-    pub(crate) writes: bool,
+    /// What the command writes, which its summary names.
+    pub(crate) writes: Writes,
+}
+
+/// What a command writes: a failure says that nothing was written, and the summary counts
+/// what was.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Writes {
+    /// `check`: nothing.
+    Nothing,
+    /// `build`: the site's pages.
+    Site,
+    /// `glossa epub`: one book, of chapters.
+    Book,
 }
 
 /// Prints a run's diagnostics and its summary, and says its exit code.
@@ -101,7 +113,11 @@ pub(crate) fn finish(result: Result<Outcome, glossa::Fatal>, printer: &Printer, 
         .filter(|d| d.severity == Severity::Warning)
         .count();
     if errors > 0 || (deny_warnings && warnings > 0) {
-        let tail = if writes { "; nothing was written" } else { "" };
+        let tail = if writes == Writes::Nothing {
+            ""
+        } else {
+            "; nothing was written"
+        };
         eprintln!(
             "{errors} error{}, {warnings} warning{}{tail}",
             plural(errors),
@@ -112,30 +128,7 @@ pub(crate) fn finish(result: Result<Outcome, glossa::Fatal>, printer: &Printer, 
     if let Some(s) = &outcome.summary
         && !quiet
     {
-        let out = s
-            .out
-            .strip_prefix(std::env::current_dir().unwrap_or_default())
-            .unwrap_or(&s.out);
-        // What an incremental build did (docs/incremental.md): `(3 changed)`, or up to date.
-        let (verb, changed) = match s.changed {
-            None => ("built", String::new()),
-            Some(0) => ("up to date:", " (nothing changed)".to_owned()),
-            Some(n) => ("built", format!(" ({n} changed)")),
-        };
-        printer.say(&format!(
-            "{verb} {} document{}, {} note{}, {} glossary entr{}, {} occurrence{}: {} pages{changed} in {:.2}s → {}",
-            s.documents,
-            plural(s.documents),
-            s.notes,
-            plural(s.notes),
-            s.entries,
-            if s.entries == 1 { "y" } else { "ies" },
-            s.occurrences,
-            plural(s.occurrences),
-            s.pages,
-            s.seconds,
-            out.display()
-        ));
+        printer.say(&summary(s, writes));
     } else if outcome.summary.is_none() && !quiet {
         printer.say(&format!(
             "checked: {errors} error{}, {warnings} warning{}",
@@ -146,12 +139,53 @@ pub(crate) fn finish(result: Result<Outcome, glossa::Fatal>, printer: &Printer, 
     ExitCode::SUCCESS
 }
 
+/// The line that says what a run wrote: `build`'s pages and where, or `glossa epub`'s book
+/// and its chapters.
+fn summary(s: &glossa::Summary, writes: Writes) -> String {
+    let out = s
+        .out
+        .strip_prefix(std::env::current_dir().unwrap_or_default())
+        .unwrap_or(&s.out);
+    let counts = format!(
+        "{} document{}, {} note{}, {} glossary entr{}, {} occurrence{}",
+        s.documents,
+        plural(s.documents),
+        s.notes,
+        plural(s.notes),
+        s.entries,
+        if s.entries == 1 { "y" } else { "ies" },
+        s.occurrences,
+        plural(s.occurrences),
+    );
+    if writes == Writes::Book {
+        return format!(
+            "wrote the book {}: {counts} in {} chapter{}, in {:.2}s",
+            out.display(),
+            s.pages,
+            plural(s.pages),
+            s.seconds
+        );
+    }
+    // What an incremental build did (docs/incremental.md): `(3 changed)`, or up to date.
+    let (verb, changed) = match s.changed {
+        None => ("built", String::new()),
+        Some(0) => ("up to date:", " (nothing changed)".to_owned()),
+        Some(n) => ("built", format!(" ({n} changed)")),
+    };
+    format!(
+        "{verb} {counts}: {} pages{changed} in {:.2}s → {}",
+        s.pages,
+        s.seconds,
+        out.display()
+    )
+}
+
 /// `check --fix`'s end: the orphans (already printed) count as errors.
 pub(crate) fn finish_fix(after: Outcome, printer: &Printer, orphans: usize, deny_warnings: bool) -> ExitCode {
     let report = Report {
         quiet: true,
         deny_warnings,
-        writes: false,
+        writes: Writes::Nothing,
     };
     let code = finish(Ok(after), printer, report);
     if orphans > 0 {
@@ -229,6 +263,9 @@ pub(crate) fn imported(root: &Path, printer: &Printer, done: &glossa::import::Im
         plural(written),
         plural(sidecars)
     );
+    if done.already > 0 {
+        summary.push_str(&format!("; {} already in the sidecars", done.already));
+    }
     if done.not_placed > 0 || done.has_errors() {
         let failed = done.diagnostics.iter().filter(|d| d.is_error()).count();
         summary.push_str(&format!("; {failed} error{}", plural(failed)));

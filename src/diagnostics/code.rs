@@ -234,6 +234,8 @@ codes! {
     ImportOrphaned = "import-orphaned",
     /// An imported annotation's quote matches several times and nothing tells which: orphaned, not written.
     ImportAmbiguous = "import-ambiguous",
+    /// An imported annotation its sidecar already has (the same passage, the same note, gloss, term and see): skipped, a note.
+    ImportAlreadyThere = "import-already-there",
     /// A run that could not go on: a file or folder that cannot be read or written.
     Fatal = "fatal",
 }

@@ -6,14 +6,17 @@
 //! here each document's annotations are appended to its sidecar together
 //! ([`crate::add::plan_items`]), the site is checked with the new text once per sidecar
 //! ([`crate::add::check`]), and the text is written ([`crate::add::commit`]) unless the run
-//! is dry. An annotation that cannot be placed is an error and none of it is written; a
-//! sidecar whose new text does not check is not written either; the others are.
+//! is dry. An annotation the sidecar already has (the same passage, saying the same) is
+//! skipped with a note, so that importing a file again writes nothing. An annotation that
+//! cannot be placed is an error and none of it is written; a sidecar whose new text does not
+//! check is not written either; the others are.
 
 mod place;
 mod read;
 
 use crate::add::{Refusal, Request};
-use crate::diagnostics::{Code, Diagnostic, Pos};
+use crate::diagnostics::{Code, Diagnostic, Pos, Severity};
+use crate::resolve::anchor::Anchor;
 use crate::resolve::fold::Folded;
 use crate::resolve::{ResolvedDoc, Site};
 use crate::{BuildOptions, Fatal};
@@ -58,6 +61,9 @@ pub struct Imported {
     pub sidecars: Vec<SidecarImport>,
     /// Annotations of the file that were not placed (orphaned, ambiguous, no document).
     pub not_placed: usize,
+    /// Annotations skipped because their sidecar already has them (or an earlier one of the
+    /// file is the same): notes, not errors.
+    pub already: usize,
 }
 
 impl Imported {
@@ -219,10 +225,32 @@ fn import_into(
         .unwrap_or_default();
     let folded: Vec<Folded> = reading.blocks.iter().map(|b| Folded::new(&b.text)).collect();
     let shown = d.path.strip_prefix(&opts.root).unwrap_or(&d.path).display().to_string();
+    let sidecar_shown = sidecar
+        .strip_prefix(&opts.root)
+        .unwrap_or(&sidecar)
+        .display()
+        .to_string();
     let mut requests = Vec::new();
+    let mut placed: Vec<(Anchor, &str)> = Vec::new();
     for f in annotations {
         match place::place(&reading, &folded, f) {
-            Ok(picked) => requests.push(request(addresses, doc, &d.path, f, picked)),
+            Ok((picked, passage)) => {
+                let new = request(addresses, doc, &d.path, f, picked);
+                let existing = (&site.docs[doc], sidecar_shown.as_str());
+                match already_there(existing, &passage, &new, &requests, &placed) {
+                    Some(why) => {
+                        out.already += 1;
+                        let message = format!("{}: {why}", f.label);
+                        out.diagnostics.push(
+                            Diagnostic::error(Code::ImportAlreadyThere, &opts.file, message).severity(Severity::Note),
+                        );
+                    }
+                    None => {
+                        requests.push(new);
+                        placed.push((passage, &f.label));
+                    }
+                }
+            }
             Err(why) => {
                 out.not_placed += 1;
                 out.diagnostics
@@ -234,6 +262,44 @@ fn import_into(
         return Ok(());
     }
     write(opts, build, &d.path, &requests, out)
+}
+
+/// Why the annotation `new`, placed at `passage`, is not written: an item of the document's
+/// sidecar, or one of this import placed before it (`earlier`, at `placed`), already stands
+/// at the same passage and says the same (note, gloss, term and see); the selectors as
+/// written may differ, the passage they pick is what counts (docs/import.md). An item at the
+/// same passage that says something else is a second annotation there, and is imported.
+/// `existing` is the document as the site loaded it, and its sidecar's path as shown.
+fn already_there(
+    (existing, sidecar): (&ResolvedDoc, &str),
+    passage: &Anchor,
+    new: &Request,
+    earlier: &[Request],
+    placed: &[(Anchor, &str)],
+) -> Option<String> {
+    let says = says_of(new);
+    let items = existing.doc.annotations.iter().zip(&existing.anchors);
+    if let Some((a, _)) = items
+        .filter(|(_, at)| at.as_ref() == Some(passage))
+        .find(|(a, _)| [&a.note, &a.gloss, &a.term, &a.see].map(|v| v.as_deref()) == says)
+    {
+        return Some(format!(
+            "already in {sidecar} as item `{}` (the same passage, and the same note, gloss, term and see); not imported again",
+            a.id
+        ));
+    }
+    let (_, (_, label)) = earlier
+        .iter()
+        .zip(placed)
+        .find(|(r, (at, _))| at == passage && says_of(r) == says)?;
+    Some(format!(
+        "the same as {label} of this file (the same passage, and the same note, gloss, term and see); imported once"
+    ))
+}
+
+/// What a request says: its note, gloss, term and see.
+fn says_of(r: &Request) -> [Option<&str>; 4] {
+    [&r.note, &r.gloss, &r.term, &r.see].map(|v| v.as_deref())
 }
 
 /// The `glossa add` request of a placed annotation.

@@ -11,6 +11,7 @@
 //! shortest prefix or suffix that picks it where the quote is not unique.
 
 use super::read::Foreign;
+use crate::resolve::anchor::Anchor;
 use crate::resolve::fold::{Folded, fold_pattern};
 use crate::resolve::picker::{self, Hit, Picked};
 use crate::resolve::reading::Reading;
@@ -120,8 +121,9 @@ pub(crate) enum Orphan {
     Ambiguous(usize),
 }
 
-/// The selector of `f`'s passage in `reading` (see the module's documentation).
-pub(crate) fn place(reading: &Reading, folded: &[Folded], f: &Foreign) -> Result<Picked, Orphan> {
+/// The selector of `f`'s passage in `reading` (see the module's documentation), and the
+/// passage, as anchoring gives an item's (to tell an annotation the sidecar already has).
+pub(crate) fn place(reading: &Reading, folded: &[Folded], f: &Foreign) -> Result<(Picked, Anchor), Orphan> {
     let quote = f.exact.trim();
     let pattern = fold_pattern(quote);
     let hits = picker::matches(reading, folded, &pattern, quote);
@@ -130,7 +132,12 @@ pub(crate) fn place(reading: &Reading, folded: &[Folded], f: &Foreign) -> Result
         [one] => *one,
         _ => by_context(reading, folded, &hits, f).ok_or(Orphan::Ambiguous(hits.len()))?,
     };
-    Ok(picker::pick(reading, folded, &pattern, ours))
+    let text = &reading.blocks[ours.block].text;
+    let passage = Anchor {
+        block: ours.block,
+        range: folded[ours.block].original_range(ours.start, ours.end, text),
+    };
+    Ok((picker::pick(reading, folded, &pattern, ours), passage))
 }
 
 /// The one match the prefix and suffix fit best, else the one at the position's start.
@@ -240,7 +247,7 @@ mod tests {
     fn run(md: &str, f: &Foreign) -> Result<Picked, Orphan> {
         let reading = crate::resolve::reading::of_markdown(md);
         let folded: Vec<Folded> = reading.blocks.iter().map(|b| Folded::new(&b.text)).collect();
-        place(&reading, &folded, f)
+        place(&reading, &folded, f).map(|(picked, _)| picked)
     }
 
     #[test]

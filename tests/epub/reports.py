@@ -6,10 +6,15 @@
 """
 
 import json
+import os
 import sys
 
 
 def epubcheck(report, book):
+    # EPUBCheck reports a missing file as "File not found" with no message at all.
+    if not os.path.isfile(book):
+        print(f"FAIL epubcheck: {book}: no such file")
+        return False
     messages = json.load(open(report, encoding="utf-8"))["messages"]
     bad = [m for m in messages if m["severity"] in ("FATAL", "ERROR", "WARNING")]
     for m in bad:

@@ -387,3 +387,97 @@ fn a_footnote_of_a_text_in_another_language_keeps_the_texts_lang_in_the_book() {
         "{chapter}"
     );
 }
+
+#[test]
+fn glossa_epub_says_it_wrote_the_book_of_chapters_and_build_still_speaks_of_pages() {
+    let site = Site::new(&[
+        ("content/site.yaml", "title: Two Texts\n"),
+        (
+            "content/glossary.yaml",
+            "- id: hund\n  term: Hund\n  definition: Ein Tier.\n",
+        ),
+        ("content/pages/about.md", "# About\n\nThis site.\n"),
+        ("seeds/a.txt", "A\n\nDer Hund.\n"),
+        ("seeds/b.txt", "B\n\nKein Hund.\n"),
+    ]);
+    let root = site.root();
+    let run = glossa(&root, &["epub", "--root", root.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{run}");
+    assert!(root.join("two-texts.epub").is_file());
+    assert!(
+        run.stdout.starts_with(
+            "wrote the book two-texts.epub: 2 documents, 0 notes, 1 glossary entry, 2 occurrences in 4 chapters, in "
+        ),
+        "the two texts, the page and the glossary are its chapters: {run}"
+    );
+    assert!(!run.stdout.contains("pages"), "{run}");
+    let out = site.beside("elsewhere.epub");
+    let run = epub(&site, &out, &[]);
+    assert!(
+        run.stdout.starts_with(&format!("wrote the book {}: ", out.display())),
+        "{run}"
+    );
+    let run = glossa(&root, &["build", "--root", root.to_str().unwrap()]);
+    assert!(
+        run.stdout
+            .starts_with("built 2 documents, 0 notes, 1 glossary entry, 2 occurrences: "),
+        "{run}"
+    );
+    assert!(run.stdout.contains(" pages in "), "{run}");
+}
+
+#[test]
+fn raw_html_in_a_translation_is_text_in_the_book_as_in_its_chapters_and_stays_html_on_the_pages() {
+    let site = Site::new(&[
+        (
+            "content/site.yaml",
+            "title: T\nmarkdown: { raw_html: true }\nepub:\n  file: t.epub\n  translation: en\n",
+        ),
+        ("seeds/a.md", "# Ein Text\n\nDer Hund <i>bellt</i>.\n\n- Eins\n- Zwei\n"),
+        (
+            "content/translations/en/a.md",
+            "# A text\n\nThe dog <b>barks</b> <script>alert(1)</script> & <br>.\n\n- One <img src=x onerror=y>\n- Two <span>\n",
+        ),
+    ]);
+    site.build_ok(&["--quiet"]);
+    let book = Book::open(&site.out().join("t.epub"));
+    let chapters = book.xhtml();
+    let (_, chapter) = chapters
+        .iter()
+        .find(|(n, _)| *n == "EPUB/a.xhtml")
+        .expect("a's chapter");
+    let translation: Vec<String> = (chapter.descendants())
+        .filter(|n| n.attribute("class") == Some("translation"))
+        .map(|n| {
+            let elements: Vec<&str> = n
+                .descendants()
+                .skip(1)
+                .filter(|c| c.is_element())
+                .map(|c| c.tag_name().name())
+                .collect();
+            assert!(elements.is_empty(), "no element in a translation block: {elements:?}");
+            n.descendants()
+                .filter(|c| c.is_text())
+                .filter_map(|c| c.text())
+                .collect()
+        })
+        .collect();
+    assert_eq!(
+        translation,
+        [
+            "The dog <b>barks</b> <script>alert(1)</script> & <br>.",
+            "One <img src=x onerror=y>",
+            "Two <span>"
+        ]
+    );
+    assert!(
+        book.text("EPUB/a.xhtml")
+            .contains("<p id=\"p-1\">Der Hund &lt;i&gt;bellt&lt;/i&gt;.</p>"),
+        "the chapter's own raw HTML is text too"
+    );
+    let page = std::fs::read_to_string(site.out().join("a/index.html")).unwrap();
+    assert!(
+        page.contains("data-translates=\"p-1\">The dog <b>barks</b> <script>alert(1)</script> &amp; <br>.</p>"),
+        "the page keeps raw HTML, as raw_html asks"
+    );
+}

@@ -280,3 +280,85 @@ fn bad_json_is_an_error_at_its_line_and_column_and_no_json_panics() {
     }
     assert_eq!(read(&site, "seeds/a.yaml"), SIDECAR);
 }
+
+#[test]
+fn importing_a_file_again_writes_nothing_and_says_the_annotations_are_already_there() {
+    let site = site();
+    site.build_ok(&[]);
+    let export = site.beside("annotations.jsonld");
+    std::fs::write(&export, read(&site, "public/annotations.jsonld")).unwrap();
+    site.write("seeds/a.yaml", "annotations: []\n");
+    std::fs::remove_file(site.root().join("seeds/b.yaml")).unwrap();
+    let run = import(&site, &[export.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{run}");
+    let (a, b) = (read(&site, "seeds/a.yaml"), read(&site, "seeds/b.yaml"));
+
+    for dry in [true, false] {
+        let mut args = vec![export.to_str().unwrap()];
+        if dry {
+            args.push("--dry-run");
+        }
+        let run = import(&site, &args);
+        assert_eq!(run.code, 0, "{run}");
+        let verb = if dry { "would import" } else { "imported" };
+        assert!(
+            run.stdout.contains(&format!(
+                "{verb} 0 annotations into 0 sidecars; 6 already in the sidecars"
+            )),
+            "{run}"
+        );
+        assert!(
+            run.stderr.contains(
+                "note: annotation 1 (https://x.org/r/a/index.html#a-1): already in seeds/a.yaml as item `a-1` (the same passage, and the same note, gloss, term and see); not imported again"
+            ),
+            "{run}"
+        );
+        assert_eq!(run.stderr.matches("not imported again").count(), 6, "{run}");
+        assert!(run.errors().is_empty() && run.warnings().is_empty(), "{run}");
+        assert_eq!(
+            (read(&site, "seeds/a.yaml"), read(&site, "seeds/b.yaml")),
+            (a.clone(), b.clone())
+        );
+    }
+}
+
+#[test]
+fn an_item_is_already_there_when_its_selector_is_written_otherwise_but_picks_the_same_passage() {
+    let site = site();
+    site.build_ok(&[]);
+    let export = site.beside("annotations.jsonld");
+    std::fs::write(&export, read(&site, "public/annotations.jsonld")).unwrap();
+    // The sidecar as the author wrote it (`occurrence: 3`, where glossa would write a prefix).
+    let run = import(&site, &[export.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{run}");
+    assert!(run.stdout.contains("; 6 already in the sidecars"), "{run}");
+    assert!(run.stderr.contains("as item `mine`"), "{run}");
+    assert_eq!(read(&site, "seeds/a.yaml"), SIDECAR);
+}
+
+#[test]
+fn a_second_annotation_at_a_passage_is_imported_and_the_same_one_twice_in_a_file_once() {
+    let site = site();
+    site.write("seeds/a.yaml", "annotations:\n  - quote: laut\n    gloss: x\n");
+    let file = site.beside("more.jsonld");
+    let other = annotation("https://x.org/r/a/", "laut", "").replace("\"x\"", "\"loudly\"");
+    let list = [annotation("https://x.org/r/a/", "laut", ""), other.clone(), other];
+    std::fs::write(&file, format!("[{}]", list.join(","))).unwrap();
+    let run = import(&site, &[file.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{run}");
+    assert!(
+        run.stdout
+            .contains("imported 1 annotation into 1 sidecar; 2 already in the sidecars"),
+        "{run}"
+    );
+    assert!(
+        run.stderr
+            .contains("annotation 3: the same as annotation 2 of this file"),
+        "{run}"
+    );
+    assert_eq!(
+        read(&site, "seeds/a.yaml"),
+        "annotations:\n  - quote: laut\n    gloss: x\n  - quote: laut\n    gloss: loudly\n",
+        "a different gloss at the same passage is a second item"
+    );
+}

@@ -27,7 +27,7 @@ mod translation;
 use crate::resolve::reading::BlockKind;
 pub use notes::RenderedNote;
 use notes::{endnotes_html, gloss_html};
-pub use translation::{TranslatedBlocks, translated_blocks};
+pub use translation::{TranslatedBlocks, translated_blocks, translated_book_blocks};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Mark {

@@ -9,7 +9,7 @@
 
 use super::{OpenBlock, Renderer};
 use crate::concat::{cat, push};
-use crate::markdown::{escape, is_inline, is_inline_end, rewrite_link};
+use crate::markdown::{escape, html_as_text, is_inline, is_inline_end, rewrite_link};
 use crate::resolve::PageBody;
 use crate::resolve::reading::BlockKind;
 use pulldown_cmark::{Alignment, Event, Tag, TagEnd, html};
@@ -25,6 +25,17 @@ pub struct TranslatedBlocks {
 
 /// The HTML of each block of a translation's reading text, its links made relative to `root`.
 pub fn translated_blocks(page: &PageBody, root: &str) -> Vec<String> {
+    blocks_of(page, root, false)
+}
+
+/// [`translated_blocks`] for the EPUB edition: raw HTML (`markdown.raw_html`) shown as text,
+/// as in the book's chapters (`Renderer::as_written`), since a book's XHTML must be
+/// well-formed and raw HTML need not be.
+pub fn translated_book_blocks(page: &PageBody, root: &str) -> Vec<String> {
+    blocks_of(page, root, true)
+}
+
+fn blocks_of(page: &PageBody, root: &str, book: bool) -> Vec<String> {
     let mut blocks: Vec<Vec<Event>> = vec![Vec::new(); page.reading.blocks.len()];
     let mut open: Vec<usize> = Vec::new();
     let (mut next, mut code) = (0usize, 0usize);
@@ -48,7 +59,11 @@ pub fn translated_blocks(page: &PageBody, root: &str) -> Vec<String> {
             | Event::Html(_)
             | Event::InlineMath(_) => {
                 if let Some(&b) = open.last() {
-                    blocks[b].push(event.clone());
+                    blocks[b].push(if book {
+                        html_as_text(event.clone())
+                    } else {
+                        event.clone()
+                    });
                 }
             }
             Event::Start(tag) if is_inline(tag) || matches!(tag, Tag::Image { .. }) => {

@@ -16,7 +16,7 @@ mod package;
 
 pub(crate) use links::BOOK_ROOT;
 
-use super::body::{BodyOptions, TranslatedBlocks, render_body, translated_blocks};
+use super::body::{BodyOptions, TranslatedBlocks, render_body, translated_book_blocks};
 use super::output::{Item, Kind, Output};
 use super::{PageMaker, RenderError, Sink, Stats};
 use crate::concat::cat;
@@ -211,7 +211,7 @@ impl<'a> Epub<'a> {
                 .map(|(t, body)| TranslatedBlocks {
                     lang: t.lang.clone(),
                     shown: true,
-                    blocks: translated_blocks(body, BOOK_ROOT),
+                    blocks: translated_book_blocks(body, BOOK_ROOT),
                 })
                 .collect(),
             None => Vec::new(),
@@ -345,6 +345,8 @@ impl Output for Epub<'_> {
             let glossary = matter::glossary(self, &self.links(&in_book, &has), &mut images)?;
             taken.container.add(self.text(links::GLOSSARY_FILE, &glossary)?)?;
             self.add_images(&mut taken, images)?;
+            // A book's "pages" are its chapters, as its contents list them: the glossary too.
+            taken.stats.pages += 1;
         }
         let spine = matter::spine(self, &self.plan, &taken.chapters, has_glossary);
         let mut c = self.context(&config.lang, self.maker.theme.strings.get("contents"));
