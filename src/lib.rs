@@ -46,6 +46,7 @@ pub mod schema;
 pub mod serve;
 mod site_files;
 mod slug;
+mod stored;
 mod text;
 pub mod theme;
 mod write;

@@ -100,7 +100,7 @@ pub(crate) fn note_links_and_html(note: &str, raw_html: bool) -> (Vec<(String, u
 
 /// A note's HTML, from [`NOTE_ROOT`], and its text, made while its links were read; kept, at
 /// their size, until its page renders.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct NoteAhead {
     pub html: Box<str>,
     pub text: Box<str>,

@@ -13,20 +13,20 @@ use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Kind {
     Txt,
     Md,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Source {
     pub title: String,
     pub url: String,
 }
 
 /// Metadata after merging front matter and sidecar (the sidecar wins) and checking values.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Meta {
     pub author: Option<String>,
     pub date: Option<String>,
@@ -44,14 +44,17 @@ pub type Spanned = (Event<'static>, Range<usize>);
 /// A document as the site keeps it: where it is, what it is called, its metadata and its
 /// annotations as written. Its text is a [`Body`] of its own, which a build drops once the
 /// document is resolved and makes again for the moment its page renders.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Document {
+    #[serde(with = "crate::stored::path")]
     pub path: PathBuf,
     pub kind: Kind,
+    #[serde(with = "crate::stored::optional_path")]
     pub sidecar_path: Option<PathBuf>,
     pub title: String,
     pub slug: String,
     /// Where an explicit `slug:` was written, as a diagnostic to reuse for errors about it.
+    #[serde(with = "crate::stored::optional_diagnostic")]
     pub slug_origin: Option<Diagnostic>,
     pub meta: Meta,
     /// Shared (an `Arc`): the kept document and the moments that read it share one list.

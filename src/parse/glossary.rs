@@ -26,7 +26,7 @@ pub struct RawEntry {
     see: Option<Vec<String>>,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Entry {
     pub id: String,
     pub term: String,
@@ -35,6 +35,7 @@ pub struct Entry {
     pub definition: String,
     pub see: Vec<String>,
     /// Where it was written, for messages about its values.
+    #[serde(with = "crate::stored::path")]
     pub path: PathBuf,
     pub index: usize,
 }

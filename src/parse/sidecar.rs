@@ -49,7 +49,7 @@ pub enum RawSource {
     Full { title: Option<String>, url: String },
 }
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, JsonSchema)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Lines {
     #[default]
@@ -87,10 +87,11 @@ pub struct RawAnnotation {
 /// Every site keeps these until its pages are rendered, 20 or more a document: the strings are
 /// boxed (16 bytes each instead of 24), and the selector, which a resolved document no longer
 /// needs, is shared and dropped then ([`Selector::none`]): 96 bytes instead of 216.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, Deserialize)]
 pub struct Annotation {
     pub index: usize,
     pub id: Box<str>,
+    #[serde(deserialize_with = "Selector::read_shared")]
     pub selector: std::sync::Arc<Selector>,
     pub note: Option<Box<str>>,
     pub gloss: Option<Box<str>>,
@@ -100,7 +101,7 @@ pub struct Annotation {
 
 /// What picks an annotation's passage in the text: its quote, and what tells one match of it
 /// from another.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, Deserialize)]
 pub struct Selector {
     pub quote: Box<str>,
     pub prefix: Option<Box<str>>,
@@ -113,6 +114,15 @@ impl Selector {
     pub fn none() -> std::sync::Arc<Selector> {
         static NONE: std::sync::LazyLock<std::sync::Arc<Selector>> = std::sync::LazyLock::new(Default::default);
         NONE.clone()
+    }
+
+    /// A selector as a snapshot of the site keeps it (`crate::resolve::snapshot`): the empty
+    /// one (every annotation's, once its document is resolved) read back as [`Selector::none`],
+    /// shared again.
+    fn read_shared<'de, D: serde::Deserializer<'de>>(d: D) -> Result<std::sync::Arc<Selector>, D::Error> {
+        let s = Selector::deserialize(d)?;
+        let empty = s.quote.is_empty() && s.prefix.is_none() && s.suffix.is_none() && s.occurrence.is_none();
+        Ok(if empty { Selector::none() } else { s.into() })
     }
 }
 

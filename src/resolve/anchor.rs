@@ -14,7 +14,7 @@ use crate::yaml::value_error_in;
 use std::ops::Range;
 use std::path::Path;
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Anchor {
     pub block: usize,
     pub range: Range<usize>,

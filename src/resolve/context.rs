@@ -8,7 +8,7 @@ const CONTEXT_CHARS: usize = 60;
 /// each on one line (white space collapsed), in one string. Made when the document is
 /// resolved, so that a built site keeps these few words of each document instead of the
 /// text of every block that holds an occurrence.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Context {
     text: Box<str>,
     /// Where the occurrence starts and ends in `text`.

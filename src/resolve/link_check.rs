@@ -16,24 +16,40 @@ use std::sync::Arc;
 /// Where a link is written, for its error. Every document keeps its links until the site's
 /// links are checked, so an annotation's key is kept as its number and name, and made into a
 /// path into the YAML only for an error.
-#[derive(Clone)]
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
 pub(super) enum LinkAt {
     /// A byte offset in the document's source.
     Source(usize),
     /// An annotation's value (`note`, `see`) in the sidecar, and a byte offset inside its text.
     Annotation {
         index: usize,
-        key: &'static str,
+        #[serde(deserialize_with = "annotation_key")]
+        key: AnnotationKey,
         offset: usize,
     },
     /// A YAML value, and a byte offset inside that value's text.
     Yaml(Vec<crate::yaml::pos::Seg>, usize),
 }
 
-#[derive(Clone)]
+/// The key of an annotation's value a link is written in (`note`, `see`). Named, so that serde
+/// reads it with [`annotation_key`] and does not take it for text borrowed from the bytes.
+type AnnotationKey = &'static str;
+
+/// [`LinkAt::Annotation`]'s key read back from a snapshot of the site (`super::snapshot`): one
+/// of the keys a link is written in.
+fn annotation_key<'de, D: serde::Deserializer<'de>>(d: D) -> Result<&'static str, D::Error> {
+    match <String as serde::Deserialize>::deserialize(d)?.as_str() {
+        "note" => Ok("note"),
+        "see" => Ok("see"),
+        other => Err(serde::de::Error::custom(format!("no link is written in `{other}`"))),
+    }
+}
+
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
 pub(super) struct LinkRef {
     pub(super) dest: String,
     /// Shared by the links of a file.
+    #[serde(with = "crate::stored::shared_path")]
     pub(super) file: Arc<Path>,
     pub(super) at: LinkAt,
 }

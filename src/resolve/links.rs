@@ -17,7 +17,7 @@ pub struct SiteIndex {
 /// Every id of a page. The numbered ids glossa gives paragraphs and notes (`p-N`, `note-N`,
 /// `noteref-N`) are most of them and are kept as counts; the others (headings, annotations,
 /// glossary occurrences) by name.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct PageIds {
     pub paragraphs: usize,
     pub notes: usize,
@@ -27,7 +27,7 @@ pub struct PageIds {
 /// A set of names kept small: sorted, in one string. Every document keeps its ids until the
 /// site's links are checked, a few dozen each; in a hash set of strings, each costs about 80
 /// bytes, here its own bytes and eight more. Looked up only for a link with a fragment.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Names {
     text: String,
     /// Where each name stands in `text`, in order.

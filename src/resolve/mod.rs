@@ -22,6 +22,7 @@ pub mod picker;
 pub mod reading;
 pub mod relocate;
 mod site;
+pub mod snapshot;
 pub mod translation;
 pub mod unicode_hint;
 
@@ -48,7 +49,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 /// A glossary occurrence in a document.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Occurrence {
     pub entry: usize,
     /// Counts this entry's occurrences in the document from 1.
@@ -70,7 +71,7 @@ impl Occurrence {
 /// site of many thousand documents fits in memory. Its text is not in it: [`PageBody`] holds
 /// that, made when the document is resolved and made again from its file when the page
 /// renders (`crate::load::page_body`), checked against [`ResolvedDoc::source_check`].
-#[derive(Clone)]
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
 pub struct ResolvedDoc {
     pub doc: Document,
     pub anchors: Vec<Option<Anchor>>,
@@ -102,7 +103,7 @@ pub struct PageBody {
 }
 
 /// What a document's source was, to tell that reading it again gave the same text.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SourceCheck {
     len: usize,
     hash: u64,

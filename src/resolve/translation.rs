@@ -16,10 +16,11 @@ use std::path::PathBuf;
 
 /// A translation as the site keeps it: enough to find and parse its file again when the page
 /// renders (`crate::load::translation_body`), and its title. Its text is not kept.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Translation {
     /// The language, the name of its folder under content/translations/.
     pub lang: String,
+    #[serde(with = "crate::stored::path")]
     pub path: PathBuf,
     /// The translated title: the first line of a `.txt`, as the original's is; a `.md`'s as
     /// the original's (front matter `title:` or its first `#` heading).

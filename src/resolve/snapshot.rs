@@ -1,0 +1,363 @@
+//! A snapshot of a resolved [`Site`]: what a build keeps between runs (the build cache,
+//! docs/incremental.md) so that, after an edit, it resolves again only the edited documents.
+//!
+//! [`save`] writes the site's documents, pages and glossary entries as they are resolved; the
+//! rest of a [`Site`] is made again by [`load`], as resolving made it: the configuration (given,
+//! as read for this build), the glossary's matcher, the index of ids and the backlinks. Bytes
+//! in, bytes out: where the snapshot is kept is the cache's business.
+//!
+//! Take a snapshot before [`Site::forget_links`]: the documents' links are in it, for the build
+//! that loads it to check them and relink the site.
+//!
+//! The bytes: [`MAGIC`], [`FORMAT`] and glossa's version, a hash of the rest, then the values
+//! (postcard). Bytes that do not start so, do not match their hash or do not read back whole
+//! are no snapshot of this glossa's site: [`load`] gives `None`, never a panic.
+
+use super::{Glossary, ResolvedDoc, Site, resolve};
+use crate::config::Config;
+use crate::parse::Entry;
+use std::path::Path;
+
+/// What a snapshot starts with.
+const MAGIC: &[u8] = b"glossa snapshot\n";
+
+/// The layout of the values written. Bump it with any change to the fields (or their serde
+/// attributes) of [`ResolvedDoc`], [`Entry`] and what they hold: a snapshot of another layout
+/// is not read (the test `the_format_is_pinned` tells when the bytes change).
+const FORMAT: u32 = 1;
+
+/// What a snapshot holds, as written.
+#[derive(serde::Serialize)]
+struct Saved<'s> {
+    docs: &'s [ResolvedDoc],
+    pages: &'s [ResolvedDoc],
+    entries: &'s [Entry],
+}
+
+/// What a snapshot holds, as read back.
+#[derive(serde::Deserialize)]
+struct Loaded {
+    docs: Vec<ResolvedDoc>,
+    pages: Vec<ResolvedDoc>,
+    entries: Vec<Entry>,
+}
+
+/// The header: [`MAGIC`], [`FORMAT`], glossa's version.
+fn header() -> Vec<u8> {
+    let version = env!("CARGO_PKG_VERSION");
+    let mut out = Vec::with_capacity(MAGIC.len() + 4 + 1 + version.len());
+    out.extend_from_slice(MAGIC);
+    out.extend_from_slice(&FORMAT.to_le_bytes());
+    out.push(version.len() as u8);
+    out.extend_from_slice(version.as_bytes());
+    out
+}
+
+/// The site's documents, pages and glossary entries as bytes, for [`load`]. Take it before
+/// [`Site::forget_links`].
+pub fn save(site: &Site) -> Vec<u8> {
+    let mut out = header();
+    let at = out.len();
+    out.extend_from_slice(&[0; 8]);
+    let saved = Saved {
+        docs: &site.docs,
+        pages: &site.pages,
+        entries: &site.entries,
+    };
+    // Writing into a `Vec` fails for no value these types hold (every sequence has its length,
+    // every path is written as bytes); were it to, the header alone is no snapshot to `load`.
+    let Ok(mut out) = postcard::to_extend(&saved, out) else {
+        return header();
+    };
+    let sum = crate::hash::of_bytes(&out[at + 8..]);
+    out[at..at + 8].copy_from_slice(&sum.to_le_bytes());
+    out
+}
+
+/// The site [`save`] wrote, made whole again for the site at `root` with `config`, as
+/// [`resolve`] makes it (its diagnostics are dropped: the build that saved the snapshot
+/// reported them). `None` for bytes that are not a whole snapshot by this glossa.
+pub fn load(bytes: &[u8], root: &Path, config: Config) -> Option<Site> {
+    let Loaded { docs, pages, entries } = read(bytes)?;
+    let glossary = Glossary::new(&entries);
+    Some(resolve(root, config, docs, pages, entries, glossary, &mut Vec::new()))
+}
+
+/// The values of a snapshot, if `bytes` are one, whole, of this glossa's format.
+fn read(bytes: &[u8]) -> Option<Loaded> {
+    let rest = bytes.strip_prefix(header().as_slice())?;
+    let (sum, values) = rest.split_first_chunk::<8>()?;
+    if u64::from_le_bytes(*sum) != crate::hash::of_bytes(values) {
+        return None;
+    }
+    match postcard::take_from_bytes::<Loaded>(values) {
+        Ok((loaded, [])) => Some(loaded),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::{Sink, render_site};
+    use std::collections::BTreeMap;
+    use std::path::PathBuf;
+    use std::sync::Mutex;
+
+    /// A sink that keeps every file's bytes.
+    #[derive(Default)]
+    struct Files(Mutex<BTreeMap<String, Vec<u8>>>);
+
+    /// A file streamed into [`Files`], kept when it is done.
+    struct Streamed<'f> {
+        files: &'f Files,
+        path: String,
+        bytes: Vec<u8>,
+    }
+
+    impl std::io::Write for Streamed<'_> {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.bytes.write(buf)
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    impl Drop for Streamed<'_> {
+        fn drop(&mut self) {
+            let bytes = std::mem::take(&mut self.bytes);
+            self.files
+                .0
+                .lock()
+                .unwrap()
+                .insert(std::mem::take(&mut self.path), bytes);
+        }
+    }
+
+    impl Sink for Files {
+        fn put(&self, path: &str, bytes: &[u8]) -> std::io::Result<()> {
+            self.0.lock().unwrap().insert(path.to_owned(), bytes.to_vec());
+            Ok(())
+        }
+        fn stream(&self, path: &str) -> std::io::Result<Box<dyn std::io::Write + Send + '_>> {
+            Ok(Box::new(Streamed {
+                files: self,
+                path: path.to_owned(),
+                bytes: Vec::new(),
+            }))
+        }
+    }
+
+    /// The site at `root`, loaded as a build loads it: it must load without errors.
+    fn load_site(root: &Path) -> Site {
+        let opts = crate::BuildOptions {
+            root: root.to_path_buf(),
+            ..Default::default()
+        };
+        let mut diags = Vec::new();
+        let site = crate::load::load(&opts, &mut diags).unwrap().expect("the site loads");
+        assert!(!diags.iter().any(|d| d.is_error()), "{diags:#?}");
+        site
+    }
+
+    /// Every file the site renders to, by path.
+    fn rendered(root: &Path, site: &Site) -> BTreeMap<String, Vec<u8>> {
+        let mut diags = Vec::new();
+        let theme = crate::theme::load(root, &site.config.theme, &site.config.lang, &mut diags).expect("the theme");
+        let files = Files::default();
+        render_site(site, &crate::load::Reload::new(&site.config), &theme, &files).expect("the site renders");
+        files.0.into_inner().unwrap()
+    }
+
+    /// The site at `root` snapshotted, loaded back and rendered gives every file, byte for byte,
+    /// as the site did; and the site loaded back snapshots to the same bytes.
+    fn assert_round_trip(root: &Path) {
+        let site = load_site(root);
+        let bytes = save(&site);
+        let back = load(&bytes, root, site.config.clone()).expect("a snapshot loads");
+        assert_eq!(save(&back), bytes, "the site loaded back is the site saved");
+        let (before, after) = (rendered(root, &site), rendered(root, &back));
+        assert_eq!(
+            before.keys().collect::<Vec<_>>(),
+            after.keys().collect::<Vec<_>>(),
+            "the same files"
+        );
+        for (path, bytes) in &before {
+            assert!(after[path] == *bytes, "{path} differs once the site is loaded back");
+        }
+        assert_eq!(site.backlinks, back.backlinks, "the backlinks are made again");
+        assert!(before.len() > 5, "{:?}", before.keys());
+    }
+
+    const FIXTURE: &[(&str, &str)] = &[
+        (
+            "content/site.yaml",
+            "title: Lesesaal\nlang: de\nbase_url: https://example.org/\ntranslations: [en]\n",
+        ),
+        (
+            "content/glossary.yaml",
+            "- id: hund\n  term: Hund\n  forms: [Hund, Hunde]\n  definition: Ein Tier, [bellt](doc:hunde#p-1).\n  see: [katze]\n\
+             - id: katze\n  term: Katze\n  kind: Tier\n  definition: Schläft.\n  see: [hund]\n",
+        ),
+        (
+            "content/pages/about.md",
+            "# Über\n\nSiehe [die Hunde](doc:hunde) und [Hund](term:hund).\n\n## Quellen {#quellen}\n\nKeine.\n",
+        ),
+        (
+            "seeds/hunde.md",
+            "---\nslug: hunde\nauthor: A. Autor\ndate: 2024-05-01\ntags: [tiere]\n---\n# Die Hunde\n\n\
+             Der Hund bellt laut.[^1] Ein Hund ist kein Fuchs.\n\nDie Katze schläft, siehe [Verse](doc:verse#p-2).\n\n\
+             [^1]: Sehr laut, siehe [oben](#p-1).\n",
+        ),
+        (
+            "seeds/hunde.yaml",
+            "summary: Über Hunde.\nannotations:\n  - quote: bellt laut\n    note: Eine *Notiz* mit [Link](page:about#quellen).\n    gloss: barks\n\
+             \x20 - quote: Katze\n    term: katze\n  - quote: Fuchs\n    see: term:hund\n  - quote: schläft\n    note: Ohne Link.\n",
+        ),
+        (
+            "seeds/verse.txt",
+            "Verse\n\nDer Hund\nim Garten\n\nDie Katze\nauf dem Dach\n",
+        ),
+        (
+            "seeds/verse.yaml",
+            "lines: keep\nannotations:\n  - quote: Garten\n    gloss: garden\n    see: doc:hunde\n",
+        ),
+        (
+            "content/translations/en/verse.txt",
+            "Verses\n\nThe dog\nin the garden\n\nThe cat\non the roof\n",
+        ),
+    ];
+
+    fn fixture() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        for (path, text) in FIXTURE {
+            let path = dir.path().join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        dir
+    }
+
+    /// A site with notes, glosses, terms, `see:` links, a translation, a footnote, a page and a
+    /// glossary with `see:`, loaded back from its snapshot, renders every file as it did.
+    #[test]
+    fn a_site_loaded_back_renders_every_file_as_it_did() {
+        let dir = fixture();
+        let site = load_site(dir.path());
+        let hunde = site.docs.iter().find(|d| d.doc.slug == "hunde").unwrap();
+        assert!(hunde.doc.slug_origin.is_some() && hunde.note_html.iter().any(Option::is_some));
+        assert!(site.docs.iter().any(|d| !d.translations.is_empty()));
+        assert_round_trip(dir.path());
+    }
+
+    /// The demo site (the repository's root) likewise.
+    #[test]
+    fn the_demo_site_loaded_back_renders_every_file_as_it_did() {
+        assert_round_trip(Path::new(env!("CARGO_MANIFEST_DIR")));
+    }
+
+    /// Bytes cut short or with any byte changed are no snapshot: `None`, never a panic; and a
+    /// snapshot of another format or glossa neither.
+    #[test]
+    fn cut_or_changed_bytes_are_no_snapshot() {
+        let dir = fixture();
+        let site = load_site(dir.path());
+        let bytes = save(&site);
+        let load = |b: &[u8]| load(b, dir.path(), site.config.clone()).map(|s| s.docs.len());
+        assert_eq!(load(&bytes), Some(2));
+        // Every cut, and every byte changed (each bit of it, for the header and the hash).
+        for cut in 0..bytes.len() {
+            assert_eq!(load(&bytes[..cut]), None, "cut at {cut}");
+        }
+        let mut changed = bytes.clone();
+        for at in 0..bytes.len() {
+            let flips: &[u8] = if at < header().len() + 8 {
+                &[1, 2, 4, 8, 16, 32, 64, 128]
+            } else {
+                &[0xff]
+            };
+            for flip in flips {
+                changed[at] ^= flip;
+                assert_eq!(load(&changed), None, "byte {at} changed");
+                changed[at] ^= flip;
+            }
+        }
+        let mut longer = bytes.clone();
+        longer.push(0);
+        assert_eq!(load(&longer), None, "a byte more");
+        assert_eq!(load(b""), None);
+        assert_eq!(load(b"not a snapshot at all"), None);
+    }
+
+    /// Values that pass the hash (as if another build's types wrote them) but do not read back
+    /// as this glossa's are no snapshot either.
+    #[test]
+    fn values_of_another_layout_are_no_snapshot() {
+        let dir = fixture();
+        let site = load_site(dir.path());
+        let bytes = save(&site);
+        let head = header().len();
+        let values = &bytes[head + 8..];
+        for cut in [0, 1, values.len() / 2, values.len() - 1] {
+            let mut other = bytes[..head].to_vec();
+            let mut odd = values[..cut].to_vec();
+            odd.extend(values[cut..].iter().map(|b| b.wrapping_add(1)));
+            other.extend_from_slice(&crate::hash::of_bytes(&odd).to_le_bytes());
+            other.extend_from_slice(&odd);
+            // Either no snapshot or, by chance, one that still reads: never a panic.
+            let _ = load(&other, dir.path(), site.config.clone());
+        }
+    }
+
+    /// The bytes written for a site made in memory (no disk, fixed paths). When a change to
+    /// the types the snapshot holds changes them, bump [`FORMAT`] (a snapshot of the old layout
+    /// must not be read as the new one) and write the new hash here.
+    #[test]
+    fn the_format_is_pinned() {
+        let (format, hash) = (1, 8360174650225320888);
+        let site = site_in_memory();
+        let bytes = save(&site);
+        let values_hash = crate::hash::of_bytes(&bytes[header().len() + 8..]);
+        assert_eq!(
+            (FORMAT, values_hash),
+            (format, hash),
+            "the snapshot's bytes changed: bump FORMAT, then pin the new pair here"
+        );
+    }
+
+    fn site_in_memory() -> Site {
+        use crate::parse::document::{ParseOptions, parse_document};
+        let config = Config::default();
+        let mut diags = Vec::new();
+        let root = PathBuf::from("site");
+        let entries = crate::parse::glossary::parse_glossary(FIXTURE[1].1, &root.join(FIXTURE[1].0), &mut diags);
+        let glossary = Glossary::new(&entries);
+        let opts = ParseOptions {
+            smart_punctuation: false,
+        };
+        let mut docs = Vec::new();
+        for [(doc, text), (sidecar, side)] in [[FIXTURE[3], FIXTURE[4]], [FIXTURE[5], FIXTURE[6]]] {
+            let sidecar = root.join(sidecar);
+            let parsed = parse_document(
+                &root.join(doc),
+                text.into(),
+                Some((&sidecar, side.into())),
+                &opts,
+                &mut diags,
+            )
+            .unwrap();
+            let (resolved, _) = super::super::resolve_doc(
+                parsed.doc,
+                parsed.body,
+                &parsed.sidecar_source,
+                &config,
+                &entries,
+                &glossary,
+                &mut diags,
+            );
+            docs.push(resolved);
+        }
+        resolve(&root, config, docs, Vec::new(), entries, glossary, &mut diags)
+    }
+}

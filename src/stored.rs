@@ -1,0 +1,132 @@
+//! How the values the resolved site's snapshot keeps (`crate::resolve::snapshot`) are written
+//! where serde's own way would refuse or lose them: paths, which serde writes only when they
+//! are UTF-8 (a file name need not be), as their bytes; and a diagnostic, which holds a path.
+//! Used by the types' `#[serde(with = …)]`; below every stage, as they are.
+
+use crate::diagnostics::{Code, Diagnostic, Severity};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// A path as the bytes the platform keeps it in (any bytes on Unix).
+fn write_path<S: Serializer>(path: &Path, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_bytes(path.as_os_str().as_encoded_bytes())
+}
+
+/// A path from [`write_path`]'s bytes. On Unix any bytes are a path; elsewhere only UTF-8 is
+/// read back (safely), and anything else is an error, so a snapshot holding one is not used.
+fn read_path<'de, D: Deserializer<'de>>(d: D) -> Result<PathBuf, D::Error> {
+    struct Bytes;
+    impl serde::de::Visitor<'_> for Bytes {
+        type Value = PathBuf;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a path's bytes")
+        }
+        fn visit_bytes<E: serde::de::Error>(self, bytes: &[u8]) -> Result<PathBuf, E> {
+            #[cfg(unix)]
+            return Ok(PathBuf::from(
+                <std::ffi::OsStr as std::os::unix::ffi::OsStrExt>::from_bytes(bytes),
+            ));
+            #[cfg(not(unix))]
+            return std::str::from_utf8(bytes)
+                .map(PathBuf::from)
+                .map_err(|_| E::custom("a path that is not UTF-8"));
+        }
+    }
+    d.deserialize_bytes(Bytes)
+}
+
+/// `#[serde(with = "crate::stored::path")]` for a `PathBuf`.
+pub(crate) mod path {
+    use super::*;
+    pub(crate) fn serialize<S: Serializer>(path: &Path, s: S) -> Result<S::Ok, S::Error> {
+        write_path(path, s)
+    }
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<PathBuf, D::Error> {
+        read_path(d)
+    }
+}
+
+/// `#[serde(with = "crate::stored::shared_path")]` for an `Arc<Path>`. Each holder's is read
+/// back as its own: what was shared is shared no more.
+pub(crate) mod shared_path {
+    use super::*;
+    pub(crate) fn serialize<S: Serializer>(path: &Arc<Path>, s: S) -> Result<S::Ok, S::Error> {
+        write_path(path, s)
+    }
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Arc<Path>, D::Error> {
+        read_path(d).map(Arc::from)
+    }
+}
+
+/// `#[serde(with = "crate::stored::optional_path")]` for an `Option<PathBuf>`.
+pub(crate) mod optional_path {
+    use super::*;
+    #[derive(Serialize, Deserialize)]
+    struct Stored(#[serde(with = "super::path")] PathBuf);
+
+    pub(crate) fn serialize<S: Serializer>(path: &Option<PathBuf>, s: S) -> Result<S::Ok, S::Error> {
+        path.as_deref().map(Borrowed).serialize(s)
+    }
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<PathBuf>, D::Error> {
+        Ok(Option::<Stored>::deserialize(d)?.map(|Stored(p)| p))
+    }
+
+    struct Borrowed<'a>(&'a Path);
+    impl Serialize for Borrowed<'_> {
+        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            write_path(self.0, s)
+        }
+    }
+}
+
+/// `#[serde(with = "crate::stored::optional_diagnostic")]` for an `Option<Diagnostic>`: its
+/// fields as they are, its path as [`path`] writes one (serde's derive for `Diagnostic`, which
+/// the build cache's manifest uses, writes it as text).
+pub(crate) mod optional_diagnostic {
+    use super::*;
+
+    #[derive(Serialize, Deserialize)]
+    struct Stored {
+        severity: Severity,
+        code: Code,
+        #[serde(with = "super::path")]
+        path: PathBuf,
+        line: Option<usize>,
+        col: Option<usize>,
+        width: usize,
+        message: String,
+        source_line: Option<String>,
+        hint: Option<String>,
+    }
+
+    pub(crate) fn serialize<S: Serializer>(d: &Option<Diagnostic>, s: S) -> Result<S::Ok, S::Error> {
+        // Cloned: only the few documents with an explicit `slug:` have one.
+        let stored = d.clone().map(|d| Stored {
+            severity: d.severity,
+            code: d.code,
+            path: d.path,
+            line: d.line,
+            col: d.col,
+            width: d.width,
+            message: d.message,
+            source_line: d.source_line,
+            hint: d.hint,
+        });
+        stored.serialize(s)
+    }
+
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Diagnostic>, D::Error> {
+        Ok(Option::<Stored>::deserialize(d)?.map(|s| Diagnostic {
+            severity: s.severity,
+            code: s.code,
+            path: s.path,
+            line: s.line,
+            col: s.col,
+            width: s.width,
+            message: s.message,
+            source_line: s.source_line,
+            hint: s.hint,
+        }))
+    }
+}
