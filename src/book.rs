@@ -45,6 +45,7 @@ pub fn epub(opts: &BuildOptions, out: Option<&Path>) -> Result<Outcome, Fatal> {
         seconds: start.elapsed().as_secs_f64(),
         out: path,
         changed: None,
+        edited: None,
     });
     Ok(outcome)
 }

@@ -9,11 +9,17 @@
 //! the output as the last build left it, and a build from nothing would make the same bytes
 //! again: it writes nothing ([`Cache::unchanged`]).
 //!
+//! Beside the manifest the cache keeps the build's resolved site (`site`, `resolve::snapshot`):
+//! when only documents, sidecars or translations changed since, and the output stands as the
+//! last build left it, the build resolves only those documents again, against that site, and
+//! renders only what they can change ([`Cache::compare`], `crate::edit`).
+//!
 //! A cache is never trusted further than that. It is read whole and checked against a hash of
-//! its text: one that is truncated, corrupt, of another format or another glossa is ignored
-//! with a note, and the build goes on as if there were none. When something did change, the
-//! build renders the whole site again and compares each file with what the output holds on
-//! the disk (`write::Changes`), not with the cache. A stamp is taken before the file is read, so
+//! its text (and the site against the hash the manifest gives it): one that is truncated,
+//! corrupt, of another format or another glossa is ignored with a note, and the build goes on
+//! as if there were none. When something else changed, the build renders the whole site again
+//! and compares each file with what the output holds on the disk (`write::Changes`), not with
+//! the cache. A stamp is taken before the file is read, so
 //! an edit made while a build runs shows at the next one; a file modified less than two seconds
 //! before the build started counts as changed at the next build, whatever its stamp says (a
 //! filesystem's clock may be that coarse).
@@ -26,10 +32,13 @@ use std::path::{Path, PathBuf};
 
 /// The first line of the manifest, before the hash of the rest: a file that does not start so
 /// is not a cache of this format.
-const MAGIC: &str = "glossa-build-cache 1";
+const MAGIC: &str = "glossa-build-cache 2";
 
 /// Inputs modified this close to the build's start (nanoseconds) count as changed next time.
 const RACY_NANOS: i128 = 2_000_000_000;
+
+/// The resolved site's file in the cache folder.
+const SITE: &str = "site";
 
 /// The folders of a site that a build reads.
 const INPUTS: [&str; 3] = ["seeds", "content", "themes"];
@@ -57,6 +66,20 @@ pub(crate) struct Manifest {
     outputs: Vec<Stamp>,
     pub(crate) diagnostics: Vec<Diagnostic>,
     pub(crate) summary: Counts,
+    /// The hash of the resolved site kept beside the manifest, if one is.
+    site: Option<u64>,
+}
+
+/// How the site's files and the output stand against the last build's.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Comparison {
+    /// Nothing changed: a build would make the same.
+    Unchanged,
+    /// The output stands as it was left and no input was added or removed, but these inputs
+    /// (relative paths, `/`-separated) were modified, or modified near that build's start.
+    Modified(Vec<String>),
+    /// Anything else, or no last build to compare with.
+    Other,
 }
 
 /// The figures of a build's summary line.
@@ -98,36 +121,66 @@ impl Cache {
         Cache { dir, previous }
     }
 
-    /// Whether the last build's output stands as it left it and a build now would make the
-    /// same: every input (as `now` stamped them) and every output file as stamped then, none
-    /// added or removed, none modified near that build's start.
-    pub(crate) fn unchanged(&self, now: &Stamped, out: &Path) -> bool {
+    /// How the inputs (as `now` stamped them) and the output files stand against the last
+    /// build's: unchanged when every stamp matches, none added or removed and none modified
+    /// near that build's start.
+    pub(crate) fn compare(&self, now: &Stamped, out: &Path) -> Comparison {
         let Some(m) = &self.previous else {
-            return false;
+            return Comparison::Other;
         };
+        let same_paths =
+            m.inputs.len() == now.inputs.len() && m.inputs.iter().zip(&now.inputs).all(|(a, b)| a.path == b.path);
+        if !same_paths || m.outputs != stamps(out, "") {
+            return Comparison::Other;
+        }
         // An edit in the clock tick of the build's start changes no stamp but this one.
         let racy = |s: &Stamp| s.modified >= m.started - RACY_NANOS;
-        m.inputs == now.inputs && !m.inputs.iter().any(racy) && m.outputs == stamps(out, "")
+        let modified: Vec<String> = (m.inputs.iter().zip(&now.inputs))
+            .filter(|(then, now)| then != now || racy(then))
+            .map(|(_, now)| now.path.clone())
+            .collect();
+        match modified.is_empty() {
+            true => Comparison::Unchanged,
+            false => Comparison::Modified(modified),
+        }
+    }
+
+    /// The resolved site the last build kept (`resolve::snapshot`'s bytes), if it is whole.
+    pub(crate) fn site(&self) -> Option<Vec<u8>> {
+        let hash = self.previous.as_ref()?.site?;
+        let bytes = std::fs::read(self.dir.join(SITE)).ok()?;
+        (crate::hash::of_bytes(&bytes) == hash).then_some(bytes)
     }
 
     /// Forgets the cache of `out`: the output is about to change under it.
     pub(crate) fn forget(out: &Path) -> std::io::Result<()> {
-        match std::fs::remove_file(Cache::dir_of(out).join("manifest")) {
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
-            _ => Ok(()),
+        let dir = Cache::dir_of(out);
+        for file in ["manifest", SITE] {
+            match std::fs::remove_file(dir.join(file)) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
+                _ => {}
+            }
         }
+        Ok(())
     }
 
     /// Writes what this build read (`inputs`, stamped at `started`), left in `out` and
-    /// reported. Through a temporary file renamed into place: a build killed meanwhile leaves
-    /// no manifest, or the whole one.
-    pub(crate) fn save(&self, manifest: Manifest, out: &Path) -> std::io::Result<()> {
+    /// reported, and the site it resolved (`site`, the snapshot's bytes), the site first. Each
+    /// through a temporary file renamed into place: a build killed meanwhile leaves no
+    /// manifest, or the whole one, and a manifest names the site beside it by its hash.
+    pub(crate) fn save(&self, manifest: Manifest, out: &Path, site: Option<&[u8]>) -> std::io::Result<()> {
+        std::fs::create_dir_all(&self.dir)?;
+        if let Some(bytes) = site {
+            let tmp = self.dir.join("site.new");
+            std::fs::write(&tmp, bytes)?;
+            std::fs::rename(&tmp, self.dir.join(SITE))?;
+        }
         let manifest = Manifest {
             outputs: stamps(out, ""),
+            site: site.map(crate::hash::of_bytes),
             ..manifest
         };
         let body = serde_json::to_string(&manifest).map_err(std::io::Error::other)?;
-        std::fs::create_dir_all(&self.dir)?;
         let tmp = self.dir.join("manifest.new");
         std::fs::write(
             &tmp,
@@ -138,6 +191,7 @@ impl Cache {
 }
 
 /// The site's files as a build found them before it read any: when, and their stamps.
+#[derive(Clone)]
 pub(crate) struct Stamped {
     started: i128,
     inputs: Vec<Stamp>,
@@ -176,6 +230,7 @@ impl Stamped {
                 occurrences: summary.occurrences,
                 pages: summary.pages,
             },
+            site: None,
         }
     }
 }
@@ -299,8 +354,9 @@ mod tests {
             outputs: Vec::new(),
             diagnostics: Vec::new(),
             summary: Counts::default(),
+            site: None,
         };
-        cache.save(m, &out).expect("saved");
+        cache.save(m, &out, Some(b"the site")).expect("saved");
         (cache, out)
     }
 
@@ -315,9 +371,16 @@ mod tests {
             started: 0,
             inputs: Vec::new(),
         };
-        assert!(cache.unchanged(&none, &out));
+        assert_eq!(cache.compare(&none, &out), Comparison::Unchanged);
+        assert_eq!(cache.site().as_deref(), Some(&b"the site"[..]));
+        std::fs::write(cache.dir.join(SITE), b"the sitE").expect("altered");
+        assert_eq!(cache.site(), None, "a site that is not the one the manifest names");
         std::fs::write(out.join("a/extra.html"), "x").expect("a file");
-        assert!(!cache.unchanged(&none, &out), "a file added to the output shows");
+        assert_eq!(
+            cache.compare(&none, &out),
+            Comparison::Other,
+            "a file added to the output shows"
+        );
     }
 
     #[test]

@@ -6,12 +6,12 @@
 //! document. What a page shows is decided by rendering it: this module names the pages an edit
 //! *can* change, and the caller writes those whose bytes did.
 
+use crate::Fatal;
 use crate::diagnostics::{self, Diagnostic};
 use crate::hash::FastSet;
 use crate::layout::{self, page_path};
 use crate::resolve::{ResolvedDoc, Site};
 use crate::theme::Strings;
-use crate::Fatal;
 use std::path::{Path, PathBuf};
 
 /// What an edit did to the site.
@@ -24,6 +24,9 @@ pub(crate) struct Applied {
     /// The output files (relative to the output folder) that can differ after the edit, besides
     /// the files made of every document (the search index, annotations.jsonld, the book).
     pub(crate) pages: FastSet<String>,
+    /// The files of the edited documents, before the edit and after: each document, its
+    /// sidecar and its translations (what is said about them is said again).
+    pub(crate) files: Vec<PathBuf>,
 }
 
 /// Applies to `site` the edit of the files `changed`, if they are all documents, sidecars or
@@ -53,16 +56,21 @@ pub(crate) fn apply(
         .flat_map(|&i| &site.docs[i].occurrences)
         .map(|o| o.entry)
         .collect();
+    let mut files = Vec::new();
     for (i, rd) in fresh {
         entries.extend(rd.occurrences.iter().map(|o| o.entry));
+        files.extend([&site.docs[i], &rd].into_iter().flat_map(files_of));
         site.docs[i] = rd;
     }
+    files.sort();
+    files.dedup();
     let relinked = site.relink_edited(&slugs, &mut diags);
     diagnostics::sort(&mut diags);
     let mut applied = Applied {
         documents: edited.len(),
         diagnostics: diags,
         pages: FastSet::default(),
+        files,
     };
     if applied.diagnostics.iter().any(Diagnostic::is_error) {
         return Ok(Some(applied));
@@ -92,6 +100,14 @@ pub(crate) fn apply(
         pages.insert(layout::GLOSSARY.to_owned());
     }
     Ok(Some(applied))
+}
+
+/// A document's files: its own, its sidecar's and its translations'.
+fn files_of(rd: &ResolvedDoc) -> impl Iterator<Item = PathBuf> + '_ {
+    let doc = &rd.doc;
+    (std::iter::once(doc.path.clone()))
+        .chain(doc.sidecar_path.clone())
+        .chain(rd.translations.iter().map(|t| t.path.clone()))
 }
 
 /// The places in the site of the documents `changed` are (or are the sidecars or the

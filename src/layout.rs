@@ -21,6 +21,12 @@ pub(crate) const ANNOTATIONS: &str = "annotations.jsonld";
 /// The sitemap, or the index of its parts once a site has more addresses than one may hold.
 pub(crate) const SITEMAP: &str = "sitemap.xml";
 
+/// Whether an output file is made of every document (the search index under `search/`,
+/// annotations.jsonld): an edit to any document may change it.
+pub(crate) fn of_every_document(rel: &str) -> bool {
+    rel == ANNOTATIONS || rel.starts_with("search/")
+}
+
 /// The `n`th part (from 1) of a sitemap too large for one file.
 pub(crate) fn sitemap_part(n: usize) -> String {
     cat!["sitemap-", n, ".xml"]

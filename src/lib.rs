@@ -32,6 +32,7 @@ mod edit;
 pub mod fix;
 mod hash;
 pub mod import;
+mod incremental;
 mod layout;
 mod load;
 mod markdown;
@@ -101,6 +102,9 @@ pub struct Summary {
     /// For a build that used its cache (docs/incremental.md), the files it changed in the
     /// output (written or removed; 0: the output was up to date); `None` for a build from nothing.
     pub changed: Option<usize>,
+    /// For a build of an edit to documents only, the documents it resolved again (the others
+    /// it took from its cache); `None` for any other build.
+    pub edited: Option<usize>,
 }
 
 /// A failure that is not about content: a disk error or a broken template.
@@ -132,16 +136,18 @@ pub enum Keep {
 ///
 /// `build` (not `serve`, which keeps its site in memory instead) keeps a cache beside the output
 /// (docs/incremental.md): with nothing changed since the last build, it writes nothing and says
-/// what that build said; otherwise it renders the whole site and writes only the files that
-/// differ from the output's (`write::Changes`). Without a cache it can trust, or with
-/// `--no-cache`, it builds from nothing into a staging folder and swaps it in.
+/// what that build said; after an edit to documents only, it resolves those again against the
+/// site the cache kept and renders what they can change (`incremental`); otherwise it renders
+/// the whole site and writes only the files that differ from the output's (`write::Changes`).
+/// Without a cache it can trust, or with `--no-cache`, it builds from nothing into a staging
+/// folder and swaps it in.
 pub fn build_site(opts: &BuildOptions, keep: Keep) -> Result<(Outcome, Option<Built>), Fatal> {
     let start = Instant::now();
     // Stamped before anything is read: an edit made while this build runs shows at the next.
     let stamped = (keep == Keep::Nothing && !opts.no_cache).then(|| cache::Stamped::now(&opts.root));
     let mut opened = None;
     if let Some(stamped) = &stamped {
-        match up_to_date(opts, stamped, start) {
+        match from_cache(opts, stamped, start)? {
             Ok(outcome) => return Ok((outcome, None)),
             Err(cache) => opened = cache,
         }
@@ -154,25 +160,12 @@ pub fn build_site(opts: &BuildOptions, keep: Keep) -> Result<(Outcome, Option<Bu
     let (Some(mut site), Some(theme)) = (site, theme) else {
         return Ok((outcome, None));
     };
-    if keep == Keep::Nothing {
+    // A site kept (by serve, or in the cache for the next build) keeps its links to relink.
+    if keep == Keep::Nothing && stamped.is_none() {
         site.forget_links();
     }
-    let plan = output::Plan::new(&opts.root, opts.out.as_deref(), &site.config.output, opts.force);
-    let refused = plan.check().err();
-    if outcome.has_errors() || refused.is_some() {
-        // Still, what a killed build left beside an allowed output folder is tidied up.
-        if refused.is_none() && plan.out.parent().is_some_and(Path::is_dir) {
-            let _ = write::claim(&plan.out, &mut outcome.diagnostics);
-        }
-        outcome.diagnostics.extend(refused);
+    let Some((plan, out)) = output_folder(opts, &site.config, &mut outcome) else {
         return Ok((outcome, None));
-    }
-    let out = match plan.prepare() {
-        Ok(out) => out,
-        Err(refused) => {
-            outcome.diagnostics.push(refused);
-            return Ok((outcome, None));
-        }
     };
     // Held until this function returns: no other build writes beside `out` meanwhile.
     let _lock = write::claim(&out, &mut outcome.diagnostics).map_err(Fatal)?;
@@ -193,11 +186,13 @@ pub fn build_site(opts: &BuildOptions, keep: Keep) -> Result<(Outcome, Option<Bu
         seconds: 0.0,
         out: plan.out.clone(),
         changed,
+        edited: None,
     };
     if let (Some(cache), Some(stamped)) = (&cache, stamped) {
         save_cache(
             cache,
             stamped.manifest(key, &outcome.diagnostics, &summary),
+            &site,
             &out,
             &mut outcome,
         );
@@ -215,9 +210,63 @@ pub fn build_site(opts: &BuildOptions, keep: Keep) -> Result<(Outcome, Option<Bu
     Ok((outcome, Some(Built { site, theme, out })))
 }
 
-/// Writes the build cache of `out`; a failure is a warning (the site is built).
-fn save_cache(cache: &cache::Cache, manifest: cache::Manifest, out: &Path, outcome: &mut Outcome) {
-    if let Err(e) = cache.save(manifest, out) {
+/// The output folder planned and made ready, unless the build has errors or may not write
+/// there (both said in `outcome`).
+fn output_folder(
+    opts: &BuildOptions,
+    config: &config::Config,
+    outcome: &mut Outcome,
+) -> Option<(output::Plan, PathBuf)> {
+    let plan = output::Plan::new(&opts.root, opts.out.as_deref(), &config.output, opts.force);
+    let refused = plan.check().err();
+    if outcome.has_errors() || refused.is_some() {
+        // Still, what a killed build left beside an allowed output folder is tidied up.
+        if refused.is_none() && plan.out.parent().is_some_and(Path::is_dir) {
+            let _ = write::claim(&plan.out, &mut outcome.diagnostics);
+        }
+        outcome.diagnostics.extend(refused);
+        return None;
+    }
+    match plan.prepare() {
+        Ok(out) => Some((plan, out)),
+        Err(refused) => {
+            outcome.diagnostics.push(refused);
+            None
+        }
+    }
+}
+
+/// A build that its cache finishes before the site is loaded: one with nothing to do
+/// ([`up_to_date`]), or one of an edit to documents (`incremental`). Otherwise the cache
+/// opened, if any, for the full build.
+fn from_cache(
+    opts: &BuildOptions,
+    stamped: &cache::Stamped,
+    start: Instant,
+) -> Result<Result<Outcome, Option<Opened>>, Fatal> {
+    let opened = match up_to_date(opts, stamped, start) {
+        Ok(outcome) => return Ok(Ok(outcome)),
+        Err(opened) => opened,
+    };
+    if let Some(o) = &opened
+        && let Some(outcome) = incremental::build(opts, stamped, o, start)?
+    {
+        return Ok(Ok(outcome));
+    }
+    Ok(Err(opened))
+}
+
+/// Writes the build cache of `out`, with the site it resolved; a failure is a warning (the
+/// site is built).
+fn save_cache(
+    cache: &cache::Cache,
+    manifest: cache::Manifest,
+    site: &resolve::Site,
+    out: &Path,
+    outcome: &mut Outcome,
+) {
+    let snapshot = resolve::snapshot::save(site);
+    if let Err(e) = cache.save(manifest, out, Some(&snapshot)) {
         outcome.diagnostics.push(
             Diagnostic::warning(
                 diagnostics::Code::CacheIgnored,
@@ -241,16 +290,18 @@ fn opened_or_open(opened: Option<Opened>, out: &Path, key: &str, diagnostics: &m
     }
 }
 
-/// A cache opened before the site was loaded, for the output folder `out`, and its notes.
+/// A cache opened before the site was loaded, for the output folder `out`, its notes, and how
+/// the site's files and the output stand against it.
 struct Opened {
     out: PathBuf,
     cache: cache::Cache,
     notes: Vec<Diagnostic>,
+    comparison: cache::Comparison,
 }
 
 /// A build with nothing to do: the outcome of the last build of the output, said again, if its
 /// cache shows that neither the site's files nor the output changed since
-/// ([`cache::Cache::unchanged`]). Otherwise the build must run: then the cache it opened, if it
+/// ([`cache::Cache::compare`]). Otherwise the build must run: then the cache it opened, if it
 /// got that far, so that the build need not read it again.
 fn up_to_date(opts: &BuildOptions, stamped: &cache::Stamped, start: Instant) -> Result<Outcome, Option<Opened>> {
     let (config, config_diags) = config::load(&opts.root).map_err(|_| None)?;
@@ -264,8 +315,14 @@ fn up_to_date(opts: &BuildOptions, stamped: &cache::Stamped, start: Instant) -> 
     let _lock = write::claim(&out, &mut diagnostics).map_err(|_| None)?;
     let mut notes = Vec::new();
     let cache = cache::Cache::open(&out, &cache::key(opts, &out), &mut notes);
-    if !cache.unchanged(stamped, &out) {
-        return Err(Some(Opened { out, cache, notes }));
+    let comparison = cache.compare(stamped, &out);
+    if comparison != cache::Comparison::Unchanged {
+        return Err(Some(Opened {
+            out,
+            cache,
+            notes,
+            comparison,
+        }));
     }
     let Some(last) = cache.previous else {
         return Err(None);
@@ -283,6 +340,7 @@ fn up_to_date(opts: &BuildOptions, stamped: &cache::Stamped, start: Instant) -> 
             seconds: start.elapsed().as_secs_f64(),
             out: plan.out,
             changed: Some(0),
+            edited: None,
         }),
     })
 }

@@ -121,7 +121,7 @@ fn load_overlaid<T: Send>(
 }
 
 /// site.yaml, with the command line's `--base-url`.
-fn site_config(opts: &BuildOptions, diags: &mut Vec<Diagnostic>) -> Result<config::Config, Fatal> {
+pub(crate) fn site_config(opts: &BuildOptions, diags: &mut Vec<Diagnostic>) -> Result<config::Config, Fatal> {
     let (mut config, d) = config::load(&opts.root).map_err(|e| Fatal(format!("cannot read content/site.yaml: {e}")))?;
     diags.extend(d);
     if let Some(url) = &opts.base_url {

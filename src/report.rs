@@ -167,10 +167,14 @@ fn summary(s: &glossa::Summary, writes: Writes) -> String {
         );
     }
     // What an incremental build did (docs/incremental.md): `(3 changed)`, or up to date.
-    let (verb, changed) = match s.changed {
-        None => ("built", String::new()),
-        Some(0) => ("up to date:", " (nothing changed)".to_owned()),
-        Some(n) => ("built", format!(" ({n} changed)")),
+    let (verb, changed) = match (s.changed, s.edited) {
+        (None, _) => ("built", String::new()),
+        (Some(0), None) => ("up to date:", " (nothing changed)".to_owned()),
+        (Some(n), None) => ("built", format!(" ({n} changed)")),
+        (Some(n), Some(e)) => (
+            "built",
+            format!(" ({n} changed; {e} document{} resolved again)", plural(e)),
+        ),
     };
     format!(
         "{verb} {counts}: {} pages{changed} in {:.2}s → {}",

@@ -27,11 +27,6 @@ pub struct Update {
     pub written: Vec<String>,
 }
 
-/// The whole-site files that wait until edits pause ([`LiveSite::write_annotations`]).
-fn whole_site_file(rel: &str) -> bool {
-    rel == "annotations.jsonld" || rel.starts_with("search/")
-}
-
 impl LiveSite {
     pub fn new(built: Built) -> LiveSite {
         LiveSite {
@@ -48,7 +43,8 @@ impl LiveSite {
     pub fn update(&mut self, opts: &BuildOptions, changed: &[PathBuf]) -> Result<Option<Update>, Fatal> {
         let start = Instant::now();
         let built = &mut self.built;
-        let Some(applied) = crate::edit::apply(&mut built.site, &built.theme.strings, &opts.root, opts.drafts, changed)?
+        let Some(applied) =
+            crate::edit::apply(&mut built.site, &built.theme.strings, &opts.root, opts.drafts, changed)?
         else {
             return Ok(None);
         };
@@ -80,6 +76,7 @@ impl LiveSite {
             seconds: start.elapsed().as_secs_f64(),
             out: self.built.out.clone(),
             changed: Some(written.len()),
+            edited: Some(applied.documents),
         });
         Ok(Some(Update { outcome, written }))
     }
@@ -144,7 +141,7 @@ impl LiveSite {
     /// whether it is done (false: cancelled, to be tried again).
     pub fn write_annotations(&self, cancel: &AtomicBool) -> Result<bool, Fatal> {
         let out = &self.built.out;
-        let sink = Selective::new(out, whole_site_file, &self.hashes, Some(cancel));
+        let sink = Selective::new(out, layout::of_every_document, &self.hashes, Some(cancel));
         match crate::render::render_site(
             &self.built.site,
             &crate::load::Reload::new(&self.built.site.config),

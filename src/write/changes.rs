@@ -1,6 +1,8 @@
 //! An incremental build's writes: the site is rendered whole, but only the files whose bytes
 //! differ from what the output holds are staged, and the commit moves just those in (and
-//! removes the files the build no longer makes), each step undone if a later one fails.
+//! removes the files the build no longer makes), each step undone if a later one fails. A build
+//! that renders only some files (after an edit to documents: docs/incremental.md) says which
+//! ([`Changes::only`]): the others stay as they are.
 //!
 //! The comparison is with the output on the disk, byte for byte, never with a record of it: a
 //! file someone edited in the output is put right like any other. A commit keeps a journal in
@@ -29,7 +31,12 @@ pub(crate) struct Changes {
     /// when the build is done).
     staged: Mutex<Vec<String>>,
     streamed: Mutex<Vec<String>>,
+    /// The files this build makes, when it makes only some of the site's (`None`: all).
+    wanted: Option<Wanted>,
 }
+
+/// Which files of the output a build makes.
+type Wanted = Box<dyn Fn(&str) -> bool + Send + Sync>;
 
 /// What a commit changed in the output, each list sorted.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -47,6 +54,16 @@ impl Changes {
             made: Mutex::default(),
             staged: Mutex::default(),
             streamed: Mutex::default(),
+            wanted: None,
+        })
+    }
+
+    /// [`Changes::new`] for a build that makes only the files `wanted` names: the others of the
+    /// output are left as they are, and of those it names, the ones it did not make are removed.
+    pub(crate) fn only(out: &Path, wanted: impl Fn(&str) -> bool + Send + Sync + 'static) -> std::io::Result<Changes> {
+        Ok(Changes {
+            wanted: Some(Box::new(wanted)),
+            ..Changes::new(out)?
         })
     }
 
@@ -68,6 +85,7 @@ impl Changes {
         let removed: Vec<String> = files(&self.out)
             .into_iter()
             .filter(|rel| rel != crate::output::MARKER && !made.contains(rel))
+            .filter(|rel| self.wanted.as_ref().is_none_or(|wanted| wanted(rel)))
             .collect();
         let plan = Committed { written, removed };
         if plan.written.is_empty() && plan.removed.is_empty() {
@@ -92,6 +110,10 @@ impl super::Files for Changes {
 }
 
 impl Sink for Changes {
+    fn wants(&self, rel: &str) -> bool {
+        self.wanted.as_ref().is_none_or(|wanted| wanted(rel))
+    }
+
     fn progress(&self, done: usize, total: usize) {
         self.staging.progress(done, total);
     }
@@ -317,6 +339,23 @@ mod tests {
             1,
             "no staging left"
         );
+    }
+
+    #[test]
+    fn a_build_of_some_files_leaves_the_others_and_removes_only_those_it_names() {
+        let tmp = tempfile::tempdir().expect("a temporary folder");
+        let out = old_output(tmp.path());
+        tree(&out, &[("search/c/1.js", "old chunk"), ("search/c/2.js", "gone chunk")]);
+        let changes =
+            Changes::only(&out, |rel| rel == "a/changed.html" || rel.starts_with("search/")).expect("staging");
+        assert!(changes.wants("search/c/1.js") && !changes.wants("same.html"));
+        changes.put("a/changed.html", b"new").expect("put");
+        changes.put("search/c/1.js", b"new chunk").expect("put");
+        let done = changes.commit().expect("the commit");
+        assert_eq!(done.written, ["a/changed.html", "search/c/1.js"]);
+        assert_eq!(done.removed, ["search/c/2.js"], "a file it names and did not make");
+        assert_eq!(std::fs::read_to_string(out.join("gone/x.html")).expect("kept"), "x");
+        assert_eq!(std::fs::read_to_string(out.join("same.html")).expect("kept"), "same");
     }
 
     #[test]

@@ -71,14 +71,14 @@ fn assert_same_as_clean(site: &Site, what: &str) {
     }
 }
 
-/// The summary line's count of changed files: `(N changed)`, 0 for nothing changed, `None` for
-/// a build from nothing.
+/// The summary line's count of changed files: `(N changed)` or `(N changed; M documents
+/// resolved again)`, 0 for nothing changed, `None` for a build from nothing.
 fn changed(stdout: &str) -> Option<usize> {
     if stdout.contains("(nothing changed)") {
         return Some(0);
     }
     let (_, rest) = stdout.split_once(" pages (")?;
-    rest.split_once(" changed)")?.0.parse().ok()
+    rest.split_once(" changed")?.0.parse().ok()
 }
 
 #[test]
@@ -166,6 +166,13 @@ fn every_kind_of_edit_gives_the_output_of_a_build_from_nothing() {
         assert!(
             n.is_some_and(|n| n > 0),
             "after {what}: an incremental build that changed files\n{run}"
+        );
+        // An edit of one document's own files resolves that document alone again.
+        let of_one_document = ["a document's text", "a sidecar"].contains(&what);
+        assert_eq!(
+            run.stdout.contains("1 document resolved again"),
+            of_one_document,
+            "after {what}\n{run}"
         );
         assert_same_as_clean(&site, what);
     }
@@ -267,4 +274,113 @@ fn a_failed_build_leaves_the_output_and_the_cache_as_they_were() {
     assert_eq!(files_under(&site.out()), output);
     assert_eq!(files_under(&site.root().join(".public.glossa-cache")), cache);
     assert_eq!(stray_staging(&site.root()), Vec::<String>::new());
+}
+
+/// What a build from nothing of the same site says: its warnings and errors.
+fn clean_messages(site: &Site) -> (Vec<String>, Vec<String>) {
+    let clean = site.beside("clean-messages");
+    let run = site.build(&["--no-cache", "--out", clean.to_str().expect("UTF-8")]);
+    let _ = std::fs::remove_dir_all(&clean);
+    let own = |lines: Vec<&str>| lines.into_iter().map(str::to_owned).collect();
+    (own(run.warnings()), own(run.errors()))
+}
+
+#[test]
+fn an_edit_of_documents_says_what_a_build_from_nothing_says() {
+    let site = site();
+    site.build_ok(&["--quiet"]);
+    let steps: [(&str, &str, &str, bool); 4] = [
+        // The glossary's `katze` then occurs nowhere: a warning about another file.
+        (
+            "no more cat",
+            "seeds/katze.md",
+            "# Die Mieze\n\nDie Mieze schläft. Der Hund nicht.\n",
+            true,
+        ),
+        // A footnote never referred to: a warning about the edited file.
+        (
+            "a footnote unused",
+            "seeds/katze.md",
+            "# Die Mieze\n\nDie Mieze schläft.\n\n[^x]: Nie.\n",
+            true,
+        ),
+        // A quote that is nowhere: an error, and nothing written (a build from nothing says it).
+        (
+            "a quote not found",
+            "seeds/katze.yaml",
+            "annotations:\n  - quote: bellt laut\n    note: Nein.\n",
+            false,
+        ),
+        // Put right: the cat is back, every warning about it gone.
+        (
+            "the cat back",
+            "seeds/katze.md",
+            "# Die Katze\n\nDie Katze schläft. Der Hund nicht.\n",
+            true,
+        ),
+    ];
+    for (what, file, text, ok) in steps {
+        site.write(file, text);
+        if what == "the cat back" {
+            site.write(
+                "seeds/katze.yaml",
+                "annotations:\n  - quote: schläft\n    note: Ruht.\n",
+            );
+        }
+        let run = site.build(&[]);
+        assert_eq!(run.code == 0, ok, "{what}\n{run}");
+        let (warnings, errors) = clean_messages(&site);
+        assert_eq!(
+            run.warnings(),
+            warnings,
+            "{what}: the warnings of a build from nothing\n{run}"
+        );
+        assert_eq!(
+            run.errors(),
+            errors,
+            "{what}: the errors of a build from nothing\n{run}"
+        );
+        if ok {
+            assert!(
+                run.stdout.contains("resolved again"),
+                "{what}: an edit of documents\n{run}"
+            );
+            assert_same_as_clean(&site, what);
+        }
+    }
+    let again = site.build_ok(&[]);
+    assert_eq!(changed(&again.stdout), Some(0), "{again}");
+}
+
+#[test]
+fn a_spoiled_site_in_the_cache_is_not_used() {
+    let site = site();
+    site.build_ok(&["--quiet"]);
+    let kept = site.root().join(".public.glossa-cache/site");
+    assert!(kept.is_file(), "the build keeps its resolved site");
+    let mut bytes = std::fs::read(&kept).expect("the site");
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0x55;
+    std::fs::write(&kept, bytes).expect("spoiled");
+    site.write(
+        "seeds/katze.yaml",
+        "annotations:\n  - quote: schläft\n    note: Ruht lange.\n",
+    );
+    let run = site.build_ok(&[]);
+    assert!(
+        !run.stdout.contains("resolved again"),
+        "the whole site is loaded again\n{run}"
+    );
+    assert!(changed(&run.stdout).is_some_and(|n| n > 0), "{run}");
+    assert_same_as_clean(&site, "a spoiled site in the cache");
+    site.write(
+        "seeds/katze.yaml",
+        "annotations:\n  - quote: schläft\n    note: Ruht.\n",
+    );
+    let next = site.build_ok(&[]);
+    assert!(
+        next.stdout.contains("1 document resolved again"),
+        "the cache is whole again\n{next}"
+    );
+    assert_same_as_clean(&site, "after a spoiled site");
 }

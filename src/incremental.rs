@@ -1,0 +1,119 @@
+//! A build after an edit to documents only (docs/incremental.md): when the build cache shows
+//! that just documents, sidecars or translations changed since the last build, and the output
+//! stands as that build left it, the site that build resolved (kept in the cache) is taken
+//! again, only the edited documents are loaded and resolved against it, and only the pages
+//! they can change and the files made of every document (the search index,
+//! `annotations.jsonld`, the book) are rendered, into `write::Changes`, which writes those
+//! whose bytes differ. What the edit changes is decided as `serve` decides it (`crate::edit`).
+//!
+//! Anything else (site.yaml, the glossary, a template, a static file, a file added or removed, a
+//! slug changed, an edit that makes an error) is left to the full build, which says `None` here
+//! leads to: the result is always what a build from nothing makes.
+
+use crate::cache::{self, Comparison};
+use crate::diagnostics::{self, Code, Diagnostic};
+use crate::layout::of_every_document;
+use crate::load::{Reload, StaticDir};
+use crate::{BuildOptions, Fatal, Opened, Outcome, Summary};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// The build of an edit to documents, if the cache `opened` allows one: its outcome, with the
+/// output and the cache written. `None` when a full build must run (nothing is written then).
+pub(crate) fn build(
+    opts: &BuildOptions,
+    stamped: &cache::Stamped,
+    opened: &Opened,
+    start: Instant,
+) -> Result<Option<Outcome>, Fatal> {
+    let Comparison::Modified(modified) = &opened.comparison else {
+        return Ok(None);
+    };
+    let Some(last) = &opened.cache.previous else {
+        return Ok(None);
+    };
+    if !modified.iter().all(|p| of_documents(p)) {
+        return Ok(None);
+    }
+    let Some(bytes) = opened.cache.site() else {
+        return Ok(None);
+    };
+    let mut config_diags = Vec::new();
+    let config = crate::load::site_config(opts, &mut config_diags)?;
+    let mut theme_diags = Vec::new();
+    let Some(theme) = crate::theme::load(&opts.root, &config.theme, &config.lang, &mut theme_diags) else {
+        return Ok(None);
+    };
+    let Some(mut site) = crate::resolve::snapshot::load(&bytes, &opts.root, config) else {
+        return Ok(None);
+    };
+    let changed: Vec<PathBuf> = modified.iter().map(|p| opts.root.join(p)).collect();
+    let applied = crate::edit::apply(&mut site, &theme.strings, &opts.root, opts.drafts, &changed)?;
+    let Some(applied) = applied.filter(|a| !a.diagnostics.iter().any(Diagnostic::is_error)) else {
+        return Ok(None);
+    };
+    let out = opened.out.clone();
+    let mut outcome = Outcome {
+        diagnostics: merged(&last.diagnostics, &applied.files, applied.diagnostics),
+        summary: None,
+    };
+    let _lock = crate::write::claim(&out, &mut outcome.diagnostics).map_err(Fatal)?;
+    let book = site.config.epub.file.clone();
+    let pages = applied.pages;
+    let wanted = move |rel: &str| pages.contains(rel) || of_every_document(rel) || book.as_deref() == Some(rel);
+    let changes = crate::write::Changes::only(&out, wanted).map_err(|e| {
+        Fatal(format!(
+            "cannot create the staging folder beside {}: {e}",
+            out.display()
+        ))
+    })?;
+    let bodies = Reload::new(&site.config);
+    let statics = StaticDir::new(&opts.root);
+    let stats = match crate::render::render_site_and_book(&site, &bodies, &theme, &statics, &changes) {
+        Ok(stats) => stats,
+        Err(e) => return crate::render_failure(opts, &theme, e, outcome).map(Some),
+    };
+    cache::Cache::forget(&out)
+        .map_err(|e| Fatal(format!("cannot remove the build cache of {}: {e}", out.display())))?;
+    let done = changes
+        .commit()
+        .map_err(|e| Fatal(format!("cannot write the changed files into {}: {e}", out.display())))?;
+    let summary = Summary {
+        documents: site.docs.len(),
+        notes: stats.notes,
+        entries: site.entries.len(),
+        occurrences: stats.occurrences,
+        pages: last.summary.pages,
+        seconds: 0.0,
+        out: out.clone(),
+        changed: Some(done.written.len() + done.removed.len()),
+        edited: Some(applied.documents),
+    };
+    let manifest = stamped
+        .clone()
+        .manifest(last.key.clone(), &outcome.diagnostics, &summary);
+    crate::save_cache(&opened.cache, manifest, &site, &out, &mut outcome);
+    outcome.summary = Some(Summary {
+        seconds: start.elapsed().as_secs_f64(),
+        ..summary
+    });
+    std::thread::spawn(move || drop((site, theme)));
+    Ok(Some(outcome))
+}
+
+/// Whether an input (relative to the site) is a document, a sidecar or a translation: the
+/// files an edit of documents may touch.
+fn of_documents(rel: &str) -> bool {
+    rel.starts_with("seeds/") || rel.starts_with("content/translations/")
+}
+
+/// What a build from nothing would say after the edit: the last build's diagnostics, but for
+/// those about the edited documents' files and those the relinking says again (entries that
+/// occur nowhere), with what the edit said, in the order `diagnostics::sort` gives.
+fn merged(last: &[Diagnostic], files: &[PathBuf], fresh: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let about_edit = |d: &Diagnostic| d.code == Code::UnusedEntry || files.iter().any(|f| Path::new(&d.path) == f);
+    let mut all: Vec<Diagnostic> = last.iter().filter(|d| !about_edit(d)).cloned().collect();
+    all.extend(fresh);
+    diagnostics::sort(&mut all);
+    all
+}
