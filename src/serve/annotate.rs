@@ -146,8 +146,16 @@ impl Editor {
         format!("<script>window.glossaEditor={settings};</script><script>{EDITOR_JS}</script>")
     }
 
-    /// Answers a post of the editor: the new item written, or why not.
-    pub(super) fn annotate(&self, peer: SocketAddr, headers: &HeaderMap, body: &[u8]) -> Response {
+    /// Answers a post of the editor: the new item written, or why not. `build` builds the files
+    /// written at once, and gives the number of its reload, which the answer names (`update`)
+    /// so that the page knows the reload for its own.
+    pub(super) fn annotate(
+        &self,
+        peer: SocketAddr,
+        headers: &HeaderMap,
+        body: &[u8],
+        build: impl FnOnce(&[PathBuf]) -> Option<u64>,
+    ) -> Response {
         if !peer.ip().is_loopback() {
             return forbidden("only this machine may annotate");
         }
@@ -167,14 +175,27 @@ impl Editor {
             _ => Err("the request is not the editor's JSON".into()),
         };
         match done {
-            Ok(id) => (
-                StatusCode::OK,
-                [(header::CONTENT_TYPE, "application/json")],
-                serde_json::json!({ "id": id }).to_string(),
-            )
-                .into_response(),
+            Ok(saved) => {
+                let written: Vec<PathBuf> = saved.written.iter().map(|p| self.as_watched(p)).collect();
+                let update = build(&written);
+                (
+                    StatusCode::OK,
+                    [(header::CONTENT_TYPE, "application/json")],
+                    serde_json::json!({ "id": saved.id, "update": update }).to_string(),
+                )
+                    .into_response()
+            }
             Err(message) => refused(StatusCode::UNPROCESSABLE_ENTITY, message),
         }
+    }
+
+    /// `path` (canonical, as `seeds_document` makes it) under the site's root as given, as the
+    /// watcher and the kept site name it.
+    fn as_watched(&self, path: &Path) -> PathBuf {
+        std::fs::canonicalize(&self.root)
+            .ok()
+            .and_then(|root| path.strip_prefix(root).ok().map(|rel| self.root.join(rel)))
+            .unwrap_or_else(|| path.to_path_buf())
     }
 
     /// `document` (relative to the site) when it is a file under the site's seeds/.
@@ -184,8 +205,8 @@ impl Editor {
         (path.starts_with(&seeds) && path.is_file()).then_some(path)
     }
 
-    /// Places the selection, and writes the item as `glossa add` does; the id written.
-    fn write(&self, document: &Path, post: &Post) -> Result<String, String> {
+    /// Places the selection, and writes the item as `glossa add` does.
+    fn write(&self, document: &Path, post: &Post) -> Result<Saved, String> {
         let (config, _) = crate::config::load(&self.root).map_err(|e| format!("cannot read site.yaml: {e}"))?;
         let sidecar = document.with_extension("yaml");
         let sidecar = sidecar.is_file().then_some(sidecar);
@@ -227,8 +248,8 @@ impl Editor {
     }
 
     /// Edits or deletes the item the post names, as `glossa add` writes: planned, checked,
-    /// committed; the id of the item (empty once deleted).
-    fn revise(&self, document: &Path, post: &Post) -> Result<String, String> {
+    /// committed (the id of the item is empty once deleted).
+    fn revise(&self, document: &Path, post: &Post) -> Result<Saved, String> {
         let (config, _) = crate::config::load(&self.root).map_err(|e| format!("cannot read site.yaml: {e}"))?;
         let s = strings(&config.lang);
         let quote = post.selection.quote.as_str();
@@ -263,9 +284,8 @@ impl Editor {
         }
     }
 
-    /// Checks `plan` (against the kept site when it can tell, else in full) and writes it;
-    /// its item's id.
-    fn check_and_commit(&self, plan: &Plan) -> Result<String, Refusal> {
+    /// Checks `plan` (against the kept site when it can tell, else in full) and writes it.
+    fn check_and_commit(&self, plan: &Plan) -> Result<Saved, Refusal> {
         let opts = self.options();
         if let Some(flag) = self.interrupt.get() {
             flag.store(true, Ordering::Relaxed);
@@ -279,7 +299,10 @@ impl Editor {
             None => crate::add::check(&opts, plan)?,
         };
         crate::add::commit(plan)?;
-        Ok(plan.id.clone())
+        Ok(Saved {
+            id: plan.id.clone(),
+            written: vec![plan.sidecar.clone()],
+        })
     }
 
     /// The glossary file a new entry goes to, its text as read, and the new text with the
@@ -306,7 +329,7 @@ impl Editor {
 
     /// Checks the item and the new glossary entry together, in full, and writes both (the
     /// glossary first, put back if the sidecar cannot be written).
-    fn commit_with_entry(&self, plan: &Plan, path: &Path, read: &str, text: &str) -> Result<String, Refusal> {
+    fn commit_with_entry(&self, plan: &Plan, path: &Path, read: &str, text: &str) -> Result<Saved, Refusal> {
         crate::add::check_with_glossary(&self.options(), plan, Some((path, text)))?;
         // The kept site does not know the new entry: it is dropped, so that the watcher builds
         // the whole site for these writes, however their events come (an update of the one
@@ -329,7 +352,10 @@ impl Editor {
             let _ = crate::write::replace_file(path, read.as_bytes());
             return Err(refusal);
         }
-        Ok(plan.id.clone())
+        Ok(Saved {
+            id: plan.id.clone(),
+            written: vec![path.to_path_buf(), plan.sidecar.clone()],
+        })
     }
 
     fn refusal(&self, refusal: Refusal) -> String {
@@ -343,6 +369,12 @@ impl Editor {
     fn render(&self, diags: &[crate::diagnostics::Diagnostic]) -> String {
         diags.iter().map(|d| d.render(&self.root)).collect()
     }
+}
+
+/// What a Save wrote: the item's id, and the files.
+struct Saved {
+    id: String,
+    written: Vec<PathBuf>,
 }
 
 /// What the editor posts: a new item (its selection), or a change to one that is there (its
@@ -528,12 +560,18 @@ mod tests {
         let mut headers = HeaderMap::new();
         headers.insert(TOKEN_HEADER, editor.token.parse().unwrap());
         let far: SocketAddr = "192.0.2.7:40000".parse().unwrap();
-        assert_eq!(editor.annotate(far, &headers, b"{}").status(), StatusCode::FORBIDDEN);
+        assert_eq!(
+            editor.annotate(far, &headers, b"{}", |_| None).status(),
+            StatusCode::FORBIDDEN
+        );
         let near: SocketAddr = "127.0.0.1:40000".parse().unwrap();
-        assert_eq!(editor.annotate(near, &headers, b"{}").status(), StatusCode::BAD_REQUEST);
+        assert_eq!(
+            editor.annotate(near, &headers, b"{}", |_| None).status(),
+            StatusCode::BAD_REQUEST
+        );
         let near6: SocketAddr = "[::1]:40000".parse().unwrap();
         assert_eq!(
-            editor.annotate(near6, &headers, b"{}").status(),
+            editor.annotate(near6, &headers, b"{}", |_| None).status(),
             StatusCode::BAD_REQUEST
         );
     }

@@ -91,6 +91,32 @@ a.noteref:is(:hover, :focus, :target) + .glossa-item-tools,
 `;
   document.head.appendChild(style);
 
+  // serve asks open pages to reload after each build, numbering its reloads (the event's id).
+  // A Save's own build is done before serve answers it, and the answer names that reload
+  // (`update`): the page reloads once, when the answer comes, and only a reload of another
+  // build, come meanwhile, is one more. Other builds reload the page as always.
+  const own = new Set();
+  let heard = null; // the reloads asked for while a Save waits for its answer
+  window.glossaReload = (e) => {
+    if (heard) heard.push(e.lastEventId);
+    else if (!own.has(e.lastEventId)) location.reload();
+  };
+  // After a Save's answer: `wrote` whether it wrote, `update` the number of its build's reload.
+  const afterSave = (wrote, update) => {
+    const others = heard || [];
+    heard = null;
+    if (wrote && update != null) {
+      own.add(String(update));
+      location.reload();
+    } else if (others.length) {
+      location.reload();
+    } else if (wrote) {
+      // No build of its own (serve is stopping, or the build failed): the reload comes as
+      // for any other build; this is only in case it does not.
+      setTimeout(() => location.reload(), 4000);
+    }
+  };
+
   // After saving, the page reloads: the new annotation takes the focus.
   const focusId = sessionStorage.getItem('glossa-editor-focus');
   if (focusId) {
@@ -349,6 +375,7 @@ a.noteref:is(:hover, :focus, :target) + .glossa-item-tools,
       }
       save.disabled = true;
       message.textContent = s.saving;
+      heard = [];
       try {
         const response = await fetch(cfg.endpoint, {
           method: 'POST',
@@ -359,16 +386,16 @@ a.noteref:is(:hover, :focus, :target) + .glossa-item-tools,
         if (!response.ok) {
           message.textContent = answer.error || `HTTP ${response.status}`;
           save.disabled = false;
+          afterSave(false);
           return;
         }
         message.textContent = removing ? s.deleted : s.saved;
         if (answer.id) sessionStorage.setItem('glossa-editor-focus', answer.id);
-        // serve's watcher rebuilds the page and tells it to reload; this is only in case it
-        // does not.
-        setTimeout(() => location.reload(), 4000);
+        afterSave(true, answer.update);
       } catch {
         message.textContent = s.failed;
         save.disabled = false;
+        afterSave(false);
       }
     };
     form.addEventListener('submit', (e) => { e.preventDefault(); submit(); });

@@ -27,6 +27,7 @@ use axum::routing::{get, post};
 pub use live::{LiveSite, Update};
 use std::convert::Infallible;
 use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::AtomicU64;
 use std::sync::{Arc, Mutex};
 use tokio::sync::broadcast;
 use tokio_stream::StreamExt;
@@ -48,7 +49,12 @@ struct Live {
     out: PathBuf,
     /// The diagnostics of a broken build, shown over every page until a build succeeds.
     overlay: Arc<Mutex<Option<String>>>,
-    reload: broadcast::Sender<()>,
+    /// Each build's reload, with its number (`reloads`, counted from 1).
+    reload: broadcast::Sender<u64>,
+    reloads: Arc<AtomicU64>,
+    /// What the builds after edits keep, taken by one build at a time: the watcher's, or the
+    /// editor's right after it writes (`watch::build_written`).
+    builds: Arc<Mutex<watch::Builds>>,
     /// Held while a rebuild writes into `out`; `true` once serve stops, after which nothing
     /// writes there again. So the folder is removed after the rebuild under way, not during it.
     writing: Arc<Mutex<bool>>,
@@ -59,6 +65,10 @@ struct Live {
 }
 
 impl Live {
+    fn builds(&self) -> std::sync::MutexGuard<'_, watch::Builds> {
+        self.builds.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
     /// The right to write into `out` until it is dropped; `None` once serve is stopping.
     fn begin_writing(&self) -> Option<std::sync::MutexGuard<'_, bool>> {
         let writing = self.writing.lock().unwrap_or_else(|e| e.into_inner());
@@ -132,16 +142,18 @@ pub fn serve(mut opts: ServeOptions) -> Result<(), ServeError> {
     // Removed by `stop_writing`, or by its drop when serve cannot start.
     let folder = private_folder().map_err(|e| format!("cannot create a temporary folder to build into: {e}"))?;
     let (reload, _) = broadcast::channel(16);
+    let watcher = watch::start_watching(&opts.root);
     let live = Live {
         out: folder.path().join("site"),
         overlay: Arc::new(Mutex::new(None)),
         reload,
+        reloads: Arc::new(AtomicU64::new(0)),
+        builds: Arc::new(Mutex::new(watch::Builds::new(&opts))),
         writing: Arc::new(Mutex::new(false)),
         editor: Arc::new(annotate::Editor::new(&opts.root, opts.drafts)?),
         base_path: files::base_path(base_url.as_deref()),
     };
     let stopping = live.clone();
-    let watcher = watch::start_watching(&opts.root);
     let site = watch::rebuild(&opts, &live);
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -165,10 +177,12 @@ pub fn serve(mut opts: ServeOptions) -> Result<(), ServeError> {
             open_browser(&url);
         }
         let watcher_live = live.clone();
-        let root = opts.root.clone();
-        let drafts = opts.drafts;
-        if let Some(w) = watcher {
-            std::thread::spawn(move || watch::watch(w, &root, drafts, &watcher_live, site));
+        match watcher {
+            Some(w) => {
+                std::thread::spawn(move || watch::watch(w, &watcher_live, site));
+            }
+            // The editor still builds what it writes.
+            None => *live.editor.live_site() = site,
         }
         let app = Router::new()
             .route(EVENTS_PATH, get(events))
@@ -259,25 +273,34 @@ impl StopSignals {
     }
 }
 
-/// The editor's post (see `annotate`): checked and written off the async workers, since it
-/// checks the whole site.
+/// The editor's post (see `annotate`): checked, written and built off the async workers, since
+/// it may check and build the whole site. The pages are built before it is answered, so the
+/// answer can name the reload of the build ([`watch::build_written`]).
 async fn annotate_post(
     State(live): State<Live>,
     ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> Response {
-    let editor = live.editor.clone();
-    tokio::task::spawn_blocking(move || editor.annotate(peer, &headers, &body))
-        .await
-        .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())
+    tokio::task::spawn_blocking(move || {
+        live.editor
+            .annotate(peer, &headers, &body, |written| watch::build_written(&live, written))
+    })
+    .await
+    .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())
 }
 
 async fn events(State(live): State<Live>) -> Sse<impl tokio_stream::Stream<Item = Result<Event, Infallible>>> {
     // An event with no data is never dispatched by a browser (the EventSource rules): it
-    // carries a word.
-    let stream =
-        BroadcastStream::new(live.reload.subscribe()).map(|_| Ok(Event::default().event("reload").data("reload")));
+    // carries a word, and the reload's number as its id (the page's `lastEventId`), by which
+    // the editor's page knows the reload its own Save asked for.
+    let stream = BroadcastStream::new(live.reload.subscribe()).map(|number| {
+        let event = Event::default().event("reload").data("reload");
+        Ok(match number {
+            Ok(n) => event.id(n.to_string()),
+            Err(_) => event,
+        })
+    });
     Sse::new(stream).keep_alive(KeepAlive::default())
 }
 
@@ -317,10 +340,10 @@ fn overlay_html(overlay: Option<&str>) -> String {
 }
 
 /// The reload script (and the overlay, if any, and the editor of a document's page), just
-/// before `</body>`.
+/// before `</body>`. The editor, when there is one, decides about reloads (`glossaReload`).
 fn inject(html: &str, overlay: Option<&str>, editor: &str) -> String {
     let snippet = format!(
-        "{}<script>new EventSource(\"{EVENTS_PATH}\").addEventListener(\"reload\",()=>location.reload());</script>{editor}",
+        "{}<script>new EventSource(\"{EVENTS_PATH}\").addEventListener(\"reload\",(e)=>window.glossaReload?window.glossaReload(e):location.reload());</script>{editor}",
         overlay_html(overlay)
     );
     match html.rfind("</body>") {

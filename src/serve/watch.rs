@@ -2,6 +2,11 @@
 //! and modification time), and what is built for them — the pages an edit can change
 //! ([`LiveSite::update`]) or the whole site — with the result shown in the terminal and over
 //! the served pages.
+//!
+//! The editor's endpoint builds through the same [`Builds::build_changes`] as soon as it has
+//! written, without waiting for the watcher's debounce ([`build_written`]): the files' new
+//! stamps are taken then, so the watcher's event for the same write finds nothing changed and
+//! neither renders again nor asks for a second reload.
 
 use super::live::LiveSite;
 use super::{Live, ServeOptions};
@@ -74,12 +79,29 @@ fn update(opts: &ServeOptions, live: &Live, site: &mut LiveSite, changed: &[Path
     }
 }
 
-/// Sets the overlay (`None` after a good build) and tells open pages to reload.
+/// Sets the overlay (`None` after a good build) and tells open pages to reload, with the
+/// reload's number.
 fn show(live: &Live, text: Option<String>) {
     if let Ok(mut overlay) = live.overlay.lock() {
         *overlay = text;
     }
-    let _ = live.reload.send(());
+    let number = live.reloads.fetch_add(1, Ordering::SeqCst) + 1;
+    let _ = live.reload.send(number);
+}
+
+/// Builds at once for the files the editor has just written, as the watcher would for their
+/// events, and returns the number of the reload it asked for when the build succeeded (the
+/// editor's page then knows that reload for its own). `None` when nothing was built (serve is
+/// stopping) or the build failed: the page reloads as for any other build.
+pub(super) fn build_written(live: &Live, written: &[PathBuf]) -> Option<u64> {
+    let mut builds = live.builds();
+    let before = live.reloads.load(Ordering::SeqCst);
+    if !builds.build_changes(live, written.to_vec()) {
+        return None;
+    }
+    let after = live.reloads.load(Ordering::SeqCst);
+    let broken = live.overlay.lock().map_or(true, |o| o.is_some());
+    (after != before && !broken).then_some(after)
 }
 
 /// The diagnostics of a failed build as the terminal shows them; `None` when it succeeded.
@@ -100,9 +122,6 @@ pub(super) struct Watcher {
     rx: std::sync::mpsc::Receiver<notify_debouncer_mini::DebounceEventResult>,
     /// Set on every event, so that work that can wait (annotations.jsonld) gives way to it.
     pending: Arc<AtomicBool>,
-    watched: Vec<PathBuf>,
-    /// Size and modification time of every file, as last built.
-    stamps: HashMap<PathBuf, Stamp>,
 }
 
 pub(super) fn start_watching(root: &Path) -> Option<Watcher> {
@@ -118,68 +137,76 @@ pub(super) fn start_watching(root: &Path) -> Option<Watcher> {
         eprintln!("warning: cannot watch the site's files; rebuild by restarting `glossa serve`");
         return None;
     };
-    let watched: Vec<PathBuf> = ["seeds", "content", "themes"].iter().map(|d| root.join(d)).collect();
-    for dir in watched.iter().filter(|d| d.is_dir()) {
+    for dir in watched(root).iter().filter(|d| d.is_dir()) {
         if let Err(e) = debouncer.watcher().watch(dir, RecursiveMode::Recursive) {
             eprintln!("warning: cannot watch {}: {e}", dir.display());
         }
     }
-    let stamps = fingerprint(&watched);
     Some(Watcher {
         _debouncer: debouncer,
         rx,
         pending,
-        watched,
-        stamps,
     })
 }
 
-/// What the watch loop holds between bursts of events.
-struct Watching<'a> {
+fn watched(root: &Path) -> Vec<PathBuf> {
+    ["seeds", "content", "themes"].iter().map(|d| root.join(d)).collect()
+}
+
+/// What the builds after edits keep between them, shared by the watcher and the editor's
+/// endpoint under one lock (`Live::builds`), so that one build runs at a time and each file's
+/// stamp says what was last built.
+pub(super) struct Builds {
     opts: ServeOptions,
-    live: &'a Live,
     watched: Vec<PathBuf>,
+    /// Size and modification time of every file, as last built.
     stamps: HashMap<PathBuf, Stamp>,
     /// After a partial rebuild, annotations.jsonld and the search index are rewritten once no
     /// edit has come for a while.
     annotations_due: bool,
 }
 
+impl Builds {
+    /// Taken after the watcher starts and before the first build, so that no edit made during
+    /// it is missed.
+    pub(super) fn new(opts: &ServeOptions) -> Builds {
+        let watched = watched(&opts.root);
+        Builds {
+            stamps: fingerprint(&watched),
+            watched,
+            opts: ServeOptions {
+                root: opts.root.clone(),
+                interface: std::net::Ipv4Addr::LOCALHOST.into(),
+                port: 0,
+                open: false,
+                drafts: opts.drafts,
+            },
+            annotations_due: false,
+        }
+    }
+}
+
 /// Rebuilds after each burst of changes under seeds/, content/ and themes/.
-pub(super) fn watch(w: Watcher, root: &Path, drafts: bool, live: &Live, site: Option<LiveSite>) {
+pub(super) fn watch(w: Watcher, live: &Live, site: Option<LiveSite>) {
     // The debouncer watches for as long as it lives: all along this loop.
     let Watcher {
         _debouncer: _watching,
         rx,
         pending,
-        watched,
-        stamps,
     } = w;
-    let opts = ServeOptions {
-        root: root.to_path_buf(),
-        interface: std::net::Ipv4Addr::LOCALHOST.into(),
-        port: 0,
-        open: false,
-        drafts,
-    };
     // The site is kept where the editor can check an edit against it.
     *live.editor.live_site() = site;
     live.editor.interrupt_with(pending.clone());
-    let mut state = Watching {
-        opts,
-        live,
-        watched,
-        stamps,
-        annotations_due: false,
-    };
     loop {
-        let events = if state.annotations_due {
+        let due = live.builds().annotations_due;
+        let events = if due {
             match rx.recv_timeout(Duration::from_millis(300)) {
                 Ok(events) => events,
                 Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+                    let mut builds = live.builds();
                     let Some(_writing) = live.begin_writing() else { return };
                     pending.store(false, Ordering::Relaxed);
-                    state.write_annotations(&pending);
+                    builds.write_annotations(live, &pending);
                     continue;
                 }
                 Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => break,
@@ -192,16 +219,19 @@ pub(super) fn watch(w: Watcher, root: &Path, drafts: bool, live: &Live, site: Op
         };
         pending.store(false, Ordering::Relaxed);
         let Ok(events) = events else { continue };
-        if !state.build_changes(events.into_iter().map(|e| e.path).collect()) {
+        if !live
+            .builds()
+            .build_changes(live, events.into_iter().map(|e| e.path).collect())
+        {
             return;
         }
     }
 }
 
-impl Watching<'_> {
+impl Builds {
     /// Rewrites annotations.jsonld and the search index; due again if `pending` cut it short.
-    fn write_annotations(&mut self, pending: &AtomicBool) {
-        let site = self.live.editor.live_site();
+    fn write_annotations(&mut self, live: &Live, pending: &AtomicBool) {
+        let site = live.editor.live_site();
         self.annotations_due = match site.as_ref().map(|s| s.write_annotations(pending)) {
             Some(Ok(done)) => !done,
             Some(Err(e)) => {
@@ -217,7 +247,7 @@ impl Watching<'_> {
     ///
     /// Watchers also report reads (the build's own), so a file counts as changed only when
     /// its size or modification time did; one that appears or goes changes the set of files.
-    fn build_changes(&mut self, mut changed: Vec<PathBuf>) -> bool {
+    fn build_changes(&mut self, live: &Live, mut changed: Vec<PathBuf>) -> bool {
         // Saving may truncate a file before writing it: one that has just become empty gets a
         // moment to be written (after that it is built as it is).
         let settle = Instant::now() + Duration::from_millis(200);
@@ -241,12 +271,12 @@ impl Watching<'_> {
                     continue;
                 }
             }
-            let Some(_writing) = self.live.begin_writing() else {
+            let Some(_writing) = live.begin_writing() else {
                 return false;
             };
-            let mut site = self.live.editor.live_site();
+            let mut site = live.editor.live_site();
             let partial = match (site.as_mut(), appeared_or_went) {
-                (Some(s), false) => update(&self.opts, self.live, s, &changed),
+                (Some(s), false) => update(&self.opts, live, s, &changed),
                 _ => Err(()),
             };
             match partial {
@@ -258,7 +288,7 @@ impl Watching<'_> {
                     // written while it builds (the sidecar that follows a new glossary entry)
                     // differs from its stamp, and its event builds again.
                     let stamps = fingerprint(&self.watched);
-                    *site = rebuild(&self.opts, self.live);
+                    *site = rebuild(&self.opts, live);
                     self.stamps = stamps;
                     self.annotations_due = false;
                     return true;

@@ -149,8 +149,8 @@ fn built_pages_never_carry_the_reload_script() {
 
 /// `glossa serve` with its output lines collected, and the folder it builds into.
 pub(crate) struct Watched {
-    server: Server,
-    lines: mpsc::Receiver<String>,
+    pub(crate) server: Server,
+    pub(crate) lines: mpsc::Receiver<String>,
     pub(crate) out: std::path::PathBuf,
 }
 

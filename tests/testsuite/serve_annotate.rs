@@ -3,10 +3,11 @@
 //! run's token, only for documents under seeds/, with the shortest picker that makes a
 //! repeated quote unique; refusals write nothing.
 
-use crate::serve::{get, response, start, wait_for};
+use crate::serve::{get, response, start, start_watched, wait_for};
 use crate::support::Site;
-use std::io::Write;
+use std::io::{BufRead, BufReader, Write};
 use std::net::TcpStream;
+use std::sync::mpsc;
 use std::time::Duration;
 
 const SIDECAR: &str = "annotations:\n  - quote: bellt\n    gloss: barks # kept\n";
@@ -299,4 +300,69 @@ fn edit_gives_an_item_an_id_and_takes_it_away() {
     let (status, answer) = post(addr, Some(&token), None, &change(&version(addr), ""));
     assert_eq!(status, 200, "{answer}");
     assert_eq!(std::fs::read_to_string(&sidecar).unwrap(), original);
+}
+
+/// The numbers of the reload events serve sends from now on (each event's `id`).
+fn reloads(addr: &str) -> mpsc::Receiver<String> {
+    let (tx, rx) = mpsc::channel();
+    let mut s = TcpStream::connect(addr).unwrap();
+    write!(s, "GET /__glossa/events HTTP/1.1\r\nHost: {addr}\r\n\r\n").unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(s).lines().map_while(Result::ok) {
+            if let Some(id) = line.strip_prefix("id: ") {
+                let _ = tx.send(id.to_owned());
+            }
+        }
+    });
+    // The stream is open once its headers have come: serve sends them at once.
+    std::thread::sleep(Duration::from_millis(300));
+    rx
+}
+
+/// serve builds what a Save wrote before it answers, without waiting for the watcher's
+/// debounce: the page asked for right after the answer shows the edit (a new item; a new
+/// glossary entry, which builds the whole site), the answer names the reload of that build,
+/// and the watcher's event for the same write builds nothing again and asks for no second
+/// reload (docs/serve.md, "Speed of the editor").
+#[test]
+fn a_save_is_built_before_it_is_answered_and_reloads_the_page_once() {
+    let site = Site::new(&[
+        (
+            "seeds/a.md",
+            "# Hunde\n\nDer Hund bellt. Ein Kater schläft.\n\nKein Hund hier.\n",
+        ),
+        ("seeds/a.yaml", SIDECAR),
+        (
+            "content/glossary.yaml",
+            "- id: hund\n  term: Hund\n  definition: A dog.\n",
+        ),
+    ]);
+    let watched = start_watched(&site);
+    let addr = &watched.server.addr;
+    let token = token(addr);
+    let events = reloads(addr);
+    let entry = serde_json::json!({"document": "seeds/a.md", "before": "Der Hund bellt. Ein ", "quote": "Kater",
+        "after": " schläft.", "kind": "term", "text": "Kater", "new_entry": true})
+    .to_string();
+    for (body, shown) in [
+        (gloss("seeds/a.md", "Kein ", "Hund", " hier.", "dog"), ">dog</span>"),
+        (entry, "glossary/kater/"),
+    ] {
+        while watched.lines.try_recv().is_ok() {}
+        let (status, answer) = post(addr, Some(&token), None, &body);
+        assert_eq!(status, 200, "{answer}");
+        let (_, page) = get(addr, "/a/");
+        assert!(
+            page.contains(shown),
+            "the page is built when the Save is answered: {shown}"
+        );
+        let answer: serde_json::Value = serde_json::from_str(&answer).unwrap();
+        let update = answer["update"].as_u64().expect("the answer names its reload");
+        // The watcher's debounce (50 ms) and its look at the files, with room to spare.
+        std::thread::sleep(Duration::from_millis(1500));
+        let sent: Vec<String> = events.try_iter().collect();
+        assert_eq!(sent, [update.to_string()], "one reload, the Save's own");
+        let built: Vec<String> = watched.lines.try_iter().filter(|l| l.starts_with("rebuilt")).collect();
+        assert_eq!(built.len(), 1, "built once: {built:?}");
+    }
 }

@@ -192,3 +192,64 @@ fn a_port_in_use_is_a_clear_error_exit_2_and_leaves_nothing() {
     assert!(serve_folders(pid).is_empty(), "no folder left in the temp folder");
     drop(taken);
 }
+
+/// The value of the response header `name` (lower-cased) in a head from `get_with`.
+fn header<'h>(head: &'h str, name: &str) -> Option<&'h str> {
+    head.lines()
+        .find_map(|l| l.strip_prefix(name)?.strip_prefix(':'))
+        .map(str::trim)
+}
+
+/// An HTTP date as sent (`Mon, 07 Dec 2026 07:30:34 GMT`), from the lower-cased one of a head.
+fn http_date(lower: &str) -> String {
+    lower
+        .split(' ')
+        .map(|w| match w {
+            "gmt" => "GMT".to_owned(),
+            _ => w[..1].to_uppercase() + &w[1..],
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Static files are kept by the browser and revalidated on every use (`no-cache` with an
+/// entity tag, a 304 while unchanged), never refetched whole while unchanged; and a file built
+/// again within the same second, with the same size, is a new file to the browser, whatever
+/// `If-Modified-Since` says (docs/serve.md, "Files").
+#[test]
+fn static_files_are_revalidated_by_their_tag() {
+    let site = site();
+    // Reading what serve prints, which `serve` here stops doing once it has the address.
+    let watched = crate::serve::start_watched(&site);
+    let addr = &watched.server.addr;
+    let (status, head, _) = get_with(addr, "/x.json", "");
+    assert_eq!(status, 200, "{head}");
+    assert_eq!(header(&head, "cache-control"), Some("no-cache"), "{head}");
+    let first = header(&head, "etag").expect("an entity tag").to_owned();
+    let (status, again, length) = get_with(addr, "/x.json", &format!("If-None-Match: {first}\r\n"));
+    assert_eq!(status, 304, "{again}");
+    assert_eq!(length, 0);
+    assert_eq!(header(&again, "etag"), Some(first.as_str()), "{again}");
+    // Built again twice in one second, with the same size: each time a new tag, and a 200
+    // with the new bytes even when the browser says the modification time it has.
+    let since_epoch = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap();
+    std::thread::sleep(Duration::from_nanos(
+        1_000_000_000 - u64::from(since_epoch.subsec_nanos()),
+    ));
+    let mut tag = first;
+    let mut modified = String::new();
+    for text in ["{\"a\": 2}\n", "{\"a\": 3}\n"] {
+        site.write("content/static/x.json", text);
+        let asked = format!("If-None-Match: {tag}\r\nIf-Modified-Since: {modified}\r\n");
+        crate::serve::wait_for("the file built again", || get_with(addr, "/x.json", &asked).0 == 200);
+        let (_, head, length) = get_with(addr, "/x.json", &asked);
+        assert_eq!(length, text.len());
+        tag = header(&head, "etag").unwrap().to_owned();
+        modified = http_date(header(&head, "last-modified").unwrap());
+    }
+    // Pages stay unstored: they carry the reload script and the overlay of the moment.
+    let (_, head, _) = get_with(addr, "/a/", "");
+    assert_eq!(header(&head, "cache-control"), Some("no-store"), "{head}");
+}
