@@ -166,12 +166,12 @@ pub fn serve(mut opts: ServeOptions) -> Result<(), ServeError> {
         let addr = listener.local_addr().map_err(|e| e.to_string())?;
         let stop = StopSignals::listen();
         let url = format!("http://{addr}/");
-        println!("serving {url} (Ctrl-C to stop)");
+        say(&format!("serving {url} (Ctrl-C to stop)"));
         if !addr.ip().is_loopback() {
-            println!(
+            say(&format!(
                 "  other machines can read the site at this address; annotating from a page works only from this one (http://127.0.0.1:{}/ when listening on all addresses)",
                 addr.port()
-            );
+            ));
         }
         if opts.open {
             open_browser(&url);
@@ -339,6 +339,19 @@ fn overlay_html(overlay: Option<&str>) -> String {
     }
 }
 
+/// A line to standard output, as `println!` writes it; but a terminal closed or a pipe whose
+/// reader went away is no reason to stop serving, so a line that cannot be written is dropped.
+pub(super) fn say(line: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stdout(), "{line}");
+}
+
+/// Text to standard error, as `eprint!` writes it, dropped if it cannot be written ([`say`]).
+pub(super) fn tell(text: &str) {
+    use std::io::Write;
+    let _ = write!(std::io::stderr(), "{text}");
+}
+
 /// The reload script (and the overlay, if any, and the editor of a document's page), just
 /// before `</body>`. The editor, when there is one, decides about reloads (`glossaReload`).
 fn inject(html: &str, overlay: Option<&str>, editor: &str) -> String {
@@ -361,7 +374,7 @@ fn open_browser(url: &str) {
         "xdg-open"
     };
     if std::process::Command::new(opener).arg(url).spawn().is_err() {
-        eprintln!("warning: could not open a browser; visit {url}");
+        tell(&format!("warning: could not open a browser; visit {url}\n"));
     }
 }
 

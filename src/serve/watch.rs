@@ -9,7 +9,7 @@
 //! neither renders again nor asks for a second reload.
 
 use super::live::LiveSite;
-use super::{Live, ServeOptions};
+use super::{Live, ServeOptions, say, tell};
 use crate::{BuildOptions, Outcome};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -41,8 +41,8 @@ pub(super) fn rebuild(opts: &ServeOptions, live: &Live) -> Option<LiveSite> {
         Err(fatal) => (Some(format!("error: {fatal}\n")), None),
     };
     match &text {
-        Some(t) => eprint!("{t}"),
-        None => println!("rebuilt"),
+        Some(t) => tell(t),
+        None => say("rebuilt"),
     }
     show(live, text);
     site
@@ -56,8 +56,8 @@ fn update(opts: &ServeOptions, live: &Live, site: &mut LiveSite, changed: &[Path
             let text = report(&opts.root, &update.outcome);
             let ok = text.is_none();
             match &text {
-                Some(t) => eprint!("{t}"),
-                None => println!(
+                Some(t) => tell(t),
+                None => say(&format!(
                     "rebuilt {} in {:.0} ms: {}",
                     changed
                         .iter()
@@ -66,7 +66,7 @@ fn update(opts: &ServeOptions, live: &Live, site: &mut LiveSite, changed: &[Path
                         .join(", "),
                     update.outcome.summary.as_ref().map_or(0.0, |s| s.seconds * 1000.0),
                     update.written.join(" ")
-                ),
+                )),
             }
             show(live, text);
             Ok(ok)
@@ -108,7 +108,7 @@ pub(super) fn build_written(live: &Live, written: &[PathBuf]) -> Option<u64> {
 fn report(root: &Path, outcome: &Outcome) -> Option<String> {
     if !outcome.has_errors() {
         for d in &outcome.diagnostics {
-            eprint!("{}", d.render(root));
+            tell(&d.render(root));
         }
         return None;
     }
@@ -134,12 +134,12 @@ pub(super) fn start_watching(root: &Path) -> Option<Watcher> {
         let _ = tx.send(events);
     };
     let Ok(mut debouncer) = new_debouncer(Duration::from_millis(50), handler) else {
-        eprintln!("warning: cannot watch the site's files; rebuild by restarting `glossa serve`");
+        tell("warning: cannot watch the site's files; rebuild by restarting `glossa serve`\n");
         return None;
     };
     for dir in watched(root).iter().filter(|d| d.is_dir()) {
         if let Err(e) = debouncer.watcher().watch(dir, RecursiveMode::Recursive) {
-            eprintln!("warning: cannot watch {}: {e}", dir.display());
+            tell(&format!("warning: cannot watch {}: {e}\n", dir.display()));
         }
     }
     Some(Watcher {
@@ -235,7 +235,7 @@ impl Builds {
         self.annotations_due = match site.as_ref().map(|s| s.write_annotations(pending)) {
             Some(Ok(done)) => !done,
             Some(Err(e)) => {
-                eprintln!("error: {e}");
+                tell(&format!("error: {e}\n"));
                 false
             }
             None => false,

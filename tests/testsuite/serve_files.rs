@@ -253,3 +253,28 @@ fn static_files_are_revalidated_by_their_tag() {
     let (_, head, _) = get_with(addr, "/a/", "");
     assert_eq!(header(&head, "cache-control"), Some("no-store"), "{head}");
 }
+
+/// A terminal closed, or a pipe whose reader went away, is no reason to stop: serve goes on
+/// rebuilding after edits though it can no longer say so.
+#[test]
+fn serve_goes_on_when_its_output_is_closed() {
+    let site = site();
+    // `serve` reads up to the URL and drops the reading end of serve's standard output.
+    let serving = serve(&site, &[]);
+    site.write("seeds/a.md", "# A\n\nDer Hund schläft.\n");
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    let page = loop {
+        let (_, page) = get(&serving.addr, "/a/index.html");
+        if page.contains("schläft") || std::time::Instant::now() > deadline {
+            break page;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert!(page.contains("schläft"), "the edit was built\n{page}");
+    site.write("seeds/a.md", "# A\n\nDer Hund träumt.\n");
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while !get(&serving.addr, "/a/index.html").1.contains("träumt") {
+        assert!(std::time::Instant::now() < deadline, "a second edit was built too");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
