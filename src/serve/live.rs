@@ -135,17 +135,21 @@ impl LiveSite {
         Ok(Some(outcome))
     }
 
-    /// Rewrites annotations.jsonld and the search index, which hold every document: after an
+    /// Rewrites annotations.jsonld, the search index and the book (site.yaml's `epub.file`, its
+    /// images from `root`'s content/static), which hold every document: after an
     /// [`LiveSite::update`], once its pages are served. It takes as long as rendering every
     /// document, so it gives up as soon as `cancel` is set (by the next edit), and says
     /// whether it is done (false: cancelled, to be tried again).
-    pub fn write_annotations(&self, cancel: &AtomicBool) -> Result<bool, Fatal> {
+    pub fn write_annotations(&self, root: &Path, cancel: &AtomicBool) -> Result<bool, Fatal> {
         let out = &self.built.out;
-        let sink = Selective::new(out, layout::of_every_document, &self.hashes, Some(cancel));
-        match crate::render::render_site(
+        let book = self.built.site.config.epub.file.as_deref();
+        let wanted = |rel: &str| layout::of_every_document(rel) || book == Some(rel);
+        let sink = Selective::new(out, wanted, &self.hashes, Some(cancel));
+        match crate::render::render_site_and_book(
             &self.built.site,
             &crate::load::Reload::new(&self.built.site.config),
             &self.built.theme,
+            &crate::load::StaticDir::new(root),
             &sink,
         ) {
             Ok(_) => {

@@ -229,10 +229,11 @@ pub(super) fn watch(w: Watcher, live: &Live, site: Option<LiveSite>) {
 }
 
 impl Builds {
-    /// Rewrites annotations.jsonld and the search index; due again if `pending` cut it short.
+    /// Rewrites annotations.jsonld, the search index and the book; due again if `pending` cut it
+    /// short.
     fn write_annotations(&mut self, live: &Live, pending: &AtomicBool) {
         let site = live.editor.live_site();
-        self.annotations_due = match site.as_ref().map(|s| s.write_annotations(pending)) {
+        self.annotations_due = match site.as_ref().map(|s| s.write_annotations(&self.opts.root, pending)) {
             Some(Ok(done)) => !done,
             Some(Err(e)) => {
                 tell(&format!("error: {e}\n"));

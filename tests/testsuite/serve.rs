@@ -575,3 +575,42 @@ fn after_any_edit_serve_holds_what_a_full_build_makes() {
     let undated = meta.replace("fr", "de").replace("date: 2023-05-06\n", "");
     edit(a, &sidecar(&format!("slug: hunde\n{undated}"), &notes), false);
 }
+
+/// The text of the chapter `name` of the book at `path`, if there is a whole book there.
+fn chapter_of(path: &std::path::Path, name: &str) -> Option<String> {
+    let bytes = std::fs::read(path).ok()?;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).ok()?;
+    let mut text = String::new();
+    zip.by_name(name).ok()?.read_to_string(&mut text).ok()?;
+    Some(text)
+}
+
+#[test]
+fn the_book_follows_an_edit_once_edits_pause() {
+    let site = Site::new(&[
+        ("content/site.yaml", "title: Tiere\nepub:\n  file: tiere.epub\n"),
+        ("seeds/a.md", "# A\n\nDer Hund bellt.\n"),
+        ("seeds/a.yaml", "annotations:\n  - quote: bellt\n    note: Laut.\n"),
+    ]);
+    let w = start_watched(&site);
+    let book = w.out.join("tiere.epub");
+    let first = chapter_of(&book, "EPUB/a.xhtml").expect("the first build writes the book");
+    assert!(first.contains("Laut.") && !first.contains("Sehr laut."), "{first}");
+    edit(
+        &w,
+        &site,
+        "seeds/a.yaml",
+        "annotations:\n  - quote: bellt\n    note: Sehr laut.\n",
+    );
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        if chapter_of(&book, "EPUB/a.xhtml").is_some_and(|c| c.contains("Sehr laut.")) {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the book was not written again after the edit"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
