@@ -31,27 +31,18 @@ const FORMAT: u32 = 1;
 /// How many documents are written together: the chunks are written and read in parallel.
 const CHUNK: usize = 256;
 
-/// What a snapshot holds, as written: the documents in chunks of [`CHUNK`], each its own
-/// postcard bytes.
-#[derive(serde::Serialize)]
-struct Saved<'s> {
-    pages: &'s [ResolvedDoc],
-    entries: &'s [Entry],
-    docs: Vec<Chunk>,
-}
-
 /// A chunk of documents' bytes, written as bytes (serde's way for a `Vec<u8>` is a sequence
 /// of numbers), so that they read back borrowed from the snapshot, not copied.
-struct Chunk(Vec<u8>);
+struct Chunk<'c>(&'c [u8]);
 
-impl serde::Serialize for Chunk {
+impl serde::Serialize for Chunk<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_bytes(&self.0)
+        s.serialize_bytes(self.0)
     }
 }
 
-/// What a snapshot holds, as read back: the chunks of documents still bytes, to read in
-/// parallel.
+/// What a snapshot holds: the pages, the entries and the documents in chunks of [`CHUNK`],
+/// each chunk its own postcard bytes, read in parallel (written by [`save`] field by field).
 #[derive(serde::Deserialize)]
 struct Loaded<'b> {
     pages: Vec<ResolvedDoc>,
@@ -78,23 +69,28 @@ pub fn save(site: &Site) -> Vec<u8> {
     // Writing into a `Vec` fails for no value these types hold (every sequence has its length,
     // every path is written as bytes); were it to, the header alone is no snapshot to `load`.
     let written = || -> Result<Vec<u8>, postcard::Error> {
-        let docs: Vec<Chunk> = site
-            .docs
-            .par_chunks(CHUNK)
-            .map(|chunk| postcard::to_allocvec(chunk).map(Chunk))
-            .collect::<Result<_, _>>()?;
-        let chunks: usize = docs.iter().map(|c| c.0.len() + 8).sum();
-        let saved = Saved {
-            pages: &site.pages,
-            entries: &site.entries,
-            docs,
-        };
-        // Room for the chunks and some more for the pages and entries: the bytes are not
-        // copied again and again as they grow.
-        let mut out = Vec::with_capacity(header().len() + 8 + chunks + (1 << 20));
-        out.extend_from_slice(&header());
+        // The fields of `Loaded` one after the other, as postcard writes a struct. The chunks
+        // are made in parallel a few at a time, each dropped once it is in, so that the bytes
+        // are not held twice; room for them all is made once the first few tell their size.
+        let mut out = header();
         out.extend_from_slice(&[0; 8]);
-        postcard::to_extend(&saved, out)
+        let chunks = site.docs.len().div_ceil(CHUNK);
+        out = postcard::to_extend(&(&site.pages, &site.entries, chunks), out)?;
+        let batch = CHUNK * 2 * rayon::current_num_threads();
+        for (i, docs) in site.docs.chunks(batch).enumerate() {
+            let made: Vec<Vec<u8>> = docs
+                .par_chunks(CHUNK)
+                .map(postcard::to_allocvec)
+                .collect::<Result<_, _>>()?;
+            if i == 0 {
+                let size: usize = made.iter().map(Vec::len).sum();
+                out.reserve(size / docs.len() * site.docs.len() * 9 / 8);
+            }
+            for chunk in made {
+                out = postcard::to_extend(&Chunk(&chunk), out)?;
+            }
+        }
+        Ok(out)
     };
     let Ok(mut out) = written() else {
         return header();
@@ -298,6 +294,32 @@ mod tests {
         let none = crate::parse::sidecar::Selector::none();
         let selectors: Vec<_> = back.docs.iter().flat_map(|d| d.doc.annotations.iter()).collect();
         assert!(selectors.len() > 3 && selectors.iter().all(|a| std::sync::Arc::ptr_eq(&a.selector, &none)));
+    }
+
+    /// A site of many chunks, written a few at a time, reads back whole and in order.
+    #[test]
+    fn many_chunks_read_back_in_order() {
+        let small = site_in_memory();
+        let n = CHUNK * 2 * rayon::current_num_threads() + CHUNK + 3;
+        let many = |docs: Vec<ResolvedDoc>| Site {
+            docs,
+            pages: small.pages.clone(),
+            entries: small.entries.clone(),
+            config: Config::default(),
+            backlinks: Default::default(),
+            index: Default::default(),
+            glossary: Glossary::new(&small.entries),
+        };
+        let mut docs: Vec<ResolvedDoc> = small.docs.iter().cycle().take(n).cloned().collect();
+        for (i, d) in docs.iter_mut().enumerate() {
+            d.doc.slug = format!("d{i}");
+        }
+        let bytes = save(&many(docs));
+        let (docs, _, entries) = read(&bytes).expect("a snapshot of many chunks");
+        assert_eq!(entries.len(), small.entries.len());
+        let slugs: Vec<String> = docs.iter().map(|d| d.doc.slug.clone()).collect();
+        assert_eq!(slugs, (0..n).map(|i| format!("d{i}")).collect::<Vec<_>>());
+        assert!(save(&many(docs)) == bytes, "read back as written");
     }
 
     /// The demo site (the repository's root) likewise.
