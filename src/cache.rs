@@ -145,11 +145,13 @@ impl Cache {
         }
     }
 
-    /// The resolved site the last build kept (`resolve::snapshot`'s bytes), if it is whole.
+    /// The resolved site the last build kept (`resolve::snapshot`'s bytes), if it is the one
+    /// the manifest names (by the hash it carries; `resolve::snapshot::load` checks the bytes
+    /// against it).
     pub(crate) fn site(&self) -> Option<Vec<u8>> {
         let hash = self.previous.as_ref()?.site?;
         let bytes = std::fs::read(self.dir.join(SITE)).ok()?;
-        (crate::hash::of_bytes(&bytes) == hash).then_some(bytes)
+        (crate::resolve::snapshot::stored_hash(&bytes) == Some(hash)).then_some(bytes)
     }
 
     /// Forgets the cache of `out`: the output is about to change under it.
@@ -168,16 +170,28 @@ impl Cache {
     /// reported, and the site it resolved (`site`, the snapshot's bytes), the site first. Each
     /// through a temporary file renamed into place: a build killed meanwhile leaves no
     /// manifest, or the whole one, and a manifest names the site beside it by its hash.
-    pub(crate) fn save(&self, manifest: Manifest, out: &Path, site: Option<&[u8]>) -> std::io::Result<()> {
+    pub(crate) fn save(
+        &self,
+        manifest: Manifest,
+        out: &Path,
+        site: Option<&crate::resolve::Site>,
+    ) -> std::io::Result<()> {
         std::fs::create_dir_all(&self.dir)?;
-        if let Some(bytes) = site {
-            let tmp = self.dir.join("site.new");
-            std::fs::write(&tmp, bytes)?;
-            std::fs::rename(&tmp, self.dir.join(SITE))?;
-        }
+        let site = match site {
+            Some(site) => {
+                // Written as it is made: the snapshot is never held whole.
+                let tmp = self.dir.join("site.new");
+                let mut file = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
+                let hash = crate::resolve::snapshot::save_to(site, &mut file)?;
+                file.into_inner().map_err(std::io::IntoInnerError::into_error)?;
+                std::fs::rename(&tmp, self.dir.join(SITE))?;
+                Some(hash)
+            }
+            None => None,
+        };
         let manifest = Manifest {
             outputs: stamps(out, ""),
-            site: site.map(crate::hash::of_bytes),
+            site,
             ..manifest
         };
         let body = serde_json::to_string(&manifest).map_err(std::io::Error::other)?;
@@ -356,7 +370,7 @@ mod tests {
             summary: Counts::default(),
             site: None,
         };
-        cache.save(m, &out, Some(b"the site")).expect("saved");
+        cache.save(m, &out, None).expect("saved");
         (cache, out)
     }
 
@@ -372,9 +386,7 @@ mod tests {
             inputs: Vec::new(),
         };
         assert_eq!(cache.compare(&none, &out), Comparison::Unchanged);
-        assert_eq!(cache.site().as_deref(), Some(&b"the site"[..]));
-        std::fs::write(cache.dir.join(SITE), b"the sitE").expect("altered");
-        assert_eq!(cache.site(), None, "a site that is not the one the manifest names");
+        assert_eq!(cache.site(), None, "no site kept");
         std::fs::write(out.join("a/extra.html"), "x").expect("a file");
         assert_eq!(
             cache.compare(&none, &out),

@@ -265,8 +265,7 @@ fn save_cache(
     out: &Path,
     outcome: &mut Outcome,
 ) {
-    let snapshot = resolve::snapshot::save(site);
-    if let Err(e) = cache.save(manifest, out, Some(&snapshot)) {
+    if let Err(e) = cache.save(manifest, out, Some(site)) {
         outcome.diagnostics.push(
             Diagnostic::warning(
                 diagnostics::Code::CacheIgnored,

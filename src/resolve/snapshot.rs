@@ -9,7 +9,8 @@
 //! Take a snapshot before [`Site::forget_links`]: the documents' links are in it, for the build
 //! that loads it to check them and relink the site.
 //!
-//! The bytes: [`MAGIC`], [`FORMAT`] and glossa's version, a hash of the rest, then the values
+//! The bytes: [`MAGIC`], [`FORMAT`] and glossa's version, a hash of the rest (in blocks, so
+//! that it is made as the values are written: [`save_to`]), then the values
 //! (postcard): the pages and entries, then the documents in chunks written and read in
 //! parallel. What rendering makes again alike is left out (`ResolvedDoc::note_html`). Bytes
 //! that do not start so, do not match their hash or do not read back whole are no snapshot of
@@ -18,6 +19,7 @@
 use super::{Glossary, ResolvedDoc, Site, resolve};
 use crate::config::Config;
 use crate::parse::Entry;
+use std::io::{Seek, SeekFrom, Write};
 use std::path::Path;
 
 /// What a snapshot starts with.
@@ -65,40 +67,70 @@ fn header() -> Vec<u8> {
 /// The site's documents, pages and glossary entries as bytes, for [`load`]. Take it before
 /// [`Site::forget_links`].
 pub fn save(site: &Site) -> Vec<u8> {
-    use rayon::prelude::*;
+    let mut out = std::io::Cursor::new(Vec::new());
     // Writing into a `Vec` fails for no value these types hold (every sequence has its length,
     // every path is written as bytes); were it to, the header alone is no snapshot to `load`.
-    let written = || -> Result<Vec<u8>, postcard::Error> {
-        // The fields of `Loaded` one after the other, as postcard writes a struct. The chunks
-        // are made in parallel a few at a time, each dropped once it is in, so that the bytes
-        // are not held twice; room for them all is made once the first few tell their size.
-        let mut out = header();
-        out.extend_from_slice(&[0; 8]);
-        let chunks = site.docs.len().div_ceil(CHUNK);
-        out = postcard::to_extend(&(&site.pages, &site.entries, chunks), out)?;
-        let batch = CHUNK * 2 * rayon::current_num_threads();
-        for (i, docs) in site.docs.chunks(batch).enumerate() {
-            let made: Vec<Vec<u8>> = docs
-                .par_chunks(CHUNK)
-                .map(postcard::to_allocvec)
-                .collect::<Result<_, _>>()?;
-            if i == 0 {
-                let size: usize = made.iter().map(Vec::len).sum();
-                out.reserve(size / docs.len() * site.docs.len() * 9 / 8);
-            }
-            for chunk in made {
-                out = postcard::to_extend(&Chunk(&chunk), out)?;
-            }
+    match save_to(site, &mut out) {
+        Ok(_) => out.into_inner(),
+        Err(_) => header(),
+    }
+}
+
+/// [`save`], written into `out` as it is made (a file of the build cache: the snapshot is never
+/// held whole), the hash put in its place at the end. Returns the hash ([`stored_hash`]).
+pub fn save_to<W: Write + Seek>(site: &Site, out: &mut W) -> std::io::Result<u64> {
+    use rayon::prelude::*;
+    let bytes = |r: Result<Vec<u8>, postcard::Error>| r.map_err(std::io::Error::other);
+    out.write_all(&header())?;
+    let at = out.stream_position()?;
+    out.write_all(&[0; 8])?;
+    let mut values = Hashed {
+        out: &mut *out,
+        blocks: crate::hash::Blocks::new(),
+    };
+    // The fields of `Loaded` one after the other, as postcard writes a struct. The chunks are
+    // made in parallel a few at a time, each written and dropped before the next few.
+    let chunks = site.docs.len().div_ceil(CHUNK);
+    values.write_all(&bytes(postcard::to_allocvec(&(&site.pages, &site.entries, chunks)))?)?;
+    let batch = CHUNK * 2 * rayon::current_num_threads();
+    for docs in site.docs.chunks(batch) {
+        let made: Vec<Vec<u8>> = (docs.par_chunks(CHUNK).map(postcard::to_allocvec))
+            .collect::<Result<_, _>>()
+            .map_err(std::io::Error::other)?;
+        for chunk in made {
+            values.write_all(&bytes(postcard::to_allocvec(&Chunk(&chunk)))?)?;
         }
-        Ok(out)
-    };
-    let Ok(mut out) = written() else {
-        return header();
-    };
-    let at = header().len();
-    let sum = crate::hash::of_bytes(&out[at + 8..]);
-    out[at..at + 8].copy_from_slice(&sum.to_le_bytes());
-    out
+    }
+    let sum = values.blocks.finish();
+    out.seek(SeekFrom::Start(at))?;
+    out.write_all(&sum.to_le_bytes())?;
+    out.seek(SeekFrom::End(0))?;
+    Ok(sum)
+}
+
+/// The hash a snapshot carries of its values, as [`save_to`] returned it, if `bytes` start as a
+/// snapshot of this glossa's format does (the values are checked against it by [`load`]).
+pub fn stored_hash(bytes: &[u8]) -> Option<u64> {
+    let rest = bytes.strip_prefix(header().as_slice())?;
+    rest.first_chunk::<8>().map(|sum| u64::from_le_bytes(*sum))
+}
+
+/// A writer that hashes what goes through it ([`crate::hash::Blocks`]).
+struct Hashed<'w, W: Write> {
+    out: &'w mut W,
+    blocks: crate::hash::Blocks,
+}
+
+impl<W: Write> Write for Hashed<'_, W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.out.write(buf)?;
+        self.blocks.update(&buf[..n]);
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.out.flush()
+    }
 }
 
 /// The site [`save`] wrote, made whole again for the site at `root` with `config`, as
@@ -116,7 +148,7 @@ fn read(bytes: &[u8]) -> Option<(Vec<ResolvedDoc>, Vec<ResolvedDoc>, Vec<Entry>)
     use rayon::prelude::*;
     let rest = bytes.strip_prefix(header().as_slice())?;
     let (sum, values) = rest.split_first_chunk::<8>()?;
-    if u64::from_le_bytes(*sum) != crate::hash::of_bytes(values) {
+    if u64::from_le_bytes(*sum) != crate::hash::of_blocks(values) {
         return None;
     }
     let loaded: Loaded = whole(values)?;
@@ -374,7 +406,7 @@ mod tests {
             let mut other = bytes[..head].to_vec();
             let mut odd = values[..cut].to_vec();
             odd.extend(values[cut..].iter().map(|b| b.wrapping_add(1)));
-            other.extend_from_slice(&crate::hash::of_bytes(&odd).to_le_bytes());
+            other.extend_from_slice(&crate::hash::of_blocks(&odd).to_le_bytes());
             other.extend_from_slice(&odd);
             // Either no snapshot or, by chance, one that still reads: never a panic.
             let _ = load(&other, dir.path(), site.config.clone());
