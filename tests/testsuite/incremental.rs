@@ -384,3 +384,52 @@ fn a_spoiled_site_in_the_cache_is_not_used() {
     );
     assert_same_as_clean(&site, "after a spoiled site");
 }
+
+/// Edits `file` to `text`, builds, and checks that the build took the edit path and said what a
+/// build from nothing says, and wrote what it writes.
+fn assert_edit_says_what_a_clean_build_says(site: &Site, what: &str, file: &str, text: &str) {
+    site.write(file, text);
+    let run = site.build_ok(&[]);
+    assert!(
+        run.stdout.contains("resolved again"),
+        "{what}: an edit of documents\n{run}"
+    );
+    let (warnings, errors) = clean_messages(site);
+    assert_eq!(
+        run.warnings(),
+        warnings,
+        "{what}: the warnings of a build from nothing\n{run}"
+    );
+    assert_eq!(run.errors(), errors, "{what}\n{run}");
+    assert_same_as_clean(site, what);
+}
+
+#[test]
+fn an_edit_of_a_document_without_a_sidecar_still_says_it_has_none() {
+    let site = site();
+    site.write("seeds/maus.txt", "Die Maus\n\nDie Maus piept.\n");
+    age(&site.root());
+    let first = site.build_ok(&[]);
+    assert!(first.stderr.contains("no sidecar"), "{first}");
+    assert_edit_says_what_a_clean_build_says(
+        &site,
+        "an edit of maus.txt",
+        "seeds/maus.txt",
+        "Die Maus\n\nDie Maus piept laut.\n",
+    );
+}
+
+#[test]
+fn an_edit_of_a_document_does_not_repeat_the_warnings_about_the_translations_folder() {
+    let site = site();
+    site.write("content/translations/en/notes.pdf", "not a translation");
+    site.write("content/translations/lose.txt", "Not in a language's folder.\n");
+    age(&site.root());
+    site.build_ok(&["--quiet"]);
+    assert_edit_says_what_a_clean_build_says(
+        &site,
+        "an edit of katze.md",
+        "seeds/katze.md",
+        "# Die Katze\n\nDie Katze schläft lange. Der Hund nicht.\n",
+    );
+}
