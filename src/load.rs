@@ -348,7 +348,9 @@ fn reload_document_from(
         glossary,
         diags,
     );
-    let found = discover::translations(root, diags);
+    // What the walk says is about the translations folder, not this document (a file left out,
+    // a symlink): the build that last walked it said it, and an edit adds or removes no file.
+    let found = discover::translations(root, &mut Vec::new());
     let documents = [(path.to_path_buf(), None)];
     let paired = translations::pair(root, &site.config, &documents, &found, &mut Vec::new());
     translations::attach(root, &mut rd, &body, &paired[0], &site.config, diags)?;

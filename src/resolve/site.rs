@@ -30,26 +30,7 @@ impl Site {
         });
         let (resolved, pages, entries) = (&self.docs, &self.pages, &self.entries);
         check_slugs(root, resolved, pages, diags);
-        if resolved.iter().any(|d| d.doc.sidecar_path.is_some()) {
-            for d in resolved.iter().filter(|d| d.doc.sidecar_path.is_none()) {
-                let stem = d
-                    .doc
-                    .path
-                    .file_stem()
-                    .map(|s| s.to_string_lossy().into_owned())
-                    .unwrap_or_default();
-                diags.push(
-                    Diagnostic::warning(
-                        Code::MissingSidecar,
-                        &d.doc.path,
-                        "this document has no sidecar, though others have one",
-                    )
-                    .hint(format!(
-                        "annotate it in `{stem}.yaml` beside it, or ignore this if it needs none"
-                    )),
-                );
-            }
-        }
+        warn_missing_sidecars(resolved, resolved, diags);
         warn_unused_entries(entries, resolved, diags);
         (self.index, self.backlinks) = link_site(resolved, pages, entries, diags);
     }
@@ -61,6 +42,8 @@ impl Site {
     pub fn relink_edited(&mut self, slugs: &[String], diags: &mut Vec<Diagnostic>) -> BTreeMap<PageRef, Relinked> {
         sort_docs(&mut self.docs);
         warn_unused_entries(&self.entries, &self.docs, diags);
+        let edited_docs = self.docs.iter().filter(|d| slugs.contains(&d.doc.slug));
+        warn_missing_sidecars(&self.docs, edited_docs, diags);
         let edited: Vec<PageRef> = slugs.iter().map(|s| PageRef::Doc(s.clone())).collect();
         let mut changes: BTreeMap<PageRef, Relinked> = BTreeMap::new();
         for (target, sources) in &mut self.backlinks {
@@ -314,6 +297,37 @@ fn check_slugs(root: &Path, docs: &[ResolvedDoc], pages: &[ResolvedDoc], diags: 
                 )),
             );
         }
+    }
+}
+
+/// Warns about each of `docs` that has no sidecar when a document of `site` has one: what is
+/// said of every document by a full build ([`Site::relink`]), and of the edited ones after an
+/// edit ([`Site::relink_edited`]), which keeps every sidecar as it was.
+fn warn_missing_sidecars<'d>(
+    site: &[ResolvedDoc],
+    docs: impl IntoIterator<Item = &'d ResolvedDoc>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    if !site.iter().any(|d| d.doc.sidecar_path.is_some()) {
+        return;
+    }
+    for d in docs.into_iter().filter(|d| d.doc.sidecar_path.is_none()) {
+        let stem = d
+            .doc
+            .path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        diags.push(
+            Diagnostic::warning(
+                Code::MissingSidecar,
+                &d.doc.path,
+                "this document has no sidecar, though others have one",
+            )
+            .hint(format!(
+                "annotate it in `{stem}.yaml` beside it, or ignore this if it needs none"
+            )),
+        );
     }
 }
 
