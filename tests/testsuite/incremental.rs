@@ -49,18 +49,24 @@ fn age(dir: &Path) {
     }
 }
 
-/// A build from nothing of the same site into a folder beside it.
-fn clean_build(site: &Site) -> std::collections::BTreeMap<String, Vec<u8>> {
+/// A build from nothing of the same site, with the options `args`, into a folder beside it.
+fn clean_build(site: &Site, args: &[&str]) -> std::collections::BTreeMap<String, Vec<u8>> {
     let clean = site.beside("clean");
-    site.build_ok(&["--no-cache", "--quiet", "--out", clean.to_str().expect("UTF-8")]);
+    let out = ["--no-cache", "--quiet", "--out", clean.to_str().expect("UTF-8")];
+    site.build_ok(&[&out[..], args].concat());
     let files = files_under(&clean);
     std::fs::remove_dir_all(&clean).expect("removed");
     files
 }
 
 fn assert_same_as_clean(site: &Site, what: &str) {
+    assert_same_as_clean_with(site, what, &[]);
+}
+
+/// The output is what a build from nothing with the options `args` writes.
+fn assert_same_as_clean_with(site: &Site, what: &str, args: &[&str]) {
     let incremental = files_under(&site.out());
-    let clean = clean_build(site);
+    let clean = clean_build(site, args);
     let names = |m: &std::collections::BTreeMap<String, Vec<u8>>| m.keys().cloned().collect::<Vec<_>>();
     assert_eq!(names(&incremental), names(&clean), "after {what}: the same files");
     for (rel, bytes) in &clean {
@@ -432,4 +438,26 @@ fn an_edit_of_a_document_does_not_repeat_the_warnings_about_the_translations_fol
         "seeds/katze.md",
         "# Die Katze\n\nDie Katze schläft lange. Der Hund nicht.\n",
     );
+}
+
+#[test]
+fn a_document_that_becomes_a_draft_in_a_build_with_drafts_leaves_the_feed() {
+    let site = site();
+    // A dated document besides the one that becomes a draft: the site keeps its feed.
+    site.write(
+        "seeds/katze.yaml",
+        "date: 2024-03-04\nannotations:\n  - quote: schläft\n    note: Ruht.\n",
+    );
+    age(&site.root());
+    site.build_ok(&["--quiet", "--drafts"]);
+    assert!(std::fs::read_to_string(site.out().join("feed.xml")).is_ok_and(|f| f.contains("hund/index.html")));
+    let sidecar = "date: 2024-01-02\nannotations:\n  - quote: bellt\n    note: Laut.\n";
+    site.write("seeds/hund.yaml", format!("draft: true\n{sidecar}"));
+    let run = site.build_ok(&["--drafts"]);
+    assert!(run.stdout.contains("resolved again"), "an edit of documents\n{run}");
+    assert_same_as_clean_with(&site, "a draft", &["--drafts"]);
+    site.write("seeds/hund.yaml", sidecar);
+    let run = site.build_ok(&["--drafts"]);
+    assert!(run.stdout.contains("resolved again"), "an edit of documents\n{run}");
+    assert_same_as_clean_with(&site, "a draft no more", &["--drafts"]);
 }
