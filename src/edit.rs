@@ -163,12 +163,13 @@ fn reload(
 }
 
 /// What the site-wide pages are made from, of the edited documents: their places in home-page
-/// order with the line the home page shows for each (the view the template receives), and the
-/// site's occurrence counts by entry. Compared before and after an edit, it says whether those
+/// order with the line the home page shows for each (the view the template receives) and
+/// whether each is a draft (a draft is in a build with `--drafts`, but never in the feed), and
+/// the site's occurrence counts by entry. Compared before and after an edit, it says whether those
 /// pages must be made again: rendering the home page of a 10,000-document site takes longer
 /// than all the rest of an edit.
 struct SiteWide {
-    home: Vec<(usize, crate::render::views::DocSummary)>,
+    home: Vec<(usize, crate::render::views::DocSummary, bool)>,
     counts: Vec<usize>,
 }
 
@@ -179,7 +180,10 @@ impl SiteWide {
         SiteWide {
             home: docs
                 .iter()
-                .map(|&i| (i, crate::render::doc_summary(site, strings, &site.docs[i])))
+                .map(|&i| {
+                    let rd = &site.docs[i];
+                    (i, crate::render::doc_summary(site, strings, rd), rd.doc.meta.draft)
+                })
                 .collect(),
             counts: crate::render::occurrence_counts(site),
         }
