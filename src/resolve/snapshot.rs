@@ -9,7 +9,7 @@
 //! Take a snapshot before [`Site::forget_links`]: the documents' links are in it, for the build
 //! that loads it to check them and relink the site.
 //!
-//! The bytes: [`MAGIC`], [`FORMAT`] and glossa's version, a hash of the rest (in blocks, so
+//! The bytes: `MAGIC`, `FORMAT` and glossa's version, a hash of the rest (in blocks, so
 //! that it is made as the values are written: [`save_to`]), then the values
 //! (postcard): the pages and entries, then the documents in chunks written and read in
 //! parallel. What rendering makes again alike is left out (`ResolvedDoc::note_html`). Bytes
