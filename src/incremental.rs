@@ -15,7 +15,7 @@ use crate::diagnostics::{self, Code, Diagnostic};
 use crate::layout::of_every_document;
 use crate::load::{Reload, StaticDir};
 use crate::{BuildOptions, Fatal, Opened, Outcome, Summary};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Instant;
 
 /// The build of an edit to documents, if the cache `opened` allows one: its outcome, with the
@@ -38,10 +38,9 @@ pub(crate) fn build(
     let Some(bytes) = opened.cache.site() else {
         return Ok(None);
     };
-    let mut config_diags = Vec::new();
-    let config = crate::load::site_config(opts, &mut config_diags)?;
-    let mut theme_diags = Vec::new();
-    let Some(theme) = crate::theme::load(&opts.root, &config.theme, &config.lang, &mut theme_diags) else {
+    // What site.yaml and the theme say, unchanged since, the last build said.
+    let config = crate::load::site_config(opts, &mut Vec::new())?;
+    let Some(theme) = crate::theme::load(&opts.root, &config.theme, &config.lang, &mut Vec::new()) else {
         return Ok(None);
     };
     let Some(mut site) = crate::resolve::snapshot::load(&bytes, &opts.root, config) else {
@@ -60,7 +59,7 @@ pub(crate) fn build(
     let _lock = crate::write::claim(&out, &mut outcome.diagnostics).map_err(Fatal)?;
     let book = site.config.epub.file.clone();
     let pages = applied.pages;
-    let wanted = move |rel: &str| pages.contains(rel) || of_every_document(rel) || book.as_deref() == Some(rel);
+    let wanted = move |rel: &str| pages.contains(rel) || of_every_document(rel, book.as_deref());
     let changes = crate::write::Changes::only(&out, wanted).map_err(|e| {
         Fatal(format!(
             "cannot create the staging folder beside {}: {e}",
@@ -111,7 +110,7 @@ fn of_documents(rel: &str) -> bool {
 /// those about the edited documents' files and those the relinking says again (entries that
 /// occur nowhere), with what the edit said, in the order `diagnostics::sort` gives.
 fn merged(last: &[Diagnostic], files: &[PathBuf], fresh: Vec<Diagnostic>) -> Vec<Diagnostic> {
-    let about_edit = |d: &Diagnostic| d.code == Code::UnusedEntry || files.iter().any(|f| Path::new(&d.path) == f);
+    let about_edit = |d: &Diagnostic| d.code == Code::UnusedEntry || files.contains(&d.path);
     let mut all: Vec<Diagnostic> = last.iter().filter(|d| !about_edit(d)).cloned().collect();
     all.extend(fresh);
     diagnostics::sort(&mut all);

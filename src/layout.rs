@@ -22,9 +22,10 @@ pub(crate) const ANNOTATIONS: &str = "annotations.jsonld";
 pub(crate) const SITEMAP: &str = "sitemap.xml";
 
 /// Whether an output file is made of every document (the search index under `search/`,
-/// annotations.jsonld): an edit to any document may change it.
-pub(crate) fn of_every_document(rel: &str) -> bool {
-    rel == ANNOTATIONS || rel.starts_with("search/")
+/// annotations.jsonld, and the book when site.yaml's `epub.file` names one): an edit to any
+/// document may change it.
+pub(crate) fn of_every_document(rel: &str, book: Option<&str>) -> bool {
+    rel == ANNOTATIONS || rel.starts_with("search/") || book == Some(rel)
 }
 
 /// The `n`th part (from 1) of a sitemap too large for one file.
