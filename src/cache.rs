@@ -40,6 +40,11 @@ const RACY_NANOS: i128 = 2_000_000_000;
 /// The resolved site's file in the cache folder.
 const SITE: &str = "site";
 
+/// The file in the cache folder of what the output `name` kept.
+fn kept_file(name: &str) -> String {
+    format!("kept-{name}")
+}
+
 /// The folders of a site that a build reads.
 const INPUTS: [&str; 3] = ["seeds", "content", "themes"];
 
@@ -68,6 +73,10 @@ pub(crate) struct Manifest {
     pub(crate) summary: Counts,
     /// The hash of the resolved site kept beside the manifest, if one is.
     site: Option<u64>,
+    /// What the outputs made of every document kept of the build (`render::kept`): each
+    /// output's name and the hash of its file beside the manifest.
+    #[serde(default)]
+    kept: Vec<(String, u64)>,
 }
 
 /// How the site's files and the output stand against the last build's.
@@ -152,6 +161,38 @@ impl Cache {
         let hash = self.previous.as_ref()?.site?;
         let bytes = std::fs::read(self.dir.join(SITE)).ok()?;
         (crate::resolve::snapshot::stored_hash(&bytes) == Some(hash)).then_some(bytes)
+    }
+
+    /// What the last build's outputs kept (`render::kept`): each file the manifest names
+    /// whose bytes have the hash it gives (one that does not is left out, and its output is
+    /// made from every document again).
+    pub(crate) fn kept(&self) -> crate::render::kept::Kept {
+        let named = self.previous.iter().flat_map(|m| &m.kept);
+        let blobs = named
+            .filter_map(|(name, hash)| {
+                let bytes = std::fs::read(self.dir.join(kept_file(name))).ok()?;
+                (crate::hash::of_bytes(&bytes) == *hash).then(|| (name.clone(), bytes))
+            })
+            .collect();
+        crate::render::kept::Kept::new(blobs)
+    }
+
+    /// Writes what this build's outputs kept, each through a temporary file renamed into
+    /// place, and names them with their hashes in `manifest` (saved after them).
+    pub(crate) fn save_kept(
+        &self,
+        manifest: &mut Manifest,
+        blobs: std::collections::BTreeMap<String, Vec<u8>>,
+    ) -> std::io::Result<()> {
+        std::fs::create_dir_all(&self.dir)?;
+        for (name, bytes) in blobs {
+            let file = kept_file(&name);
+            let tmp = self.dir.join(format!("{file}.new"));
+            std::fs::write(&tmp, &bytes)?;
+            std::fs::rename(&tmp, self.dir.join(&file))?;
+            manifest.kept.push((name, crate::hash::of_bytes(&bytes)));
+        }
+        Ok(())
     }
 
     /// Forgets the cache of `out`: the output is about to change under it.
@@ -245,6 +286,7 @@ impl Stamped {
                 pages: summary.pages,
             },
             site: None,
+            kept: Vec::new(),
         }
     }
 }
@@ -369,6 +411,7 @@ mod tests {
             diagnostics: Vec::new(),
             summary: Counts::default(),
             site: None,
+            kept: Vec::new(),
         };
         cache.save(m, &out, None).expect("saved");
         (cache, out)

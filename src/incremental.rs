@@ -14,6 +14,7 @@ use crate::cache::{self, Comparison};
 use crate::diagnostics::{self, Code, Diagnostic};
 use crate::layout::of_every_document;
 use crate::load::{Reload, StaticDir};
+use crate::render::kept::{Carry, Keep};
 use crate::{BuildOptions, Fatal, Opened, Outcome, Summary};
 use std::path::PathBuf;
 use std::time::Instant;
@@ -68,7 +69,13 @@ pub(crate) fn build(
     })?;
     let bodies = Reload::new(&site.config);
     let statics = StaticDir::new(&opts.root);
-    let stats = match crate::render::render_site_and_book(&site, &bodies, &theme, &statics, &changes) {
+    // The outputs made of every document take the others' share from what they kept.
+    let (kept, keep) = (opened.cache.kept(), Keep::default());
+    let carry = Carry {
+        last: Some(&kept),
+        keep: Some(&keep),
+    };
+    let stats = match crate::render::render_site_and_book(&site, &bodies, &theme, &statics, &changes, carry) {
         Ok(stats) => stats,
         Err(e) => return crate::render_failure(opts, &theme, e, outcome).map(Some),
     };
@@ -91,7 +98,7 @@ pub(crate) fn build(
     let manifest = stamped
         .clone()
         .manifest(last.key.clone(), &outcome.diagnostics, &summary);
-    crate::save_cache(&opened.cache, manifest, &site, &out, &mut outcome);
+    crate::save_cache(&opened.cache, manifest, (&site, keep), &out, &mut outcome);
     outcome.summary = Some(Summary {
         seconds: start.elapsed().as_secs_f64(),
         ..summary

@@ -173,7 +173,9 @@ pub fn build_site(opts: &BuildOptions, keep: Keep) -> Result<(Outcome, Option<Bu
     let cache = stamped
         .is_some()
         .then(|| opened_or_open(opened, &out, &key, &mut outcome.diagnostics));
-    let (stats, changed) = match write_site(opts, &site, &theme, &out, cache.as_ref())? {
+    // What the outputs keep for the next build, into the cache beside the site.
+    let kept = cache.is_some().then(render::kept::Keep::default);
+    let (stats, changed) = match write_site(opts, &site, &theme, &out, cache.as_ref(), kept.as_ref())? {
         Ok(done) => done,
         Err(e) => return render_failure(opts, &theme, e, outcome).map(|o| (o, None)),
     };
@@ -192,7 +194,7 @@ pub fn build_site(opts: &BuildOptions, keep: Keep) -> Result<(Outcome, Option<Bu
         save_cache(
             cache,
             stamped.manifest(key, &outcome.diagnostics, &summary),
-            &site,
+            (&site, kept.unwrap_or_default()),
             &out,
             &mut outcome,
         );
@@ -256,16 +258,18 @@ fn from_cache(
     Ok(Err(opened))
 }
 
-/// Writes the build cache of `out`, with the site it resolved; a failure is a warning (the
-/// site is built).
+/// Writes the build cache of `out`, with the site it resolved and what its outputs kept; a
+/// failure is a warning (the site is built).
 fn save_cache(
     cache: &cache::Cache,
-    manifest: cache::Manifest,
-    site: &resolve::Site,
+    mut manifest: cache::Manifest,
+    (site, keep): (&resolve::Site, render::kept::Keep),
     out: &Path,
     outcome: &mut Outcome,
 ) {
-    if let Err(e) = cache.save(manifest, out, Some(site)) {
+    let saved =
+        (cache.save_kept(&mut manifest, keep.into_blobs())).and_then(|()| cache.save(manifest, out, Some(site)));
+    if let Err(e) = saved {
         outcome.diagnostics.push(
             Diagnostic::warning(
                 diagnostics::Code::CacheIgnored,
@@ -354,10 +358,12 @@ fn write_site(
     theme: &theme::Theme,
     out: &Path,
     cache: Option<&cache::Cache>,
+    keep: Option<&render::kept::Keep>,
 ) -> Result<Result<(render::Stats, Option<usize>), render::RenderError>, Fatal> {
     let bodies = Reload::new(&site.config);
     let statics = load::StaticDir::new(&opts.root);
-    let render = |sink: &dyn render::Sink| render::render_site_and_book(site, &bodies, theme, &statics, sink);
+    let carry = render::kept::Carry { last: None, keep };
+    let render = |sink: &dyn render::Sink| render::render_site_and_book(site, &bodies, theme, &statics, sink, carry);
     let staging_failed = |e: std::io::Error| {
         Fatal(format!(
             "cannot create the staging folder beside {}: {e}",
@@ -498,6 +504,7 @@ pub(crate) fn check_with(opts: &BuildOptions, overlay: Option<&load::Overlay>) -
             &theme,
             &load::StaticDir::new(&opts.root),
             &write::Discard,
+            render::kept::Carry::default(),
         )
     {
         return render_failure(opts, &theme, e, outcome);

@@ -3,6 +3,7 @@
 //! entries' pages and the 404 page: `pages`).
 
 use super::body::RenderedBody;
+use super::kept::{Keep, Kept};
 use super::output::{ITEM_ROOT, Item, Kind, Output};
 use super::views::*;
 use super::{PAGE_BYTES, PageMaker, RenderError, Sink, Stats, pages};
@@ -10,6 +11,7 @@ use crate::concat::cat;
 use crate::layout::{self, PageRef};
 use crate::resolve::{ResolvedDoc, Site};
 use crate::theme;
+use rayon::prelude::*;
 use std::collections::BTreeMap;
 
 /// The site's HTML pages.
@@ -19,21 +21,16 @@ pub(super) struct HtmlPages<'a> {
     home: bool,
 }
 
-/// What a document or page leaves behind once its page is written.
+/// What a document or page leaves behind once its page is written: whether it was wanted
+/// and written.
 pub(super) struct Rendered {
-    /// Its line on the home page, when that is wanted.
-    summary: Option<DocSummary>,
-    notes: usize,
-    occurrences: usize,
-    /// Whether the page was wanted and written.
     written: bool,
 }
 
-/// The documents' lines on the home page, in document order, and the counts so far.
+/// The pages written so far.
 #[derive(Default)]
 pub(super) struct Taken {
-    summaries: Vec<DocSummary>,
-    stats: Stats,
+    pages: usize,
 }
 
 impl<'a> HtmlPages<'a> {
@@ -49,38 +46,46 @@ impl Output for HtmlPages<'_> {
     type Part = Rendered;
     type State<'s> = Taken;
 
-    fn start(&self, _sink: &dyn Sink) -> Result<Taken, RenderError> {
-        Ok(Taken {
-            summaries: Vec::with_capacity(self.maker.site.docs.len()),
-            stats: Stats::default(),
-        })
+    fn start(&self, _sink: &dyn Sink, _last: Option<&Kept>) -> Result<Taken, RenderError> {
+        Ok(Taken::default())
     }
 
     fn part(&self, item: &Item, sink: &dyn Sink) -> Result<Rendered, RenderError> {
-        match item.kind {
-            Kind::Document => render_doc(self.maker, item, sink, self.home),
-            Kind::Page => pages::render_page(self.maker, item, sink).map(|written| Rendered {
-                summary: None,
-                notes: 0,
-                occurrences: 0,
-                written,
-            }),
-        }
+        let written = match item.kind {
+            Kind::Document => render_doc(self.maker, item, sink)?,
+            Kind::Page => pages::render_page(self.maker, item, sink)?,
+        };
+        Ok(Rendered { written })
     }
 
-    fn take_in(&self, taken: &mut Taken, part: Rendered, _sink: &dyn Sink) -> Result<(), RenderError> {
-        taken.stats.notes += part.notes;
-        taken.stats.occurrences += part.occurrences;
-        taken.stats.pages += usize::from(part.written);
-        taken.summaries.extend(part.summary);
+    fn take_in(&self, taken: &mut Taken, _at: usize, part: Rendered, _sink: &dyn Sink) -> Result<(), RenderError> {
+        taken.pages += usize::from(part.written);
         Ok(())
     }
 
-    fn finish(&self, taken: Taken, sink: &dyn Sink) -> Result<Stats, RenderError> {
-        let mut stats = taken.stats;
-        stats.pages += pages::render_home_and_glossary(self.maker, &taken.summaries, sink)?;
-        stats.pages += pages::render_404(self.maker, sink)?;
-        Ok(stats)
+    /// The pages made of the whole site, and the counts, all of them made from the resolved
+    /// site (no document is read again for them).
+    fn finish(&self, taken: Taken, sink: &dyn Sink, _keep: Option<&Keep>) -> Result<Stats, RenderError> {
+        let site = self.maker.site;
+        let summaries: Vec<DocSummary> = match self.home {
+            true => (site.docs.par_iter())
+                .map(|rd| doc_summary(site, &self.maker.theme.strings, rd))
+                .collect(),
+            false => Vec::new(),
+        };
+        let mut pages = taken.pages;
+        pages += pages::render_home_and_glossary(self.maker, &summaries, sink)?;
+        pages += pages::render_404(self.maker, sink)?;
+        Ok(Stats {
+            pages,
+            notes: site.docs.iter().map(|rd| rd.notes).sum(),
+            occurrences: site.docs.iter().map(|rd| rd.occurrences.len()).sum(),
+        })
+    }
+
+    /// Every page is made of the resolved site and its own item: nothing to keep.
+    fn patches(&self, _last: &Kept) -> bool {
+        true
     }
 }
 
@@ -106,28 +111,23 @@ pub fn doc_summary(site: &Site, strings: &theme::Strings, rd: &ResolvedDoc) -> D
     }
 }
 
-/// Renders one document page and hands it to the sink, if the sink wants it.
-fn render_doc(maker: &PageMaker, item: &Item, sink: &dyn Sink, home: bool) -> Result<Rendered, RenderError> {
+/// Renders one document page and hands it to the sink, if the sink wants it; says whether it
+/// did.
+fn render_doc(maker: &PageMaker, item: &Item, sink: &dyn Sink) -> Result<bool, RenderError> {
     let rd = item.rd;
     let path = &layout::doc_page(&rd.doc.slug);
-    let written = sink.wants(path);
-    // The home page's line needs no body: a page not wanted is not read again for it.
-    let summary = (written || home).then(|| doc_summary(maker.site, &maker.theme.strings, rd));
-    if let Some(summary) = summary.as_ref().filter(|_| written) {
-        let view = doc_view(maker, rd, summary, item.html()?);
-        let meta = maker.document_meta(rd, summary, ITEM_ROOT, path);
-        let mut c = maker.base_with("document", ITEM_ROOT, &summary.lang, &rd.doc.title, path, &meta);
-        c.insert("doc", &view);
-        let size = PAGE_BYTES + view.body_html.len() + view.notes_html.len();
-        let page = maker.render("document.html", &c, size)?;
-        sink.put(path, &maker.with_previews(page, path, ITEM_ROOT))?;
+    if !sink.wants(path) {
+        return Ok(false);
     }
-    Ok(Rendered {
-        summary: summary.filter(|_| home),
-        notes: rd.notes,
-        occurrences: rd.occurrences.len(),
-        written,
-    })
+    let summary = doc_summary(maker.site, &maker.theme.strings, rd);
+    let view = doc_view(maker, rd, &summary, item.html()?);
+    let meta = maker.document_meta(rd, &summary, ITEM_ROOT, path);
+    let mut c = maker.base_with("document", ITEM_ROOT, &summary.lang, &rd.doc.title, path, &meta);
+    c.insert("doc", &view);
+    let size = PAGE_BYTES + view.body_html.len() + view.notes_html.len();
+    let page = maker.render("document.html", &c, size)?;
+    sink.put(path, &maker.with_previews(page, path, ITEM_ROOT))?;
+    Ok(true)
 }
 
 /// What the document template sees of a document.

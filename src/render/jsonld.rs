@@ -7,6 +7,7 @@
 //! no spaces), with each item on a line of its own; the JSON is written by hand because going
 //! through serde cost more than rendering the pages. A test holds the two to the same bytes.
 
+use super::kept::{Keep, Kept};
 use super::output::{Item, Kind, Output};
 use super::{RenderError, Sink, Stats};
 use crate::concat::{cat, push};
@@ -249,7 +250,7 @@ impl Output for Annotations<'_> {
     type Part = (String, usize);
     type State<'s> = Writer<std::io::BufWriter<Box<dyn Write + Send + 's>>>;
 
-    fn start<'s>(&self, sink: &'s dyn Sink) -> Result<Self::State<'s>, RenderError> {
+    fn start<'s>(&self, sink: &'s dyn Sink, _last: Option<&Kept>) -> Result<Self::State<'s>, RenderError> {
         let out = std::io::BufWriter::new(sink.stream(crate::layout::ANNOTATIONS)?);
         Ok(Writer::new(out, self.site)?)
     }
@@ -264,15 +265,21 @@ impl Output for Annotations<'_> {
     fn take_in(
         &self,
         writer: &mut Self::State<'_>,
+        _at: usize,
         items: (String, usize),
         _sink: &dyn Sink,
     ) -> Result<(), RenderError> {
         Ok(writer.items(&items)?)
     }
 
-    fn finish(&self, writer: Self::State<'_>, _sink: &dyn Sink) -> Result<Stats, RenderError> {
+    fn finish(&self, writer: Self::State<'_>, _sink: &dyn Sink, _keep: Option<&Keep>) -> Result<Stats, RenderError> {
         writer.finish(self.site)?;
         Ok(Stats::default())
+    }
+
+    /// Not yet: every document's items are made again.
+    fn patches(&self, _last: &Kept) -> bool {
+        false
     }
 }
 

@@ -15,6 +15,7 @@ mod document;
 pub mod epub;
 mod feed;
 pub mod jsonld;
+pub mod kept;
 mod output;
 use output::AtEnd;
 mod pages;
@@ -38,6 +39,7 @@ use crate::markdown::plain_text;
 use crate::resolve::{PageBody, ResolvedDoc, Site, SourceChanged};
 use crate::theme;
 use body::BodyOptions;
+use kept::Carry;
 use views::*;
 
 /// Where rendered files go: a path relative to the output root, and the bytes. Document
@@ -262,19 +264,21 @@ pub fn render_site(
     theme: &theme::Theme,
     sink: &dyn Sink,
 ) -> Result<Stats, RenderError> {
-    render_outputs(site, bodies, theme, None, sink)
+    render_outputs(site, bodies, theme, None, sink, Carry::default())
 }
 
 /// [`render_site`], and the EPUB edition into the output when site.yaml's `epub.file` names it
-/// (its images read from `statics`).
+/// (its images read from `statics`); with what builds keep for the next as `carry` says
+/// ([`kept`]).
 pub fn render_site_and_book(
     site: &Site,
     bodies: &dyn Bodies,
     theme: &theme::Theme,
     statics: &dyn epub::StaticFiles,
     sink: &dyn Sink,
+    carry: Carry,
 ) -> Result<Stats, RenderError> {
-    render_outputs(site, bodies, theme, Some(statics), sink)
+    render_outputs(site, bodies, theme, Some(statics), sink, carry)
 }
 
 fn render_outputs(
@@ -283,6 +287,7 @@ fn render_outputs(
     theme: &theme::Theme,
     statics: Option<&dyn epub::StaticFiles>,
     sink: &dyn Sink,
+    carry: Carry,
 ) -> Result<Stats, RenderError> {
     let maker = PageMaker::new(site, bodies, theme);
     let book_file = site.config.epub.file.clone().filter(|f| sink.wants(f));
@@ -304,7 +309,7 @@ fn render_outputs(
             ),
         ),
     );
-    output::run(&maker, &outputs, sink)
+    output::run(&maker, &outputs, sink, carry)
 }
 
 /// The EPUB edition alone (`glossa epub`), as `path` in `sink`.
@@ -318,7 +323,7 @@ pub fn render_book(
 ) -> Result<Stats, RenderError> {
     let maker = PageMaker::new(site, bodies, theme);
     let book = epub::Epub::new(&maker, epub::Plan::new(site, path.to_owned()), statics, true);
-    output::run(&maker, &book, sink)
+    output::run(&maker, &book, sink, Carry::default())
 }
 
 /// The path part of a URL: `https://u.github.io/repo/` → `/repo/`.

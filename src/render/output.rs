@@ -5,11 +5,14 @@
 //! document and extra page ([`Item`]) is shown to every output in parallel, a chunk at a time
 //! (`Output::part`); what each output keeps of it is taken in serially, in page order, while the
 //! next chunk renders (`Output::take_in`); then every output finishes at once
-//! (`Output::finish`). A new output is a new type implementing [`Output`], added to the list in
+//! (`Output::finish`). After an edit, when every output can make its files from what it kept
+//! of the last build (`Output::patches`, `super::kept`), the pass shows them only the items
+//! whose pages the sink wants. A new output is a new type implementing [`Output`], added to the list in
 //! [`render_site`](super::render_site): no stage above `render` changes, and an output that
 //! needs an item's body or its HTML asks the [`Item`] for it, made once for all outputs.
 
 use super::body::{RenderedBody, TranslatedBlocks, render_body, translated_blocks};
+use super::kept::{Carry, Keep, Kept};
 use super::{PageMaker, RenderError, Sink, Stats};
 use crate::resolve::{PageBody, ResolvedDoc};
 use rayon::prelude::*;
@@ -22,18 +25,32 @@ pub(super) trait Output: Sync {
     /// What it builds across the whole site, item by item in page order.
     type State<'s>: Send;
 
-    /// Before the first item: `sink` is where the output's files go.
-    fn start<'s>(&self, sink: &'s dyn Sink) -> Result<Self::State<'s>, RenderError>;
+    /// Before the first item: `sink` is where the output's files go; `last`, what the output
+    /// kept of the last build, when the pass shows it only the items rendered again
+    /// ([`Output::patches`]).
+    fn start<'s>(&self, sink: &'s dyn Sink, last: Option<&Kept>) -> Result<Self::State<'s>, RenderError>;
 
     /// What this output makes of one item (and the files it writes of it at once, into
     /// `sink`); runs in parallel with other items.
     fn part(&self, item: &Item, sink: &dyn Sink) -> Result<Self::Part, RenderError>;
 
-    /// Takes in one item's part, in page order.
-    fn take_in(&self, state: &mut Self::State<'_>, part: Self::Part, sink: &dyn Sink) -> Result<(), RenderError>;
+    /// Takes in one item's part, in page order; `at` is the item's place in the site's
+    /// (documents, then extra pages).
+    fn take_in(
+        &self,
+        state: &mut Self::State<'_>,
+        at: usize,
+        part: Self::Part,
+        sink: &dyn Sink,
+    ) -> Result<(), RenderError>;
 
-    /// After the last item: the files made of the whole site. Returns what it counted.
-    fn finish(&self, state: Self::State<'_>, sink: &dyn Sink) -> Result<Stats, RenderError>;
+    /// After the last item: the files made of the whole site, and what the output keeps of
+    /// them for the next build, into `keep` when there is one. Returns what it counted.
+    fn finish(&self, state: Self::State<'_>, sink: &dyn Sink, keep: Option<&Keep>) -> Result<Stats, RenderError>;
+
+    /// Whether the output makes its files from `last` (what it kept of the last build) and
+    /// the items rendered again alone; if not, every item is shown to it.
+    fn patches(&self, last: &Kept) -> bool;
 }
 
 /// What an item of the pass is.
@@ -127,22 +144,35 @@ impl<A: Output, B: Output> Output for (A, B) {
     type Part = (A::Part, B::Part);
     type State<'s> = (A::State<'s>, B::State<'s>);
 
-    fn start<'s>(&self, sink: &'s dyn Sink) -> Result<Self::State<'s>, RenderError> {
-        Ok((self.0.start(sink)?, self.1.start(sink)?))
+    fn start<'s>(&self, sink: &'s dyn Sink, last: Option<&Kept>) -> Result<Self::State<'s>, RenderError> {
+        Ok((self.0.start(sink, last)?, self.1.start(sink, last)?))
     }
 
     fn part(&self, item: &Item, sink: &dyn Sink) -> Result<Self::Part, RenderError> {
         Ok((self.0.part(item, sink)?, self.1.part(item, sink)?))
     }
 
-    fn take_in(&self, state: &mut Self::State<'_>, part: Self::Part, sink: &dyn Sink) -> Result<(), RenderError> {
-        self.0.take_in(&mut state.0, part.0, sink)?;
-        self.1.take_in(&mut state.1, part.1, sink)
+    fn take_in(
+        &self,
+        state: &mut Self::State<'_>,
+        at: usize,
+        part: Self::Part,
+        sink: &dyn Sink,
+    ) -> Result<(), RenderError> {
+        self.0.take_in(&mut state.0, at, part.0, sink)?;
+        self.1.take_in(&mut state.1, at, part.1, sink)
     }
 
-    fn finish(&self, state: Self::State<'_>, sink: &dyn Sink) -> Result<Stats, RenderError> {
-        let (a, b) = rayon::join(|| self.0.finish(state.0, sink), || self.1.finish(state.1, sink));
+    fn finish(&self, state: Self::State<'_>, sink: &dyn Sink, keep: Option<&Keep>) -> Result<Stats, RenderError> {
+        let (a, b) = rayon::join(
+            || self.0.finish(state.0, sink, keep),
+            || self.1.finish(state.1, sink, keep),
+        );
         Ok(a? + b?)
+    }
+
+    fn patches(&self, last: &Kept) -> bool {
+        self.0.patches(last) && self.1.patches(last)
     }
 }
 
@@ -152,26 +182,36 @@ impl<O: Output> Output for Option<O> {
     type Part = Option<O::Part>;
     type State<'s> = Option<O::State<'s>>;
 
-    fn start<'s>(&self, sink: &'s dyn Sink) -> Result<Self::State<'s>, RenderError> {
-        self.as_ref().map(|o| o.start(sink)).transpose()
+    fn start<'s>(&self, sink: &'s dyn Sink, last: Option<&Kept>) -> Result<Self::State<'s>, RenderError> {
+        self.as_ref().map(|o| o.start(sink, last)).transpose()
     }
 
     fn part(&self, item: &Item, sink: &dyn Sink) -> Result<Self::Part, RenderError> {
         self.as_ref().map(|o| o.part(item, sink)).transpose()
     }
 
-    fn take_in(&self, state: &mut Self::State<'_>, part: Self::Part, sink: &dyn Sink) -> Result<(), RenderError> {
+    fn take_in(
+        &self,
+        state: &mut Self::State<'_>,
+        at: usize,
+        part: Self::Part,
+        sink: &dyn Sink,
+    ) -> Result<(), RenderError> {
         match (self, state, part) {
-            (Some(o), Some(state), Some(part)) => o.take_in(state, part, sink),
+            (Some(o), Some(state), Some(part)) => o.take_in(state, at, part, sink),
             _ => Ok(()),
         }
     }
 
-    fn finish(&self, state: Self::State<'_>, sink: &dyn Sink) -> Result<Stats, RenderError> {
+    fn finish(&self, state: Self::State<'_>, sink: &dyn Sink, keep: Option<&Keep>) -> Result<Stats, RenderError> {
         match (self, state) {
-            (Some(o), Some(state)) => o.finish(state, sink),
+            (Some(o), Some(state)) => o.finish(state, sink, keep),
             _ => Ok(Stats::default()),
         }
+    }
+
+    fn patches(&self, last: &Kept) -> bool {
+        self.as_ref().is_none_or(|o| o.patches(last))
     }
 }
 
@@ -189,7 +229,7 @@ impl<T: SiteFile> Output for AtEnd<T> {
     type Part = ();
     type State<'s> = ();
 
-    fn start(&self, _sink: &dyn Sink) -> Result<(), RenderError> {
+    fn start(&self, _sink: &dyn Sink, _last: Option<&Kept>) -> Result<(), RenderError> {
         Ok(())
     }
 
@@ -197,12 +237,17 @@ impl<T: SiteFile> Output for AtEnd<T> {
         Ok(())
     }
 
-    fn take_in(&self, _state: &mut (), _part: (), _sink: &dyn Sink) -> Result<(), RenderError> {
+    fn take_in(&self, _state: &mut (), _at: usize, _part: (), _sink: &dyn Sink) -> Result<(), RenderError> {
         Ok(())
     }
 
-    fn finish(&self, _state: (), sink: &dyn Sink) -> Result<Stats, RenderError> {
+    fn finish(&self, _state: (), sink: &dyn Sink, _keep: Option<&Keep>) -> Result<Stats, RenderError> {
         self.0.write(sink)
+    }
+
+    /// Made of the site, not of the items: nothing to keep.
+    fn patches(&self, _last: &Kept) -> bool {
+        true
     }
 }
 
@@ -212,29 +257,40 @@ const CHUNK: usize = 64;
 
 /// The pass: every document, then every extra page, through `output`, a chunk at a time;
 /// what comes back from a chunk is taken in, in page order, while the next chunk renders, so
-/// the one thread taking in never holds up the others.
-pub(super) fn run<O: Output>(maker: &PageMaker, output: &O, sink: &dyn Sink) -> Result<Stats, RenderError> {
+/// the one thread taking in never holds up the others. With what the last build kept
+/// (`carry.last`) and outputs that patch from it, only the items whose pages `sink` wants.
+pub(super) fn run<O: Output>(
+    maker: &PageMaker,
+    output: &O,
+    sink: &dyn Sink,
+    carry: Carry,
+) -> Result<Stats, RenderError> {
     let site = maker.site;
-    let items: Vec<(Kind, &ResolvedDoc)> = (site.docs.iter().map(|d| (Kind::Document, d)))
+    let last = carry.last.filter(|last| output.patches(last));
+    let items: Vec<(usize, Kind, &ResolvedDoc)> = (site.docs.iter().map(|d| (Kind::Document, d)))
         .chain(site.pages.iter().map(|p| (Kind::Page, p)))
+        .enumerate()
+        .map(|(at, (kind, rd))| (at, kind, rd))
+        // Documents and extra pages alike have their page at `layout::doc_page`.
+        .filter(|(_, _, rd)| last.is_none() || sink.wants(&crate::layout::doc_page(&rd.doc.slug)))
         .collect();
-    let mut state = output.start(sink)?;
+    let mut state = output.start(sink, last)?;
     pass(maker, output, &items, &mut state, sink)?;
-    output.finish(state, sink)
+    output.finish(state, sink, carry.keep)
 }
 
 fn pass<O: Output>(
     maker: &PageMaker,
     output: &O,
-    items: &[(Kind, &ResolvedDoc)],
+    items: &[(usize, Kind, &ResolvedDoc)],
     state: &mut O::State<'_>,
     sink: &dyn Sink,
 ) -> Result<(), RenderError> {
     let docs = maker.site.docs.len();
     let mut done = 0;
-    let mut take_in = |parts: Vec<Result<O::Part, RenderError>>| -> Result<(), RenderError> {
-        for part in parts {
-            output.take_in(state, part?, sink)?;
+    let mut take_in = |parts: Vec<(usize, Result<O::Part, RenderError>)>| -> Result<(), RenderError> {
+        for (at, part) in parts {
+            output.take_in(state, at, part?, sink)?;
             done += 1;
         }
         sink.progress(done.min(docs), docs);
@@ -248,7 +304,7 @@ fn pass<O: Output>(
             || {
                 next.map(|chunk| {
                     (chunk.par_iter())
-                        .map(|&(kind, rd)| output.part(&Item::new(maker, kind, rd), sink))
+                        .map(|&(at, kind, rd)| (at, output.part(&Item::new(maker, kind, rd), sink)))
                         .collect::<Vec<_>>()
                 })
             },

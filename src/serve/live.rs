@@ -151,6 +151,7 @@ impl LiveSite {
             &self.built.theme,
             &crate::load::StaticDir::new(root),
             &sink,
+            crate::render::kept::Carry::default(),
         ) {
             Ok(_) => {
                 // The index may have fewer chunk or fragment files than before.

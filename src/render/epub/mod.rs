@@ -17,6 +17,7 @@ mod package;
 pub(crate) use links::BOOK_ROOT;
 
 use super::body::{BodyOptions, TranslatedBlocks, render_body, translated_book_blocks};
+use super::kept::{Keep, Kept};
 use super::output::{Item, Kind, Output};
 use super::{PageMaker, RenderError, Sink, Stats};
 use crate::concat::cat;
@@ -284,7 +285,7 @@ impl Output for Epub<'_> {
 
     /// The container, with what comes before the chapters: container.xml, the stylesheet, the
     /// cover and the title page.
-    fn start<'s>(&self, sink: &'s dyn Sink) -> Result<Taken<'s>, RenderError> {
+    fn start<'s>(&self, sink: &'s dyn Sink, _last: Option<&Kept>) -> Result<Taken<'s>, RenderError> {
         let mut taken = Taken {
             container: Container::new(sink.stream(&self.plan.path)?, self.plan.time)?,
             chapters: Vec::new(),
@@ -321,7 +322,13 @@ impl Output for Epub<'_> {
         self.chapter(item)
     }
 
-    fn take_in(&self, taken: &mut Taken, part: Option<Chapter>, _sink: &dyn Sink) -> Result<(), RenderError> {
+    fn take_in(
+        &self,
+        taken: &mut Taken,
+        _at: usize,
+        part: Option<Chapter>,
+        _sink: &dyn Sink,
+    ) -> Result<(), RenderError> {
         let Some(chapter) = part else {
             return Ok(());
         };
@@ -335,7 +342,7 @@ impl Output for Epub<'_> {
     }
 
     /// The glossary, the navigation and the package document; then the container is closed.
-    fn finish(&self, mut taken: Taken, _sink: &dyn Sink) -> Result<Stats, RenderError> {
+    fn finish(&self, mut taken: Taken, _sink: &dyn Sink, _keep: Option<&Keep>) -> Result<Stats, RenderError> {
         let config = &self.maker.site.config;
         let has_glossary = !self.maker.site.entries.is_empty();
         if has_glossary {
@@ -368,6 +375,11 @@ impl Output for Epub<'_> {
         taken.container.add(self.text("package.opf", opf.as_bytes())?)?;
         taken.container.finish()?;
         Ok(if self.counts { taken.stats } else { Stats::default() })
+    }
+
+    /// A book is made of every chapter: an edit renders them all again.
+    fn patches(&self, _last: &Kept) -> bool {
+        false
     }
 }
 

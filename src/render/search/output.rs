@@ -3,6 +3,7 @@
 
 use super::{Folding, IndexBuilder, PageEntry, document_record, entry_record};
 use crate::layout;
+use crate::render::kept::{Keep, Kept};
 use crate::render::output::{Item, Kind, Output};
 use crate::render::{PAGE_BYTES, PageMaker, RenderError, Sink, Stats};
 use rayon::prelude::*;
@@ -35,7 +36,7 @@ impl Output for SearchIndex<'_> {
     type Part = PageEntry;
     type State<'s> = IndexBuilder;
 
-    fn start(&self, _sink: &dyn Sink) -> Result<IndexBuilder, RenderError> {
+    fn start(&self, _sink: &dyn Sink, _last: Option<&Kept>) -> Result<IndexBuilder, RenderError> {
         Ok(IndexBuilder::new(self.folding))
     }
 
@@ -48,12 +49,18 @@ impl Output for SearchIndex<'_> {
         Ok(record.index_entry(self.folding))
     }
 
-    fn take_in(&self, index: &mut IndexBuilder, entry: PageEntry, sink: &dyn Sink) -> Result<(), RenderError> {
+    fn take_in(
+        &self,
+        index: &mut IndexBuilder,
+        _at: usize,
+        entry: PageEntry,
+        sink: &dyn Sink,
+    ) -> Result<(), RenderError> {
         put_fragments(index.add(entry), sink)
     }
 
     /// The entries' words, in entry order, then the chunks, the meta file and the search page.
-    fn finish(&self, mut index: IndexBuilder, sink: &dyn Sink) -> Result<Stats, RenderError> {
+    fn finish(&self, mut index: IndexBuilder, sink: &dyn Sink, _keep: Option<&Keep>) -> Result<Stats, RenderError> {
         let (site, theme) = (self.maker.site, self.maker.theme);
         let raw_html = site.config.raw_html;
         let entry_words: Vec<PageEntry> = (site.entries.par_iter())
@@ -75,6 +82,11 @@ impl Output for SearchIndex<'_> {
             pages: 1,
             ..Stats::default()
         })
+    }
+
+    /// Not yet: every page's words are counted again.
+    fn patches(&self, _last: &Kept) -> bool {
+        false
     }
 }
 
