@@ -99,7 +99,7 @@ impl Staging {
         swapped
     }
 
-    fn target(&self, rel: &str) -> std::io::Result<PathBuf> {
+    pub(crate) fn target(&self, rel: &str) -> std::io::Result<PathBuf> {
         let rel = Path::new(rel);
         if rel.components().any(|c| !matches!(c, Component::Normal(_))) {
             return Err(std::io::Error::other(format!(

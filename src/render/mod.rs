@@ -50,6 +50,17 @@ pub trait Sink: Sync {
     /// A file written piece by piece, for one too large to hold whole (annotations.jsonld).
     fn stream(&self, path: &str) -> std::io::Result<Box<dyn std::io::Write + Send + '_>>;
 
+    /// Writes `path` as `pieces` say, in order: ranges of the file the output holds at `path`,
+    /// as the last build left it, and new bytes. After an edit, an output too large to make
+    /// again (annotations.jsonld) changes only its edited documents' share this way
+    /// (`kept`). Only a sink over an existing output can; the others say so.
+    fn patch(&self, path: &str, _pieces: &[Piece]) -> std::io::Result<()> {
+        Err(std::io::Error::new(
+            std::io::ErrorKind::Unsupported,
+            format!("{path}: there is no output to patch"),
+        ))
+    }
+
     /// Told as document pages are done, `(done, total)`, for a progress display.
     fn progress(&self, _done: usize, _total: usize) {}
 
@@ -58,6 +69,15 @@ pub trait Sink: Sync {
     fn wants(&self, _path: &str) -> bool {
         true
     }
+}
+
+/// A piece of a file written by [`Sink::patch`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Piece<'a> {
+    /// These bytes of the file the output holds (offsets from its start).
+    Old(std::ops::Range<u64>),
+    /// New bytes.
+    New(&'a [u8]),
 }
 
 /// Gives the body a kept document's page renders from ([`PageBody`]): the loading edge makes

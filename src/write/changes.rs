@@ -12,7 +12,7 @@
 //! then the last whole build again, as with the swap.
 
 use super::Staging;
-use crate::render::Sink;
+use crate::render::{Piece, Sink};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -132,6 +132,58 @@ impl Sink for Changes {
         record(&self.streamed, rel);
         self.staging.stream(rel)
     }
+
+    /// Staged only if the pieces change the file: the old ranges are copied by the kernel
+    /// (`io::copy` between files), never read into memory.
+    fn patch(&self, rel: &str, pieces: &[Piece]) -> std::io::Result<()> {
+        use std::io::{Read, Seek, SeekFrom, Write};
+        record(&self.made, rel);
+        let mut old = std::fs::File::open(self.out.join(rel))?;
+        if patch_changes_nothing(&mut old, pieces)? {
+            return Ok(());
+        }
+        record(&self.staged, rel);
+        let mut new = std::fs::File::create(self.staging.target(rel)?)?;
+        for piece in pieces {
+            match piece {
+                Piece::Old(range) => {
+                    old.seek(SeekFrom::Start(range.start))?;
+                    let want = range.end - range.start;
+                    // Between two files (`Take<&File>` included), std copies in the kernel.
+                    let copied = std::io::copy(&mut (&old).take(want), &mut new)?;
+                    if copied != want {
+                        return Err(std::io::Error::other(format!(
+                            "{rel} is shorter than the last build left it"
+                        )));
+                    }
+                }
+                Piece::New(bytes) => new.write_all(bytes)?,
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Whether writing `pieces` would give the bytes `old` holds: each old range where it was,
+/// each new piece the same as the bytes it would replace, and nothing after.
+fn patch_changes_nothing(old: &mut std::fs::File, pieces: &[Piece]) -> std::io::Result<bool> {
+    use std::io::{Read, Seek, SeekFrom};
+    let mut at = 0;
+    for piece in pieces {
+        match piece {
+            Piece::Old(range) if range.start == at => at = range.end,
+            Piece::Old(_) => return Ok(false),
+            Piece::New(bytes) => {
+                let mut was = vec![0; bytes.len()];
+                old.seek(SeekFrom::Start(at))?;
+                if old.read_exact(&mut was).is_err() || was != *bytes {
+                    return Ok(false);
+                }
+                at += bytes.len() as u64;
+            }
+        }
+    }
+    Ok(old.metadata()?.len() == at)
 }
 
 fn record(list: &Mutex<Vec<String>>, rel: &str) {
@@ -356,6 +408,31 @@ mod tests {
         assert_eq!(done.removed, ["search/c/2.js"], "a file it names and did not make");
         assert_eq!(std::fs::read_to_string(out.join("gone/x.html")).expect("kept"), "x");
         assert_eq!(std::fs::read_to_string(out.join("same.html")).expect("kept"), "same");
+    }
+
+    #[test]
+    fn a_patch_copies_the_old_ranges_and_writes_the_new_bytes_only_if_they_change_the_file() {
+        let tmp = tempfile::tempdir().expect("a temporary folder");
+        let out = old_output(tmp.path());
+        tree(&out, &[("all.jsonld", "head[one,two,three]tail")]);
+        let changes = Changes::only(&out, |rel| rel == "all.jsonld").expect("staging");
+        let same = [Piece::Old(0..9), Piece::New(b"two"), Piece::Old(12..23)];
+        changes.patch("all.jsonld", &same).expect("patched");
+        let done = changes.commit().expect("the commit");
+        assert!(done.written.is_empty(), "the same bytes: {done:?}");
+        let changes = Changes::only(&out, |rel| rel == "all.jsonld").expect("staging");
+        let edited = [Piece::Old(0..9), Piece::New(b"2,2b"), Piece::Old(12..23)];
+        changes.patch("all.jsonld", &edited).expect("patched");
+        let done = changes.commit().expect("the commit");
+        assert_eq!(done.written, ["all.jsonld"]);
+        let now = std::fs::read_to_string(out.join("all.jsonld")).expect("written");
+        assert_eq!(now, "head[one,2,2b,three]tail");
+        let changes = Changes::only(&out, |rel| rel == "all.jsonld").expect("staging");
+        let past_the_end = [Piece::Old(0..99)];
+        assert!(
+            changes.patch("all.jsonld", &past_the_end).is_err(),
+            "a range the file lacks"
+        );
     }
 
     #[test]
