@@ -399,8 +399,8 @@ fn json_string(s: &str) -> String {
 mod tests {
     use super::*;
 
-    /// Builds a site from files and writes its annotations.jsonld.
-    fn jsonld(files: &[(&str, &str)]) -> String {
+    /// Loads a site from files, in a folder that lasts as long as it is held.
+    fn site(files: &[(&str, &str)]) -> (tempfile::TempDir, Site) {
         let dir = tempfile::tempdir().unwrap();
         for (path, text) in files {
             let path = dir.path().join(path);
@@ -414,12 +414,27 @@ mod tests {
         let mut diags = Vec::new();
         let site = crate::load(&opts, &mut diags).unwrap().unwrap();
         assert!(diags.iter().all(|d| !d.is_error()), "{diags:?}");
-        let mut w = Writer::new(Vec::new(), &site).unwrap();
-        for d in &site.docs {
-            let page = crate::load::page_body(d, &site.config).unwrap();
-            w.items(&doc_items(&site, d, &page)).unwrap();
+        (dir, site)
+    }
+
+    /// The items of the document at `at`.
+    fn items_of(site: &Site, at: usize) -> (String, usize) {
+        let d = &site.docs[at];
+        doc_items(site, d, &crate::load::page_body(d, &site.config).unwrap())
+    }
+
+    /// The site's annotations.jsonld, written whole, and where each document's items went.
+    fn written(site: &Site) -> (Vec<u8>, Layout) {
+        let mut w = Writer::new(Vec::new(), site).unwrap();
+        for at in 0..site.docs.len() {
+            w.items(&items_of(site, at)).unwrap();
         }
-        String::from_utf8(w.finish(&site).unwrap().0).unwrap()
+        w.finish(site).unwrap()
+    }
+
+    /// Builds a site from files and writes its annotations.jsonld.
+    fn jsonld(files: &[(&str, &str)]) -> String {
+        String::from_utf8(written(&site(files).1).0).unwrap()
     }
 
     /// What serde_json makes of the same JSON, laid out as the writer lays it out: the head,
@@ -472,5 +487,129 @@ mod tests {
         let out = jsonld(&[("seeds/a.txt", "A\n\nText.\n")]);
         assert_eq!(out, canonical(&out));
         assert!(out.contains("\"items\":[],"), "{out}");
+    }
+
+    /// A sink over an output that holds `old` at every path: what a patch writes, and its pieces.
+    struct Patched {
+        old: Vec<u8>,
+        new: std::sync::Mutex<(Vec<u8>, usize)>,
+    }
+
+    impl Sink for Patched {
+        fn put(&self, path: &str, _bytes: &[u8]) -> std::io::Result<()> {
+            panic!("{path} is put whole")
+        }
+
+        fn stream(&self, path: &str) -> std::io::Result<Box<dyn Write + Send + '_>> {
+            panic!("{path} is streamed whole")
+        }
+
+        fn patch(&self, _path: &str, pieces: &[crate::render::Piece]) -> std::io::Result<()> {
+            let mut new = self.new.lock().unwrap();
+            for piece in pieces {
+                match piece {
+                    crate::render::Piece::Old(r) => {
+                        new.0.extend_from_slice(&self.old[r.start as usize..r.end as usize])
+                    }
+                    crate::render::Piece::New(bytes) => new.0.extend_from_slice(bytes),
+                }
+            }
+            new.1 = pieces.len();
+            Ok(())
+        }
+    }
+
+    /// Five documents `a` to `e`, annotated as `annotated` says.
+    fn five(annotated: [&str; 5]) -> (tempfile::TempDir, Site) {
+        let mut files = vec![("content/site.yaml", "title: T\nbase_url: https://x.org/\n")];
+        let names = ["a", "b", "c", "d", "e"];
+        let texts = names.map(|n| (format!("seeds/{n}.txt"), format!("{n}\n\nDer Hund {n} bellt laut.\n")));
+        let sidecars = names.map(|n| format!("seeds/{n}.yaml"));
+        for (i, (path, text)) in texts.iter().enumerate() {
+            files.push((path, text));
+            files.push((&sidecars[i], annotated[i]));
+        }
+        site(&files)
+    }
+
+    const NONE: &str = "annotations: []\n";
+    const ONE: &str = "annotations:\n  - quote: Hund\n    note: Ein Tier.\n";
+    const TWO: &str = "annotations:\n  - quote: bellt\n    gloss: barks\n  - quote: laut\n    note: Sehr.\n";
+
+    /// How five documents are annotated before and after an edit, which are rendered again, and
+    /// how many pieces the patch is.
+    type Case<'a> = ([&'a str; 5], [&'a str; 5], &'a [usize], usize);
+
+    #[test]
+    fn a_patch_writes_what_a_whole_file_is_from_the_last_layout_and_the_fresh_items() {
+        let cases: [Case; 6] = [
+            // One document edited: the old file before it, its items and line end, the old
+            // file after it, the tail.
+            ([ONE, ONE, TWO, ONE, ONE], [ONE, ONE, ONE, ONE, ONE], &[2], 5),
+            ([ONE, ONE, ONE, ONE, ONE], [TWO, ONE, ONE, ONE, ONE], &[0], 5),
+            ([ONE, NONE, ONE, ONE, ONE], [ONE, TWO, ONE, ONE, ONE], &[1], 5),
+            ([ONE, ONE, ONE, ONE, TWO], [ONE, ONE, ONE, ONE, NONE], &[4], 3),
+            ([NONE, NONE, ONE, NONE, NONE], [NONE, NONE, NONE, NONE, NONE], &[2], 2),
+            ([NONE, NONE, NONE, NONE, NONE], [ONE, NONE, NONE, TWO, NONE], &[0, 3], 7),
+        ];
+        for (before, after, edited, pieces) in cases {
+            let (old, layout) = written(&five(before).1);
+            let (_dir, site) = five(after);
+            let (new, new_layout) = written(&site);
+            let mut patch = Patch::new(layout);
+            for &at in edited {
+                patch.take_in(at, items_of(&site, at));
+            }
+            let sink = Patched {
+                old,
+                new: Default::default(),
+            };
+            let kept = patch
+                .write("annotations.jsonld", &sink, |total| tail(&site, total))
+                .unwrap();
+            let (patched, n) = sink.new.into_inner().unwrap();
+            let (patched, new) = (String::from_utf8(patched).unwrap(), String::from_utf8(new).unwrap());
+            assert_eq!(patched, new, "{before:?} → {after:?}");
+            assert_eq!(kept, new_layout, "the layout kept for the next build");
+            assert_eq!(n, pieces, "{before:?} → {after:?}");
+        }
+    }
+
+    #[test]
+    fn a_kept_layout_that_does_not_fit_the_site_is_not_used() {
+        let (_dir, site) = five([ONE, NONE, TWO, ONE, ONE]);
+        let (_, layout) = written(&site);
+        let head = head(&site).len();
+        let kept = |bytes: Vec<u8>| Kept::new([(patch::KEPT.to_owned(), bytes)].into());
+        assert_eq!(Layout::kept(&kept(layout.to_bytes()), 5, head), Some(layout.clone()));
+        assert_eq!(Layout::kept(&Kept::default(), 5, head), None, "nothing kept");
+        assert_eq!(
+            Layout::kept(&kept(layout.to_bytes()), 6, head),
+            None,
+            "another number of documents"
+        );
+        assert_eq!(
+            Layout::kept(&kept(layout.to_bytes()), 5, head + 1),
+            None,
+            "another head"
+        );
+        let bytes = layout.to_bytes();
+        assert_eq!(
+            Layout::kept(&kept(bytes[..bytes.len() - 1].to_vec()), 5, head),
+            None,
+            "truncated"
+        );
+        assert_eq!(
+            Layout::kept(&kept([&bytes[..], b"x"].concat()), 5, head),
+            None,
+            "too long"
+        );
+        let spoiled = |f: &dyn Fn(&mut Layout)| {
+            let mut l = layout.clone();
+            f(&mut l);
+            Layout::kept(&kept(l.to_bytes()), 5, head)
+        };
+        assert_eq!(spoiled(&|l| l.tail += 1), None, "a tail elsewhere");
+        assert_eq!(spoiled(&|l| l.docs[1].1 = 1), None, "items of no bytes");
     }
 }

@@ -136,11 +136,11 @@ impl Patch {
     fn pieces<'a>(&'a self, now: &Layout) -> Vec<Piece<'a>> {
         let mut pieces = Pieces::default();
         let (was_last, is_last) = (last_filled(&self.last), last_filled(now));
-        pieces.old(0..self.last.head);
+        pieces.copy(0..self.last.head);
         let first_line = self.last.head + AFTER_LAST.len() as u64;
         match (was_last, is_last) {
-            (Some(_), Some(_)) => pieces.old(self.last.head..first_line),
-            (None, Some(_)) => pieces.new(AFTER_LAST),
+            (Some(_), Some(_)) => pieces.copy(self.last.head..first_line),
+            (None, Some(_)) => pieces.add(AFTER_LAST),
             _ => {}
         }
         // Where the document's items start in the old file.
@@ -157,14 +157,14 @@ impl Patch {
             let end = end_of_line(at, is_last);
             match self.fresh.get(&at) {
                 Some((items, _)) => {
-                    pieces.new(&items.as_bytes()[..len as usize]);
-                    pieces.new(end);
+                    pieces.add(&items.as_bytes()[..len as usize]);
+                    pieces.add(end);
                 }
                 None => {
-                    pieces.old(start..start + len);
+                    pieces.copy(start..start + len);
                     match end == old_end {
-                        true => pieces.old(start + len..start + len + end.len() as u64),
-                        false => pieces.new(end),
+                        true => pieces.copy(start + len..start + len + end.len() as u64),
+                        false => pieces.add(end),
                     }
                 }
             }
@@ -193,7 +193,7 @@ fn end_of_line(at: usize, last: Option<usize>) -> &'static [u8] {
 struct Pieces<'a>(Vec<Piece<'a>>);
 
 impl<'a> Pieces<'a> {
-    fn old(&mut self, range: Range<u64>) {
+    fn copy(&mut self, range: Range<u64>) {
         if range.is_empty() {
             return;
         }
@@ -206,7 +206,7 @@ impl<'a> Pieces<'a> {
         self.0.push(Piece::Old(range));
     }
 
-    fn new(&mut self, bytes: &'a [u8]) {
+    fn add(&mut self, bytes: &'a [u8]) {
         if !bytes.is_empty() {
             self.0.push(Piece::New(bytes));
         }
