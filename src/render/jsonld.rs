@@ -7,12 +7,15 @@
 //! no spaces), with each item on a line of its own; the JSON is written by hand because going
 //! through serde cost more than rendering the pages. A test holds the two to the same bytes.
 
+mod patch;
+
 use super::kept::{Keep, Kept};
 use super::output::{Item, Kind, Output};
 use super::{RenderError, Sink, Stats};
 use crate::concat::{cat, push};
 use crate::layout::{self, Target as LinkTarget, classify, href};
 use crate::resolve::{PageBody, ResolvedDoc, Site};
+use patch::{Layout, Patch};
 use std::fmt::Write as _;
 use std::io::Write;
 
@@ -234,7 +237,8 @@ pub(crate) fn push_json_string(out: &mut String, s: &str) {
     out.push('"');
 }
 
-/// annotations.jsonld as an output: each document's items, streamed out in document order.
+/// annotations.jsonld as an output: each document's items, streamed out in document order;
+/// after an edit, the old file's ranges and the edited documents' items (`patch`).
 pub(super) struct Annotations<'a> {
     site: &'a Site,
 }
@@ -243,16 +247,30 @@ impl<'a> Annotations<'a> {
     pub(super) fn new(site: &'a Site, sink: &dyn Sink) -> Option<Self> {
         sink.wants(crate::layout::ANNOTATIONS).then_some(Annotations { site })
     }
+
+    /// The layout the last build kept, if it fits this site.
+    fn kept(&self, last: &Kept) -> Option<Layout> {
+        Layout::kept(last, self.site.docs.len(), head(self.site).len())
+    }
+}
+
+/// How the file is being made: streamed out whole, or patched from the last build's.
+pub(super) enum Making<'s> {
+    Whole(Writer<std::io::BufWriter<Box<dyn Write + Send + 's>>>),
+    Patched(Patch),
 }
 
 impl Output for Annotations<'_> {
     /// A document's items and how many (none for an extra page).
     type Part = (String, usize);
-    type State<'s> = Writer<std::io::BufWriter<Box<dyn Write + Send + 's>>>;
+    type State<'s> = Making<'s>;
 
-    fn start<'s>(&self, sink: &'s dyn Sink, _last: Option<&Kept>) -> Result<Self::State<'s>, RenderError> {
+    fn start<'s>(&self, sink: &'s dyn Sink, last: Option<&Kept>) -> Result<Making<'s>, RenderError> {
+        if let Some(layout) = last.and_then(|last| self.kept(last)) {
+            return Ok(Making::Patched(Patch::new(layout)));
+        }
         let out = std::io::BufWriter::new(sink.stream(crate::layout::ANNOTATIONS)?);
-        Ok(Writer::new(out, self.site)?)
+        Ok(Making::Whole(Writer::new(out, self.site)?))
     }
 
     fn part(&self, item: &Item, _sink: &dyn Sink) -> Result<(String, usize), RenderError> {
@@ -264,23 +282,57 @@ impl Output for Annotations<'_> {
 
     fn take_in(
         &self,
-        writer: &mut Self::State<'_>,
-        _at: usize,
+        making: &mut Making<'_>,
+        at: usize,
         items: (String, usize),
         _sink: &dyn Sink,
     ) -> Result<(), RenderError> {
-        Ok(writer.items(&items)?)
+        match making {
+            Making::Whole(writer) => Ok(writer.items(&items)?),
+            Making::Patched(patch) => {
+                patch.take_in(at, items);
+                Ok(())
+            }
+        }
     }
 
-    fn finish(&self, writer: Self::State<'_>, _sink: &dyn Sink, _keep: Option<&Keep>) -> Result<Stats, RenderError> {
-        writer.finish(self.site)?;
+    /// The file's end, and where each document's items sit in it, kept for the next build.
+    fn finish(&self, making: Making<'_>, sink: &dyn Sink, keep: Option<&Keep>) -> Result<Stats, RenderError> {
+        let layout = match making {
+            Making::Whole(writer) => writer.finish(self.site)?.1,
+            Making::Patched(patch) => patch.write(crate::layout::ANNOTATIONS, sink, |total| tail(self.site, total))?,
+        };
+        if let Some(keep) = keep {
+            keep.put(patch::KEPT, layout.to_bytes());
+        }
         Ok(Stats::default())
     }
 
-    /// Not yet: every document's items are made again.
-    fn patches(&self, _last: &Kept) -> bool {
-        false
+    /// When the last build kept where every document's items sit in the file.
+    fn patches(&self, last: &Kept) -> bool {
+        self.kept(last).is_some()
     }
+}
+
+/// The file up to the `[` that opens the items.
+fn head(site: &Site) -> String {
+    let base = site.config.base_url.as_deref().unwrap_or_default();
+    let id = json_string(&cat![base, "annotations.jsonld#page-1"]);
+    cat![
+        "{\"@context\":\"http://www.w3.org/ns/anno.jsonld\",\"first\":{\"id\":",
+        id,
+        ",\"items\":["
+    ]
+}
+
+/// The file from the `]` that closes the items, with their `total`.
+fn tail(site: &Site, total: u64) -> String {
+    let base = site.config.base_url.as_deref().unwrap_or_default();
+    format!(
+        "],\"startIndex\":0,\"type\":\"AnnotationPage\"}},\"id\":{},\"label\":{},\"total\":{total},\"type\":\"AnnotationCollection\"}}\n",
+        json_string(&cat![base, "annotations.jsonld"]),
+        json_string(&site.config.title),
+    )
 }
 
 /// Writes the collection: the head, then the documents' items in order, then the tail.
@@ -288,55 +340,52 @@ pub struct Writer<W: Write> {
     out: W,
     /// The last item seen, held back so that its comma can be dropped at the end.
     pending: String,
-    total: usize,
+    /// Where each document's items go.
+    layout: Layout,
 }
 
 impl<W: Write> Writer<W> {
     pub fn new(mut out: W, site: &Site) -> std::io::Result<Self> {
-        let base = site.config.base_url.as_deref().unwrap_or_default();
-        write!(
-            out,
-            "{{\"@context\":\"http://www.w3.org/ns/anno.jsonld\",\"first\":{{\"id\":{},\"items\":[",
-            json_string(&format!("{base}annotations.jsonld#page-1"))
-        )?;
+        let head = head(site);
+        out.write_all(head.as_bytes())?;
         Ok(Writer {
             out,
             pending: String::new(),
-            total: 0,
+            layout: Layout {
+                head: head.len() as u64,
+                ..Layout::default()
+            },
         })
     }
 
     /// Appends one document's items, as made by [`doc_items`].
     pub fn items(&mut self, (items, count): &(String, usize)) -> std::io::Result<()> {
+        let first = self.layout.total() == 0;
+        self.layout.push(items, *count);
         if *count == 0 {
             return Ok(());
         }
-        if self.total == 0 {
+        if first {
             self.out.write_all(b"\n")?;
         }
         self.out.write_all(self.pending.as_bytes())?;
         self.pending.clear();
         self.pending.push_str(items);
-        self.total += count;
         Ok(())
     }
 
-    pub fn finish(mut self, site: &Site) -> std::io::Result<W> {
-        let base = site.config.base_url.as_deref().unwrap_or_default();
-        if self.total > 0 {
+    /// Writes the tail; gives back the output, and where each document's items went.
+    fn finish(mut self, site: &Site) -> std::io::Result<(W, Layout)> {
+        let total = self.layout.total();
+        if total > 0 {
             // The last item: without its comma, and the array closes on a line of its own.
             let last = self.pending.trim_end_matches('\n').trim_end_matches(',');
             writeln!(self.out, "{last}")?;
         }
-        writeln!(
-            self.out,
-            "],\"startIndex\":0,\"type\":\"AnnotationPage\"}},\"id\":{},\"label\":{},\"total\":{},\"type\":\"AnnotationCollection\"}}",
-            json_string(&format!("{base}annotations.jsonld")),
-            json_string(&site.config.title),
-            self.total
-        )?;
+        self.out.write_all(tail(site, total).as_bytes())?;
         self.out.flush()?;
-        Ok(self.out)
+        self.layout.tail = self.layout.tail_start();
+        Ok((self.out, self.layout))
     }
 }
 
@@ -350,8 +399,8 @@ fn json_string(s: &str) -> String {
 mod tests {
     use super::*;
 
-    /// Builds a site from files and writes its annotations.jsonld.
-    fn jsonld(files: &[(&str, &str)]) -> String {
+    /// Loads a site from files, in a folder that lasts as long as it is held.
+    fn site(files: &[(&str, &str)]) -> (tempfile::TempDir, Site) {
         let dir = tempfile::tempdir().unwrap();
         for (path, text) in files {
             let path = dir.path().join(path);
@@ -365,12 +414,27 @@ mod tests {
         let mut diags = Vec::new();
         let site = crate::load(&opts, &mut diags).unwrap().unwrap();
         assert!(diags.iter().all(|d| !d.is_error()), "{diags:?}");
-        let mut w = Writer::new(Vec::new(), &site).unwrap();
-        for d in &site.docs {
-            let page = crate::load::page_body(d, &site.config).unwrap();
-            w.items(&doc_items(&site, d, &page)).unwrap();
+        (dir, site)
+    }
+
+    /// The items of the document at `at`.
+    fn items_of(site: &Site, at: usize) -> (String, usize) {
+        let d = &site.docs[at];
+        doc_items(site, d, &crate::load::page_body(d, &site.config).unwrap())
+    }
+
+    /// The site's annotations.jsonld, written whole, and where each document's items went.
+    fn written(site: &Site) -> (Vec<u8>, Layout) {
+        let mut w = Writer::new(Vec::new(), site).unwrap();
+        for at in 0..site.docs.len() {
+            w.items(&items_of(site, at)).unwrap();
         }
-        String::from_utf8(w.finish(&site).unwrap()).unwrap()
+        w.finish(site).unwrap()
+    }
+
+    /// Builds a site from files and writes its annotations.jsonld.
+    fn jsonld(files: &[(&str, &str)]) -> String {
+        String::from_utf8(written(&site(files).1).0).unwrap()
     }
 
     /// What serde_json makes of the same JSON, laid out as the writer lays it out: the head,
@@ -423,5 +487,129 @@ mod tests {
         let out = jsonld(&[("seeds/a.txt", "A\n\nText.\n")]);
         assert_eq!(out, canonical(&out));
         assert!(out.contains("\"items\":[],"), "{out}");
+    }
+
+    /// A sink over an output that holds `old` at every path: what a patch writes, and its pieces.
+    struct Patched {
+        old: Vec<u8>,
+        new: std::sync::Mutex<(Vec<u8>, usize)>,
+    }
+
+    impl Sink for Patched {
+        fn put(&self, path: &str, _bytes: &[u8]) -> std::io::Result<()> {
+            panic!("{path} is put whole")
+        }
+
+        fn stream(&self, path: &str) -> std::io::Result<Box<dyn Write + Send + '_>> {
+            panic!("{path} is streamed whole")
+        }
+
+        fn patch(&self, _path: &str, pieces: &[crate::render::Piece]) -> std::io::Result<()> {
+            let mut new = self.new.lock().unwrap();
+            for piece in pieces {
+                match piece {
+                    crate::render::Piece::Old(r) => {
+                        new.0.extend_from_slice(&self.old[r.start as usize..r.end as usize])
+                    }
+                    crate::render::Piece::New(bytes) => new.0.extend_from_slice(bytes),
+                }
+            }
+            new.1 = pieces.len();
+            Ok(())
+        }
+    }
+
+    /// Five documents `a` to `e`, annotated as `annotated` says.
+    fn five(annotated: [&str; 5]) -> (tempfile::TempDir, Site) {
+        let mut files = vec![("content/site.yaml", "title: T\nbase_url: https://x.org/\n")];
+        let names = ["a", "b", "c", "d", "e"];
+        let texts = names.map(|n| (format!("seeds/{n}.txt"), format!("{n}\n\nDer Hund {n} bellt laut.\n")));
+        let sidecars = names.map(|n| format!("seeds/{n}.yaml"));
+        for (i, (path, text)) in texts.iter().enumerate() {
+            files.push((path, text));
+            files.push((&sidecars[i], annotated[i]));
+        }
+        site(&files)
+    }
+
+    const NONE: &str = "annotations: []\n";
+    const ONE: &str = "annotations:\n  - quote: Hund\n    note: Ein Tier.\n";
+    const TWO: &str = "annotations:\n  - quote: bellt\n    gloss: barks\n  - quote: laut\n    note: Sehr.\n";
+
+    /// How five documents are annotated before and after an edit, which are rendered again, and
+    /// how many pieces the patch is.
+    type Case<'a> = ([&'a str; 5], [&'a str; 5], &'a [usize], usize);
+
+    #[test]
+    fn a_patch_writes_what_a_whole_file_is_from_the_last_layout_and_the_fresh_items() {
+        let cases: [Case; 6] = [
+            // One document edited: the old file before it, its items and line end, the old
+            // file after it, the tail.
+            ([ONE, ONE, TWO, ONE, ONE], [ONE, ONE, ONE, ONE, ONE], &[2], 5),
+            ([ONE, ONE, ONE, ONE, ONE], [TWO, ONE, ONE, ONE, ONE], &[0], 5),
+            ([ONE, NONE, ONE, ONE, ONE], [ONE, TWO, ONE, ONE, ONE], &[1], 5),
+            ([ONE, ONE, ONE, ONE, TWO], [ONE, ONE, ONE, ONE, NONE], &[4], 3),
+            ([NONE, NONE, ONE, NONE, NONE], [NONE, NONE, NONE, NONE, NONE], &[2], 2),
+            ([NONE, NONE, NONE, NONE, NONE], [ONE, NONE, NONE, TWO, NONE], &[0, 3], 7),
+        ];
+        for (before, after, edited, pieces) in cases {
+            let (old, layout) = written(&five(before).1);
+            let (_dir, site) = five(after);
+            let (new, new_layout) = written(&site);
+            let mut patch = Patch::new(layout);
+            for &at in edited {
+                patch.take_in(at, items_of(&site, at));
+            }
+            let sink = Patched {
+                old,
+                new: Default::default(),
+            };
+            let kept = patch
+                .write("annotations.jsonld", &sink, |total| tail(&site, total))
+                .unwrap();
+            let (patched, n) = sink.new.into_inner().unwrap();
+            let (patched, new) = (String::from_utf8(patched).unwrap(), String::from_utf8(new).unwrap());
+            assert_eq!(patched, new, "{before:?} → {after:?}");
+            assert_eq!(kept, new_layout, "the layout kept for the next build");
+            assert_eq!(n, pieces, "{before:?} → {after:?}");
+        }
+    }
+
+    #[test]
+    fn a_kept_layout_that_does_not_fit_the_site_is_not_used() {
+        let (_dir, site) = five([ONE, NONE, TWO, ONE, ONE]);
+        let (_, layout) = written(&site);
+        let head = head(&site).len();
+        let kept = |bytes: Vec<u8>| Kept::new([(patch::KEPT.to_owned(), bytes)].into());
+        assert_eq!(Layout::kept(&kept(layout.to_bytes()), 5, head), Some(layout.clone()));
+        assert_eq!(Layout::kept(&Kept::default(), 5, head), None, "nothing kept");
+        assert_eq!(
+            Layout::kept(&kept(layout.to_bytes()), 6, head),
+            None,
+            "another number of documents"
+        );
+        assert_eq!(
+            Layout::kept(&kept(layout.to_bytes()), 5, head + 1),
+            None,
+            "another head"
+        );
+        let bytes = layout.to_bytes();
+        assert_eq!(
+            Layout::kept(&kept(bytes[..bytes.len() - 1].to_vec()), 5, head),
+            None,
+            "truncated"
+        );
+        assert_eq!(
+            Layout::kept(&kept([&bytes[..], b"x"].concat()), 5, head),
+            None,
+            "too long"
+        );
+        let spoiled = |f: &dyn Fn(&mut Layout)| {
+            let mut l = layout.clone();
+            f(&mut l);
+            Layout::kept(&kept(l.to_bytes()), 5, head)
+        };
+        assert_eq!(spoiled(&|l| l.tail += 1), None, "a tail elsewhere");
+        assert_eq!(spoiled(&|l| l.docs[1].1 = 1), None, "items of no bytes");
     }
 }

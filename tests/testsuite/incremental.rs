@@ -461,3 +461,101 @@ fn a_document_that_becomes_a_draft_in_a_build_with_drafts_leaves_the_feed() {
     assert!(run.stdout.contains("resolved again"), "an edit of documents\n{run}");
     assert_same_as_clean_with(&site, "a draft no more", &["--drafts"]);
 }
+
+/// A sidecar with an annotation on each of `quotes`, its note saying `says`.
+fn sidecar(quotes: &[&str], says: &str) -> String {
+    let items: String = (quotes.iter())
+        .map(|q| format!("  - quote: {q}\n    note: {says} {q}.\n"))
+        .collect();
+    match items.is_empty() {
+        true => "annotations: []\n".to_owned(),
+        false => format!("annotations:\n{items}"),
+    }
+}
+
+/// Five documents `a` to `e` with annotations but `b`, and no output that is made of every
+/// document again after an edit (no search, no book): `annotations.jsonld` is patched from
+/// what the last build kept.
+fn five_documents() -> Site {
+    let site = Site::new(&[
+        (
+            "content/site.yaml",
+            "title: Fünf\nlang: de\nbase_url: https://example.org/\nsearch: false\n",
+        ),
+        ("content/glossary.yaml", GLOSSARY),
+    ]);
+    for name in ["a", "b", "c", "d", "e"] {
+        site.write(
+            &format!("seeds/{name}.md"),
+            format!("# Text {name}\n\nDer Hund {name} bellt, und die Katze {name} schläft.\n"),
+        );
+        let quotes: &[&str] = if name == "b" { &[] } else { &["bellt", "schläft"] };
+        site.write(&format!("seeds/{name}.yaml"), sidecar(quotes, "Zuerst"));
+    }
+    age(&site.root());
+    site
+}
+
+#[test]
+fn annotations_jsonld_after_edits_is_patched_to_what_a_build_from_nothing_writes() {
+    let site = five_documents();
+    site.build_ok(&["--quiet"]);
+    let jsonld = std::fs::read_to_string(site.out().join("annotations.jsonld")).expect("the file");
+    let at = |name: &str| jsonld.find(&format!("example.org/{name}/index.html#")).expect("items");
+    assert!(
+        at("a") < at("c") && at("c") < at("e"),
+        "documents in order a to e\n{jsonld}"
+    );
+    assert!(
+        site.root().join(".public.glossa-cache/kept-annotations").is_file(),
+        "the build keeps where each document's items are"
+    );
+    // Each edit build patches from what the one before it kept.
+    let both: &[&str] = &["bellt", "schläft"];
+    let steps: [(&str, &str, &[&str], &str); 9] = [
+        ("the first document", "a", both, "Neu"),
+        ("a middle document", "c", both, "Neu und länger"),
+        ("the last document", "e", both, "Kurz"),
+        ("a document without annotations given some", "b", &["bellt"], "Jetzt"),
+        ("the same, without them again", "b", &[], ""),
+        (
+            "one annotation more: another total",
+            "d",
+            &["Hund", "bellt", "schläft"],
+            "Mehr",
+        ),
+        ("the last document without annotations", "e", &[], ""),
+        ("the last document with annotations again", "e", &["Katze"], "Wieder"),
+        ("the first document without annotations", "a", &[], ""),
+    ];
+    for (what, name, quotes, says) in steps {
+        site.write(&format!("seeds/{name}.yaml"), sidecar(quotes, says));
+        let run = site.build_ok(&[]);
+        assert!(
+            run.stdout.contains("resolved again"),
+            "{what}: an edit of documents\n{run}"
+        );
+        assert_same_as_clean(&site, what);
+    }
+}
+
+#[test]
+fn annotations_jsonld_is_patched_down_to_no_annotation_and_back() {
+    let site = five_documents();
+    site.build_ok(&["--quiet"]);
+    for name in ["a", "c", "d", "e"] {
+        site.write(&format!("seeds/{name}.yaml"), sidecar(&[], ""));
+    }
+    let run = site.build_ok(&[]);
+    assert!(run.stdout.contains("resolved again"), "an edit of documents\n{run}");
+    assert_same_as_clean(&site, "no annotation left");
+    let jsonld = std::fs::read_to_string(site.out().join("annotations.jsonld")).expect("the file");
+    assert!(
+        jsonld.contains("\"items\":[],") && jsonld.contains("\"total\":0,"),
+        "{jsonld}"
+    );
+    site.write("seeds/d.yaml", sidecar(&["Hund"], "Allein"));
+    let run = site.build_ok(&[]);
+    assert!(run.stdout.contains("resolved again"), "an edit of documents\n{run}");
+    assert_same_as_clean(&site, "one annotation again");
+}
