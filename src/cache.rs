@@ -32,12 +32,12 @@ use std::path::{Path, PathBuf};
 
 /// The first line of the manifest, before the hash of the rest: a file that does not start so
 /// is not a cache of this format.
-const MAGIC: &str = "glossa-build-cache 2";
+const MAGIC: &str = "glossa-build-cache 3";
 
 /// Inputs modified this close to the build's start (nanoseconds) count as changed next time.
 const RACY_NANOS: i128 = 2_000_000_000;
 
-/// The resolved site's file in the cache folder.
+/// How the files of the resolved site's parts start, in the cache folder (`site.HASH`).
 const SITE: &str = "site";
 
 /// The folders of a site that a build reads.
@@ -97,6 +97,9 @@ pub(crate) struct Cache {
     dir: PathBuf,
     /// The manifest read, if there was a usable one.
     pub(crate) previous: Option<Manifest>,
+    /// Notes about the cache found after it was opened (a spoiled part of the kept site), for
+    /// the build that goes on without it ([`Cache::take_notes`]).
+    late: std::sync::Mutex<Vec<Diagnostic>>,
 }
 
 impl Cache {
@@ -118,7 +121,16 @@ impl Cache {
                 Ok(m) => Some(m),
             },
         };
-        Cache { dir, previous }
+        Cache {
+            dir,
+            previous,
+            late: Default::default(),
+        }
+    }
+
+    /// The notes about the cache found since it was opened, said once.
+    pub(crate) fn take_notes(&self) -> Vec<Diagnostic> {
+        std::mem::take(&mut self.late.lock().unwrap_or_else(std::sync::PoisonError::into_inner))
     }
 
     /// How the inputs (as `now` stamped them) and the output files stand against the last
@@ -145,31 +157,61 @@ impl Cache {
         }
     }
 
-    /// The resolved site the last build kept (`resolve::snapshot`'s bytes), if it is the one
-    /// the manifest names (by the hash it carries; `resolve::snapshot::load` checks the bytes
-    /// against it).
-    pub(crate) fn site(&self) -> Option<Vec<u8>> {
-        let hash = self.previous.as_ref()?.site?;
-        let bytes = std::fs::read(self.dir.join(SITE)).ok()?;
-        (crate::resolve::snapshot::stored_hash(&bytes) == Some(hash)).then_some(bytes)
+    /// The resolved site the last build kept, its parts checked (`resolve::snapshot::Kept`):
+    /// the head the manifest names (by its hash) and the chunks the head names, read in
+    /// parallel. A part missing or spoiled is noted (and a spoiled one removed, for the next
+    /// save to write it again): the build goes on without the kept site.
+    pub(crate) fn site(&self) -> Option<crate::resolve::snapshot::Kept> {
+        use crate::resolve::snapshot::{Kept, Spoiled, chunks_named};
+        use rayon::prelude::*;
+        let head_name = self.previous.as_ref()?.site?;
+        let read = |name: u64| std::fs::read(self.part(name)).map_err(|e| (name, e.to_string()));
+        let parts = read(head_name).and_then(|head| {
+            let names = chunks_named(&head).unwrap_or_default();
+            let chunks = names
+                .par_iter()
+                .map(|&name| read(name))
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok((head, chunks, names))
+        });
+        let spoiled = match parts {
+            Err((name, e)) => (name, format!("a part of its kept site cannot be read ({e})")),
+            Ok((head, chunks, names)) => match Kept::new(head, chunks) {
+                Ok(kept) => return Some(kept),
+                Err(Spoiled::Head) => (head_name, "its kept site is spoiled".to_owned()),
+                Err(Spoiled::Chunk(at)) => (names[at], "a part of its kept site is spoiled".to_owned()),
+            },
+        };
+        let file = self.part(spoiled.0);
+        let _ = std::fs::remove_file(&file);
+        let note = note(&file, &spoiled.1, "this build loads the whole site again");
+        self.late
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push(note);
+        None
     }
 
-    /// Forgets the cache of `out`: the output is about to change under it.
+    /// The file of the kept site's part named `hash`.
+    fn part(&self, hash: u64) -> PathBuf {
+        self.dir.join(format!("{SITE}.{hash:016x}"))
+    }
+
+    /// Forgets the cache of `out`: the output is about to change under it. The kept site's
+    /// parts stay, named by no manifest, for the next save to keep those it makes again.
     pub(crate) fn forget(out: &Path) -> std::io::Result<()> {
-        let dir = Cache::dir_of(out);
-        for file in ["manifest", SITE] {
-            match std::fs::remove_file(dir.join(file)) {
-                Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
-                _ => {}
-            }
+        match std::fs::remove_file(Cache::dir_of(out).join("manifest")) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
+            _ => Ok(()),
         }
-        Ok(())
     }
 
     /// Writes what this build read (`inputs`, stamped at `started`), left in `out` and
-    /// reported, and the site it resolved (`site`, the snapshot's bytes), the site first. Each
-    /// through a temporary file renamed into place: a build killed meanwhile leaves no
-    /// manifest, or the whole one, and a manifest names the site beside it by its hash.
+    /// reported, and the site it resolved (`site`), the site first: each of its parts that is
+    /// not in the folder already, through a temporary file renamed into place (a part's file
+    /// is named by its hash: it is whole or the hash tells). Then the manifest, likewise (a
+    /// build killed meanwhile leaves no manifest, or the whole one, naming parts all there),
+    /// and last the parts it does not name are removed.
     pub(crate) fn save(
         &self,
         manifest: Manifest,
@@ -177,16 +219,12 @@ impl Cache {
         site: Option<&crate::resolve::Site>,
     ) -> std::io::Result<()> {
         std::fs::create_dir_all(&self.dir)?;
+        let mut named = std::collections::HashSet::new();
         let site = match site {
-            Some(site) => {
-                // Written as it is made: the snapshot is never held whole.
-                let tmp = self.dir.join("site.new");
-                let mut file = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
-                let hash = crate::resolve::snapshot::save_to(site, &mut file)?;
-                file.into_inner().map_err(std::io::IntoInnerError::into_error)?;
-                std::fs::rename(&tmp, self.dir.join(SITE))?;
-                Some(hash)
-            }
+            Some(site) => Some(crate::resolve::snapshot::save_to(site, &mut |hash, bytes| {
+                named.insert(hash);
+                self.keep_part(hash, bytes)
+            })?),
             None => None,
         };
         let manifest = Manifest {
@@ -200,7 +238,34 @@ impl Cache {
             &tmp,
             format!("{MAGIC} {:016x}\n{body}", crate::hash::of_bytes(body.as_bytes())),
         )?;
-        std::fs::rename(&tmp, self.dir.join("manifest"))
+        std::fs::rename(&tmp, self.dir.join("manifest"))?;
+        for entry in std::fs::read_dir(&self.dir)?.flatten() {
+            let file = entry.file_name();
+            let kept = |hash: &str| u64::from_str_radix(hash, 16).is_ok_and(|h| named.contains(&h) && hash.len() == 16);
+            let stale =
+                file.to_str()
+                    .and_then(|f| f.strip_prefix(SITE))
+                    .is_some_and(|rest| match rest.strip_prefix('.') {
+                        Some(hash) => !kept(hash),
+                        None => true,
+                    });
+            if stale {
+                std::fs::remove_file(entry.path())?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Puts a part of the kept site into the folder, unless a file of its name and size is
+    /// there (a part of an earlier save, whole unless spoiled since: [`Cache::site`] tells).
+    fn keep_part(&self, hash: u64, bytes: &[u8]) -> std::io::Result<()> {
+        let file = self.part(hash);
+        if std::fs::metadata(&file).is_ok_and(|m| m.len() == bytes.len() as u64) {
+            return Ok(());
+        }
+        let tmp = file.with_extension("new");
+        std::fs::write(&tmp, bytes)?;
+        std::fs::rename(&tmp, &file)
     }
 }
 
@@ -262,16 +327,23 @@ fn parse(text: &str) -> Result<Manifest, &'static str> {
 }
 
 fn ignored(dir: &Path, why: &str, notes: &mut Vec<Diagnostic>) -> Option<Manifest> {
-    notes.push(
-        Diagnostic::error(
-            crate::diagnostics::Code::CacheIgnored,
-            dir,
-            format!("build cache ignored: {why}"),
-        )
-        .severity(crate::diagnostics::Severity::Note)
-        .hint("this build starts from nothing and makes the cache again"),
-    );
+    notes.push(note(
+        dir,
+        why,
+        "this build starts from nothing and makes the cache again",
+    ));
     None
+}
+
+/// The note that the cache (at `path`) is ignored, and `why`.
+fn note(path: &Path, why: &str, hint: &str) -> Diagnostic {
+    Diagnostic::error(
+        crate::diagnostics::Code::CacheIgnored,
+        path,
+        format!("build cache ignored: {why}"),
+    )
+    .severity(crate::diagnostics::Severity::Note)
+    .hint(hint)
 }
 
 /// What a build's cache is keyed by: glossa's version and its binary (size and time), and the
@@ -289,36 +361,85 @@ pub(crate) fn key(opts: &crate::BuildOptions, out: &Path) -> String {
 }
 
 /// The stamps of the files under `dir` (hidden entries included, links followed), named
-/// `prefix/…`, sorted by path; none if `dir` is missing. The folders are walked in turn (a
-/// listing names each entry's kind), the files stamped in parallel.
+/// `prefix/…`, sorted by path (as bytes); none if `dir` is missing.
 fn stamps(dir: &Path, prefix: &str) -> Vec<Stamp> {
-    use rayon::prelude::*;
-    let walk = walkdir::WalkDir::new(dir).follow_links(true).sort_by_file_name();
-    let files: Vec<PathBuf> = walk
-        .into_iter()
-        .flatten()
-        .filter(|e| !e.file_type().is_dir())
-        .map(walkdir::DirEntry::into_path)
-        .collect();
-    let mut all: Vec<Stamp> = files
-        .par_iter()
-        .filter_map(|path| {
-            let meta = std::fs::metadata(path).ok().filter(std::fs::Metadata::is_file)?;
-            let rel = path
-                .strip_prefix(dir)
-                .unwrap_or(path)
-                .to_string_lossy()
-                .replace('\\', "/");
-            let path = if prefix.is_empty() {
-                rel
-            } else {
-                format!("{prefix}/{rel}")
-            };
-            Some(stamp(path, &meta))
-        })
-        .collect();
-    all.sort_by(|a, b| a.path.cmp(&b.path));
+    use rayon::slice::ParallelSliceMut;
+    let mut all = walk(dir, prefix, &Up { dir, up: None });
+    all.par_sort_unstable_by(|a, b| a.path.cmp(&b.path));
     all
+}
+
+/// A folder being walked, and the one it is in: the way back to the top, for a link to a
+/// folder to be followed only if it leads to none of them.
+struct Up<'a> {
+    dir: &'a Path,
+    up: Option<&'a Up<'a>>,
+}
+
+/// The stamps of the files under `dir`, named `name/…`, in no order. Each file is stamped
+/// relative to the folder's listing (a lookup of its name alone, not of its whole path:
+/// `DirEntry::metadata`), and a listing's entries, and its folders, are taken in parallel.
+/// What cannot be read is passed over, as if it were not there.
+fn walk(dir: &Path, name: &str, up: &Up) -> Vec<Stamp> {
+    use rayon::prelude::*;
+    let Ok(listing) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let entries: Vec<std::fs::DirEntry> = listing.flatten().collect();
+    let named = |entry: &std::fs::DirEntry| {
+        let file = entry.file_name();
+        let file = file.to_string_lossy();
+        match name {
+            "" => file.into_owned(),
+            _ => format!("{name}/{file}"),
+        }
+    };
+    (entries.par_iter())
+        .flat_map_iter(|entry| {
+            let Ok(kind) = entry.file_type() else {
+                return Vec::new();
+            };
+            let meta = match kind.is_symlink() {
+                // Followed: what it leads to, unless that is a folder it is already in.
+                true => std::fs::metadata(entry.path()).ok(),
+                false => None,
+            };
+            let is_dir = meta.as_ref().map_or(kind.is_dir(), std::fs::Metadata::is_dir);
+            if is_dir {
+                let path = entry.path();
+                if kind.is_symlink() && leads_up(&path, up) {
+                    return Vec::new();
+                }
+                return walk(
+                    &path,
+                    &named(entry),
+                    &Up {
+                        dir: &path,
+                        up: Some(up),
+                    },
+                );
+            }
+            let meta = meta
+                .or_else(|| entry.metadata().ok())
+                .filter(std::fs::Metadata::is_file);
+            meta.map(|meta| stamp(named(entry), &meta)).into_iter().collect()
+        })
+        .collect()
+}
+
+/// Whether the folder a link at `path` leads to is one of the folders walked down to it.
+fn leads_up(path: &Path, up: &Up) -> bool {
+    let Ok(target) = std::fs::canonicalize(path) else {
+        return true;
+    };
+    let mut at = Some(up);
+    while let Some(folder) = at {
+        if std::fs::canonicalize(folder.dir).is_ok_and(|dir| dir == target) {
+            return true;
+        }
+        at = folder.up;
+    }
+    false
 }
 
 fn stamp(path: String, meta: &std::fs::Metadata) -> Stamp {
