@@ -4,18 +4,19 @@
 //!
 //! What the cache holds is a [`Manifest`]: the *key* (glossa's version and binary, and the
 //! build's options), a stamp (size, times, inode) of every file under `seeds/`, `content/` and
-//! `themes/` taken before the build read them, a stamp of every file the build left in the
-//! output, and the build's warnings and summary. A build whose key and stamps all match finds
+//! `themes/` taken before the build read them, a stamp of every file and folder the build left
+//! in the output, and the build's warnings and summary. A build whose key and stamps all match finds
 //! the output as the last build left it, and a build from nothing would make the same bytes
 //! again: it writes nothing ([`Cache::unchanged`]).
 //!
-//! Beside the manifest the cache keeps the build's resolved site (`site`, `resolve::snapshot`):
+//! Beside the manifest the cache keeps the build's resolved site (`site.HASH`, the parts of a
+//! `resolve::snapshot`, each written only when it is not there already):
 //! when only documents, sidecars or translations changed since, and the output stands as the
 //! last build left it, the build resolves only those documents again, against that site, and
 //! renders only what they can change ([`Cache::compare`], `crate::edit`).
 //!
 //! A cache is never trusted further than that. It is read whole and checked against a hash of
-//! its text (and the site against the hash the manifest gives it): one that is truncated,
+//! its text (and the site's parts against the hashes that name them): one that is truncated,
 //! corrupt, of another format or another glossa is ignored with a note, and the build goes on
 //! as if there were none. When something else changed, the build renders the whole site again
 //! and compares each file with what the output holds on the disk (`write::Changes`), not with
@@ -63,7 +64,9 @@ pub(crate) struct Manifest {
     /// When the build started (its stamps were taken then), nanoseconds since the epoch.
     started: i128,
     inputs: Vec<Stamp>,
-    outputs: Vec<Stamp>,
+    /// The output's files and folders: a folder as it was holds the same names, and is not
+    /// listed again ([`tree`]).
+    outputs: Tree,
     pub(crate) diagnostics: Vec<Diagnostic>,
     pub(crate) summary: Counts,
     /// The hash of the resolved site kept beside the manifest, if one is.
@@ -142,7 +145,7 @@ impl Cache {
         };
         let same_paths =
             m.inputs.len() == now.inputs.len() && m.inputs.iter().zip(&now.inputs).all(|(a, b)| a.path == b.path);
-        if !same_paths || m.outputs != stamps(out, "") {
+        if !same_paths || m.outputs != tree(out, "", Some(&known(&m.outputs))) {
             return Comparison::Other;
         }
         // An edit in the clock tick of the build's start changes no stamp but this one.
@@ -228,7 +231,7 @@ impl Cache {
             None => None,
         };
         let manifest = Manifest {
-            outputs: stamps(out, ""),
+            outputs: tree(out, "", None),
             site,
             ..manifest
         };
@@ -296,7 +299,7 @@ impl Stamped {
             key,
             started: self.started,
             inputs: self.inputs,
-            outputs: Vec::new(),
+            outputs: Tree::default(),
             diagnostics: diagnostics
                 .iter()
                 .filter(|d| d.code != crate::diagnostics::Code::CacheIgnored)
@@ -363,9 +366,55 @@ pub(crate) fn key(opts: &crate::BuildOptions, out: &Path) -> String {
 /// The stamps of the files under `dir` (hidden entries included, links followed), named
 /// `prefix/…`, sorted by path (as bytes); none if `dir` is missing.
 fn stamps(dir: &Path, prefix: &str) -> Vec<Stamp> {
+    tree(dir, prefix, None).files
+}
+
+/// The files and the folders under a folder (the folder itself among them), stamped, each
+/// sorted by path (as bytes).
+#[derive(Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+struct Tree {
+    files: Vec<Stamp>,
+    folders: Vec<Stamp>,
+}
+
+/// What a [`Tree`] showed of each folder, by its name: its stamp, and its files and folders.
+type Known<'t> = crate::hash::FastMap<&'t str, (&'t Stamp, Vec<&'t Stamp>, Vec<&'t Stamp>)>;
+
+/// What `tree` showed of each folder.
+fn known(tree: &Tree) -> Known<'_> {
+    let mut known: Known = tree
+        .folders
+        .iter()
+        .map(|f| (f.path.as_str(), (f, Vec::new(), Vec::new())))
+        .collect();
+    fn parent(s: &Stamp) -> &str {
+        s.path.rsplit_once('/').map_or("", |(parent, _)| parent)
+    }
+    for file in &tree.files {
+        if let Some((_, files, _)) = known.get_mut(parent(file)) {
+            files.push(file);
+        }
+    }
+    for folder in tree.folders.iter().filter(|f| !f.path.is_empty()) {
+        if let Some((_, _, folders)) = known.get_mut(parent(folder)) {
+            folders.push(folder);
+        }
+    }
+    known
+}
+
+/// The [`Tree`] under `dir`, named `prefix/…` (the folder itself `prefix`). Given what an
+/// earlier walk showed (`known`), a folder whose stamp is as it was then holds the same names
+/// (adding, removing or renaming an entry changes a folder's times): its files are stamped by
+/// name and its folders walked, without listing it.
+fn tree(dir: &Path, prefix: &str, known: Option<&Known>) -> Tree {
     use rayon::slice::ParallelSliceMut;
-    let mut all = walk(dir, prefix, &Up { dir, up: None });
-    all.par_sort_unstable_by(|a, b| a.path.cmp(&b.path));
+    let Ok(meta) = std::fs::metadata(dir).map(|m| stamp(prefix.to_owned(), &m)) else {
+        return Tree::default();
+    };
+    let mut all = walk(dir, meta, &Up { dir, up: None }, known);
+    all.files.par_sort_unstable_by(|a, b| a.path.cmp(&b.path));
+    all.folders.par_sort_unstable_by(|a, b| a.path.cmp(&b.path));
     all
 }
 
@@ -376,55 +425,95 @@ struct Up<'a> {
     up: Option<&'a Up<'a>>,
 }
 
-/// The stamps of the files under `dir`, named `name/…`, in no order. Each file is stamped
-/// relative to the folder's listing (a lookup of its name alone, not of its whole path:
-/// `DirEntry::metadata`), and a listing's entries, and its folders, are taken in parallel.
-/// What cannot be read is passed over, as if it were not there.
-fn walk(dir: &Path, name: &str, up: &Up) -> Vec<Stamp> {
+/// What is under `dir` (stamped `here`), in no order: listed, or as `known` (see [`tree`]).
+/// Each file of a listing is stamped relative to it (a lookup of its name alone, not of its
+/// whole path: `DirEntry::metadata`); entries and folders are taken in parallel. What cannot
+/// be read is passed over, as if it were not there.
+fn walk(dir: &Path, here: Stamp, up: &Up, known: Option<&Known>) -> Tree {
     use rayon::prelude::*;
-    let Ok(listing) = std::fs::read_dir(dir) else {
-        return Vec::new();
+    let name = |file: &str| match here.path.as_str() {
+        "" => file.to_owned(),
+        folder => format!("{folder}/{file}"),
     };
-    let entries: Vec<std::fs::DirEntry> = listing.flatten().collect();
-    let named = |entry: &std::fs::DirEntry| {
-        let file = entry.file_name();
-        let file = file.to_string_lossy();
-        match name {
-            "" => file.into_owned(),
-            _ => format!("{name}/{file}"),
+    let below = |path: &Path, here: Stamp| {
+        walk(
+            path,
+            here,
+            &Up {
+                dir: path,
+                up: Some(up),
+            },
+            known,
+        )
+    };
+    let last = |s: &Stamp| s.path.rsplit('/').next().unwrap_or_default().to_owned();
+    // A name that is not UTF-8 is kept lossily: such a folder is listed again.
+    let as_it_was = |k: &&(&Stamp, Vec<&Stamp>, Vec<&Stamp>)| {
+        *k.0 == here
+            && !k
+                .1
+                .iter()
+                .chain(&k.2)
+                .any(|s| s.path.contains(char::REPLACEMENT_CHARACTER))
+    };
+    let mut tree = match known.and_then(|k| k.get(here.path.as_str())).filter(as_it_was) {
+        Some((_, files, folders)) => {
+            let files = (files.par_iter())
+                .filter_map(|f| {
+                    let meta = std::fs::metadata(dir.join(last(f)))
+                        .ok()
+                        .filter(std::fs::Metadata::is_file)?;
+                    Some(stamp(f.path.clone(), &meta))
+                })
+                .collect();
+            let trees: Vec<Tree> = (folders.par_iter())
+                .filter_map(|f| {
+                    let path = dir.join(last(f));
+                    let meta = std::fs::metadata(&path).ok().filter(std::fs::Metadata::is_dir)?;
+                    Some(below(&path, stamp(f.path.clone(), &meta)))
+                })
+                .collect();
+            merged(files, trees)
+        }
+        None => {
+            let Ok(listing) = std::fs::read_dir(dir) else {
+                return Tree::default();
+            };
+            let entries: Vec<std::fs::DirEntry> = listing.flatten().collect();
+            let found: Vec<Tree> = (entries.par_iter())
+                .filter_map(|entry| {
+                    let kind = entry.file_type().ok()?;
+                    // A link is followed: to what it leads to, unless that is a folder it is in.
+                    let meta = match kind.is_symlink() {
+                        true => std::fs::metadata(entry.path()).ok()?,
+                        false => entry.metadata().ok()?,
+                    };
+                    let named = stamp(name(&entry.file_name().to_string_lossy()), &meta);
+                    if meta.is_dir() {
+                        let path = entry.path();
+                        return (!kind.is_symlink() || !leads_up(&path, up)).then(|| below(&path, named));
+                    }
+                    meta.is_file().then(|| Tree {
+                        files: vec![named],
+                        folders: Vec::new(),
+                    })
+                })
+                .collect();
+            merged(Vec::new(), found)
         }
     };
-    (entries.par_iter())
-        .flat_map_iter(|entry| {
-            let Ok(kind) = entry.file_type() else {
-                return Vec::new();
-            };
-            let meta = match kind.is_symlink() {
-                // Followed: what it leads to, unless that is a folder it is already in.
-                true => std::fs::metadata(entry.path()).ok(),
-                false => None,
-            };
-            let is_dir = meta.as_ref().map_or(kind.is_dir(), std::fs::Metadata::is_dir);
-            if is_dir {
-                let path = entry.path();
-                if kind.is_symlink() && leads_up(&path, up) {
-                    return Vec::new();
-                }
-                return walk(
-                    &path,
-                    &named(entry),
-                    &Up {
-                        dir: &path,
-                        up: Some(up),
-                    },
-                );
-            }
-            let meta = meta
-                .or_else(|| entry.metadata().ok())
-                .filter(std::fs::Metadata::is_file);
-            meta.map(|meta| stamp(named(entry), &meta)).into_iter().collect()
-        })
-        .collect()
+    tree.folders.push(here);
+    tree
+}
+
+/// `files` and the trees, as one.
+fn merged(mut files: Vec<Stamp>, trees: Vec<Tree>) -> Tree {
+    let mut folders = Vec::new();
+    for tree in trees {
+        files.extend(tree.files);
+        folders.extend(tree.folders);
+    }
+    Tree { files, folders }
 }
 
 /// Whether the folder a link at `path` leads to is one of the folders walked down to it.
@@ -486,7 +575,7 @@ mod tests {
             key: "k".into(),
             started: 0,
             inputs: Vec::new(),
-            outputs: Vec::new(),
+            outputs: Tree::default(),
             diagnostics: Vec::new(),
             summary: Counts::default(),
             site: None,
@@ -514,6 +603,45 @@ mod tests {
             Comparison::Other,
             "a file added to the output shows"
         );
+    }
+
+    /// A walk that lists only the folders changed since an earlier one finds what a walk that
+    /// lists every folder finds, whatever changed: a file edited, added, removed or replaced
+    /// by a folder, deep down or at the top, a folder removed or added.
+    #[test]
+    fn a_walk_guided_by_an_earlier_one_finds_what_a_whole_walk_finds() {
+        let tmp = tempfile::tempdir().expect("a temporary folder");
+        let top = tmp.path().join("out");
+        let write = |rel: &str, text: &str| {
+            let path = top.join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        };
+        for rel in ["index.html", "a/index.html", "a/b/c.txt", "a/b/d/e.txt", "f/index.html"] {
+            write(rel, "x");
+        }
+        let edits: [(&str, &dyn Fn()); 7] = [
+            ("nothing", &|| {}),
+            ("a file edited", &|| write("a/b/d/e.txt", "longer")),
+            ("a file added", &|| write("a/b/new.txt", "x")),
+            ("a file removed", &|| {
+                std::fs::remove_file(top.join("a/b/c.txt")).unwrap()
+            }),
+            ("a folder removed", &|| std::fs::remove_dir_all(top.join("f")).unwrap()),
+            ("a folder added", &|| write("g/h/index.html", "x")),
+            ("a file now a folder", &|| {
+                std::fs::remove_file(top.join("a/index.html")).unwrap();
+                write("a/index.html/inside.txt", "x");
+            }),
+        ];
+        for (what, edit) in edits {
+            let before = tree(&top, "", None);
+            assert!(before.files.len() >= 3 && before.folders.iter().any(|f| f.path.is_empty()));
+            edit();
+            let whole = tree(&top, "", None);
+            assert_eq!(tree(&top, "", Some(&known(&before))), whole, "{what}");
+            assert_eq!(whole == before, what == "nothing", "{what}");
+        }
     }
 
     #[test]
