@@ -45,7 +45,8 @@ const SITE: &str = "site";
 const INPUTS: [&str; 3] = ["seeds", "content", "themes"];
 
 /// A file as last seen: where it is (relative, `/`-separated), its size and its times.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// Written as a list of its fields, without their names: a manifest holds tens of thousands.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Stamp {
     pub(crate) path: String,
     size: u64,
@@ -55,6 +56,25 @@ pub(crate) struct Stamp {
     /// modification time (a copy that keeps times) still shows.
     changed: i128,
     inode: u64,
+}
+
+impl Serialize for Stamp {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        (&self.path, self.size, self.modified, self.changed, self.inode).serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Stamp {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Stamp, D::Error> {
+        let (path, size, modified, changed, inode) = Deserialize::deserialize(d)?;
+        Ok(Stamp {
+            path,
+            size,
+            modified,
+            changed,
+            inode,
+        })
+    }
 }
 
 /// What one build of an output read, wrote and reported.
@@ -231,7 +251,9 @@ impl Cache {
             None => None,
         };
         let manifest = Manifest {
-            outputs: tree(out, "", None),
+            // The output the last build left, less what this build changed: only the folders it
+            // changed are listed.
+            outputs: tree(out, "", self.previous.as_ref().map(|m| known(&m.outputs)).as_ref()),
             site,
             ..manifest
         };
@@ -446,7 +468,6 @@ fn walk(dir: &Path, here: Stamp, up: &Up, known: Option<&Known>) -> Tree {
             known,
         )
     };
-    let last = |s: &Stamp| s.path.rsplit('/').next().unwrap_or_default().to_owned();
     // A name that is not UTF-8 is kept lossily: such a folder is listed again.
     let as_it_was = |k: &&(&Stamp, Vec<&Stamp>, Vec<&Stamp>)| {
         *k.0 == here
@@ -458,19 +479,23 @@ fn walk(dir: &Path, here: Stamp, up: &Up, known: Option<&Known>) -> Tree {
     };
     let mut tree = match known.and_then(|k| k.get(here.path.as_str())).filter(as_it_was) {
         Some((_, files, folders)) => {
+            // Stamped by their whole path: std has no stat relative to a folder not listed.
+            let known = |f: &Stamp| {
+                let path = dir.join(f.path.rsplit('/').next().unwrap_or_default());
+                std::fs::metadata(&path).ok().map(|meta| (path, meta))
+            };
             let files = (files.par_iter())
                 .filter_map(|f| {
-                    let meta = std::fs::metadata(dir.join(last(f)))
-                        .ok()
-                        .filter(std::fs::Metadata::is_file)?;
-                    Some(stamp(f.path.clone(), &meta))
+                    known(f)
+                        .filter(|(_, meta)| meta.is_file())
+                        .map(|(_, meta)| stamp(f.path.clone(), &meta))
                 })
                 .collect();
             let trees: Vec<Tree> = (folders.par_iter())
                 .filter_map(|f| {
-                    let path = dir.join(last(f));
-                    let meta = std::fs::metadata(&path).ok().filter(std::fs::Metadata::is_dir)?;
-                    Some(below(&path, stamp(f.path.clone(), &meta)))
+                    known(f)
+                        .filter(|(_, meta)| meta.is_dir())
+                        .map(|(path, meta)| below(&path, stamp(f.path.clone(), &meta)))
                 })
                 .collect();
             merged(files, trees)
