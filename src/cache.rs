@@ -242,7 +242,7 @@ impl Cache {
         site: Option<&crate::resolve::Site>,
     ) -> std::io::Result<()> {
         std::fs::create_dir_all(&self.dir)?;
-        let mut named = std::collections::HashSet::new();
+        let mut named = crate::hash::FastSet::default();
         let site = match site {
             Some(site) => Some(crate::resolve::snapshot::save_to(site, &mut |hash, bytes| {
                 named.insert(hash);
@@ -265,16 +265,7 @@ impl Cache {
         )?;
         std::fs::rename(&tmp, self.dir.join("manifest"))?;
         for entry in std::fs::read_dir(&self.dir)?.flatten() {
-            let file = entry.file_name();
-            let kept = |hash: &str| u64::from_str_radix(hash, 16).is_ok_and(|h| named.contains(&h) && hash.len() == 16);
-            let stale =
-                file.to_str()
-                    .and_then(|f| f.strip_prefix(SITE))
-                    .is_some_and(|rest| match rest.strip_prefix('.') {
-                        Some(hash) => !kept(hash),
-                        None => true,
-                    });
-            if stale {
+            if entry.file_name().to_str().is_some_and(|file| stale_part(file, &named)) {
                 std::fs::remove_file(entry.path())?;
             }
         }
@@ -292,6 +283,18 @@ impl Cache {
         std::fs::write(&tmp, bytes)?;
         std::fs::rename(&tmp, &file)
     }
+}
+
+/// Whether a file of the cache folder is a part of a kept site that `named` does not hold, a
+/// part's temporary file, or the kept site of an older cache (`site`, whole).
+fn stale_part(file: &str, named: &crate::hash::FastSet<u64>) -> bool {
+    let Some(rest) = file.strip_prefix(SITE) else {
+        return false;
+    };
+    let hash = rest.strip_prefix('.').filter(|hash| hash.len() == 16);
+    !hash
+        .and_then(|hash| u64::from_str_radix(hash, 16).ok())
+        .is_some_and(|hash| named.contains(&hash))
 }
 
 /// The site's files as a build found them before it read any: when, and their stamps.
@@ -666,6 +669,25 @@ mod tests {
             let whole = tree(&top, "", None);
             assert_eq!(tree(&top, "", Some(&known(&before))), whole, "{what}");
             assert_eq!(whole == before, what == "nothing", "{what}");
+        }
+    }
+
+    /// A save removes the parts it does not name, their temporary files and an older cache's
+    /// whole `site`, and nothing else.
+    #[test]
+    fn the_parts_a_save_does_not_name_are_stale() {
+        let named: crate::hash::FastSet<u64> = [0xabc].into_iter().collect();
+        for (file, stale) in [
+            ("site.0000000000000abc", false),
+            ("site.0000000000000abd", true),
+            ("site.0000000000000abc.new", true),
+            ("site.abc", true),
+            ("site", true),
+            ("site.new", true),
+            ("manifest", false),
+            ("manifest.new", false),
+        ] {
+            assert_eq!(stale_part(file, &named), stale, "{file}");
         }
     }
 
