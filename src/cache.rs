@@ -4,18 +4,19 @@
 //!
 //! What the cache holds is a [`Manifest`]: the *key* (glossa's version and binary, and the
 //! build's options), a stamp (size, times, inode) of every file under `seeds/`, `content/` and
-//! `themes/` taken before the build read them, a stamp of every file the build left in the
-//! output, and the build's warnings and summary. A build whose key and stamps all match finds
+//! `themes/` taken before the build read them, a stamp of every file and folder the build left
+//! in the output, and the build's warnings and summary. A build whose key and stamps all match finds
 //! the output as the last build left it, and a build from nothing would make the same bytes
 //! again: it writes nothing ([`Cache::unchanged`]).
 //!
-//! Beside the manifest the cache keeps the build's resolved site (`site`, `resolve::snapshot`):
+//! Beside the manifest the cache keeps the build's resolved site (`site.HASH`, the parts of a
+//! `resolve::snapshot`, each written only when it is not there already):
 //! when only documents, sidecars or translations changed since, and the output stands as the
 //! last build left it, the build resolves only those documents again, against that site, and
 //! renders only what they can change ([`Cache::compare`], `crate::edit`).
 //!
 //! A cache is never trusted further than that. It is read whole and checked against a hash of
-//! its text (and the site against the hash the manifest gives it): one that is truncated,
+//! its text (and the site's parts against the hashes that name them): one that is truncated,
 //! corrupt, of another format or another glossa is ignored with a note, and the build goes on
 //! as if there were none. When something else changed, the build renders the whole site again
 //! and compares each file with what the output holds on the disk (`write::Changes`), not with
@@ -32,12 +33,12 @@ use std::path::{Path, PathBuf};
 
 /// The first line of the manifest, before the hash of the rest: a file that does not start so
 /// is not a cache of this format.
-const MAGIC: &str = "glossa-build-cache 2";
+const MAGIC: &str = "glossa-build-cache 3";
 
 /// Inputs modified this close to the build's start (nanoseconds) count as changed next time.
 const RACY_NANOS: i128 = 2_000_000_000;
 
-/// The resolved site's file in the cache folder.
+/// How the files of the resolved site's parts start, in the cache folder (`site.HASH`).
 const SITE: &str = "site";
 
 /// The file in the cache folder of what the output `name` kept.
@@ -49,7 +50,8 @@ fn kept_file(name: &str) -> String {
 const INPUTS: [&str; 3] = ["seeds", "content", "themes"];
 
 /// A file as last seen: where it is (relative, `/`-separated), its size and its times.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// Written as a list of its fields, without their names: a manifest holds tens of thousands.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Stamp {
     pub(crate) path: String,
     size: u64,
@@ -61,6 +63,25 @@ pub(crate) struct Stamp {
     inode: u64,
 }
 
+impl Serialize for Stamp {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        (&self.path, self.size, self.modified, self.changed, self.inode).serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Stamp {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Stamp, D::Error> {
+        let (path, size, modified, changed, inode) = Deserialize::deserialize(d)?;
+        Ok(Stamp {
+            path,
+            size,
+            modified,
+            changed,
+            inode,
+        })
+    }
+}
+
 /// What one build of an output read, wrote and reported.
 #[derive(Debug, Serialize, Deserialize)]
 pub(crate) struct Manifest {
@@ -68,7 +89,9 @@ pub(crate) struct Manifest {
     /// When the build started (its stamps were taken then), nanoseconds since the epoch.
     started: i128,
     inputs: Vec<Stamp>,
-    outputs: Vec<Stamp>,
+    /// The output's files and folders: a folder as it was holds the same names, and is not
+    /// listed again ([`tree`]).
+    outputs: Tree,
     pub(crate) diagnostics: Vec<Diagnostic>,
     pub(crate) summary: Counts,
     /// The hash of the resolved site kept beside the manifest, if one is.
@@ -106,6 +129,9 @@ pub(crate) struct Cache {
     dir: PathBuf,
     /// The manifest read, if there was a usable one.
     pub(crate) previous: Option<Manifest>,
+    /// Notes about the cache found after it was opened (a spoiled part of the kept site), for
+    /// the build that goes on without it ([`Cache::take_notes`]).
+    late: std::sync::Mutex<Vec<Diagnostic>>,
 }
 
 impl Cache {
@@ -127,7 +153,16 @@ impl Cache {
                 Ok(m) => Some(m),
             },
         };
-        Cache { dir, previous }
+        Cache {
+            dir,
+            previous,
+            late: Default::default(),
+        }
+    }
+
+    /// The notes about the cache found since it was opened, said once.
+    pub(crate) fn take_notes(&self) -> Vec<Diagnostic> {
+        std::mem::take(&mut self.late.lock().unwrap_or_else(std::sync::PoisonError::into_inner))
     }
 
     /// How the inputs (as `now` stamped them) and the output files stand against the last
@@ -139,7 +174,7 @@ impl Cache {
         };
         let same_paths =
             m.inputs.len() == now.inputs.len() && m.inputs.iter().zip(&now.inputs).all(|(a, b)| a.path == b.path);
-        if !same_paths || m.outputs != stamps(out, "") {
+        if !same_paths || m.outputs != tree(out, "", Some(&known(&m.outputs))) {
             return Comparison::Other;
         }
         // An edit in the clock tick of the build's start changes no stamp but this one.
@@ -154,13 +189,39 @@ impl Cache {
         }
     }
 
-    /// The resolved site the last build kept (`resolve::snapshot`'s bytes), if it is the one
-    /// the manifest names (by the hash it carries; `resolve::snapshot::load` checks the bytes
-    /// against it).
-    pub(crate) fn site(&self) -> Option<Vec<u8>> {
-        let hash = self.previous.as_ref()?.site?;
-        let bytes = std::fs::read(self.dir.join(SITE)).ok()?;
-        (crate::resolve::snapshot::stored_hash(&bytes) == Some(hash)).then_some(bytes)
+    /// The resolved site the last build kept, its parts checked (`resolve::snapshot::Kept`):
+    /// the head the manifest names (by its hash) and the chunks the head names, read in
+    /// parallel. A part missing or spoiled is noted (and a spoiled one removed, for the next
+    /// save to write it again): the build goes on without the kept site.
+    pub(crate) fn site(&self) -> Option<crate::resolve::snapshot::Kept> {
+        use crate::resolve::snapshot::{Kept, Spoiled, chunks_named};
+        use rayon::prelude::*;
+        let head_name = self.previous.as_ref()?.site?;
+        let read = |name: u64| std::fs::read(self.part(name)).map_err(|e| (name, e.to_string()));
+        let parts = read(head_name).and_then(|head| {
+            let names = chunks_named(&head).unwrap_or_default();
+            let chunks = names
+                .par_iter()
+                .map(|&name| read(name))
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok((head, chunks, names))
+        });
+        let spoiled = match parts {
+            Err((name, e)) => (name, format!("a part of its kept site cannot be read ({e})")),
+            Ok((head, chunks, names)) => match Kept::new(head, chunks) {
+                Ok(kept) => return Some(kept),
+                Err(Spoiled::Head) => (head_name, "its kept site is spoiled".to_owned()),
+                Err(Spoiled::Chunk(at)) => (names[at], "a part of its kept site is spoiled".to_owned()),
+            },
+        };
+        let file = self.part(spoiled.0);
+        let _ = std::fs::remove_file(&file);
+        let note = note(&file, &spoiled.1, "this build loads the whole site again");
+        self.late
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push(note);
+        None
     }
 
     /// What the last build's outputs kept (`render::kept`): each file the manifest names
@@ -195,22 +256,26 @@ impl Cache {
         Ok(())
     }
 
-    /// Forgets the cache of `out`: the output is about to change under it.
+    /// The file of the kept site's part named `hash`.
+    fn part(&self, hash: u64) -> PathBuf {
+        self.dir.join(format!("{SITE}.{hash:016x}"))
+    }
+
+    /// Forgets the cache of `out`: the output is about to change under it. The kept site's
+    /// parts stay, named by no manifest, for the next save to keep those it makes again.
     pub(crate) fn forget(out: &Path) -> std::io::Result<()> {
-        let dir = Cache::dir_of(out);
-        for file in ["manifest", SITE] {
-            match std::fs::remove_file(dir.join(file)) {
-                Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
-                _ => {}
-            }
+        match std::fs::remove_file(Cache::dir_of(out).join("manifest")) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
+            _ => Ok(()),
         }
-        Ok(())
     }
 
     /// Writes what this build read (`inputs`, stamped at `started`), left in `out` and
-    /// reported, and the site it resolved (`site`, the snapshot's bytes), the site first. Each
-    /// through a temporary file renamed into place: a build killed meanwhile leaves no
-    /// manifest, or the whole one, and a manifest names the site beside it by its hash.
+    /// reported, and the site it resolved (`site`), the site first: each of its parts that is
+    /// not in the folder already, through a temporary file renamed into place (a part's file
+    /// is named by its hash: it is whole or the hash tells). Then the manifest, likewise (a
+    /// build killed meanwhile leaves no manifest, or the whole one, naming parts all there),
+    /// and last the parts it does not name are removed.
     pub(crate) fn save(
         &self,
         manifest: Manifest,
@@ -218,20 +283,18 @@ impl Cache {
         site: Option<&crate::resolve::Site>,
     ) -> std::io::Result<()> {
         std::fs::create_dir_all(&self.dir)?;
+        let mut named = crate::hash::FastSet::default();
         let site = match site {
-            Some(site) => {
-                // Written as it is made: the snapshot is never held whole.
-                let tmp = self.dir.join("site.new");
-                let mut file = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
-                let hash = crate::resolve::snapshot::save_to(site, &mut file)?;
-                file.into_inner().map_err(std::io::IntoInnerError::into_error)?;
-                std::fs::rename(&tmp, self.dir.join(SITE))?;
-                Some(hash)
-            }
+            Some(site) => Some(crate::resolve::snapshot::save_to(site, &mut |hash, bytes| {
+                named.insert(hash);
+                self.keep_part(hash, bytes)
+            })?),
             None => None,
         };
         let manifest = Manifest {
-            outputs: stamps(out, ""),
+            // The output the last build left, less what this build changed: only the folders it
+            // changed are listed.
+            outputs: tree(out, "", self.previous.as_ref().map(|m| known(&m.outputs)).as_ref()),
             site,
             ..manifest
         };
@@ -241,8 +304,38 @@ impl Cache {
             &tmp,
             format!("{MAGIC} {:016x}\n{body}", crate::hash::of_bytes(body.as_bytes())),
         )?;
-        std::fs::rename(&tmp, self.dir.join("manifest"))
+        std::fs::rename(&tmp, self.dir.join("manifest"))?;
+        for entry in std::fs::read_dir(&self.dir)?.flatten() {
+            if entry.file_name().to_str().is_some_and(|file| stale_part(file, &named)) {
+                std::fs::remove_file(entry.path())?;
+            }
+        }
+        Ok(())
     }
+
+    /// Puts a part of the kept site into the folder, unless a file of its name and size is
+    /// there (a part of an earlier save, whole unless spoiled since: [`Cache::site`] tells).
+    fn keep_part(&self, hash: u64, bytes: &[u8]) -> std::io::Result<()> {
+        let file = self.part(hash);
+        if std::fs::metadata(&file).is_ok_and(|m| m.len() == bytes.len() as u64) {
+            return Ok(());
+        }
+        let tmp = file.with_extension("new");
+        std::fs::write(&tmp, bytes)?;
+        std::fs::rename(&tmp, &file)
+    }
+}
+
+/// Whether a file of the cache folder is a part of a kept site that `named` does not hold, a
+/// part's temporary file, or the kept site of an older cache (`site`, whole).
+fn stale_part(file: &str, named: &crate::hash::FastSet<u64>) -> bool {
+    let Some(rest) = file.strip_prefix(SITE) else {
+        return false;
+    };
+    let hash = rest.strip_prefix('.').filter(|hash| hash.len() == 16);
+    !hash
+        .and_then(|hash| u64::from_str_radix(hash, 16).ok())
+        .is_some_and(|hash| named.contains(&hash))
 }
 
 /// The site's files as a build found them before it read any: when, and their stamps.
@@ -272,7 +365,7 @@ impl Stamped {
             key,
             started: self.started,
             inputs: self.inputs,
-            outputs: Vec::new(),
+            outputs: Tree::default(),
             diagnostics: diagnostics
                 .iter()
                 .filter(|d| d.code != crate::diagnostics::Code::CacheIgnored)
@@ -304,16 +397,23 @@ fn parse(text: &str) -> Result<Manifest, &'static str> {
 }
 
 fn ignored(dir: &Path, why: &str, notes: &mut Vec<Diagnostic>) -> Option<Manifest> {
-    notes.push(
-        Diagnostic::error(
-            crate::diagnostics::Code::CacheIgnored,
-            dir,
-            format!("build cache ignored: {why}"),
-        )
-        .severity(crate::diagnostics::Severity::Note)
-        .hint("this build starts from nothing and makes the cache again"),
-    );
+    notes.push(note(
+        dir,
+        why,
+        "this build starts from nothing and makes the cache again",
+    ));
     None
+}
+
+/// The note that the cache (at `path`) is ignored, and `why`.
+fn note(path: &Path, why: &str, hint: &str) -> Diagnostic {
+    Diagnostic::error(
+        crate::diagnostics::Code::CacheIgnored,
+        path,
+        format!("build cache ignored: {why}"),
+    )
+    .severity(crate::diagnostics::Severity::Note)
+    .hint(hint)
 }
 
 /// What a build's cache is keyed by: glossa's version and its binary (size and time), and the
@@ -331,36 +431,174 @@ pub(crate) fn key(opts: &crate::BuildOptions, out: &Path) -> String {
 }
 
 /// The stamps of the files under `dir` (hidden entries included, links followed), named
-/// `prefix/…`, sorted by path; none if `dir` is missing. The folders are walked in turn (a
-/// listing names each entry's kind), the files stamped in parallel.
+/// `prefix/…`, sorted by path (as bytes); none if `dir` is missing.
 fn stamps(dir: &Path, prefix: &str) -> Vec<Stamp> {
-    use rayon::prelude::*;
-    let walk = walkdir::WalkDir::new(dir).follow_links(true).sort_by_file_name();
-    let files: Vec<PathBuf> = walk
-        .into_iter()
-        .flatten()
-        .filter(|e| !e.file_type().is_dir())
-        .map(walkdir::DirEntry::into_path)
+    tree(dir, prefix, None).files
+}
+
+/// The files and the folders under a folder (the folder itself among them), stamped, each
+/// sorted by path (as bytes).
+#[derive(Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+struct Tree {
+    files: Vec<Stamp>,
+    folders: Vec<Stamp>,
+}
+
+/// What a [`Tree`] showed of each folder, by its name: its stamp, and its files and folders.
+type Known<'t> = crate::hash::FastMap<&'t str, (&'t Stamp, Vec<&'t Stamp>, Vec<&'t Stamp>)>;
+
+/// What `tree` showed of each folder.
+fn known(tree: &Tree) -> Known<'_> {
+    let mut known: Known = tree
+        .folders
+        .iter()
+        .map(|f| (f.path.as_str(), (f, Vec::new(), Vec::new())))
         .collect();
-    let mut all: Vec<Stamp> = files
-        .par_iter()
-        .filter_map(|path| {
-            let meta = std::fs::metadata(path).ok().filter(std::fs::Metadata::is_file)?;
-            let rel = path
-                .strip_prefix(dir)
-                .unwrap_or(path)
-                .to_string_lossy()
-                .replace('\\', "/");
-            let path = if prefix.is_empty() {
-                rel
-            } else {
-                format!("{prefix}/{rel}")
-            };
-            Some(stamp(path, &meta))
-        })
-        .collect();
-    all.sort_by(|a, b| a.path.cmp(&b.path));
+    fn parent(s: &Stamp) -> &str {
+        s.path.rsplit_once('/').map_or("", |(parent, _)| parent)
+    }
+    for file in &tree.files {
+        if let Some((_, files, _)) = known.get_mut(parent(file)) {
+            files.push(file);
+        }
+    }
+    for folder in tree.folders.iter().filter(|f| !f.path.is_empty()) {
+        if let Some((_, _, folders)) = known.get_mut(parent(folder)) {
+            folders.push(folder);
+        }
+    }
+    known
+}
+
+/// The [`Tree`] under `dir`, named `prefix/…` (the folder itself `prefix`). Given what an
+/// earlier walk showed (`known`), a folder whose stamp is as it was then holds the same names
+/// (adding, removing or renaming an entry changes a folder's times): its files are stamped by
+/// name and its folders walked, without listing it.
+fn tree(dir: &Path, prefix: &str, known: Option<&Known>) -> Tree {
+    use rayon::slice::ParallelSliceMut;
+    let Ok(meta) = std::fs::metadata(dir).map(|m| stamp(prefix.to_owned(), &m)) else {
+        return Tree::default();
+    };
+    let mut all = walk(dir, meta, &Up { dir, up: None }, known);
+    all.files.par_sort_unstable_by(|a, b| a.path.cmp(&b.path));
+    all.folders.par_sort_unstable_by(|a, b| a.path.cmp(&b.path));
     all
+}
+
+/// A folder being walked, and the one it is in: the way back to the top, for a link to a
+/// folder to be followed only if it leads to none of them.
+struct Up<'a> {
+    dir: &'a Path,
+    up: Option<&'a Up<'a>>,
+}
+
+/// What is under `dir` (stamped `here`), in no order: listed, or as `known` (see [`tree`]).
+/// Each file of a listing is stamped relative to it (a lookup of its name alone, not of its
+/// whole path: `DirEntry::metadata`); entries and folders are taken in parallel. What cannot
+/// be read is passed over, as if it were not there.
+fn walk(dir: &Path, here: Stamp, up: &Up, known: Option<&Known>) -> Tree {
+    use rayon::prelude::*;
+    let name = |file: &str| match here.path.as_str() {
+        "" => file.to_owned(),
+        folder => format!("{folder}/{file}"),
+    };
+    let below = |path: &Path, here: Stamp| {
+        walk(
+            path,
+            here,
+            &Up {
+                dir: path,
+                up: Some(up),
+            },
+            known,
+        )
+    };
+    // A name that is not UTF-8 is kept lossily: such a folder is listed again.
+    let as_it_was = |k: &&(&Stamp, Vec<&Stamp>, Vec<&Stamp>)| {
+        *k.0 == here
+            && !k
+                .1
+                .iter()
+                .chain(&k.2)
+                .any(|s| s.path.contains(char::REPLACEMENT_CHARACTER))
+    };
+    let mut tree = match known.and_then(|k| k.get(here.path.as_str())).filter(as_it_was) {
+        Some((_, files, folders)) => {
+            // Stamped by their whole path: std has no stat relative to a folder not listed.
+            let known = |f: &Stamp| {
+                let path = dir.join(f.path.rsplit('/').next().unwrap_or_default());
+                std::fs::metadata(&path).ok().map(|meta| (path, meta))
+            };
+            let files = (files.par_iter())
+                .filter_map(|f| {
+                    known(f)
+                        .filter(|(_, meta)| meta.is_file())
+                        .map(|(_, meta)| stamp(f.path.clone(), &meta))
+                })
+                .collect();
+            let trees: Vec<Tree> = (folders.par_iter())
+                .filter_map(|f| {
+                    known(f)
+                        .filter(|(_, meta)| meta.is_dir())
+                        .map(|(path, meta)| below(&path, stamp(f.path.clone(), &meta)))
+                })
+                .collect();
+            merged(files, trees)
+        }
+        None => {
+            let Ok(listing) = std::fs::read_dir(dir) else {
+                return Tree::default();
+            };
+            let entries: Vec<std::fs::DirEntry> = listing.flatten().collect();
+            let found: Vec<Tree> = (entries.par_iter())
+                .filter_map(|entry| {
+                    let kind = entry.file_type().ok()?;
+                    // A link is followed: to what it leads to, unless that is a folder it is in.
+                    let meta = match kind.is_symlink() {
+                        true => std::fs::metadata(entry.path()).ok()?,
+                        false => entry.metadata().ok()?,
+                    };
+                    let named = stamp(name(&entry.file_name().to_string_lossy()), &meta);
+                    if meta.is_dir() {
+                        let path = entry.path();
+                        return (!kind.is_symlink() || !leads_up(&path, up)).then(|| below(&path, named));
+                    }
+                    meta.is_file().then(|| Tree {
+                        files: vec![named],
+                        folders: Vec::new(),
+                    })
+                })
+                .collect();
+            merged(Vec::new(), found)
+        }
+    };
+    tree.folders.push(here);
+    tree
+}
+
+/// `files` and the trees, as one.
+fn merged(mut files: Vec<Stamp>, trees: Vec<Tree>) -> Tree {
+    let mut folders = Vec::new();
+    for tree in trees {
+        files.extend(tree.files);
+        folders.extend(tree.folders);
+    }
+    Tree { files, folders }
+}
+
+/// Whether the folder a link at `path` leads to is one of the folders walked down to it.
+fn leads_up(path: &Path, up: &Up) -> bool {
+    let Ok(target) = std::fs::canonicalize(path) else {
+        return true;
+    };
+    let mut at = Some(up);
+    while let Some(folder) = at {
+        if std::fs::canonicalize(folder.dir).is_ok_and(|dir| dir == target) {
+            return true;
+        }
+        at = folder.up;
+    }
+    false
 }
 
 fn stamp(path: String, meta: &std::fs::Metadata) -> Stamp {
@@ -407,7 +645,7 @@ mod tests {
             key: "k".into(),
             started: 0,
             inputs: Vec::new(),
-            outputs: Vec::new(),
+            outputs: Tree::default(),
             diagnostics: Vec::new(),
             summary: Counts::default(),
             site: None,
@@ -436,6 +674,64 @@ mod tests {
             Comparison::Other,
             "a file added to the output shows"
         );
+    }
+
+    /// A walk that lists only the folders changed since an earlier one finds what a walk that
+    /// lists every folder finds, whatever changed: a file edited, added, removed or replaced
+    /// by a folder, deep down or at the top, a folder removed or added.
+    #[test]
+    fn a_walk_guided_by_an_earlier_one_finds_what_a_whole_walk_finds() {
+        let tmp = tempfile::tempdir().expect("a temporary folder");
+        let top = tmp.path().join("out");
+        let write = |rel: &str, text: &str| {
+            let path = top.join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        };
+        for rel in ["index.html", "a/index.html", "a/b/c.txt", "a/b/d/e.txt", "f/index.html"] {
+            write(rel, "x");
+        }
+        let edits: [(&str, &dyn Fn()); 7] = [
+            ("nothing", &|| {}),
+            ("a file edited", &|| write("a/b/d/e.txt", "longer")),
+            ("a file added", &|| write("a/b/new.txt", "x")),
+            ("a file removed", &|| {
+                std::fs::remove_file(top.join("a/b/c.txt")).unwrap()
+            }),
+            ("a folder removed", &|| std::fs::remove_dir_all(top.join("f")).unwrap()),
+            ("a folder added", &|| write("g/h/index.html", "x")),
+            ("a file now a folder", &|| {
+                std::fs::remove_file(top.join("a/index.html")).unwrap();
+                write("a/index.html/inside.txt", "x");
+            }),
+        ];
+        for (what, edit) in edits {
+            let before = tree(&top, "", None);
+            assert!(before.files.len() >= 3 && before.folders.iter().any(|f| f.path.is_empty()));
+            edit();
+            let whole = tree(&top, "", None);
+            assert_eq!(tree(&top, "", Some(&known(&before))), whole, "{what}");
+            assert_eq!(whole == before, what == "nothing", "{what}");
+        }
+    }
+
+    /// A save removes the parts it does not name, their temporary files and an older cache's
+    /// whole `site`, and nothing else.
+    #[test]
+    fn the_parts_a_save_does_not_name_are_stale() {
+        let named: crate::hash::FastSet<u64> = [0xabc].into_iter().collect();
+        for (file, stale) in [
+            ("site.0000000000000abc", false),
+            ("site.0000000000000abd", true),
+            ("site.0000000000000abc.new", true),
+            ("site.abc", true),
+            ("site", true),
+            ("site.new", true),
+            ("manifest", false),
+            ("manifest.new", false),
+        ] {
+            assert_eq!(stale_part(file, &named), stale, "{file}");
+        }
     }
 
     #[test]

@@ -286,7 +286,7 @@ fn save_cache(
 fn opened_or_open(opened: Option<Opened>, out: &Path, key: &str, diagnostics: &mut Vec<Diagnostic>) -> cache::Cache {
     match opened {
         Some(o) if o.out == out => {
-            diagnostics.extend(o.notes);
+            diagnostics.extend(o.notes.into_iter().chain(o.cache.take_notes()));
             o.cache
         }
         _ => cache::Cache::open(out, key, diagnostics),

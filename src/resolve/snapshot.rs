@@ -1,59 +1,45 @@
 //! A snapshot of a resolved [`Site`]: what a build keeps between runs (the build cache,
 //! docs/incremental.md) so that, after an edit, it resolves again only the edited documents.
 //!
-//! [`save`] writes the site's documents, pages and glossary entries as they are resolved; the
-//! rest of a [`Site`] is made again by [`load`], as resolving made it: the configuration (given,
-//! as read for this build), the glossary's matcher, the index of ids and the backlinks. Bytes
-//! in, bytes out: where the snapshot is kept is the cache's business.
+//! [`save_to`] writes the site's documents, pages and glossary entries as they are resolved;
+//! the rest of a [`Site`] is made again by [`load`], as resolving made it: the configuration
+//! (given, as read for this build), the glossary's matcher, the index of ids and the
+//! backlinks. Bytes in, bytes out: where the snapshot is kept is the cache's business.
 //!
 //! Take a snapshot before [`Site::forget_links`]: the documents' links are in it, for the build
 //! that loads it to check them and relink the site.
 //!
-//! The bytes: `MAGIC`, `FORMAT` and glossa's version, a hash of the rest (in blocks, so
-//! that it is made as the values are written: [`save_to`]), then the values
-//! (postcard): the pages and entries, then the documents in chunks written and read in
-//! parallel. What rendering makes again alike is left out (`ResolvedDoc::note_html`). Bytes
-//! that do not start so, do not match their hash or do not read back whole are no snapshot of
-//! this glossa's site: [`load`] gives `None`, never a panic.
+//! The bytes are *parts*, each one a hash of the rest of it, then `MAGIC`, `FORMAT` and
+//! glossa's version, then its values (postcard): a *chunk* holds `CHUNK` documents, and the
+//! *head* the hashes of the chunks, in order, then the pages and the entries. A part is named
+//! by its hash, so that a store of them (the cache) can keep a chunk that did not change
+//! instead of writing it again, and a head names exactly the chunks it was saved with. What
+//! rendering makes again alike is left out (`ResolvedDoc::note_html`). Parts that do not
+//! start so, do not match their hash, are not the ones their head names or do not read back
+//! whole are no snapshot of this glossa's site: [`Kept::new`] or [`load`] refuses them, never
+//! with a panic.
 
 use super::{Glossary, ResolvedDoc, Site, resolve};
 use crate::config::Config;
 use crate::parse::Entry;
-use std::io::{Seek, SeekFrom, Write};
 use std::path::Path;
 
-/// What a snapshot starts with.
+/// What a part starts with, after its hash.
 const MAGIC: &[u8] = b"glossa snapshot\n";
 
 /// The layout of the values written. Bump it with any change to the fields (or their serde
 /// attributes) of [`ResolvedDoc`], [`Entry`] and what they hold: a snapshot of another layout
 /// is not read (the test `the_format_is_pinned` tells when the bytes change).
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
-/// How many documents are written together: the chunks are written and read in parallel.
+/// How many documents a chunk holds: the chunks are made and read in parallel, and an edit
+/// changes few of them.
 const CHUNK: usize = 256;
 
-/// A chunk of documents' bytes, written as bytes (serde's way for a `Vec<u8>` is a sequence
-/// of numbers), so that they read back borrowed from the snapshot, not copied.
-struct Chunk<'c>(&'c [u8]);
+/// The bytes of a part's hash, before the rest.
+const HASH: usize = 8;
 
-impl serde::Serialize for Chunk<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_bytes(self.0)
-    }
-}
-
-/// What a snapshot holds: the pages, the entries and the documents in chunks of [`CHUNK`],
-/// each chunk its own postcard bytes, read in parallel (written by [`save`] field by field).
-#[derive(serde::Deserialize)]
-struct Loaded<'b> {
-    pages: Vec<ResolvedDoc>,
-    entries: Vec<Entry>,
-    #[serde(borrow)]
-    docs: Vec<&'b [u8]>,
-}
-
-/// The header: [`MAGIC`], [`FORMAT`], glossa's version.
+/// The header of a part, after its hash: [`MAGIC`], [`FORMAT`], glossa's version.
 fn header() -> Vec<u8> {
     let version = env!("CARGO_PKG_VERSION");
     let mut out = Vec::with_capacity(MAGIC.len() + 4 + 1 + version.len());
@@ -64,100 +50,139 @@ fn header() -> Vec<u8> {
     out
 }
 
-/// The site's documents, pages and glossary entries as bytes, for [`load`]. Take it before
-/// [`Site::forget_links`].
-pub fn save(site: &Site) -> Vec<u8> {
-    let mut out = std::io::Cursor::new(Vec::new());
-    // Writing into a `Vec` fails for no value these types hold (every sequence has its length,
-    // every path is written as bytes); were it to, the header alone is no snapshot to `load`.
-    match save_to(site, &mut out) {
-        Ok(_) => out.into_inner(),
-        Err(_) => header(),
-    }
+/// A part holding `values` ([`postcard`]'s bytes), with its hash.
+fn part<T: serde::Serialize + ?Sized>(values: &T) -> std::io::Result<(u64, Vec<u8>)> {
+    let mut bytes = vec![0; HASH];
+    bytes.extend_from_slice(&header());
+    let mut bytes = postcard::to_extend(values, bytes).map_err(std::io::Error::other)?;
+    let hash = crate::hash::of_bytes(&bytes[HASH..]);
+    bytes[..HASH].copy_from_slice(&hash.to_le_bytes());
+    Ok((hash, bytes))
 }
 
-/// [`save`], written into `out` as it is made (a file of the build cache: the snapshot is never
-/// held whole), the hash put in its place at the end. Returns the hash ([`stored_hash`]).
-pub fn save_to<W: Write + Seek>(site: &Site, out: &mut W) -> std::io::Result<u64> {
+/// The hash of a part, if it is whole: it starts with the hash of the rest of it and this
+/// glossa's header.
+pub fn hash_of(part: &[u8]) -> Option<u64> {
+    let (sum, rest) = part.split_first_chunk::<HASH>()?;
+    let sum = u64::from_le_bytes(*sum);
+    (rest.starts_with(&header()) && crate::hash::of_bytes(rest) == sum).then_some(sum)
+}
+
+/// The values of a part (after its hash and header), if it has a header.
+fn values(part: &[u8]) -> Option<&[u8]> {
+    part.get(HASH..)?.strip_prefix(header().as_slice())
+}
+
+/// The hashes of the chunks a head names, in order, if it reads as a head (not checked against
+/// its hash: [`Kept::new`] does that), for the store to fetch them.
+pub fn chunks_named(head: &[u8]) -> Option<Vec<u64>> {
+    postcard::take_from_bytes(values(head)?).ok().map(|(names, _)| names)
+}
+
+/// The site's documents, pages and glossary entries as parts, each given to `put` with its
+/// hash as it is made (the chunks in order, made in parallel a few at a time, then the head):
+/// the snapshot is never held whole. Returns the head's hash. Take it before
+/// [`Site::forget_links`].
+pub fn save_to(site: &Site, put: &mut dyn FnMut(u64, &[u8]) -> std::io::Result<()>) -> std::io::Result<u64> {
     use rayon::prelude::*;
-    let bytes = |r: Result<Vec<u8>, postcard::Error>| r.map_err(std::io::Error::other);
-    out.write_all(&header())?;
-    let at = out.stream_position()?;
-    out.write_all(&[0; 8])?;
-    let mut values = Hashed {
-        out: &mut *out,
-        blocks: crate::hash::Blocks::new(),
-    };
-    // The fields of `Loaded` one after the other, as postcard writes a struct. The chunks are
-    // made in parallel a few at a time, each written and dropped before the next few.
-    let chunks = site.docs.len().div_ceil(CHUNK);
-    values.write_all(&bytes(postcard::to_allocvec(&(&site.pages, &site.entries, chunks)))?)?;
+    let mut names = Vec::with_capacity(site.docs.len().div_ceil(CHUNK));
     let batch = CHUNK * 2 * rayon::current_num_threads();
     for docs in site.docs.chunks(batch) {
-        let made: Vec<Vec<u8>> = (docs.par_chunks(CHUNK).map(postcard::to_allocvec))
-            .collect::<Result<_, _>>()
-            .map_err(std::io::Error::other)?;
-        for chunk in made {
-            values.write_all(&bytes(postcard::to_allocvec(&Chunk(&chunk)))?)?;
+        let made: Vec<(u64, Vec<u8>)> = docs.par_chunks(CHUNK).map(part).collect::<Result<_, _>>()?;
+        for (hash, bytes) in made {
+            put(hash, &bytes)?;
+            names.push(hash);
         }
     }
-    let sum = values.blocks.finish();
-    out.seek(SeekFrom::Start(at))?;
-    out.write_all(&sum.to_le_bytes())?;
-    out.seek(SeekFrom::End(0))?;
-    Ok(sum)
+    let (hash, head) = part(&(&names, &site.pages, &site.entries))?;
+    put(hash, &head)?;
+    Ok(hash)
 }
 
-/// The hash a snapshot carries of its values, as [`save_to`] returned it, if `bytes` start as a
-/// snapshot of this glossa's format does (the values are checked against it by [`load`]).
-pub fn stored_hash(bytes: &[u8]) -> Option<u64> {
-    let rest = bytes.strip_prefix(header().as_slice())?;
-    rest.first_chunk::<8>().map(|sum| u64::from_le_bytes(*sum))
-}
-
-/// A writer that hashes what goes through it ([`crate::hash::Blocks`]).
-struct Hashed<'w, W: Write> {
-    out: &'w mut W,
-    blocks: crate::hash::Blocks,
-}
-
-impl<W: Write> Write for Hashed<'_, W> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        let n = self.out.write(buf)?;
-        self.blocks.update(&buf[..n]);
-        Ok(n)
+/// [`save_to`] into memory.
+pub fn save(site: &Site) -> Kept {
+    let mut parts = Vec::new();
+    // Making a part fails for no value these types hold (every sequence has its length, every
+    // path is written as bytes); were it to, no parts are no snapshot to `load`.
+    let mut keep = |_, bytes: &[u8]| {
+        parts.push(bytes.to_vec());
+        Ok(())
+    };
+    if save_to(site, &mut keep).is_err() {
+        parts.clear();
     }
+    let head = parts.pop().unwrap_or_default();
+    Kept { head, chunks: parts }
+}
 
-    fn flush(&mut self) -> std::io::Result<()> {
-        self.out.flush()
+/// A snapshot's parts, as [`save_to`] gave them, checked: the head, and the chunks it names,
+/// in order.
+#[derive(PartialEq)]
+pub struct Kept {
+    head: Vec<u8>,
+    chunks: Vec<Vec<u8>>,
+}
+
+/// The parts' sizes: their bytes are too many to show.
+impl std::fmt::Debug for Kept {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        let chunks: Vec<usize> = self.chunks.iter().map(Vec::len).collect();
+        write!(
+            f,
+            "Kept {{ head: {} bytes, chunks: {chunks:?} bytes }}",
+            self.head.len()
+        )
     }
 }
 
-/// The site [`save`] wrote, made whole again for the site at `root` with `config`, as
+/// Which part of a snapshot is not what its head or its store says it is.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Spoiled {
+    /// The head: not whole, or not of this glossa.
+    Head,
+    /// The chunk at this place in the head's list: not whole, or not the one the head names.
+    Chunk(usize),
+}
+
+impl Kept {
+    /// The parts of a snapshot, if each is whole and the chunks are those the head names, in
+    /// order; otherwise the first part found spoiled.
+    pub fn new(head: Vec<u8>, chunks: Vec<Vec<u8>>) -> Result<Kept, Spoiled> {
+        use rayon::prelude::*;
+        let names = hash_of(&head).and_then(|_| chunks_named(&head)).ok_or(Spoiled::Head)?;
+        if names.len() != chunks.len() {
+            return Err(Spoiled::Head);
+        }
+        let bad = (chunks.par_iter().zip(&names)).position_first(|(chunk, name)| hash_of(chunk) != Some(*name));
+        match bad {
+            Some(at) => Err(Spoiled::Chunk(at)),
+            None => Ok(Kept { head, chunks }),
+        }
+    }
+}
+
+/// The site [`save_to`] wrote, made whole again for the site at `root` with `config`, as
 /// [`resolve`] makes it (its diagnostics are dropped: the build that saved the snapshot
-/// reported them). `None` for bytes that are not a whole snapshot by this glossa.
-pub fn load(bytes: &[u8], root: &Path, config: Config) -> Option<Site> {
-    let (docs, pages, entries) = read(bytes)?;
+/// reported them). `None` for parts that do not read back whole as this glossa's values.
+pub fn load(kept: &Kept, root: &Path, config: Config) -> Option<Site> {
+    let (docs, pages, entries) = read(kept)?;
     let glossary = Glossary::new(&entries);
     Some(resolve(root, config, docs, pages, entries, glossary, &mut Vec::new()))
 }
 
-/// The documents, pages and entries of a snapshot, if `bytes` are one, whole, of this glossa's
-/// format.
-fn read(bytes: &[u8]) -> Option<(Vec<ResolvedDoc>, Vec<ResolvedDoc>, Vec<Entry>)> {
+/// The documents, pages and entries of a snapshot's parts, if they read back whole.
+fn read(kept: &Kept) -> Option<(Vec<ResolvedDoc>, Vec<ResolvedDoc>, Vec<Entry>)> {
     use rayon::prelude::*;
-    let rest = bytes.strip_prefix(header().as_slice())?;
-    let (sum, values) = rest.split_first_chunk::<8>()?;
-    if u64::from_le_bytes(*sum) != crate::hash::of_blocks(values) {
-        return None;
-    }
-    let loaded: Loaded = whole(values)?;
-    let chunks: Vec<Vec<ResolvedDoc>> = loaded.docs.par_iter().map(|c| whole(c)).collect::<Option<_>>()?;
+    type Head = (Vec<u64>, Vec<ResolvedDoc>, Vec<Entry>);
+    let (_, pages, entries): Head = whole(values(&kept.head)?)?;
+    let chunks: Vec<Vec<ResolvedDoc>> = (kept.chunks.par_iter())
+        .map(|c| values(c).and_then(whole))
+        .collect::<Option<_>>()?;
     let mut docs = Vec::with_capacity(chunks.iter().map(Vec::len).sum());
     for chunk in chunks {
         docs.extend(chunk);
     }
-    Some((docs, loaded.pages, loaded.entries))
+    Some((docs, pages, entries))
 }
 
 /// The value `bytes` hold, if they hold one and nothing more.
@@ -248,7 +273,7 @@ mod tests {
         let site = load_site(root);
         let bytes = save(&site);
         let back = load(&bytes, root, site.config.clone()).expect("a snapshot loads");
-        assert_eq!(save(&back), bytes, "the site loaded back is the site saved");
+        assert!(save(&back) == bytes, "the site loaded back is the site saved");
         let (before, after) = (rendered(root, &site), rendered(root, &back));
         assert_eq!(
             before.keys().collect::<Vec<_>>(),
@@ -360,70 +385,121 @@ mod tests {
         assert_round_trip(Path::new(env!("CARGO_MANIFEST_DIR")));
     }
 
-    /// Bytes cut short or with any byte changed are no snapshot: `None`, never a panic; and a
-    /// snapshot of another format or glossa neither.
+    /// A part cut short or with any byte changed is spoiled, and so is a chunk of another
+    /// snapshot or one missing: [`Kept::new`] says which, never with a panic. A head of this
+    /// format that names no chunk is the snapshot of a site without documents.
     #[test]
-    fn cut_or_changed_bytes_are_no_snapshot() {
+    fn cut_changed_foreign_or_missing_parts_are_spoiled() {
         let dir = fixture();
         let site = load_site(dir.path());
-        let bytes = save(&site);
-        let load = |b: &[u8]| load(b, dir.path(), site.config.clone()).map(|s| s.docs.len());
-        assert_eq!(load(&bytes), Some(2));
-        // Every cut, and every byte changed (each bit of it, for the header and the hash).
-        for cut in 0..bytes.len() {
-            assert_eq!(load(&bytes[..cut]), None, "cut at {cut}");
-        }
-        let mut changed = bytes.clone();
-        for at in 0..bytes.len() {
-            let flips: &[u8] = if at < header().len() + 8 {
-                &[1, 2, 4, 8, 16, 32, 64, 128]
-            } else {
-                &[0xff]
+        let Kept { head, chunks } = save(&site);
+        let kept = |head: &[u8], chunks: &[Vec<u8>]| Kept::new(head.to_vec(), chunks.to_vec()).map(|_| ());
+        assert_eq!(kept(&head, &chunks), Ok(()));
+        assert_eq!(chunks.len(), 1);
+        for (in_head, whole) in [(true, &head), (false, &chunks[0])] {
+            let spoiled = |part: &[u8], what: &str| {
+                // The head spoiled, or the chunk with the head as it is.
+                let (result, expected) = if in_head {
+                    (kept(part, &chunks), Spoiled::Head)
+                } else {
+                    (kept(&head, &[part.to_vec()]), Spoiled::Chunk(0))
+                };
+                assert_eq!(result, Err(expected), "{what} (in the head: {in_head})");
             };
-            for flip in flips {
-                changed[at] ^= flip;
-                assert_eq!(load(&changed), None, "byte {at} changed");
-                changed[at] ^= flip;
+            // Every cut, and every byte changed (each bit of it, for the hash and the header).
+            for cut in 0..whole.len() {
+                spoiled(&whole[..cut], &format!("cut at {cut}"));
             }
+            let mut changed = whole.clone();
+            for at in 0..whole.len() {
+                let flips: &[u8] = if at < HASH + header().len() {
+                    &[1, 2, 4, 8, 16, 32, 64, 128]
+                } else {
+                    &[0xff]
+                };
+                for flip in flips {
+                    changed[at] ^= flip;
+                    spoiled(&changed, &format!("byte {at} changed"));
+                    changed[at] ^= flip;
+                }
+            }
+            let mut longer = whole.clone();
+            longer.push(0);
+            spoiled(&longer, "a byte more");
         }
-        let mut longer = bytes.clone();
-        longer.push(0);
-        assert_eq!(load(&longer), None, "a byte more");
-        assert_eq!(load(b""), None);
-        assert_eq!(load(b"not a snapshot at all"), None);
+        assert_eq!(kept(&head, &[]), Err(Spoiled::Head), "a chunk missing");
+        assert_eq!(kept(&head, &[chunks[0].clone(), chunks[0].clone()]), Err(Spoiled::Head));
+        assert_eq!(kept(b"", &chunks), Err(Spoiled::Head));
+        assert_eq!(kept(b"not a snapshot at all", &chunks), Err(Spoiled::Head));
+        // A chunk of the same site once one of its documents changed: whole, but not this one.
+        let mut other = site_in_memory();
+        other.docs.truncate(1);
+        let Kept { chunks: foreign, .. } = save(&other);
+        assert!(hash_of(&foreign[0]).is_some());
+        assert_eq!(
+            kept(&head, &foreign),
+            Err(Spoiled::Chunk(0)),
+            "a chunk of another snapshot"
+        );
+        let load = |k: &Kept| load(k, dir.path(), site.config.clone()).map(|s| s.docs.len());
+        assert_eq!(load(&save(&site)), Some(2));
+        let none = Site {
+            docs: Vec::new(),
+            ..other
+        };
+        assert_eq!(save(&none).chunks.len(), 0);
+        assert_eq!(load(&save(&none)), Some(0), "no documents, no chunk");
     }
 
-    /// Values that pass the hash (as if another build's types wrote them) but do not read back
-    /// as this glossa's are no snapshot either.
+    /// Parts that pass their hashes (as if another build's types wrote them) but do not read
+    /// back as this glossa's values are no snapshot either.
     #[test]
     fn values_of_another_layout_are_no_snapshot() {
         let dir = fixture();
         let site = load_site(dir.path());
-        let bytes = save(&site);
-        let head = header().len();
-        let values = &bytes[head + 8..];
-        for cut in [0, 1, values.len() / 2, values.len() - 1] {
-            let mut other = bytes[..head].to_vec();
-            let mut odd = values[..cut].to_vec();
-            odd.extend(values[cut..].iter().map(|b| b.wrapping_add(1)));
-            other.extend_from_slice(&crate::hash::of_blocks(&odd).to_le_bytes());
-            other.extend_from_slice(&odd);
-            // Either no snapshot or, by chance, one that still reads: never a panic.
-            let _ = load(&other, dir.path(), site.config.clone());
+        let saved = save(&site);
+        let odd = |part: &[u8], cut: usize| {
+            let values = values(part).unwrap();
+            let mut odd = header();
+            odd.extend_from_slice(&values[..cut.min(values.len())]);
+            odd.extend(values[cut.min(values.len())..].iter().map(|b| b.wrapping_add(1)));
+            let mut bytes = crate::hash::of_bytes(&odd).to_le_bytes().to_vec();
+            bytes.extend(odd);
+            bytes
+        };
+        for cut in [0, 1, 7, 100, usize::MAX] {
+            for in_head in [true, false] {
+                let kept = Kept {
+                    head: if in_head {
+                        odd(&saved.head, cut)
+                    } else {
+                        saved.head.clone()
+                    },
+                    chunks: vec![if in_head {
+                        saved.chunks[0].clone()
+                    } else {
+                        odd(&saved.chunks[0], cut)
+                    }],
+                };
+                // Either no snapshot or, by chance, one that still reads: never a panic.
+                let _ = load(&kept, dir.path(), site.config.clone());
+            }
         }
     }
 
-    /// The bytes written for a site made in memory (no disk, fixed paths). When a change to
+    /// The values written for a site made in memory (no disk, fixed paths). When a change to
     /// the types the snapshot holds changes them, bump [`FORMAT`] (a snapshot of the old layout
     /// must not be read as the new one) and write the new hash here.
     #[test]
     fn the_format_is_pinned() {
-        let (format, hash) = (1, 1857454318913345965);
-        let site = site_in_memory();
-        let bytes = save(&site);
-        let values_hash = crate::hash::of_bytes(&bytes[header().len() + 8..]);
+        let (format, hash) = (2, 5931872510856579734);
+        let kept = save(&site_in_memory());
+        let mut all = Vec::new();
+        for part in kept.chunks.iter().chain([&kept.head]) {
+            all.extend_from_slice(values(part).expect("a part"));
+        }
         assert_eq!(
-            (FORMAT, values_hash),
+            (FORMAT, crate::hash::of_bytes(&all)),
             (format, hash),
             "the snapshot's bytes changed: bump FORMAT, then pin the new pair here"
         );

@@ -362,9 +362,10 @@ fn an_edit_of_documents_says_what_a_build_from_nothing_says() {
 fn a_spoiled_site_in_the_cache_is_not_used() {
     let site = site();
     site.build_ok(&["--quiet"]);
-    let kept = site.root().join(".public.glossa-cache/site");
-    assert!(kept.is_file(), "the build keeps its resolved site");
-    let mut bytes = std::fs::read(&kept).expect("the site");
+    let parts = kept_parts(&site);
+    let largest = parts.iter().max_by_key(|(_, bytes)| bytes.len());
+    let (name, bytes) = largest.expect("the build keeps its resolved site");
+    let (kept, mut bytes) = (site.root().join(CACHE).join(name), bytes.clone());
     let middle = bytes.len() / 2;
     bytes[middle] ^= 0x55;
     std::fs::write(&kept, bytes).expect("spoiled");
@@ -558,4 +559,126 @@ fn annotations_jsonld_is_patched_down_to_no_annotation_and_back() {
     let run = site.build_ok(&[]);
     assert!(run.stdout.contains("resolved again"), "an edit of documents\n{run}");
     assert_same_as_clean(&site, "one annotation again");
+}
+
+/// The cache folder of the default output, relative to the site.
+const CACHE: &str = ".public.glossa-cache";
+
+/// The files of the parts of the resolved site kept in the cache (`site.HASH`), by name.
+fn kept_parts(site: &Site) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let mut parts = files_under(&site.root().join(CACHE));
+    parts.retain(|name, _| name.starts_with("site."));
+    parts
+}
+
+/// The head of the kept site, the part the manifest names (`"site":HASH`), or the other part
+/// (a chunk of documents, which the head names): the name and bytes of its file.
+fn kept_part(site: &Site, head: bool) -> (String, Vec<u8>) {
+    let parts = kept_parts(site);
+    assert_eq!(parts.len(), 2, "a head and a chunk: {:?}", parts.keys());
+    let manifest = std::fs::read_to_string(site.root().join(CACHE).join("manifest")).expect("the manifest");
+    let (_, named) = manifest.split_once("\"site\":").expect("a site named");
+    let named: String = named.chars().take_while(char::is_ascii_digit).collect();
+    let named = format!("site.{:016x}", named.parse::<u64>().expect("a hash"));
+    let found = parts.iter().find(|(name, _)| (**name == named) == head);
+    let (name, bytes) = found.expect("the part");
+    (name.clone(), bytes.clone())
+}
+
+/// A way to spoil the file of a part of the kept site, given its bytes.
+type Spoil<'a> = dyn Fn(&Path, &[u8]) + 'a;
+
+/// A part of the kept site cut short, with a byte changed, removed, or replaced by a part of
+/// an earlier build: the edit build after it notes the cache ignored, builds what a build from
+/// nothing builds, and keeps the site whole again for the next edit.
+#[test]
+fn a_part_of_the_kept_site_cut_changed_removed_or_of_another_build_is_not_used() {
+    let site = site();
+    site.build_ok(&["--quiet"]);
+    let earlier = kept_parts(&site);
+    assert_eq!(
+        earlier.len(),
+        2,
+        "a head and a chunk of documents: {:?}",
+        earlier.keys()
+    );
+    let spoils: [(&str, &Spoil<'_>); 4] = [
+        ("cut", &|file, bytes| {
+            std::fs::write(file, &bytes[..bytes.len() - 1]).expect("cut")
+        }),
+        ("changed", &|file, bytes| {
+            let mut bytes = bytes.to_vec();
+            let last = bytes.len() - 1;
+            bytes[last] ^= 1;
+            std::fs::write(file, bytes).expect("changed");
+        }),
+        ("removed", &|file, _| std::fs::remove_file(file).expect("removed")),
+        ("of an earlier build", &|file, bytes| {
+            let other = earlier.values().find(|b| b.as_slice() != bytes && b.len() > 40);
+            std::fs::write(file, other.expect("an earlier part")).expect("replaced");
+        }),
+    ];
+    let mut n = 0;
+    let mut edit = || {
+        n += 1;
+        site.write(
+            "seeds/katze.yaml",
+            format!("annotations:\n  - quote: schläft\n    note: Ruht {n}.\n"),
+        );
+    };
+    // The parts of an earlier build are those of another: a build with an edit first.
+    edit();
+    site.build_ok(&["--quiet"]);
+    for (how, spoil) in spoils {
+        for role in ["head", "chunk"] {
+            let (name, bytes) = kept_part(&site, role == "head");
+            let what = format!("the {role} {how}");
+            spoil(&site.root().join(CACHE).join(&name), &bytes);
+            edit();
+            let run = site.build_ok(&[]);
+            assert!(run.stderr.contains("note: build cache ignored"), "{what}\n{run}");
+            assert!(
+                !run.stdout.contains("resolved again"),
+                "{what}: the whole site loaded\n{run}"
+            );
+            assert_same_as_clean(&site, &what);
+            edit();
+            let next = site.build_ok(&[]);
+            assert!(
+                next.stdout.contains("1 document resolved again") && !next.stderr.contains("cache"),
+                "{what}: the cache is whole again\n{next}"
+            );
+        }
+    }
+}
+
+/// An edit of one document writes only the part of the kept site that holds it, and the head:
+/// every other part is kept as it was, and the parts no longer named are removed.
+#[test]
+fn an_edit_writes_only_the_parts_of_the_kept_site_it_changes() {
+    let site = Site::of_documents(600);
+    age(&site.root());
+    site.build_ok(&["--quiet"]);
+    let before = kept_parts(&site);
+    assert_eq!(before.len(), 4, "a head and three chunks of 256 documents");
+    let inode = |name: &str| {
+        use std::os::unix::fs::MetadataExt;
+        std::fs::metadata(site.root().join(CACHE).join(name))
+            .map(|m| m.ino())
+            .ok()
+    };
+    let inodes: Vec<_> = before.keys().map(|name| inode(name)).collect();
+    site.write("seeds/d300.md", "# Titel 300\n\nDer Hund 300 bellt laut.\n");
+    let run = site.build_ok(&[]);
+    assert!(run.stdout.contains("1 document resolved again"), "{run}");
+    let after = kept_parts(&site);
+    assert_eq!(after.len(), 4, "{:?}", after.keys());
+    let kept: Vec<&String> = before.keys().filter(|name| after.contains_key(*name)).collect();
+    assert_eq!(kept.len(), 2, "two chunks unchanged: {kept:?}");
+    for (name, inode_before) in before.keys().zip(inodes) {
+        if after.contains_key(name) {
+            assert_eq!(inode(name), inode_before, "{name} is not written again");
+        }
+    }
+    assert_same_as_clean(&site, "an edit of one of many documents");
 }
