@@ -428,3 +428,192 @@ impl Pieces {
             .collect()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::search::{IndexBuilder, PageRecord, Section, SectionKind};
+    use std::collections::BTreeMap;
+    use std::sync::Mutex;
+
+    const DE: Folding = Folding { digraphs: true };
+
+    /// An output in memory: the last build's files, and what this build makes of them.
+    #[derive(Default)]
+    struct Memory {
+        old: BTreeMap<String, Vec<u8>>,
+        made: Mutex<BTreeMap<String, Vec<u8>>>,
+    }
+
+    impl Sink for Memory {
+        fn put(&self, path: &str, bytes: &[u8]) -> std::io::Result<()> {
+            self.made.lock().unwrap().insert(path.to_owned(), bytes.to_vec());
+            Ok(())
+        }
+
+        fn stream(&self, path: &str) -> std::io::Result<Box<dyn std::io::Write + Send + '_>> {
+            Err(std::io::Error::other(format!("{path}: not streamed here")))
+        }
+
+        fn patch(&self, path: &str, pieces: &[Piece]) -> std::io::Result<()> {
+            let old = self
+                .old
+                .get(path)
+                .ok_or_else(|| std::io::Error::other(format!("no {path}")))?;
+            let mut bytes = Vec::new();
+            for piece in pieces {
+                match piece {
+                    Piece::Old(r) => bytes.extend_from_slice(
+                        old.get(r.start as usize..r.end as usize)
+                            .ok_or_else(|| std::io::Error::other(format!("{path}: {r:?} past the end")))?,
+                    ),
+                    Piece::New(b) => bytes.extend_from_slice(b),
+                }
+            }
+            self.put(path, &bytes)
+        }
+    }
+
+    fn record(n: usize, text: &str) -> PageRecord {
+        PageRecord {
+            title: format!("Seite {n}"),
+            url: format!("s{n}/index.html"),
+            kind: "document",
+            sections: vec![Section {
+                anchor: "p-1".into(),
+                kind: SectionKind::Text,
+                text: text.into(),
+            }],
+        }
+    }
+
+    /// A site's pages: texts of a small vocabulary, a few pages long.
+    fn texts(pages: usize) -> Vec<String> {
+        let vocabulary = [
+            "hund", "katze", "maus", "baum", "haus", "fluss", "berg", "stadt", "wald", "see",
+        ];
+        (0..pages)
+            .map(|n| {
+                let words = (0..40 + (n * 37) % 400).map(|i| vocabulary[(n * 7 + i * i) % vocabulary.len()]);
+                cat![words.collect::<Vec<_>>().join(" "), " wort", n % 50]
+            })
+            .collect()
+    }
+
+    /// A build from nothing of `texts` (the last `entries` of them being glossary entries):
+    /// its files and what it keeps.
+    fn whole(texts: &[String], entries: usize) -> (BTreeMap<String, Vec<u8>>, Vec<u8>) {
+        let mut index = IndexBuilder::new(DE);
+        let mut files = BTreeMap::new();
+        for (n, text) in texts.iter().enumerate() {
+            for (path, text) in index.add(record(n, text).index_entry(DE)) {
+                files.insert(path, text.into_bytes());
+            }
+        }
+        let mut keep = KeptWriter::default();
+        let items = (texts.len() - entries) as u32;
+        let mut put = |path: String, text: String| {
+            files.insert(path, text.into_bytes());
+            Ok(())
+        };
+        index.finish(items, &mut put, Some(&mut keep)).unwrap();
+        (files, keep.into_bytes())
+    }
+
+    /// The files after editing `edits` of the last build's `files` (kept as `kept`), made by a
+    /// patch, and what it keeps.
+    fn patched(
+        files: &BTreeMap<String, Vec<u8>>,
+        kept: &[u8],
+        texts: &[String],
+        edits: &[usize],
+    ) -> (BTreeMap<String, Vec<u8>>, Vec<u8>) {
+        let patch = Patch {
+            kept: KeptIndex::parse(kept).expect("a kept index"),
+            fresh: (edits.iter())
+                .map(|&n| (n as u32, record(n, &texts[n]).index_entry(DE)))
+                .collect(),
+        };
+        let sink = Memory {
+            old: files.clone(),
+            made: Mutex::default(),
+        };
+        let kept = patch.finish(&sink).unwrap();
+        (sink.made.into_inner().unwrap(), kept)
+    }
+
+    /// How many files differ between two outputs (added, removed or changed).
+    fn changed(a: &BTreeMap<String, Vec<u8>>, b: &BTreeMap<String, Vec<u8>>) -> usize {
+        let names: std::collections::BTreeSet<&String> = a.keys().chain(b.keys()).collect();
+        names.into_iter().filter(|n| a.get(*n) != b.get(*n)).count()
+    }
+
+    /// Each edit, patched, gives the files and the kept index of a build from nothing, and
+    /// changes few files; two edits in a row too (the second patched from the first's keep).
+    #[test]
+    fn a_patch_makes_what_a_build_from_nothing_makes() {
+        let mut texts = texts(200);
+        let (mut files, mut kept) = whole(&texts, 20);
+        type Change = fn(&mut Vec<String>);
+        let edits: [(&str, &[usize], Change); 7] = [
+            ("a word no other page has", &[42], |t| t[42].push_str(" einzigartig")),
+            ("a word only the page had", &[42], |t| {
+                t[42] = t[42].replace(" einzigartig", "")
+            }),
+            ("a fragment past the limit of a file alone", &[77], |t| {
+                t[77] = "lang ".repeat(4000)
+            }),
+            ("the fragment back under it", &[77], |t| t[77] = "kurz".into()),
+            ("the first and the last page", &[0, 179], |t| {
+                t[0].push_str(" anfang");
+                t[179] = "ende".into();
+            }),
+            ("every word of a page", &[5], |t| t[5] = "ganz anders als vorher".into()),
+            ("two pages in one group", &[10, 11], |t| {
+                t[10].push_str(" zehn");
+                t[11].push_str(" elf");
+            }),
+        ];
+        for (what, pages, edit) in edits {
+            edit(&mut texts);
+            let (want, want_kept) = whole(&texts, 20);
+            let (made, made_kept) = patched(&files, &kept, &texts, pages);
+            let mut got = files.clone();
+            // The files the patch did not make are those the sink removes.
+            got.retain(|path, _| made.contains_key(path));
+            got.extend(made);
+            for (path, bytes) in &want {
+                assert!(
+                    got.get(path) == Some(bytes),
+                    "{what}: {path} is not what a build from nothing makes:\n{}\n{}",
+                    String::from_utf8_lossy(got.get(path).map_or(&b""[..], |b| b)),
+                    String::from_utf8_lossy(bytes)
+                );
+            }
+            assert_eq!(
+                got.keys().collect::<Vec<_>>(),
+                want.keys().collect::<Vec<_>>(),
+                "{what}"
+            );
+            assert!(made_kept == want_kept, "{what}: the kept index");
+            let n = changed(&files, &want);
+            eprintln!("{what}: {n} files changed");
+            assert!(n <= 12, "{what}: {n} files changed");
+            (files, kept) = (want, want_kept);
+        }
+    }
+
+    #[test]
+    fn a_blob_not_whole_is_not_read() {
+        let (_, kept) = whole(&texts(30), 3);
+        assert!(KeptIndex::parse(&kept).is_some());
+        for cut in [0, 5, MAGIC.len(), kept.len() / 2, kept.len() - 1] {
+            assert!(KeptIndex::parse(&kept[..cut]).is_none(), "cut at {cut}");
+        }
+        let mut longer = kept.clone();
+        longer.push(0);
+        assert!(KeptIndex::parse(&longer).is_none());
+        let index = KeptIndex::parse(&kept).unwrap();
+        assert_eq!((index.items, index.pages()), (27, 30));
+    }
+}
