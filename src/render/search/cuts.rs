@@ -188,7 +188,7 @@ mod tests {
         assert!(
             sizes[..sizes.len() - 1]
                 .iter()
-                .all(|&s| s >= CHUNK_MIN && s <= CHUNK_MAX),
+                .all(|s| (CHUNK_MIN..=CHUNK_MAX).contains(s)),
             "{sizes:?}"
         );
         let mean = sizes.iter().sum::<usize>() / sizes.len();

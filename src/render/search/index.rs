@@ -123,7 +123,7 @@ impl IndexBuilder {
         }
         self.fragment_lens.push(entry.fragment.len() as u32);
         let mut files = Vec::new();
-        if page % cuts::GROUP_PAGES != 0 {
+        if !page.is_multiple_of(cuts::GROUP_PAGES) {
             self.group.push(',');
         }
         if cuts::alone(entry.fragment.len()) {
@@ -134,7 +134,7 @@ impl IndexBuilder {
             self.group.push_str(&entry.fragment);
             self.group_holds = true;
         }
-        if (page + 1) % cuts::GROUP_PAGES == 0 {
+        if (page + 1).is_multiple_of(cuts::GROUP_PAGES) {
             files.extend(self.flush_group());
         }
         files
@@ -160,7 +160,7 @@ impl IndexBuilder {
         put: &mut dyn FnMut(String, String) -> std::io::Result<()>,
         mut keep: Option<&mut KeptWriter>,
     ) -> std::io::Result<()> {
-        if self.pages % cuts::GROUP_PAGES != 0
+        if !self.pages.is_multiple_of(cuts::GROUP_PAGES)
             && let Some((path, text)) = self.flush_group()
         {
             put(path, text)?;

@@ -225,7 +225,7 @@ impl Patch {
             } else {
                 i += 1;
                 let word = kept.word(i - 1);
-                if !touches(kept.postings_of(i - 1), &pages) {
+                if fresh_pairs(kept.postings_of(i - 1), &pages).is_empty() {
                     out.push(NewWord {
                         word,
                         kept: Some(i - 1),
@@ -236,6 +236,16 @@ impl Patch {
                 }
                 (word, Vec::new(), Some(i - 1))
             };
+            // A page rendered again but unchanged (most are) leaves its words as they were.
+            if let Some(i) = from.filter(|&i| fresh_pairs(kept.postings_of(i), &pages) == pairs) {
+                out.push(NewWord {
+                    word,
+                    kept: Some(i),
+                    fresh: Vec::new(),
+                    entry_len: kept.words[i].entry_len,
+                });
+                continue;
+            }
             let postings = merged_postings(from.map(|i| kept.postings_of(i)), &pages, &pairs);
             if !postings.is_empty() {
                 let mut entry = String::new();
@@ -315,7 +325,7 @@ impl Patch {
             let mut old_at = holds(old_lens).then_some(head.len());
             match old_at {
                 Some(_) => pieces.old(0..head.len()),
-                None => pieces.new(head.as_bytes()),
+                None => pieces.fresh(head.as_bytes()),
             }
             for p in range.clone() {
                 let slot_len = |lens: &[u32]| match cuts::alone(lens[p as usize] as usize) {
@@ -326,12 +336,12 @@ impl Patch {
                 if p > first {
                     match &slot {
                         Some(s) => pieces.old(s.start - 1..s.start),
-                        None => pieces.new(b","),
+                        None => pieces.fresh(b","),
                     }
                 }
                 match (fresh(p), slot.clone()) {
-                    (_, _) if cuts::alone(lens[p as usize] as usize) => pieces.new(cuts::ALONE_SLOT.as_bytes()),
-                    (Some(fragment), _) => pieces.new(fragment.as_bytes()),
+                    (_, _) if cuts::alone(lens[p as usize] as usize) => pieces.fresh(cuts::ALONE_SLOT.as_bytes()),
+                    (Some(fragment), _) => pieces.fresh(fragment.as_bytes()),
                     (None, Some(slot)) => pieces.old(slot),
                     (None, None) => return Err(std::io::Error::other(format!("{path}: a page is missing"))),
                 }
@@ -339,7 +349,7 @@ impl Patch {
             }
             match old_at {
                 Some(at) => pieces.old(at - 1..at - 1 + cuts::FRAGMENTS_END.len()),
-                None => pieces.new(cuts::FRAGMENTS_END.as_bytes()),
+                None => pieces.fresh(cuts::FRAGMENTS_END.as_bytes()),
             }
             sink.patch(&path, &pieces.list())?;
         }
@@ -359,21 +369,21 @@ impl Patch {
     }
 }
 
-/// Whether postings name one of `pages` (sorted).
-fn touches(postings: &[u8], pages: &[u32]) -> bool {
-    let Some(&last) = pages.last() else { return false };
-    let mut page = 0u32;
+/// The `(page, count)` pairs of postings for the fresh `pages` (sorted), in page order.
+fn fresh_pairs(postings: &[u8], pages: &[u32]) -> Vec<(u32, u32)> {
+    let (mut out, mut page) = (Vec::new(), 0u32);
+    let last = pages.last().copied().unwrap_or_default();
     let mut n = numbers(postings);
-    while let (Some(delta), Some(_)) = (n.next(), n.next()) {
+    while let (Some(delta), Some(count)) = (n.next(), n.next()) {
         page = page.wrapping_add(delta);
         if page > last {
-            return false;
+            break;
         }
         if pages.binary_search(&page).is_ok() {
-            return true;
+            out.push((page, count));
         }
     }
-    false
+    out
 }
 
 /// A word's postings, `old` without the fresh `pages`, with the fresh pages' `(page, count)`
@@ -412,7 +422,7 @@ impl Pieces {
         }
     }
 
-    fn new(&mut self, bytes: &[u8]) {
+    fn fresh(&mut self, bytes: &[u8]) {
         match self.list.last_mut() {
             Some(Err(last)) => last.extend_from_slice(bytes),
             _ => self.list.push(Err(bytes.to_vec())),
