@@ -682,3 +682,97 @@ fn an_edit_writes_only_the_parts_of_the_kept_site_it_changes() {
     }
     assert_same_as_clean(&site, "an edit of one of many documents");
 }
+
+// The search index after an edit (docs/search.md): made from what the last build kept and the
+// pages rendered again, it must be what a build from nothing makes.
+
+/// A site of twelve documents (three fragment files of the index and more), its first and last
+/// documents among them, for the search index's edits.
+fn search_site() -> Site {
+    let mut files: Vec<(String, String)> = (0..12)
+        .map(|n| {
+            let text = format!("# Text {n}\n\nDer Fluss fließt am Berg {n} vorbei, der Wald rauscht.\n");
+            (format!("seeds/t{n:02}.md"), text)
+        })
+        .collect();
+    for n in [0, 6, 11] {
+        let sidecar = format!("annotations:\n  - quote: Fluss\n    note: Ein Wasser {n}.\n");
+        files.push((format!("seeds/t{n:02}.yaml"), sidecar));
+    }
+    files.push(("content/site.yaml".into(), "title: Texte\nlang: de\n".into()));
+    files.push(("content/glossary.yaml".into(), GLOSSARY.into()));
+    let files: Vec<(&str, &str)> = files.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect();
+    let site = Site::new(&files);
+    age(&site.root());
+    site
+}
+
+/// The files under `search/` and what each holds.
+fn search_files(site: &Site) -> std::collections::BTreeMap<String, Vec<u8>> {
+    files_under(&site.out().join("search"))
+}
+
+#[test]
+fn the_search_index_after_edits_is_what_a_build_from_nothing_makes() {
+    let site = search_site();
+    site.build_ok(&["--quiet"]);
+    let long_note = format!("    note: {}\n", "Ein sehr langer Satz über den Fluss. ".repeat(600));
+    let steps: [(&str, &str, String); 7] = [
+        (
+            "a word no other page has",
+            "seeds/t06.yaml",
+            "annotations:\n  - quote: Fluss\n    note: Ein Wasser, einzigartig.\n".into(),
+        ),
+        (
+            "a word only that page had, removed",
+            "seeds/t06.yaml",
+            "annotations:\n  - quote: Fluss\n    note: Ein Wasser.\n".into(),
+        ),
+        (
+            "a page's fragment grown past the limit of a file of its own",
+            "seeds/t06.yaml",
+            format!("annotations:\n  - quote: Fluss\n{long_note}"),
+        ),
+        (
+            "the fragment back under it",
+            "seeds/t06.yaml",
+            "annotations:\n  - quote: Fluss\n    note: Kurz.\n".into(),
+        ),
+        (
+            "the first page",
+            "seeds/t00.yaml",
+            "annotations:\n  - quote: Fluss\n    note: Am Anfang.\n".into(),
+        ),
+        (
+            "the last page",
+            "seeds/t11.yaml",
+            "annotations:\n  - quote: Fluss\n    note: Am Ende, zuletzt.\n".into(),
+        ),
+        (
+            "the last page again, right after",
+            "seeds/t11.yaml",
+            "annotations:\n  - quote: Fluss\n    note: Ganz am Ende.\n".into(),
+        ),
+    ];
+    for (what, file, text) in steps {
+        let before = search_files(&site);
+        site.write(file, text);
+        let run = site.build_ok(&[]);
+        // A file edited within two seconds of the last build counts again: one or two documents.
+        assert!(run.stdout.contains("resolved again"), "{what}: the edit path\n{run}");
+        assert_same_as_clean(&site, what);
+        let after = search_files(&site);
+        let names: std::collections::BTreeSet<&String> = before.keys().chain(after.keys()).collect();
+        let changed = names.into_iter().filter(|n| before.get(*n) != after.get(*n)).count();
+        assert!(
+            (1..=6).contains(&changed),
+            "{what}: {changed} files of the index changed"
+        );
+    }
+    assert!(
+        files_under(&site.out().join("search/f"))
+            .keys()
+            .all(|f| !f.starts_with('p')),
+        "the long fragment's own file is gone with it"
+    );
+}

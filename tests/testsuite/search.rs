@@ -82,37 +82,36 @@ impl Index {
     }
 
     fn chunk(&self, n: usize) -> serde_json::Map<String, Value> {
-        let text = read(&self.dir.join(format!("c/{n}.js")));
-        assert!(text.starts_with(&format!("glossaSearch.chunk({n},")), "{text}");
+        let name = self.meta["chunk_files"][n].as_str().expect("a chunk's file");
+        let text = read(&self.dir.join(format!("c/{name}.js")));
+        assert!(text.starts_with(&format!("glossaSearch.chunk(\"{name}\",")), "{text}");
         match unwrap_call(&text, "glossaSearch.chunk") {
             Value::Object(m) => m,
             other => panic!("chunk {n} is not an object: {other}"),
         }
     }
 
-    /// Page `page`'s fragment, from the fragment file whose run of pages holds it, found as
-    /// search.js finds it: the last file starting at or before the page.
+    /// Page `page`'s fragment, found as search.js finds it: in its own file when meta.js lists
+    /// it among the pages alone, else in its group's, which holds `meta.group` pages in a row.
     fn fragment(&self, page: usize) -> Value {
-        let starts: Vec<usize> = self.meta["fragments"]
+        let group = self.meta["group"].as_u64().expect("group") as usize;
+        let alone = self.meta["alone"]
             .as_array()
-            .expect("fragments")
-            .iter()
-            .map(|v| v.as_u64().expect("a page number") as usize)
-            .collect();
-        assert_eq!(starts.first(), Some(&0), "the first file starts at page 0");
-        let n = starts.iter().rposition(|&s| s <= page).expect("a fragment file");
-        let first = starts[n];
-        let text = read(&self.dir.join(format!("f/{n}.js")));
-        let head = format!("glossaSearch.fragments({n},{first},[");
+            .expect("alone")
+            .contains(&Value::from(page));
+        let (name, first) = match alone {
+            true => (format!("p{page}"), page),
+            false => ((page / group).to_string(), page / group * group),
+        };
+        let text = read(&self.dir.join(format!("f/{name}.js")));
+        let head = format!("glossaSearch.fragments(\"{name}\",{first},[");
         assert!(text.starts_with(&head), "{text}");
         let list = text[head.len() - 1..].trim_end().trim_end_matches(");");
-        let list: Value = serde_json::from_str(list).unwrap_or_else(|e| panic!("f/{n}.js: {e}: {list}"));
+        let list: Value = serde_json::from_str(list).unwrap_or_else(|e| panic!("f/{name}.js: {e}: {list}"));
         let list = list.as_array().expect("a list of fragments");
-        let end = starts
-            .get(n + 1)
-            .copied()
-            .unwrap_or(self.meta["pages"].as_u64().expect("pages") as usize);
-        assert_eq!(list.len(), end - first, "f/{n}.js holds pages {first}..{end}");
+        let pages = self.meta["pages"].as_u64().expect("pages") as usize;
+        let end = if alone { page + 1 } else { pages.min(first + group) };
+        assert_eq!(list.len(), end - first, "f/{name}.js holds pages {first}..{end}");
         list[page - first].clone()
     }
 

@@ -16,6 +16,9 @@
 //! word, and loads the fragments of the first results. So a query downloads the meta file,
 //! a few chunks and ten fragments, however large the site.
 
+mod cuts;
+mod index;
+mod kept;
 mod output;
 mod words;
 
@@ -27,17 +30,11 @@ use crate::resolve::{PageBody, ResolvedDoc};
 use crate::text::collapse;
 use serde::Serialize;
 
+pub use cuts::{ALONE_BYTES, CHUNK_MAX, CHUNK_MIN, GROUP_PAGES};
+use index::IndexBuilder;
 pub(super) use output::SearchIndex;
 use words::WordCounter;
 pub use words::{Folding, WORD_CHARS, fold, words};
-
-/// Chunks are cut when they pass this many bytes (a single word's postings may make one
-/// larger).
-pub const CHUNK_BYTES: usize = 32 * 1024;
-
-/// Fragment files are cut when they pass this many bytes: a page of results loads a few
-/// files instead of one per result, and a large site writes a file per few pages, not per page.
-pub const FRAGMENT_BYTES: usize = 32 * 1024;
 
 /// Words in a page's title count this many times over, so that title hits rank first.
 const TITLE_WEIGHT: u32 = 3;
@@ -150,168 +147,6 @@ pub struct PageEntry {
     counts: Vec<u32>,
     /// The page's fragment as JSON: `{"t": title, "u": url, "k": kind, "s": sections}`.
     pub fragment: String,
-}
-
-/// The word → postings map and the fragment files, filled page by page in page order.
-#[derive(Default)]
-pub struct IndexBuilder {
-    folding: Folding,
-    pages: u32,
-    /// For each word, its postings so far.
-    words: crate::hash::FastMap<String, Postings>,
-    /// The fragment file being filled: its pages' fragments, comma-separated.
-    bundle: String,
-    /// The first page of every fragment file, the one being filled included.
-    bundle_starts: Vec<u32>,
-}
-
-/// A word's postings as the chunks write them, `page delta, count, page delta, count, …`,
-/// each number as a LEB128 varint: most take one byte, so a large site's postings take a
-/// third of the memory of `(u32, u32)` pairs.
-#[derive(Default)]
-struct Postings {
-    last_page: u32,
-    bytes: Vec<u8>,
-}
-
-impl Postings {
-    fn push(&mut self, page: u32, count: u32) {
-        let delta = page - self.last_page;
-        self.last_page = page;
-        for mut n in [delta, count] {
-            while n >= 0x80 {
-                self.bytes.push((n as u8 & 0x7f) | 0x80);
-                n >>= 7;
-            }
-            self.bytes.push(n as u8);
-        }
-    }
-
-    /// The numbers, in order.
-    fn numbers(&self) -> impl Iterator<Item = u32> + '_ {
-        let mut bytes = self.bytes.iter();
-        std::iter::from_fn(move || {
-            let (mut n, mut shift) = (0u32, 0);
-            loop {
-                let b = *bytes.next()?;
-                n |= u32::from(b & 0x7f) << shift;
-                if b < 0x80 {
-                    return Some(n);
-                }
-                shift += 7;
-            }
-        })
-    }
-}
-
-impl IndexBuilder {
-    pub fn new(folding: Folding) -> Self {
-        IndexBuilder {
-            folding,
-            ..Default::default()
-        }
-    }
-
-    /// Adds the next page. Returns a fragment file to write when this page filled one.
-    pub fn add(&mut self, entry: PageEntry) -> Option<(String, String)> {
-        let page = self.pages;
-        self.pages += 1;
-        for (&(start, end), count) in entry.spans.iter().zip(entry.counts) {
-            let word = &entry.words[start as usize..end as usize];
-            // A word met before (most are) is looked up without being copied.
-            match self.words.get_mut(word) {
-                Some(postings) => postings.push(page, count),
-                None => self.words.entry(word.to_owned()).or_default().push(page, count),
-            }
-        }
-        if self.bundle.is_empty() {
-            self.bundle_starts.push(page);
-        } else {
-            self.bundle.push(',');
-        }
-        self.bundle.push_str(&entry.fragment);
-        (self.bundle.len() >= FRAGMENT_BYTES).then(|| self.flush_bundle())
-    }
-
-    /// The fragment file being filled, as `search/f/N.js`: `glossaSearch.fragments(N, FIRST,
-    /// [fragment, …])`, FIRST being the number of its first page.
-    fn flush_bundle(&mut self) -> (String, String) {
-        let n = self.bundle_starts.len() - 1;
-        let first = self.bundle_starts[n];
-        let text = cat!["glossaSearch.fragments(", n, ",", first, ",[", self.bundle, "]);\n"];
-        self.bundle.clear();
-        (cat!["search/f/", n, ".js"], text)
-    }
-
-    pub fn folding(&self) -> Folding {
-        self.folding
-    }
-
-    /// The last fragment file, the chunks and the meta file, each handed to `put` as soon as it
-    /// is made, so that no more than one chunk is held at a time.
-    pub fn finish(mut self, put: &mut dyn FnMut(String, String) -> std::io::Result<()>) -> std::io::Result<()> {
-        if !self.bundle.is_empty() {
-            let (path, text) = self.flush_bundle();
-            put(path, text)?;
-        }
-        // The words in order, by reference: the map stays as it is, and no second copy of it is made.
-        let mut words: Vec<&str> = self.words.keys().map(String::as_str).collect();
-        words.sort_unstable();
-        let mut firsts: Vec<&str> = Vec::new();
-        let mut chunk = String::new();
-        let mut first: Option<&str> = None;
-        /// Hands on the chunk being filled, if any, and notes its first word.
-        fn flush<'w>(
-            chunk: &mut String,
-            first: &mut Option<&'w str>,
-            firsts: &mut Vec<&'w str>,
-            put: &mut dyn FnMut(String, String) -> std::io::Result<()>,
-        ) -> std::io::Result<()> {
-            if let Some(f) = first.take() {
-                let n = firsts.len();
-                put(
-                    format!("search/c/{n}.js"),
-                    format!("glossaSearch.chunk({n},{{{chunk}}});\n"),
-                )?;
-                firsts.push(f);
-                chunk.clear();
-            }
-            Ok(())
-        }
-        let mut entry = String::new();
-        for word in words {
-            entry.clear();
-            super::jsonld::push_json_string(&mut entry, word);
-            entry.push_str(":[");
-            let mut digits = itoa::Buffer::new();
-            for (i, n) in self.words[word].numbers().enumerate() {
-                if i > 0 {
-                    entry.push(',');
-                }
-                entry.push_str(digits.format(n));
-            }
-            entry.push(']');
-            // A word whose postings would take the chunk past the target starts a new one.
-            if first.is_some() && chunk.len() + entry.len() > CHUNK_BYTES {
-                flush(&mut chunk, &mut first, &mut firsts, put)?;
-            }
-            if first.is_none() {
-                first = Some(word);
-            } else {
-                chunk.push(',');
-            }
-            chunk.push_str(&entry);
-        }
-        flush(&mut chunk, &mut first, &mut firsts, put)?;
-        let meta = serde_json::json!({
-            "version": 2,
-            "pages": self.pages,
-            "digraphs": self.folding.digraphs,
-            "chunks": firsts,
-            "fragments": self.bundle_starts,
-        });
-        put("search/meta.js".to_owned(), format!("glossaSearch.meta({meta});\n"))
-    }
 }
 
 /// A document or extra page as a search page: its blocks (linked by paragraph or heading id),
@@ -435,10 +270,14 @@ mod tests {
     /// A finished index's files: paths relative to the output root, and their text.
     fn files_of(b: IndexBuilder) -> Vec<(String, String)> {
         let mut files = Vec::new();
-        b.finish(&mut |path, text| {
-            files.push((path, text));
-            Ok(())
-        })
+        b.finish(
+            0,
+            &mut |path, text| {
+                files.push((path, text));
+                Ok(())
+            },
+            None,
+        )
         .unwrap();
         files
     }
@@ -505,12 +344,12 @@ mod tests {
         let mut b = IndexBuilder::new(EN);
         for (t, x) in [("A", "rot rot blau"), ("B", "gelb"), ("C", "rot")] {
             assert!(
-                b.add(page(t, x).index_entry(EN)).is_none(),
+                b.add(page(t, x).index_entry(EN)).is_empty(),
                 "three small pages fill no file"
             );
         }
         let files = files_of(b);
-        let chunk = &files.iter().find(|(p, _)| p == "search/c/0.js").unwrap().1;
+        let chunk = &files.iter().find(|(p, _)| p.starts_with("search/c/")).unwrap().1;
         assert!(chunk.contains("\"rot\":[0,2,2,1]"), "{chunk}");
         assert!(chunk.contains("\"blau\":[0,1]"), "{chunk}");
         // The title is indexed, weighted.
@@ -526,43 +365,55 @@ mod tests {
         b.add(page("Titel", "Text <b>").index_entry(EN));
         let files = files_of(b);
         let js = &files.iter().find(|(p, _)| p == "search/f/0.js").unwrap().1;
-        assert!(js.starts_with("glossaSearch.fragments(0,0,[{"), "{js}");
+        assert!(js.starts_with("glossaSearch.fragments(\"0\",0,[{"), "{js}");
         assert!(js.contains("[\"p-1\",\"text\",\"Text <b>\"]"), "{js}");
     }
 
+    /// Fragment files hold five pages in a row each; a page of 16 kB or more is a file of its
+    /// own, and its group holds `0` in its place.
     #[test]
-    fn fragments_are_grouped_into_files_of_about_32_kb() {
+    fn fragments_are_grouped_by_five_pages_and_long_pages_stand_alone() {
         let mut b = IndexBuilder::new(EN);
-        let text = "wort ".repeat(2000); // a 10 kB page
         let mut written = Vec::new();
-        for n in 0..10 {
+        for n in 0..12 {
+            let text = if n == 6 {
+                "wort ".repeat(4000)
+            } else {
+                format!("kurz {n}")
+            };
             written.extend(b.add(page(&format!("Seite {n}"), &text).index_entry(EN)));
         }
         let files = files_of(b);
         written.extend(files.iter().filter(|(p, _)| p.starts_with("search/f/")).cloned());
-        // Four pages pass 32 kB: pages 0–3, 4–7, then 8–9 in the last file.
-        let heads: Vec<&str> = written.iter().map(|(_, t)| &t[..t.find('[').unwrap()]).collect();
+        let heads: Vec<(&str, &str)> = written
+            .iter()
+            .map(|(p, t)| (p.as_str(), &t[..t.find('[').unwrap()]))
+            .collect();
         assert_eq!(
             heads,
             [
-                "glossaSearch.fragments(0,0,",
-                "glossaSearch.fragments(1,4,",
-                "glossaSearch.fragments(2,8,"
+                ("search/f/0.js", "glossaSearch.fragments(\"0\",0,"),
+                ("search/f/p6.js", "glossaSearch.fragments(\"p6\",6,"),
+                ("search/f/1.js", "glossaSearch.fragments(\"1\",5,"),
+                ("search/f/2.js", "glossaSearch.fragments(\"2\",10,"),
             ]
         );
-        let paths: Vec<&str> = written.iter().map(|(p, _)| p.as_str()).collect();
-        assert_eq!(paths, ["search/f/0.js", "search/f/1.js", "search/f/2.js"]);
+        let group = &written[2].1;
+        let list: serde_json::Value = serde_json::from_str(&group[group.find('[').unwrap()..group.len() - 3]).unwrap();
+        assert_eq!(list.as_array().unwrap().len(), 5);
+        assert_eq!(list[1], 0, "page 6 is in its own file");
+        assert_eq!(list[0]["t"], "Seite 5");
         let meta = &files.iter().find(|(p, _)| p == "search/meta.js").unwrap().1;
-        assert!(meta.contains("\"fragments\":[0,4,8]"), "{meta}");
+        assert!(meta.contains("\"alone\":[6]") && meta.contains("\"group\":5"), "{meta}");
     }
 
     #[test]
     fn postings_keep_large_numbers() {
-        let mut p = Postings::default();
+        let mut p = index::Postings::default();
         for (page, count) in [(0, 1), (127, 128), (20_000, 3), (u32::MAX, u32::MAX)] {
             p.push(page, count);
         }
-        let numbers: Vec<u32> = p.numbers().collect();
+        let numbers: Vec<u32> = index::numbers(&p.bytes).collect();
         assert_eq!(numbers, [0, 1, 127, 128, 19_873, 3, u32::MAX - 20_000, u32::MAX]);
     }
 
@@ -823,15 +674,20 @@ mod tests {
         let json = meta.trim_start_matches("glossaSearch.meta(").trim_end_matches(");\n");
         let meta_json: serde_json::Value = serde_json::from_str(json).unwrap();
         let firsts: Vec<String> = serde_json::from_value(meta_json["chunks"].clone()).unwrap();
+        let names: Vec<String> = serde_json::from_value(meta_json["chunk_files"].clone()).unwrap();
         assert!(firsts.len() > 20, "the index is cut into chunks: {}", firsts.len());
         let total: usize = files.iter().map(|(_, t)| t.len()).sum();
         // A chunk stays near the target size, unless one word's postings alone pass it.
-        let chunk_sizes: Vec<usize> = (0..firsts.len()).map(|n| size(&format!("search/c/{n}.js"))).collect();
+        let chunk_sizes: Vec<usize> = names.iter().map(|n| size(&format!("search/c/{n}.js"))).collect();
         for (n, &bytes) in chunk_sizes.iter().enumerate() {
-            let text = &files.iter().find(|(p, _)| *p == format!("search/c/{n}.js")).unwrap().1;
+            let text = &files
+                .iter()
+                .find(|(p, _)| *p == format!("search/c/{}.js", names[n]))
+                .unwrap()
+                .1;
             let words = text.matches(":[").count();
             assert!(
-                bytes < 2 * CHUNK_BYTES || words == 1,
+                bytes < CHUNK_MAX + 64 || words == 1,
                 "chunk {n}: {bytes} bytes, {words} words"
             );
         }

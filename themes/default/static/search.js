@@ -2,10 +2,12 @@
  *
  * The index files are scripts that call glossaSearch.meta / .chunk / .fragments, so they load
  * from file:// as well as from any static host. A query loads meta.js once, the chunks whose
- * word range can hold each query word as a prefix (at most MAX_CHUNKS per word), and the
- * fragment files holding the results it shows, PAGE_SIZE results at a time (a fragment file
- * holds the fragments of a run of pages: meta.fragments lists the first page of each). Folding and word splitting are the
- * same as in src/render/search.rs: keep the two in step.
+ * word range can hold each query word as a prefix (at most MAX_CHUNKS per word; meta.chunks
+ * lists each chunk's first word, meta.chunk_files its file's name), and the fragment files
+ * holding the results it shows, PAGE_SIZE results at a time (a fragment file holds the
+ * fragments of meta.group pages in a row, 0 in place of a page listed in meta.alone, which is a
+ * file of its own). Folding and word splitting are the same as in src/render/search/: keep
+ * the two in step.
  */
 (function () {
   'use strict';
@@ -47,11 +49,11 @@
   }
   window.glossaSearch = {
     meta: function (m) { arrived('meta', m); },
-    chunk: function (n, c) { arrived('c' + n, c); },
-    fragments: function (n, first, list) { arrived('f' + n, { first: first, list: list }); }
+    chunk: function (name, c) { arrived('c' + name, c); },
+    fragments: function (name, first, list) { arrived('f' + name, { first: first, list: list }); }
   };
 
-  /* Folding, as in src/render/search.rs. */
+  /* Folding, as in src/render/search/words.rs. */
   var SPECIAL = { 'ß': 'ss', 'æ': 'ae', 'œ': 'oe', 'ø': 'o', 'đ': 'd', 'ł': 'l', 'þ': 'th', 'ı': 'i', 'ς': 'σ' };
   var WORD = /[\p{Alphabetic}\p{N}]+/gu;
   function fold(s, digraphs) {
@@ -60,7 +62,7 @@
     if (digraphs) s = s.replace(/ae|oe|ue/g, function (d) { return d[0]; });
     return s;
   }
-  /* Words are cut to WORD_CHARS characters, as the index's are (search.rs). */
+  /* Words are cut to WORD_CHARS characters, as the index's are (words.rs). */
   var WORD_CHARS = 64;
   function words(folded) {
     return (folded.match(WORD) || []).map(function (w) {
@@ -80,14 +82,10 @@
     return (a.length - i) - (b.length - j);
   }
 
-  /* The fragment of page `page`, from the file whose run of pages holds it. */
+  /* The fragment of page `page`: from its own file if it has one, else from its group's. */
   function fragment(meta, page) {
-    var starts = meta.fragments, lo = 0, hi = starts.length - 1;
-    while (lo < hi) {
-      var mid = (lo + hi + 1) >> 1;
-      if (starts[mid] <= page) lo = mid; else hi = mid - 1;
-    }
-    return load('f' + lo, 'f/' + lo + '.js').then(function (file) { return file.list[page - file.first]; });
+    var name = meta.alone.indexOf(page) >= 0 ? 'p' + page : String(Math.floor(page / meta.group));
+    return load('f' + name, 'f/' + name + '.js').then(function (file) { return file.list[page - file.first]; });
   }
 
   /* The chunks that can hold words starting with `term`: chunk i holds [first_i, first_i+1). */
@@ -244,7 +242,10 @@
       }
       var chunks = {};
       return Promise.all(terms.map(function (t) {
-        return Promise.all(chunksFor(meta, t).map(function (n) { return load('c' + n, 'c/' + n + '.js'); }))
+        return Promise.all(chunksFor(meta, t).map(function (n) {
+          var name = meta.chunk_files[n];
+          return load('c' + name, 'c/' + name + '.js');
+        }))
           .then(function (cs) { chunks[t] = cs; });
       })).then(function () {
         if (run !== current) return;
