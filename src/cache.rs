@@ -276,11 +276,17 @@ impl Cache {
     /// is named by its hash: it is whole or the hash tells). Then the manifest, likewise (a
     /// build killed meanwhile leaves no manifest, or the whole one, naming parts all there),
     /// and last the parts it does not name are removed.
+    ///
+    /// `changed`, when given, are all the files of `out` the build wrote or removed (an edit's
+    /// build, which writes few): only they and their folders are stamped again, the rest taken
+    /// as the last build stamped them (a file changed by anyone else meanwhile still shows at
+    /// the next comparison, which stamps everything). Otherwise the output is walked.
     pub(crate) fn save(
         &self,
         manifest: Manifest,
         out: &Path,
         site: Option<&crate::resolve::Site>,
+        changed: Option<&[String]>,
     ) -> std::io::Result<()> {
         std::fs::create_dir_all(&self.dir)?;
         let mut named = crate::hash::FastSet::default();
@@ -291,10 +297,14 @@ impl Cache {
             })?),
             None => None,
         };
-        let manifest = Manifest {
+        let outputs = match (changed, self.previous.as_ref()) {
+            (Some(changed), Some(last)) => last.outputs.restamped(out, changed),
             // The output the last build left, less what this build changed: only the folders it
             // changed are listed.
-            outputs: tree(out, "", self.previous.as_ref().map(|m| known(&m.outputs)).as_ref()),
+            (_, last) => tree(out, "", last.map(|m| known(&m.outputs)).as_ref()),
+        };
+        let manifest = Manifest {
+            outputs,
             site,
             ..manifest
         };
@@ -442,6 +452,49 @@ fn stamps(dir: &Path, prefix: &str) -> Vec<Stamp> {
 struct Tree {
     files: Vec<Stamp>,
     folders: Vec<Stamp>,
+}
+
+impl Tree {
+    /// This tree of the output `out` after the files `changed` (relative, `/`-separated) were
+    /// written or removed: each of them and each folder above it stamped again, or left out if
+    /// it is gone; the others as they are.
+    fn restamped(&self, out: &Path, changed: &[String]) -> Tree {
+        let mut files = self.files.clone();
+        let mut folders = self.folders.clone();
+        let mut above: Vec<&str> = vec![""];
+        for rel in changed {
+            restamp(&mut files, out, rel, std::fs::Metadata::is_file);
+            let mut at = rel.as_str();
+            while let Some((folder, _)) = at.rsplit_once('/') {
+                above.push(folder);
+                at = folder;
+            }
+        }
+        above.sort_unstable();
+        above.dedup();
+        for folder in above {
+            restamp(&mut folders, out, folder, std::fs::Metadata::is_dir);
+        }
+        Tree { files, folders }
+    }
+}
+
+/// Stamps `rel` in `stamps` (sorted by path) again as it is in `out`, if it is there and of the
+/// kind `is`; leaves it out otherwise.
+fn restamp(stamps: &mut Vec<Stamp>, out: &Path, rel: &str, is: fn(&std::fs::Metadata) -> bool) {
+    let at = stamps.binary_search_by(|s| s.path.as_str().cmp(rel));
+    let now = std::fs::metadata(out.join(rel))
+        .ok()
+        .filter(is)
+        .map(|m| stamp(rel.to_owned(), &m));
+    match (at, now) {
+        (Ok(i), Some(now)) => stamps[i] = now,
+        (Ok(i), None) => {
+            stamps.remove(i);
+        }
+        (Err(i), Some(now)) => stamps.insert(i, now),
+        (Err(_), None) => {}
+    }
 }
 
 /// What a [`Tree`] showed of each folder, by its name: its stamp, and its files and folders.
@@ -651,7 +704,7 @@ mod tests {
             site: None,
             kept: Vec::new(),
         };
-        cache.save(m, &out, None).expect("saved");
+        cache.save(m, &out, None, None).expect("saved");
         (cache, out)
     }
 
@@ -712,6 +765,46 @@ mod tests {
             let whole = tree(&top, "", None);
             assert_eq!(tree(&top, "", Some(&known(&before))), whole, "{what}");
             assert_eq!(whole == before, what == "nothing", "{what}");
+        }
+    }
+
+    #[test]
+    fn a_tree_restamped_where_files_changed_is_what_a_whole_walk_finds() {
+        let tmp = tempfile::tempdir().expect("a temporary folder");
+        let top = tmp.path().join("out");
+        let write = |rel: &str, text: &str| {
+            let path = top.join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        };
+        for rel in ["index.html", "a/index.html", "a/b/c.txt", "f/index.html", "s/c/1.js"] {
+            write(rel, "x");
+        }
+        let remove = |rel: &str| std::fs::remove_file(top.join(rel)).unwrap();
+        let edits: [(&str, &[&str], &dyn Fn()); 5] = [
+            ("a file edited", &["a/b/c.txt"], &|| write("a/b/c.txt", "longer")),
+            ("a file added", &["s/c/2.js"], &|| write("s/c/2.js", "x")),
+            ("a file added in a new folder", &["g/h/index.html"], &|| {
+                write("g/h/index.html", "x")
+            }),
+            ("a file removed, its folder too", &["f/index.html"], &|| {
+                remove("f/index.html");
+                std::fs::remove_dir(top.join("f")).unwrap();
+            }),
+            ("two files", &["index.html", "s/c/1.js"], &|| {
+                write("index.html", "new");
+                remove("s/c/1.js");
+            }),
+        ];
+        for (what, changed, edit) in edits {
+            let before = tree(&top, "", None);
+            // A folder's times move on within the clock's tick: the edit must show in them.
+            std::thread::sleep(std::time::Duration::from_millis(20));
+            edit();
+            let changed: Vec<String> = changed.iter().map(|s| s.to_string()).collect();
+            let restamped = before.restamped(&top, &changed);
+            assert_eq!(restamped, tree(&top, "", None), "{what}");
+            assert_ne!(restamped, before, "{what}");
         }
     }
 

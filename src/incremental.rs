@@ -12,7 +12,7 @@
 
 use crate::cache::{self, Comparison};
 use crate::diagnostics::{self, Code, Diagnostic};
-use crate::layout::of_every_document;
+use crate::layout::FileSet;
 use crate::load::{Reload, StaticDir};
 use crate::render::kept::{Carry, Keep};
 use crate::{BuildOptions, Fatal, Opened, Outcome, Summary};
@@ -58,9 +58,8 @@ pub(crate) fn build(
         summary: None,
     };
     let _lock = crate::write::claim(&out, &mut outcome.diagnostics).map_err(Fatal)?;
-    let book = site.config.epub.file.clone();
-    let pages = applied.pages;
-    let wanted = move |rel: &str| pages.contains(rel) || of_every_document(rel, book.as_deref());
+    let mut wanted = FileSet::of_every_document(site.config.epub.file.as_deref());
+    wanted.files.extend(applied.pages);
     let changes = crate::write::Changes::only(&out, wanted).map_err(|e| {
         Fatal(format!(
             "cannot create the staging folder beside {}: {e}",
@@ -98,7 +97,14 @@ pub(crate) fn build(
     let manifest = stamped
         .clone()
         .manifest(last.key.clone(), &outcome.diagnostics, &summary);
-    crate::save_cache(&opened.cache, manifest, (&site, keep), &out, &mut outcome);
+    let changed = [done.written, done.removed].concat();
+    crate::save_cache(
+        &opened.cache,
+        manifest,
+        (&site, keep),
+        (&out, Some(&changed)),
+        &mut outcome,
+    );
     outcome.summary = Some(Summary {
         seconds: start.elapsed().as_secs_f64(),
         ..summary

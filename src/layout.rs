@@ -21,11 +21,30 @@ pub(crate) const ANNOTATIONS: &str = "annotations.jsonld";
 /// The sitemap, or the index of its parts once a site has more addresses than one may hold.
 pub(crate) const SITEMAP: &str = "sitemap.xml";
 
-/// Whether an output file is made of every document (the search index under `search/`,
-/// annotations.jsonld, and the book when site.yaml's `epub.file` names one): an edit to any
-/// document may change it.
-pub(crate) fn of_every_document(rel: &str, book: Option<&str>) -> bool {
-    rel == ANNOTATIONS || rel.starts_with("search/") || book == Some(rel)
+/// Some of the output's files, by name: these files, and every file under these folders (the
+/// files a build of part of the site makes, and may remove).
+#[derive(Debug, Default)]
+pub(crate) struct FileSet {
+    pub(crate) files: crate::hash::FastSet<String>,
+    pub(crate) folders: Vec<&'static str>,
+}
+
+impl FileSet {
+    /// The files made of every document (the search index under `search/`,
+    /// annotations.jsonld, and the book when site.yaml's `epub.file` names one): an edit to any
+    /// document may change them.
+    pub(crate) fn of_every_document(book: Option<&str>) -> FileSet {
+        FileSet {
+            files: std::iter::once(ANNOTATIONS).chain(book).map(str::to_owned).collect(),
+            folders: vec!["search"],
+        }
+    }
+
+    /// Whether the output file `rel` is one of the set.
+    pub(crate) fn contains(&self, rel: &str) -> bool {
+        let under = |folder: &str| rel.strip_prefix(folder).is_some_and(|r| r.starts_with('/'));
+        self.files.contains(rel) || self.folders.iter().any(|f| under(f))
+    }
 }
 
 /// The `n`th part (from 1) of a sitemap too large for one file.

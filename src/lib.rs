@@ -195,7 +195,8 @@ pub fn build_site(opts: &BuildOptions, keep: Keep) -> Result<(Outcome, Option<Bu
             cache,
             stamped.manifest(key, &outcome.diagnostics, &summary),
             (&site, kept.unwrap_or_default()),
-            &out,
+            // The output may have been changed by others since the last build: walked again.
+            (&out, None),
             &mut outcome,
         );
     }
@@ -258,17 +259,18 @@ fn from_cache(
     Ok(Err(opened))
 }
 
-/// Writes the build cache of `out`, with the site it resolved and what its outputs kept; a
-/// failure is a warning (the site is built).
+/// Writes the build cache of `out`, with the site it resolved and what its outputs kept (and,
+/// for a build of an edit, which found the output as the last build left it, the files it
+/// `changed`: see `cache::Cache::save`); a failure is a warning (the site is built).
 fn save_cache(
     cache: &cache::Cache,
     mut manifest: cache::Manifest,
     (site, keep): (&resolve::Site, render::kept::Keep),
-    out: &Path,
+    (out, changed): (&Path, Option<&[String]>),
     outcome: &mut Outcome,
 ) {
-    let saved =
-        (cache.save_kept(&mut manifest, keep.into_blobs())).and_then(|()| cache.save(manifest, out, Some(site)));
+    let saved = (cache.save_kept(&mut manifest, keep.into_blobs()))
+        .and_then(|()| cache.save(manifest, out, Some(site), changed));
     if let Err(e) = saved {
         outcome.diagnostics.push(
             Diagnostic::warning(

@@ -143,7 +143,8 @@ impl LiveSite {
     pub fn write_annotations(&self, root: &Path, cancel: &AtomicBool) -> Result<bool, Fatal> {
         let out = &self.built.out;
         let book = self.built.site.config.epub.file.as_deref();
-        let wanted = |rel: &str| layout::of_every_document(rel, book);
+        let every_document = layout::FileSet::of_every_document(book);
+        let wanted = |rel: &str| every_document.contains(rel);
         let sink = Selective::new(out, wanted, &self.hashes, Some(cancel));
         match crate::render::render_site_and_book(
             &self.built.site,

@@ -12,6 +12,7 @@
 //! then the last whole build again, as with the swap.
 
 use super::Staging;
+use crate::layout::FileSet;
 use crate::render::{Piece, Sink};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -32,11 +33,8 @@ pub(crate) struct Changes {
     staged: Mutex<Vec<String>>,
     streamed: Mutex<Vec<String>>,
     /// The files this build makes, when it makes only some of the site's (`None`: all).
-    wanted: Option<Wanted>,
+    wanted: Option<FileSet>,
 }
-
-/// Which files of the output a build makes.
-type Wanted = Box<dyn Fn(&str) -> bool + Send + Sync>;
 
 /// What a commit changed in the output, each list sorted.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -59,10 +57,11 @@ impl Changes {
     }
 
     /// [`Changes::new`] for a build that makes only the files `wanted` names: the others of the
-    /// output are left as they are, and of those it names, the ones it did not make are removed.
-    pub(crate) fn only(out: &Path, wanted: impl Fn(&str) -> bool + Send + Sync + 'static) -> std::io::Result<Changes> {
+    /// output are left as they are (and are not even listed), and of those it names, the ones
+    /// it did not make are removed.
+    pub(crate) fn only(out: &Path, wanted: FileSet) -> std::io::Result<Changes> {
         Ok(Changes {
-            wanted: Some(Box::new(wanted)),
+            wanted: Some(wanted),
             ..Changes::new(out)?
         })
     }
@@ -82,11 +81,12 @@ impl Changes {
         }
         written.sort();
         let made: crate::hash::FastSet<String> = take(&self.made).into_iter().collect();
-        let removed: Vec<String> = files(&self.out)
-            .into_iter()
-            .filter(|rel| rel != crate::output::MARKER && !made.contains(rel))
-            .filter(|rel| self.wanted.as_ref().is_none_or(|wanted| wanted(rel)))
-            .collect();
+        let mut removed: Vec<String> = match &self.wanted {
+            None => files(&self.out),
+            Some(wanted) => files_of(&self.out, wanted),
+        };
+        removed.retain(|rel| rel != crate::output::MARKER && !made.contains(rel));
+        removed.sort();
         let plan = Committed { written, removed };
         if plan.written.is_empty() && plan.removed.is_empty() {
             return Ok(plan);
@@ -111,7 +111,7 @@ impl super::Files for Changes {
 
 impl Sink for Changes {
     fn wants(&self, rel: &str) -> bool {
-        self.wanted.as_ref().is_none_or(|wanted| wanted(rel))
+        self.wanted.as_ref().is_none_or(|wanted| wanted.contains(rel))
     }
 
     fn progress(&self, done: usize, total: usize) {
@@ -235,6 +235,17 @@ fn files(dir: &Path) -> Vec<String> {
         .collect()
 }
 
+/// The files of `set` that are in the output `out`, relative, `/`-separated: only its folders
+/// are listed.
+fn files_of(out: &Path, set: &FileSet) -> Vec<String> {
+    let named = (set.files.iter()).filter(|rel| out.join(rel).is_file()).cloned();
+    let under = set.folders.iter().flat_map(|folder| {
+        let listed = files(&out.join(folder));
+        listed.into_iter().map(move |rel| format!("{folder}/{rel}"))
+    });
+    named.chain(under).collect()
+}
+
 /// The journal: a line per file, `W` (written: replaced or added) or `R` (removed), then its
 /// path.
 fn journal(plan: &Committed) -> String {
@@ -348,6 +359,13 @@ mod tests {
         all
     }
 
+    fn one_file(rel: &str) -> FileSet {
+        FileSet {
+            files: [rel.to_owned()].into_iter().collect(),
+            folders: Vec::new(),
+        }
+    }
+
     fn old_output(tmp: &Path) -> PathBuf {
         let out = tmp.join("public");
         tree(
@@ -398,8 +416,11 @@ mod tests {
         let tmp = tempfile::tempdir().expect("a temporary folder");
         let out = old_output(tmp.path());
         tree(&out, &[("search/c/1.js", "old chunk"), ("search/c/2.js", "gone chunk")]);
-        let changes =
-            Changes::only(&out, |rel| rel == "a/changed.html" || rel.starts_with("search/")).expect("staging");
+        let wanted = FileSet {
+            files: ["a/changed.html".to_owned()].into_iter().collect(),
+            folders: vec!["search"],
+        };
+        let changes = Changes::only(&out, wanted).expect("staging");
         assert!(changes.wants("search/c/1.js") && !changes.wants("same.html"));
         changes.put("a/changed.html", b"new").expect("put");
         changes.put("search/c/1.js", b"new chunk").expect("put");
@@ -415,19 +436,19 @@ mod tests {
         let tmp = tempfile::tempdir().expect("a temporary folder");
         let out = old_output(tmp.path());
         tree(&out, &[("all.jsonld", "head[one,two,three]tail")]);
-        let changes = Changes::only(&out, |rel| rel == "all.jsonld").expect("staging");
+        let changes = Changes::only(&out, one_file("all.jsonld")).expect("staging");
         let same = [Piece::Old(0..9), Piece::New(b"two"), Piece::Old(12..23)];
         changes.patch("all.jsonld", &same).expect("patched");
         let done = changes.commit().expect("the commit");
         assert!(done.written.is_empty(), "the same bytes: {done:?}");
-        let changes = Changes::only(&out, |rel| rel == "all.jsonld").expect("staging");
+        let changes = Changes::only(&out, one_file("all.jsonld")).expect("staging");
         let edited = [Piece::Old(0..9), Piece::New(b"2,2b"), Piece::Old(12..23)];
         changes.patch("all.jsonld", &edited).expect("patched");
         let done = changes.commit().expect("the commit");
         assert_eq!(done.written, ["all.jsonld"]);
         let now = std::fs::read_to_string(out.join("all.jsonld")).expect("written");
         assert_eq!(now, "head[one,2,2b,three]tail");
-        let changes = Changes::only(&out, |rel| rel == "all.jsonld").expect("staging");
+        let changes = Changes::only(&out, one_file("all.jsonld")).expect("staging");
         let past_the_end = [Piece::Old(0..99)];
         assert!(
             changes.patch("all.jsonld", &past_the_end).is_err(),
