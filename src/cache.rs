@@ -781,7 +781,9 @@ mod tests {
             write(rel, "x");
         }
         let remove = |rel: &str| std::fs::remove_file(top.join(rel)).unwrap();
-        let edits: [(&str, &[&str], &dyn Fn()); 5] = [
+        /// What an edit is, the files it changes, and the edit.
+        type Edit<'a> = (&'a str, &'a [&'a str], &'a dyn Fn());
+        let edits: [Edit; 5] = [
             ("a file edited", &["a/b/c.txt"], &|| write("a/b/c.txt", "longer")),
             ("a file added", &["s/c/2.js"], &|| write("s/c/2.js", "x")),
             ("a file added in a new folder", &["g/h/index.html"], &|| {
