@@ -27,27 +27,9 @@ pub(crate) fn build(
     opened: &Opened,
     start: Instant,
 ) -> Result<Option<Outcome>, Fatal> {
-    let Comparison::Modified(modified) = &opened.comparison else {
+    let (Some(last), Some((mut site, theme, changed))) = (&opened.cache.previous, kept_site(opts, opened)?) else {
         return Ok(None);
     };
-    let Some(last) = &opened.cache.previous else {
-        return Ok(None);
-    };
-    if !modified.iter().all(|p| of_documents(p)) {
-        return Ok(None);
-    }
-    let Some(bytes) = opened.cache.site() else {
-        return Ok(None);
-    };
-    // What site.yaml and the theme say, unchanged since, the last build said.
-    let config = crate::load::site_config(opts, &mut Vec::new())?;
-    let Some(theme) = crate::theme::load(&opts.root, &config.theme, &config.lang, &mut Vec::new()) else {
-        return Ok(None);
-    };
-    let Some(mut site) = crate::resolve::snapshot::load(&bytes, &opts.root, config) else {
-        return Ok(None);
-    };
-    let changed: Vec<PathBuf> = modified.iter().map(|p| opts.root.join(p)).collect();
     let applied = crate::edit::apply(&mut site, &theme.strings, &opts.root, opts.drafts, &changed)?;
     let Some(applied) = applied.filter(|a| !a.diagnostics.iter().any(Diagnostic::is_error)) else {
         return Ok(None);
@@ -58,31 +40,11 @@ pub(crate) fn build(
         summary: None,
     };
     let _lock = crate::write::claim(&out, &mut outcome.diagnostics).map_err(Fatal)?;
-    let mut wanted = FileSet::of_every_document(site.config.epub.file.as_deref());
-    wanted.files.extend(applied.pages);
-    let changes = crate::write::Changes::only(&out, wanted).map_err(|e| {
-        Fatal(format!(
-            "cannot create the staging folder beside {}: {e}",
-            out.display()
-        ))
-    })?;
-    let bodies = Reload::new(&site.config);
-    let statics = StaticDir::new(&opts.root);
-    // The outputs made of every document take the others' share from what they kept.
-    let (kept, keep) = (opened.cache.kept(), Keep::default());
-    let carry = Carry {
-        last: Some(&kept),
-        keep: Some(&keep),
-    };
-    let stats = match crate::render::render_site_and_book(&site, &bodies, &theme, &statics, &changes, carry) {
-        Ok(stats) => stats,
+    let keep = Keep::default();
+    let (stats, done) = match write_edit(opts, (&site, &theme), opened, applied.pages, &keep)? {
+        Ok(written) => written,
         Err(e) => return crate::render_failure(opts, &theme, e, outcome).map(Some),
     };
-    cache::Cache::forget(&out)
-        .map_err(|e| Fatal(format!("cannot remove the build cache of {}: {e}", out.display())))?;
-    let done = changes
-        .commit()
-        .map_err(|e| Fatal(format!("cannot write the changed files into {}: {e}", out.display())))?;
     let summary = Summary {
         documents: site.docs.len(),
         notes: stats.notes,
@@ -111,6 +73,71 @@ pub(crate) fn build(
     });
     std::thread::spawn(move || drop((site, theme)));
     Ok(Some(outcome))
+}
+
+/// The site the last build kept, with the theme and the edited files (absolute), when the
+/// cache shows an edit to documents only and holds the site whole; `None` otherwise.
+fn kept_site(
+    opts: &BuildOptions,
+    opened: &Opened,
+) -> Result<Option<(crate::resolve::Site, crate::theme::Theme, Vec<PathBuf>)>, Fatal> {
+    let Comparison::Modified(modified) = &opened.comparison else {
+        return Ok(None);
+    };
+    if !modified.iter().all(|p| of_documents(p)) {
+        return Ok(None);
+    }
+    let Some(bytes) = opened.cache.site() else {
+        return Ok(None);
+    };
+    // What site.yaml and the theme say, unchanged since, the last build said.
+    let config = crate::load::site_config(opts, &mut Vec::new())?;
+    let Some(theme) = crate::theme::load(&opts.root, &config.theme, &config.lang, &mut Vec::new()) else {
+        return Ok(None);
+    };
+    let Some(site) = crate::resolve::snapshot::load(&bytes, &opts.root, config) else {
+        return Ok(None);
+    };
+    let changed = modified.iter().map(|p| opts.root.join(p)).collect();
+    Ok(Some((site, theme, changed)))
+}
+
+/// Renders the pages of an edit (`pages`) and the files made of every document, from what the
+/// outputs kept of the last build (they keep this one's into `keep`), into the output, and
+/// commits those that changed. The cache is forgotten first: the output changes under it.
+fn write_edit(
+    opts: &BuildOptions,
+    (site, theme): (&crate::resolve::Site, &crate::theme::Theme),
+    opened: &Opened,
+    pages: crate::hash::FastSet<String>,
+    keep: &Keep,
+) -> Result<Result<(crate::render::Stats, crate::write::Committed), crate::render::RenderError>, Fatal> {
+    let out = &opened.out;
+    let mut wanted = FileSet::of_every_document(site.config.epub.file.as_deref());
+    wanted.files.extend(pages);
+    let changes = crate::write::Changes::only(out, wanted).map_err(|e| {
+        Fatal(format!(
+            "cannot create the staging folder beside {}: {e}",
+            out.display()
+        ))
+    })?;
+    let bodies = Reload::new(&site.config);
+    let statics = StaticDir::new(&opts.root);
+    // The outputs made of every document take the others' share from what they kept.
+    let kept = opened.cache.kept();
+    let carry = Carry {
+        last: Some(&kept),
+        keep: Some(keep),
+    };
+    let stats = match crate::render::render_site_and_book(site, &bodies, theme, &statics, &changes, carry) {
+        Ok(stats) => stats,
+        Err(e) => return Ok(Err(e)),
+    };
+    cache::Cache::forget(out).map_err(|e| Fatal(format!("cannot remove the build cache of {}: {e}", out.display())))?;
+    let done = changes
+        .commit()
+        .map_err(|e| Fatal(format!("cannot write the changed files into {}: {e}", out.display())))?;
+    Ok(Ok((stats, done)))
 }
 
 /// Whether an input (relative to the site) is a document, a sidecar or a translation: the

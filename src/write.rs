@@ -10,7 +10,7 @@ mod book;
 mod changes;
 mod swap;
 pub(crate) use book::BookFile;
-pub(crate) use changes::Changes;
+pub(crate) use changes::{Changes, Committed};
 use swap::{STAGING, beside, swap_in, unique_suffix};
 pub(crate) use swap::{claim, own as beside_output};
 
