@@ -16,35 +16,55 @@ pub(crate) const GLOSSARY: &str = "glossary/index.html";
 pub(crate) const SEARCH: &str = "search/index.html";
 /// The Atom feed of the documents (with a `base_url`).
 pub(crate) const FEED: &str = "feed.xml";
-/// Every annotation of the site as W3C Web Annotations.
+/// Every annotation of the site as W3C Web Annotations: the collection, with its first page.
 pub(crate) const ANNOTATIONS: &str = "annotations.jsonld";
+/// The folder of the collection's other pages ([`annotation_page`]).
+pub(crate) const ANNOTATION_PAGES: &str = "annotations";
 /// The sitemap, or the index of its parts once a site has more addresses than one may hold.
 pub(crate) const SITEMAP: &str = "sitemap.xml";
 
 /// Some of the output's files, by name: these files, and every file under these folders (the
-/// files a build of part of the site makes, and may remove).
+/// files a build of part of the site makes, and may remove), and the `patched` files and every
+/// file under the `patched` folders (files it makes, and never removes).
 #[derive(Debug, Default)]
 pub(crate) struct FileSet {
     pub(crate) files: crate::hash::FastSet<String>,
     pub(crate) folders: Vec<&'static str>,
+    /// Files, and folders of files, that a build of part of the site writes when their bytes
+    /// change and leaves alone otherwise: it is not asked about them, and does not list them.
+    /// They are annotations.jsonld and its pages ([`ANNOTATION_PAGES`]), one a hundred
+    /// documents: an edit that leaves the number of documents as it was (the only kind built
+    /// in part: docs/incremental.md) leaves the set of pages as it was, and the output was
+    /// checked to be the last build's, so every page it does not write is the last build's,
+    /// and right. Naming each page as unchanged instead would cost an open a page, and listing
+    /// the folder a read of it, for nothing.
+    pub(crate) patched: Vec<&'static str>,
 }
 
 impl FileSet {
     /// The files made of every document (the search index under `search/`,
-    /// annotations.jsonld, and the book when site.yaml's `epub.file` names one): an edit to any
-    /// document may change them.
+    /// annotations.jsonld and its pages, and the book when site.yaml's `epub.file` names one):
+    /// an edit to any document may change them.
     pub(crate) fn of_every_document(book: Option<&str>) -> FileSet {
         FileSet {
-            files: std::iter::once(ANNOTATIONS).chain(book).map(str::to_owned).collect(),
+            files: book.into_iter().map(str::to_owned).collect(),
             folders: vec!["search"],
+            patched: vec![ANNOTATIONS, ANNOTATION_PAGES],
         }
     }
 
     /// Whether the output file `rel` is one of the set.
     pub(crate) fn contains(&self, rel: &str) -> bool {
         let under = |folder: &str| rel.strip_prefix(folder).is_some_and(|r| r.starts_with('/'));
-        self.files.contains(rel) || self.folders.iter().any(|f| under(f))
+        self.files.contains(rel)
+            || self.folders.iter().any(|f| under(f))
+            || self.patched.iter().any(|p| *p == rel || under(p))
     }
+}
+
+/// The `n`th page (from 2: the first is in [`ANNOTATIONS`]) of the annotation collection.
+pub(crate) fn annotation_page(n: usize) -> String {
+    cat![ANNOTATION_PAGES, "/", n, ".jsonld"]
 }
 
 /// The `n`th part (from 1) of a sitemap too large for one file.

@@ -226,6 +226,8 @@ codes! {
     SidecarNotEditable = "sidecar-not-editable",
     /// The import file is not JSON (its line and column say where).
     ImportNotJson = "import-not-json",
+    /// A page of the imported collection named by its address (`next`) is not in the `annotations/` folder beside the file.
+    ImportPageMissing = "import-page-missing",
     /// An annotation of the import file that glossa cannot keep (a tag, one that quotes nothing or says nothing): left out.
     ImportLeftOut = "import-left-out",
     /// An imported annotation targets a page that is no document of the site.

@@ -11,6 +11,7 @@
 //! cannot be placed is an error and none of it is written; a sidecar whose new text does not
 //! check is not written either; the others are.
 
+mod pages;
 mod place;
 mod read;
 
@@ -95,6 +96,13 @@ pub fn import(opts: &ImportOptions) -> Result<Imported, ImportError> {
         Ok(json) => json,
         Err(e) => {
             out.diagnostics.push(not_json(&opts.file, &bytes, &e));
+            return Ok(out);
+        }
+    };
+    let json = match pages::with_pages(&opts.file, json) {
+        Ok(json) => json,
+        Err(missing) => {
+            out.diagnostics.push(missing);
             return Ok(out);
         }
     };

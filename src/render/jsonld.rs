@@ -1,20 +1,26 @@
-//! `annotations.jsonld`: every annotation as a W3C Web Annotation, in one AnnotationCollection.
+//! `annotations.jsonld`: every annotation as a W3C Web Annotation, in one AnnotationCollection,
+//! cut into pages of a hundred documents each (`pages`): the first in `annotations.jsonld`,
+//! the others in `annotations/N.jsonld`.
 //!
-//! The file grows with the site (about 17 KB per annotated document), so it is never built
-//! whole in memory: each document's items are made on their own (in parallel with its page)
-//! and streamed out in document order between a fixed head and tail. The bytes are exactly
-//! those of `serde_json::to_string` on the collection as a `serde_json::Value` (keys sorted,
-//! no spaces), with each item on a line of its own; the JSON is written by hand because going
-//! through serde cost more than rendering the pages. A test holds the two to the same bytes.
+//! The annotations grow with the site (about 17 KB per annotated document), so they are never
+//! built whole in memory: each document's items are made on their own (in parallel with its
+//! page) and streamed out in document order between each file's fixed head and tail. The bytes
+//! of each file are exactly those of `serde_json::to_string` on it as a `serde_json::Value`
+//! (keys sorted, no spaces), with each item on a line of its own; the JSON is written by hand
+//! because going through serde cost more than rendering the pages. A test holds the two to the
+//! same bytes.
 
+mod pages;
 mod patch;
 
 use super::kept::{Keep, Kept};
 use super::output::{Item, Kind, Output};
 use super::{RenderError, Sink, Stats};
 use crate::concat::{cat, push};
+use crate::hash::FastMap;
 use crate::layout::{self, Target as LinkTarget, classify, href};
 use crate::resolve::{PageBody, ResolvedDoc, Site};
+use pages::{Paging, Whole};
 use patch::{Layout, Patch};
 use std::fmt::Write as _;
 use std::io::Write;
@@ -33,9 +39,8 @@ enum BodyPart<'a> {
 }
 
 /// The items of one document, each on a line of its own and followed by `,\n`, and how many
-/// there are.
-pub fn doc_items(site: &Site, d: &ResolvedDoc, page: &PageBody) -> (String, usize) {
-    let base = site.config.base_url.as_deref().unwrap_or_default();
+/// there are; their IRIs start with `base` (`Paging::base`).
+pub fn doc_items(base: &str, d: &ResolvedDoc, page: &PageBody) -> (String, usize) {
     let doc_url = cat![base, layout::doc_page(&d.doc.slug)];
     let mut out = String::new();
     let mut count = 0;
@@ -237,26 +242,43 @@ pub(crate) fn push_json_string(out: &mut String, s: &str) {
     out.push('"');
 }
 
-/// annotations.jsonld as an output: each document's items, streamed out in document order;
-/// after an edit, the old file's ranges and the edited documents' items (`patch`).
+/// annotations.jsonld and its pages as an output: each document's items, streamed out in
+/// document order; after an edit, the old files' ranges and the edited documents' items
+/// (`patch`).
 pub(super) struct Annotations<'a> {
-    site: &'a Site,
+    paging: Paging<'a>,
+    /// Each document's place by its slug, where a document's page decides what its items'
+    /// IRIs start with (no `base_url`, and more than one page).
+    places: Option<FastMap<&'a str, usize>>,
 }
 
 impl<'a> Annotations<'a> {
     pub(super) fn new(site: &'a Site, sink: &dyn Sink) -> Option<Self> {
-        sink.wants(crate::layout::ANNOTATIONS).then_some(Annotations { site })
+        let paging = Paging::new(site);
+        let places = (site.config.base_url.is_none() && paging.count() > 1).then(|| {
+            (site.docs.iter().enumerate())
+                .map(|(at, d)| (d.doc.slug.as_str(), at))
+                .collect()
+        });
+        sink.wants(crate::layout::ANNOTATIONS)
+            .then_some(Annotations { paging, places })
     }
 
-    /// The layout the last build kept, if it fits this site.
-    fn kept(&self, last: &Kept) -> Option<Layout> {
-        Layout::kept(last, self.site.docs.len(), head(self.site).len())
+    /// The layouts the last build kept, if they fit this site.
+    fn kept(&self, last: &Kept) -> Option<Vec<Layout>> {
+        patch::kept(last, &self.paging)
+    }
+
+    /// What the IRIs of a document's items start with.
+    fn base(&self, d: &ResolvedDoc) -> &'a str {
+        let at = (self.places.as_ref()).and_then(|places| places.get(d.doc.slug.as_str()));
+        self.paging.base(at.map_or(0, |&at| self.paging.page_of(at)))
     }
 }
 
-/// How the file is being made: streamed out whole, or patched from the last build's.
+/// How the files are being made: streamed out whole, or patched from the last build's.
 pub(super) enum Making<'s> {
-    Whole(Writer<std::io::BufWriter<Box<dyn Write + Send + 's>>>),
+    Whole(Box<Whole<'s>>),
     Patched(Patch),
 }
 
@@ -266,16 +288,15 @@ impl Output for Annotations<'_> {
     type State<'s> = Making<'s>;
 
     fn start<'s>(&self, sink: &'s dyn Sink, last: Option<&Kept>) -> Result<Making<'s>, RenderError> {
-        if let Some(layout) = last.and_then(|last| self.kept(last)) {
-            return Ok(Making::Patched(Patch::new(layout)));
+        if let Some(layouts) = last.and_then(|last| self.kept(last)) {
+            return Ok(Making::Patched(Patch::new(layouts)));
         }
-        let out = std::io::BufWriter::new(sink.stream(crate::layout::ANNOTATIONS)?);
-        Ok(Making::Whole(Writer::new(out, self.site)?))
+        Ok(Making::Whole(Box::new(Whole::new(sink, &self.paging)?)))
     }
 
     fn part(&self, item: &Item, _sink: &dyn Sink) -> Result<(String, usize), RenderError> {
         match item.kind {
-            Kind::Document => Ok(doc_items(self.site, item.rd, item.body()?)),
+            Kind::Document => Ok(doc_items(self.base(item.rd), item.rd, item.body()?)),
             Kind::Page => Ok((String::new(), 0)),
         }
     }
@@ -288,7 +309,7 @@ impl Output for Annotations<'_> {
         _sink: &dyn Sink,
     ) -> Result<(), RenderError> {
         match making {
-            Making::Whole(writer) => Ok(writer.items(&items)?),
+            Making::Whole(whole) => Ok(whole.items(&self.paging, at, &items)?),
             Making::Patched(patch) => {
                 patch.take_in(at, items);
                 Ok(())
@@ -296,46 +317,25 @@ impl Output for Annotations<'_> {
         }
     }
 
-    /// The file's end, and where each document's items sit in it, kept for the next build.
+    /// The files' ends, and where each document's items sit in them, kept for the next build.
     fn finish(&self, making: Making<'_>, sink: &dyn Sink, keep: Option<&Keep>) -> Result<Stats, RenderError> {
-        let layout = match making {
-            Making::Whole(writer) => writer.finish(self.site)?.1,
-            Making::Patched(patch) => patch.write(crate::layout::ANNOTATIONS, sink, |total| tail(self.site, total))?,
+        let layouts = match making {
+            Making::Whole(whole) => whole.finish(&self.paging)?,
+            Making::Patched(patch) => patch.write(sink, &self.paging)?,
         };
         if let Some(keep) = keep {
-            keep.put(patch::KEPT, layout.to_bytes());
+            keep.put(patch::KEPT, patch::to_bytes(&layouts));
         }
         Ok(Stats::default())
     }
 
-    /// When the last build kept where every document's items sit in the file.
+    /// When the last build kept where every document's items sit in the files.
     fn patches(&self, last: &Kept) -> bool {
         self.kept(last).is_some()
     }
 }
 
-/// The file up to the `[` that opens the items.
-fn head(site: &Site) -> String {
-    let base = site.config.base_url.as_deref().unwrap_or_default();
-    let id = json_string(&cat![base, "annotations.jsonld#page-1"]);
-    cat![
-        "{\"@context\":\"http://www.w3.org/ns/anno.jsonld\",\"first\":{\"id\":",
-        id,
-        ",\"items\":["
-    ]
-}
-
-/// The file from the `]` that closes the items, with their `total`.
-fn tail(site: &Site, total: u64) -> String {
-    let base = site.config.base_url.as_deref().unwrap_or_default();
-    format!(
-        "],\"startIndex\":0,\"type\":\"AnnotationPage\"}},\"id\":{},\"label\":{},\"total\":{total},\"type\":\"AnnotationCollection\"}}\n",
-        json_string(&cat![base, "annotations.jsonld"]),
-        json_string(&site.config.title),
-    )
-}
-
-/// Writes the collection: the head, then the documents' items in order, then the tail.
+/// Writes one file: the head, then its documents' items in order, then the tail.
 pub struct Writer<W: Write> {
     out: W,
     /// The last item seen, held back so that its comma can be dropped at the end.
@@ -345,8 +345,7 @@ pub struct Writer<W: Write> {
 }
 
 impl<W: Write> Writer<W> {
-    pub fn new(mut out: W, site: &Site) -> std::io::Result<Self> {
-        let head = head(site);
+    pub fn new(mut out: W, head: &str) -> std::io::Result<Self> {
         out.write_all(head.as_bytes())?;
         Ok(Writer {
             out,
@@ -374,15 +373,21 @@ impl<W: Write> Writer<W> {
         Ok(())
     }
 
-    /// Writes the tail; gives back the output, and where each document's items went.
-    fn finish(mut self, site: &Site) -> std::io::Result<(W, Layout)> {
+    /// How many items the file holds so far.
+    fn total(&self) -> u64 {
+        self.layout.total()
+    }
+
+    /// Writes the tail `tail` makes of the number of items; gives back the output, and where
+    /// each document's items went.
+    fn finish(mut self, tail: impl FnOnce(u64) -> String) -> std::io::Result<(W, Layout)> {
         let total = self.layout.total();
         if total > 0 {
             // The last item: without its comma, and the array closes on a line of its own.
             let last = self.pending.trim_end_matches('\n').trim_end_matches(',');
             writeln!(self.out, "{last}")?;
         }
-        self.out.write_all(tail(site, total).as_bytes())?;
+        self.out.write_all(tail(total).as_bytes())?;
         self.out.flush()?;
         self.layout.tail = self.layout.tail_start();
         Ok((self.out, self.layout))
@@ -397,7 +402,11 @@ fn json_string(s: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::pages::DOCS_PER_PAGE;
     use super::*;
+    use crate::layout::ANNOTATIONS;
+    use std::collections::BTreeMap;
+    use std::sync::Mutex;
 
     /// Loads a site from files, in a folder that lasts as long as it is held.
     fn site(files: &[(&str, &str)]) -> (tempfile::TempDir, Site) {
@@ -417,19 +426,23 @@ mod tests {
         (dir, site)
     }
 
-    /// The items of the document at `at`.
-    fn items_of(site: &Site, at: usize) -> (String, usize) {
+    /// The items of the document at `at`, as in the site cut into pages of `per_page`.
+    fn items_of(site: &Site, per_page: usize, at: usize) -> (String, usize) {
         let d = &site.docs[at];
-        doc_items(site, d, &crate::load::page_body(d, &site.config).unwrap())
+        let paging = Paging::with(site, per_page);
+        let base = paging.base(paging.page_of(at));
+        doc_items(base, d, &crate::load::page_body(d, &site.config).unwrap())
     }
 
-    /// The site's annotations.jsonld, written whole, and where each document's items went.
+    /// The site's annotations.jsonld, written whole (in one page), and where each document's
+    /// items went.
     fn written(site: &Site) -> (Vec<u8>, Layout) {
-        let mut w = Writer::new(Vec::new(), site).unwrap();
+        let mut w = Writer::new(Vec::new(), &Paging::new(site).head(0)).unwrap();
         for at in 0..site.docs.len() {
-            w.items(&items_of(site, at)).unwrap();
+            w.items(&items_of(site, DOCS_PER_PAGE, at)).unwrap();
         }
-        w.finish(site).unwrap()
+        let paging = Paging::new(site);
+        w.finish(|total| paging.tail(0, total)).unwrap()
     }
 
     /// Builds a site from files and writes its annotations.jsonld.
@@ -439,9 +452,14 @@ mod tests {
 
     /// What serde_json makes of the same JSON, laid out as the writer lays it out: the head,
     /// each item on a line of its own (sorted keys, no spaces, serde_json's escapes), the tail.
+    /// The items are the first page's of a collection, or a page's own.
     fn canonical(json: &str) -> String {
         let mut value: serde_json::Value = serde_json::from_str(json).unwrap_or_else(|e| panic!("{e}\n{json}"));
-        let items = std::mem::take(value["first"]["items"].as_array_mut().unwrap());
+        let list = match value.get("first") {
+            Some(_) => &mut value["first"]["items"],
+            None => &mut value["items"],
+        };
+        let items = std::mem::take(list.as_array_mut().unwrap());
         let whole = serde_json::to_string(&value).unwrap();
         let (head, tail) = whole.split_once("\"items\":[]").unwrap();
         let lines: Vec<String> = items.iter().map(|i| serde_json::to_string(i).unwrap()).collect();
@@ -489,39 +507,90 @@ mod tests {
         assert!(out.contains("\"items\":[],"), "{out}");
     }
 
-    /// A sink over an output that holds `old` at every path: what a patch writes, and its pieces.
-    struct Patched {
-        old: Vec<u8>,
-        new: std::sync::Mutex<(Vec<u8>, usize)>,
+    /// A sink over an output that holds `old`, by path: what is streamed into it and what a
+    /// patch writes (`new`), and the files patched, in order.
+    #[derive(Default)]
+    struct Files {
+        old: BTreeMap<String, Vec<u8>>,
+        new: Mutex<BTreeMap<String, Vec<u8>>>,
+        patched: Mutex<Vec<String>>,
     }
 
-    impl Sink for Patched {
+    /// A file streamed into [`Files`]: there once it is dropped.
+    struct Streamed<'a> {
+        to: &'a Mutex<BTreeMap<String, Vec<u8>>>,
+        path: String,
+        bytes: Vec<u8>,
+    }
+
+    impl Write for Streamed<'_> {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.bytes.extend_from_slice(buf);
+            Ok(buf.len())
+        }
+
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    impl Drop for Streamed<'_> {
+        fn drop(&mut self) {
+            let bytes = std::mem::take(&mut self.bytes);
+            self.to.lock().unwrap().insert(std::mem::take(&mut self.path), bytes);
+        }
+    }
+
+    impl Sink for Files {
         fn put(&self, path: &str, _bytes: &[u8]) -> std::io::Result<()> {
             panic!("{path} is put whole")
         }
 
         fn stream(&self, path: &str) -> std::io::Result<Box<dyn Write + Send + '_>> {
-            panic!("{path} is streamed whole")
+            Ok(Box::new(Streamed {
+                to: &self.new,
+                path: path.to_owned(),
+                bytes: Vec::new(),
+            }))
         }
 
-        fn patch(&self, _path: &str, pieces: &[crate::render::Piece]) -> std::io::Result<()> {
-            let mut new = self.new.lock().unwrap();
+        fn patch(&self, path: &str, pieces: &[crate::render::Piece]) -> std::io::Result<()> {
+            let old = &self.old[path];
+            let mut new = Vec::new();
             for piece in pieces {
                 match piece {
-                    crate::render::Piece::Old(r) => {
-                        new.0.extend_from_slice(&self.old[r.start as usize..r.end as usize])
-                    }
-                    crate::render::Piece::New(bytes) => new.0.extend_from_slice(bytes),
+                    crate::render::Piece::Old(r) => new.extend_from_slice(&old[r.start as usize..r.end as usize]),
+                    crate::render::Piece::New(bytes) => new.extend_from_slice(bytes),
                 }
             }
-            new.1 = pieces.len();
+            self.new.lock().unwrap().insert(path.to_owned(), new);
+            self.patched.lock().unwrap().push(path.to_owned());
             Ok(())
         }
     }
 
+    /// Every file of the site's annotations cut into pages of `per_page` documents, written
+    /// whole, and where each document's items went.
+    fn pages(site: &Site, per_page: usize) -> (BTreeMap<String, Vec<u8>>, Vec<Layout>) {
+        let files = Files::default();
+        let paging = Paging::with(site, per_page);
+        let mut whole = Whole::new(&files, &paging).unwrap();
+        for at in 0..site.docs.len() {
+            whole.items(&paging, at, &items_of(site, per_page, at)).unwrap();
+        }
+        let layouts = whole.finish(&paging).unwrap();
+        (files.new.into_inner().unwrap(), layouts)
+    }
+
     /// Five documents `a` to `e`, annotated as `annotated` says.
     fn five(annotated: [&str; 5]) -> (tempfile::TempDir, Site) {
-        let mut files = vec![("content/site.yaml", "title: T\nbase_url: https://x.org/\n")];
+        five_with("base_url: https://x.org/\n", annotated)
+    }
+
+    /// [`five`], with `base` in site.yaml.
+    fn five_with(base: &str, annotated: [&str; 5]) -> (tempfile::TempDir, Site) {
+        let config = format!("title: T\n{base}");
+        let mut files = vec![("content/site.yaml", config.as_str())];
         let names = ["a", "b", "c", "d", "e"];
         let texts = names.map(|n| (format!("seeds/{n}.txt"), format!("{n}\n\nDer Hund {n} bellt laut.\n")));
         let sidecars = names.map(|n| format!("seeds/{n}.yaml"));
@@ -534,82 +603,216 @@ mod tests {
 
     const NONE: &str = "annotations: []\n";
     const ONE: &str = "annotations:\n  - quote: Hund\n    note: Ein Tier.\n";
+    const TWO_OF_ONE: &str = "annotations:\n  - quote: Hund\n    note: Ein anderes Tier.\n";
     const TWO: &str = "annotations:\n  - quote: bellt\n    gloss: barks\n  - quote: laut\n    note: Sehr.\n";
 
-    /// How five documents are annotated before and after an edit, which are rendered again, and
-    /// how many pieces the patch is.
-    type Case<'a> = ([&'a str; 5], [&'a str; 5], &'a [usize], usize);
+    /// How five documents are annotated before and after an edit, which are rendered again,
+    /// and the files then patched, in pages of one document and of two.
+    type Case<'a> = ([&'a str; 5], [&'a str; 5], &'a [usize], [&'a [&'a str]; 2]);
+
+    const P2: &str = "annotations/2.jsonld";
+    const P3: &str = "annotations/3.jsonld";
+    const P4: &str = "annotations/4.jsonld";
+    const P5: &str = "annotations/5.jsonld";
+    const C: &str = ANNOTATIONS;
 
     #[test]
-    fn a_patch_writes_what_a_whole_file_is_from_the_last_layout_and_the_fresh_items() {
-        let cases: [Case; 6] = [
-            // One document edited: the old file before it, its items and line end, the old
-            // file after it, the tail.
-            ([ONE, ONE, TWO, ONE, ONE], [ONE, ONE, ONE, ONE, ONE], &[2], 5),
-            ([ONE, ONE, ONE, ONE, ONE], [TWO, ONE, ONE, ONE, ONE], &[0], 5),
-            ([ONE, NONE, ONE, ONE, ONE], [ONE, TWO, ONE, ONE, ONE], &[1], 5),
-            ([ONE, ONE, ONE, ONE, TWO], [ONE, ONE, ONE, ONE, NONE], &[4], 3),
-            ([NONE, NONE, ONE, NONE, NONE], [NONE, NONE, NONE, NONE, NONE], &[2], 2),
-            ([NONE, NONE, NONE, NONE, NONE], [ONE, NONE, NONE, TWO, NONE], &[0, 3], 7),
+    fn a_patch_writes_what_whole_files_are_from_the_last_layouts_and_the_fresh_items() {
+        let cases: [Case; 7] = [
+            // One item less: its page and the collection's total, and every later startIndex.
+            (
+                [ONE, ONE, TWO, ONE, ONE],
+                [ONE, ONE, ONE, ONE, ONE],
+                &[2],
+                [&[C, P3, P4, P5], &[C, P2, P3]],
+            ),
+            (
+                [ONE, ONE, ONE, ONE, ONE],
+                [TWO, ONE, ONE, ONE, ONE],
+                &[0],
+                [&[C, P2, P3, P4, P5], &[C, P2, P3]],
+            ),
+            (
+                [ONE, NONE, ONE, ONE, ONE],
+                [ONE, TWO, ONE, ONE, ONE],
+                &[1],
+                [&[C, P2, P3, P4, P5], &[C, P2, P3]],
+            ),
+            // The last document: no later page.
+            (
+                [ONE, ONE, ONE, ONE, TWO],
+                [ONE, ONE, ONE, ONE, NONE],
+                &[4],
+                [&[C, P5], &[C, P3]],
+            ),
+            (
+                [NONE, NONE, ONE, NONE, NONE],
+                [NONE, NONE, NONE, NONE, NONE],
+                &[2],
+                [&[C, P3, P4, P5], &[C, P2, P3]],
+            ),
+            (
+                [NONE, NONE, NONE, NONE, NONE],
+                [ONE, NONE, NONE, TWO, NONE],
+                &[0, 3],
+                [&[C, P2, P3, P4, P5], &[C, P2, P3]],
+            ),
+            // The same number of items: only the page of the document rendered again.
+            (
+                [ONE, ONE, ONE, ONE, ONE],
+                [ONE, ONE, ONE, TWO_OF_ONE, ONE],
+                &[3],
+                [&[P4], &[P2]],
+            ),
         ];
-        for (before, after, edited, pieces) in cases {
-            let (old, layout) = written(&five(before).1);
-            let (_dir, site) = five(after);
-            let (new, new_layout) = written(&site);
-            let mut patch = Patch::new(layout);
-            for &at in edited {
-                patch.take_in(at, items_of(&site, at));
+        for (before, after, edited, patched) in cases {
+            for (per_page, patched) in [1, 2].into_iter().zip(patched) {
+                let (old, layouts) = pages(&five(before).1, per_page);
+                let (_dir, site) = five(after);
+                let (new, new_layouts) = pages(&site, per_page);
+                let mut patch = Patch::new(layouts);
+                for &at in edited {
+                    patch.take_in(at, items_of(&site, per_page, at));
+                }
+                let files = Files {
+                    old: old.clone(),
+                    ..Files::default()
+                };
+                let kept = patch.write(&files, &Paging::with(&site, per_page)).unwrap();
+                let (mut made, order) = (old, files.patched.into_inner().unwrap());
+                made.extend(files.new.into_inner().unwrap());
+                let text = |files: BTreeMap<String, Vec<u8>>| -> Vec<(String, String)> {
+                    files
+                        .into_iter()
+                        .map(|(p, b)| (p, String::from_utf8(b).unwrap()))
+                        .collect()
+                };
+                assert_eq!(text(made), text(new), "{before:?} → {after:?} in pages of {per_page}");
+                assert_eq!(kept, new_layouts, "the layouts kept for the next build");
+                assert_eq!(order, patched, "{before:?} → {after:?} in pages of {per_page}");
             }
-            let sink = Patched {
-                old,
-                new: Default::default(),
-            };
-            let kept = patch
-                .write("annotations.jsonld", &sink, |total| tail(&site, total))
-                .unwrap();
-            let (patched, n) = sink.new.into_inner().unwrap();
-            let (patched, new) = (String::from_utf8(patched).unwrap(), String::from_utf8(new).unwrap());
-            assert_eq!(patched, new, "{before:?} → {after:?}");
-            assert_eq!(kept, new_layout, "the layout kept for the next build");
-            assert_eq!(n, pieces, "{before:?} → {after:?}");
         }
     }
 
     #[test]
-    fn a_kept_layout_that_does_not_fit_the_site_is_not_used() {
+    fn a_patch_is_as_few_pieces_as_the_edit_needs() {
+        // One document edited in one file: the old file before it, its items and line end, the
+        // old file after it, the tail.
+        let (_, layouts) = pages(&five([ONE, ONE, TWO, ONE, ONE]).1, 5);
+        let (_dir, site) = five([ONE, ONE, ONE, ONE, ONE]);
+        let mut patch = Patch::new(layouts);
+        patch.take_in(2, items_of(&site, 5, 2));
+        let files = PieceCount::default();
+        patch.write(&files, &Paging::with(&site, 5)).unwrap();
+        assert_eq!(*files.0.lock().unwrap(), 5);
+    }
+
+    /// A sink that counts the pieces of a patch.
+    #[derive(Default)]
+    struct PieceCount(Mutex<usize>);
+
+    impl Sink for PieceCount {
+        fn put(&self, path: &str, _bytes: &[u8]) -> std::io::Result<()> {
+            panic!("{path} is put whole")
+        }
+
+        fn stream(&self, path: &str) -> std::io::Result<Box<dyn Write + Send + '_>> {
+            panic!("{path} is streamed whole")
+        }
+
+        fn patch(&self, _path: &str, pieces: &[crate::render::Piece]) -> std::io::Result<()> {
+            *self.0.lock().unwrap() = pieces.len();
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn pages_are_linked_and_each_is_the_bytes_serde_json_makes() {
+        for base in ["base_url: https://x.org/\n", ""] {
+            let (_dir, site) = five_with(base, [ONE, TWO, NONE, ONE, TWO]);
+            let (files, _) = pages(&site, 2);
+            let names: Vec<&str> = files.keys().map(String::as_str).collect();
+            assert_eq!(names, [C, P2, P3]);
+            let json = |path: &str| -> serde_json::Value {
+                let text = std::str::from_utf8(&files[path]).unwrap();
+                assert_eq!(text, canonical(text), "{path}");
+                serde_json::from_str(text).unwrap()
+            };
+            let (collection, second, third) = (json(C), json(P2), json(P3));
+            let up = if base.is_empty() { "../" } else { "https://x.org/" };
+            let root = if base.is_empty() { "" } else { "https://x.org/" };
+            assert_eq!(collection["total"], 6);
+            assert_eq!(collection["last"], format!("{root}annotations/3.jsonld"));
+            let first = &collection["first"];
+            assert_eq!(first["next"], format!("{root}annotations/2.jsonld"));
+            assert_eq!(first["startIndex"], 0);
+            assert_eq!(second["id"], format!("{up}annotations/2.jsonld"));
+            assert_eq!(second["prev"], format!("{up}annotations.jsonld#page-1"));
+            assert_eq!(second["next"], format!("{up}annotations/3.jsonld"));
+            assert_eq!(second["partOf"], format!("{up}annotations.jsonld"));
+            assert_eq!(second["startIndex"], 3);
+            assert_eq!(third["prev"], format!("{up}annotations/2.jsonld"));
+            assert_eq!(third.get("next"), None, "the last page has no next");
+            assert_eq!(third["type"], "AnnotationPage");
+            assert_eq!(second["@context"], "http://www.w3.org/ns/anno.jsonld");
+            let ids = |page: &serde_json::Value| -> Vec<String> {
+                let items = page["items"].as_array().unwrap();
+                items.iter().map(|i| i["id"].as_str().unwrap().to_owned()).collect()
+            };
+            assert_eq!(ids(first).len(), 3);
+            assert_eq!(ids(&second), [format!("{up}d/index.html#a-1")], "c has none");
+            assert_eq!(third["startIndex"], 4);
+            assert_eq!(
+                ids(&third),
+                [format!("{up}e/index.html#a-1"), format!("{up}e/index.html#a-2")]
+            );
+            assert_eq!(ids(first)[0], format!("{root}a/index.html#a-1"));
+        }
+    }
+
+    #[test]
+    fn kept_layouts_that_do_not_fit_the_site_are_not_used() {
         let (_dir, site) = five([ONE, NONE, TWO, ONE, ONE]);
-        let (_, layout) = written(&site);
-        let head = head(&site).len();
+        let (_, layouts) = pages(&site, 2);
+        let paging = Paging::with(&site, 2);
         let kept = |bytes: Vec<u8>| Kept::new([(patch::KEPT.to_owned(), bytes)].into());
-        assert_eq!(Layout::kept(&kept(layout.to_bytes()), 5, head), Some(layout.clone()));
-        assert_eq!(Layout::kept(&Kept::default(), 5, head), None, "nothing kept");
+        let bytes = patch::to_bytes(&layouts);
+        assert_eq!(patch::kept(&kept(bytes.clone()), &paging), Some(layouts.clone()));
+        assert_eq!(patch::kept(&Kept::default(), &paging), None, "nothing kept");
         assert_eq!(
-            Layout::kept(&kept(layout.to_bytes()), 6, head),
+            patch::kept(&kept(bytes.clone()), &Paging::with(&site, 3)),
             None,
-            "another number of documents"
+            "other pages"
         );
         assert_eq!(
-            Layout::kept(&kept(layout.to_bytes()), 5, head + 1),
-            None,
-            "another head"
-        );
-        let bytes = layout.to_bytes();
-        assert_eq!(
-            Layout::kept(&kept(bytes[..bytes.len() - 1].to_vec()), 5, head),
+            patch::kept(&kept(bytes[..bytes.len() - 1].to_vec()), &paging),
             None,
             "truncated"
         );
         assert_eq!(
-            Layout::kept(&kept([&bytes[..], b"x"].concat()), 5, head),
+            patch::kept(&kept([&bytes[..], b"x"].concat()), &paging),
             None,
             "too long"
         );
-        let spoiled = |f: &dyn Fn(&mut Layout)| {
-            let mut l = layout.clone();
+        let spoiled = |f: &dyn Fn(&mut Vec<Layout>)| {
+            let mut l = layouts.clone();
             f(&mut l);
-            Layout::kept(&kept(l.to_bytes()), 5, head)
+            patch::kept(&kept(patch::to_bytes(&l)), &paging)
         };
-        assert_eq!(spoiled(&|l| l.tail += 1), None, "a tail elsewhere");
-        assert_eq!(spoiled(&|l| l.docs[1].1 = 1), None, "items of no bytes");
+        assert_eq!(spoiled(&|l| l[1].tail += 1), None, "a tail elsewhere");
+        assert_eq!(spoiled(&|l| l[0].docs[1].1 = 1), None, "items of no bytes");
+        assert_eq!(spoiled(&|l| l[2].head += 1), None, "another head");
+        assert_eq!(
+            spoiled(&|l| l[1].docs.push((0, 0))),
+            None,
+            "another number of documents"
+        );
+        assert_eq!(
+            spoiled(&|l| {
+                l.pop();
+            }),
+            None,
+            "a page less"
+        );
     }
 }

@@ -362,7 +362,7 @@ mod tests {
     fn one_file(rel: &str) -> FileSet {
         FileSet {
             files: [rel.to_owned()].into_iter().collect(),
-            folders: Vec::new(),
+            ..FileSet::default()
         }
     }
 
@@ -419,6 +419,7 @@ mod tests {
         let wanted = FileSet {
             files: ["a/changed.html".to_owned()].into_iter().collect(),
             folders: vec!["search"],
+            ..FileSet::default()
         };
         let changes = Changes::only(&out, wanted).expect("staging");
         assert!(changes.wants("search/c/1.js") && !changes.wants("same.html"));

@@ -362,3 +362,70 @@ fn a_second_annotation_at_a_passage_is_imported_and_the_same_one_twice_in_a_file
         "a different gloss at the same passage is a second item"
     );
 }
+
+#[test]
+fn a_large_site_s_export_is_imported_with_every_page_beside_it() {
+    for config in [
+        "title: Viele\nlang: de\nbase_url: https://x.org/r/\n",
+        "title: Viele\nlang: de\n",
+    ] {
+        // 230 documents (three pages of the export), a few of them annotated on each page.
+        let site = Site::of_documents(230);
+        site.write("content/site.yaml", config);
+        let sidecars: Vec<(String, String)> = (0..230)
+            .filter(|i| i % 23 == 5)
+            .map(|i| {
+                let text =
+                    format!("annotations:\n  - quote: bellt\n    note: Laut {i}.\n  - quote: Katze\n    gloss: cat\n");
+                (format!("seeds/d{i:03}.yaml"), text)
+            })
+            .collect();
+        for (rel, text) in &sidecars {
+            site.write(rel, text);
+        }
+        site.build_ok(&[]);
+        // The export and its pages, taken elsewhere, and the sidecars emptied.
+        let export = site.beside("export");
+        std::fs::create_dir_all(export.join("annotations")).unwrap();
+        let file = export.join("annotations.jsonld");
+        std::fs::copy(site.out().join("annotations.jsonld"), &file).unwrap();
+        for page in ["2.jsonld", "3.jsonld"] {
+            let from = site.out().join("annotations").join(page);
+            let text = std::fs::read_to_string(&from).unwrap();
+            assert!(text.contains("\"items\":[\n{"), "{page} holds annotations: {text}");
+            std::fs::copy(from, export.join("annotations").join(page)).unwrap();
+        }
+        let empty = || {
+            for (rel, _) in &sidecars {
+                site.write(rel, "annotations: []\n");
+            }
+        };
+        empty();
+        let run = import(&site, &[file.to_str().unwrap()]);
+        assert_eq!(run.code, 0, "{config}: {run}");
+        let said = format!(
+            "imported {} annotations into {} sidecars",
+            2 * sidecars.len(),
+            sidecars.len()
+        );
+        assert!(run.stdout.contains(&said), "{config}: {run}");
+        for (rel, text) in &sidecars {
+            assert_eq!(items(&read(&site, rel)), items(text), "{config}: {rel}");
+        }
+
+        // A page that is not beside the collection: an error, and nothing imported.
+        std::fs::remove_file(export.join("annotations/3.jsonld")).unwrap();
+        empty();
+        let run = import(&site, &[file.to_str().unwrap()]);
+        assert_eq!(run.code, 1, "{run}");
+        let errors = run.errors();
+        assert_eq!(errors.len(), 1, "{run}");
+        assert!(errors[0].contains("annotations/3.jsonld cannot be read from"), "{run}");
+        let hint = "hint: import the collection with its `annotations/` folder beside it";
+        assert!(run.stderr.contains(hint), "{run}");
+        for (rel, _) in &sidecars {
+            assert_eq!(read(&site, rel), "annotations: []\n", "nothing imported");
+        }
+        std::fs::remove_dir_all(&export).unwrap();
+    }
+}

@@ -776,3 +776,87 @@ fn the_search_index_after_edits_is_what_a_build_from_nothing_makes() {
         "the long fragment's own file is gone with it"
     );
 }
+
+// annotations.jsonld in pages (docs/incremental.md): an edit writes the pages whose bytes
+// change, and the result is what a build from nothing writes.
+
+/// The inode of each file of the annotations: a file written again is a new one.
+fn annotation_inodes(site: &Site) -> std::collections::BTreeMap<String, u64> {
+    use std::os::unix::fs::MetadataExt;
+    let out = site.out();
+    let pages = files_under(&out.join("annotations"))
+        .into_keys()
+        .map(|p| format!("annotations/{p}"));
+    (std::iter::once("annotations.jsonld".to_owned()).chain(pages))
+        .map(|rel| {
+            let inode = std::fs::metadata(out.join(&rel)).expect("the file").ino();
+            (rel, inode)
+        })
+        .collect()
+}
+
+/// The files of the annotations an edit build wrote again.
+fn annotations_written(site: &Site, edit: impl FnOnce()) -> Vec<String> {
+    let before = annotation_inodes(site);
+    edit();
+    let run = site.build_ok(&[]);
+    assert!(run.stdout.contains("resolved again"), "an edit of documents\n{run}");
+    let after = annotation_inodes(site);
+    assert_eq!(before.keys().collect::<Vec<_>>(), after.keys().collect::<Vec<_>>());
+    (before.into_iter())
+        .filter(|(rel, inode)| after[rel] != *inode)
+        .map(|(rel, _)| rel)
+        .collect()
+}
+
+#[test]
+fn annotation_pages_after_edits_are_what_a_build_from_nothing_writes() {
+    let with_search = "title: Viele\nlang: de\nbase_url: https://example.org/\n";
+    for config in [with_search, "title: Viele\nlang: de\nsearch: false\n"] {
+        let (site, _) = crate::jsonld::paged_site(config);
+        age(&site.root());
+        site.build_ok(&["--quiet"]);
+        let page_of = |slug: &str| {
+            let files = files_under(&site.out());
+            let holds =
+                |rel: &&String| String::from_utf8_lossy(&files[*rel]).contains(&format!("{slug}/index.html#a-1"));
+            let annotations = annotation_inodes(&site).into_keys().collect::<Vec<_>>();
+            annotations
+                .iter()
+                .find(holds)
+                .cloned()
+                .expect("a page holds the document")
+        };
+        let (middle, last) = (page_of("d035"), page_of("d099"));
+        assert_ne!(
+            middle, "annotations.jsonld",
+            "d035 is not on the first page (documents go by title)"
+        );
+
+        let written = annotations_written(&site, || {
+            site.write(
+                "seeds/d035.md",
+                "# Titel 35\n\nDer Hund 35 bellt leise, und die Katze 35 schläft.\n",
+            )
+        });
+        assert_eq!(written, [middle], "a text edit: the page of its document alone");
+        assert_same_as_clean(&site, "a text edit");
+
+        let written = annotations_written(&site, || {
+            let sidecar = "annotations:\n  - quote: Hund\n    note: Ein Tier.\n  - quote: bellt\n    note: Laut.\n";
+            site.write("seeds/d000.yaml", sidecar)
+        });
+        assert_eq!(
+            written.len(),
+            3,
+            "an annotation more on the first page: every startIndex after it"
+        );
+        assert_same_as_clean(&site, "an annotation added");
+
+        let written = annotations_written(&site, || site.write("seeds/d099.yaml", "annotations: []\n"));
+        let mut expected = vec!["annotations.jsonld".to_owned(), last];
+        expected.dedup();
+        assert_eq!(written, expected, "the last document: its page and the total");
+        assert_same_as_clean(&site, "the last document's annotations removed");
+    }
+}

@@ -462,3 +462,120 @@ fn the_validation_catches_a_broken_export() {
         assert!(!model_failures(&suite, &bad).is_empty(), "{what} must fail validation");
     }
 }
+
+/// What serde_json makes of a file of the export, laid out as glossa lays it out: the head,
+/// each item on a line of its own, the tail. Its items are the first page's of the
+/// collection, or a page's own.
+fn canonical(text: &str) -> String {
+    let mut value: Value = serde_json::from_str(text).unwrap_or_else(|e| panic!("{e}\n{text}"));
+    let list = match value.get("first") {
+        Some(_) => &mut value["first"]["items"],
+        None => &mut value["items"],
+    };
+    let items = std::mem::take(list.as_array_mut().expect("a list of items"));
+    let whole = serde_json::to_string(&value).expect("JSON");
+    let (head, tail) = whole.split_once("\"items\":[]").expect("the items");
+    let lines: Vec<String> = items.iter().map(|i| i.to_string()).collect();
+    let items = match lines.is_empty() {
+        true => String::new(),
+        false => format!("\n{}\n", lines.join(",\n")),
+    };
+    format!("{head}\"items\":[{items}]{tail}\n")
+}
+
+/// A site of 230 documents, annotated once, twice, or (every seventh) not at all: its export
+/// is three pages. Gives the site and how many annotations it has.
+pub(crate) fn paged_site(config: &str) -> (Site, usize) {
+    let site = Site::of_documents(230);
+    site.write("content/site.yaml", config);
+    let mut total = 0;
+    for i in (0..230).filter(|i| i % 7 != 3) {
+        let mut sidecar = "annotations:\n  - quote: bellt\n    note: Laut.\n".to_owned();
+        if i % 2 == 1 {
+            sidecar.push_str("  - quote: schläft\n    gloss: sleeps\n");
+        }
+        total += 1 + i % 2;
+        site.write(&format!("seeds/d{i:03}.yaml"), sidecar);
+    }
+    (site, total)
+}
+
+#[test]
+fn a_large_site_s_export_is_pages_linked_from_the_collection() {
+    let suite = Suite::load();
+    let (site, total) = paged_site(&format!("title: Viele\nlang: de\nbase_url: {BASE_URL}\n"));
+    site.build_ok(&[]);
+    let out = site.out();
+    let pages: Vec<String> = crate::support::files_under(&out.join("annotations"))
+        .into_keys()
+        .collect();
+    assert_eq!(
+        pages,
+        ["2.jsonld", "3.jsonld"],
+        "a page a hundred documents, the first in the collection"
+    );
+    let read = |path: &Path| {
+        let text = std::fs::read_to_string(path).expect("the file");
+        assert_eq!(text, canonical(&text), "{} is serde_json's bytes", path.display());
+        serde_json::from_str::<Value>(&text).expect("JSON")
+    };
+    let collection = read(&out.join("annotations.jsonld"));
+    assert!(
+        model_failures(&suite, &collection).is_empty(),
+        "{:?}",
+        model_failures(&suite, &collection)
+    );
+    assert_eq!(collection["total"], total);
+    let mut page = collection["first"].clone();
+    let mut ids = Vec::new();
+    let mut files = 1;
+    loop {
+        assert_eq!(page["startIndex"], ids.len(), "the items before page {files}");
+        assert_eq!(page["type"], "AnnotationPage");
+        let mut standalone = page.clone();
+        standalone["@context"] = collection["@context"].clone();
+        let problems = failures(&suite.page, &standalone, &format!("page {files}"));
+        assert!(problems.is_empty(), "{problems:?}");
+        for item in page["items"].as_array().expect("items") {
+            let mut item = item.clone();
+            item["@context"] = collection["@context"].clone();
+            assert!(failures(&suite.annotation, &item, "an item").is_empty(), "{item}");
+            ids.push(item["id"].as_str().expect("an id").to_owned());
+        }
+        let Some(next) = page.get("next").and_then(Value::as_str) else {
+            break;
+        };
+        let rel = next.strip_prefix(BASE_URL).expect("under the base URL");
+        let following = read(&out.join(rel));
+        assert_eq!(following["id"], next);
+        assert_eq!(following["prev"], page["id"]);
+        assert_eq!(following["partOf"], collection["id"]);
+        assert_eq!(following["@context"], collection["@context"]);
+        page = following;
+        files += 1;
+    }
+    assert_eq!(files, 3);
+    assert_eq!(collection["last"], page["id"], "the last page is the one with no next");
+    assert_eq!(ids.len(), total, "every annotation");
+    let unique: std::collections::BTreeSet<&String> = ids.iter().collect();
+    assert_eq!(unique.len(), total, "each annotation once");
+    assert!(
+        ids[0].ends_with("d000/index.html#a-1"),
+        "documents in the site's order: {}",
+        ids[0]
+    );
+
+    // Without a base_url, a page's IRIs are relative to its own file, under annotations/.
+    site.write("content/site.yaml", "title: Viele\nlang: de\n");
+    site.build_ok(&[]);
+    let second = read(&site.out().join("annotations/2.jsonld"));
+    assert_eq!(second["id"], "../annotations/2.jsonld");
+    assert_eq!(second["prev"], "../annotations.jsonld#page-1");
+    let item = &second["items"][0];
+    let id = item["id"].as_str().expect("an id");
+    assert!(id.starts_with("../d") && id.ends_with("/index.html#a-1"), "{id}");
+    assert_eq!(item["target"]["source"], id.split('#').next().expect("a page"));
+    let collection = read(&site.out().join("annotations.jsonld"));
+    assert_eq!(collection["first"]["next"], "annotations/2.jsonld");
+    assert_eq!(collection["last"], "annotations/3.jsonld");
+}

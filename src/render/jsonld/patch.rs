@@ -1,30 +1,36 @@
-//! `annotations.jsonld` after an edit, from what the last build kept (docs/incremental.md).
+//! `annotations.jsonld` and its pages after an edit, from what the last build kept
+//! (docs/incremental.md).
 //!
-//! The file is a head, every document's items in document order, and a tail that holds their
-//! `total`. A build keeps where each document's items sit in it ([`Layout`]: its length in
-//! bytes and how many items it has). The next build, shown only the documents rendered again,
-//! writes the file as the old file's ranges of every other document and the fresh items of
-//! those ([`Patch`]): no other document is read, and the old bytes are copied by the kernel
-//! (`Sink::patch`), never read into memory.
+//! Each file (the collection with its first page, and each further page: `pages`) is a head,
+//! its documents' items in document order, and a tail that holds the collection's `total` or
+//! the page's `startIndex`. A build keeps where each document's items sit in each file
+//! ([`Layout`]: its length in bytes and how many items it has). The next build, shown only the
+//! documents rendered again, writes again only the files whose bytes may change: the pages of
+//! those documents, the collection's file when the `total` changes, and the pages whose
+//! `startIndex` changes when an edit changes a number of items. Each is written as the old
+//! file's ranges of every other document and the fresh items of those ([`Patch`]): no other
+//! document is read, and the old bytes are copied by the kernel (`Sink::patch`), never read
+//! into memory. The other files are not touched, nor asked about (`layout::FileSet`).
 //!
-//! The layout, in bytes: the head ends with the `[` that opens the items; when there is at
-//! least one item, a `\n` follows it, then each document's items, the documents joined by
-//! `,\n`, and a `\n` after the last; then the tail, from the `]` that closes the items.
+//! The layout of a file, in bytes: the head ends with the `[` that opens the items; when there
+//! is at least one item, a `\n` follows it, then each document's items, the documents joined
+//! by `,\n`, and a `\n` after the last; then the tail, from the `]` that closes the items.
 
+use super::pages::Paging;
 use crate::render::kept::Kept;
 use crate::render::{Piece, RenderError, Sink};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::ops::Range;
 
-/// The name of what `annotations.jsonld` keeps (`render::kept`).
+/// The name of what `annotations.jsonld` keeps (`render::kept`): a [`Layout`] a file.
 pub(super) const KEPT: &str = "annotations";
 
 /// What ends every item the file is made of but the last, and the last: its line's end.
 const BETWEEN: &[u8] = b",\n";
 const AFTER_LAST: &[u8] = b"\n";
 
-/// Where each document's items sit in the file.
+/// Where each document's items sit in one file.
 #[derive(Debug, Default, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub(in crate::render) struct Layout {
     /// The head's length: the bytes before the first item's line.
@@ -64,32 +70,39 @@ impl Layout {
         self.docs.iter().map(|(_, count)| count).sum()
     }
 
-    pub(super) fn to_bytes(&self) -> Vec<u8> {
-        postcard::to_allocvec(self).expect("numbers are always written")
-    }
-
-    /// The layout `last` kept, if it is whole and fits a site of `docs` documents whose head
-    /// is `head` bytes long: anything else is not used, and every document is rendered again.
-    pub(super) fn kept(last: &Kept, docs: usize, head: usize) -> Option<Layout> {
-        let (layout, rest) = postcard::take_from_bytes::<Layout>(last.get(KEPT)?).ok()?;
-        let whole = rest.is_empty()
-            && layout.head == head as u64
-            && layout.docs.len() == docs
-            && (layout.docs.iter()).all(|&(len, count)| (len == 0) == (count == 0))
-            && layout.tail == layout.tail_start();
-        whole.then_some(layout)
+    /// Whether the layout is whole and fits a file of `docs` documents whose head is `head`
+    /// bytes long.
+    fn fits(&self, docs: usize, head: usize) -> bool {
+        self.head == head as u64
+            && self.docs.len() == docs
+            && (self.docs.iter()).all(|&(len, count)| (len == 0) == (count == 0))
+            && self.tail == self.tail_start()
     }
 }
 
-/// The file being made again: the last build's layout, and the items of the documents rendered
-/// again, by their place among the documents.
+/// The layouts `last` kept, a file each, if they are whole and fit the site `paging` cuts into
+/// pages: anything else is not used, and every document is rendered again.
+pub(super) fn kept(last: &Kept, paging: &Paging) -> Option<Vec<Layout>> {
+    let (layouts, rest) = postcard::take_from_bytes::<Vec<Layout>>(last.get(KEPT)?).ok()?;
+    let fit = |(page, layout): (usize, &Layout)| layout.fits(paging.docs_of(page).len(), paging.head(page).len());
+    let whole = rest.is_empty() && layouts.len() == paging.count() && layouts.iter().enumerate().all(fit);
+    whole.then_some(layouts)
+}
+
+/// What a build keeps of its layouts for the next.
+pub(super) fn to_bytes(layouts: &[Layout]) -> Vec<u8> {
+    postcard::to_allocvec(layouts).expect("numbers are always written")
+}
+
+/// The files being made again: the last build's layouts, and the items of the documents
+/// rendered again, by their place among the documents.
 pub(in crate::render) struct Patch {
-    last: Layout,
+    last: Vec<Layout>,
     fresh: BTreeMap<usize, (String, usize)>,
 }
 
 impl Patch {
-    pub(super) fn new(last: Layout) -> Patch {
+    pub(super) fn new(last: Vec<Layout>) -> Patch {
         Patch {
             last,
             fresh: BTreeMap::new(),
@@ -98,79 +111,104 @@ impl Patch {
 
     /// Takes in the items of the document at `at` (an extra page's place has none).
     pub(super) fn take_in(&mut self, at: usize, items: (String, usize)) {
-        if at < self.last.docs.len() {
+        if at < self.last.iter().map(|l| l.docs.len()).sum() {
             self.fresh.insert(at, items);
         }
     }
 
-    /// Writes the file at `path` into `sink` as the old file's ranges and the fresh items,
-    /// its tail made by `tail` from the new total. Returns the new layout, for the next build.
-    pub(super) fn write(
-        self,
-        path: &str,
-        sink: &dyn Sink,
-        tail: impl FnOnce(u64) -> String,
-    ) -> Result<Layout, RenderError> {
+    /// Writes into `sink` the files whose bytes may change (see the module's documentation),
+    /// each as the old file's ranges and the fresh items, its tail made by `paging`. Returns
+    /// the new layouts, for the next build.
+    pub(super) fn write(self, sink: &dyn Sink, paging: &Paging) -> Result<Vec<Layout>, RenderError> {
+        let mut first = 0;
+        let now: Vec<Layout> = (self.last.iter())
+            .map(|last| {
+                let now = self.now(last, first);
+                first += last.docs.len();
+                now
+            })
+            .collect();
+        let total = |layouts: &[Layout]| layouts.iter().map(Layout::total).sum::<u64>();
+        let (total_was, total_now) = (total(&self.last), total(&now));
+        let (mut first, mut before_was, mut before_now) = (0, 0, 0);
+        for (page, (last, now)) in self.last.iter().zip(&now).enumerate() {
+            let docs = first..first + last.docs.len();
+            let edited = self.fresh.range(docs).next().is_some();
+            let (moved, n) = match page {
+                0 => (total_was != total_now, total_now),
+                _ => (before_was != before_now, before_now),
+            };
+            if edited || moved {
+                let tail = paging.tail(page, n);
+                let mut pieces = pieces(last, now, |at| self.fresh.get(&(first + at)));
+                pieces.push(Piece::New(tail.as_bytes()));
+                sink.patch(&paging.path(page), &pieces)?;
+            }
+            first += last.docs.len();
+            before_was += last.total();
+            before_now += now.total();
+        }
+        Ok(now)
+    }
+
+    /// The new layout of the file `last` was, whose first document is at `first`.
+    fn now(&self, last: &Layout, first: usize) -> Layout {
         let mut now = Layout {
-            head: self.last.head,
-            docs: Vec::with_capacity(self.last.docs.len()),
+            head: last.head,
+            docs: Vec::with_capacity(last.docs.len()),
             tail: 0,
         };
-        for (at, old) in self.last.docs.iter().enumerate() {
-            match self.fresh.get(&at) {
+        for (at, old) in last.docs.iter().enumerate() {
+            match self.fresh.get(&(first + at)) {
                 Some((items, count)) => now.push(items, *count),
                 None => now.docs.push(*old),
             }
         }
         now.tail = now.tail_start();
-        let tail = tail(now.total());
-        let mut pieces = self.pieces(&now);
-        pieces.push(Piece::New(tail.as_bytes()));
-        sink.patch(path, &pieces)?;
-        Ok(now)
+        now
     }
+}
 
-    /// The pieces of the new file, its tail left out: the head and the separators where the
-    /// old file has them, each document kept as a range of the old file, and the fresh
-    /// documents' items.
-    fn pieces<'a>(&'a self, now: &Layout) -> Vec<Piece<'a>> {
-        let mut pieces = Pieces::default();
-        let (was_last, is_last) = (last_filled(&self.last), last_filled(now));
-        pieces.copy(0..self.last.head);
-        let first_line = self.last.head + AFTER_LAST.len() as u64;
-        match (was_last, is_last) {
-            (Some(_), Some(_)) => pieces.copy(self.last.head..first_line),
-            (None, Some(_)) => pieces.add(AFTER_LAST),
-            _ => {}
-        }
-        // Where the document's items start in the old file.
-        let mut old_at = first_line;
-        for (at, (&(old_len, old_count), &(len, count))) in self.last.docs.iter().zip(&now.docs).enumerate() {
-            let start = old_at;
-            let old_end = end_of_line(at, was_last);
-            if old_count > 0 {
-                old_at += old_len + old_end.len() as u64;
-            }
-            if count == 0 {
-                continue;
-            }
-            let end = end_of_line(at, is_last);
-            match self.fresh.get(&at) {
-                Some((items, _)) => {
-                    pieces.add(&items.as_bytes()[..len as usize]);
-                    pieces.add(end);
-                }
-                None => {
-                    pieces.copy(start..start + len);
-                    match end == old_end {
-                        true => pieces.copy(start + len..start + len + end.len() as u64),
-                        false => pieces.add(end),
-                    }
-                }
-            }
-        }
-        pieces.0
+/// The pieces of a file laid out as `last` was and as `now` is, its tail left out: the head
+/// and the separators where the old file has them, each document kept as a range of the old
+/// file, and the fresh documents' items (`fresh`, by their place in the file).
+fn pieces<'a>(last: &Layout, now: &Layout, fresh: impl Fn(usize) -> Option<&'a (String, usize)>) -> Vec<Piece<'a>> {
+    let mut pieces = Pieces::default();
+    let (was_last, is_last) = (last_filled(last), last_filled(now));
+    pieces.copy(0..last.head);
+    let first_line = last.head + AFTER_LAST.len() as u64;
+    match (was_last, is_last) {
+        (Some(_), Some(_)) => pieces.copy(last.head..first_line),
+        (None, Some(_)) => pieces.add(AFTER_LAST),
+        _ => {}
     }
+    // Where the document's items start in the old file.
+    let mut old_at = first_line;
+    for (at, (&(old_len, old_count), &(len, count))) in last.docs.iter().zip(&now.docs).enumerate() {
+        let start = old_at;
+        let old_end = end_of_line(at, was_last);
+        if old_count > 0 {
+            old_at += old_len + old_end.len() as u64;
+        }
+        if count == 0 {
+            continue;
+        }
+        let end = end_of_line(at, is_last);
+        match fresh(at) {
+            Some((items, _)) => {
+                pieces.add(&items.as_bytes()[..len as usize]);
+                pieces.add(end);
+            }
+            None => {
+                pieces.copy(start..start + len);
+                match end == old_end {
+                    true => pieces.copy(start + len..start + len + end.len() as u64),
+                    false => pieces.add(end),
+                }
+            }
+        }
+    }
+    pieces.0
 }
 
 /// The place of the last document with items, if one has.
