@@ -35,6 +35,13 @@ impl Site {
         (self.index, self.backlinks) = link_site(resolved, pages, entries, diags);
     }
 
+    /// The index and the backlinks of a site put together again from parts resolved and
+    /// checked before (the build cache's kept site, `snapshot`): what [`Site::relink`] makes
+    /// of it, without its checks, whose messages that build already gave.
+    pub(crate) fn relink_kept(&mut self) {
+        (self.index, self.backlinks) = link_site(&self.docs, &self.pages, &self.entries, &mut Vec::new());
+    }
+
     /// [`Site::relink`] after the documents `slugs` were resolved again (`serve`), where the
     /// edit kept every slug and sidecar as it was: only their links, and the links that point
     /// at them, are checked again. Returns, for each page whose backlinks may have changed, the

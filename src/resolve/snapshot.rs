@@ -19,10 +19,9 @@
 //! whole are no snapshot of this glossa's site: [`Kept::new`] or [`load`] refuses them, never
 //! with a panic.
 
-use super::{Glossary, ResolvedDoc, Site, resolve};
+use super::{Glossary, ResolvedDoc, Site};
 use crate::config::Config;
 use crate::parse::Entry;
-use std::path::Path;
 
 /// What a part starts with, after its hash.
 const MAGIC: &[u8] = b"glossa snapshot\n";
@@ -161,13 +160,24 @@ impl Kept {
     }
 }
 
-/// The site [`save_to`] wrote, made whole again for the site at `root` with `config`, as
-/// [`resolve`] makes it (its diagnostics are dropped: the build that saved the snapshot
-/// reported them). `None` for parts that do not read back whole as this glossa's values.
-pub fn load(kept: &Kept, root: &Path, config: Config) -> Option<Site> {
+/// The site [`save_to`] wrote, made whole again with `config`: its index and backlinks made
+/// again (`Site::relink_kept`), without the checks of [`super::resolve`], whose messages the
+/// build that saved the snapshot gave. `None` for parts that do not read back whole as this
+/// glossa's values.
+pub fn load(kept: &Kept, config: Config) -> Option<Site> {
     let (docs, pages, entries) = read(kept)?;
     let glossary = Glossary::new(&entries);
-    Some(resolve(root, config, docs, pages, entries, glossary, &mut Vec::new()))
+    let mut site = Site {
+        config,
+        docs,
+        pages,
+        entries,
+        backlinks: Default::default(),
+        index: Default::default(),
+        glossary,
+    };
+    site.relink_kept();
+    Some(site)
 }
 
 /// The documents, pages and entries of a snapshot's parts, if they read back whole.
@@ -198,7 +208,7 @@ mod tests {
     use super::*;
     use crate::render::{Sink, render_site};
     use std::collections::BTreeMap;
-    use std::path::PathBuf;
+    use std::path::{Path, PathBuf};
     use std::sync::Mutex;
 
     /// A sink that keeps every file's bytes.
@@ -272,7 +282,7 @@ mod tests {
     fn assert_round_trip(root: &Path) {
         let site = load_site(root);
         let bytes = save(&site);
-        let back = load(&bytes, root, site.config.clone()).expect("a snapshot loads");
+        let back = load(&bytes, site.config.clone()).expect("a snapshot loads");
         assert!(save(&back) == bytes, "the site loaded back is the site saved");
         let (before, after) = (rendered(root, &site), rendered(root, &back));
         assert_eq!(
@@ -347,7 +357,7 @@ mod tests {
         assert!(site.docs.iter().any(|d| !d.translations.is_empty()));
         assert_round_trip(dir.path());
         // The selectors a build dropped are read back as the one shared empty selector.
-        let back = load(&save(&site), dir.path(), site.config.clone()).unwrap();
+        let back = load(&save(&site), site.config.clone()).unwrap();
         let none = crate::parse::sidecar::Selector::none();
         let selectors: Vec<_> = back.docs.iter().flat_map(|d| d.doc.annotations.iter()).collect();
         assert!(selectors.len() > 3 && selectors.iter().all(|a| std::sync::Arc::ptr_eq(&a.selector, &none)));
@@ -441,7 +451,7 @@ mod tests {
             Err(Spoiled::Chunk(0)),
             "a chunk of another snapshot"
         );
-        let load = |k: &Kept| load(k, dir.path(), site.config.clone()).map(|s| s.docs.len());
+        let load = |k: &Kept| load(k, site.config.clone()).map(|s| s.docs.len());
         assert_eq!(load(&save(&site)), Some(2));
         let none = Site {
             docs: Vec::new(),
@@ -482,7 +492,7 @@ mod tests {
                     }],
                 };
                 // Either no snapshot or, by chance, one that still reads: never a panic.
-                let _ = load(&kept, dir.path(), site.config.clone());
+                let _ = load(&kept, site.config.clone());
             }
         }
     }
@@ -537,6 +547,6 @@ mod tests {
             );
             docs.push(resolved);
         }
-        resolve(&root, config, docs, Vec::new(), entries, glossary, &mut diags)
+        super::super::resolve(&root, config, docs, Vec::new(), entries, glossary, &mut diags)
     }
 }
