@@ -287,18 +287,27 @@ pub(crate) fn nanos(time: std::io::Result<std::time::SystemTime>) -> i128 {
 mod tests {
     use super::*;
 
-    #[test]
-    fn a_walk_guided_by_an_earlier_one_finds_what_a_whole_walk_finds() {
+    /// Writes `text` into the file `rel` under `top`, its folders made.
+    fn write_under(top: &Path, rel: &str, text: &str) {
+        let path = top.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+
+    /// A temporary folder with an output folder in it holding the files `rels`.
+    fn output_of(rels: &[&str]) -> (tempfile::TempDir, std::path::PathBuf) {
         let tmp = tempfile::tempdir().expect("a temporary folder");
         let top = tmp.path().join("out");
-        let write = |rel: &str, text: &str| {
-            let path = top.join(rel);
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(path, text).unwrap();
-        };
-        for rel in ["index.html", "a/index.html", "a/b/c.txt", "a/b/d/e.txt", "f/index.html"] {
-            write(rel, "x");
+        for rel in rels {
+            write_under(&top, rel, "x");
         }
+        (tmp, top)
+    }
+
+    #[test]
+    fn a_walk_guided_by_an_earlier_one_finds_what_a_whole_walk_finds() {
+        let (_tmp, top) = output_of(&["index.html", "a/index.html", "a/b/c.txt", "a/b/d/e.txt", "f/index.html"]);
+        let write = |rel: &str, text: &str| write_under(&top, rel, text);
         let edits: [(&str, &dyn Fn()); 7] = [
             ("nothing", &|| {}),
             ("a file edited", &|| write("a/b/d/e.txt", "longer")),
@@ -325,16 +334,8 @@ mod tests {
 
     #[test]
     fn a_tree_restamped_where_files_changed_is_what_a_whole_walk_finds() {
-        let tmp = tempfile::tempdir().expect("a temporary folder");
-        let top = tmp.path().join("out");
-        let write = |rel: &str, text: &str| {
-            let path = top.join(rel);
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(path, text).unwrap();
-        };
-        for rel in ["index.html", "a/index.html", "a/b/c.txt", "f/index.html", "s/c/1.js"] {
-            write(rel, "x");
-        }
+        let (_tmp, top) = output_of(&["index.html", "a/index.html", "a/b/c.txt", "f/index.html", "s/c/1.js"]);
+        let write = |rel: &str, text: &str| write_under(&top, rel, text);
         let remove = |rel: &str| std::fs::remove_file(top.join(rel)).unwrap();
         /// What an edit is, the files it changes, and the edit.
         type Edit<'a> = (&'a str, &'a [&'a str], &'a dyn Fn());
