@@ -6,10 +6,15 @@
 //! `glossaSearch` (scripts load from `file://` as well as from any static host, where `fetch`
 //! of a JSON file would not):
 //!
-//! - `meta.js`: the number of pages, the folding rules, and the first word of every chunk;
-//! - `c/N.js`: chunk N of the word list, in sorted order: each folded word with its postings,
-//!   `[page delta, count, page delta, count, …]`;
-//! - `f/N.js`: page N's title, URL and sections, loaded only for the results on screen.
+//! - `meta.js`: the number of pages, the folding rules, the first word and the file of every
+//!   chunk;
+//! - `c/NAME.js`: a chunk of the word list, in sorted order, named by a hash of its first word:
+//!   each folded word with its postings, `[page delta, count, page delta, count, …]`;
+//! - `f/K.js`: the titles, URLs and sections of pages 5K to 5K+4 (`f/pN.js`: a long page's
+//!   alone), loaded only for the results on screen.
+//!
+//! Files are cut where their content says (`cuts`), so that an edit to one page changes a few
+//! files; after an edit the index is made from what the last build kept (`kept`).
 //!
 //! A query folds and splits its words exactly as [`fold`] and [`words`] do here, loads the
 //! chunks whose word range can hold each word as a prefix, ranks the pages that hold every
