@@ -241,32 +241,51 @@ impl Cache {
         }
     }
 
-    /// Writes what this build read (`inputs`, stamped at `started`), left in `out` and
-    /// reported, and the site it resolved (`site`), the site first: each of its parts that is
-    /// not in the folder already, through a temporary file renamed into place (a part's file
-    /// is named by its hash: it is whole or the hash tells). Then the manifest, likewise (a
-    /// build killed meanwhile leaves no manifest, or the whole one, naming parts all there),
-    /// and last the parts it does not name are removed.
+    /// Writes each part of the site's snapshot that is not in the folder already, through a
+    /// temporary file renamed into place (a part's file is named by its hash: it is whole or
+    /// the hash tells). Named by no manifest yet, so it may run while the site renders: a
+    /// build that then fails takes back the parts it added ([`Cache::take_back`]).
+    pub(crate) fn keep_site(&self, site: &crate::resolve::Site) -> std::io::Result<SiteParts> {
+        std::fs::create_dir_all(&self.dir)?;
+        let mut named = crate::hash::FastSet::default();
+        let mut added = Vec::new();
+        let head = crate::resolve::snapshot::save_to(site, &mut |hash, bytes| {
+            named.insert(hash);
+            if self.keep_part(hash, bytes)? {
+                added.push(hash);
+            }
+            Ok(())
+        })?;
+        Ok(SiteParts { head, named, added })
+    }
+
+    /// Removes the parts [`Cache::keep_site`] added, for a build that failed after: the cache
+    /// is left as the last build saved it.
+    pub(crate) fn take_back(&self, parts: &SiteParts) {
+        for &hash in &parts.added {
+            let _ = std::fs::remove_file(self.part(hash));
+        }
+    }
+
+    /// Writes the manifest, naming the site's `parts` as written, through a temporary file
+    /// renamed into place (a build killed meanwhile leaves no manifest, or the whole one, naming
+    /// parts all there); last, the parts it does not name are removed.
     ///
     /// `changed`, when given, are all the files of `out` the build wrote or removed (an edit's
     /// build, which writes few): only they and their folders are stamped again, the rest taken
     /// as the last build stamped them (a file changed by anyone else meanwhile still shows at
     /// the next comparison, which stamps everything). Otherwise the output is walked.
-    pub(crate) fn save(
+    pub(crate) fn save_with(
         &self,
         manifest: Manifest,
         out: &Path,
-        site: Option<&crate::resolve::Site>,
+        parts: Option<SiteParts>,
         changed: Option<&[String]>,
     ) -> std::io::Result<()> {
         std::fs::create_dir_all(&self.dir)?;
-        let mut named = crate::hash::FastSet::default();
-        let site = match site {
-            Some(site) => Some(crate::resolve::snapshot::save_to(site, &mut |hash, bytes| {
-                named.insert(hash);
-                self.keep_part(hash, bytes)
-            })?),
-            None => None,
+        let (site, named) = match parts {
+            Some(parts) => (Some(parts.head), parts.named),
+            None => (None, crate::hash::FastSet::default()),
         };
         let outputs = match (changed, self.previous.as_ref()) {
             (Some(changed), Some(last)) => last.outputs.restamped(out, changed),
@@ -295,16 +314,28 @@ impl Cache {
     }
 
     /// Puts a part of the kept site into the folder, unless a file of its name and size is
-    /// there (a part of an earlier save, whole unless spoiled since: [`Cache::site`] tells).
-    fn keep_part(&self, hash: u64, bytes: &[u8]) -> std::io::Result<()> {
+    /// there (a part of an earlier save, whole unless spoiled since: [`Cache::site`] tells);
+    /// whether it wrote one.
+    fn keep_part(&self, hash: u64, bytes: &[u8]) -> std::io::Result<bool> {
         let file = self.part(hash);
         if std::fs::metadata(&file).is_ok_and(|m| m.len() == bytes.len() as u64) {
-            return Ok(());
+            return Ok(false);
         }
         let tmp = file.with_extension("new");
         std::fs::write(&tmp, bytes)?;
-        std::fs::rename(&tmp, &file)
+        std::fs::rename(&tmp, &file)?;
+        Ok(true)
     }
+}
+
+/// The parts of a site's snapshot in the cache folder, as [`Cache::keep_site`] wrote them.
+pub(crate) struct SiteParts {
+    /// The head's hash, which the manifest names.
+    head: u64,
+    /// Every part the head names, the head among them.
+    named: crate::hash::FastSet<u64>,
+    /// The parts that were not in the folder before.
+    added: Vec<u64>,
 }
 
 /// Whether a file of the cache folder is a part of a kept site that `named` does not hold, a
@@ -430,7 +461,7 @@ mod tests {
             site: None,
             kept: Vec::new(),
         };
-        cache.save(m, &out, None, None).expect("saved");
+        cache.save_with(m, &out, None, None).expect("saved");
         (cache, out)
     }
 

@@ -175,7 +175,23 @@ pub fn build_site(opts: &BuildOptions, keep: Keep) -> Result<(Outcome, Option<Bu
         .then(|| opened_or_open(opened, &out, &key, &mut outcome.diagnostics));
     // What the outputs keep for the next build, into the cache beside the site.
     let kept = cache.is_some().then(render::kept::Keep::default);
-    let (stats, changed) = match write_site(opts, &site, &theme, &out, cache.as_ref(), kept.as_ref())? {
+    // The kept site's parts are written while the site renders (the pool's threads take their
+    // chunks as the render's leave them idle); the manifest naming them, after.
+    let (written, parts) = std::thread::scope(|s| {
+        let parts = cache.as_ref().map(|c| s.spawn(|| c.keep_site(&site)));
+        let written = write_site(opts, &site, &theme, &out, cache.as_ref(), kept.as_ref());
+        let parts = parts.map(|p| {
+            p.join()
+                .unwrap_or_else(|_| Err(std::io::Error::other("the snapshot's thread failed")))
+        });
+        (written, parts)
+    });
+    if !matches!(written, Ok(Ok(_)))
+        && let (Some(cache), Some(Ok(parts))) = (&cache, &parts)
+    {
+        cache.take_back(parts);
+    }
+    let (stats, changed) = match written? {
         Ok(done) => done,
         Err(e) => return render_failure(opts, &theme, e, outcome).map(|o| (o, None)),
     };
@@ -190,11 +206,11 @@ pub fn build_site(opts: &BuildOptions, keep: Keep) -> Result<(Outcome, Option<Bu
         changed,
         edited: None,
     };
-    if let (Some(cache), Some(stamped)) = (&cache, stamped) {
-        save_cache(
+    if let (Some(cache), Some(stamped), Some(parts)) = (&cache, stamped, parts) {
+        save_cache_with(
             cache,
             stamped.manifest(key, &outcome.diagnostics, &summary),
-            (&site, kept.unwrap_or_default()),
+            (parts, kept.unwrap_or_default()),
             // The output may have been changed by others since the last build: walked again.
             (&out, None),
             &mut outcome,
@@ -261,16 +277,27 @@ fn from_cache(
 
 /// Writes the build cache of `out`, with the site it resolved and what its outputs kept (and,
 /// for a build of an edit, which found the output as the last build left it, the files it
-/// `changed`: see `cache::Cache::save`); a failure is a warning (the site is built).
+/// `changed`: see `cache::Cache::save_with`); a failure is a warning (the site is built).
 fn save_cache(
     cache: &cache::Cache,
-    mut manifest: cache::Manifest,
+    manifest: cache::Manifest,
     (site, keep): (&resolve::Site, render::kept::Keep),
     (out, changed): (&Path, Option<&[String]>),
     outcome: &mut Outcome,
 ) {
-    let saved = (cache.save_kept(&mut manifest, keep.into_blobs()))
-        .and_then(|()| cache.save(manifest, out, Some(site), changed));
+    save_cache_with(cache, manifest, (cache.keep_site(site), keep), (out, changed), outcome);
+}
+
+/// [`save_cache`], with the site's parts already written (or the error that stopped them).
+fn save_cache_with(
+    cache: &cache::Cache,
+    mut manifest: cache::Manifest,
+    (parts, keep): (std::io::Result<cache::SiteParts>, render::kept::Keep),
+    (out, changed): (&Path, Option<&[String]>),
+    outcome: &mut Outcome,
+) {
+    let saved = (parts.and_then(|parts| cache.save_kept(&mut manifest, keep.into_blobs()).map(|()| parts)))
+        .and_then(|parts| cache.save_with(manifest, out, Some(parts), changed));
     if let Err(e) = saved {
         outcome.diagnostics.push(
             Diagnostic::warning(

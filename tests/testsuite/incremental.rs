@@ -282,6 +282,30 @@ fn a_failed_build_leaves_the_output_and_the_cache_as_they_were() {
     assert_eq!(stray_staging(&site.root()), Vec::<String>::new());
 }
 
+#[test]
+fn a_build_that_fails_as_it_renders_takes_back_the_parts_of_the_site_it_kept() {
+    // The kept site's parts are written while the site renders: a template that fails only
+    // then must leave the cache as the last build saved it, without the new site's parts.
+    let site = site();
+    site.build_ok(&["--quiet"]);
+    let output = files_under(&site.out());
+    let cache = files_under(&site.root().join(".public.glossa-cache"));
+    site.write(
+        "seeds/katze.md",
+        "# Die Katze\n\nDie Katze schläft lange. Der Hund nicht.\n",
+    );
+    site.write(
+        "themes/default/templates/document.html",
+        "{% extends \"base.html\" %}{% block main %}{{ doc.nope.deeper }}{% endblock main %}",
+    );
+    let run = site.build(&[]);
+    assert_eq!(run.code, 1, "{run}");
+    assert!(run.stderr.contains("document.html:1:"), "{run}");
+    assert_eq!(files_under(&site.out()), output);
+    assert_eq!(files_under(&site.root().join(".public.glossa-cache")), cache);
+    assert_eq!(stray_staging(&site.root()), Vec::<String>::new());
+}
+
 /// What a build from nothing of the same site says: its warnings and errors.
 fn clean_messages(site: &Site) -> (Vec<String>, Vec<String>) {
     let clean = site.beside("clean-messages");
