@@ -235,10 +235,29 @@ impl Cache {
     /// Forgets the cache of `out`: the output is about to change under it. The kept site's
     /// parts stay, named by no manifest, for the next save to keep those it makes again.
     pub(crate) fn forget(out: &Path) -> std::io::Result<()> {
-        match std::fs::remove_file(Cache::dir_of(out).join("manifest")) {
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
-            _ => Ok(()),
+        std::fs::remove_file(Cache::dir_of(out).join("manifest")).or_else(gone)
+    }
+
+    /// Forgets the cache of `out` wholly, for a build that keeps none (`--no-cache`): every
+    /// file of the cache goes, and the folder with them if nothing else is in it.
+    pub(crate) fn forget_wholly(out: &Path) -> std::io::Result<()> {
+        let dir = Cache::dir_of(out);
+        Cache::forget(out)?;
+        let Ok(listing) = std::fs::read_dir(&dir) else {
+            return Ok(());
+        };
+        for entry in listing.flatten() {
+            let name = entry.file_name();
+            let ours = name
+                .to_str()
+                .is_some_and(|n| n == "manifest.new" || n.starts_with(SITE) || n.starts_with(&kept_file("")));
+            if ours {
+                std::fs::remove_file(entry.path()).or_else(gone)?;
+            }
         }
+        // Left when something else is in it: not the cache's to remove.
+        let _ = std::fs::remove_dir(&dir);
+        Ok(())
     }
 
     /// Writes each part of the site's snapshot that is not in the folder already, through a
@@ -325,6 +344,14 @@ impl Cache {
         std::fs::write(&tmp, bytes)?;
         std::fs::rename(&tmp, &file)?;
         Ok(true)
+    }
+}
+
+/// A file already gone is forgotten as well as removed.
+fn gone(e: std::io::Error) -> std::io::Result<()> {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => Ok(()),
+        _ => Err(e),
     }
 }
 

@@ -400,7 +400,11 @@ fn write_site(
         ))
     };
     let forget = || {
-        cache::Cache::forget(out).map_err(|e| Fatal(format!("cannot remove the build cache of {}: {e}", out.display())))
+        match cache {
+            Some(_) => cache::Cache::forget(out),
+            None => cache::Cache::forget_wholly(out),
+        }
+        .map_err(|e| Fatal(format!("cannot remove the build cache of {}: {e}", out.display())))
     };
     if cache.is_some_and(|c| c.previous.is_some()) && out.join(output::MARKER).is_file() {
         let changes = write::Changes::new(out).map_err(staging_failed)?;

@@ -261,6 +261,8 @@ fn no_cache_builds_from_nothing_and_forgets_the_cache() {
     let run = site.build_ok(&["--no-cache"]);
     assert_eq!(changed(&run.stdout), None, "{run}");
     assert!(!site.root().join(".public.glossa-cache/manifest").exists());
+    // Nor the kept site's parts and what the outputs kept: nothing of it is left.
+    assert!(!site.root().join(".public.glossa-cache").exists(), "{run}");
     let next = site.build_ok(&[]);
     assert_eq!(changed(&next.stdout), None, "no cache to use: from nothing\n{next}");
 }
