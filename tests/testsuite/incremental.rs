@@ -221,10 +221,12 @@ fn a_corrupt_or_truncated_cache_is_ignored_with_a_note_and_made_again() {
     let text = std::fs::read(&manifest).expect("the manifest");
     for (what, bytes) in [
         ("truncated", text[..text.len() / 2].to_vec()),
-        (
-            "corrupt",
-            text.iter().map(|&b| if b == b'9' { b'8' } else { b }).collect(),
-        ),
+        ("corrupt", {
+            let mut bytes = text.clone();
+            let last = bytes.len() - 1;
+            bytes[last] ^= 1;
+            bytes
+        }),
         ("empty", Vec::new()),
     ] {
         std::fs::write(&manifest, bytes).expect("spoiled");
@@ -597,16 +599,24 @@ fn kept_parts(site: &Site) -> std::collections::BTreeMap<String, Vec<u8>> {
     parts
 }
 
-/// The head of the kept site, the part the manifest names (`"site":HASH`), or the other part
-/// (a chunk of documents, which the head names): the name and bytes of its file.
+/// The head of the kept site, the part the manifest names, or the other part (a chunk of
+/// documents, which the head names): the name and bytes of its file. The manifest names the
+/// head by its hash, written as postcard writes a number (seven bits a byte, low first).
 fn kept_part(site: &Site, head: bool) -> (String, Vec<u8>) {
     let parts = kept_parts(site);
     assert_eq!(parts.len(), 2, "a head and a chunk: {:?}", parts.keys());
-    let manifest = std::fs::read_to_string(site.root().join(CACHE).join("manifest")).expect("the manifest");
-    let (_, named) = manifest.split_once("\"site\":").expect("a site named");
-    let named: String = named.chars().take_while(char::is_ascii_digit).collect();
-    let named = format!("site.{:016x}", named.parse::<u64>().expect("a hash"));
-    let found = parts.iter().find(|(name, _)| (**name == named) == head);
+    let manifest = std::fs::read(site.root().join(CACHE).join("manifest")).expect("the manifest");
+    let named = |name: &str| {
+        let mut hash = u64::from_str_radix(&name["site.".len()..], 16).expect("a part named by its hash");
+        let mut written = Vec::new();
+        while hash >= 0x80 {
+            written.push(hash as u8 | 0x80);
+            hash >>= 7;
+        }
+        written.push(hash as u8);
+        manifest.windows(written.len()).any(|w| w == written)
+    };
+    let found = parts.iter().find(|(name, _)| named(name) == head);
     let (name, bytes) = found.expect("the part");
     (name.clone(), bytes.clone())
 }
