@@ -175,22 +175,7 @@ pub fn build_site(opts: &BuildOptions, keep: Keep) -> Result<(Outcome, Option<Bu
         .then(|| opened_or_open(opened, &out, &key, &mut outcome.diagnostics));
     // What the outputs keep for the next build, into the cache beside the site.
     let kept = cache.is_some().then(render::kept::Keep::default);
-    // The kept site's parts are written while the site renders (the pool's threads take their
-    // chunks as the render's leave them idle); the manifest naming them, after.
-    let (written, parts) = std::thread::scope(|s| {
-        let parts = cache.as_ref().map(|c| s.spawn(|| c.keep_site(&site)));
-        let written = write_site(opts, &site, &theme, &out, cache.as_ref(), kept.as_ref());
-        let parts = parts.map(|p| {
-            p.join()
-                .unwrap_or_else(|_| Err(std::io::Error::other("the snapshot's thread failed")))
-        });
-        (written, parts)
-    });
-    if !matches!(written, Ok(Ok(_)))
-        && let (Some(cache), Some(Ok(parts))) = (&cache, &parts)
-    {
-        cache.take_back(parts);
-    }
+    let (written, parts) = write_keeping(opts, (&site, &theme), &out, cache.as_ref(), kept.as_ref());
     let (stats, changed) = match written? {
         Ok(done) => done,
         Err(e) => return render_failure(opts, &theme, e, outcome).map(|o| (o, None)),
@@ -227,6 +212,37 @@ pub fn build_site(opts: &BuildOptions, keep: Keep) -> Result<(Outcome, Option<Bu
         return Ok((outcome, None));
     }
     Ok((outcome, Some(Built { site, theme, out })))
+}
+
+/// What [`write_site`] returns: what the site's rendering counted and, for a build over the
+/// output, how many files changed; or why the rendering failed; or the error that stopped it.
+type Written = Result<Result<(render::Stats, Option<usize>), render::RenderError>, Fatal>;
+
+/// [`write_site`], and with a cache the kept site's parts written meanwhile (the pool's threads
+/// take their chunks as the render's leave them idle; the manifest naming them comes after).
+/// A build that fails takes back the parts it added.
+fn write_keeping(
+    opts: &BuildOptions,
+    (site, theme): (&resolve::Site, &theme::Theme),
+    out: &Path,
+    cache: Option<&cache::Cache>,
+    kept: Option<&render::kept::Keep>,
+) -> (Written, Option<std::io::Result<cache::SiteParts>>) {
+    let (written, parts) = std::thread::scope(|s| {
+        let parts = cache.map(|c| s.spawn(|| c.keep_site(site)));
+        let written = write_site(opts, site, theme, out, cache, kept);
+        let parts = parts.map(|p| {
+            p.join()
+                .unwrap_or_else(|_| Err(std::io::Error::other("the snapshot's thread failed")))
+        });
+        (written, parts)
+    });
+    if !matches!(written, Ok(Ok(_)))
+        && let (Some(cache), Some(Ok(parts))) = (cache, &parts)
+    {
+        cache.take_back(parts);
+    }
+    (written, parts)
 }
 
 /// The output folder planned and made ready, unless the build has errors or may not write
@@ -388,7 +404,7 @@ fn write_site(
     out: &Path,
     cache: Option<&cache::Cache>,
     keep: Option<&render::kept::Keep>,
-) -> Result<Result<(render::Stats, Option<usize>), render::RenderError>, Fatal> {
+) -> Written {
     let bodies = Reload::new(&site.config);
     let statics = load::StaticDir::new(&opts.root);
     let carry = render::kept::Carry { last: None, keep };
