@@ -161,6 +161,9 @@ pub struct Site {
     pub index: SiteIndex,
     /// The glossary's forms and ids, to resolve a document again (`serve`).
     pub glossary: Glossary,
+    /// The snapshot's parts the site was loaded from, if it was (`snapshot::load`), for a save
+    /// after an edit to keep those that did not change.
+    pub origin: Option<snapshot::Origin>,
 }
 
 /// The edited documents that linked to a page before an edit, and those that link to it after.
@@ -228,6 +231,7 @@ pub fn resolve(
         backlinks: BTreeMap::new(),
         index: SiteIndex::default(),
         glossary,
+        origin: None,
     };
     site.relink(root, diags);
     site
