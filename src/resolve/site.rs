@@ -77,7 +77,7 @@ impl Site {
         }
         for d in &edited_docs {
             let from = PageRef::Doc(d.doc.slug.clone());
-            for link in &d.links {
+            for link in d.links.iter() {
                 if let Some(to) = check_link(&self.index, link, Some(&d.ids), &mut files, diags)
                     && to != from
                 {
@@ -97,7 +97,7 @@ impl Site {
                         &self.pages
                     };
                     for d in list.iter().filter(|d| d.doc.slug == *slug && !slugs.contains(slug)) {
-                        for link in &d.links {
+                        for link in d.links.iter() {
                             check_link(&self.index, link, Some(&d.ids), &mut files, diags);
                         }
                     }
@@ -123,7 +123,7 @@ impl Site {
     pub fn forget_links(&mut self) {
         use rayon::prelude::*;
         self.origin = None;
-        self.docs.par_iter_mut().for_each(|d| d.links = Vec::new());
+        self.docs.par_iter_mut().for_each(|d| d.links = crate::stored::Lazy::new(Vec::new()));
     }
 }
 
@@ -184,7 +184,7 @@ fn link_site(
     let mut files = ErrorFiles::default();
     for p in pages {
         let from = PageRef::Page(p.doc.slug.clone());
-        for link in &p.links {
+        for link in p.links.iter() {
             add(&from, check_link(&index, link, Some(&p.ids), &mut files, diags));
         }
     }
