@@ -123,7 +123,9 @@ impl Site {
     pub fn forget_links(&mut self) {
         use rayon::prelude::*;
         self.origin = None;
-        self.docs.par_iter_mut().for_each(|d| d.links = crate::stored::Lazy::new(Vec::new()));
+        self.docs
+            .par_iter_mut()
+            .for_each(|d| d.links = crate::stored::Lazy::new(Vec::new()));
     }
 }
 

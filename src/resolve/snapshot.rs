@@ -95,15 +95,20 @@ pub fn save_to(site: &Site, put: &mut dyn FnMut(u64, &[u8]) -> std::io::Result<(
     for (b, docs) in site.docs.chunks(batch).enumerate() {
         let first = b * batch / CHUNK;
         let made: Vec<(u64, Option<Vec<u8>>)> = (docs.par_chunks(CHUNK).enumerate())
-            .map(|(i, chunk)| match site.origin.as_ref().and_then(|o| o.unchanged(first + i, chunk)) {
-                Some(hash) => Ok((hash, None)),
-                None => part(chunk).map(|(hash, bytes)| (hash, Some(bytes))),
-            })
+            .map(
+                |(i, chunk)| match site.origin.as_ref().and_then(|o| o.unchanged(first + i, chunk)) {
+                    Some(hash) => Ok((hash, None)),
+                    None => part(chunk).map(|(hash, bytes)| (hash, Some(bytes))),
+                },
+            )
             .collect::<Result<_, _>>()?;
         for (i, (hash, bytes)) in made.into_iter().enumerate() {
             let bytes = match &bytes {
                 Some(bytes) => bytes,
-                None => site.origin.as_ref().map_or(&[][..], |o| o.chunks[first + i].bytes.as_slice()),
+                None => site
+                    .origin
+                    .as_ref()
+                    .map_or(&[][..], |o| o.chunks[first + i].bytes.as_slice()),
             };
             put(hash, bytes)?;
             names.push(hash);
@@ -610,9 +615,17 @@ mod tests {
                 vec![slug.to_owned()]
             }
         };
-        assert_eq!(made_again(&retitled("d10", "T99999")), (0..chunks).collect::<Vec<_>>(), "to the end");
+        assert_eq!(
+            made_again(&retitled("d10", "T99999")),
+            (0..chunks).collect::<Vec<_>>(),
+            "to the end"
+        );
         assert_eq!(made_again(&retitled("d700", "T00600a")), vec![2], "within its chunk");
-        assert_eq!(made_again(&retitled("d300", "T00700a")), vec![1, 2], "into the next chunk");
+        assert_eq!(
+            made_again(&retitled("d300", "T00700a")),
+            vec![1, 2],
+            "into the next chunk"
+        );
     }
 
     /// The demo site (the repository's root) likewise.
