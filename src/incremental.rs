@@ -95,7 +95,7 @@ fn kept_site(
     let Some(theme) = crate::theme::load(&opts.root, &config.theme, &config.lang, &mut Vec::new()) else {
         return Ok(None);
     };
-    let Some(site) = crate::resolve::snapshot::load(&bytes, config) else {
+    let Some(site) = crate::resolve::snapshot::load(bytes, config) else {
         return Ok(None);
     };
     let changed = modified.iter().map(|p| opts.root.join(p)).collect();

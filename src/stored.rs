@@ -1,7 +1,8 @@
 //! How the values the resolved site's snapshot keeps (`crate::resolve::snapshot`) are written
 //! where serde's own way would refuse or lose them: paths, which serde writes only when they
 //! are UTF-8 (a file name need not be), as their bytes; and a diagnostic, which holds a path.
-//! Used by the types' `#[serde(with = …)]`; below every stage, as they are.
+//! Used by the types' `#[serde(with = …)]`; below every stage, as they are. And [`Lazy`]: a
+//! value a snapshot keeps as its own bytes, decoded only if it is read.
 
 use crate::diagnostics::{Code, Diagnostic, Severity};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -131,6 +132,83 @@ pub(crate) mod optional_diagnostic {
     }
 }
 
+/// A value that a snapshot keeps as its encoded bytes (postcard's, in a byte string) and that
+/// is decoded only when it is first read: after an edit, a build reads few documents' contexts
+/// and links of the thousands it loads, and reading a string of bytes is a copy where decoding
+/// the values is an allocation for each. Saved again unread, its bytes are written as they were
+/// read. A value made by resolving is held as it is ([`Lazy::new`]).
+///
+/// The bytes come from a part of the snapshot whose hash and header say this glossa wrote it:
+/// they decode. Were they not to (a cache made up to pass its hashes), the value is its
+/// default: never a panic.
+#[derive(Clone)]
+pub struct Lazy<T> {
+    value: std::sync::OnceLock<T>,
+    bytes: Box<[u8]>,
+}
+
+impl<T> Lazy<T> {
+    pub fn new(value: T) -> Lazy<T> {
+        Lazy {
+            value: std::sync::OnceLock::from(value),
+            bytes: Box::default(),
+        }
+    }
+}
+
+impl<T: serde::de::DeserializeOwned + Default> Lazy<T> {
+    fn decoded(bytes: &[u8]) -> T {
+        postcard::from_bytes(bytes).unwrap_or_default()
+    }
+}
+
+impl<T: serde::de::DeserializeOwned + Default> std::ops::Deref for Lazy<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        self.value.get_or_init(|| Self::decoded(&self.bytes))
+    }
+}
+
+impl<T: serde::de::DeserializeOwned + Default> std::ops::DerefMut for Lazy<T> {
+    fn deref_mut(&mut self) -> &mut T {
+        let bytes = std::mem::take(&mut self.bytes);
+        self.value.get_or_init(|| Self::decoded(&bytes));
+        // Set just above, and `&mut self` holds it: there is a value to hand out.
+        self.value.get_mut().expect("a value set")
+    }
+}
+
+impl<T: Serialize> Serialize for Lazy<T> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self.value.get() {
+            Some(value) => {
+                let bytes = postcard::to_allocvec(value).map_err(serde::ser::Error::custom)?;
+                s.serialize_bytes(&bytes)
+            }
+            None => s.serialize_bytes(&self.bytes),
+        }
+    }
+}
+
+impl<'de, T> Deserialize<'de> for Lazy<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Lazy<T>, D::Error> {
+        struct Bytes;
+        impl serde::de::Visitor<'_> for Bytes {
+            type Value = Box<[u8]>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a value's bytes")
+            }
+            fn visit_bytes<E: serde::de::Error>(self, bytes: &[u8]) -> Result<Box<[u8]>, E> {
+                Ok(Box::from(bytes))
+            }
+        }
+        Ok(Lazy {
+            value: std::sync::OnceLock::new(),
+            bytes: d.deserialize_bytes(Bytes)?,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -160,5 +238,25 @@ mod tests {
             let bytes = postcard::to_allocvec(&paths).expect("any path is written");
             assert_eq!(postcard::from_bytes::<Paths>(&bytes).unwrap(), paths);
         }
+    }
+
+    /// A lazy value read back is the value written, and written again unread gives the same
+    /// bytes; read, changed and written, the changed value. Bytes that do not decode give the
+    /// default value.
+    #[test]
+    fn a_lazy_value_reads_back_as_written_and_writes_its_bytes_again() {
+        let words = vec!["ein".to_owned(), "Hund".to_owned()];
+        let bytes = postcard::to_allocvec(&Lazy::new(words.clone())).unwrap();
+        let back: Lazy<Vec<String>> = postcard::from_bytes(&bytes).unwrap();
+        assert!(back.value.get().is_none(), "not decoded yet");
+        assert_eq!(postcard::to_allocvec(&back).unwrap(), bytes, "written again unread");
+        assert_eq!(*back, words);
+        assert_eq!(postcard::to_allocvec(&back).unwrap(), bytes, "written again once read");
+        let mut changed: Lazy<Vec<String>> = postcard::from_bytes(&bytes).unwrap();
+        changed.push("bellt".to_owned());
+        let again: Lazy<Vec<String>> = postcard::from_bytes(&postcard::to_allocvec(&changed).unwrap()).unwrap();
+        assert_eq!(again.len(), 3);
+        let odd: Lazy<Vec<String>> = postcard::from_bytes(&[2, 0xff, 0xff]).unwrap();
+        assert!(odd.is_empty(), "bytes that do not decode: the default");
     }
 }

@@ -64,10 +64,10 @@ pub fn resolve_doc(
         doc,
         anchors,
         occurrences: all,
-        contexts,
+        contexts: crate::stored::Lazy::new(contexts),
         notes,
         ids: Arc::new(ids),
-        links,
+        links: crate::stored::Lazy::new(links),
         note_html: Arc::new(note_html),
         translations: Vec::new(),
     };

@@ -76,14 +76,15 @@ pub struct ResolvedDoc {
     pub doc: Document,
     pub anchors: Vec<Option<Anchor>>,
     pub occurrences: Vec<Occurrence>,
-    /// What the entry pages show of each occurrence, by its place in `occurrences`.
-    pub contexts: Vec<Context>,
+    /// What the entry pages show of each occurrence, by its place in `occurrences`: read from
+    /// a snapshot only for the entry pages an edit renders again.
+    pub contexts: crate::stored::Lazy<Vec<Context>>,
     pub notes: usize,
     /// Every id of the page, shared with the site's index.
     pub ids: Arc<PageIds>,
     /// The links written in the document, its notes and `see:` values, and in its
-    /// translations.
-    links: Vec<LinkRef>,
+    /// translations: read from a snapshot only for the links an edit checks again.
+    links: crate::stored::Lazy<Vec<LinkRef>>,
     /// By annotation, its note's HTML and text, when they came from the parse that read the
     /// note's links (`crate::markdown::note_links_and_html`). Left out of a snapshot of the
     /// site (`snapshot`), a tenth of its bytes and many values to read back: a page renders
@@ -161,6 +162,9 @@ pub struct Site {
     pub index: SiteIndex,
     /// The glossary's forms and ids, to resolve a document again (`serve`).
     pub glossary: Glossary,
+    /// The snapshot's parts the site was loaded from, if it was (`snapshot::load`), for a save
+    /// after an edit to keep those that did not change.
+    pub origin: Option<snapshot::Origin>,
 }
 
 /// The edited documents that linked to a page before an edit, and those that link to it after.
@@ -228,6 +232,7 @@ pub fn resolve(
         backlinks: BTreeMap::new(),
         index: SiteIndex::default(),
         glossary,
+        origin: None,
     };
     site.relink(root, diags);
     site

@@ -20,6 +20,8 @@ impl Site {
     /// against the index of ids, with the backlinks. `serve` runs it again after it replaced
     /// an edited document.
     pub fn relink(&mut self, root: &Path, diags: &mut Vec<Diagnostic>) {
+        // Every document may have changed: no part of a snapshot is taken as it was read.
+        self.origin = None;
         sort_docs(&mut self.docs);
         self.pages.sort_by(|a, b| {
             a.doc
@@ -35,11 +37,13 @@ impl Site {
         (self.index, self.backlinks) = link_site(resolved, pages, entries, diags);
     }
 
-    /// The index and the backlinks of a site put together again from parts resolved and
-    /// checked before (the build cache's kept site, `snapshot`): what [`Site::relink`] makes
-    /// of it, without its checks, whose messages that build already gave.
-    pub(crate) fn relink_kept(&mut self) {
-        (self.index, self.backlinks) = link_site(&self.docs, &self.pages, &self.entries, &mut Vec::new());
+    /// The index of a site put together again from parts resolved and checked before (the
+    /// build cache's kept site, `snapshot`), with the `backlinks` [`Site::relink`] made of it
+    /// then: no link is checked again (that build gave the checks' messages), and an edit
+    /// checks only its documents' links and the links into them ([`Site::relink_edited`]).
+    pub(crate) fn relink_kept(&mut self, backlinks: BTreeMap<PageRef, BTreeSet<PageRef>>) {
+        self.index = site_index(&self.docs, &self.pages, &self.entries);
+        self.backlinks = backlinks;
     }
 
     /// [`Site::relink`] after the documents `slugs` were resolved again (`serve`), where the
@@ -47,6 +51,9 @@ impl Site {
     /// at them, are checked again. Returns, for each page whose backlinks may have changed, the
     /// edited documents that linked to it before and those that link to it now.
     pub fn relink_edited(&mut self, slugs: &[String], diags: &mut Vec<Diagnostic>) -> BTreeMap<PageRef, Relinked> {
+        if let Some(origin) = &mut self.origin {
+            origin.edited(slugs);
+        }
         sort_docs(&mut self.docs);
         warn_unused_entries(&self.entries, &self.docs, diags);
         let edited_docs = self.docs.iter().filter(|d| slugs.contains(&d.doc.slug));
@@ -70,7 +77,7 @@ impl Site {
         }
         for d in &edited_docs {
             let from = PageRef::Doc(d.doc.slug.clone());
-            for link in &d.links {
+            for link in d.links.iter() {
                 if let Some(to) = check_link(&self.index, link, Some(&d.ids), &mut files, diags)
                     && to != from
                 {
@@ -90,7 +97,7 @@ impl Site {
                         &self.pages
                     };
                     for d in list.iter().filter(|d| d.doc.slug == *slug && !slugs.contains(slug)) {
-                        for link in &d.links {
+                        for link in d.links.iter() {
                             check_link(&self.index, link, Some(&d.ids), &mut files, diags);
                         }
                     }
@@ -115,7 +122,10 @@ impl Site {
     /// Drops the documents' links once they are checked (a build needs them no more).
     pub fn forget_links(&mut self) {
         use rayon::prelude::*;
-        self.docs.par_iter_mut().for_each(|d| d.links = Vec::new());
+        self.origin = None;
+        self.docs
+            .par_iter_mut()
+            .for_each(|d| d.links = crate::stored::Lazy::new(Vec::new()));
     }
 }
 
@@ -176,7 +186,7 @@ fn link_site(
     let mut files = ErrorFiles::default();
     for p in pages {
         let from = PageRef::Page(p.doc.slug.clone());
-        for link in &p.links {
+        for link in p.links.iter() {
             add(&from, check_link(&index, link, Some(&p.ids), &mut files, diags));
         }
     }

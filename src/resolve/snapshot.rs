@@ -1,27 +1,32 @@
 //! A snapshot of a resolved [`Site`]: what a build keeps between runs (the build cache,
 //! docs/incremental.md) so that, after an edit, it resolves again only the edited documents.
 //!
-//! [`save_to`] writes the site's documents, pages and glossary entries as they are resolved;
-//! the rest of a [`Site`] is made again by [`load`], as resolving made it: the configuration
-//! (given, as read for this build), the glossary's matcher, the index of ids and the
-//! backlinks. Bytes in, bytes out: where the snapshot is kept is the cache's business.
+//! [`save_to`] writes the site's documents, pages, glossary entries and backlinks as they are
+//! resolved; the rest of a [`Site`] is made again by [`load`]: the configuration (given, as
+//! read for this build), the glossary's matcher and the index of ids, none of which needs a
+//! link checked. Bytes in, bytes out: where the snapshot is kept is the cache's business.
 //!
 //! Take a snapshot before [`Site::forget_links`]: the documents' links are in it, for the build
-//! that loads it to check them and relink the site.
+//! that loads it to check the edited documents' links and the links into them.
 //!
 //! The bytes are *parts*, each one a hash of the rest of it, then `MAGIC`, `FORMAT` and
 //! glossa's version, then its values (postcard): a *chunk* holds `CHUNK` documents, and the
-//! *head* the hashes of the chunks, in order, then the pages and the entries. A part is named
-//! by its hash, so that a store of them (the cache) can keep a chunk that did not change
-//! instead of writing it again, and a head names exactly the chunks it was saved with. What
-//! rendering makes again alike is left out (`ResolvedDoc::note_html`). Parts that do not
-//! start so, do not match their hash, are not the ones their head names or do not read back
-//! whole are no snapshot of this glossa's site: [`Kept::new`] or [`load`] refuses them, never
-//! with a panic.
+//! *head* the hashes of the chunks, in order, then the pages, the entries and the backlinks. A
+//! part is named by its hash, so that a store of them (the cache) can keep a chunk that did not
+//! change instead of writing it again, and a head names exactly the chunks it was saved with. A
+//! site loaded from a snapshot remembers its chunks ([`Origin`]): saved again after an edit, a
+//! chunk that holds the same documents in the same order, none of them resolved again, is
+//! given back as it was read, neither encoded nor hashed again. What rendering makes again
+//! alike is left out (`ResolvedDoc::note_html`). Parts that do not start so, do not match their
+//! hash, are not the ones their head names or do not read back whole are no snapshot of this
+//! glossa's site: [`Kept::new`] or [`load`] refuses them, never with a panic.
 
 use super::{Glossary, ResolvedDoc, Site};
 use crate::config::Config;
+use crate::hash::FastSet;
+use crate::layout::PageRef;
 use crate::parse::Entry;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// What a part starts with, after its hash.
 const MAGIC: &[u8] = b"glossa snapshot\n";
@@ -29,7 +34,7 @@ const MAGIC: &[u8] = b"glossa snapshot\n";
 /// The layout of the values written. Bump it with any change to the fields (or their serde
 /// attributes) of [`ResolvedDoc`], [`Entry`] and what they hold: a snapshot of another layout
 /// is not read (the test `the_format_is_pinned` tells when the bytes change).
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 4;
 
 /// How many documents a chunk holds: the chunks are made and read in parallel, and an edit
 /// changes few of them.
@@ -78,24 +83,123 @@ pub fn chunks_named(head: &[u8]) -> Option<Vec<u64>> {
     postcard::take_from_bytes(values(head)?).ok().map(|(names, _)| names)
 }
 
-/// The site's documents, pages and glossary entries as parts, each given to `put` with its
-/// hash as it is made (the chunks in order, made in parallel a few at a time, then the head):
-/// the snapshot is never held whole. Returns the head's hash. Take it before
+/// The site's documents, pages, glossary entries and backlinks as parts, each given to `put`
+/// with its hash as it is made (the chunks in order, made in parallel a few at a time, then the
+/// head): the snapshot is never held whole. A chunk the site was loaded with and still holds as
+/// it was ([`Origin`]) is given as it was read. Returns the head's hash. Take it before
 /// [`Site::forget_links`].
 pub fn save_to(site: &Site, put: &mut dyn FnMut(u64, &[u8]) -> std::io::Result<()>) -> std::io::Result<u64> {
     use rayon::prelude::*;
     let mut names = Vec::with_capacity(site.docs.len().div_ceil(CHUNK));
     let batch = CHUNK * 2 * rayon::current_num_threads();
-    for docs in site.docs.chunks(batch) {
-        let made: Vec<(u64, Vec<u8>)> = docs.par_chunks(CHUNK).map(part).collect::<Result<_, _>>()?;
-        for (hash, bytes) in made {
-            put(hash, &bytes)?;
+    for (b, docs) in site.docs.chunks(batch).enumerate() {
+        let first = b * batch / CHUNK;
+        let made: Vec<(u64, Option<Vec<u8>>)> = (docs.par_chunks(CHUNK).enumerate())
+            .map(
+                |(i, chunk)| match site.origin.as_ref().and_then(|o| o.unchanged(first + i, chunk)) {
+                    Some(hash) => Ok((hash, None)),
+                    None => part(chunk).map(|(hash, bytes)| (hash, Some(bytes))),
+                },
+            )
+            .collect::<Result<_, _>>()?;
+        for (i, (hash, bytes)) in made.into_iter().enumerate() {
+            let bytes = match &bytes {
+                Some(bytes) => bytes,
+                None => site
+                    .origin
+                    .as_ref()
+                    .map_or(&[][..], |o| o.chunks[first + i].bytes.as_slice()),
+            };
+            put(hash, bytes)?;
             names.push(hash);
         }
     }
-    let (hash, head) = part(&(&names, &site.pages, &site.entries))?;
+    let (hash, head) = part(&(&names, &site.pages, &site.entries, stored_backlinks(&site.backlinks)))?;
     put(hash, &head)?;
     Ok(hash)
+}
+
+/// The chunks a site was loaded with ([`load`]), and the documents resolved again since, for
+/// [`save_to`] to give back the chunks that did not change.
+pub struct Origin {
+    chunks: Vec<OriginChunk>,
+    /// The slugs of the documents resolved again since the site was loaded.
+    edited: FastSet<String>,
+}
+
+/// A chunk as it was read: its name (hash), its bytes, and the hash of its documents' slugs in
+/// order.
+struct OriginChunk {
+    hash: u64,
+    bytes: Vec<u8>,
+    slugs: u64,
+}
+
+impl Origin {
+    /// Notes that the documents `slugs` were resolved again: their chunks are made again.
+    pub(crate) fn edited(&mut self, slugs: &[String]) {
+        self.edited.extend(slugs.iter().cloned());
+    }
+
+    /// The name of the chunk at `at` as it was read, if `docs` are the documents it held, in
+    /// its order, none resolved again since.
+    fn unchanged(&self, at: usize, docs: &[ResolvedDoc]) -> Option<u64> {
+        let chunk = self.chunks.get(at)?;
+        let same = chunk.slugs == slugs_hash(docs) && !docs.iter().any(|d| self.edited.contains(&d.doc.slug));
+        same.then_some(chunk.hash)
+    }
+}
+
+/// A hash of the documents' slugs in order: a chunk's documents are known by it.
+fn slugs_hash(docs: &[ResolvedDoc]) -> u64 {
+    use std::hash::{BuildHasher, Hash, Hasher};
+    let mut hasher = foldhash::fast::FixedState::default().build_hasher();
+    for d in docs {
+        d.doc.slug.hash(&mut hasher);
+    }
+    hasher.finish()
+}
+
+/// A page as the head keeps it among the backlinks: its kind (0 a document, 1 an extra page, 2
+/// a glossary entry) and its slug or id.
+type StoredRef<S> = (u8, S);
+
+/// The backlinks as the head keeps them: each target with the pages that link to it, in order.
+type StoredBacklinks<S> = Vec<(StoredRef<S>, Vec<StoredRef<S>>)>;
+
+fn stored_ref(page: &PageRef) -> StoredRef<&str> {
+    match page {
+        PageRef::Doc(slug) => (0, slug),
+        PageRef::Page(slug) => (1, slug),
+        PageRef::Term(id) => (2, id),
+    }
+}
+
+/// The page a [`StoredRef`] names, if its kind is one.
+fn page_ref((kind, name): StoredRef<String>) -> Option<PageRef> {
+    match kind {
+        0 => Some(PageRef::Doc(name)),
+        1 => Some(PageRef::Page(name)),
+        2 => Some(PageRef::Term(name)),
+        _ => None,
+    }
+}
+
+fn stored_backlinks(backlinks: &BTreeMap<PageRef, BTreeSet<PageRef>>) -> StoredBacklinks<&str> {
+    (backlinks.iter())
+        .map(|(to, from)| (stored_ref(to), from.iter().map(stored_ref).collect()))
+        .collect()
+}
+
+/// The backlinks the head kept, if every page in them is of a kind and each list is in order
+/// (as saved): a map built from them is the map saved.
+fn read_backlinks(stored: StoredBacklinks<String>) -> Option<BTreeMap<PageRef, BTreeSet<PageRef>>> {
+    let mut backlinks = Vec::with_capacity(stored.len());
+    for (to, from) in stored {
+        let from: Vec<PageRef> = from.into_iter().map(page_ref).collect::<Option<_>>()?;
+        backlinks.push((page_ref(to)?, from.into_iter().collect::<BTreeSet<_>>()));
+    }
+    Some(backlinks.into_iter().collect())
 }
 
 /// [`save_to`] into memory.
@@ -116,7 +220,7 @@ pub fn save(site: &Site) -> Kept {
 
 /// A snapshot's parts, as [`save_to`] gave them, checked: the head, and the chunks it names,
 /// in order.
-#[derive(PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct Kept {
     head: Vec<u8>,
     chunks: Vec<Vec<u8>>,
@@ -160,12 +264,28 @@ impl Kept {
     }
 }
 
-/// The site [`save_to`] wrote, made whole again with `config`: its index and backlinks made
-/// again (`Site::relink_kept`), without the checks of [`super::resolve`], whose messages the
-/// build that saved the snapshot gave. `None` for parts that do not read back whole as this
-/// glossa's values.
-pub fn load(kept: &Kept, config: Config) -> Option<Site> {
-    let (docs, pages, entries) = read(kept)?;
+/// The site [`save_to`] wrote, made whole again with `config`: its backlinks as kept and its
+/// index made again (`Site::relink_kept`), without the checks of [`super::resolve`], whose
+/// messages the build that saved the snapshot gave; no link is checked. The site keeps the
+/// parts it was read from ([`Origin`]), for a save after an edit to give back those that did
+/// not change. `None` for parts that do not read back whole as this glossa's values.
+pub fn load(kept: Kept, config: Config) -> Option<Site> {
+    let (chunks, pages, entries, backlinks) = read(&kept)?;
+    let names = chunks_named(&kept.head)?;
+    let origin = Origin {
+        chunks: (kept.chunks.into_iter().zip(names).zip(&chunks))
+            .map(|((bytes, hash), docs)| OriginChunk {
+                hash,
+                bytes,
+                slugs: slugs_hash(docs),
+            })
+            .collect(),
+        edited: FastSet::default(),
+    };
+    let mut docs = Vec::with_capacity(chunks.iter().map(Vec::len).sum());
+    for chunk in chunks {
+        docs.extend(chunk);
+    }
     let glossary = Glossary::new(&entries);
     let mut site = Site {
         config,
@@ -175,24 +295,41 @@ pub fn load(kept: &Kept, config: Config) -> Option<Site> {
         backlinks: Default::default(),
         index: Default::default(),
         glossary,
+        origin: None,
     };
-    site.relink_kept();
+    site.relink_kept(backlinks);
+    site.origin = Some(origin);
     Some(site)
 }
 
-/// The documents, pages and entries of a snapshot's parts, if they read back whole.
-fn read(kept: &Kept) -> Option<(Vec<ResolvedDoc>, Vec<ResolvedDoc>, Vec<Entry>)> {
+/// What the head of a snapshot holds: the chunks' names, the pages, the entries, the backlinks.
+type Head = (Vec<u64>, Vec<ResolvedDoc>, Vec<Entry>, StoredBacklinks<String>);
+
+/// The chunks of documents, pages, entries and backlinks of a snapshot's parts, if they read
+/// back whole.
+#[allow(clippy::type_complexity)]
+fn read(
+    kept: &Kept,
+) -> Option<(
+    Vec<Vec<ResolvedDoc>>,
+    Vec<ResolvedDoc>,
+    Vec<Entry>,
+    BTreeMap<PageRef, BTreeSet<PageRef>>,
+)> {
     use rayon::prelude::*;
-    type Head = (Vec<u64>, Vec<ResolvedDoc>, Vec<Entry>);
-    let (_, pages, entries): Head = whole(values(&kept.head)?)?;
-    let chunks: Vec<Vec<ResolvedDoc>> = (kept.chunks.par_iter())
-        .map(|c| values(c).and_then(whole))
-        .collect::<Option<_>>()?;
-    let mut docs = Vec::with_capacity(chunks.iter().map(Vec::len).sum());
-    for chunk in chunks {
-        docs.extend(chunk);
-    }
-    Some((docs, pages, entries))
+    let (chunks, head) = rayon::join(
+        || {
+            (kept.chunks.par_iter())
+                .map(|c| values(c).and_then(whole))
+                .collect::<Option<Vec<Vec<ResolvedDoc>>>>()
+        },
+        || {
+            let (_, pages, entries, backlinks): Head = whole(values(&kept.head)?)?;
+            Some((pages, entries, read_backlinks(backlinks)?))
+        },
+    );
+    let (pages, entries, backlinks) = head?;
+    Some((chunks?, pages, entries, backlinks))
 }
 
 /// The value `bytes` hold, if they hold one and nothing more.
@@ -282,7 +419,7 @@ mod tests {
     fn assert_round_trip(root: &Path) {
         let site = load_site(root);
         let bytes = save(&site);
-        let back = load(&bytes, site.config.clone()).expect("a snapshot loads");
+        let back = load(bytes.clone(), site.config.clone()).expect("a snapshot loads");
         assert!(save(&back) == bytes, "the site loaded back is the site saved");
         let (before, after) = (rendered(root, &site), rendered(root, &back));
         assert_eq!(
@@ -357,7 +494,7 @@ mod tests {
         assert!(site.docs.iter().any(|d| !d.translations.is_empty()));
         assert_round_trip(dir.path());
         // The selectors a build dropped are read back as the one shared empty selector.
-        let back = load(&save(&site), site.config.clone()).unwrap();
+        let back = load(save(&site), site.config.clone()).unwrap();
         let none = crate::parse::sidecar::Selector::none();
         let selectors: Vec<_> = back.docs.iter().flat_map(|d| d.doc.annotations.iter()).collect();
         assert!(selectors.len() > 3 && selectors.iter().all(|a| std::sync::Arc::ptr_eq(&a.selector, &none)));
@@ -376,17 +513,119 @@ mod tests {
             backlinks: Default::default(),
             index: Default::default(),
             glossary: Glossary::new(&small.entries),
+            origin: None,
         };
         let mut docs: Vec<ResolvedDoc> = small.docs.iter().cycle().take(n).cloned().collect();
         for (i, d) in docs.iter_mut().enumerate() {
             d.doc.slug = format!("d{i}");
         }
         let bytes = save(&many(docs));
-        let (docs, _, entries) = read(&bytes).expect("a snapshot of many chunks");
+        let (chunks, _, entries, _) = read(&bytes).expect("a snapshot of many chunks");
+        let docs: Vec<ResolvedDoc> = chunks.into_iter().flatten().collect();
         assert_eq!(entries.len(), small.entries.len());
         let slugs: Vec<String> = docs.iter().map(|d| d.doc.slug.clone()).collect();
         assert_eq!(slugs, (0..n).map(|i| format!("d{i}")).collect::<Vec<_>>());
         assert!(save(&many(docs)) == bytes, "read back as written");
+    }
+
+    /// A site of `n` documents `d0`, `d1`, … in that order (by title), made of the fixture's.
+    fn site_of(n: usize) -> Site {
+        let small = site_in_memory();
+        let mut docs: Vec<ResolvedDoc> = small.docs.iter().cycle().take(n).cloned().collect();
+        for (i, d) in docs.iter_mut().enumerate() {
+            d.doc.slug = format!("d{i}");
+            d.doc.title = format!("T{i:05}");
+            d.doc.meta.date = None;
+        }
+        Site {
+            docs,
+            origin: None,
+            ..small
+        }
+    }
+
+    /// The parts `site` saves to, with their names, in order (the head last).
+    fn parts(site: &Site) -> Vec<(u64, Vec<u8>)> {
+        let mut parts = Vec::new();
+        save_to(site, &mut |hash, bytes| {
+            parts.push((hash, bytes.to_vec()));
+            Ok(())
+        })
+        .unwrap();
+        parts
+    }
+
+    /// A site loaded from a snapshot saves again, after an edit, to the parts a site never
+    /// saved saves to; the chunks that hold the same documents in the same order, none edited,
+    /// are given back as they were read (here marked, to be told apart), and only the others
+    /// are made again: the edited document's, and every chunk a document that moved (its title
+    /// changed its place) left, crossed or entered.
+    #[test]
+    fn a_save_after_an_edit_makes_again_only_the_chunks_it_changed() {
+        let n = CHUNK * 5 + 7;
+        let chunks = n.div_ceil(CHUNK);
+        let made_again = |edit: &dyn Fn(&mut Site) -> Vec<String>| -> Vec<usize> {
+            let mut site = load(save(&site_of(n)), Config::default()).expect("a snapshot loads");
+            for (i, chunk) in site.origin.as_mut().unwrap().chunks.iter_mut().enumerate() {
+                chunk.bytes = format!("as read: {i}").into_bytes();
+            }
+            let slugs = edit(&mut site);
+            site.relink_edited(&slugs, &mut Vec::new());
+            let given = parts(&site);
+            let fresh = parts(&Site {
+                origin: None,
+                docs: site.docs.clone(),
+                pages: site.pages.clone(),
+                entries: site.entries.clone(),
+                config: Config::default(),
+                backlinks: site.backlinks.clone(),
+                index: Default::default(),
+                glossary: Glossary::new(&site.entries),
+            });
+            assert_eq!(given.len(), chunks + 1);
+            let mut again = Vec::new();
+            for (i, (given, fresh)) in given.iter().zip(&fresh).enumerate() {
+                assert_eq!(given.0, fresh.0, "part {i} has the name a site never saved gives it");
+                if given.1 == format!("as read: {i}").into_bytes() {
+                    assert!(i < chunks, "the head is made again");
+                } else {
+                    assert!(given == fresh, "part {i} as a site never saved makes it");
+                    again.push(i);
+                }
+            }
+            // The head names the chunks as a site never saved names them.
+            assert!(given.last() == fresh.last());
+            again.retain(|&i| i < chunks);
+            again
+        };
+        let at = |site: &Site, slug: &str| site.docs.iter().position(|d| d.doc.slug == slug).unwrap();
+        assert_eq!(made_again(&|_| Vec::new()), Vec::<usize>::new(), "nothing edited");
+        let note_changed = |slug: &'static str| {
+            move |site: &mut Site| {
+                let i = at(site, slug);
+                site.docs[i].notes += 1;
+                vec![slug.to_owned()]
+            }
+        };
+        assert_eq!(made_again(&note_changed("d300")), vec![1], "an edit in place");
+        let retitled = |slug: &'static str, title: &'static str| {
+            move |site: &mut Site| {
+                let i = at(site, slug);
+                site.docs[i].doc.title = title.to_owned();
+                vec![slug.to_owned()]
+            }
+        };
+        assert_eq!(
+            made_again(&retitled("d10", "T99999")),
+            (0..chunks).collect::<Vec<_>>(),
+            "to the end"
+        );
+        assert_eq!(made_again(&retitled("d700", "T00600a")), vec![2], "within its chunk");
+        assert_eq!(
+            made_again(&retitled("d300", "T00700a")),
+            vec![1, 2],
+            "into the next chunk"
+        );
     }
 
     /// The demo site (the repository's root) likewise.
@@ -451,14 +690,14 @@ mod tests {
             Err(Spoiled::Chunk(0)),
             "a chunk of another snapshot"
         );
-        let load = |k: &Kept| load(k, site.config.clone()).map(|s| s.docs.len());
-        assert_eq!(load(&save(&site)), Some(2));
+        let load = |k: Kept| load(k, site.config.clone()).map(|s| s.docs.len());
+        assert_eq!(load(save(&site)), Some(2));
         let none = Site {
             docs: Vec::new(),
             ..other
         };
         assert_eq!(save(&none).chunks.len(), 0);
-        assert_eq!(load(&save(&none)), Some(0), "no documents, no chunk");
+        assert_eq!(load(save(&none)), Some(0), "no documents, no chunk");
     }
 
     /// Parts that pass their hashes (as if another build's types wrote them) but do not read
@@ -492,7 +731,7 @@ mod tests {
                     }],
                 };
                 // Either no snapshot or, by chance, one that still reads: never a panic.
-                let _ = load(&kept, site.config.clone());
+                let _ = load(kept, site.config.clone());
             }
         }
     }
@@ -502,7 +741,7 @@ mod tests {
     /// must not be read as the new one) and write the new hash here.
     #[test]
     fn the_format_is_pinned() {
-        let (format, hash) = (2, 5931872510856579734);
+        let (format, hash) = (4, 9063926957792563814);
         let kept = save(&site_in_memory());
         let mut all = Vec::new();
         for part in kept.chunks.iter().chain([&kept.head]) {

@@ -896,3 +896,56 @@ fn annotation_pages_after_edits_are_what_a_build_from_nothing_writes() {
         assert_same_as_clean(&site, "the last document's annotations removed");
     }
 }
+
+/// The backlinks are kept with the site, and an edit checks only its documents' links and the
+/// links into them: across edits that drop a link, add one, move a document (its title) and
+/// remove an id another document links to, each build says and writes what a build from
+/// nothing does (the removed id is an error; put back, the edit path builds again).
+#[test]
+fn links_into_and_out_of_edited_documents_after_edits_are_what_a_build_from_nothing_makes() {
+    let site = Site::new(&[
+        (
+            "content/site.yaml",
+            "title: Tiere\nlang: de\nbase_url: https://example.org/\n",
+        ),
+        (
+            "seeds/hund.md",
+            "# Der Hund\n\nDer Hund bellt. Siehe [den Kopf](doc:katze#kopf).\n",
+        ),
+        (
+            "seeds/katze.md",
+            "# Die Katze\n\nDie Katze schläft.\n\n## Kopf {#kopf}\n\nRund.\n",
+        ),
+        (
+            "seeds/maus.md",
+            "# Die Maus\n\nDie Maus piept, [wie die Katze](doc:katze#kopf).\n",
+        ),
+    ]);
+    age(&site.root());
+    site.build_ok(&["--quiet"]);
+    let hund_links_maus = "# Der Hund\n\nDer Hund bellt. Siehe [die Maus](doc:maus).\n";
+    assert_edit_says_what_a_clean_build_says(&site, "a link dropped, one added", "seeds/hund.md", hund_links_maus);
+    let moved = "# Aber die Maus\n\nDie Maus piept, [wie die Katze](doc:katze#kopf).\n";
+    assert_edit_says_what_a_clean_build_says(&site, "a document moved first", "seeds/maus.md", moved);
+    let maus_page = std::fs::read_to_string(site.out().join("maus/index.html")).expect("maus");
+    assert!(maus_page.contains("../hund/"), "the kept backlinks name hund");
+    // An id linked from a document not edited, removed: the error a build from nothing says.
+    site.write("seeds/katze.md", "# Die Katze\n\nDie Katze schläft.\n");
+    let run = site.build(&[]);
+    assert_eq!(run.code, 1, "{run}");
+    let (_, errors) = clean_messages(&site);
+    assert_eq!(run.errors(), errors, "{run}");
+    assert!(run.errors().iter().any(|e| e.contains("kopf")), "{run}");
+    // The site builds from nothing then; the next edit takes the edit path again.
+    site.write(
+        "seeds/katze.md",
+        "# Die Katze\n\nDie Katze schläft.\n\n## Kopf {#kopf}\n\nRund.\n",
+    );
+    site.build_ok(&["--quiet"]);
+    assert_edit_says_what_a_clean_build_says(
+        &site,
+        "a title again",
+        "seeds/maus.md",
+        "# Die Maus\n\nDie Maus piept, [wie die Katze](doc:katze#kopf).\n",
+    );
+}
