@@ -270,7 +270,7 @@ impl<'a> PageMaker<'a> {
                 .map(|p| (p.doc.slug.clone(), p.doc.title.clone()))
                 .collect(),
             has_feed: feed::has_feed(site),
-            previews: previews::Previews::new(&site.entries, config.raw_html),
+            previews: previews::Previews::new(&site.entries, config.raw_html, theme.strings.get("preview_open")),
         }
     }
 }
