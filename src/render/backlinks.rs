@@ -43,8 +43,9 @@ impl Order {
         let mut all: Vec<&PageRef> = maker.site.backlinks.values().flatten().collect();
         all.sort_unstable();
         all.dedup();
-        let mut linkers: Vec<(String, String, &PageRef)> =
-            (all.into_iter()).map(|r| (maker.title_of(r), page_path(r), r)).collect();
+        let mut linkers: Vec<(String, String, &PageRef)> = (all.into_iter())
+            .map(|r| (maker.title_of(r), page_path(r), r))
+            .collect();
         linkers.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
         let mut order = Order {
             docs: FastMap::default(),
