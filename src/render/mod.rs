@@ -10,6 +10,7 @@
 //! (`jsonld`) and the sitemap (`sitemap`). This file holds their list ([`render_site`]) and
 //! what every page is made with (`PageMaker`).
 
+mod backlinks;
 pub mod body;
 mod document;
 pub mod epub;
@@ -34,7 +35,7 @@ pub use feed::has_feed;
 pub use sitemap::sitemap_paths;
 
 use crate::concat::cat;
-use crate::layout::{self, PageRef, page_path};
+use crate::layout::{self, PageRef};
 use crate::markdown::plain_text;
 use crate::resolve::{PageBody, ResolvedDoc, Site, SourceChanged};
 use crate::theme;
@@ -138,6 +139,8 @@ struct PageMaker<'a> {
     has_feed: bool,
     /// What reading pages carry of the glossary entries they link (`previews`).
     previews: previews::Previews<'a>,
+    /// The pages that link others, as lists of backlinks show them (`backlinks`).
+    linkers: backlinks::Linkers,
 }
 
 impl PageMaker<'_> {
@@ -201,22 +204,6 @@ impl PageMaker<'_> {
         Ok(out)
     }
 
-    fn backlinks(&self, target: &PageRef, root: &str) -> Vec<Link> {
-        let mut out: Vec<Link> = self
-            .site
-            .backlinks
-            .get(target)
-            .into_iter()
-            .flatten()
-            .map(|from| Link {
-                title: self.title_of(from),
-                url: cat![root, page_path(from)],
-            })
-            .collect();
-        out.sort_by(|a, b| a.title.cmp(&b.title).then_with(|| a.url.cmp(&b.url)));
-        out
-    }
-
     fn title_of(&self, r: &PageRef) -> String {
         let idx = &self.site.index;
         match r {
@@ -270,7 +257,8 @@ impl<'a> PageMaker<'a> {
                 .map(|p| (p.doc.slug.clone(), p.doc.title.clone()))
                 .collect(),
             has_feed: feed::has_feed(site),
-            previews: previews::Previews::new(&site.entries, config.raw_html),
+            previews: previews::Previews::new(&site.entries, config.raw_html, theme.strings.get("preview_open")),
+            linkers: backlinks::Linkers::default(),
         }
     }
 }

@@ -10,15 +10,18 @@
 //! fetch when the site is opened from disk, and no file more per entry. Which entries a page
 //! links is read from the finished page, so that every link counts, whoever wrote it:
 //! occurrences, `term:` and `see:` links, links in notes and translations, and the theme's own
-//! (a document's list of terms, an entry's related entries).
+//! (a document's list of terms, an entry's related entries). A page links an entry several times
+//! over, alike (its occurrences, its list of terms): each link as written is looked at once.
 //!
 //! The preview's paragraph is the first paragraph of the HTML the entry's page shows of its
 //! definition, rendered by the same function from the page's root and kept for every page from
 //! that root: each entry's definition is rendered at most once for document and extra pages, and
-//! once for entry pages.
+//! once for entry pages. So is the rest of its preview, but for the link it carries, which is
+//! the page's.
 
 use super::PageMaker;
 use crate::concat::cat;
+use crate::hash::{FastMap, FastSet};
 use crate::layout::linked_entry;
 use crate::markdown::{BODY_BASE, escape, markdown_html, plain_text};
 use crate::parse::Entry;
@@ -29,36 +32,51 @@ use std::sync::OnceLock;
 const ROOTS: [&str; 2] = ["../", "../../"];
 
 /// The glossary as previews need it: entries by id, and each entry's preview made once for each
-/// root, when a page first links it.
+/// root, when a page first links it, but for the link it carries, which is the page's.
 pub(super) struct Previews<'a> {
     entries: &'a [Entry],
     raw_html: bool,
-    /// The entries' places, in the order of their ids: an entry found by its id. (Not a map of
-    /// `&'a str`: a cell of borrowed keys would tie `PageMaker` to one lifetime.)
-    by_id: OnceLock<Vec<usize>>,
-    /// By root (as [`ROOTS`]), by entry: the entry's preview, links made from that root.
+    /// The entries' places by their ids, made when a page first links an entry. (Keys owned: a
+    /// cell of borrowed keys would tie `PageMaker` to one lifetime.)
+    by_id: OnceLock<FastMap<String, usize>>,
+    /// By root (as [`ROOTS`]), by entry: the entry's preview between the two places that name
+    /// the link (`push_preview`), links made from that root.
     made: [Vec<OnceLock<String>>; 2],
+    /// Every preview's end, after the link: its label (`preview_open`) and closing tags.
+    end: String,
 }
 
 impl<'a> Previews<'a> {
-    pub(super) fn new(entries: &'a [Entry], raw_html: bool) -> Self {
+    pub(super) fn new(entries: &'a [Entry], raw_html: bool, open: &str) -> Self {
         let cells = || (0..entries.len()).map(|_| OnceLock::new()).collect();
         Previews {
             entries,
             raw_html,
             by_id: OnceLock::new(),
             made: [cells(), cells()],
+            end: cat!["\">", escape(open), "</a></p></div>"],
         }
     }
 
-    /// The first paragraph of entry `i`'s definition as its page shows it, its links made from
-    /// `root`, pushed onto `out`; for a definition without one (a list, a table), its text.
-    fn push_paragraph(&self, out: &mut String, i: usize, root: &str) {
+    /// Entry `i`'s preview from the end of its first link to the start of its second, pushed
+    /// onto `out`: its term and kind, and the first paragraph of its definition as its page
+    /// shows it, its links made from `root` (for a definition without one, a list or a table,
+    /// its text).
+    fn push_middle(&self, out: &mut String, i: usize, root: &str) {
         let make = || {
             let e = &self.entries[i];
             let html = markdown_html(&e.definition, root, self.raw_html, BODY_BASE);
-            first_paragraph(&html)
-                .unwrap_or_else(|| cat!["<p>", escape(&plain_text(&e.definition, self.raw_html)), "</p>"])
+            let paragraph = first_paragraph(&html)
+                .unwrap_or_else(|| cat!["<p>", escape(&plain_text(&e.definition, self.raw_html)), "</p>"]);
+            cat![
+                "\"><p class=\"preview-head\"><span class=\"preview-term\">",
+                escape(&e.term),
+                "</span> <span class=\"preview-kind\">",
+                escape(&e.kind),
+                "</span></p>",
+                paragraph,
+                "<p class=\"preview-open\"><a href=\""
+            ]
         };
         match ROOTS.iter().position(|r| *r == root) {
             Some(r) => out.push_str(self.made[r][i].get_or_init(make)),
@@ -94,24 +112,21 @@ impl PageMaker<'_> {
             return page;
         }
         let by_id = previews.by_id.get_or_init(|| {
-            let mut order: Vec<usize> = (0..previews.entries.len()).collect();
-            order.sort_unstable_by(|&a, &b| previews.entries[a].id.cmp(&previews.entries[b].id));
-            order
+            let entries = previews.entries.iter().enumerate();
+            entries.map(|(i, e)| (e.id.clone(), i)).collect()
         });
-        let find = |id: &str| {
-            let at = by_id.binary_search_by(|&i| previews.entries[i].id.as_str().cmp(id));
-            at.ok().map(|at| by_id[at])
-        };
         let mut block = String::new();
-        let mut seen = std::collections::HashSet::new();
+        let mut seen = FastSet::default();
+        // Each link as written is looked at once.
+        let mut read = FastSet::default();
         // A link from outside the glossary's folder names it; only entry pages link entries
         // without (`../ID/index.html`). Most links of a page go elsewhere: they are not read.
         let hrefs: Box<dyn Iterator<Item = &str>> = match path.starts_with(GLOSSARY_FOLDER) {
             true => Box::new(hrefs(&page)),
             false => Box::new(hrefs_holding(&page, GLOSSARY_FOLDER)),
         };
-        for href in hrefs {
-            let Some(i) = linked_entry(path, href).and_then(|id| find(&id)) else {
+        for href in hrefs.filter(|href| read.insert(*href)) {
+            let Some(&i) = linked_entry(path, href).and_then(|id| by_id.get(&id)) else {
                 continue;
             };
             if seen.insert(i) {
@@ -139,27 +154,11 @@ impl PageMaker<'_> {
     /// One entry's preview: its term and kind, the first paragraph of its definition and a link
     /// to its page, as the page links it (`href`, which the script finds the preview by).
     fn push_preview(&self, out: &mut String, i: usize, href: &str, root: &str) {
-        let e = &self.previews.entries[i];
-        let open = escape(self.theme.strings.get("preview_open"));
-        crate::concat::push!(
-            out,
-            "<div class=\"preview\" data-href=\"",
-            href,
-            "\"><p class=\"preview-head\"><span class=\"preview-term\">",
-            escape(&e.term),
-            "</span> <span class=\"preview-kind\">",
-            escape(&e.kind),
-            "</span></p>"
-        );
-        self.previews.push_paragraph(out, i, root);
-        crate::concat::push!(
-            out,
-            "<p class=\"preview-open\"><a href=\"",
-            href,
-            "\">",
-            open,
-            "</a></p></div>"
-        );
+        out.push_str("<div class=\"preview\" data-href=\"");
+        out.push_str(href);
+        self.previews.push_middle(out, i, root);
+        out.push_str(href);
+        out.push_str(&self.previews.end);
     }
 }
 

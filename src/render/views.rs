@@ -70,7 +70,9 @@ pub struct DocView<'a> {
     pub notes_html: &'a str,
     pub notes: usize,
     pub terms: Vec<TermUse>,
-    pub backlinks: Vec<Link>,
+    /// The pages that link this one, each a [`Link`] as a template value (made once for the
+    /// site: `super::backlinks`).
+    pub backlinks: Vec<tera::Value>,
     /// The document's translations, the one shown by default first; empty without any.
     pub translations: Vec<TranslationView>,
 }
@@ -92,7 +94,9 @@ pub struct PageView<'a> {
     pub body_html: &'a str,
     /// With `notes: end`, the page's footnotes as a numbered list; else "".
     pub notes_html: &'a str,
-    pub backlinks: Vec<Link>,
+    /// The pages that link this one, each a [`Link`] as a template value (made once for the
+    /// site: `super::backlinks`).
+    pub backlinks: Vec<tera::Value>,
 }
 
 #[derive(Serialize)]
@@ -146,7 +150,9 @@ pub struct EntryView {
     pub related: Vec<RelatedView>,
     pub count: usize,
     pub documents: Vec<OccurrenceGroup>,
-    pub backlinks: Vec<Link>,
+    /// The pages that link this one, each a [`Link`] as a template value (made once for the
+    /// site: `super::backlinks`).
+    pub backlinks: Vec<tera::Value>,
 }
 
 /// What a page's `<head>` tells those who share, index or subscribe to it (`meta`): the Open

@@ -150,6 +150,59 @@ fn a_document_page_lists_the_pages_that_link_to_it() {
     );
 }
 
+/// A page's "Linked from" list (the links `css` finds): each page's title and address, in the
+/// list's order.
+fn linked_from(page: &Page, css: &str) -> Vec<(String, String)> {
+    (page.all(css).iter())
+        .map(|a| {
+            (
+                crate::support::text_of(a),
+                a.attr("href").unwrap_or_default().to_owned(),
+            )
+        })
+        .collect()
+}
+
+/// The list is by title, then address, whatever the pages' names and kinds, each page once
+/// however often it links; an entry page, two folders deep, lists the same pages from there.
+#[test]
+fn the_pages_that_link_a_page_are_listed_by_title_then_address() {
+    let site = Site::new(&[
+        ("seeds/target.md", "# Ziel\n\nSee [Krim](term:krim).\n"),
+        ("seeds/a.md", "# Zebra\n\n[Ziel](doc:target) and [again](doc:target).\n"),
+        ("seeds/b.md", "# Apfel\n\n[Ziel](doc:target), [Krim](term:krim).\n"),
+        ("seeds/c.md", "# Apfel\n\n[Ziel](doc:target), [Krim](term:krim).\n"),
+        ("seeds/d.md", "# Mitte\n\nLinks nowhere.\n"),
+        ("content/pages/about.md", "# Beta\n\n[Ziel](doc:target).\n"),
+        (
+            "content/glossary.yaml",
+            "- id: krim\n  term: Krim\n  definition: See [Ziel](doc:target).\n",
+        ),
+    ]);
+    site.build_ok(&[]);
+    let pair = |title: &str, href: &str| (title.to_owned(), href.to_owned());
+    assert_eq!(
+        linked_from(&site.page("target/index.html"), "section.backlinks a"),
+        [
+            pair("Apfel", "../b/index.html"),
+            pair("Apfel", "../c/index.html"),
+            pair("Beta", "../about/index.html"),
+            pair("Krim", "../glossary/krim/index.html"),
+            pair("Zebra", "../a/index.html"),
+        ]
+    );
+    assert_eq!(
+        // Krim has no forms and no related entries: its facts are its backlinks.
+        linked_from(&site.page("glossary/krim/index.html"), "dl.facts a"),
+        [
+            pair("Apfel", "../../b/index.html"),
+            pair("Apfel", "../../c/index.html"),
+            pair("Ziel", "../../target/index.html"),
+        ]
+    );
+    assert!(linked_from(&site.page("d/index.html"), "section.backlinks a").is_empty());
+}
+
 #[test]
 fn a_document_linked_from_nowhere_lists_nothing() {
     let site = Site::new(&[

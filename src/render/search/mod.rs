@@ -475,6 +475,9 @@ mod tests {
             "OE",
             "aee",
             "aue",
+            // A digraph whose letters come one from ASCII, one from a folded character.
+            "äe",
+            "aé",
             "Müller",
             "Größe",
             "Ærø",
