@@ -26,10 +26,21 @@ pub struct FormMatch {
     pub range: Range<usize>,
 }
 
+/// How much text a matcher is built to search: its automaton is chosen for it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scan {
+    /// Every document of a site: a DFA, whose larger build pays, as overlapping search in an
+    /// NFA costs several times more per byte.
+    Site,
+    /// A few documents (an edit's, against the kept site): an NFA, built in a fraction of the
+    /// DFA's time and memory (at 2,000 entries about 1 ms against 7, and 4 MB less).
+    Few,
+}
+
 impl Matcher {
     /// Builds the automaton. Forms listed by two entries are returned as clashes
     /// `(form, first entry, second entry)`; the form then stays with the first.
-    pub fn new(entries: &[Entry]) -> (Matcher, Vec<(String, usize, usize)>) {
+    pub fn new(entries: &[Entry], scan: Scan) -> (Matcher, Vec<(String, usize, usize)>) {
         let mut owner: HashMap<&str, usize> = HashMap::new();
         let mut patterns = Vec::new();
         let mut entry_of = Vec::new();
@@ -50,11 +61,13 @@ impl Matcher {
         let automaton = if patterns.is_empty() {
             None
         } else {
-            // Built once for the whole site and run over every document: a DFA is worth its
-            // larger build, as overlapping search in an NFA costs several times more per byte.
+            let kind = match scan {
+                Scan::Site => AhoCorasickKind::DFA,
+                Scan::Few => AhoCorasickKind::ContiguousNFA,
+            };
             AhoCorasick::builder()
                 .match_kind(MatchKind::Standard)
-                .kind(Some(AhoCorasickKind::DFA))
+                .kind(Some(kind))
                 .build(&patterns)
                 .ok()
         };
@@ -116,16 +129,22 @@ mod tests {
         }
     }
 
+    /// What the matcher finds in `text`, built for a whole site; built for a few documents, it
+    /// must find the same.
     fn find(entries: &[Entry], text: &str) -> Vec<(String, String)> {
-        let (m, _) = Matcher::new(entries);
         let block = Block {
             text: text.into(),
             ..Block::default()
         };
-        m.find(&block)
-            .into_iter()
-            .map(|f| (entries[f.entry].id.clone(), text[f.range].to_owned()))
-            .collect()
+        let found = |scan| {
+            let (m, _) = Matcher::new(entries, scan);
+            (m.find(&block).into_iter())
+                .map(|f| (entries[f.entry].id.clone(), text[f.range].to_owned()))
+                .collect::<Vec<_>>()
+        };
+        let site = found(Scan::Site);
+        assert_eq!(found(Scan::Few), site, "the NFA finds what the DFA finds in {text:?}");
+        site
     }
 
     #[test]
@@ -169,7 +188,7 @@ mod tests {
 
     #[test]
     fn code_is_not_searched() {
-        let (m, _) = Matcher::new(&[entry("x", &["Lawrow"])]);
+        let (m, _) = Matcher::new(&[entry("x", &["Lawrow"])], Scan::Site);
         let block = Block {
             text: "Lawrow Lawrow".into(),
             code: std::iter::once(0..6).collect(),
@@ -180,7 +199,7 @@ mod tests {
 
     #[test]
     fn a_form_of_two_entries_is_a_clash() {
-        let (_, clashes) = Matcher::new(&[entry("a", &["X"]), entry("b", &["X"])]);
+        let (_, clashes) = Matcher::new(&[entry("a", &["X"]), entry("b", &["X"])], Scan::Site);
         assert_eq!(clashes, [("X".to_string(), 0, 1)]);
     }
 }

@@ -183,8 +183,14 @@ pub struct Glossary {
 }
 
 impl Glossary {
+    /// The glossary for resolving every document of a site.
     pub fn new(entries: &[Entry]) -> Glossary {
-        let (matcher, clashes) = glossary::Matcher::new(entries);
+        Glossary::scanning(entries, glossary::Scan::Site)
+    }
+
+    /// The glossary for resolving what `scan` says.
+    pub fn scanning(entries: &[Entry], scan: glossary::Scan) -> Glossary {
+        let (matcher, clashes) = glossary::Matcher::new(entries, scan);
         let term_ids = entries.iter().enumerate().map(|(i, e)| (e.id.clone(), i)).collect();
         Glossary {
             matcher,

@@ -268,8 +268,9 @@ impl Kept {
 /// index made again (`Site::relink_kept`), without the checks of [`super::resolve`], whose
 /// messages the build that saved the snapshot gave; no link is checked. The site keeps the
 /// parts it was read from ([`Origin`]), for a save after an edit to give back those that did
-/// not change. `None` for parts that do not read back whole as this glossa's values.
-pub fn load(kept: Kept, config: Config) -> Option<Site> {
+/// not change. Its glossary is built for what `scan` says the site will resolve again. `None`
+/// for parts that do not read back whole as this glossa's values.
+pub fn load(kept: Kept, config: Config, scan: super::glossary::Scan) -> Option<Site> {
     let (chunks, pages, entries, backlinks) = read(&kept)?;
     let names = chunks_named(&kept.head)?;
     let origin = Origin {
@@ -286,7 +287,7 @@ pub fn load(kept: Kept, config: Config) -> Option<Site> {
     for chunk in chunks {
         docs.extend(chunk);
     }
-    let glossary = Glossary::new(&entries);
+    let glossary = Glossary::scanning(&entries, scan);
     let mut site = Site {
         config,
         docs,
@@ -344,6 +345,7 @@ fn whole<'b, T: serde::Deserialize<'b>>(bytes: &'b [u8]) -> Option<T> {
 mod tests {
     use super::*;
     use crate::render::{Sink, render_site};
+    use crate::resolve::glossary::Scan;
     use std::collections::BTreeMap;
     use std::path::{Path, PathBuf};
     use std::sync::Mutex;
@@ -419,7 +421,7 @@ mod tests {
     fn assert_round_trip(root: &Path) {
         let site = load_site(root);
         let bytes = save(&site);
-        let back = load(bytes.clone(), site.config.clone()).expect("a snapshot loads");
+        let back = load(bytes.clone(), site.config.clone(), Scan::Site).expect("a snapshot loads");
         assert!(save(&back) == bytes, "the site loaded back is the site saved");
         let (before, after) = (rendered(root, &site), rendered(root, &back));
         assert_eq!(
@@ -494,7 +496,7 @@ mod tests {
         assert!(site.docs.iter().any(|d| !d.translations.is_empty()));
         assert_round_trip(dir.path());
         // The selectors a build dropped are read back as the one shared empty selector.
-        let back = load(save(&site), site.config.clone()).unwrap();
+        let back = load(save(&site), site.config.clone(), Scan::Few).unwrap();
         let none = crate::parse::sidecar::Selector::none();
         let selectors: Vec<_> = back.docs.iter().flat_map(|d| d.doc.annotations.iter()).collect();
         assert!(selectors.len() > 3 && selectors.iter().all(|a| std::sync::Arc::ptr_eq(&a.selector, &none)));
@@ -565,7 +567,7 @@ mod tests {
         let n = CHUNK * 5 + 7;
         let chunks = n.div_ceil(CHUNK);
         let made_again = |edit: &dyn Fn(&mut Site) -> Vec<String>| -> Vec<usize> {
-            let mut site = load(save(&site_of(n)), Config::default()).expect("a snapshot loads");
+            let mut site = load(save(&site_of(n)), Config::default(), Scan::Few).expect("a snapshot loads");
             for (i, chunk) in site.origin.as_mut().unwrap().chunks.iter_mut().enumerate() {
                 chunk.bytes = format!("as read: {i}").into_bytes();
             }
@@ -690,7 +692,7 @@ mod tests {
             Err(Spoiled::Chunk(0)),
             "a chunk of another snapshot"
         );
-        let load = |k: Kept| load(k, site.config.clone()).map(|s| s.docs.len());
+        let load = |k: Kept| load(k, site.config.clone(), Scan::Few).map(|s| s.docs.len());
         assert_eq!(load(save(&site)), Some(2));
         let none = Site {
             docs: Vec::new(),
@@ -731,7 +733,7 @@ mod tests {
                     }],
                 };
                 // Either no snapshot or, by chance, one that still reads: never a panic.
-                let _ = load(kept, site.config.clone());
+                let _ = load(kept, site.config.clone(), Scan::Few);
             }
         }
     }
