@@ -267,9 +267,12 @@ impl Cache {
         std::fs::create_dir_all(&self.dir)?;
         let mut named = crate::hash::FastSet::default();
         let mut added = Vec::new();
+        // A chunk given by its name alone is as it was read from its file here.
         let head = crate::resolve::snapshot::save_to(site, &mut |hash, bytes| {
             named.insert(hash);
-            if self.keep_part(hash, bytes)? {
+            if let Some(bytes) = bytes
+                && self.keep_part(hash, bytes)?
+            {
                 added.push(hash);
             }
             Ok(())

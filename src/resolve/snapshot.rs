@@ -86,36 +86,35 @@ pub fn chunks_named(head: &[u8]) -> Option<Vec<u64>> {
 /// The site's documents, pages, glossary entries and backlinks as parts, each given to `put`
 /// with its hash as it is made (the chunks in order, made in parallel a few at a time, then the
 /// head): the snapshot is never held whole. A chunk the site was loaded with and still holds as
-/// it was ([`Origin`]) is given as it was read. Returns the head's hash. Take it before
-/// [`Site::forget_links`].
-pub fn save_to(site: &Site, put: &mut dyn FnMut(u64, &[u8]) -> std::io::Result<()>) -> std::io::Result<u64> {
+/// it was ([`Origin`]) is given by its name alone (`None`): its file is where it was read from.
+/// Returns the head's hash. Take it before [`Site::forget_links`].
+pub fn save_to(site: &Site, put: &mut Put) -> std::io::Result<u64> {
+    save_parts(site, site.origin.as_ref(), put)
+}
+
+/// Where [`save_to`] gives each part: its name, and its bytes unless it is as it was read.
+pub type Put<'a> = dyn FnMut(u64, Option<&[u8]>) -> std::io::Result<()> + 'a;
+
+/// [`save_to`], giving back the chunks `origin` holds as they were read.
+fn save_parts(site: &Site, origin: Option<&Origin>, put: &mut Put) -> std::io::Result<u64> {
     use rayon::prelude::*;
     let mut names = Vec::with_capacity(site.docs.len().div_ceil(CHUNK));
     let batch = CHUNK * 2 * rayon::current_num_threads();
     for (b, docs) in site.docs.chunks(batch).enumerate() {
         let first = b * batch / CHUNK;
         let made: Vec<(u64, Option<Vec<u8>>)> = (docs.par_chunks(CHUNK).enumerate())
-            .map(
-                |(i, chunk)| match site.origin.as_ref().and_then(|o| o.unchanged(first + i, chunk)) {
-                    Some(hash) => Ok((hash, None)),
-                    None => part(chunk).map(|(hash, bytes)| (hash, Some(bytes))),
-                },
-            )
+            .map(|(i, chunk)| match origin.and_then(|o| o.unchanged(first + i, chunk)) {
+                Some(hash) => Ok((hash, None)),
+                None => part(chunk).map(|(hash, bytes)| (hash, Some(bytes))),
+            })
             .collect::<Result<_, _>>()?;
-        for (i, (hash, bytes)) in made.into_iter().enumerate() {
-            let bytes = match &bytes {
-                Some(bytes) => bytes,
-                None => site
-                    .origin
-                    .as_ref()
-                    .map_or(&[][..], |o| o.chunks[first + i].bytes.as_slice()),
-            };
-            put(hash, bytes)?;
+        for (hash, bytes) in made {
+            put(hash, bytes.as_deref())?;
             names.push(hash);
         }
     }
     let (hash, head) = part(&(&names, &site.pages, &site.entries, stored_backlinks(&site.backlinks)))?;
-    put(hash, &head)?;
+    put(hash, Some(&head))?;
     Ok(hash)
 }
 
@@ -127,11 +126,10 @@ pub struct Origin {
     edited: FastSet<String>,
 }
 
-/// A chunk as it was read: its name (hash), its bytes, and the hash of its documents' slugs in
-/// order.
+/// A chunk as it was read: its name (hash) and the hash of its documents' slugs in order. Its
+/// bytes are not kept: its file is in the cache, and the memory goes to the build.
 struct OriginChunk {
     hash: u64,
-    bytes: Vec<u8>,
     slugs: u64,
 }
 
@@ -202,16 +200,16 @@ fn read_backlinks(stored: StoredBacklinks<String>) -> Option<BTreeMap<PageRef, B
     Some(backlinks.into_iter().collect())
 }
 
-/// [`save_to`] into memory.
+/// [`save_to`] into memory, every part made (none given back as read).
 pub fn save(site: &Site) -> Kept {
     let mut parts = Vec::new();
     // Making a part fails for no value these types hold (every sequence has its length, every
     // path is written as bytes); were it to, no parts are no snapshot to `load`.
-    let mut keep = |_, bytes: &[u8]| {
-        parts.push(bytes.to_vec());
+    let mut keep = |_, bytes: Option<&[u8]>| {
+        parts.push(bytes.unwrap_or_default().to_vec());
         Ok(())
     };
-    if save_to(site, &mut keep).is_err() {
+    if save_parts(site, None, &mut keep).is_err() {
         parts.clear();
     }
     let head = parts.pop().unwrap_or_default();
@@ -273,11 +271,11 @@ impl Kept {
 pub fn load(kept: Kept, config: Config, scan: super::glossary::Scan) -> Option<Site> {
     let (chunks, pages, entries, backlinks) = read(&kept)?;
     let names = chunks_named(&kept.head)?;
+    drop(kept);
     let origin = Origin {
-        chunks: (kept.chunks.into_iter().zip(names).zip(&chunks))
-            .map(|((bytes, hash), docs)| OriginChunk {
+        chunks: (names.into_iter().zip(&chunks))
+            .map(|(hash, docs)| OriginChunk {
                 hash,
-                bytes,
                 slugs: slugs_hash(docs),
             })
             .collect(),
@@ -546,11 +544,12 @@ mod tests {
         }
     }
 
-    /// The parts `site` saves to, with their names, in order (the head last).
-    fn parts(site: &Site) -> Vec<(u64, Vec<u8>)> {
+    /// The parts `site` saves to, with their names, in order (the head last): `None` for a
+    /// chunk given back as it was read.
+    fn parts(site: &Site) -> Vec<(u64, Option<Vec<u8>>)> {
         let mut parts = Vec::new();
         save_to(site, &mut |hash, bytes| {
-            parts.push((hash, bytes.to_vec()));
+            parts.push((hash, bytes.map(<[u8]>::to_vec)));
             Ok(())
         })
         .unwrap();
@@ -559,7 +558,7 @@ mod tests {
 
     /// A site loaded from a snapshot saves again, after an edit, to the parts a site never
     /// saved saves to; the chunks that hold the same documents in the same order, none edited,
-    /// are given back as they were read (here marked, to be told apart), and only the others
+    /// are given back as they were read (by their names alone), and only the others
     /// are made again: the edited document's, and every chunk a document that moved (its title
     /// changed its place) left, crossed or entered.
     #[test]
@@ -568,9 +567,6 @@ mod tests {
         let chunks = n.div_ceil(CHUNK);
         let made_again = |edit: &dyn Fn(&mut Site) -> Vec<String>| -> Vec<usize> {
             let mut site = load(save(&site_of(n)), Config::default(), Scan::Few).expect("a snapshot loads");
-            for (i, chunk) in site.origin.as_mut().unwrap().chunks.iter_mut().enumerate() {
-                chunk.bytes = format!("as read: {i}").into_bytes();
-            }
             let slugs = edit(&mut site);
             site.relink_edited(&slugs, &mut Vec::new());
             let given = parts(&site);
@@ -588,7 +584,7 @@ mod tests {
             let mut again = Vec::new();
             for (i, (given, fresh)) in given.iter().zip(&fresh).enumerate() {
                 assert_eq!(given.0, fresh.0, "part {i} has the name a site never saved gives it");
-                if given.1 == format!("as read: {i}").into_bytes() {
+                if given.1.is_none() {
                     assert!(i < chunks, "the head is made again");
                 } else {
                     assert!(given == fresh, "part {i} as a site never saved makes it");
