@@ -126,12 +126,7 @@ fn write_edit(
     let out = &opened.out;
     let mut wanted = FileSet::of_every_document(site.config.epub.file.as_deref());
     wanted.files.extend(pages);
-    let changes = crate::write::Changes::only(out, wanted).map_err(|e| {
-        Fatal(format!(
-            "cannot create the staging folder beside {}: {e}",
-            out.display()
-        ))
-    })?;
+    let changes = crate::write::Changes::only(out, wanted).map_err(Fatal::staging(out))?;
     let bodies = Reload::new(&site.config);
     let statics = StaticDir::new(&opts.root);
     // The outputs made of every document take the others' share from what they kept.
@@ -144,10 +139,8 @@ fn write_edit(
         Ok(stats) => stats,
         Err(e) => return Ok(Err(e)),
     };
-    cache::Cache::forget(out).map_err(|e| Fatal(format!("cannot remove the build cache of {}: {e}", out.display())))?;
-    let done = changes
-        .commit()
-        .map_err(|e| Fatal(format!("cannot write the changed files into {}: {e}", out.display())))?;
+    cache::Cache::forget(out).map_err(Fatal::forgetting(out))?;
+    let done = changes.commit().map_err(Fatal::committing(out))?;
     Ok(Ok((stats, done)))
 }
 

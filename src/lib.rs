@@ -111,6 +111,28 @@ pub struct Summary {
 #[derive(Debug)]
 pub struct Fatal(pub String);
 
+impl Fatal {
+    /// No staging folder could be made beside the output `out`.
+    pub(crate) fn staging(out: &Path) -> impl Fn(std::io::Error) -> Fatal + '_ {
+        move |e| {
+            Fatal(format!(
+                "cannot create the staging folder beside {}: {e}",
+                out.display()
+            ))
+        }
+    }
+
+    /// The build cache of the output `out` could not be removed before the output changed.
+    pub(crate) fn forgetting(out: &Path) -> impl Fn(std::io::Error) -> Fatal + '_ {
+        move |e| Fatal(format!("cannot remove the build cache of {}: {e}", out.display()))
+    }
+
+    /// The files a build changed could not be written into the output `out`.
+    pub(crate) fn committing(out: &Path) -> impl Fn(std::io::Error) -> Fatal + '_ {
+        move |e| Fatal(format!("cannot write the changed files into {}: {e}", out.display()))
+    }
+}
+
 impl std::fmt::Display for Fatal {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
@@ -312,8 +334,10 @@ fn save_cache_with(
     (out, changed): (&Path, Option<&[String]>),
     outcome: &mut Outcome,
 ) {
-    let saved = (parts.and_then(|parts| cache.save_kept(&mut manifest, keep.into_blobs()).map(|()| parts)))
-        .and_then(|parts| cache.save_with(manifest, out, Some(parts), changed));
+    let saved = parts.and_then(|parts| {
+        cache.save_kept(&mut manifest, keep.into_blobs())?;
+        cache.save_with(manifest, out, Some(parts), changed)
+    });
     if let Err(e) = saved {
         outcome.diagnostics.push(
             Diagnostic::warning(
@@ -409,18 +433,13 @@ fn write_site(
     let statics = load::StaticDir::new(&opts.root);
     let carry = render::kept::Carry { last: None, keep };
     let render = |sink: &dyn render::Sink| render::render_site_and_book(site, &bodies, theme, &statics, sink, carry);
-    let staging_failed = |e: std::io::Error| {
-        Fatal(format!(
-            "cannot create the staging folder beside {}: {e}",
-            out.display()
-        ))
-    };
+    let staging_failed = Fatal::staging(out);
     let forget = || {
         match cache {
             Some(_) => cache::Cache::forget(out),
             None => cache::Cache::forget_wholly(out),
         }
-        .map_err(|e| Fatal(format!("cannot remove the build cache of {}: {e}", out.display())))
+        .map_err(Fatal::forgetting(out))
     };
     if cache.is_some_and(|c| c.previous.is_some()) && out.join(output::MARKER).is_file() {
         let changes = write::Changes::new(out).map_err(staging_failed)?;
@@ -430,9 +449,7 @@ fn write_site(
         };
         copy_static(opts, theme, &changes)?;
         forget()?;
-        let done = changes
-            .commit()
-            .map_err(|e| Fatal(format!("cannot write the changed files into {}: {e}", out.display())))?;
+        let done = changes.commit().map_err(Fatal::committing(out))?;
         return Ok(Ok((stats, Some(done.written.len() + done.removed.len()))));
     }
     let staging = write::Staging::new(out).map_err(staging_failed)?;

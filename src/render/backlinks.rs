@@ -7,22 +7,18 @@
 //! placed in the order and made into a template value once, not once for each page it links:
 //! a list is then the places of its pages, sorted as numbers, and their values, shared.
 
-use super::PageMaker;
+use super::{PageMaker, READING_ROOTS};
 use crate::concat::cat;
 use crate::hash::FastMap;
 use crate::layout::{PageRef, page_path};
 use std::sync::OnceLock;
 
-/// Where pages stand that show backlinks, by their way back to the site root: documents and
-/// extra pages one folder deep, entry pages two.
-const ROOTS: [&str; 2] = ["../", "../../"];
-
 /// Every page that links another, in the order the lists of backlinks show them.
 #[derive(Default)]
 pub(super) struct Linkers {
     order: OnceLock<Order>,
-    /// By root (as [`ROOTS`]), by place in the order: the page's link as a template value, its
-    /// address made from that root.
+    /// By root (as [`READING_ROOTS`]), by place in the order: the page's link as a template
+    /// value, its address made from that root.
     values: [OnceLock<Vec<tera::Value>>; 2],
 }
 
@@ -99,7 +95,7 @@ impl PageMaker<'_> {
         let mut places: Vec<u32> = from.iter().filter_map(|r| order.place(r)).collect();
         places.sort_unstable();
         let values = |all: &[tera::Value]| places.iter().map(|&at| all[at as usize].clone()).collect();
-        match ROOTS.iter().position(|r| *r == root) {
+        match READING_ROOTS.iter().position(|r| *r == root) {
             Some(i) => values(self.linkers.values[i].get_or_init(|| order.values(root))),
             None => values(&order.values(root)),
         }

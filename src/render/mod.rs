@@ -43,6 +43,11 @@ use body::BodyOptions;
 use kept::Carry;
 use views::*;
 
+/// Where the pages that carry previews and backlinks stand, by their way back to the site root:
+/// documents and extra pages one folder deep, entry pages two. What such pages share is made
+/// once for each (`previews`, `backlinks`).
+const READING_ROOTS: [&str; 2] = ["../", "../../"];
+
 /// Where rendered files go: a path relative to the output root, and the bytes. Document
 /// pages are rendered and handed over from several threads at once.
 pub trait Sink: Sync {

@@ -19,17 +19,13 @@
 //! once for entry pages. So is the rest of its preview, but for the link it carries, which is
 //! the page's.
 
-use super::PageMaker;
+use super::{PageMaker, READING_ROOTS};
 use crate::concat::cat;
 use crate::hash::{FastMap, FastSet};
 use crate::layout::linked_entry;
 use crate::markdown::{BODY_BASE, escape, markdown_html, plain_text};
 use crate::parse::Entry;
 use std::sync::OnceLock;
-
-/// Where pages stand that link entries, by their way back to the site root: documents and extra
-/// pages one folder deep, entry pages two.
-const ROOTS: [&str; 2] = ["../", "../../"];
 
 /// The glossary as previews need it: entries by id, and each entry's preview made once for each
 /// root, when a page first links it, but for the link it carries, which is the page's.
@@ -39,8 +35,8 @@ pub(super) struct Previews<'a> {
     /// The entries' places by their ids, made when a page first links an entry. (Keys owned: a
     /// cell of borrowed keys would tie `PageMaker` to one lifetime.)
     by_id: OnceLock<FastMap<String, usize>>,
-    /// By root (as [`ROOTS`]), by entry: the entry's preview between the two places that name
-    /// the link (`push_preview`), links made from that root.
+    /// By root (as [`READING_ROOTS`]), by entry: the entry's preview between the two places
+    /// that name the link (`push_preview`), links made from that root.
     made: [Vec<OnceLock<String>>; 2],
     /// Every preview's end, after the link: its label (`preview_open`) and closing tags.
     end: String,
@@ -78,7 +74,7 @@ impl<'a> Previews<'a> {
                 "<p class=\"preview-open\"><a href=\""
             ]
         };
-        match ROOTS.iter().position(|r| *r == root) {
+        match READING_ROOTS.iter().position(|r| *r == root) {
             Some(r) => out.push_str(self.made[r][i].get_or_init(make)),
             None => out.push_str(&make()),
         }

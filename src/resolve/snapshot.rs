@@ -269,8 +269,7 @@ impl Kept {
 /// not change. Its glossary is built for what `scan` says the site will resolve again. `None`
 /// for parts that do not read back whole as this glossa's values.
 pub fn load(kept: Kept, config: Config, scan: super::glossary::Scan) -> Option<Site> {
-    let (chunks, pages, entries, backlinks) = read(&kept)?;
-    let names = chunks_named(&kept.head)?;
+    let (names, chunks, pages, entries, backlinks) = read(&kept)?;
     drop(kept);
     let origin = Origin {
         chunks: (names.into_iter().zip(&chunks))
@@ -304,17 +303,19 @@ pub fn load(kept: Kept, config: Config, scan: super::glossary::Scan) -> Option<S
 /// What the head of a snapshot holds: the chunks' names, the pages, the entries, the backlinks.
 type Head = (Vec<u64>, Vec<ResolvedDoc>, Vec<Entry>, StoredBacklinks<String>);
 
-/// The chunks of documents, pages, entries and backlinks of a snapshot's parts, if they read
-/// back whole.
-#[allow(clippy::type_complexity)]
-fn read(
-    kept: &Kept,
-) -> Option<(
+/// What [`read`] makes of a snapshot: the chunks' names, the chunks of documents, the pages,
+/// the entries and the backlinks.
+type Read = (
+    Vec<u64>,
     Vec<Vec<ResolvedDoc>>,
     Vec<ResolvedDoc>,
     Vec<Entry>,
     BTreeMap<PageRef, BTreeSet<PageRef>>,
-)> {
+);
+
+/// The chunks' names and documents, pages, entries and backlinks of a snapshot's parts, if
+/// they read back whole.
+fn read(kept: &Kept) -> Option<Read> {
     use rayon::prelude::*;
     let (chunks, head) = rayon::join(
         || {
@@ -323,12 +324,12 @@ fn read(
                 .collect::<Option<Vec<Vec<ResolvedDoc>>>>()
         },
         || {
-            let (_, pages, entries, backlinks): Head = whole(values(&kept.head)?)?;
-            Some((pages, entries, read_backlinks(backlinks)?))
+            let (names, pages, entries, backlinks): Head = whole(values(&kept.head)?)?;
+            Some((names, pages, entries, read_backlinks(backlinks)?))
         },
     );
-    let (pages, entries, backlinks) = head?;
-    Some((chunks?, pages, entries, backlinks))
+    let (names, pages, entries, backlinks) = head?;
+    Some((names, chunks?, pages, entries, backlinks))
 }
 
 /// The value `bytes` hold, if they hold one and nothing more.
@@ -520,7 +521,7 @@ mod tests {
             d.doc.slug = format!("d{i}");
         }
         let bytes = save(&many(docs));
-        let (chunks, _, entries, _) = read(&bytes).expect("a snapshot of many chunks");
+        let (_, chunks, _, entries, _) = read(&bytes).expect("a snapshot of many chunks");
         let docs: Vec<ResolvedDoc> = chunks.into_iter().flatten().collect();
         assert_eq!(entries.len(), small.entries.len());
         let slugs: Vec<String> = docs.iter().map(|d| d.doc.slug.clone()).collect();

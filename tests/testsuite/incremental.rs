@@ -2,7 +2,7 @@
 //! writes nothing when nothing changed, and otherwise writes only the files that differ; the
 //! output is always byte for byte what a build from nothing makes.
 
-use crate::support::{Site, files_under, stray_staging};
+use crate::support::{Run, Site, files_under, stray_staging};
 use std::path::Path;
 
 const GLOSSARY: &str = "- id: hund\n  term: Hund\n  kind: noun\n  definition: Ein Tier, das bellt.\n- id: katze\n  term: Katze\n  kind: noun\n  definition: Ein Tier, das schläft.\n";
@@ -269,21 +269,30 @@ fn no_cache_builds_from_nothing_and_forgets_the_cache() {
     assert_eq!(changed(&next.stdout), None, "no cache to use: from nothing\n{next}");
 }
 
-#[test]
-fn a_failed_build_leaves_the_output_and_the_cache_as_they_were() {
-    let site = site();
+/// Builds `site` after `edit`, a build that fails: it leaves the output and the cache as the
+/// last build left them, and no staging folder. Returns the failed run.
+fn fails_leaving_all_as_it_was(site: &Site, edit: impl FnOnce()) -> Run {
     site.build_ok(&["--quiet"]);
     let output = files_under(&site.out());
     let cache = files_under(&site.root().join(".public.glossa-cache"));
-    site.write(
-        "seeds/katze.yaml",
-        "annotations:\n  - quote: nirgends zu finden\n    note: Fehlt.\n",
-    );
+    edit();
     let run = site.build(&[]);
     assert_eq!(run.code, 1, "{run}");
     assert_eq!(files_under(&site.out()), output);
     assert_eq!(files_under(&site.root().join(".public.glossa-cache")), cache);
     assert_eq!(stray_staging(&site.root()), Vec::<String>::new());
+    run
+}
+
+#[test]
+fn a_failed_build_leaves_the_output_and_the_cache_as_they_were() {
+    let site = site();
+    fails_leaving_all_as_it_was(&site, || {
+        site.write(
+            "seeds/katze.yaml",
+            "annotations:\n  - quote: nirgends zu finden\n    note: Fehlt.\n",
+        )
+    });
 }
 
 #[test]
@@ -291,23 +300,17 @@ fn a_build_that_fails_as_it_renders_takes_back_the_parts_of_the_site_it_kept() {
     // The kept site's parts are written while the site renders: a template that fails only
     // then must leave the cache as the last build saved it, without the new site's parts.
     let site = site();
-    site.build_ok(&["--quiet"]);
-    let output = files_under(&site.out());
-    let cache = files_under(&site.root().join(".public.glossa-cache"));
-    site.write(
-        "seeds/katze.md",
-        "# Die Katze\n\nDie Katze schläft lange. Der Hund nicht.\n",
-    );
-    site.write(
-        "themes/default/templates/document.html",
-        "{% extends \"base.html\" %}{% block main %}{{ doc.nope.deeper }}{% endblock main %}",
-    );
-    let run = site.build(&[]);
-    assert_eq!(run.code, 1, "{run}");
+    let run = fails_leaving_all_as_it_was(&site, || {
+        site.write(
+            "seeds/katze.md",
+            "# Die Katze\n\nDie Katze schläft lange. Der Hund nicht.\n",
+        );
+        site.write(
+            "themes/default/templates/document.html",
+            "{% extends \"base.html\" %}{% block main %}{{ doc.nope.deeper }}{% endblock main %}",
+        );
+    });
     assert!(run.stderr.contains("document.html:1:"), "{run}");
-    assert_eq!(files_under(&site.out()), output);
-    assert_eq!(files_under(&site.root().join(".public.glossa-cache")), cache);
-    assert_eq!(stray_staging(&site.root()), Vec::<String>::new());
 }
 
 /// What a build from nothing of the same site says: its warnings and errors.
