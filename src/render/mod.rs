@@ -67,6 +67,16 @@ pub trait Sink: Sync {
         ))
     }
 
+    /// The file the output holds at `path`, as the last build left it, to read: after an
+    /// edit, the book copies its unchanged chapters from it (`kept`). Only a sink over an
+    /// existing output can; the others say so.
+    fn last(&self, path: &str) -> std::io::Result<Box<dyn LastFile + '_>> {
+        Err(std::io::Error::new(
+            std::io::ErrorKind::Unsupported,
+            format!("{path}: there is no output to read"),
+        ))
+    }
+
     /// Told as document pages are done, `(done, total)`, for a progress display.
     fn progress(&self, _done: usize, _total: usize) {}
 
@@ -76,6 +86,10 @@ pub trait Sink: Sync {
         true
     }
 }
+
+/// A file of the output as [`Sink::last`] gives it.
+pub trait LastFile: std::io::Read + std::io::Seek + Send {}
+impl<T: std::io::Read + std::io::Seek + Send> LastFile for T {}
 
 /// A piece of a file written by [`Sink::patch`].
 #[derive(Clone, Debug, PartialEq, Eq)]

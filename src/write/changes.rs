@@ -133,6 +133,11 @@ impl Sink for Changes {
         self.staging.stream(rel)
     }
 
+    fn last(&self, rel: &str) -> std::io::Result<Box<dyn crate::render::LastFile + '_>> {
+        let file = std::fs::File::open(self.out.join(rel))?;
+        Ok(Box::new(std::io::BufReader::new(file)))
+    }
+
     /// Staged only if the pieces change the file: the old ranges are copied by the kernel
     /// (`io::copy` between files), never read into memory.
     fn patch(&self, rel: &str, pieces: &[Piece]) -> std::io::Result<()> {

@@ -952,3 +952,60 @@ fn links_into_and_out_of_edited_documents_after_edits_are_what_a_build_from_noth
         "# Die Maus\n\nDie Maus piept, [wie die Katze](doc:katze#kopf).\n",
     );
 }
+
+/// A book whose chapters show images: after an edit of documents, the chapters of the others
+/// are copied from the last book, compressed as they stand there, and the book is what a
+/// build from nothing makes, whichever chapter changed (the first, a middle one, the last),
+/// and when an edit shows an image no chapter showed before.
+#[test]
+fn a_book_after_edits_is_what_a_build_from_nothing_makes() {
+    let site = five_documents();
+    site.write(
+        "content/site.yaml",
+        "title: Fünf\nlang: de\nbase_url: https://example.org/\nsearch: false\nepub:\n  file: fuenf.epub\n",
+    );
+    site.write("content/static/bild.png", b"\x89PNG\r\n\x1a\nein Bild");
+    site.write("content/static/karte.png", b"\x89PNG\r\n\x1a\neine Karte");
+    site.write("content/pages/nachwort.md", "# Nachwort\n\nZuletzt.\n");
+    for name in ["b", "d"] {
+        site.write(
+            &format!("seeds/{name}.md"),
+            format!("# Text {name}\n\nDer Hund {name} bellt, und die Katze {name} schläft.\n\n![Bild](../bild.png)\n"),
+        );
+    }
+    age(&site.root());
+    site.build_ok(&["--quiet"]);
+    assert!(
+        site.root().join(".public.glossa-cache/kept-book").is_file(),
+        "the build keeps the book's chapters and their images"
+    );
+    let both: &[&str] = &["bellt", "schläft"];
+    let steps: [(&str, &str, &[&str]); 4] = [
+        ("the first chapter", "a.yaml", both),
+        ("a middle chapter, with an image", "d.yaml", &["Hund"]),
+        ("the last chapter", "e.yaml", &["Katze"]),
+        ("the first chapter again", "a.yaml", &["Hund", "Katze"]),
+    ];
+    for (what, file, quotes) in steps {
+        site.write(&format!("seeds/{file}"), sidecar(quotes, "Neu"));
+        let run = site.build_ok(&[]);
+        assert!(
+            run.stdout.contains("resolved again"),
+            "{what}: an edit of documents\n{run}"
+        );
+        assert_same_as_clean(&site, what);
+    }
+    site.write(
+        "seeds/c.md",
+        "# Text c\n\nDer Hund c bellt, und die Katze c schläft.\n\n![Karte](../karte.png)\n",
+    );
+    let run = site.build_ok(&[]);
+    assert!(run.stdout.contains("resolved again"), "an image new to the book\n{run}");
+    assert_same_as_clean(&site, "an image new to the book");
+    let book = std::fs::read(site.out().join("fuenf.epub")).expect("the book");
+    let names = String::from_utf8_lossy(&book);
+    assert!(
+        names.contains("EPUB/media/karte.png") && names.contains("EPUB/media/bild.png"),
+        "both images in the book"
+    );
+}

@@ -10,6 +10,7 @@
 //! the book's own files named with `_`, which no slug has, images under `media/`.
 
 mod container;
+mod kept;
 mod links;
 mod matter;
 mod package;
@@ -26,6 +27,7 @@ use crate::diagnostics::{Code, Diagnostic};
 use crate::resolve::Site;
 use crate::theme::NotePlacement;
 use container::{Container, Entry, Packing};
+use kept::{Copied, KeptBook, LastBook, Placed};
 use links::{BookLinks, chapter_file};
 use std::collections::{BTreeSet, HashSet};
 use std::io::Write;
@@ -118,12 +120,15 @@ pub(super) struct TocItem {
     pub(super) kind: Kind,
 }
 
-/// The book being written: its container, its chapters so far, the images it holds.
+/// The book being written: its container, its chapters so far (with the images each shows,
+/// what the book keeps), the images it holds; after an edit, the last book it copies from.
 pub(super) struct Taken<'s> {
     container: Container<Box<dyn Write + Send + 's>>,
     chapters: Vec<TocItem>,
+    kept: Vec<(String, Vec<String>)>,
     images: BTreeSet<String>,
     stats: Stats,
+    last: Option<LastBook<'s>>,
 }
 
 impl<'a> Epub<'a> {
@@ -259,6 +264,34 @@ impl<'a> Epub<'a> {
         }))
     }
 
+    /// A chapter taken into the book, made or copied: its images after it, and its place in
+    /// the contents and in what the book keeps.
+    fn took(&self, taken: &mut Taken, placed: Placed, images: Vec<String>) -> Result<(), RenderError> {
+        self.add_images(taken, images.clone())?;
+        taken.stats.pages += 1;
+        taken.stats.notes += placed.notes;
+        taken.stats.occurrences += placed.occurrences;
+        taken.kept.push((placed.toc.slug.clone(), images));
+        taken.chapters.push(placed.toc);
+        Ok(())
+    }
+
+    /// After an edit: the chapters of the last book before the item at `at` of the pass,
+    /// copied as they stand there.
+    fn copy_chapters(&self, taken: &mut Taken, at: usize) -> Result<(), RenderError> {
+        let copied = taken.last.as_mut().map(|last| last.before(at)).unwrap_or_default();
+        for Copied { entry, placed, images } in copied {
+            let Taken { last, container, .. } = &mut *taken;
+            if let Some(last) = last {
+                let file = (last.archive.by_name_raw(entry.as_bytes()))
+                    .map_err(|e| std::io::Error::other(format!("{}: {entry}: {e}", self.plan.path)))?;
+                container.copy(file)?;
+            }
+            self.took(taken, placed, images)?;
+        }
+        Ok(())
+    }
+
     /// The images not yet in the book, read and stored.
     fn add_images(&self, taken: &mut Taken, images: Vec<String>) -> Result<(), RenderError> {
         for path in images {
@@ -285,12 +318,22 @@ impl Output for Epub<'_> {
 
     /// The container, with what comes before the chapters: container.xml, the stylesheet, the
     /// cover and the title page.
-    fn start<'s>(&self, sink: &'s dyn Sink, _last: Option<&Kept>) -> Result<Taken<'s>, RenderError> {
+    fn start<'s>(&self, sink: &'s dyn Sink, last: Option<&Kept>) -> Result<Taken<'s>, RenderError> {
+        let site = self.maker.site;
+        let kept = last
+            .and_then(|l| l.get(kept::KEPT))
+            .and_then(|b| KeptBook::of(b, &self.plan, site));
+        let last = match kept {
+            Some(kept) => Some(LastBook::open(sink.last(&self.plan.path)?, kept, site, &self.plan)?),
+            None => None,
+        };
         let mut taken = Taken {
             container: Container::new(sink.stream(&self.plan.path)?, self.plan.time)?,
             chapters: Vec::new(),
+            kept: Vec::new(),
             images: BTreeSet::new(),
             stats: Stats::default(),
+            last,
         };
         let container_xml = package::container_xml();
         let entry = Entry::new(
@@ -325,24 +368,27 @@ impl Output for Epub<'_> {
     fn take_in(
         &self,
         taken: &mut Taken,
-        _at: usize,
+        at: usize,
         part: Option<Chapter>,
         _sink: &dyn Sink,
     ) -> Result<(), RenderError> {
+        self.copy_chapters(taken, at)?;
         let Some(chapter) = part else {
             return Ok(());
         };
         taken.container.add(chapter.entry)?;
-        self.add_images(taken, chapter.images)?;
-        taken.stats.pages += 1;
-        taken.stats.notes += chapter.notes;
-        taken.stats.occurrences += chapter.occurrences;
-        taken.chapters.push(chapter.toc);
-        Ok(())
+        let placed = Placed {
+            toc: chapter.toc,
+            notes: chapter.notes,
+            occurrences: chapter.occurrences,
+        };
+        self.took(taken, placed, chapter.images)
     }
 
-    /// The glossary, the navigation and the package document; then the container is closed.
-    fn finish(&self, mut taken: Taken, _sink: &dyn Sink, _keep: Option<&Keep>) -> Result<Stats, RenderError> {
+    /// The chapters left to copy after an edit; the glossary, the navigation and the package
+    /// document; then the container is closed, and what the book keeps is kept.
+    fn finish(&self, mut taken: Taken, _sink: &dyn Sink, keep: Option<&Keep>) -> Result<Stats, RenderError> {
+        self.copy_chapters(&mut taken, usize::MAX)?;
         let config = &self.maker.site.config;
         let has_glossary = !self.maker.site.entries.is_empty();
         if has_glossary {
@@ -374,12 +420,23 @@ impl Output for Epub<'_> {
         });
         taken.container.add(self.text("package.opf", opf.as_bytes())?)?;
         taken.container.finish()?;
+        if let Some(keep) = keep {
+            let book = KeptBook {
+                path: self.plan.path.clone(),
+                modified: self.plan.modified.clone(),
+                chapters: taken.kept,
+            };
+            keep.put(kept::KEPT, book.encode());
+        }
         Ok(if self.counts { taken.stats } else { Stats::default() })
     }
 
-    /// A book is made of every chapter: an edit renders them all again.
-    fn patches(&self, _last: &Kept) -> bool {
-        false
+    /// After an edit, the chapters of the documents rendered again are made anew, and the
+    /// others copied from the last book, when it kept them all.
+    fn patches(&self, last: &Kept) -> bool {
+        let kept = last.get(kept::KEPT);
+        kept.and_then(|bytes| KeptBook::of(bytes, &self.plan, self.maker.site))
+            .is_some()
     }
 }
 
