@@ -2,7 +2,7 @@
 //! which replaces the output only when the whole build has succeeded (`swap`: the lock that
 //! makes builds into one output take turns, the swap, and the clean-up after a killed build).
 
-use crate::render::Sink;
+use crate::render::{Piece, Sink};
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 
@@ -292,6 +292,31 @@ impl Sink for Selective<'_> {
         Ok(())
     }
 
+    /// Made of the file served and new bytes, under a temporary name renamed into place.
+    fn patch(&self, rel: &str, pieces: &[Piece]) -> std::io::Result<()> {
+        if !self.wants(rel) {
+            return Ok(());
+        }
+        let (tmp, to) = self.paths(rel)?;
+        let written = std::fs::File::open(&to).and_then(|mut old| {
+            let mut new = std::fs::File::create(&tmp)?;
+            write_pieces(&mut old, &mut new, pieces, rel)
+        });
+        if let Err(e) = written.and_then(|()| std::fs::rename(&tmp, &to)) {
+            let _ = std::fs::remove_file(&tmp);
+            return Err(e);
+        }
+        self.hashes.set(rel, None);
+        Self::record(&self.rendered, rel);
+        Self::record(&self.written, rel);
+        Ok(())
+    }
+
+    fn last(&self, rel: &str) -> std::io::Result<Box<dyn crate::render::LastFile + '_>> {
+        let file = std::fs::File::open(self.paths(rel)?.1)?;
+        Ok(Box::new(std::io::BufReader::new(file)))
+    }
+
     /// Written whole, without a comparison (annotations.jsonld, too large to hold).
     fn stream(&self, rel: &str) -> std::io::Result<Box<dyn Write + Send + '_>> {
         if !self.wants(rel) {
@@ -350,6 +375,34 @@ impl Write for Swap<'_> {
         }
         Ok(())
     }
+}
+
+/// Writes into `new` the file `pieces` make of `old` (the output's file `rel`) and new bytes:
+/// the old ranges are copied by the kernel (`io::copy` between files), never read into memory.
+pub(crate) fn write_pieces(
+    old: &mut std::fs::File,
+    new: &mut std::fs::File,
+    pieces: &[Piece],
+    rel: &str,
+) -> std::io::Result<()> {
+    use std::io::{Read, Seek, SeekFrom};
+    for piece in pieces {
+        match piece {
+            Piece::Old(range) => {
+                old.seek(SeekFrom::Start(range.start))?;
+                let want = range.end - range.start;
+                // Between two files (`Take<&File>` included), std copies in the kernel.
+                let copied = std::io::copy(&mut (&*old).take(want), new)?;
+                if copied != want {
+                    return Err(std::io::Error::other(format!(
+                        "{rel} is shorter than the last build left it"
+                    )));
+                }
+            }
+            Piece::New(bytes) => new.write_all(bytes)?,
+        }
+    }
+    Ok(())
 }
 
 /// Replaces the file at `path` with `bytes` so that it is, at every moment and after a crash,

@@ -7,6 +7,7 @@
 
 use crate::hash::FastSet;
 use crate::layout;
+use crate::render::kept::{Carry, Keep, Kept};
 use crate::write::{FileHashes, Selective};
 use crate::{BuildOptions, Built, Fatal, Outcome, Summary, diagnostics};
 use std::path::{Path, PathBuf};
@@ -17,6 +18,12 @@ use std::time::Instant;
 pub struct LiveSite {
     built: Built,
     hashes: FileHashes,
+    /// What the files made of every document kept when they were last written
+    /// ([`LiveSite::write_annotations`]; `render::kept`), and the pages of the documents edited
+    /// since: with both, those files are made again from what they kept and those pages, as
+    /// `glossa build` does after an edit, not from every document.
+    kept: Option<Kept>,
+    since: FastSet<String>,
 }
 
 /// What [`LiveSite::update`] did.
@@ -32,6 +39,8 @@ impl LiveSite {
         LiveSite {
             built,
             hashes: FileHashes::default(),
+            kept: None,
+            since: FastSet::default(),
         }
     }
 
@@ -67,6 +76,7 @@ impl LiveSite {
             }));
         }
         let written = sink.finish().written;
+        self.since.extend(pages);
         outcome.summary = Some(Summary {
             documents: applied.documents,
             notes: 0,
@@ -137,32 +147,47 @@ impl LiveSite {
 
     /// Rewrites annotations.jsonld, the search index and the book (site.yaml's `epub.file`, its
     /// images from `root`'s content/static), which hold every document: after an
-    /// [`LiveSite::update`], once its pages are served. It takes as long as rendering every
-    /// document, so it gives up as soon as `cancel` is set (by the next edit), and says
-    /// whether it is done (false: cancelled, to be tried again).
-    pub fn write_annotations(&self, root: &Path, cancel: &AtomicBool) -> Result<bool, Fatal> {
+    /// [`LiveSite::update`], once its pages are served. The first time, it renders every
+    /// document, which takes long, so it gives up as soon as `cancel` is set (by the next
+    /// edit); after that, it makes them from what they kept and the pages edited since, in
+    /// moments, as `glossa build` does after an edit (and, since a patch reads the files it
+    /// replaces, it is not cut short then). Says whether it is done (false: cancelled, to be
+    /// tried again).
+    pub fn write_annotations(&mut self, root: &Path, cancel: &AtomicBool) -> Result<bool, Fatal> {
         let out = &self.built.out;
         let book = self.built.site.config.epub.file.as_deref();
         let every_document = layout::FileSet::of_every_document(book);
-        let wanted = |rel: &str| every_document.contains(rel);
-        let sink = Selective::new(out, wanted, &self.hashes, Some(cancel));
-        match crate::render::render_site_and_book(
+        // Whatever happens, what was kept no longer describes the files unless all is done.
+        let kept = self.kept.take();
+        let (last, since) = (kept.as_ref(), &self.since);
+        let wanted = |rel: &str| every_document.contains(rel) || (last.is_some() && since.contains(rel));
+        let sink = Selective::new(out, wanted, &self.hashes, last.is_none().then_some(cancel));
+        let keep = Keep::default();
+        let carry = Carry {
+            last,
+            keep: Some(&keep),
+        };
+        let rendered = crate::render::render_site_and_book(
             &self.built.site,
             &crate::load::Reload::new(&self.built.site.config),
             &self.built.theme,
             &crate::load::StaticDir::new(root),
             &sink,
-            crate::render::kept::Carry::default(),
-        ) {
+            carry,
+        );
+        let patching = last.is_some();
+        match rendered {
             Ok(_) => {
                 // The index may have fewer chunk or fragment files than before.
                 let rendered: FastSet<String> = sink.finish().rendered.into_iter().collect();
                 for dir in ["search/c", "search/f"] {
                     remove_others(out, dir, &rendered, &self.hashes);
                 }
+                self.kept = Some(Kept::new(keep.into_blobs()));
+                self.since.clear();
                 Ok(true)
             }
-            Err(_) if cancel.load(Ordering::Relaxed) => Ok(false),
+            Err(_) if !patching && cancel.load(Ordering::Relaxed) => Ok(false),
             // A document is being edited: no need to try again now, since the watcher reports
             // the edit, and the update it brings makes this due again.
             Err(crate::render::RenderError::Changed(_)) => Ok(true),

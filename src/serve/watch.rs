@@ -120,8 +120,22 @@ fn report(root: &Path, outcome: &Outcome) -> Option<String> {
 pub(super) struct Watcher {
     _debouncer: notify_debouncer_mini::Debouncer<notify_debouncer_mini::notify::RecommendedWatcher>,
     rx: std::sync::mpsc::Receiver<notify_debouncer_mini::DebounceEventResult>,
-    /// Set on every event, so that work that can wait (annotations.jsonld) gives way to it.
+    /// Set on every event that can be an edit ([`an_edit`]), so that work that can wait
+    /// (annotations.jsonld) gives way to it.
     pending: Arc<AtomicBool>,
+}
+
+/// Whether `events` can hold an edit: a file gone or modified within the last second (or
+/// an error). Watchers also report reads, and the work that gives way to edits reads every
+/// document: were reads edits, that work would stop itself each time it ran. An edit with an
+/// older time is still built, in its turn, as every event is.
+fn an_edit(events: &notify_debouncer_mini::DebounceEventResult) -> bool {
+    let Ok(events) = events else { return true };
+    let recent = std::time::SystemTime::now() - Duration::from_secs(1);
+    events.iter().any(|e| {
+        let modified = std::fs::metadata(&e.path).and_then(|m| m.modified());
+        modified.map_or(true, |t| t > recent)
+    })
 }
 
 pub(super) fn start_watching(root: &Path) -> Option<Watcher> {
@@ -129,8 +143,10 @@ pub(super) fn start_watching(root: &Path) -> Option<Watcher> {
     let (tx, rx) = std::sync::mpsc::channel();
     let pending = Arc::new(AtomicBool::new(false));
     let flag = pending.clone();
-    let handler = move |events| {
-        flag.store(true, Ordering::Relaxed);
+    let handler = move |events: notify_debouncer_mini::DebounceEventResult| {
+        if an_edit(&events) {
+            flag.store(true, Ordering::Relaxed);
+        }
         let _ = tx.send(events);
     };
     let Ok(mut debouncer) = new_debouncer(Duration::from_millis(50), handler) else {
@@ -232,8 +248,8 @@ impl Builds {
     /// Rewrites annotations.jsonld, the search index and the book; due again if `pending` cut it
     /// short.
     fn write_annotations(&mut self, live: &Live, pending: &AtomicBool) {
-        let site = live.editor.live_site();
-        self.annotations_due = match site.as_ref().map(|s| s.write_annotations(&self.opts.root, pending)) {
+        let mut site = live.editor.live_site();
+        self.annotations_due = match site.as_mut().map(|s| s.write_annotations(&self.opts.root, pending)) {
             Some(Ok(done)) => !done,
             Some(Err(e)) => {
                 tell(&format!("error: {e}\n"));
@@ -341,4 +357,29 @@ fn fingerprint(dirs: &[PathBuf]) -> HashMap<PathBuf, Stamp> {
             Some((e.into_path(), (meta.len(), meta.modified().ok())))
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::an_edit;
+    use notify_debouncer_mini::{DebouncedEvent, DebouncedEventKind};
+    use std::time::{Duration, SystemTime};
+
+    /// A read of a file modified long ago is no edit (the background work reads every
+    /// document, and must not stop itself); a file just written or gone is one.
+    #[test]
+    fn reads_of_old_files_are_no_edits_and_new_or_gone_files_are() {
+        let dir = tempfile::tempdir().unwrap();
+        let (old, new) = (dir.path().join("old.md"), dir.path().join("new.md"));
+        std::fs::write(&old, "alt").unwrap();
+        let file = std::fs::File::options().append(true).open(&old).unwrap();
+        file.set_modified(SystemTime::now() - Duration::from_secs(3600))
+            .unwrap();
+        std::fs::write(&new, "neu").unwrap();
+        let events =
+            |path: &std::path::Path| Ok(vec![DebouncedEvent::new(path.to_path_buf(), DebouncedEventKind::Any)]);
+        assert!(!an_edit(&events(&old)), "a read of an old file");
+        assert!(an_edit(&events(&new)), "a file just written");
+        assert!(an_edit(&events(&dir.path().join("gone.md"))), "a file gone");
+    }
 }

@@ -141,7 +141,6 @@ impl Sink for Changes {
     /// Staged only if the pieces change the file: the old ranges are copied by the kernel
     /// (`io::copy` between files), never read into memory.
     fn patch(&self, rel: &str, pieces: &[Piece]) -> std::io::Result<()> {
-        use std::io::{Read, Seek, SeekFrom, Write};
         record(&self.made, rel);
         let mut old = std::fs::File::open(self.out.join(rel))?;
         if patch_changes_nothing(&mut old, pieces)? {
@@ -149,23 +148,7 @@ impl Sink for Changes {
         }
         record(&self.staged, rel);
         let mut new = std::fs::File::create(self.staging.target(rel)?)?;
-        for piece in pieces {
-            match piece {
-                Piece::Old(range) => {
-                    old.seek(SeekFrom::Start(range.start))?;
-                    let want = range.end - range.start;
-                    // Between two files (`Take<&File>` included), std copies in the kernel.
-                    let copied = std::io::copy(&mut (&old).take(want), &mut new)?;
-                    if copied != want {
-                        return Err(std::io::Error::other(format!(
-                            "{rel} is shorter than the last build left it"
-                        )));
-                    }
-                }
-                Piece::New(bytes) => new.write_all(bytes)?,
-            }
-        }
-        Ok(())
+        super::write_pieces(&mut old, &mut new, pieces, rel)
     }
 }
 

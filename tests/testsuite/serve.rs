@@ -614,3 +614,57 @@ fn the_book_follows_an_edit_once_edits_pause() {
         std::thread::sleep(Duration::from_millis(100));
     }
 }
+
+/// The files made of every document (annotations.jsonld, the search index, the book) follow
+/// each edit once edits pause: the first time made from every document, later from what they
+/// kept and the documents edited since, and each time what a full build makes.
+#[test]
+fn the_files_made_of_every_document_follow_each_edit_as_a_full_build_makes_them() {
+    let note = |text: &str| format!("annotations:\n  - quote: bellt\n    note: {text}\n");
+    let site = Site::new(&[
+        (
+            "content/site.yaml",
+            "title: Tiere\nbase_url: https://example.org/\nepub:\n  file: tiere.epub\n",
+        ),
+        ("seeds/a.md", "# A\n\nDer Hund bellt.\n"),
+        ("seeds/a.yaml", note("Laut.").as_str()),
+        ("seeds/b.md", "# B\n\nDer Fuchs bellt.\n"),
+        ("seeds/b.yaml", note("Leise.").as_str()),
+        ("seeds/c.md", "# C\n\nDer Wolf bellt.\n"),
+        ("seeds/c.yaml", note("Fern.").as_str()),
+    ]);
+    let w = start_watched(&site);
+    let whole_site = |path: &String| path.ends_with(".jsonld") || path.starts_with("search/") || path == "tiere.epub";
+    for (n, (rel, text)) in [
+        ("seeds/b.yaml", "Sehr leise."),
+        ("seeds/c.yaml", "Sehr fern, und länger."),
+        ("seeds/b.yaml", "Still."),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        edit(&w, &site, rel, &note(text));
+        let full = site.beside(&format!("full-{n}"));
+        let root = site.root();
+        let run = glossa(
+            &root,
+            &[
+                "build",
+                "--root",
+                root.to_str().unwrap(),
+                "--out",
+                full.to_str().unwrap(),
+            ],
+        );
+        assert_eq!(run.code, 0, "{run}");
+        let expected: Vec<(String, Vec<u8>)> = (crate::support::files_under(&full).into_iter())
+            .filter(|(path, _)| whole_site(path))
+            .collect();
+        assert!(expected.len() > 3, "{expected:?}");
+        wait_for(&format!("the files made of every document after edit {n}"), || {
+            let served = crate::support::files_under(&w.out);
+            let served: Vec<_> = served.into_iter().filter(|(path, _)| whole_site(path)).collect();
+            served == expected
+        });
+    }
+}
