@@ -88,7 +88,7 @@ pub struct Config {
     /// The files of content/static/, which `static:` links name. Not site.yaml's: the loading
     /// edge fills it from its walk of content/ (empty until then), so that every stage given
     /// the site's configuration can check a link against them.
-    pub(crate) statics: std::sync::Arc<crate::layout::StaticSet>,
+    pub statics: std::sync::Arc<crate::layout::StaticSet>,
 }
 
 impl Default for Config {

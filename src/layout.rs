@@ -289,6 +289,12 @@ mod tests {
         );
         assert_eq!(href(&classify("page:about").unwrap(), "", ""), "about/index.html");
         assert_eq!(classify("https://x.org/a#b").unwrap(), Target::Other);
+        // A file of content/static/ from a document page, an entry page and 404.html with a
+        // `base_url` (its root-relative root), its fragment kept.
+        let map = classify("static:img/karte.png#page=3").unwrap();
+        assert_eq!(href(&map, "", "../"), "../img/karte.png#page=3");
+        assert_eq!(href(&map, "", "../../"), "../../img/karte.png#page=3");
+        assert_eq!(href(&map, "", "/repo/"), "/repo/img/karte.png#page=3");
         assert!(classify(" JavaScript:alert(1)").is_err());
         assert!(classify("term:a#b").is_err());
     }

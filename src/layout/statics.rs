@@ -18,7 +18,7 @@ pub(crate) type StaticError = (Code, String, Option<String>);
 /// The paths of content/static/'s files (relative to it, `/`-separated), sorted: filled by the
 /// loading edge from the walk that lists them, asked by every link check.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub(crate) struct StaticSet {
+pub struct StaticSet {
     paths: Vec<String>,
 }
 
