@@ -85,6 +85,10 @@ pub struct Config {
     pub translations: Vec<String>,
     /// `epub:`: the EPUB edition.
     pub epub: EpubConfig,
+    /// The files of content/static/, which `static:` links name. Not site.yaml's: the loading
+    /// edge fills it from its walk of content/ (empty until then), so that every stage given
+    /// the site's configuration can check a link against them.
+    pub statics: std::sync::Arc<crate::layout::StaticSet>,
 }
 
 impl Default for Config {
@@ -102,6 +106,7 @@ impl Default for Config {
             search: true,
             translations: Vec::new(),
             epub: EpubConfig::default(),
+            statics: Default::default(),
         }
     }
 }
@@ -131,6 +136,7 @@ pub fn parse(source: &str, path: &Path) -> (Config, Vec<Diagnostic>) {
         search: raw.search.unwrap_or(true),
         translations: checked_translations(raw.translations, source, path, &mut diags),
         epub: epub::checked(raw.epub, source, path, &mut diags),
+        statics: defaults.statics,
     };
     if let Some(url) = &config.base_url
         && !(url.starts_with("http://") || url.starts_with("https://"))

@@ -96,7 +96,11 @@ fn kept_site(
         return Ok(None);
     };
     // What site.yaml and the theme say, unchanged since, the last build said.
-    let config = crate::load::site_config(opts, &mut Vec::new())?;
+    let mut config = crate::load::site_config(opts, &mut Vec::new())?;
+    // content/static/ as it was too (a file added or removed there is no edit of documents):
+    // the edited documents' `static:` links are checked against it.
+    let statics = crate::discover::static_files(&opts.root, &mut Vec::new());
+    config.statics = std::sync::Arc::new(crate::layout::StaticSet::new(statics.into_iter().map(|(p, _)| p)));
     let Some(theme) = crate::theme::load(&opts.root, &config.theme, &config.lang, &mut Vec::new()) else {
         return Ok(None);
     };

@@ -1,5 +1,5 @@
 //! The output layout: every file path and URL of a built site, made here and nowhere else, and
-//! what a link written in a text may point at (`doc:`, `page:`, `term:`, `#id`).
+//! what a link written in a text may point at (`doc:`, `page:`, `term:`, `static:`, `#id`).
 //!
 //! A document or an extra page is `SLUG/index.html`, a glossary entry
 //! `glossary/ID/index.html`; every link between pages is relative to the page it stands in
@@ -7,6 +7,11 @@
 
 use crate::concat::cat;
 use crate::diagnostics::Code;
+
+mod statics;
+
+pub(crate) use statics::STATIC_SCHEME;
+pub(crate) use statics::StaticSet;
 
 /// The home page.
 pub(crate) const HOME: &str = "index.html";
@@ -77,6 +82,12 @@ pub(crate) fn doc_page(slug: &str) -> String {
     cat![slug, "/index.html"]
 }
 
+/// The folder of a document's or an extra page's page ([`doc_page`]), from the site root: what
+/// a relative address written in its text is read from.
+pub(crate) fn page_folder(slug: &str) -> String {
+    cat![slug, "/"]
+}
+
 /// The page of a glossary entry relative to the glossary's folder: the glossary's index links
 /// `ID/index.html`, an entry page `../ID/index.html` (shorter than going up to the root).
 pub(crate) fn entry_page_in_glossary(id: &str) -> String {
@@ -145,6 +156,11 @@ pub enum Target {
         name: String,
         fragment: Option<String>,
     },
+    /// A file of content/static/ (copied to the output's root), by its path there.
+    Static {
+        path: String,
+        fragment: Option<String>,
+    },
     /// `#id` in the same page.
     Fragment(String),
     /// Anything else: an absolute URL, `mailto:`, a relative path. Passed through.
@@ -180,6 +196,10 @@ pub(crate) fn classify(dest: &str) -> Result<Target, (Code, String)> {
         }
         return Ok(Target::Term { id: id.to_owned() });
     }
+    if let Some(rest) = dest.strip_prefix(STATIC_SCHEME) {
+        let (path, fragment) = split(rest);
+        return Ok(Target::Static { path, fragment });
+    }
     if let Some(f) = dest.strip_prefix('#') {
         return Ok(Target::Fragment(f.to_owned()));
     }
@@ -209,6 +229,10 @@ pub(crate) fn href(target: &Target, dest: &str, root: &str) -> String {
             cat![root, name, "/index.html", hash, f]
         }
         Target::Term { id } => cat![root, "glossary/", id, "/index.html"],
+        Target::Static { path, fragment } => {
+            let [hash, f] = frag(fragment);
+            cat![root, path, hash, f]
+        }
         Target::Fragment(f) => cat!["#", f],
         Target::Other => dest.to_owned(),
     }
@@ -265,6 +289,12 @@ mod tests {
         );
         assert_eq!(href(&classify("page:about").unwrap(), "", ""), "about/index.html");
         assert_eq!(classify("https://x.org/a#b").unwrap(), Target::Other);
+        // A file of content/static/ from a document page, an entry page and 404.html with a
+        // `base_url` (its root-relative root), its fragment kept.
+        let map = classify("static:img/karte.png#page=3").unwrap();
+        assert_eq!(href(&map, "", "../"), "../img/karte.png#page=3");
+        assert_eq!(href(&map, "", "../../"), "../../img/karte.png#page=3");
+        assert_eq!(href(&map, "", "/repo/"), "/repo/img/karte.png#page=3");
         assert!(classify(" JavaScript:alert(1)").is_err());
         assert!(classify("term:a#b").is_err());
     }

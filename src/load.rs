@@ -65,7 +65,7 @@ fn load_overlaid<T: Send>(
     overlay: Option<&Overlay>,
 ) -> Result<Option<(Site, Vec<T>)>, Fatal> {
     let root = &opts.root;
-    let config = site_config(opts, diags)?;
+    let mut config = site_config(opts, diags)?;
     // The glossary first: every document is resolved against it as soon as it is parsed. It is
     // read while seeds/ is walked.
     let ((documents, walk_diags), glossary) = rayon::join(
@@ -88,6 +88,9 @@ fn load_overlaid<T: Send>(
         return Ok(None);
     }
     let (found, entries, glossary, glossary_diags) = glossary?;
+    config.statics = std::sync::Arc::new(crate::layout::StaticSet::new(
+        found.static_files.into_iter().map(|(p, _)| p),
+    ));
     diags.extend(glossary_diags);
     let paired = translations::pair(root, &config, &documents, &found.translations, diags);
     let opts_parse = ParseOptions {

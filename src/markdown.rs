@@ -5,7 +5,7 @@
 
 use crate::concat::cat;
 use crate::layout::refused_scheme;
-use crate::layout::{classify, href};
+use crate::layout::{STATIC_SCHEME, classify, href};
 use pulldown_cmark::{Event, Tag, TagEnd, html};
 
 mod outline;
@@ -81,21 +81,39 @@ pub(crate) const NOTE_ROOT: &str = "../";
 /// when one gives them, its HTML and text as [`note_html_and_text`] makes them from
 /// [`NOTE_ROOT`]: resolving and rendering would each parse the note otherwise. A note with a
 /// heading is rendered where it stands, whose section gives the heading its level.
-pub(crate) fn note_links_and_html(note: &str, raw_html: bool) -> (Vec<(String, usize)>, Option<NoteAhead>) {
+pub(crate) fn note_links_and_html(note: &str, raw_html: bool) -> NoteLinks {
     let events = note_events(note);
     let links = link_destinations(events.iter().map(|(e, r)| (e, r.start)));
+    let images = plain_images(events.iter().map(|(e, r)| (e, r.start)));
     let heading = events
         .iter()
         .any(|(e, _)| matches!(e, Event::Start(Tag::Heading { .. })));
     if extended(note) || heading {
-        return (links, None);
+        return NoteLinks {
+            links,
+            images,
+            ahead: None,
+        };
     }
     let (html, text) = html_and_text(events, note.len(), NOTE_ROOT, raw_html, BODY_BASE);
     let ahead = NoteAhead {
         html: html.into_boxed_str(),
         text: text.into_boxed_str(),
     };
-    (links, Some(ahead))
+    NoteLinks {
+        links,
+        images,
+        ahead: Some(ahead),
+    }
+}
+
+/// What [`note_links_and_html`] reads of a note: its checked links ([`link_destinations`]), its
+/// other images ([`plain_images`]), each with its byte offset, and its HTML and text when the
+/// same parse gives them.
+pub(crate) struct NoteLinks {
+    pub(crate) links: Vec<(String, usize)>,
+    pub(crate) images: Vec<(String, usize)>,
+    pub(crate) ahead: Option<NoteAhead>,
 }
 
 /// A note's HTML, from [`NOTE_ROOT`], and its text, made while its links were read; kept, at
@@ -182,14 +200,28 @@ pub(crate) fn rewrite_link<'e>(e: Event<'e>, root: &str) -> Event<'e> {
             dest_url,
             title,
             id,
-        }) if refused_scheme(&dest_url).is_some() => Event::Start(Tag::Image {
-            link_type,
-            dest_url: "#".into(),
-            title,
-            id,
-        }),
+        }) if is_checked_image(&dest_url) => {
+            // A file of content/static/ from this page; a script URL nowhere.
+            let url = match classify(&dest_url) {
+                Ok(t) if refused_scheme(&dest_url).is_none() => href(&t, &dest_url, root),
+                _ => "#".to_owned(),
+            };
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url: url.into(),
+                title,
+                id,
+            })
+        }
         other => other,
     }
+}
+
+/// Whether an image's address is checked as a link is (and made relative to its page): a
+/// file of content/static/ (`static:PATH`), or a script URL, which is refused. Any other image
+/// address is left as written.
+pub(crate) fn is_checked_image(dest: &str) -> bool {
+    dest.starts_with(STATIC_SCHEME) || refused_scheme(dest).is_some()
 }
 
 /// Heading attributes (`## Title {#id .class key=value}`) are raw HTML in all but name: `key`
@@ -257,8 +289,20 @@ pub(crate) fn link_destinations<'e, E: std::borrow::Borrow<Event<'e>>>(
     events
         .filter_map(|(e, at)| match e.borrow() {
             Event::Start(Tag::Link { dest_url, .. }) => Some((dest_url.to_string(), at)),
-            // An image's address is not checked, but a script URL is refused.
-            Event::Start(Tag::Image { dest_url, .. }) if crate::layout::refused_scheme(dest_url).is_some() => {
+            Event::Start(Tag::Image { dest_url, .. }) if is_checked_image(dest_url) => Some((dest_url.to_string(), at)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The images of Markdown events whose addresses are not checked ([`is_checked_image`]), with
+/// their byte offsets: a relative one is warned about.
+pub(crate) fn plain_images<'e, E: std::borrow::Borrow<Event<'e>>>(
+    events: impl Iterator<Item = (E, usize)>,
+) -> Vec<(String, usize)> {
+    events
+        .filter_map(|(e, at)| match e.borrow() {
+            Event::Start(Tag::Image { dest_url, .. }) if !is_checked_image(dest_url) => {
                 Some((dest_url.to_string(), at))
             }
             _ => None,
@@ -352,7 +396,7 @@ mod tests {
                 );
                 // Rendered ahead, while resolving reads its links: the same links, and the
                 // same HTML and text when they come with them.
-                let (links, ahead) = note_links_and_html(note, raw_html);
+                let NoteLinks { links, ahead, .. } = note_links_and_html(note, raw_html);
                 assert_eq!(links, crate::resolve::markdown_links(note), "{note:?}");
                 if let Some(ahead) = ahead {
                     let made = (ahead.html.to_string(), ahead.text.to_string());

@@ -107,6 +107,12 @@ codes! {
     LinkNotFound = "link-not-found",
     /// A link to an id the target page does not have.
     LinkFragmentNotFound = "link-fragment-not-found",
+    /// A `static:` link or image to a file that content/static/ does not have.
+    StaticNotFound = "static-not-found",
+    /// A `static:` path that leaves content/static/ (`..`), starts with `/`, or is empty.
+    InvalidStaticPath = "invalid-static-path",
+    /// An image with a relative address that names no file of content/static/ from its page.
+    RelativeImage = "relative-image",
 
     // Documents.
     /// Annotations in a Markdown document's front matter.

@@ -144,7 +144,7 @@ pub(super) fn attach(
             diags.push(d);
             continue;
         }
-        kept.add_translation_links(&t.path, &parsed.body);
+        kept.add_translation_links(&t.path, &parsed.body, config, diags);
         kept.translations.push(Translation {
             lang: t.lang.clone(),
             path: t.path.clone(),

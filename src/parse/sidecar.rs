@@ -78,7 +78,7 @@ pub struct RawAnnotation {
     pub gloss: Option<String>,
     /// A glossary id: the quote links to that entry and counts as an occurrence.
     pub term: Option<String>,
-    /// A cross-link on the quote: `doc:SLUG[#ID]`, `term:ID`, `page:NAME[#ID]` or a URL.
+    /// A cross-link on the quote: `doc:SLUG[#ID]`, `term:ID`, `page:NAME[#ID]`, `static:PATH[#FRAGMENT]` or a URL.
     pub see: Option<String>,
 }
 

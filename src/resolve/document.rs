@@ -58,7 +58,7 @@ pub fn resolve_doc(
         .iter()
         .map(|o| Context::of(&reading.blocks[o.block].text, o.range.clone()))
         .collect();
-    let (links, note_html) = doc_links(&doc, &body, config.raw_html);
+    let (links, note_html) = doc_links(&doc, &body, config, diags);
     let resolved = ResolvedDoc {
         source_check: SourceCheck::of(&body.source),
         doc,

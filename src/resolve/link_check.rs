@@ -3,11 +3,12 @@
 //! checked against the index of ids, an error pointing at where the link is written.
 
 use super::links::{PageIds, SiteIndex};
-use crate::diagnostics::{Code, Diagnostic};
-use crate::layout::{PageRef, classify};
-use crate::markdown::{NoteAhead, link_destinations, note_links_and_html};
-use crate::parse::Document;
+use crate::config::Config;
+use crate::diagnostics::{Code, Diagnostic, Severity};
+use crate::layout::{PageRef, StaticSet, classify};
+use crate::markdown::{NoteAhead, NoteLinks, is_checked_image, link_destinations, note_links_and_html, plain_images};
 use crate::parse::document::Body;
+use crate::parse::{Document, Entry};
 use crate::yaml::ErrorFiles;
 use pulldown_cmark::{Event, Parser, Tag};
 use std::path::Path;
@@ -56,30 +57,48 @@ pub(super) struct LinkRef {
 
 /// Every link written in a document or page: Markdown links of the body and footnotes, notes,
 /// and `see:` values; and, by annotation, the HTML and text of the notes parsed for their links.
-pub(super) fn doc_links(doc: &Document, body: &Body, raw_html: bool) -> (Vec<LinkRef>, Vec<Option<NoteAhead>>) {
-    let mut out = Vec::new();
+/// An image with a relative address that misses content/static/ is warned about.
+pub(super) fn doc_links(
+    doc: &Document,
+    body: &Body,
+    config: &Config,
+    diags: &mut Vec<Diagnostic>,
+) -> (Vec<LinkRef>, Vec<Option<NoteAhead>>) {
+    let (mut out, mut images) = (Vec::new(), Vec::new());
     let source: Arc<Path> = Arc::from(doc.path.as_path());
-    body_links(&source, body, &mut out);
+    body_links(&source, body, &mut out, &mut images);
     let sidecar: Arc<Path> = doc.sidecar_path.as_deref().map_or(source, Arc::from);
     let mut note_html = Vec::new();
     for (i, a) in doc.annotations.iter().enumerate() {
         // A note that cannot hold a link is parsed only when it renders.
         if let Some(note) = a.note.as_deref().filter(|n| may_link(n)) {
-            let (links, html) = note_links_and_html(note, raw_html);
-            if html.is_some() {
+            let NoteLinks {
+                links,
+                images: note_images,
+                ahead,
+            } = note_links_and_html(note, config.raw_html);
+            if ahead.is_some() {
                 // Kept until the page renders, at the annotation's index.
                 note_html.resize(i, None);
-                note_html.push(html);
+                note_html.push(ahead);
             }
+            let at = |offset| LinkAt::Annotation {
+                index: a.index,
+                key: "note",
+                offset,
+            };
             for (dest, offset) in links {
                 out.push(LinkRef {
                     dest,
                     file: sidecar.clone(),
-                    at: LinkAt::Annotation {
-                        index: a.index,
-                        key: "note",
-                        offset,
-                    },
+                    at: at(offset),
+                });
+            }
+            for (dest, offset) in note_images {
+                images.push(LinkRef {
+                    dest,
+                    file: sidecar.clone(),
+                    at: at(offset),
                 });
             }
         }
@@ -95,28 +114,66 @@ pub(super) fn doc_links(doc: &Document, body: &Body, raw_html: bool) -> (Vec<Lin
             });
         }
     }
+    let page_dir = crate::layout::page_folder(&doc.slug);
+    warn_relative_images(&images, &config.statics, Some(&page_dir), diags);
     (out, note_html)
 }
 
 /// The links of a body written in `file` (a document's or a translation's): Markdown links of
-/// the text and its footnotes.
-pub(super) fn body_links(file: &Arc<Path>, body: &Body, out: &mut Vec<LinkRef>) {
+/// the text and its footnotes into `out`, and its images whose addresses are not checked
+/// (`markdown::is_checked_image`) into `images`.
+pub(super) fn body_links(file: &Arc<Path>, body: &Body, out: &mut Vec<LinkRef>, images: &mut Vec<LinkRef>) {
     let events = body
         .events
         .iter()
         .chain(body.footnotes.iter().flat_map(|(_, e)| e.iter()));
     for (e, range) in events {
-        // An image's address is a file of the site, not checked; a script URL is refused.
-        let dest = match e {
-            Event::Start(Tag::Link { dest_url, .. }) => dest_url,
-            Event::Start(Tag::Image { dest_url, .. }) if crate::layout::refused_scheme(dest_url).is_some() => dest_url,
+        let (dest, into) = match e {
+            Event::Start(Tag::Link { dest_url, .. }) => (dest_url, &mut *out),
+            Event::Start(Tag::Image { dest_url, .. }) if is_checked_image(dest_url) => (dest_url, &mut *out),
+            Event::Start(Tag::Image { dest_url, .. }) => (dest_url, &mut *images),
             _ => continue,
         };
-        out.push(LinkRef {
+        into.push(LinkRef {
             dest: dest.to_string(),
             file: file.clone(),
             at: LinkAt::Source(range.start),
         });
+    }
+}
+
+/// A warning for each of `images` (not checked: `markdown::is_checked_image`) whose relative
+/// address names no file of content/static/ from `page_dir`, the folder of the page it shows on
+/// (`None`: pages in several folders; see `StaticSet::relative_image`).
+pub(super) fn warn_relative_images(
+    images: &[LinkRef],
+    statics: &StaticSet,
+    page_dir: Option<&str>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let mut files = ErrorFiles::default();
+    for image in images {
+        if let Some((message, hint)) = statics.relative_image(&image.dest, page_dir) {
+            let d = link_diagnostic(image, Code::RelativeImage, message, &mut files);
+            diags.push(d.severity(Severity::Warning).hint(hint));
+        }
+    }
+}
+
+/// [`warn_relative_images`] for the glossary's definitions, each shown on pages in several
+/// folders (its entry's, the glossary's, a document's previews).
+pub(super) fn warn_relative_images_in_definitions(entries: &[Entry], statics: &StaticSet, diags: &mut Vec<Diagnostic>) {
+    for e in entries.iter().filter(|e| e.definition.contains("![")) {
+        let events = Parser::new_ext(&e.definition, crate::parse::document::markdown_options(false)).into_offset_iter();
+        let images: Vec<LinkRef> = plain_images(events.map(|(e, r)| (e, r.start)))
+            .into_iter()
+            .map(|(dest, offset)| LinkRef {
+                dest,
+                file: Arc::from(e.path.as_path()),
+                at: LinkAt::Yaml(e.key_path("definition"), offset),
+            })
+            .collect();
+        warn_relative_images(&images, statics, None, diags);
     }
 }
 
@@ -150,25 +207,30 @@ pub(super) fn check_link(
     match result {
         Ok(r) => r,
         Err((code, message, hint)) => {
-            let file = files.get(&link.file);
-            let mut d = match &link.at {
-                LinkAt::Source(offset) => {
-                    let (text, lines) = (file.text(), file.lines());
-                    let pos = lines.pos_of_offset(text, *offset, link.dest.chars().count());
-                    Diagnostic::error(code, &*link.file, message).at_indexed(text, lines, pos)
-                }
-                LinkAt::Annotation { index, key, offset } => {
-                    let path = crate::parse::sidecar::Annotation::key_path_of(*index, key);
-                    yaml_link_error(file, code, &link.file, &path, *offset, message)
-                }
-                LinkAt::Yaml(path, offset) => yaml_link_error(file, code, &link.file, path, *offset, message),
-            };
-            if let Some(h) = hint {
-                d = d.hint(h);
-            }
-            diags.push(d);
+            let d = link_diagnostic(link, code, message, files);
+            diags.push(match hint {
+                Some(h) => d.hint(h),
+                None => d,
+            });
             None
         }
+    }
+}
+
+/// An error at the place `link` is written, its file read from `files`.
+fn link_diagnostic(link: &LinkRef, code: Code, message: String, files: &mut ErrorFiles) -> Diagnostic {
+    let file = files.get(&link.file);
+    match &link.at {
+        LinkAt::Source(offset) => {
+            let (text, lines) = (file.text(), file.lines());
+            let pos = lines.pos_of_offset(text, *offset, link.dest.chars().count());
+            Diagnostic::error(code, &*link.file, message).at_indexed(text, lines, pos)
+        }
+        LinkAt::Annotation { index, key, offset } => {
+            let path = crate::parse::sidecar::Annotation::key_path_of(*index, key);
+            yaml_link_error(file, code, &link.file, &path, *offset, message)
+        }
+        LinkAt::Yaml(path, offset) => yaml_link_error(file, code, &link.file, path, *offset, message),
     }
 }
 

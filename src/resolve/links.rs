@@ -12,6 +12,8 @@ pub struct SiteIndex {
     pub docs: BTreeMap<String, (String, Arc<PageIds>)>,
     pub pages: BTreeMap<String, (String, Arc<PageIds>)>,
     pub terms: BTreeMap<String, String>,
+    /// The files of content/static/, for `static:` links (the site's `Config::statics`).
+    pub(crate) statics: Arc<crate::layout::StaticSet>,
 }
 
 /// Every id of a page. The numbered ids glossa gives paragraphs and notes (`p-N`, `note-N`,
@@ -144,6 +146,7 @@ impl SiteIndex {
                     suggest(id, self.terms.keys().cloned().collect()),
                 )),
             },
+            Target::Static { path, .. } => self.statics.check(path).map(|_| None),
             Target::Fragment(f) => match own_ids {
                 Some(ids) => fragment(ids, &Some(f.clone()), "this page").map(|_| None),
                 None => Ok(None),

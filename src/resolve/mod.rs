@@ -136,9 +136,13 @@ pub struct SourceChanged {
 impl ResolvedDoc {
     /// Takes in the links written in a translation of the document (at `path`, its body
     /// `body`): shown on the document's page, they are checked with its own links (a fragment
-    /// names an id of that page) and count among the links the page makes.
-    pub fn add_translation_links(&mut self, path: &Path, body: &Body) {
-        link_check::body_links(&Arc::from(path), body, &mut self.links);
+    /// names an id of that page) and count among the links the page makes. Its images are
+    /// warned about as the document's are.
+    pub fn add_translation_links(&mut self, path: &Path, body: &Body, config: &Config, diags: &mut Vec<Diagnostic>) {
+        let mut images = Vec::new();
+        link_check::body_links(&Arc::from(path), body, &mut self.links, &mut images);
+        let page_dir = crate::layout::page_folder(&self.doc.slug);
+        link_check::warn_relative_images(&images, &config.statics, Some(&page_dir), diags);
     }
 
     /// Drops the annotations' selectors: once anchored, the anchors say where the quotes
@@ -213,6 +217,7 @@ pub fn resolve(
 ) -> Site {
     let mut files = ErrorFiles::default();
     check_entries(&entries, &mut files, diags);
+    link_check::warn_relative_images_in_definitions(&entries, &config.statics, diags);
     for (form, first, second) in &glossary.clashes {
         let e = &entries[*second];
         diags.push(

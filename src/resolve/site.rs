@@ -34,7 +34,8 @@ impl Site {
         check_slugs(root, resolved, pages, diags);
         warn_missing_sidecars(resolved, resolved, diags);
         warn_unused_entries(entries, resolved, diags);
-        (self.index, self.backlinks) = link_site(resolved, pages, entries, diags);
+        let statics = &self.config.statics;
+        (self.index, self.backlinks) = link_site(resolved, pages, entries, statics, diags);
     }
 
     /// The index of a site put together again from parts resolved and checked before (the
@@ -42,7 +43,7 @@ impl Site {
     /// then: no link is checked again (that build gave the checks' messages), and an edit
     /// checks only its documents' links and the links into them ([`Site::relink_edited`]).
     pub(crate) fn relink_kept(&mut self, backlinks: BTreeMap<PageRef, BTreeSet<PageRef>>) {
-        self.index = site_index(&self.docs, &self.pages, &self.entries);
+        self.index = site_index(&self.docs, &self.pages, &self.entries, &self.config.statics);
         self.backlinks = backlinks;
     }
 
@@ -149,9 +150,10 @@ fn link_site(
     docs: &[ResolvedDoc],
     pages: &[ResolvedDoc],
     entries: &[Entry],
+    statics: &Arc<crate::layout::StaticSet>,
     diags: &mut Vec<Diagnostic>,
 ) -> (SiteIndex, BTreeMap<PageRef, BTreeSet<PageRef>>) {
-    let index = site_index(docs, pages, entries);
+    let index = site_index(docs, pages, entries, statics);
     // Every link as (target, source), gathered and sorted, then made into the map at once:
     // on a large site, inserting them one by one into ordered maps is slow serial work.
     let mut pairs: Vec<(PageRef, PageRef)> = Vec::new();
@@ -205,8 +207,16 @@ fn link_site(
 }
 
 /// Every page's ids, by slug (the first of two pages with one slug) and every entry's term.
-fn site_index(docs: &[ResolvedDoc], pages: &[ResolvedDoc], entries: &[Entry]) -> SiteIndex {
-    let mut index = SiteIndex::default();
+fn site_index(
+    docs: &[ResolvedDoc],
+    pages: &[ResolvedDoc],
+    entries: &[Entry],
+    statics: &Arc<crate::layout::StaticSet>,
+) -> SiteIndex {
+    let mut index = SiteIndex {
+        statics: statics.clone(),
+        ..SiteIndex::default()
+    };
     for d in docs {
         index
             .docs

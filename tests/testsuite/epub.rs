@@ -481,3 +481,59 @@ fn raw_html_in_a_translation_is_text_in_the_book_as_in_its_chapters_and_stays_ht
         "the page keeps raw HTML, as raw_html asks"
     );
 }
+
+#[test]
+fn static_images_go_into_the_book_and_static_links_to_the_site() {
+    let site = Site::new(&[
+        (
+            "seeds/a.md",
+            "# A\n\nDie Karte: ![Die Karte](static:img/karte.png) und der [Brief](static:quellen/brief.pdf#page=3).\n\nDer Hund bellt.\n",
+        ),
+        (
+            "seeds/a.yaml",
+            "annotations:\n  - quote: Hund\n    note: \"Ein Foto: ![Der Hund](<static:img/der hund.jpg>)\"\n",
+        ),
+        (
+            "content/glossary.yaml",
+            "- id: hund\n  term: Hund\n  definition: \"Ein Tier. ![Ein Hund](static:img/karte.png)\"\n",
+        ),
+        ("content/static/img/karte.png", "\u{89}PNG\r\n"),
+        ("content/static/img/der hund.jpg", "\u{ff}\u{d8}"),
+        ("content/static/quellen/brief.pdf", "%PDF-1.4\n"),
+        ("content/site.yaml", "title: T\nbase_url: https://u.example/repo/\n"),
+    ]);
+    let out = site.beside("t.epub");
+    let run = epub(&site, &out, &["--quiet"]);
+    assert_eq!(run.code, 0, "{run}");
+    let book = Book::open(&out);
+    assert_links_resolve(&book);
+    for image in ["EPUB/media/img/karte.png", "EPUB/media/img/der hund.jpg"] {
+        assert!(book.files.contains_key(image), "{image} in {:?}", book.names);
+    }
+    let opf = book.text("EPUB/package.opf");
+    for item in [
+        "href=\"media/img/karte.png\" media-type=\"image/png\"",
+        "href=\"media/img/der%20hund.jpg\" media-type=\"image/jpeg\"",
+    ] {
+        assert!(opf.contains(item), "{item} in\n{opf}");
+    }
+    let chapter = book.text("EPUB/a.xhtml");
+    assert!(
+        chapter.contains("<img src=\"media/img/karte.png\" alt=\"Die Karte\""),
+        "{chapter}"
+    );
+    assert!(
+        chapter.contains("<img src=\"media/img/der%20hund.jpg\" alt=\"Der Hund\""),
+        "{chapter}"
+    );
+    // A book links only its chapters: the PDF stays on the site.
+    assert!(
+        chapter.contains("<a href=\"https://u.example/repo/quellen/brief.pdf#page=3\">Brief</a>"),
+        "{chapter}"
+    );
+    let glossary = book.text("EPUB/glossary_terms.xhtml");
+    assert!(
+        glossary.contains("<img src=\"media/img/karte.png\" alt=\"Ein Hund\""),
+        "{glossary}"
+    );
+}

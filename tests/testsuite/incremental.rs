@@ -20,6 +20,10 @@ fn site() -> Site {
         ("content/pages/about.md", "# Über\n\nEine Seite.\n"),
         ("content/static/logo.txt", "logo"),
         (
+            "content/static/img/katze.svg",
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"4\" height=\"4\"/>",
+        ),
+        (
             "seeds/hund.md",
             "# Der Hund\n\nDer Hund bellt. Siehe [die Katze](doc:katze).\n",
         ),
@@ -121,9 +125,10 @@ fn every_kind_of_edit_gives_the_output_of_a_build_from_nothing() {
     );
     let edits: [(&str, &Edit); 9] = [
         ("a document's text", &|s| {
+            // With an image of content/static/: checked against it, from the kept site.
             s.write(
                 "seeds/katze.md",
-                "# Die Katze\n\nDie Katze schläft lange. Der Hund nicht.\n",
+                "# Die Katze\n\nDie Katze schläft lange. Der Hund nicht.\n\n![Eine Katze](static:img/katze.svg)\n",
             )
         }),
         ("a sidecar", &|s| {

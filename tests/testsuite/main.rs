@@ -48,6 +48,7 @@ mod scale;
 mod search;
 #[cfg(unix)]
 mod site_files;
+mod statics;
 mod subpath;
 mod themes;
 mod translations;

@@ -668,3 +668,36 @@ fn the_files_made_of_every_document_follow_each_edit_as_a_full_build_makes_them(
         });
     }
 }
+
+#[test]
+fn removing_a_static_file_shows_the_links_to_it_as_errors_and_adding_it_back_mends_them() {
+    let site = Site::new(&[
+        ("seeds/a.md", "# Karte\n\nDie Karte: ![Karte](static:img/karte.svg)\n"),
+        (
+            "content/static/img/karte.svg",
+            "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+        ),
+    ]);
+    let server = start(&site);
+    let (status, page) = get(&server.addr, "/a/index.html");
+    assert_eq!(status, 200);
+    assert!(page.contains("src=\"../img/karte.svg\""), "{page}");
+    std::fs::remove_file(site.root().join("content/static/img/karte.svg")).unwrap();
+    wait_for("the overlay", || {
+        get(&server.addr, "/a/index.html").1.contains("glossa-overlay")
+    });
+    let (_, page) = get(&server.addr, "/a/index.html");
+    assert!(
+        page.contains("seeds/a.md:3:12: error: no file `img/karte.svg` in content/static/"),
+        "{page}"
+    );
+    site.write(
+        "content/static/img/karte.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+    );
+    wait_for("the mended site", || {
+        let (status, page) = get(&server.addr, "/a/index.html");
+        status == 200 && !page.contains("glossa-overlay")
+    });
+    assert_eq!(get(&server.addr, "/img/karte.svg").0, 200);
+}

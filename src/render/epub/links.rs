@@ -7,8 +7,10 @@
 //! pointed at the book's files: `SLUG.xhtml#ID` for a document or extra page in the book, the
 //! glossary's back matter for an entry. A link to a page the book does not hold goes to the
 //! site (with a `base_url`), else loses its address; a relative link to other files of the
-//! site likewise. An image of content/static/ goes into the book (`media/PATH`); any other
-//! image is replaced by its alternative text, since a book may hold no remote image.
+//! site likewise, and a `static:` link (a book's links may lead only to its chapters, and a
+//! reading system opens no PDF). An image of content/static/ (`static:PATH`, or a relative
+//! address that leads there) goes into the book (`media/PATH`); any other image is replaced by
+//! its alternative text, since a book may hold no remote image.
 
 use crate::concat::cat;
 use crate::config::image_media_type;
@@ -120,12 +122,14 @@ impl BookLinks<'_> {
         self.base_url.map(|base| cat![base, site_path])
     }
 
-    /// The path under content/static/ of an image the book can hold.
+    /// The path under content/static/ of an image the book can hold: a `static:` image (made
+    /// from [`BOOK_ROOT`], the site's root), or one whose address leads there from the page.
     fn image(&self, src: &str, slug: &str) -> Option<String> {
-        if has_scheme(src) {
-            return None;
-        }
-        let path = site_path(src, slug, self.base_path)?;
+        let path = match src.strip_prefix(BOOK_ROOT) {
+            Some(from_root) => from_root.to_owned(),
+            None if has_scheme(src) => return None,
+            None => site_path(src, slug, self.base_path)?,
+        };
         let path = path.split(['#', '?']).next().unwrap_or_default();
         let path = percent_decode_str(&path.replace("&amp;", "&"))
             .decode_utf8()
@@ -277,6 +281,15 @@ mod tests {
             "<p><img src=\"media/img/x.png\" alt=\"An X\" /> <span class=\"image-missing\">Remote &amp; gone</span> <img src=\"media/my%20pic.jpg\" alt=\"\" /></p>"
         );
         assert_eq!(images, ["img/x.png", "my pic.jpg"]);
+        // `static:` images, made from the book's root; a `static:` link goes to the site.
+        let (html, images) = rewrite(
+            "<img src=\"glossa-book:/img/x.png\" alt=\"X\" /><img src=\"glossa-book:/gone.png\" alt=\"G\" /><a href=\"glossa-book:/img/x.png#a\">x</a>",
+        );
+        assert_eq!(
+            html,
+            "<img src=\"media/img/x.png\" alt=\"X\" /><span class=\"image-missing\">G</span><a>x</a>"
+        );
+        assert_eq!(images, ["img/x.png"]);
     }
 
     #[test]
