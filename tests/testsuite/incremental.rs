@@ -975,7 +975,7 @@ fn a_book_after_edits_is_what_a_build_from_nothing_makes() {
     for name in ["b", "d"] {
         site.write(
             &format!("seeds/{name}.md"),
-            format!("# Text {name}\n\nDer Hund {name} bellt, und die Katze {name} schläft.\n\n![Bild](../bild.png)\n"),
+            format!("# Text {name}\n\nDer Hund {name} bellt, und die Katze {name} schläft.\n\n![Bild](static:bild.png)\n"),
         );
     }
     age(&site.root());
@@ -1002,7 +1002,7 @@ fn a_book_after_edits_is_what_a_build_from_nothing_makes() {
     }
     site.write(
         "seeds/c.md",
-        "# Text c\n\nDer Hund c bellt, und die Katze c schläft.\n\n![Karte](../karte.png)\n",
+        "# Text c\n\nDer Hund c bellt, und die Katze c schläft.\n\n![Karte](static:karte.png)\n",
     );
     let run = site.build_ok(&[]);
     assert!(run.stdout.contains("resolved again"), "an image new to the book\n{run}");
