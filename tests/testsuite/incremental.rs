@@ -975,7 +975,9 @@ fn a_book_after_edits_is_what_a_build_from_nothing_makes() {
     for name in ["b", "d"] {
         site.write(
             &format!("seeds/{name}.md"),
-            format!("# Text {name}\n\nDer Hund {name} bellt, und die Katze {name} schläft.\n\n![Bild](static:bild.png)\n"),
+            format!(
+                "# Text {name}\n\nDer Hund {name} bellt, und die Katze {name} schläft.\n\n![Bild](static:bild.png)\n"
+            ),
         );
     }
     age(&site.root());

@@ -9,6 +9,8 @@
 //! the stream only needs to tell its position ([`Appending`]).
 
 use std::io::{self, Seek, SeekFrom, Write};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, PreparedZipFile, ZipWriter};
 
@@ -44,16 +46,25 @@ impl Entry {
     }
 }
 
-/// The container being written.
+/// The container being written. One dropped unfinished (a build that failed or was cut short)
+/// is abandoned: the ZIP writer's last words go nowhere, and nothing is printed.
 pub(super) struct Container<W: Write> {
-    zip: ZipWriter<Appending<W>>,
+    zip: Option<ZipWriter<Appending<W>>>,
+    abandoned: Arc<AtomicBool>,
 }
 
 impl<W: Write> Container<W> {
     /// Starts the container in `out` with its `mimetype` entry.
     pub(super) fn new(out: W, time: DateTime) -> io::Result<Self> {
+        let abandoned = Arc::new(AtomicBool::new(false));
+        let appending = Appending {
+            inner: out,
+            written: 0,
+            abandoned: abandoned.clone(),
+        };
         let mut container = Container {
-            zip: ZipWriter::new(Appending { inner: out, written: 0 }),
+            zip: Some(ZipWriter::new(appending)),
+            abandoned,
         };
         container.add(Entry::new(MIMETYPE.0, MIMETYPE.1, time, Packing::Store)?)?;
         Ok(container)
@@ -61,21 +72,37 @@ impl<W: Write> Container<W> {
 
     /// Appends an entry.
     pub(super) fn add(&mut self, entry: Entry) -> io::Result<()> {
-        self.zip.add_prepared_file(entry.0).map_err(io::Error::other)
+        self.zip()?.add_prepared_file(entry.0).map_err(io::Error::other)
     }
 
     /// Appends an entry of an earlier book as it stands there, compressed: the same entry,
     /// made again, would give the same bytes (the container's entries are all made alike).
     pub(super) fn copy<R: io::Read>(&mut self, entry: zip::read::ZipFile<'_, R>) -> io::Result<()> {
-        self.zip.raw_copy_file(entry).map_err(io::Error::other)
+        self.zip()?.raw_copy_file(entry).map_err(io::Error::other)
+    }
+
+    fn zip(&mut self) -> io::Result<&mut ZipWriter<Appending<W>>> {
+        self.zip
+            .as_mut()
+            .ok_or_else(|| io::Error::other("the book's container is closed"))
     }
 
     /// Writes the central directory; the stream is then complete.
-    pub(super) fn finish(self) -> io::Result<W> {
-        let done = self.zip.finish().map_err(io::Error::other)?;
+    pub(super) fn finish(mut self) -> io::Result<W> {
+        let zip = self
+            .zip
+            .take()
+            .ok_or_else(|| io::Error::other("the book's container is closed"))?;
+        let done = zip.finish().map_err(io::Error::other)?;
         let mut inner = done.inner;
         inner.flush()?;
         Ok(inner)
+    }
+}
+
+impl<W: Write> Drop for Container<W> {
+    fn drop(&mut self) {
+        self.abandoned.store(true, Ordering::Relaxed);
     }
 }
 
@@ -84,16 +111,25 @@ impl<W: Write> Container<W> {
 struct Appending<W> {
     inner: W,
     written: u64,
+    /// Set when the container is dropped unfinished: writes are taken and dropped.
+    abandoned: Arc<AtomicBool>,
 }
 
 impl<W: Write> Write for Appending<W> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if self.abandoned.load(Ordering::Relaxed) {
+            return Ok(buf.len());
+        }
         let n = self.inner.write(buf)?;
         self.written += n as u64;
         Ok(n)
     }
 
+    /// Not passed on once abandoned: the output's flush may put a file in place.
     fn flush(&mut self) -> io::Result<()> {
+        if self.abandoned.load(Ordering::Relaxed) {
+            return Ok(());
+        }
         self.inner.flush()
     }
 }
@@ -193,6 +229,35 @@ mod tests {
             (entries[1].0, &entries[1].1),
         ]);
         assert_eq!(copied, made);
+    }
+
+    /// A container dropped unfinished writes nothing more and does not flush its output
+    /// (which may put a file in place), and the ZIP writer has nothing to complain about.
+    #[test]
+    fn a_container_dropped_unfinished_writes_and_flushes_nothing_more() {
+        struct Out(std::sync::Arc<std::sync::Mutex<(usize, bool)>>);
+        impl Write for Out {
+            fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+                self.0.lock().unwrap().0 += buf.len();
+                Ok(buf.len())
+            }
+            fn flush(&mut self) -> io::Result<()> {
+                self.0.lock().unwrap().1 = true;
+                Ok(())
+            }
+        }
+        let seen = std::sync::Arc::new(std::sync::Mutex::new((0, false)));
+        let time = entry_time(None);
+        let mut c = Container::new(Out(seen.clone()), time).unwrap();
+        c.add(Entry::new("EPUB/a.xhtml", b"<p>a</p>", time, Packing::Deflate).unwrap())
+            .unwrap();
+        let written = seen.lock().unwrap().0;
+        drop(c);
+        assert_eq!(
+            *seen.lock().unwrap(),
+            (written, false),
+            "no central directory, no flush"
+        );
     }
 
     #[test]
