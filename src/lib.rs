@@ -195,8 +195,9 @@ pub fn build_site(opts: &BuildOptions, keep: Keep) -> Result<(Outcome, Option<Bu
     let cache = stamped
         .is_some()
         .then(|| opened_or_open(opened, &out, &key, &mut outcome.diagnostics));
-    // What the outputs keep for the next build, into the cache beside the site.
-    let kept = cache.is_some().then(render::kept::Keep::default);
+    // What the outputs keep for the next build, into the cache beside the site, or for the
+    // caller that keeps the site (serve).
+    let mut kept = (cache.is_some() || keep == Keep::Site).then(render::kept::Keep::default);
     let (written, parts) = write_keeping(opts, (&site, &theme), &out, cache.as_ref(), kept.as_ref());
     let (stats, changed) = match written? {
         Ok(done) => done,
@@ -217,7 +218,7 @@ pub fn build_site(opts: &BuildOptions, keep: Keep) -> Result<(Outcome, Option<Bu
         save_cache_with(
             cache,
             stamped.manifest(key, &outcome.diagnostics, &summary),
-            (parts, kept.unwrap_or_default()),
+            (parts, kept.take().unwrap_or_default()),
             // The output may have been changed by others since the last build: walked again.
             (&out, None),
             &mut outcome,
@@ -233,7 +234,8 @@ pub fn build_site(opts: &BuildOptions, keep: Keep) -> Result<(Outcome, Option<Bu
         std::thread::spawn(move || drop((site, theme)));
         return Ok((outcome, None));
     }
-    Ok((outcome, Some(Built { site, theme, out })))
+    let kept = kept.map(|k| render::kept::Kept::new(k.into_blobs()));
+    Ok((outcome, Some(Built { site, theme, out, kept })))
 }
 
 /// What [`write_site`] returns: what the site's rendering counted and, for a build over the
@@ -491,6 +493,9 @@ pub struct Built {
     pub site: resolve::Site,
     pub theme: theme::Theme,
     pub out: PathBuf,
+    /// What the files made of every document kept of the build (`render::kept`), for the
+    /// caller to make them again after an edit (`serve`).
+    pub kept: Option<render::kept::Kept>,
 }
 
 /// Renders `built` into `sink`, as `build` does; a broken template or a document that changed

@@ -35,11 +35,11 @@ pub struct Update {
 }
 
 impl LiveSite {
-    pub fn new(built: Built) -> LiveSite {
+    pub fn new(mut built: Built) -> LiveSite {
         LiveSite {
+            kept: built.kept.take(),
             built,
             hashes: FileHashes::default(),
-            kept: None,
             since: FastSet::default(),
         }
     }
@@ -147,12 +147,12 @@ impl LiveSite {
 
     /// Rewrites annotations.jsonld, the search index and the book (site.yaml's `epub.file`, its
     /// images from `root`'s content/static), which hold every document: after an
-    /// [`LiveSite::update`], once its pages are served. The first time, it renders every
-    /// document, which takes long, so it gives up as soon as `cancel` is set (by the next
-    /// edit); after that, it makes them from what they kept and the pages edited since, in
-    /// moments, as `glossa build` does after an edit (and, since a patch reads the files it
-    /// replaces, it is not cut short then). Says whether it is done (false: cancelled, to be
-    /// tried again).
+    /// [`LiveSite::update`], once its pages are served: from what they kept of the build or of
+    /// the last time, and the pages edited since, in moments, as `glossa build` does after an
+    /// edit (and, since a patch reads the files it replaces, it is not cut short). When
+    /// nothing is kept (the last time failed), it renders every document, which takes long,
+    /// so it gives up as soon as `cancel` is set (by the next edit). Says whether it is done
+    /// (false: cancelled, to be tried again).
     pub fn write_annotations(&mut self, root: &Path, cancel: &AtomicBool) -> Result<bool, Fatal> {
         let out = &self.built.out;
         let book = self.built.site.config.epub.file.as_deref();

@@ -616,8 +616,8 @@ fn the_book_follows_an_edit_once_edits_pause() {
 }
 
 /// The files made of every document (annotations.jsonld, the search index, the book) follow
-/// each edit once edits pause: the first time made from every document, later from what they
-/// kept and the documents edited since, and each time what a full build makes.
+/// each edit once edits pause, made from what they kept and the documents edited since: each
+/// time what a full build makes.
 #[test]
 fn the_files_made_of_every_document_follow_each_edit_as_a_full_build_makes_them() {
     let note = |text: &str| format!("annotations:\n  - quote: bellt\n    note: {text}\n");
