@@ -5,7 +5,7 @@
 use super::PageEntry;
 use super::cuts::{self, ChunkCutter, ChunkNames};
 use super::kept::KeptWriter;
-use super::words::Folding;
+use super::words::{Folding, same_word};
 use crate::concat::cat;
 
 /// A word's postings as the chunks write them, `page delta, count, page delta, count, …`,
@@ -87,14 +87,21 @@ pub(super) fn meta_text(pages: u32, folding: Folding, firsts: &[&str], names: &[
 pub(in crate::render) struct IndexBuilder {
     folding: Folding,
     pages: u32,
-    /// For each word, its postings so far.
-    words: crate::hash::FastMap<String, Postings>,
+    /// For each word, its postings so far, found by the hash the page's `WordCounter` gave it.
+    words: hashbrown::HashTable<IndexWord>,
     /// The fragments of the group being filled, comma-separated.
     group: String,
     /// Whether a page of that group is in it (not a file of its own).
     group_holds: bool,
     /// Every page's fragment's length, for the next build (`kept`).
     fragment_lens: Vec<u32>,
+}
+
+/// A word of the index with its hash and its postings so far.
+struct IndexWord {
+    hash: u64,
+    word: String,
+    postings: Postings,
 }
 
 /// A file of the index: its path under the output, and its text.
@@ -113,12 +120,21 @@ impl IndexBuilder {
     pub(super) fn add(&mut self, entry: PageEntry) -> Vec<File> {
         let page = self.pages;
         self.pages += 1;
-        for (&(start, end), count) in entry.spans.iter().zip(entry.counts) {
+        for ((&(start, end), count), hash) in entry.spans.iter().zip(entry.counts).zip(entry.hashes) {
             let word = &entry.words[start as usize..end as usize];
             // A word met before (most are) is looked up without being copied.
-            match self.words.get_mut(word) {
-                Some(postings) => postings.push(page, count),
-                None => self.words.entry(word.to_owned()).or_default().push(page, count),
+            match self
+                .words
+                .find_mut(hash, |w| same_word(w.word.as_bytes(), word.as_bytes()))
+            {
+                Some(w) => w.postings.push(page, count),
+                None => {
+                    let mut postings = Postings::default();
+                    postings.push(page, count);
+                    let word = word.to_owned();
+                    self.words
+                        .insert_unique(hash, IndexWord { hash, word, postings }, |w| w.hash);
+                }
             }
         }
         self.fragment_lens.push(entry.fragment.len() as u32);
@@ -166,8 +182,10 @@ impl IndexBuilder {
             put(path, text)?;
         }
         // The words in order, by reference: the map stays as it is, and no second copy of it is made.
-        let mut words: Vec<&str> = self.words.keys().map(String::as_str).collect();
-        words.sort_unstable();
+        let mut words: Vec<(&str, &[u8])> = (self.words.iter())
+            .map(|w| (w.word.as_str(), &w.postings.bytes[..]))
+            .collect();
+        words.sort_unstable_by_key(|&(word, _)| word);
         if let Some(k) = keep.as_deref_mut() {
             k.start(self.folding, items, &self.fragment_lens, words.len());
         }
@@ -182,8 +200,7 @@ impl IndexBuilder {
             chunk.push_str(cuts::CHUNK_END);
             put(cat!["search/c/", name, ".js"], std::mem::take(chunk))
         };
-        for word in words.iter().copied() {
-            let postings = &self.words[word].bytes;
+        for (word, postings) in words.iter().copied() {
             entry.clear();
             push_entry(&mut entry, word, postings);
             if let Some(k) = keep.as_deref_mut() {

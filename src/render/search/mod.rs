@@ -102,9 +102,11 @@ impl PageRecord {
             counter.add(&s.text, 1);
         }
         PageEntry {
-            words: counter.words,
+            // Whole characters only (`WordCounter::words`): never the empty string.
+            words: String::from_utf8(counter.words).unwrap_or_default(),
             spans: counter.spans,
             counts: counter.counts,
+            hashes: counter.hashes,
             fragment: self.fragment(),
         }
     }
@@ -150,6 +152,8 @@ pub struct PageEntry {
     spans: Vec<(u32, u32)>,
     /// How often each word occurs, in the order of `words`.
     counts: Vec<u32>,
+    /// Each word's hash, in the order of `words` (`IndexBuilder::add` finds the word by it).
+    hashes: Vec<u64>,
     /// The page's fragment as JSON: `{"t": title, "u": url, "k": kind, "s": sections}`.
     pub fragment: String,
 }
@@ -565,6 +569,89 @@ mod tests {
         }
     }
 
+    /// Text of single characters from every script and class the counter treats apart:
+    /// ASCII, the Latin table (its one-letter folds read without decoding), Latin beyond it,
+    /// Greek, Cyrillic, CJK, combining marks, general punctuation, and the digraphs' letters,
+    /// often enough that words pass the cap of [`WORD_CHARS`] characters.
+    fn scripts() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        const RANGES: &[(u32, u32)] = &[
+            (0x20, 0x7E),
+            (0x80, 0x24F),
+            (0x1E00, 0x1EFF),
+            (0x370, 0x3FF),
+            (0x400, 0x4FF),
+            (0x4E00, 0x4E40),
+            (0x300, 0x36F),
+            (0x2000, 0x206F),
+            (0xFB00, 0xFB06),
+        ];
+        let any = proptest::sample::select(RANGES)
+            .prop_flat_map(|(from, to)| (from..=to).prop_filter_map("a character", char::from_u32));
+        let letter = proptest::sample::select(&['a', 'o', 'u', 'e', 'E', 'ä', 'Ü', 'é', 'ß'][..]);
+        let c = prop_oneof![3 => any, 2 => letter];
+        proptest::collection::vec(c, 0..200).prop_map(|v| v.into_iter().collect())
+    }
+
+    proptest::proptest! {
+        /// A page's words as the counter finds them are the words of the folded text,
+        /// whatever the mix of scripts, each once with its count, and each with its hash.
+        #[test]
+        fn counting_matches_folding_and_splitting(text in scripts()) {
+            for folding in [DE, EN] {
+                let record = page(&text, &text);
+                let entry = record.index_entry(folding);
+                let words: Vec<&str> = (entry.spans.iter())
+                    .map(|&(start, end)| &entry.words[start as usize..end as usize])
+                    .collect();
+                let counted: std::collections::BTreeMap<&str, u32> =
+                    words.iter().copied().zip(entry.counts.iter().copied()).collect();
+                proptest::prop_assert_eq!(counted.len(), entry.counts.len(), "each word once");
+                let mut expected: std::collections::BTreeMap<&str, u32> = Default::default();
+                let folded = fold(&text, folding);
+                for w in super::words(&folded) {
+                    *expected.entry(w).or_default() += TITLE_WEIGHT + 1;
+                }
+                proptest::prop_assert_eq!(counted, expected);
+                for (w, &hash) in words.iter().zip(&entry.hashes) {
+                    proptest::prop_assert_eq!(hash, word_hash(w.as_bytes()));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn words_are_the_same_exactly_when_their_bytes_are() {
+        for len in 0..=24 {
+            let a: Vec<u8> = (0..len as u8).map(|i| b'a' + i).collect();
+            assert!(same_word(&a, &a.clone()), "{len}");
+            for at in 0..len {
+                let mut b = a.clone();
+                b[at] = b'Z';
+                assert!(!same_word(&a, &b), "{len} at {at}");
+            }
+            assert!(!same_word(&a, &a[..len.saturating_sub(1)]) || len == 0, "{len}");
+        }
+    }
+
+    #[test]
+    fn the_two_byte_letters_are_the_latin_tables_one_letter_folds() {
+        for (i, &letter) in two_byte_letters().iter().enumerate() {
+            let c = char::from_u32(0x80 + i as u32).unwrap();
+            let fold = fold(&c.to_string(), EN);
+            let one_letter = fold.len() == 1 && fold.chars().all(|c| c.is_ascii_alphanumeric());
+            assert_eq!(
+                letter != 0,
+                one_letter && (i as u32) < LATIN_END - 0x80,
+                "U+{:04X}",
+                c as u32
+            );
+            if letter != 0 {
+                assert_eq!(fold, char::from(letter).to_string(), "U+{:04X}", c as u32);
+            }
+        }
+    }
+
     #[test]
     fn fragments_are_the_json_serde_writes() {
         #[derive(Serialize)]
@@ -663,6 +750,7 @@ mod tests {
             }
             let (words, counts): (Vec<String>, Vec<u32>) = counts.into_iter().unzip();
             let (mut text, mut spans) = (String::new(), Vec::new());
+            let hashes = words.iter().map(|w| words::word_hash(w.as_bytes())).collect();
             for w in &words {
                 let start = text.len() as u32;
                 text.push_str(w);
@@ -673,6 +761,7 @@ mod tests {
                 words: text,
                 spans,
                 counts,
+                hashes,
                 fragment: "{}".into(),
             });
         }

@@ -133,19 +133,23 @@ pub(super) fn fold_digraphs(s: &mut String) {
     // Byte by byte: the letters are ASCII, and an ASCII byte is never part of another
     // character, so dropping one leaves valid UTF-8.
     let mut bytes = std::mem::take(s).into_bytes();
-    let (mut kept, mut from, mut next) = (0, 0, 0);
-    while let Some(i) = memchr::memchr(b'e', &bytes[next..]) {
-        let at = next + i;
-        next = at + 1;
-        if at > 0 && matches!(bytes[at - 1], b'a' | b'o' | b'u') {
-            bytes.copy_within(from..at, kept);
-            kept += at - from;
-            from = next;
-        }
-    }
-    bytes.copy_within(from.., kept);
-    bytes.truncate(kept + bytes.len() - from);
+    fold_digraph_bytes(&mut bytes);
     *s = String::from_utf8(bytes).unwrap_or_default();
+}
+
+/// [`fold_digraphs`] on the bytes of text.
+pub(super) fn fold_digraph_bytes(bytes: &mut Vec<u8>) {
+    let mut after_vowel = false;
+    bytes.retain(|&b| {
+        let dropped = after_vowel && b == b'e';
+        after_vowel = is_digraph_vowel(b);
+        !dropped
+    });
+}
+
+/// The first letters of the digraphs: `a`, `o`, `u`.
+fn is_digraph_vowel(b: u8) -> bool {
+    matches!(b, b'a' | b'o' | b'u')
 }
 
 /// Words are cut to this many characters (after folding), as `search.js` cuts a query's words:
@@ -164,11 +168,18 @@ pub fn words(folded: &str) -> impl Iterator<Item = &str> {
 
 /// The length in bytes of `word` cut to [`WORD_CHARS`] characters.
 pub(super) fn capped_len(word: &str) -> usize {
+    capped_len_of_bytes(word.as_bytes())
+}
+
+/// [`capped_len`] of the bytes of text: a character starts at each byte that does not go on
+/// one before it (`10xxxxxx`).
+fn capped_len_of_bytes(word: &[u8]) -> usize {
     // Fewer bytes than the cap are fewer characters: the common case needs no count.
     if word.len() <= WORD_CHARS {
         return word.len();
     }
-    word.char_indices().nth(WORD_CHARS).map_or(word.len(), |(i, _)| i)
+    let mut starts = (word.iter().enumerate()).filter(|&(_, &b)| b & 0xC0 != 0x80);
+    starts.nth(WORD_CHARS).map_or(word.len(), |(i, _)| i)
 }
 
 /// Letters and digits: what words are made of.
@@ -190,22 +201,78 @@ pub(super) static ASCII_WORD: [u8; 256] = {
     table
 };
 
+/// The hash of a folded word, by which a page's words and the index's are found: one hash
+/// for both, so that a word is hashed once.
+pub(super) fn word_hash(word: &[u8]) -> u64 {
+    foldhash::fast::FixedState::default().hash_one(word)
+}
+
+/// Whether two words are the same, compared in place: words are short, shorter than a call to
+/// compare them would be worth, so they are compared eight bytes at a time (the last eight
+/// overlapping the others), or four, or one.
+pub(super) fn same_word(a: &[u8], b: &[u8]) -> bool {
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    let eight = |i: usize| a[i..].first_chunk::<8>() == b[i..].first_chunk::<8>();
+    let four = |i: usize| a[i..].first_chunk::<4>() == b[i..].first_chunk::<4>();
+    match n {
+        0..4 => a.iter().zip(b).all(|(x, y)| x == y),
+        4..8 => four(0) && four(n - 4),
+        _ => (0..n - 8).step_by(8).all(eight) && eight(n - 8),
+    }
+}
+
+/// The first bytes of the two-byte characters of the Latin table (U+0080 to U+024F).
+const TWO_BYTE_LEADS: std::ops::RangeInclusive<u8> = 0xC2..=0xC9;
+
+/// For each two-byte character of the Latin table that folds to one ASCII letter or digit
+/// (`ä` → `a`), that letter, 0 for the others: indexed by the first byte's place among
+/// [`TWO_BYTE_LEADS`] and the last six bits of the second.
+pub(super) fn two_byte_letters() -> &'static [u8; 512] {
+    static TABLE: std::sync::OnceLock<[u8; 512]> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut table = [0; 512];
+        for (i, letter) in table.iter_mut().enumerate() {
+            let c = char::from_u32(0x80 + i as u32).and_then(latin);
+            if let Some(LatinFold {
+                text,
+                shape: Shape::Word,
+            }) = c
+                && let [b] = text.as_bytes()
+                && b.is_ascii()
+            {
+                *letter = *b;
+            }
+        }
+        table
+    })
+}
+
 /// Counts the words of a page in one pass over its text: each character is folded as [`fold`]
 /// does, runs of letters and digits are words as [`words`] finds them, and each word, with
 /// its digraphs folded, is counted where it first stood. The same as folding, splitting and
 /// counting in turn, without the folded copy of the text.
 pub(super) struct WordCounter {
     pub(super) folding: Folding,
-    /// Each word once, in the order met, each followed by a line break.
-    pub(super) words: String,
+    /// Each word once, in the order met, each followed by a line break: whole characters only
+    /// (valid UTF-8), as only whole folded characters join a word and words are cut between them.
+    pub(super) words: Vec<u8>,
     /// Where each word stands in `words`.
     pub(super) spans: Vec<(u32, u32)>,
     pub(super) counts: Vec<u32>,
+    /// Each word's hash, kept for the index, which finds the word by it (`IndexBuilder::add`),
+    /// and for this table when it grows.
+    pub(super) hashes: Vec<u64>,
     /// The words' numbers, by the hash of the word.
     pub(super) table: hashbrown::HashTable<u32>,
-    pub(super) hasher: foldhash::fast::FixedState,
-    /// The word being read, folded so far.
-    pub(super) word: String,
+    /// The word being read, folded so far: whole characters.
+    pub(super) word: Vec<u8>,
+    /// Whether the last letter of the word so far is `a`, `o` or `u`, and whether an `e` came
+    /// after one: the digraphs are noted as the letters come, not looked for after.
+    pub(super) after_vowel: bool,
+    pub(super) digraph: bool,
     /// One character outside ASCII, folded (a buffer kept for reuse).
     pub(super) folded: String,
 }
@@ -214,12 +281,14 @@ impl WordCounter {
     pub(super) fn new(folding: Folding, capacity: usize) -> Self {
         WordCounter {
             folding,
-            words: String::with_capacity(capacity * 8),
+            words: Vec::with_capacity(capacity * 8),
             spans: Vec::with_capacity(capacity),
             counts: Vec::with_capacity(capacity),
+            hashes: Vec::with_capacity(capacity),
             table: hashbrown::HashTable::with_capacity(capacity),
-            hasher: foldhash::fast::FixedState::default(),
-            word: String::new(),
+            word: Vec::new(),
+            after_vowel: false,
+            digraph: false,
             folded: String::new(),
         }
     }
@@ -227,50 +296,81 @@ impl WordCounter {
     /// Counts the words of `text`, each `weight` times.
     pub(super) fn add(&mut self, text: &str, weight: u32) {
         let bytes = text.as_bytes();
+        let two_byte = two_byte_letters();
         let mut i = 0;
         while i < bytes.len() {
-            if ASCII_WORD[bytes[i] as usize] != 0 {
-                // A run of ASCII letters and digits joins the word, lowered, a byte at a time:
-                // runs are short, shorter than a call to copy them would be worth.
-                while let Some(lower) = bytes.get(i).map(|&b| ASCII_WORD[b as usize]).filter(|&l| l != 0) {
-                    self.word.push(char::from(lower));
-                    i += 1;
+            // A run of characters that each fold to one ASCII letter or digit (ASCII letters
+            // and digits, most Latin letters with diacritics) joins the word without being
+            // decoded, noting digraphs as it goes.
+            let (mut after_vowel, mut digraph) = (self.after_vowel, self.digraph);
+            while let Some(&b) = bytes.get(i) {
+                let (letter, len) = match ASCII_WORD[b as usize] {
+                    0 => match bytes.get(i + 1) {
+                        Some(&next) if (TWO_BYTE_LEADS).contains(&b) => (
+                            two_byte[usize::from(b - TWO_BYTE_LEADS.start()) << 6 | usize::from(next & 0x3F)],
+                            2,
+                        ),
+                        _ => break,
+                    },
+                    lower => (lower, 1),
+                };
+                if letter == 0 {
+                    break;
                 }
-            } else if bytes[i].is_ascii() {
+                digraph |= after_vowel & (letter == b'e');
+                after_vowel = is_digraph_vowel(letter);
+                self.word.push(letter);
+                i += len;
+            }
+            (self.after_vowel, self.digraph) = (after_vowel, digraph);
+            let Some(&b) = bytes.get(i) else { break };
+            if b.is_ascii() {
                 self.end(weight);
                 i += 1;
-            } else {
-                let Some(c) = text[i..].chars().next() else { break };
-                i += c.len_utf8();
-                // What the characters fold to is known for the Latin ones, and for general
-                // punctuation: only the others are folded here, a character at a time.
-                match latin(c) {
-                    Some(f) if f.shape == Shape::Word => self.word.push_str(&f.text),
-                    Some(f) if f.shape == Shape::Break => self.end(weight),
-                    Some(f) => {
-                        for f in f.text.chars() {
-                            self.push(f, weight);
-                        }
+                continue;
+            }
+            let Some(c) = text[i..].chars().next() else { break };
+            i += c.len_utf8();
+            // What the other characters fold to is known for the Latin ones, and for general
+            // punctuation: only the others are folded here, a character at a time.
+            match latin(c) {
+                Some(f) if f.shape == Shape::Word => self.push_letters(f.text.bytes()),
+                Some(f) if f.shape == Shape::Break => self.end(weight),
+                Some(f) => {
+                    for f in f.text.chars() {
+                        self.push(f, weight);
                     }
-                    None if PUNCTUATION.contains(&c) => self.end(weight),
-                    None => {
-                        let mut folded = std::mem::take(&mut self.folded);
-                        folded.clear();
-                        fold_char(c, &mut folded);
-                        for f in folded.chars() {
-                            self.push(f, weight);
-                        }
-                        self.folded = folded;
+                }
+                None if PUNCTUATION.contains(&c) => self.end(weight),
+                None => {
+                    let mut folded = std::mem::take(&mut self.folded);
+                    folded.clear();
+                    fold_char(c, &mut folded);
+                    for f in folded.chars() {
+                        self.push(f, weight);
                     }
+                    self.folded = folded;
                 }
             }
         }
         self.end(weight);
     }
 
+    /// Adds folded letters (the bytes of whole characters) to the word, noting digraphs.
+    fn push_letters(&mut self, letters: impl ExactSizeIterator<Item = u8>) {
+        self.word.reserve(letters.len());
+        let (mut after_vowel, mut digraph) = (self.after_vowel, self.digraph);
+        for b in letters {
+            digraph |= after_vowel & (b == b'e');
+            after_vowel = is_digraph_vowel(b);
+            self.word.push(b);
+        }
+        (self.after_vowel, self.digraph) = (after_vowel, digraph);
+    }
+
     pub(super) fn push(&mut self, folded: char, weight: u32) {
         if is_word_char(folded) {
-            self.word.push(folded);
+            self.push_letters(folded.encode_utf8(&mut [0; 4]).bytes());
         } else {
             self.end(weight);
         }
@@ -281,38 +381,30 @@ impl WordCounter {
         if self.word.is_empty() {
             return;
         }
-        if self.folding.digraphs
-            && self
-                .word
-                .as_bytes()
-                .windows(2)
-                .any(|w| matches!(w, [b'a' | b'o' | b'u', b'e']))
-        {
-            fold_digraphs(&mut self.word);
+        if self.folding.digraphs && self.digraph {
+            fold_digraph_bytes(&mut self.word);
         }
-        self.word.truncate(capped_len(&self.word));
-        // Words are compared and hashed as bytes: no character boundaries to check.
-        let (words, spans, hasher) = (self.words.as_bytes(), &self.spans, &self.hasher);
+        (self.after_vowel, self.digraph) = (false, false);
+        self.word.truncate(capped_len_of_bytes(&self.word));
+        let (words, spans) = (&self.words, &self.spans);
+        let word = &self.word[..];
+        let hash = word_hash(word);
         let text = |i: u32| {
             let (start, end) = spans[i as usize];
             &words[start as usize..end as usize]
         };
-        let word = self.word.as_bytes();
-        let hash = hasher.hash_one(word);
-        match self.table.find(hash, |&i| text(i) == word) {
+        match self.table.find(hash, |&i| same_word(text(i), word)) {
             Some(&i) => self.counts[i as usize] += weight,
             None => {
                 let i = self.counts.len() as u32;
+                self.hashes.push(hash);
+                let hashes = &self.hashes;
+                self.table.insert_unique(hash, i, |&i| hashes[i as usize]);
                 let start = self.words.len() as u32;
-                self.words.push_str(&self.word);
+                self.words.extend_from_slice(word);
                 self.spans.push((start, self.words.len() as u32));
-                self.words.push('\n');
+                self.words.push(b'\n');
                 self.counts.push(weight);
-                let (words, spans) = (self.words.as_bytes(), &self.spans);
-                self.table.insert_unique(hash, i, |&i| {
-                    let (start, end) = spans[i as usize];
-                    hasher.hash_one(&words[start as usize..end as usize])
-                });
             }
         }
         self.word.clear();
