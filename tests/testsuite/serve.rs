@@ -420,6 +420,16 @@ fn files_now(dir: &std::path::Path) -> Option<std::collections::BTreeMap<String,
     Some(out)
 }
 
+/// The files a full build of `site` makes, in a folder beside it (`full-N`).
+fn full_build(site: &Site, n: usize) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let full = site.beside(&format!("full-{n}"));
+    let root = site.root();
+    let (root_arg, out_arg) = (root.to_str().unwrap(), full.to_str().unwrap());
+    let run = glossa(&root, &["build", "--root", root_arg, "--out", out_arg]);
+    assert_eq!(run.code, 0, "{run}");
+    crate::support::files_under(&full)
+}
+
 /// Replaces a file as editors save it, waits for serve to report the rebuild — only the
 /// pages the edit can change when `partial`, the whole site otherwise — and then for every
 /// file serve holds (annotations.jsonld and the search index follow a moment later) to be,
@@ -434,20 +444,7 @@ pub(crate) fn edit_and_compare(w: &Watched, site: &Site, n: usize, rel: &str, te
     } else {
         assert_eq!(line, "rebuilt", "a full rebuild");
     }
-    let full = site.beside(&format!("full-{n}"));
-    let root = site.root();
-    let run = glossa(
-        &root,
-        &[
-            "build",
-            "--root",
-            root.to_str().unwrap(),
-            "--out",
-            full.to_str().unwrap(),
-        ],
-    );
-    assert_eq!(run.code, 0, "{run}");
-    let expected = crate::support::files_under(&full);
+    let expected = full_build(site, n);
     let start = Instant::now();
     loop {
         let served = files_now(&w.out).unwrap_or_default();
@@ -644,20 +641,7 @@ fn the_files_made_of_every_document_follow_each_edit_as_a_full_build_makes_them(
     .enumerate()
     {
         edit(&w, &site, rel, &note(text));
-        let full = site.beside(&format!("full-{n}"));
-        let root = site.root();
-        let run = glossa(
-            &root,
-            &[
-                "build",
-                "--root",
-                root.to_str().unwrap(),
-                "--out",
-                full.to_str().unwrap(),
-            ],
-        );
-        assert_eq!(run.code, 0, "{run}");
-        let expected: Vec<(String, Vec<u8>)> = (crate::support::files_under(&full).into_iter())
+        let expected: Vec<(String, Vec<u8>)> = (full_build(&site, n).into_iter())
             .filter(|(path, _)| whole_site(path))
             .collect();
         assert!(expected.len() > 3, "{expected:?}");
