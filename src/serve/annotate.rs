@@ -82,6 +82,13 @@ impl Editor {
     }
 
     /// The flag that makes the watcher's background work stop for an edit.
+    /// Makes the watcher's background work give way: the editor is about to check and write.
+    pub(super) fn interrupt(&self) {
+        if let Some(flag) = self.interrupt.get() {
+            flag.store(true, Ordering::Relaxed);
+        }
+    }
+
     pub(super) fn interrupt_with(&self, flag: Arc<AtomicBool>) {
         let _ = self.interrupt.set(flag);
     }
@@ -287,9 +294,6 @@ impl Editor {
     /// Checks `plan` (against the kept site when it can tell, else in full) and writes it.
     fn check_and_commit(&self, plan: &Plan) -> Result<Saved, Refusal> {
         let opts = self.options();
-        if let Some(flag) = self.interrupt.get() {
-            flag.store(true, Ordering::Relaxed);
-        }
         let fast = match self.live_site().as_mut() {
             Some(site) => site.check_sidecar(&opts, &plan.document, &plan.sidecar, &plan.text)?,
             None => None,
@@ -334,9 +338,6 @@ impl Editor {
         // The kept site does not know the new entry: it is dropped, so that the watcher builds
         // the whole site for these writes, however their events come (an update of the one
         // document against the old glossary would say the entry is unknown).
-        if let Some(flag) = self.interrupt.get() {
-            flag.store(true, Ordering::Relaxed);
-        }
         let mut kept = self.live_site();
         *kept = None;
         let now = std::fs::read_to_string(path).map_err(|e| Fatal(format!("cannot read {}: {e}", path.display())))?;

@@ -275,7 +275,10 @@ impl StopSignals {
 
 /// The editor's post (see `annotate`): checked, written and built off the async workers, since
 /// it may check and build the whole site. The pages are built before it is answered, so the
-/// answer can name the reload of the build ([`watch::build_written`]).
+/// answer can name the reload of the build ([`watch::build_written`]). The builds are held
+/// from before the files are written until they are built: the watcher, told of the writes,
+/// cannot build them first (a sidecar's write is flushed to the disk, which may take longer
+/// than the watcher's debounce), and then finds nothing changed.
 async fn annotate_post(
     State(live): State<Live>,
     ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
@@ -283,8 +286,10 @@ async fn annotate_post(
     body: axum::body::Bytes,
 ) -> Response {
     tokio::task::spawn_blocking(move || {
+        live.editor.interrupt();
+        let mut builds = live.builds();
         live.editor
-            .annotate(peer, &headers, &body, |written| watch::build_written(&live, written))
+            .annotate(peer, &headers, &body, |written| watch::build_written(&live, &mut builds, written))
     })
     .await
     .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())

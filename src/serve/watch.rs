@@ -92,9 +92,9 @@ fn show(live: &Live, text: Option<String>) {
 /// Builds at once for the files the editor has just written, as the watcher would for their
 /// events, and returns the number of the reload it asked for when the build succeeded (the
 /// editor's page then knows that reload for its own). `None` when nothing was built (serve is
-/// stopping) or the build failed: the page reloads as for any other build.
-pub(super) fn build_written(live: &Live, written: &[PathBuf]) -> Option<u64> {
-    let mut builds = live.builds();
+/// stopping) or the build failed: the page reloads as for any other build. The caller holds
+/// `builds` from before it wrote.
+pub(super) fn build_written(live: &Live, builds: &mut Builds, written: &[PathBuf]) -> Option<u64> {
     let before = live.reloads.load(Ordering::SeqCst);
     if !builds.build_changes(live, written.to_vec()) {
         return None;
