@@ -288,8 +288,9 @@ async fn annotate_post(
     tokio::task::spawn_blocking(move || {
         live.editor.interrupt();
         let mut builds = live.builds();
-        live.editor
-            .annotate(peer, &headers, &body, |written| watch::build_written(&live, &mut builds, written))
+        live.editor.annotate(peer, &headers, &body, |written| {
+            watch::build_written(&live, &mut builds, written)
+        })
     })
     .await
     .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())
