@@ -183,37 +183,34 @@ pub(crate) fn rewrite_link<'e>(e: Event<'e>, root: &str) -> Event<'e> {
             dest_url,
             title,
             id,
-        }) => {
-            let url = match classify(&dest_url) {
-                Ok(t) if refused_scheme(&dest_url).is_none() => href(&t, &dest_url, root),
-                _ => "#".to_owned(),
-            };
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url: url.into(),
-                title,
-                id,
-            })
-        }
+        }) => Event::Start(Tag::Link {
+            link_type,
+            dest_url: page_url(&dest_url, root).into(),
+            title,
+            id,
+        }),
+        // A file of content/static/ from this page; a script URL nowhere.
         Event::Start(Tag::Image {
             link_type,
             dest_url,
             title,
             id,
-        }) if is_checked_image(&dest_url) => {
-            // A file of content/static/ from this page; a script URL nowhere.
-            let url = match classify(&dest_url) {
-                Ok(t) if refused_scheme(&dest_url).is_none() => href(&t, &dest_url, root),
-                _ => "#".to_owned(),
-            };
-            Event::Start(Tag::Image {
-                link_type,
-                dest_url: url.into(),
-                title,
-                id,
-            })
-        }
+        }) if is_checked_image(&dest_url) => Event::Start(Tag::Image {
+            link_type,
+            dest_url: page_url(&dest_url, root).into(),
+            title,
+            id,
+        }),
         other => other,
+    }
+}
+
+/// A link's or checked image's address as the page at `root` writes it: relative for a
+/// cross-link or a static file, `#` for one refused (a script URL).
+fn page_url(dest: &str, root: &str) -> String {
+    match classify(dest) {
+        Ok(t) if refused_scheme(dest).is_none() => href(&t, dest, root),
+        _ => "#".to_owned(),
     }
 }
 

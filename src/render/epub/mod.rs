@@ -267,7 +267,7 @@ impl<'a> Epub<'a> {
     /// A chapter taken into the book, made or copied: its images after it, and its place in
     /// the contents and in what the book keeps.
     fn took(&self, taken: &mut Taken, placed: Placed, images: Vec<String>) -> Result<(), RenderError> {
-        self.add_images(taken, images.clone())?;
+        self.add_images(taken, &images)?;
         taken.stats.pages += 1;
         taken.stats.notes += placed.notes;
         taken.stats.occurrences += placed.occurrences;
@@ -293,12 +293,12 @@ impl<'a> Epub<'a> {
     }
 
     /// The images not yet in the book, read and stored.
-    fn add_images(&self, taken: &mut Taken, images: Vec<String>) -> Result<(), RenderError> {
+    fn add_images(&self, taken: &mut Taken, images: &[String]) -> Result<(), RenderError> {
         for path in images {
-            if taken.images.contains(&path) {
+            if taken.images.contains(path) {
                 continue;
             }
-            let bytes = self.statics.read(&path)?;
+            let bytes = self.statics.read(path)?;
             let entry = Entry::new(
                 &cat!["EPUB/", links::MEDIA, path],
                 &bytes,
@@ -306,7 +306,7 @@ impl<'a> Epub<'a> {
                 Packing::Store,
             )?;
             taken.container.add(entry)?;
-            taken.images.insert(path);
+            taken.images.insert(path.clone());
         }
         Ok(())
     }
@@ -348,7 +348,7 @@ impl Output for Epub<'_> {
         let css = self.render("epub/epub.css", &c, 8192)?;
         taken.container.add(self.text(CSS_FILE, &css)?)?;
         if let Some(cover) = &config.epub.cover {
-            self.add_images(&mut taken, vec![cover.value.clone()])?;
+            self.add_images(&mut taken, std::slice::from_ref(&cover.value))?;
             let mut c = self.context(&config.lang, &config.title);
             c.insert("cover", &cat![links::MEDIA, cover.value]);
             taken
@@ -397,7 +397,7 @@ impl Output for Epub<'_> {
             let mut images = Vec::new();
             let glossary = matter::glossary(self, &self.links(&in_book, &has), &mut images)?;
             taken.container.add(self.text(links::GLOSSARY_FILE, &glossary)?)?;
-            self.add_images(&mut taken, images)?;
+            self.add_images(&mut taken, &images)?;
             // A book's "pages" are its chapters, as its contents list them: the glossary too.
             taken.stats.pages += 1;
         }
